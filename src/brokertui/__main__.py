@@ -1,0 +1,3 @@
+from brokertui.cli import main
+
+main()

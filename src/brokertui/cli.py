@@ -1,0 +1,309 @@
+"""The `brokertui` command: a thin face over core. Without a subcommand it opens the TUI."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from brokertui.core import clients, db, demo, export, identifiers, programs
+from brokertui.core.errors import BrokerError, NeedsConfirmation
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+@dataclass
+class Env:
+    """What every command shares: where the database is and what day it is."""
+
+    db_path: Path
+    today_fixed: date | None
+    _db: object = field(default=None, repr=False)
+
+    @property
+    def today(self) -> date:
+        return self.today_fixed or date.today()
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = db.connect(self.db_path)
+        return self._db
+
+
+class BrokerGroup(click.Group):
+    """Turns domain errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NeedsConfirmation as exc:
+            raise click.ClickException(f"{exc}; repita con --force para aceptarlo") from None
+        except BrokerError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _parse_today(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return identifiers.parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
+    """Print rows as a table, JSON (list of objects) or CSV."""
+    if fmt == "json":
+        click.echo(export.to_json(rows))
+    elif fmt == "csv":
+        click.echo(export.to_csv(rows, columns), nl=False)
+    else:
+        table = Table(title=title, header_style="bold")
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        Console().print(table)
+
+
+@click.group(cls=BrokerGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="BROKERTUI_DB",
+    help="Database file (default: the user data directory).",
+)
+@click.option(
+    "--today",
+    callback=_parse_today,
+    envvar="BROKERTUI_TODAY",
+    help="Treat this date (AAAA-MM-DD) as today.",
+)
+@click.version_option(package_name="brokertui")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
+    """brokertui: deadlines, pedimentos and Anexo 24 inventory for customs brokers."""
+    ctx.obj = Env(db_path or db.default_db_path(), today)
+    if ctx.invoked_subcommand is None:
+        from brokertui.app import BrokerApp
+
+        # Open (and migrate) before the screen takes over, so errors print plainly.
+        BrokerApp(ctx.obj.db, today=today).run()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@main.command("demo")
+@click.option("--reset", is_flag=True, help="Delete the database first.")
+@pass_env
+def demo_cmd(env: Env, reset: bool) -> None:
+    """Fill the database with a realistic demo dataset."""
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{env.db_path}{suffix}").unlink(missing_ok=True)
+    count = demo.load(env.db, env.today)
+    click.echo(f"Datos de demostración: {count} clientes en {env.db_path}")
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+CLIENT_COLUMNS = ["rfc", "razon_social", "entidad_federativa", "programas", "baja_date"]
+
+
+def address_options(command):
+    for name in reversed(clients.ADDRESS_FIELDS):
+        command = click.option(f"--{name.replace('_', '-')}", name, help=name)(command)
+    return command
+
+
+def _given(**values) -> dict:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@main.group("client")
+def client_group() -> None:
+    """Clients (contribuyentes)."""
+
+
+@client_group.command("add")
+@click.option("--rfc", required=True)
+@click.option("--razon-social", required=True)
+@address_options
+@click.option("--force", is_flag=True, help="Accept an RFC whose check digit does not match.")
+@pass_env
+def client_add(env: Env, force: bool, **values) -> None:
+    """Register a client."""
+    client = clients.add_client(env.db, _given(**values), force=force)
+    note = (
+        " (dígito verificador no coincide; aceptado con --force)"
+        if client.rfc_check_warning
+        else ""
+    )
+    click.echo(f"Cliente {client.rfc} registrado{note}")
+
+
+@client_group.command("edit")
+@click.option("--rfc", required=True)
+@click.option("--razon-social")
+@address_options
+@pass_env
+def client_edit(env: Env, rfc: str, **values) -> None:
+    """Change a client's razón social or domicilio fiscal."""
+    client = clients.update_client(env.db, rfc, _given(**values))
+    click.echo(f"Cliente {client.rfc} actualizado")
+
+
+@client_group.command("baja")
+@click.option("--rfc", required=True)
+@click.option("--date", "on", help="Fecha de baja (default: today).")
+@pass_env
+def client_baja(env: Env, rfc: str, on: str | None) -> None:
+    """Record a client's baja (the record is kept)."""
+    when = env.today if on is None else _checked_date("date", on)
+    client = clients.baja_client(env.db, rfc, when)
+    click.echo(f"Cliente {client.rfc} dado de baja el {client.baja_date}")
+
+
+def _checked_date(name: str, value: str) -> date:
+    try:
+        return identifiers.parse_date(value)
+    except ValueError as exc:
+        raise click.ClickException(f"{name}: {exc}") from None
+
+
+@client_group.command("list")
+@click.option("--search", help="Part of the RFC or razón social.")
+@click.option("--all", "include_baja", is_flag=True, help="Include clients dados de baja.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> None:
+    """List clients."""
+    rows = [
+        c.model_dump(mode="json")
+        for c in clients.list_clients(env.db, search=search, include_baja=include_baja)
+    ]
+    emit(rows, CLIENT_COLUMNS, fmt, title="Clientes")
+
+
+@client_group.command("show")
+@click.option("--rfc", required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_env
+def client_show(env: Env, rfc: str, fmt: str) -> None:
+    """Show a client with its sites and programs."""
+    client = clients.get_client(env.db, rfc)
+    detail = {"rfc": client.rfc, "razon_social": client.razon_social}
+    detail |= client.model_dump(mode="json", exclude={"id"})
+    detail["sites"] = [
+        s.model_dump(mode="json", exclude={"id"}) for s in clients.list_sites(env.db, rfc)
+    ]
+    detail["programs"] = [
+        p.model_dump(mode="json", exclude={"id", "rfc", "razon_social"})
+        for p in programs.list_programs(env.db, rfc=rfc)
+    ]
+    if fmt == "json":
+        click.echo(export.to_json(detail))
+        return
+    for key, value in detail.items():
+        if not isinstance(value, list):
+            click.echo(f"{key:>20}: {'' if value is None else value}")
+    emit(
+        detail["sites"],
+        ["kind", "nombre", "entidad_federativa", "baja_date"],
+        "table",
+        "Plantas y bodegas",
+    )
+    emit(detail["programs"], PROGRAM_COLUMNS[2:], "table", "Programas")
+
+
+@client_group.command("add-site")
+@click.option("--rfc", required=True)
+@click.option("--kind", type=click.Choice(["planta", "bodega"]), required=True)
+@click.option("--nombre", required=True)
+@click.option("--calle")
+@click.option("--numero")
+@click.option("--colonia")
+@click.option("--codigo-postal")
+@click.option("--entidad-federativa")
+@pass_env
+def client_add_site(env: Env, rfc: str, **values) -> None:
+    """Register a planta or bodega of a client."""
+    site = clients.add_site(env.db, rfc, _given(**values))
+    click.echo(f"{site.kind.capitalize()} «{site.nombre}» registrada para {rfc.upper()}")
+
+
+# --- programs --------------------------------------------------------------------------------
+
+PROGRAM_COLUMNS = [
+    "rfc",
+    "razon_social",
+    "type",
+    "number",
+    "authorized_on",
+    "status",
+    "modalidad",
+    "sectors",
+]
+
+
+@main.group("program")
+def program_group() -> None:
+    """Foreign-trade programs (IMMEX, PROSEC, ALTEX, ECEX)."""
+
+
+@program_group.command("add")
+@click.option("--rfc", required=True)
+@click.option("--type", "type_", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
+@click.option("--number", required=True)
+@click.option("--authorized", required=True, help="Authorization date (AAAA-MM-DD).")
+@click.option("--modalidad", help="IMMEX: " + ", ".join(programs.MODALIDADES))
+@click.option("--sectors", help="PROSEC sectors, e.g. 'I,XIX'.")
+@click.option("--status", default="vigente", help=", ".join(programs.STATUSES))
+@pass_env
+def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, status) -> None:
+    """Register a program for a client."""
+    data = _given(
+        type=type_,
+        number=number,
+        authorized_on=authorized,
+        modalidad=modalidad,
+        sectors=sectors,
+        status=status,
+    )
+    program = programs.add_program(env.db, rfc, data, today=env.today)
+    click.echo(f"{program.type} {program.number} registrado para {program.rfc}")
+
+
+@program_group.command("status")
+@click.option("--rfc", required=True)
+@click.option("--type", "type_", required=True)
+@click.option("--status", required=True, help=", ".join(programs.STATUSES))
+@pass_env
+def program_status(env: Env, rfc: str, type_: str, status: str) -> None:
+    """Record the status of a client's program."""
+    program = programs.set_status(env.db, rfc, type_, status)
+    click.echo(f"{program.type} {program.number} de {program.rfc}: {program.status}")
+
+
+@program_group.command("list")
+@click.option("--rfc", help="Only this client's programs.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def program_list(env: Env, rfc: str | None, fmt: str) -> None:
+    """List programs."""
+    rows = [
+        p.model_dump(mode="json", exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)
+    ]
+    emit(rows, PROGRAM_COLUMNS, fmt, title="Programas")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(__file__))

@@ -1,0 +1,219 @@
+"""Client registry (contribuyentes): validation and storage of clients and their sites."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from sqlite_utils import Database
+
+from brokertui.core import identifiers
+from brokertui.core.db import write
+from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
+from brokertui.core.models import (
+    CodigoPostal,
+    Entidad,
+    LongText,
+    Lowered,
+    PlainText,
+    Record,
+    RequiredText,
+    RfcText,
+    build,
+)
+
+ADDRESS_FIELDS = (
+    "calle",
+    "numero_exterior",
+    "numero_interior",
+    "colonia",
+    "municipio",
+    "codigo_postal",
+    "entidad_federativa",
+)
+EDITABLE_FIELDS = ("razon_social", *ADDRESS_FIELDS)
+SORT_COLUMNS = ("rfc", "razon_social", "entidad_federativa", "programas")
+
+
+class Address(Record):
+    """Domicilio fiscal (all parts optional, each checked when given)."""
+
+    calle: PlainText = ""
+    numero_exterior: PlainText = ""
+    numero_interior: PlainText = ""
+    colonia: PlainText = ""
+    municipio: PlainText = ""
+    codigo_postal: CodigoPostal = ""
+    entidad_federativa: Entidad = ""
+
+
+class ClientData(Address):
+    """What a user types to register a client."""
+
+    rfc: RfcText
+    razon_social: LongText
+
+
+class Client(Address):
+    """A stored client (its RFC was validated when it was added, perhaps with --force)."""
+
+    id: int
+    rfc: str
+    razon_social: str
+    rfc_check_warning: bool = False
+    baja_date: date | None = None
+    programas: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.baja_date is None
+
+
+class SiteData(Record):
+    """A planta or bodega of a client."""
+
+    kind: Annotated[Literal["planta", "bodega"], Lowered]
+    nombre: RequiredText
+    calle: PlainText = ""
+    numero: PlainText = ""
+    colonia: PlainText = ""
+    codigo_postal: CodigoPostal = ""
+    entidad_federativa: Entidad = ""
+
+
+class Site(SiteData):
+    id: int
+    baja_date: date | None = None
+
+
+def rfc_warning(rfc: str) -> str | None:
+    """The check-digit warning for a structurally valid RFC, or None."""
+    return identifiers.parse_rfc(rfc).warning
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
+    """Register a client. A check-digit mismatch raises NeedsConfirmation unless `force`."""
+    client = build(ClientData, data)
+    warning = rfc_warning(client.rfc)
+    if warning and not force:
+        raise NeedsConfirmation("rfc", warning)
+    if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [client.rfc]).fetchone():
+        raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
+    row = client.model_dump() | {
+        "rfc_check_warning": int(bool(warning)),
+        "created_at": _now(),
+        "updated_at": _now(),
+    }
+    with write(db, "client.add", "client", client.rfc, {"razon_social": client.razon_social}):
+        db["clients"].insert(row)
+    return get_client(db, client.rfc)
+
+
+def update_client(db: Database, rfc: str, changes: dict) -> Client:
+    """Change the razón social or domicilio fiscal of a client (the RFC is its identity)."""
+    current = get_client(db, rfc)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(field, "no se puede modificar (el RFC identifica al cliente)")
+    merged = build(ClientData, current.model_dump(include={"rfc", *EDITABLE_FIELDS}) | changes)
+    new = merged.model_dump(include=set(EDITABLE_FIELDS))
+    old = current.model_dump(include=set(EDITABLE_FIELDS))
+    diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
+    if diff:
+        with write(db, "client.edit", "client", current.rfc, diff):
+            db["clients"].update(current.id, new | {"updated_at": _now()})
+    return get_client(db, current.rfc)
+
+
+def baja_client(db: Database, rfc: str, on: date) -> Client:
+    """Record the baja of a client; the record and its history are kept."""
+    client = get_client(db, rfc)
+    if client.baja_date:
+        raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
+    with write(db, "client.baja", "client", client.rfc, {"baja_date": on.isoformat()}):
+        db["clients"].update(client.id, {"baja_date": on.isoformat(), "updated_at": _now()})
+    return get_client(db, client.rfc)
+
+
+_CLIENT_SELECT = """
+SELECT c.*, coalesce((
+    SELECT group_concat(type, ', ') FROM (
+        SELECT type FROM programs p WHERE p.client_id = c.id AND p.status != 'cancelado'
+        ORDER BY type)
+), '') AS programas
+FROM clients c
+"""
+
+
+def _client(row: dict) -> Client:
+    row = {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+    return Client.model_validate(row)
+
+
+def get_client(db: Database, rfc: str) -> Client:
+    value = (rfc or "").strip().upper()
+    rows = list(db.query(_CLIENT_SELECT + " WHERE c.rfc = ?", [value]))
+    if not rows:
+        raise NotFound(f"rfc: no hay un cliente con el RFC {value or '(vacío)'}")
+    return _client(rows[0])
+
+
+def _filters(search: str | None, include_baja: bool) -> tuple[str, list]:
+    where, params = [], []
+    if not include_baja:
+        where.append("c.baja_date IS NULL")
+    if search:
+        where.append("(c.rfc LIKE ? OR c.razon_social LIKE ?)")
+        params += [f"%{search.strip()}%"] * 2
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def list_clients(
+    db: Database,
+    *,
+    search: str | None = None,
+    include_baja: bool = False,
+    sort: str = "rfc",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Client]:
+    """One page of clients (all of them without `limit`)."""
+    if sort not in SORT_COLUMNS:
+        raise InvalidInput("sort", f"se ordena por {', '.join(SORT_COLUMNS)}")
+    where, params = _filters(search, include_baja)
+    order = f"{sort} COLLATE NOCASE {'DESC' if descending else 'ASC'}, rfc"
+    sql = f"SELECT * FROM ({_CLIENT_SELECT}{where}) ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [_client(row) for row in db.query(sql, params)]
+
+
+def count_clients(db: Database, *, search: str | None = None, include_baja: bool = False) -> int:
+    where, params = _filters(search, include_baja)
+    return db.execute(f"SELECT count(*) FROM clients c{where}", params).fetchone()[0]
+
+
+def add_site(db: Database, rfc: str, data: dict) -> Site:
+    """Register a planta or bodega of a client."""
+    client = get_client(db, rfc)
+    site = build(SiteData, data)
+    with write(db, "site.add", "client", client.rfc, site.model_dump()):
+        site_id = db["sites"].insert(site.model_dump() | {"client_id": client.id}).last_pk
+    return Site.model_validate(site.model_dump() | {"id": site_id})
+
+
+def list_sites(db: Database, rfc: str) -> list[Site]:
+    client = get_client(db, rfc)
+    rows = db.query(
+        "SELECT id, kind, nombre, calle, numero, colonia, codigo_postal, entidad_federativa, "
+        "baja_date FROM sites WHERE client_id = ? ORDER BY kind DESC, nombre",
+        [client.id],
+    )
+    return [Site.model_validate(row) for row in rows]

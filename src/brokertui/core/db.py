@@ -1,0 +1,236 @@
+"""SQLite connection, PRAGMAs, migrations, write transactions and the audit trail.
+
+Every write goes through `write()`: one `BEGIN IMMEDIATE` transaction (so concurrent writers
+queue on the busy timeout instead of failing on a lock upgrade), one audit row, commit or
+rollback as a whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+from sqlite_utils import Database
+
+from brokertui.core.errors import DatabaseBusy, SchemaTooNew
+
+BUSY_TIMEOUT_MS = 10_000
+SCHEMA_TABLE = "schema_migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def default_db_path() -> Path:
+    """The database in the user's data directory (platformdirs)."""
+    return Path(platformdirs.user_data_dir("brokertui", appauthor=False)) / "brokertui.db"
+
+
+def _migrations_root():
+    """Migrations ship inside the wheel as brokertui/migrations; a source checkout has them at
+    the repository root."""
+    packaged = resources.files("brokertui") / "migrations"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "migrations"
+
+
+def available_migrations() -> list[Migration]:
+    """All migrations shipped with this version, in order."""
+    found = []
+    for entry in _migrations_root().iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file readable by its owner only (0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+
+
+def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
+    """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+    `migrate_to` stops at an older version (tests of upgrades use it).
+    """
+    path = Path(path)
+    if str(path) != ":memory:" and not path.exists():
+        _create_private(path)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise _translate(exc) from exc
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = Database(conn, execute_plugins=False)
+    try:
+        migrate(db, target=migrate_to)
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def schema_version(db: Database) -> int:
+    """The highest migration applied (0 for an empty database)."""
+    if not db[SCHEMA_TABLE].exists():
+        return 0
+    return db.execute(f"SELECT coalesce(max(version), 0) FROM {SCHEMA_TABLE}").fetchone()[0]
+
+
+def migrate(db: Database, target: int | None = None) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction; return those applied."""
+    migrations = available_migrations()
+    newest = migrations[-1].version if migrations else 0
+    current = schema_version(db)
+    if current > newest:
+        raise SchemaTooNew(
+            f"La base de datos tiene el esquema {current}, más nuevo que el {newest} de esta "
+            "versión de brokertui; actualice brokertui antes de abrirla."
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version <= current or (target is not None and migration.version > target):
+            continue
+        if _apply(db, migration):
+            applied.append(migration.version)
+    return applied
+
+
+def _apply(db: Database, migration: Migration) -> bool:
+    """Apply one migration atomically unless another process applied it first."""
+    conn = db.conn
+    _begin(conn)
+    try:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = conn.execute(
+            f"SELECT 1 FROM {SCHEMA_TABLE} WHERE version = ?", [migration.version]
+        ).fetchone()
+        if done:
+            conn.execute("ROLLBACK")
+            return False
+        for statement in _statements(migration.sql):
+            conn.execute(statement)
+        conn.execute(
+            f"INSERT INTO {SCHEMA_TABLE} (version, name, applied_at) VALUES (?, ?, ?)",
+            [migration.version, migration.name, _now()],
+        )
+        conn.execute("COMMIT")
+        return True
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split a migration into complete statements (executescript would commit on its own)."""
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        yield buffer
+
+
+def os_user() -> str:
+    """The operating-system user making a change (each broker logs in over SSH as himself)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return f"uid:{os.getuid()}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _translate(exc) from exc
+
+
+def _translate(exc: sqlite3.OperationalError) -> Exception:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return DatabaseBusy(
+            "La base de datos está ocupada por otro usuario desde hace más de "
+            f"{BUSY_TIMEOUT_MS // 1000} s; intente de nuevo en un momento."
+        )
+    return exc
+
+
+@contextlib.contextmanager
+def write(
+    db: Database, action: str, entity: str, key: str, detail: dict | None = None
+) -> Iterator[Database]:
+    """One atomic write: BEGIN IMMEDIATE, the caller's changes, an audit row, COMMIT.
+
+    Nested calls join the outer transaction (each still records its audit row).
+    """
+    conn = db.conn
+    outer = not conn.in_transaction
+    if outer:
+        _begin(conn)
+    try:
+        yield db
+        conn.execute(
+            "INSERT INTO audit_log (at, os_user, action, entity, entity_key, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [_now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str)],
+        )
+        if outer:
+            conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if outer and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise _translate(exc) from exc
+    except BaseException:
+        if outer and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def audit_trail(db: Database, entity: str | None = None, key: str | None = None) -> list[dict]:
+    """Audit rows, newest first, optionally for one entity / key."""
+    where, params = [], []
+    if entity:
+        where.append("entity = ?")
+        params.append(entity)
+    if key:
+        where.append("entity_key = ?")
+        params.append(key)
+    sql = "SELECT * FROM audit_log" + (f" WHERE {' AND '.join(where)}" if where else "")
+    return list(db.query(sql + " ORDER BY id DESC", params))

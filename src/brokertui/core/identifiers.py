@@ -1,0 +1,117 @@
+"""Validators for identifiers: RFC, código postal, entidad federativa, dates.
+
+Each validator returns the normalized value or raises ValueError with a Spanish message naming
+the rule; callers attach the field name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.mx import rfc as stdnum_rfc
+
+from brokertui.core import catalogs
+
+# formats.md §4.1 (phpcfdi/rfc RfcParser): letters, YYMMDD, homoclave, check character.
+_RFC_SHAPE = re.compile(r"^([A-ZÑ&]{3,4})(\d{6})([A-Z\d]{2})([A\d])$")
+GENERIC_RFCS = {
+    "XAXX010101000": "RFC genérico de público en general",
+    "XEXX010101000": "RFC genérico de residentes en el extranjero",
+}
+
+
+@dataclass(frozen=True)
+class Rfc:
+    value: str
+    persona: str  # "moral" (12 characters) or "física" (13)
+    check_digit_ok: bool
+
+    @property
+    def warning(self) -> str | None:
+        if self.check_digit_ok:
+            return None
+        expected = stdnum_rfc.calc_check_digit(self.value[:-1])
+        return (
+            f"el dígito verificador de {self.value} no coincide (se esperaba {expected}); "
+            "algunos RFC reales lo traen mal: confirme que está bien escrito"
+        )
+
+
+def parse_rfc(text: str, *, allow_generic: bool = False) -> Rfc:
+    """Validate an RFC (formats.md §4). Structure, length and date are errors; a check-digit
+    mismatch is not (about 1.5 % of real RFCs carry one): see `Rfc.check_digit_ok`."""
+    value = re.sub(r"[\s-]", "", text or "").upper()
+    if not value:
+        raise ValueError("es obligatorio")
+    if value in GENERIC_RFCS:
+        if allow_generic:
+            return Rfc(value, "moral" if len(value) == 12 else "física", True)
+        raise ValueError(f"{value} es el {GENERIC_RFCS[value]}; un cliente necesita su RFC propio")
+    if len(value) not in (12, 13):
+        raise ValueError(
+            f"debe tener 12 caracteres (persona moral) o 13 (persona física); tiene {len(value)}"
+        )
+    match = _RFC_SHAPE.match(value)
+    letters = 3 if len(value) == 12 else 4
+    if not match or len(match[1]) != letters:
+        raise ValueError(
+            f"formato inválido: se esperan {letters} letras, fecha AAMMDD, homoclave de 2 "
+            "caracteres y dígito verificador (0-9 o A)"
+        )
+    if not _real_yymmdd(match[2]):
+        raise ValueError(f"la fecha {match[2]} (AAMMDD) no existe")
+    try:
+        stdnum_rfc.validate(value)
+    except StdnumError as exc:  # e.g. the SAT's list of inconvenient words
+        raise ValueError("el SAT no asigna RFC con esas letras iniciales") from exc
+    check_ok = stdnum_rfc.calc_check_digit(value[:-1]) == value[-1]
+    return Rfc(value, "moral" if len(value) == 12 else "física", check_ok)
+
+
+def _real_yymmdd(digits: str) -> bool:
+    year, month, day = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def parse_codigo_postal(text: str) -> str:
+    value = (text or "").strip()
+    if value and not re.fullmatch(r"\d{5}", value):
+        raise ValueError("el código postal son 5 dígitos")
+    return value
+
+
+def parse_entidad(text: str) -> str:
+    """A federal entity given by SAT code or name; returns the code ('' when empty)."""
+    if not (text or "").strip():
+        return ""
+    code = catalogs.load("entidades").lookup(text)
+    if code is None:
+        raise ValueError(f"«{text.strip()}» no es una entidad federativa (p. ej. NLE o Nuevo León)")
+    return code
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def parse_date(text: str | date) -> date:
+    """A date as AAAA-MM-DD (also DD/MM/AAAA)."""
+    if isinstance(text, date):
+        return text
+    value = (text or "").strip()
+    if not value:
+        raise ValueError("es obligatoria (AAAA-MM-DD)")
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{value}» no es una fecha válida (AAAA-MM-DD)")

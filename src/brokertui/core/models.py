@@ -1,0 +1,77 @@
+"""Pydantic building blocks: one annotated type per concept, and one-line field-named errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from brokertui.core import identifiers
+from brokertui.core.errors import InvalidInput
+
+
+class Record(BaseModel):
+    """Base for domain models: strips strings, forbids unknown fields."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+M = TypeVar("M", bound=Record)
+
+
+def _plain(value: str, limit: int = 120) -> str:
+    value = re.sub(r"\s+", " ", value or "").strip()
+    if len(value) > limit:
+        raise ValueError(f"admite a lo más {limit} caracteres")
+    return value
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("es obligatorio")
+    return value
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Lowered = BeforeValidator(_lower)
+PlainText = Annotated[str, AfterValidator(_plain)]
+RequiredText = Annotated[str, AfterValidator(_plain), AfterValidator(_required)]
+LongText = Annotated[str, AfterValidator(lambda v: _plain(v, 254)), AfterValidator(_required)]
+CodigoPostal = Annotated[str, AfterValidator(identifiers.parse_codigo_postal)]
+Entidad = Annotated[str, AfterValidator(identifiers.parse_entidad)]
+RfcText = Annotated[str, AfterValidator(lambda v: identifiers.parse_rfc(v).value)]
+
+
+def first_problem(exc: ValidationError) -> InvalidInput:
+    """The first pydantic error as an InvalidInput naming the field and the rule."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "datos"
+    if error["type"] == "missing":
+        return InvalidInput(field, "es obligatorio")
+    if error["type"] == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "").replace(" or ", " o ")
+        return InvalidInput(field, f"debe ser {expected}")
+    return InvalidInput(field, str(error["msg"]).removeprefix("Value error, "))
+
+
+def build(model: type[M], data: dict) -> M:
+    """Validate `data` into `model`, raising InvalidInput on the first bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise first_problem(exc) from None
+
+
+def check_field(model: type[Record], name: str, value: object) -> object:
+    """Validate one field of `model` on its own (forms call this as the user leaves a field)."""
+    try:
+        checked = model.__pydantic_validator__.validate_assignment(
+            model.model_construct(), name, value
+        )
+    except ValidationError as exc:
+        raise first_problem(exc) from None
+    return getattr(checked, name)

@@ -1,0 +1,1 @@
+"""Screens: thin views that call core and render."""

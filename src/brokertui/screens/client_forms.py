@@ -1,0 +1,97 @@
+"""Forms to add or edit a client, a program and a planta / bodega."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from brokertui.core import catalogs, clients, programs
+from brokertui.screens.form import FormScreen
+from brokertui.widgets import FieldSpec
+
+ENTIDADES = [
+    *catalogs.load("entidades").entries.values(),
+    *catalogs.load("entidades").entries.keys(),
+]
+ADDRESS = [
+    FieldSpec("calle", "Calle"),
+    FieldSpec("numero_exterior", "Número exterior"),
+    FieldSpec("numero_interior", "Número interior"),
+    FieldSpec("colonia", "Colonia"),
+    FieldSpec("municipio", "Municipio"),
+    FieldSpec("codigo_postal", "Código postal", "5 dígitos"),
+    FieldSpec("entidad_federativa", "Entidad federativa", "p. ej. NLE o Nuevo León", ENTIDADES),
+]
+
+
+class ClientFormScreen(FormScreen):
+    """Add a client, or edit one (`client` given: its RFC is locked)."""
+
+    model = clients.ClientData
+
+    def __init__(self, client: clients.Client | None = None) -> None:
+        self.client = client
+        self.fields = [
+            FieldSpec("rfc", "RFC", "12 o 13 caracteres", locked=client is not None),
+            FieldSpec("razon_social", "Razón social"),
+            *ADDRESS,
+        ]
+        super().__init__(client.model_dump() if client else None)
+        self.title = f"Editar cliente {client.rfc}" if client else "Cliente nuevo"
+
+    def warning(self, name: str, value: Any) -> str | None:
+        return clients.rfc_warning(value) if name == "rfc" else None
+
+    def submit(self, values: dict[str, str], force: bool) -> clients.Client:
+        if self.client:
+            values.pop("rfc")
+            return clients.update_client(self.app.db, self.client.rfc, values)
+        return clients.add_client(self.app.db, values, force=force)
+
+
+class ProgramFormScreen(FormScreen):
+    """Register a program for a client."""
+
+    model = programs.ProgramData
+
+    def __init__(self, rfc: str, today: date) -> None:
+        self.rfc = rfc
+        self.today = today
+        self.fields = [
+            FieldSpec("type", "Programa", "IMMEX, PROSEC, ALTEX o ECEX", programs.PROGRAM_TYPES),
+            FieldSpec("number", "Número"),
+            FieldSpec("authorized_on", "Fecha de autorización", "AAAA-MM-DD"),
+            FieldSpec(
+                "modalidad", "Modalidad (IMMEX)", "industrial, servicios…", programs.MODALIDADES
+            ),
+            FieldSpec("sectors", "Sectores (PROSEC)", "p. ej. I, XIX"),
+            FieldSpec("status", "Estatus", "vigente, suspendido o cancelado", programs.STATUSES),
+        ]
+        super().__init__({"status": "vigente"})
+        self.title = f"Programa nuevo de {rfc}"
+
+    def submit(self, values: dict[str, str], force: bool) -> programs.Program:
+        return programs.add_program(self.app.db, self.rfc, values, today=self.today)
+
+
+class SiteFormScreen(FormScreen):
+    """Register a planta or bodega."""
+
+    model = clients.SiteData
+    fields = [
+        FieldSpec("kind", "Tipo", "planta o bodega", ("planta", "bodega")),
+        FieldSpec("nombre", "Nombre"),
+        FieldSpec("calle", "Calle"),
+        FieldSpec("numero", "Número"),
+        FieldSpec("colonia", "Colonia"),
+        FieldSpec("codigo_postal", "Código postal", "5 dígitos"),
+        FieldSpec("entidad_federativa", "Entidad federativa", "p. ej. NLE", ENTIDADES),
+    ]
+
+    def __init__(self, rfc: str) -> None:
+        self.rfc = rfc
+        super().__init__({"kind": "planta"})
+        self.title = f"Planta o bodega nueva de {rfc}"
+
+    def submit(self, values: dict[str, str], force: bool) -> clients.Site:
+        return clients.add_site(self.app.db, self.rfc, values)

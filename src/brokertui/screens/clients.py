@@ -1,0 +1,244 @@
+"""Clientes: the client list (sortable, paged from SQLite) and a client's detail."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from brokertui.core import catalogs, clients, programs
+from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
+from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.widgets import Column, NavBar, PagedTable
+
+SORT_LABELS = {
+    "rfc": "RFC",
+    "razon_social": "razón social",
+    "entidad_federativa": "entidad",
+    "programas": "programas",
+}
+
+
+class ClientsScreen(Screen):
+    """Every client, filtered by RFC or name, sorted by a column, one page at a time."""
+
+    CSS_PATH = "clients.tcss"
+    BINDINGS = [
+        Binding("a", "add", "Nuevo", id="clients.add"),
+        Binding("slash", "search", "Buscar", id="clients.search"),
+        Binding("o", "sort", "Orden", id="clients.sort"),
+        Binding("i", "reverse", "Invertir", id="clients.reverse", show=False),
+        Binding("t", "toggle_bajas", "Bajas", id="clients.bajas"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "rfc"
+        self.descending = False
+        self.include_baja = False
+        self.title = "Clientes"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        yield Input(placeholder="Buscar por RFC o razón social  ( / )", id="search", compact=True)
+        yield Static("", id="list-info")
+        yield PagedTable(
+            [
+                Column("rfc", "RFC", 13),
+                Column("razon_social", "Razón social", 34),
+                Column("entidad_federativa", "Ent.", 4),
+                Column("programas", "Programas", 14),
+                Column("baja_date", "Baja", 10),
+            ],
+            self._fetch,
+            self._count,
+            key="rfc",
+            noun="clientes",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._describe()
+        self.query_one(DataTable).focus()
+
+    @property
+    def search(self) -> str:
+        return self.query_one("#search", Input).value
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        rows = clients.list_clients(
+            self.app.db,
+            search=self.search,
+            include_baja=self.include_baja,
+            sort=self.sort,
+            descending=self.descending,
+            limit=limit,
+            offset=offset,
+        )
+        return [c.model_dump() for c in rows]
+
+    def _count(self) -> int:
+        return clients.count_clients(
+            self.app.db, search=self.search, include_baja=self.include_baja
+        )
+
+    def refresh_list(self, *, first_page: bool = False) -> None:
+        self.query_one(PagedTable).reload(first_page=first_page)
+        self._describe()
+
+    def _describe(self) -> None:
+        order = "descendente" if self.descending else "ascendente"
+        bajas = "con bajas" if self.include_baja else "sin bajas"
+        self.query_one("#list-info", Static).update(
+            f"Orden: {SORT_LABELS[self.sort]} ({order}) · {bajas}"
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_list(first_page=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_client(event.row_key.value)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_sort(self) -> None:
+        keys = list(SORT_LABELS)
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        self.refresh_list(first_page=True)
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.refresh_list(first_page=True)
+
+    def action_toggle_bajas(self) -> None:
+        self.include_baja = not self.include_baja
+        self.refresh_list(first_page=True)
+
+    def action_add(self) -> None:
+        def added(client: clients.Client | None) -> None:
+            if client:
+                self.refresh_list()
+                self.app.open_client(client.rfc)
+
+        self.app.push_screen(ClientFormScreen(), added)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+
+class ClientDetailScreen(Screen):
+    """One client: domicilio fiscal, programs, plantas and bodegas."""
+
+    CSS_PATH = "clients.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Volver", id="client.back"),
+        Binding("e", "edit", "Editar", id="client.edit"),
+        Binding("g", "add_program", "Programa", id="client.add_program"),
+        Binding("l", "add_site", "Planta/bodega", id="client.add_site"),
+        Binding("b", "baja", "Baja", id="client.baja"),
+    ]
+
+    def __init__(self, rfc: str) -> None:
+        super().__init__()
+        self.rfc = rfc
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        with VerticalScroll(id="detail"):
+            yield Static(id="summary")
+            yield Label("Programas", classes="section")
+            yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
+            yield Label("Plantas y bodegas", classes="section")
+            yield DataTable(id="sites", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#programs", DataTable).add_columns(
+            "Programa", "Número", "Autorizado", "Estatus", "Modalidad/sectores"
+        )
+        self.query_one("#sites", DataTable).add_columns("Tipo", "Nombre", "Domicilio", "Baja")
+        self.load()
+        self.query_one("#programs", DataTable).focus()
+
+    def load(self) -> None:
+        db = self.app.db
+        client = clients.get_client(db, self.rfc)
+        self.client = client
+        self.title = client.razon_social
+        self.sub_title = client.rfc
+        estado = f"[b red]BAJA desde {client.baja_date}[/]" if client.baja_date else "activo"
+        warning = (
+            "  [yellow](dígito verificador no coincide; aceptado)[/]"
+            if client.rfc_check_warning
+            else ""
+        )
+        entidades = catalogs.load("entidades").entries
+        lines = [
+            f"[b]{client.razon_social}[/]",
+            f"RFC [b]{client.rfc}[/]{warning} · {estado}",
+            "Domicilio fiscal: "
+            + _address(
+                client.calle,
+                client.numero_exterior,
+                client.numero_interior and f"int. {client.numero_interior}",
+                client.colonia,
+                client.municipio,
+                client.codigo_postal and f"C.P. {client.codigo_postal}",
+                entidades.get(client.entidad_federativa, ""),
+            ),
+        ]
+        self.query_one("#summary", Static).update("\n".join(lines))
+        table = self.query_one("#programs", DataTable)
+        table.clear()
+        for p in programs.list_programs(db, rfc=self.rfc):
+            extra = p.modalidad or (f"sectores {p.sectors}" if p.sectors else "")
+            table.add_row(p.type, p.number, str(p.authorized_on), p.status, extra)
+        table = self.query_one("#sites", DataTable)
+        table.clear()
+        for s in clients.list_sites(db, self.rfc):
+            where = _address(s.calle, s.numero, s.colonia, s.codigo_postal, s.entidad_federativa)
+            table.add_row(s.kind, s.nombre, where, str(s.baja_date or ""))
+
+    def _reload_after(self, result) -> None:
+        if result:
+            self.load()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(ClientFormScreen(self.client), self._reload_after)
+
+    def action_add_program(self) -> None:
+        self.app.push_screen(ProgramFormScreen(self.client.rfc, self.app.today), self._reload_after)
+
+    def action_add_site(self) -> None:
+        self.app.push_screen(SiteFormScreen(self.client.rfc), self._reload_after)
+
+    def action_baja(self) -> None:
+        if self.client.baja_date:
+            self.notify(f"{self.client.rfc} ya está dado de baja.", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                clients.baja_client(self.app.db, self.client.rfc, self.app.today)
+                self.load()
+                self.notify(f"{self.client.rfc} dado de baja; su historial se conserva.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"¿Dar de baja a {self.client.rfc} ({self.client.razon_social}) con fecha "
+                f"{self.app.today}? El registro y su historial se conservan."
+            ),
+            confirmed,
+        )
+
+
+def _address(*parts: str) -> str:
+    return ", ".join(p for p in parts if p) or "—"

@@ -1,0 +1,120 @@
+"""A generic keyboard form: each field is checked as the user leaves it, Ctrl+S saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from brokertui.core.errors import BrokerError, Conflict, InvalidInput, NeedsConfirmation
+from brokertui.core.models import Record, check_field
+from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.widgets import FieldRow, FieldSpec
+
+
+class FormScreen(Screen[Any]):
+    """Subclasses set `model`, `fields` and implement `submit`; dismisses with its result."""
+
+    CSS_PATH = "form.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Guardar", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancelar", id="form.cancel"),
+    ]
+    model: type[Record]
+    fields: list[FieldSpec]
+
+    def __init__(self, values: dict | None = None) -> None:
+        super().__init__()
+        self.initial = values or {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form-body"):
+            for spec in self.fields:
+                yield FieldRow(spec, _text(self.initial.get(spec.name)))
+        yield Static("", id="form-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        first = next(spec for spec in self.fields if not spec.locked)
+        self.row(first.name).input.focus()
+
+    def row(self, name: str) -> FieldRow:
+        return self.query_one(f"#row-{name}", FieldRow)
+
+    def values(self) -> dict[str, str]:
+        return {spec.name: self.row(spec.name).input.value for spec in self.fields}
+
+    def warning(self, name: str, value: Any) -> str | None:
+        """A non-blocking remark on a valid value (shown in yellow). None by default."""
+        return None
+
+    def check(self, name: str) -> bool:
+        """Validate one field, normalize what the user typed, show the message."""
+        row = self.row(name)
+        if row.spec.locked:
+            return True
+        row.complete()
+        try:
+            value = check_field(self.model, name, row.input.value)
+        except InvalidInput as exc:
+            row.show(exc.message)
+            return False
+        normalized = _text(value)
+        if normalized != row.input.value:
+            row.input.value = normalized
+        row.show(self.warning(name, value), level="warning")
+        return True
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id and event.input.id.startswith("f-"):
+            self.check(event.input.id.removeprefix("f-"))
+
+    def submit(self, values: dict[str, str], force: bool) -> Any:
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        results = [self.check(spec.name) for spec in self.fields]
+        if not all(results):
+            bad = self.fields[results.index(False)].name
+            self.row(bad).input.focus()
+            self.status("Corrija los campos marcados antes de guardar.", error=True)
+            return
+        self.save(force=False)
+
+    def save(self, force: bool) -> None:
+        try:
+            result = self.submit(self.values(), force)
+        except NeedsConfirmation as exc:
+            field = exc.field
+            self.app.push_screen(
+                ConfirmScreen(f"{exc.message}.\n\n¿Guardar de todos modos?", "Advertencia"),
+                lambda yes: self.save(force=True) if yes else self.row(field).input.focus(),
+            )
+            return
+        except (InvalidInput, Conflict) as exc:
+            if exc.field in {spec.name for spec in self.fields}:
+                self.row(exc.field).show(exc.message)
+                self.row(exc.field).input.focus()
+            self.status(str(exc), error=True)
+            return
+        except BrokerError as exc:
+            self.status(str(exc), error=True)
+            return
+        self.dismiss(result)
+
+    def status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(message)
+        status.set_class(error, "-error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

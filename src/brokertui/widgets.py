@@ -1,0 +1,180 @@
+"""Widgets shared by several screens: a validated field row and a table paged from SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Input, Label, Static
+
+
+class NavBar(Static):
+    """The function-key bar under the header: every main screen, the current one highlighted."""
+
+    DEFAULT_CSS = """
+    NavBar { height: 1; background: $panel; color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        keys = [("F1", "Ayuda", None)] + [(i.key.upper(), i.label, i.mode) for i in self.app.NAV]
+        current = self.app.current_mode
+        parts = []
+        for key, label, mode in keys:
+            style = "reverse bold" if mode == current else ""
+            parts.append(
+                f"[b $accent]{key}[/][{style}]{label}[/]"
+                if style
+                else f"[b $accent]{key}[/] {label}"
+            )
+        self.update(" ".join(parts))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One form field: its model field name, label, hint and autocomplete list."""
+
+    name: str
+    label: str
+    placeholder: str = ""
+    suggestions: Sequence[str] = field(default_factory=tuple)
+    locked: bool = False  # shown but not editable (e.g. the RFC when editing)
+
+
+class FieldRow(Vertical):
+    """A label and an input on one line, with the field's message under them."""
+
+    def __init__(self, spec: FieldSpec, value: str = "") -> None:
+        super().__init__(id=f"row-{spec.name}", classes="field-row")
+        self.spec = spec
+        self.initial = value
+
+    def compose(self) -> ComposeResult:
+        suggester = (
+            SuggestFromList(self.spec.suggestions, case_sensitive=False)
+            if self.spec.suggestions
+            else None
+        )
+        with Horizontal(classes="field-line"):
+            yield Label(self.spec.label, classes="field-label")
+            yield Input(
+                self.initial,
+                placeholder=self.spec.placeholder,
+                id=f"f-{self.spec.name}",
+                suggester=suggester,
+                disabled=self.spec.locked,
+                compact=True,
+            )
+        yield Static("", classes="field-message")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def complete(self) -> None:
+        """Take the autocomplete suggestion shown (the first entry the text is a prefix of)."""
+        typed = self.input.value.casefold()
+        if not typed:
+            return
+        for option in self.spec.suggestions:
+            if option.casefold().startswith(typed):
+                self.input.value = option
+                return
+
+    def show(self, message: str | None, level: str = "error") -> None:
+        """Show (or clear, with None) the message beside the field."""
+        note = self.query_one(".field-message", Static)
+        note.update(message or "")
+        note.set_class(bool(message), "-shown")
+        for name in ("error", "warning"):
+            note.set_class(name == level and bool(message), f"-{name}")
+        self.set_class(bool(message) and level == "error", "-invalid")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+
+
+class PagedTable(Vertical):
+    """A DataTable that holds one page of rows fetched from SQLite, never the whole table."""
+
+    BINDINGS = [
+        Binding("n", "page(1)", "Pág.→", id="table.next_page"),
+        Binding("p", "page(-1)", "←Pág.", id="table.prev_page"),
+    ]
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch: Callable[[int, int], list[dict]],
+        count: Callable[[], int],
+        *,
+        key: str,
+        noun: str = "registros",
+        page_size: int = 100,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="paged-table")
+        self.columns = list(columns)
+        self.fetch = fetch
+        self.count = count
+        self.key = key
+        self.noun = noun
+        self.page_size = page_size
+        self.page = 0
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Static("", classes="pager")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in self.columns:
+            table.add_column(column.label, key=column.key, width=column.width)
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(DataTable)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def reload(self, *, first_page: bool = False) -> None:
+        """Fetch the current page again (after a change, a new filter or sort)."""
+        self.total = self.count()
+        self.page = 0 if first_page else min(self.page, self.pages - 1)
+        rows = self.fetch(self.page * self.page_size, self.page_size)
+        table = self.table
+        table.clear()
+        for row in rows:
+            table.add_row(*(_cell(row.get(c.key)) for c in self.columns), key=str(row[self.key]))
+        start = self.page * self.page_size + (1 if rows else 0)
+        self.query_one(".pager", Static).update(
+            f"{start}–{self.page * self.page_size + len(rows)} de {self.total} {self.noun}"
+            f" · página {self.page + 1} de {self.pages}"
+        )
+
+    def action_page(self, step: int) -> None:
+        target = self.page + step
+        if 0 <= target < self.pages:
+            self.page = target
+            self.reload()
+
+    def selected_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)

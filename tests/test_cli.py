@@ -1,0 +1,145 @@
+"""The CLI: one-line errors naming the field, formats, env overrides."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from brokertui.cli import main
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
+
+    def invoke(*args):
+        return CliRunner(env=env).invoke(main, list(args))
+
+    return invoke
+
+
+def test_client_and_program_round_trip(run):
+    assert (
+        run(
+            "client",
+            "add",
+            "--rfc",
+            "MAB9307148T4",
+            "--razon-social",
+            "Alfa SA",
+            "--entidad-federativa",
+            "Coahuila",
+        ).exit_code
+        == 0
+    )
+    assert (
+        run(
+            "program",
+            "add",
+            "--rfc",
+            "MAB9307148T4",
+            "--type",
+            "IMMEX",
+            "--number",
+            "1-2020",
+            "--authorized",
+            "2020-01-01",
+            "--modalidad",
+            "industrial",
+        ).exit_code
+        == 0
+    )
+    result = run("client", "list", "--format", "json")
+    assert json.loads(result.output) == [
+        {
+            "calle": "",
+            "numero_exterior": "",
+            "numero_interior": "",
+            "colonia": "",
+            "municipio": "",
+            "codigo_postal": "",
+            "entidad_federativa": "COA",
+            "id": 1,
+            "rfc": "MAB9307148T4",
+            "razon_social": "Alfa SA",
+            "rfc_check_warning": False,
+            "baja_date": None,
+            "programas": "IMMEX",
+        }
+    ]
+    rows = list(csv.DictReader(io.StringIO(run("program", "list", "--format", "csv").output)))
+    assert rows[0]["type"] == "IMMEX" and rows[0]["authorized_on"] == "2020-01-01"
+    shown = json.loads(run("client", "show", "--rfc", "mab9307148t4", "--format", "json").output)
+    assert shown["programs"][0]["modalidad"] == "industrial"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rfc", "MAB93071", "--razon-social", "x"], "Error: rfc: debe tener 12 caracteres"),
+        (
+            ["--rfc", "XAXX010101000", "--razon-social", "x"],
+            "Error: rfc: XAXX010101000 es el RFC genérico",
+        ),
+        (
+            ["--rfc", "MAB9307148T4", "--razon-social", "x", "--codigo-postal", "1"],
+            "Error: codigo_postal: ",
+        ),
+        (["--rfc", "MAB9307148T5", "--razon-social", "x"], "repita con --force"),
+    ],
+)
+def test_errors_are_one_line_and_write_nothing(run, args, message):
+    result = run("client", "add", *args)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and message in result.output
+    assert result.output.count("\n") == 1
+    assert json.loads(run("client", "list", "--format", "json").output) == []
+
+
+def test_force_accepts_a_bad_check_digit(run):
+    result = run("client", "add", "--rfc", "MAB9307148T5", "--razon-social", "x", "--force")
+    assert result.exit_code == 0 and "--force" in result.output
+
+
+def test_unknown_client_and_bad_today(run, tmp_path):
+    result = run("client", "show", "--rfc", "MAB9307148T4")
+    assert result.exit_code == 1 and "rfc: no hay un cliente" in result.output
+    bad = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "x.db"), "--today", "mañana", "client", "list"]
+    )
+    assert bad.exit_code == 2 and "--today" in bad.output
+
+
+def test_today_drives_program_dates(run):
+    run("client", "add", "--rfc", "MAB9307148T4", "--razon-social", "x")
+    result = run(
+        "program",
+        "add",
+        "--rfc",
+        "MAB9307148T4",
+        "--type",
+        "ECEX",
+        "--number",
+        "1",
+        "--authorized",
+        "2026-04-16",
+    )
+    assert result.exit_code == 1 and "es futura" in result.output
+
+
+def test_demo_and_reset(run):
+    assert "9 clientes" in run("demo").output
+    again = run("demo")
+    assert again.exit_code == 1 and "--reset" in again.output
+    assert run("demo", "--reset").exit_code == 0
+    assert len(json.loads(run("client", "list", "--format", "json").output)) == 8
+
+
+def test_edit_and_baja(run):
+    run("client", "add", "--rfc", "MAB9307148T4", "--razon-social", "x")
+    assert run("client", "edit", "--rfc", "MAB9307148T4", "--colonia", "Centro").exit_code == 0
+    assert run("client", "baja", "--rfc", "MAB9307148T4").exit_code == 0
+    listed = json.loads(run("client", "list", "--all", "--format", "json").output)
+    assert listed[0]["colonia"] == "Centro" and listed[0]["baja_date"] == "2026-04-15"
