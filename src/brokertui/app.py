@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from brokertui.core import clients, fechas
+from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.coming_soon import ComingSoonScreen
@@ -95,9 +96,10 @@ class ClientSwitcher(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        folded = self.matcher(fold(query))  # "plast" finds "Plásticos"
         for client in self.clients:
             label = self._label(client)
-            score = matcher.match(label)
+            score = max(matcher.match(label), folded.match(fold(label)))
             if score > 0:
                 yield Hit(
                     score,
@@ -154,8 +156,8 @@ class BrokerApp(App):
 
     def _update_sub_title(self) -> None:
         self._shown_day = self.today
-        who = f"{self.client.rfc} · {self.client.razon_social}" if self.client else "sin cliente"
-        self.sub_title = f"{who} · Hoy: {fechas.corta(self.today)}"
+        who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"
+        self.sub_title = f"Hoy: {fechas.corta(self.today)} · {who}"
 
     def open_client(self, rfc: str) -> None:
         """Make `rfc` the current client and show its detail."""

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers
@@ -79,19 +79,17 @@ class ProgramData(Record):
                 raise ValueError(f"«{part}» no es un sector PROSEC (I a XXIV)")
         return ",".join(dict.fromkeys(parts))
 
-    @model_validator(mode="after")
-    def _by_type(self):
-        if self.type == "IMMEX" and not self.modalidad:
-            raise InvalidInput(
-                "modalidad", f"un IMMEX requiere modalidad ({', '.join(MODALIDADES)})"
-            )
-        if self.type != "IMMEX" and self.modalidad:
-            raise InvalidInput("modalidad", "sólo los programas IMMEX tienen modalidad")
-        if self.type == "PROSEC" and not self.sectors:
-            raise InvalidInput("sectors", "un PROSEC requiere al menos un sector (I a XXIV)")
-        if self.type != "PROSEC" and self.sectors:
-            raise InvalidInput("sectors", "sólo los programas PROSEC tienen sectores")
-        return self
+
+def check_combination(program: ProgramData) -> None:
+    """Rules across fields: modalidad only (and always) for IMMEX, sectors for PROSEC."""
+    if program.type == "IMMEX" and not program.modalidad:
+        raise InvalidInput("modalidad", f"un IMMEX requiere modalidad ({', '.join(MODALIDADES)})")
+    if program.type != "IMMEX" and program.modalidad:
+        raise InvalidInput("modalidad", "sólo los programas IMMEX tienen modalidad")
+    if program.type == "PROSEC" and not program.sectors:
+        raise InvalidInput("sectors", "un PROSEC requiere al menos un sector (I a XXIV)")
+    if program.type != "PROSEC" and program.sectors:
+        raise InvalidInput("sectors", "sólo los programas PROSEC tienen sectores")
 
 
 class Program(ProgramData):
@@ -110,6 +108,7 @@ def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     if not client.active:
         raise Conflict("rfc", f"{client.rfc} está dado de baja desde {client.baja_date}")
     program = build(ProgramData, data)
+    check_combination(program)
     if program.authorized_on > today:
         raise InvalidInput(
             "authorized_on", f"la fecha de autorización {program.authorized_on} es futura"

@@ -37,7 +37,7 @@ class ClientFormScreen(FormScreen):
             *ADDRESS,
         ]
         super().__init__(client.model_dump() if client else None)
-        self.title = f"Editar cliente {client.rfc}" if client else "Cliente nuevo"
+        self.title = "Editar cliente" if client else "Cliente nuevo"
 
     def warning(self, name: str, value: Any) -> str | None:
         return clients.rfc_warning(value) if name == "rfc" else None
@@ -68,7 +68,7 @@ class ProgramFormScreen(FormScreen):
             FieldSpec("status", "Estatus", "vigente, suspendido o cancelado", programs.STATUSES),
         ]
         super().__init__({"status": "vigente"})
-        self.title = f"Programa nuevo de {rfc}"
+        self.title = "Programa nuevo"
 
     def submit(self, values: dict[str, str], force: bool) -> programs.Program:
         return programs.add_program(self.app.db, self.rfc, values, today=self.today)
@@ -91,7 +91,7 @@ class SiteFormScreen(FormScreen):
     def __init__(self, rfc: str) -> None:
         self.rfc = rfc
         super().__init__({"kind": "planta"})
-        self.title = f"Planta o bodega nueva de {rfc}"
+        self.title = "Planta o bodega nueva"
 
     def submit(self, values: dict[str, str], force: bool) -> clients.Site:
         return clients.add_site(self.app.db, self.rfc, values)

@@ -172,8 +172,7 @@ class ClientDetailScreen(Screen):
         db = self.app.db
         client = clients.get_client(db, self.rfc)
         self.client = client
-        self.title = client.razon_social
-        self.sub_title = client.rfc
+        self.title = "Cliente"
         estado = f"[b red]BAJA desde {client.baja_date}[/]" if client.baja_date else "activo"
         warning = (
             "  [yellow](dígito verificador no coincide; aceptado)[/]"

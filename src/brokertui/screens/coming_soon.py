@@ -11,7 +11,7 @@ from brokertui.widgets import NavBar
 
 class ComingSoonScreen(Screen):
     DEFAULT_CSS = """
-    ComingSoonScreen Static { margin: 2 4; }
+    ComingSoonScreen .notice { margin: 2 4; }
     """
 
     def __init__(self, title: str, description: str) -> None:
@@ -22,5 +22,5 @@ class ComingSoonScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar()
-        yield Static(f"[b]{self.title}[/] — próximamente.\n\n{self.description}")
+        yield Static(f"[b]{self.title}[/] — próximamente.\n\n{self.description}", classes="notice")
         yield Footer(compact=True)

@@ -37,8 +37,8 @@ class ConfirmScreen(ModalScreen[bool]):
             box.border_title = self.title_text
             yield Static(self.question, classes="question")
             with Horizontal():
-                yield Button("Sí [s]", id="yes", variant="warning")
-                yield Button("No [n]", id="no", variant="primary")
+                yield Button("Sí \\[s]", id="yes", variant="warning")
+                yield Button("No \\[n]", id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
