@@ -143,3 +143,90 @@ def test_edit_and_baja(run):
     assert run("client", "baja", "--rfc", "MAB9307148T4").exit_code == 0
     listed = json.loads(run("client", "list", "--all", "--format", "json").output)
     assert listed[0]["colonia"] == "Centro" and listed[0]["baja_date"] == "2026-04-15"
+
+
+def test_deadlines_json_has_the_documented_keys(run):
+    run("demo")
+    rows = json.loads(run("deadlines", "--format", "json").output)
+    assert len(rows) == 10
+    assert {
+        "rfc",
+        "razon_social",
+        "program",
+        "program_number",
+        "filing_year",
+        "fiscal_year",
+        "status",
+        "due_date",
+        "suspension_date",
+        "final_date",
+        "cancellation_date",
+        "days_left",
+        "next_event",
+        "next_event_date",
+    } <= set(rows[0])
+    altex = next(r for r in rows if r["program"] == "ALTEX")
+    assert (altex["suspension_date"], altex["cancellation_date"]) == (None, "2026-05-30")
+    assert {r["status"] for r in rows} == {"open", "not_required"}  # 15 April 2026
+    one = json.loads(
+        run("deadlines", "--rfc", "asm980127hn4", "--year", "2025", "--format", "json").output
+    )
+    assert [(r["program"], r["due_date"]) for r in one] == [
+        ("IMMEX", "2025-05-30"),
+        ("PROSEC", "2025-05-30"),
+    ]
+    assert run("deadlines", "--rfc", "MAB9307148T4").exit_code == 1
+
+
+def test_raoce_file_and_calendar(run):
+    run("demo")
+    bad = run(
+        "raoce",
+        "file",
+        "--rfc",
+        "MNB050315K70",
+        "--program",
+        "IMMEX",
+        "--year",
+        "2026",
+        "--folio",
+        "12",
+        "--date",
+        "2026-04-10",
+    )
+    assert bad.exit_code == 1 and bad.output.startswith("Error: folio: ")
+    ok = run(
+        "raoce",
+        "file",
+        "--rfc",
+        "MNB050315K70",
+        "--program",
+        "IMMEX",
+        "--year",
+        "2026",
+        "--folio",
+        "1" * 25,
+        "--date",
+        "2026-04-10",
+    )
+    assert ok.exit_code == 0 and "2026-04-17" in ok.output  # 5 SE business days later
+    row = next(
+        r
+        for r in json.loads(run("deadlines", "--format", "json").output)
+        if r["rfc"] == "MNB050315K70"
+    )
+    assert (row["status"], row["folio"]) == ("filed", "1" * 25)
+    added = run(
+        "calendar", "add-inhabil", "2026-05-29", "--reason", "Acuerdo SE", "--authority", "SE"
+    )
+    assert added.exit_code == 0
+    altex = next(
+        r
+        for r in json.loads(run("deadlines", "--format", "json").output)
+        if r["program"] == "ALTEX"
+    )
+    assert altex["due_date"] == "2026-05-28"
+    listed = list(csv.DictReader(io.StringIO(run("calendar", "list", "--format", "csv").output)))
+    assert listed == [
+        {"day": "2026-05-29", "authority": "SE", "reason": "Acuerdo SE", "source": "usuario"}
+    ]

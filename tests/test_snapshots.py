@@ -1,8 +1,11 @@
 """Every screen, at 80×24 and at 120×40, with a fixed today and the demo data."""
 
+from datetime import date
+
 import pytest
 
 from brokertui.app import BrokerApp
+from brokertui.core import demo
 
 from .conftest import TODAY
 
@@ -14,11 +17,12 @@ def rfc_keys(text: str) -> list[str]:
 
 
 SCREENS = {
-    "clientes": [],
-    "clientes_busqueda": ["slash", *rfc_keys("mex"), "enter"],
-    "cliente_detalle": ["enter"],
-    "cliente_nuevo": ["a"],
+    "clientes": ["f3"],
+    "clientes_busqueda": ["f3", "slash", *rfc_keys("mex"), "enter"],
+    "cliente_detalle": ["f3", "enter"],
+    "cliente_nuevo": ["f3", "a"],
     "cliente_errores": [
+        "f3",
         "a",
         *rfc_keys("MAB9313148T4"),
         "tab",
@@ -32,12 +36,11 @@ SCREENS = {
         "tab",
         "ctrl+s",
     ],
-    "cliente_digito": ["a", *rfc_keys("MAB9307148T5"), "tab", *rfc_keys("Beta"), "ctrl+s"],
-    "cliente_editar": ["enter", "e"],
-    "programa_nuevo": ["enter", "g"],
-    "planta_nueva": ["enter", "l"],
-    "baja_confirmar": ["enter", "b"],
-    "tablero": ["f2"],
+    "cliente_digito": ["f3", "a", *rfc_keys("MAB9307148T5"), "tab", *rfc_keys("Beta"), "ctrl+s"],
+    "cliente_editar": ["f3", "enter", "e"],
+    "programa_nuevo": ["f3", "enter", "g"],
+    "planta_nueva": ["f3", "enter", "l"],
+    "baja_confirmar": ["f3", "enter", "b"],
     "pedimentos": ["f4"],
     "descargos": ["f5"],
     "reportes": ["f6"],
@@ -53,9 +56,25 @@ def test_screen(snap_compare, demo_db, screen, size):
     assert snap_compare(app, press=SCREENS[screen], terminal_size=SIZES[size])
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("month", "today", "press"),
+    [
+        ("abril", date(2026, 4, 15), []),
+        ("junio", date(2026, 6, 15), []),
+        ("junio_urgentes", date(2026, 6, 15), ["u"]),
+        ("septiembre", date(2026, 9, 2), []),
+    ],
+)
+def test_dashboard(snap_compare, db, month, today, press, size):
+    demo.load(db, today)
+    app = BrokerApp(db, today=today)
+    assert snap_compare(app, press=press, terminal_size=SIZES[size])
+
+
 def test_palette_client_switcher(snap_compare, demo_db):
     async def search(pilot):
-        await pilot.press("ctrl+p", *rfc_keys("norte"))
+        await pilot.press("f3", "ctrl+p", *rfc_keys("norte"))
         await pilot.pause(0.5)  # the palette searches asynchronously
 
     app = BrokerApp(demo_db, today=TODAY)

@@ -20,6 +20,7 @@ def message(screen, field: str) -> str:
 async def test_new_client_with_two_programs_by_keyboard(db):
     app = BrokerApp(db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
         assert isinstance(app.screen, ClientsScreen)
         await pilot.press("a")
         await type_text(pilot, "mab9307148t4")
@@ -57,7 +58,7 @@ async def test_new_client_with_two_programs_by_keyboard(db):
 async def test_fields_are_checked_when_left_and_save_is_refused(db):
     app = BrokerApp(db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
+        await pilot.press("f3", "a")
         await type_text(pilot, "MAB9313148T4")
         await pilot.press("tab")
         form = app.screen
@@ -74,7 +75,7 @@ async def test_fields_are_checked_when_left_and_save_is_refused(db):
 async def test_check_digit_warning_asks_for_confirmation(db):
     app = BrokerApp(db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
+        await pilot.press("f3", "a")
         await type_text(pilot, "MAB9307148T5")
         await pilot.press("tab")
         assert "se esperaba 4" in message(app.screen, "rfc")
@@ -94,7 +95,7 @@ async def test_check_digit_warning_asks_for_confirmation(db):
 async def test_edit_and_baja_from_the_detail(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")  # first row: ASM980127HN4
+        await pilot.press("f3", "enter")  # first row: ASM980127HN4
         assert isinstance(app.screen, ClientDetailScreen)
         await pilot.press("e")
         assert app.screen.query_one("#f-rfc").disabled
@@ -116,6 +117,7 @@ async def test_edit_and_baja_from_the_detail(demo_db):
 async def test_list_search_sort_and_bajas(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
         table = app.screen.query_one("DataTable")
         await pilot.press("slash")
         await type_text(pilot, "export")

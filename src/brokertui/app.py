@@ -18,6 +18,7 @@ from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.coming_soon import ComingSoonScreen
+from brokertui.screens.dashboard import DashboardScreen
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ NAV = [
         "tablero",
         "Tablero",
         "Vencimientos de todos los clientes por urgencia",
-        _soon("Tablero", "Vencimientos RAOCE, plazos de permanencia y garantías."),
+        DashboardScreen,
     ),
     NavItem("f3", "clientes", "Clientes", "Registro de clientes y sus programas", ClientsScreen),
     NavItem(
@@ -74,7 +75,7 @@ NAV = [
         _soon("RAOCE", "Cifras y verificaciones del reporte anual."),
     ),
 ]
-HOME = "clientes"
+HOME = "tablero"
 
 
 class ClientSwitcher(Provider):

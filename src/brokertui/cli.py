@@ -11,7 +11,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from brokertui.core import clients, db, demo, export, identifiers, programs
+from brokertui.core import (
+    business_days,
+    clients,
+    db,
+    deadlines,
+    demo,
+    export,
+    identifiers,
+    programs,
+)
 from brokertui.core.errors import BrokerError, NeedsConfirmation
 
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -303,6 +312,111 @@ def program_list(env: Env, rfc: str | None, fmt: str) -> None:
         p.model_dump(mode="json", exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)
     ]
     emit(rows, PROGRAM_COLUMNS, fmt, title="Programas")
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+DEADLINE_COLUMNS = [
+    "rfc",
+    "razon_social",
+    "program",
+    "program_number",
+    "filing_year",
+    "fiscal_year",
+    "status",
+    "opens_date",
+    "due_date",
+    "suspension_date",
+    "final_date",
+    "cancellation_date",
+    "days_left",
+    "business_days_left",
+    "next_event",
+    "next_event_date",
+    "filed_on",
+    "folio",
+    "filed_via",
+    "correction_until",
+    "reactivation_on",
+    "severity",
+    "note",
+]
+TABLE_DEADLINE_COLUMNS = [
+    "rfc",
+    "program",
+    "status",
+    "due_date",
+    "final_date",
+    "next_event",
+    "next_event_date",
+    "days_left",
+]
+
+
+@main.command("deadlines")
+@click.option("--year", type=int, help="Filing year (default: today's year).")
+@click.option("--rfc", help="Only this client.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def deadlines_cmd(env: Env, year: int | None, rfc: str | None, fmt: str) -> None:
+    """RAOCE obligations of every client as of today, most urgent first."""
+    if rfc:
+        clients.get_client(env.db, rfc)  # a clear error for an unknown RFC
+    rows = [
+        o.as_dict()
+        for o in deadlines.obligations(env.db, year or env.today.year, env.today, rfc=rfc)
+    ]
+    columns = DEADLINE_COLUMNS if fmt != "table" else TABLE_DEADLINE_COLUMNS
+    emit(rows, columns, fmt, title=f"RAOCE {year or env.today.year} al {env.today}")
+
+
+@main.group("raoce")
+def raoce_group() -> None:
+    """RAOCE (annual report) filings."""
+
+
+@raoce_group.command("file")
+@click.option("--rfc", required=True)
+@click.option("--program", "program_type", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
+@click.option("--year", type=int, required=True, help="Filing year (the report covers year-1).")
+@click.option("--folio", required=True, help="The 25-digit folio of the VUCEM acuse.")
+@click.option("--date", "filed_on", required=True, help="Filing date (AAAA-MM-DD).")
+@pass_env
+def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
+    """Record a filed RAOCE."""
+    ob = deadlines.record_filing(env.db, rfc, program_type, year, folio, filed_on, today=env.today)
+    click.echo(
+        f"RAOCE {year} de {ob.program} {ob.program_number} ({ob.rfc}) presentado el {ob.filed_on}"
+    )
+    click.echo(f"  corrección de errores: hasta el {ob.correction_until} (5 días hábiles)")
+    if ob.reactivation_on:
+        click.echo(f"  presentado en suspensión: reactivación esperada el {ob.reactivation_on}")
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """Business-day calendar: extra días inhábiles."""
+
+
+@calendar_group.command("add-inhabil")
+@click.argument("day")
+@click.option("--reason", required=True, help="E.g. the DOF acuerdo that declares it.")
+@click.option("--authority", default="ALL", help="ALL, SE, SAT or ANAM.")
+@pass_env
+def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
+    """Record an extra non-working day."""
+    row = business_days.add_inhabil(env.db, day, reason, authority)
+    click.echo(f"{row['day']} inhábil para {row['authority']}: {row['reason']}")
+
+
+@calendar_group.command("list")
+@click.option("--year", type=int, help="Also list that year's legal holidays.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def calendar_list(env: Env, year: int | None, fmt: str) -> None:
+    """List extra non-working days (and a year's legal holidays)."""
+    rows = business_days.list_inhabiles(env.db, year)
+    emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")
 
 
 if __name__ == "__main__":  # pragma: no cover

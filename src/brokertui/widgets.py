@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -104,6 +105,12 @@ class Column:
 class PagedTable(Vertical):
     """A DataTable that holds one page of rows fetched from SQLite, never the whole table."""
 
+    DEFAULT_CSS = """
+    PagedTable { height: 1fr; }
+    PagedTable DataTable { height: 1fr; }
+    PagedTable .pager { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("n", "page(1)", "Pág.→", id="table.next_page"),
         Binding("p", "page(-1)", "←Pág.", id="table.prev_page"),
@@ -176,5 +183,7 @@ class PagedTable(Vertical):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
-def _cell(value) -> str:
+def _cell(value) -> str | Text:
+    if isinstance(value, Text):  # already styled by the screen
+        return value
     return "" if value is None else str(value)

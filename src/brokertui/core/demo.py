@@ -7,7 +7,7 @@ from datetime import date
 from sqlite_utils import Database
 from stdnum.mx.rfc import calc_check_digit
 
-from brokertui.core import clients, programs
+from brokertui.core import clients, deadlines, programs
 from brokertui.core.errors import Conflict
 
 
@@ -97,6 +97,15 @@ CLIENTS = [
 ]
 BAJA = ("TLA030210GH", "Textiles de La Laguna, S.A. de C.V.", "2024-12-31")
 
+# RAOCE filings of the current filing year (month-day), recorded only once that day has come:
+# on time, late while suspended (replicated to the PROSEC), and some never filed.
+FILINGS = [
+    ("MNB050315K7", "IMMEX", "05-20"),
+    ("ASM980127HN", "IMMEX", "06-10"),
+    ("EAP070619DZ", "ALTEX", "05-15"),
+    ("PTQ091125AB", "PROSEC", "05-27"),
+]
+
 
 def _this_year_date(today: date) -> date:
     return min(date(today.year, 1, 15), today)
@@ -135,6 +144,13 @@ def load(db: Database, today: date) -> int:
                     "sectors": sectors,
                 },
                 today=today,
+            )
+    for n, (body, program, month_day) in enumerate(FILINGS, start=1):
+        filed_on = date.fromisoformat(f"{today.year}-{month_day}")
+        if filed_on <= today:
+            folio = f"{today.year}{n:02d}".ljust(25, "0")
+            deadlines.record_filing(
+                db, _rfc(body), program, today.year, folio, filed_on, today=today
             )
     body, name, baja = BAJA
     clients.add_client(db, {"rfc": _rfc(body), "razon_social": name, "entidad_federativa": "COA"})
