@@ -180,35 +180,14 @@ def test_deadlines_json_has_the_documented_keys(run):
 
 def test_raoce_file_and_calendar(run):
     run("demo")
-    bad = run(
-        "raoce",
-        "file",
-        "--rfc",
-        "MNB050315K70",
-        "--program",
-        "IMMEX",
-        "--year",
-        "2026",
-        "--folio",
-        "12",
-        "--date",
-        "2026-04-10",
-    )
+
+    def file_raoce(folio):
+        return run("raoce", "file", "--rfc", "MNB050315K70", "--program", "IMMEX",
+                   "--year", "2026", "--folio", folio, "--date", "2026-04-10")  # fmt: skip
+
+    bad = file_raoce("12")
     assert bad.exit_code == 1 and bad.output.startswith("Error: folio: ")
-    ok = run(
-        "raoce",
-        "file",
-        "--rfc",
-        "MNB050315K70",
-        "--program",
-        "IMMEX",
-        "--year",
-        "2026",
-        "--folio",
-        "1" * 25,
-        "--date",
-        "2026-04-10",
-    )
+    ok = file_raoce("1" * 25)
     assert ok.exit_code == 0 and "2026-04-17" in ok.output  # 5 SE business days later
     row = next(
         r

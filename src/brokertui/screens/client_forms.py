@@ -13,14 +13,20 @@ ENTIDADES = [
     *catalogs.load("entidades").entries.values(),
     *catalogs.load("entidades").entries.keys(),
 ]
+CALLE = FieldSpec("calle", "Calle")
+COLONIA = FieldSpec("colonia", "Colonia")
+CODIGO_POSTAL = FieldSpec("codigo_postal", "Código postal", "5 dígitos")
+ENTIDAD = FieldSpec(
+    "entidad_federativa", "Entidad federativa", "p. ej. NLE o Nuevo León", ENTIDADES
+)
 ADDRESS = [
-    FieldSpec("calle", "Calle"),
+    CALLE,
     FieldSpec("numero_exterior", "Número exterior"),
     FieldSpec("numero_interior", "Número interior"),
-    FieldSpec("colonia", "Colonia"),
+    COLONIA,
     FieldSpec("municipio", "Municipio"),
-    FieldSpec("codigo_postal", "Código postal", "5 dígitos"),
-    FieldSpec("entidad_federativa", "Entidad federativa", "p. ej. NLE o Nuevo León", ENTIDADES),
+    CODIGO_POSTAL,
+    ENTIDAD,
 ]
 
 
@@ -81,11 +87,11 @@ class SiteFormScreen(FormScreen):
     fields = [
         FieldSpec("kind", "Tipo", "planta o bodega", ("planta", "bodega")),
         FieldSpec("nombre", "Nombre"),
-        FieldSpec("calle", "Calle"),
+        CALLE,
         FieldSpec("numero", "Número"),
-        FieldSpec("colonia", "Colonia"),
-        FieldSpec("codigo_postal", "Código postal", "5 dígitos"),
-        FieldSpec("entidad_federativa", "Entidad federativa", "p. ej. NLE", ENTIDADES),
+        COLONIA,
+        CODIGO_POSTAL,
+        ENTIDAD,
     ]
 
     def __init__(self, rfc: str) -> None:
