@@ -288,3 +288,29 @@ def test_urgency_order_and_days_left(combo):
         ("IMMEX", "suspended", "critical"),
         ("ALTEX", "cancelled", "lost"),
     ]
+
+
+def test_a_program_cancelled_last_year_no_longer_files(combo):
+    clients.add_client(combo, {"rfc": "GODE561231GR8", "razon_social": "Cumplida"})
+    programs.add_program(
+        combo,
+        "GODE561231GR8",
+        {"type": "ECEX", "number": "E-1", "authorized_on": "2015-01-01"},
+        today=TODAY,
+    )
+    # Before any filing is recorded, no year is tracked: nothing is carried over.
+    assert {o.status for o in deadlines.obligations(combo, 2027, TODAY)} == {"not_open"}
+    deadlines.record_filing(
+        combo, "GODE561231GR8", "ECEX", 2026, "3" * 25, "2026-05-04", today=TODAY
+    )
+    rows = {(o.rfc, o.program): o for o in deadlines.obligations(combo, 2027, TODAY)}
+    # The combined holder never filed 2026: both programs were cancelled (rules.md §1.4).
+    immex = rows[("MAB9307148T4", "IMMEX")]
+    assert (immex.status, immex.severity, immex.next_event) == ("cancelled", "lost", None)
+    assert "cancelado el 2026-09-01" in immex.note
+    assert "cancelado el 2026-07-01" in rows[("MAB9307148T4", "PROSEC")].note
+    assert rows[("GODE561231GR8", "ECEX")].status == "not_open"  # filed 2026: still files in 2027
+    # 2026 itself is unchanged: 2025 is not a tracked year.
+    assert {
+        o.status for o in deadlines.obligations(combo, 2026, TODAY) if o.rfc == "MAB9307148T4"
+    } == {"cancelled"}

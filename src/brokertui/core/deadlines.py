@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -189,11 +189,46 @@ def obligations(db: Database, year: int, on: date, *, rfc: str | None = None) ->
         )
     }
     by_client_type = {(r["client_id"], r["type"]): r["id"] for r in rows}
+    lapsed = _lapsed(db, year, on, rfc)
     result = [
         _obligation(row, held[row["client_id"]], filings, by_client_type, year, on, cal)
         for row in rows
     ]
-    return sorted(result, key=urgency)
+    return sorted((_carry_lapse(ob, lapsed) for ob in result), key=urgency)
+
+
+def _lapsed(db: Database, year: int, on: date, rfc: str | None) -> dict[tuple[str, str], date]:
+    """Programs cancelled for not filing the previous year's report: (rfc, program) -> date.
+
+    Only years the database tracks (with at least one filing recorded) count, so a broker who
+    starts using brokertui this year does not see every client cancelled for lack of history.
+    """
+    first_tracked = db.execute("SELECT min(filing_year) FROM raoce_filings").fetchone()[0]
+    if first_tracked is None or year - 1 < first_tracked:
+        return {}
+    return {
+        (ob.rfc, ob.program): ob.cancellation_date
+        for ob in obligations(db, year - 1, on, rfc=rfc)
+        if ob.status == "cancelled"
+    }
+
+
+def _carry_lapse(ob: Obligation, lapsed: dict[tuple[str, str], date]) -> Obligation:
+    """A cancelled program no longer files (guide, Consideraciones generales)."""
+    cancelled_on = lapsed.get((ob.rfc, ob.program))
+    if cancelled_on is None or ob.status == "filed":
+        return ob
+    return replace(
+        ob,
+        status="cancelled",
+        next_event=None,
+        next_event_date=None,
+        days_left=None,
+        business_days_left=None,
+        severity="lost",
+        note=f"cancelado el {cancelled_on} por no presentar el RAOCE {ob.filing_year - 1}; "
+        "ya no presenta (registre el estatus que muestre la SE)",
+    )
 
 
 def urgency(ob: Obligation) -> tuple:
