@@ -143,7 +143,6 @@ class BrokerApp(App):
         self.db = db
         self.fixed_today = today
         self.client: clients.Client | None = None
-        self._shown_day: date | None = None
 
     @property
     def today(self) -> date:
@@ -156,7 +155,6 @@ class BrokerApp(App):
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
 
     def _update_sub_title(self) -> None:
-        self._shown_day = self.today
         who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"
         self.sub_title = f"Hoy: {fechas.corta(self.today)} · {who}"
 

@@ -8,14 +8,14 @@ per authority (rules.md §4.4: yearly DOF data, never code).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 import holidays
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
-from brokertui.core.db import write
+from brokertui.core.db import now, write
 from brokertui.core.errors import Conflict, InvalidInput
 
 AUTHORITIES = ("ALL", "SE", "SAT", "ANAM")
@@ -91,7 +91,7 @@ def add_inhabil(db: Database, day: str | date, reason: str, authority: str = "AL
         "day": when.isoformat(),
         "authority": authority,
         "reason": reason,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": now(),
     }
     with write(db, "calendar.add_inhabil", "calendar", when.isoformat(), row):
         db["inhabiles"].insert(row)

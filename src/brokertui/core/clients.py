@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
-from brokertui.core.db import write
+from brokertui.core.db import now, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.models import (
     CodigoPostal,
@@ -91,10 +91,6 @@ def rfc_warning(rfc: str) -> str | None:
     return identifiers.parse_rfc(rfc).warning
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     """Register a client. A check-digit mismatch raises NeedsConfirmation unless `force`."""
     client = build(ClientData, data)
@@ -105,8 +101,8 @@ def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
         raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
     row = client.model_dump() | {
         "rfc_check_warning": int(bool(warning)),
-        "created_at": _now(),
-        "updated_at": _now(),
+        "created_at": now(),
+        "updated_at": now(),
     }
     with write(db, "client.add", "client", client.rfc, {"razon_social": client.razon_social}):
         db["clients"].insert(row)
@@ -126,7 +122,7 @@ def update_client(db: Database, rfc: str, changes: dict) -> Client:
     diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
     if diff:
         with write(db, "client.edit", "client", current.rfc, diff):
-            db["clients"].update(current.id, new | {"updated_at": _now()})
+            db["clients"].update(current.id, new | {"updated_at": now()})
     return get_client(db, current.rfc)
 
 
@@ -136,7 +132,7 @@ def baja_client(db: Database, rfc: str, on: date) -> Client:
     if client.baja_date:
         raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
     with write(db, "client.baja", "client", client.rfc, {"baja_date": on.isoformat()}):
-        db["clients"].update(client.id, {"baja_date": on.isoformat(), "updated_at": _now()})
+        db["clients"].update(client.id, {"baja_date": on.isoformat(), "updated_at": now()})
     return get_client(db, client.rfc)
 
 

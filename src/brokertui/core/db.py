@@ -141,7 +141,7 @@ def _apply(db: Database, migration: Migration) -> bool:
             conn.execute(statement)
         conn.execute(
             f"INSERT INTO {SCHEMA_TABLE} (version, name, applied_at) VALUES (?, ?, ?)",
-            [migration.version, migration.name, _now()],
+            [migration.version, migration.name, now()],
         )
         conn.execute("COMMIT")
         return True
@@ -172,7 +172,8 @@ def os_user() -> str:
         return f"uid:{os.getuid()}"
 
 
-def _now() -> str:
+def now() -> str:
+    """The current UTC time, ISO-8601 to the second (audit and record timestamps)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -209,7 +210,7 @@ def write(
         conn.execute(
             "INSERT INTO audit_log (at, os_user, action, entity, entity_key, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [_now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str)],
+            [now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str)],
         )
         if outer:
             conn.execute("COMMIT")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from brokertui.core import identifiers
 from brokertui.core.business_days import BusinessCalendar, calendar_for
-from brokertui.core.db import write
+from brokertui.core.db import now, write
 from brokertui.core.errors import Conflict, InvalidInput
 from brokertui.core.programs import find_program
 
@@ -330,7 +330,7 @@ def record_filing(
         "filing_year": year,
         "folio": folio,
         "filed_on": when.isoformat(),
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": now(),
     }
     with write(db, "raoce.file", "program", f"{program.type} {program.number}", row):
         db["raoce_filings"].insert(row)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import field_validator
@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers
 from brokertui.core.clients import get_client
-from brokertui.core.db import write
+from brokertui.core.db import now, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.models import Record, build
 
@@ -98,10 +98,6 @@ class Program(ProgramData):
     razon_social: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     """Register a program for a client."""
     client = get_client(db, rfc)
@@ -130,8 +126,8 @@ def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
         raise Conflict("type", f"{client.rfc} ya tiene el {program.type} {live[0]} sin cancelar")
     row = program.model_dump(mode="json") | {
         "client_id": client.id,
-        "created_at": _now(),
-        "updated_at": _now(),
+        "created_at": now(),
+        "updated_at": now(),
     }
     with write(db, "program.add", "program", f"{program.type} {program.number}", row):
         program_id = db["programs"].insert(row).last_pk
@@ -151,7 +147,7 @@ def set_status(db: Database, rfc: str, program_type: str, status: str) -> Progra
         f"{program.type} {program.number}",
         {"status": [program.status, checked.status]},
     ):
-        db["programs"].update(program.id, {"status": checked.status, "updated_at": _now()})
+        db["programs"].update(program.id, {"status": checked.status, "updated_at": now()})
     return get_program(db, program.id)
 
 
