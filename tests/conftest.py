@@ -19,3 +19,11 @@ def db(tmp_path):
 def demo_db(db):
     demo.load(db, TODAY)
     return db
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """Keep the input cursor visible: a blink landing on a snapshot under load made it flaky."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
