@@ -1,12 +1,36 @@
-"""Code lists shipped as package data (core/data/*.json), each with its source and date."""
+"""Code lists shipped as package data (core/data/*.json), each with its source and date.
+
+A user can replace any catalog by putting a file of the same name and shape in the catalogs
+directory (`BROKERTUI_CATALOGS`, or `catalogs/` in the user data directory): a newer Anexo 22
+does not need a new release.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+NAMES = (
+    "aduanas",
+    "claves",
+    "unidades",
+    "identificadores",
+    "paises",
+    "regimenes",
+    "incoterms",
+    "monedas",
+    "tasas",
+    "tratados",
+    "entidades",
+    "prosec_sectores",
+)
 
 
 @dataclass(frozen=True)
@@ -15,6 +39,8 @@ class Catalog:
     source: str
     as_of: str
     entries: dict[str, str]  # code -> name, in file order
+    extra: dict[str, dict] = field(default_factory=dict)  # code -> other attributes
+    origin: str = "paquete"
 
     def lookup(self, text: str) -> str | None:
         """The code for `text`, given as a code or a name (case and accents ignored)."""
@@ -24,6 +50,10 @@ class Catalog:
                 return code
         return None
 
+    def choices(self) -> list[str]:
+        """'CODE Name' strings for autocomplete."""
+        return [f"{code} {name}" for code, name in self.entries.items()]
+
 
 def fold(text: str) -> str:
     """Upper-case without accents, for lenient matching ("Querétaro" == "QUERETARO")."""
@@ -31,10 +61,29 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
+def user_dir() -> Path:
+    """Where user replacements of catalogs live."""
+    configured = os.environ.get("BROKERTUI_CATALOGS")
+    if configured:
+        return Path(configured)
+    return Path(platformdirs.user_data_dir("brokertui", appauthor=False)) / "catalogs"
+
+
+def raw(name: str) -> tuple[dict, str]:
+    """The catalog file's JSON and where it came from (a user replacement wins)."""
+    override = user_dir() / f"{name}.json"
+    if override.is_file():
+        return json.loads(override.read_text("utf-8")), str(override)
+    packaged = resources.files("brokertui.core") / "data" / f"{name}.json"
+    return json.loads(packaged.read_text("utf-8")), "paquete"
+
+
 @cache
 def load(name: str) -> Catalog:
-    raw = json.loads(
-        (resources.files("brokertui.core") / "data" / f"{name}.json").read_text("utf-8")
-    )
-    entries = {e["code"]: e["name"] for e in raw["entries"]}
-    return Catalog(name, raw["source"], raw["as_of"], entries)
+    data, origin = raw(name)
+    entries = {e["code"]: e["name"] for e in data["entries"]}
+    extra = {
+        e["code"]: {k: v for k, v in e.items() if k not in ("code", "name")}
+        for e in data["entries"]
+    }
+    return Catalog(name, data["source"], data["as_of"], entries, extra, origin)
