@@ -1,0 +1,100 @@
+"""The pedimento number (Anexo 22, field 1): parsing, checks and its written forms.
+
+formats.md §2: 15 digits = year (2) + aduana (2) + patente (4) + year digit (1) + progressive
+(6). Accepted as typed with single or double spaces or dashes; stored as the 15 digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from brokertui.core import catalogs
+
+_SEPARATORS = re.compile(r"[\s\-]")
+EXAMPLE = "26 24 3953 6000098"
+
+
+@dataclass(frozen=True)
+class Numero:
+    value: str  # the 15 digits
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return 2000 + int(self.value[:2])
+
+    @property
+    def aduana(self) -> str:
+        return self.value[2:4]
+
+    @property
+    def patente(self) -> str:
+        return self.value[4:8]
+
+    @property
+    def pedimento(self) -> str:
+        """The 7 digits Data Stage calls Pedimento (year digit + progressive)."""
+        return self.value[8:]
+
+    def official(self) -> str:
+        """The Anexo 22 / CFDI form, groups separated by two spaces (formats.md §2.2)."""
+        v = self.value
+        return f"{v[:2]}  {v[2:4]}  {v[4:8]}  {v[8:]}"
+
+    def spaced(self) -> str:
+        v = self.value
+        return f"{v[:2]} {v[2:4]} {v[4:8]} {v[8:]}"
+
+
+def aduanas_de_despacho() -> set[str]:
+    """The 2-digit aduanas of Apéndice 1 (the sección is not part of the number)."""
+    return {code[:2] for code in catalogs.load("aduanas").entries}
+
+
+def parse(text: str, *, today: date | None = None) -> Numero:
+    """Check a pedimento number (formats.md §2.3); ValueError names the rule broken.
+
+    Errors: not 15 digits, unknown aduana, patente 0000, progressive 000000. Warnings (kept on
+    the result): the year digit does not match the year (rule 6; normal for a consolidated
+    pedimento or the original of a rectification) and a year outside the last ten (rule 4).
+    """
+    digits = _SEPARATORS.sub("", text or "")
+    if not digits:
+        raise ValueError("es obligatorio")
+    if not re.fullmatch(r"\d{15}", digits):
+        raise ValueError(
+            f"son 15 dígitos: año, aduana, patente y número (p. ej. {EXAMPLE}); "
+            f"se leyeron {len(digits)} caracteres"
+        )
+    number = Numero(digits)
+    if number.aduana not in aduanas_de_despacho():
+        raise ValueError(f"la aduana {number.aduana} no existe en el Apéndice 1")
+    if number.patente == "0000":
+        raise ValueError("la patente 0000 no existe")
+    if digits[9:] == "000000":
+        raise ValueError("el número progresivo empieza en 000001")
+    warnings = []
+    if int(digits[8]) != number.year % 10:
+        warnings.append(
+            f"el dígito de año {digits[8]} no corresponde a {number.year} (sólo en consolidados "
+            "o en el original de una rectificación)"
+        )
+    if today and not today.year - 10 <= number.year <= today.year:
+        warnings.append(f"el año {number.year} está fuera de los últimos diez")
+    return Numero(digits, tuple(warnings))
+
+
+def rebuild(patente: str, pedimento: str, seccion: str, paid: date) -> tuple[str, str | None]:
+    """The 15-digit number from Data Stage's three key columns (formats.md §1.7).
+
+    The year is the latest year not after the payment year whose last digit is the
+    pedimento's first digit; a warning is returned when it is not the payment year.
+    """
+    pedimento = pedimento.zfill(7)
+    year = paid.year - ((paid.year - int(pedimento[0])) % 10)
+    warning = None
+    if year != paid.year:
+        warning = f"año {year} del pedimento distinto del año de pago {paid.year}"
+    return f"{year % 100:02d}{seccion.zfill(3)[:2]}{patente.zfill(4)}{pedimento}", warning
