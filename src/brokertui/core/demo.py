@@ -7,7 +7,7 @@ from datetime import date
 from sqlite_utils import Database
 from stdnum.mx.rfc import calc_check_digit
 
-from brokertui.core import clients, deadlines, programs
+from brokertui.core import clients, deadlines, demo_pedimentos, programs
 from brokertui.core.errors import Conflict
 
 
@@ -152,6 +152,7 @@ def load(db: Database, today: date) -> int:
             deadlines.record_filing(
                 db, _rfc(body), program, today.year, folio, filed_on, today=today
             )
+    demo_pedimentos.load(db, _rfc(demo_pedimentos.CLIENT[0]), today)
     body, name, baja = BAJA
     clients.add_client(db, {"rfc": _rfc(body), "razon_social": name, "entidad_federativa": "COA"})
     clients.baja_client(db, _rfc(body), date.fromisoformat(baja))

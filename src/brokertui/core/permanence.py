@@ -58,3 +58,53 @@ def dates(clave: str, fraccion: str, start: date, cal: BusinessCalendar) -> tupl
         return term.categoria, None, None
     alerta, legal = expiry(start, term.months, cal)
     return term.categoria, alerta.isoformat(), legal.isoformat()
+
+
+def bucket(days_left: int) -> tuple[str, str]:
+    """(label, dashboard severity) of a lot by the days left to its expiry."""
+    if days_left < 0:
+        return "vencido", "critical"
+    if days_left <= 30:
+        return "≤30 días", "critical"
+    if days_left <= 60:
+        return "≤60 días", "warning"
+    return "≤90 días", "info"
+
+
+_EXPIRING_SQL = """
+SELECT c.rfc, c.razon_social, p.numero, p.clave, x.categoria, x.vence_alerta, x.vence_legal,
+       count(*) AS partidas
+FROM partidas x
+JOIN pedimentos p ON p.id = x.pedimento_id
+JOIN clients c ON c.id = p.client_id
+WHERE x.vence_alerta BETWEEN :desde AND :hasta AND c.baja_date IS NULL
+  AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+       WHERE d.numero = p.numero AND d.source = 'datastage'))
+  AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+"""
+
+
+def expiring(
+    db, on: date, *, within: int = 90, back: int = 90, rfc: str | None = None
+) -> list[dict]:
+    """Temporary-import lots (partidas grouped by pedimento and expiry) whose permanence ends
+    within `within` days or ended in the last `back` days, soonest first.
+
+    Until the FIFO discharge exists every lot counts whole; expired lots are shown for `back`
+    days (their real balance is unknown without the discharge).
+    """
+    sql = _EXPIRING_SQL
+    params = {
+        "desde": (on - timedelta(days=back)).isoformat(),
+        "hasta": (on + timedelta(days=within)).isoformat(),
+    }
+    if rfc:
+        sql += " AND c.rfc = :rfc"
+        params["rfc"] = rfc.strip().upper()
+    sql += " GROUP BY p.id, x.vence_alerta, x.categoria ORDER BY x.vence_alerta, p.numero"
+    rows = []
+    for row in db.query(sql, params):
+        left = (date.fromisoformat(row["vence_alerta"]) - on).days
+        label, severity = bucket(left)
+        rows.append({**row, "days_left": left, "bucket": label, "severity": severity})
+    return rows

@@ -1,0 +1,182 @@
+"""CLI commands for pedimentos: Data Stage import, listing, capture from JSON, reconciliation,
+per-client rules and catalogs. Registered on the `brokertui` group by cli.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
+from brokertui.core import catalogs, datastage, pedimento_model, pedimentos, reconcile, restricted
+from brokertui.core.errors import InvalidInput
+
+PEDIMENTO_COLUMNS = [
+    "numero",
+    "rfc",
+    "clave",
+    "tipo_operacion",
+    "fecha_pago",
+    "partidas",
+    "origen",
+    "rectifica",
+    "rectificado_por",
+]
+
+
+def _period(desde: str | None, hasta: str | None):
+    return (
+        _checked_date("--from", desde) if desde else None,
+        _checked_date("--to", hasta) if hasta else None,
+    )
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import files: ANAM Data Stage deliveries."""
+
+
+@import_group.command("datastage")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rfc", help="Import only this client's pedimentos (others are skipped).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_env
+def import_datastage(env: Env, file: Path, rfc: str | None, fmt: str) -> None:
+    """Import a Data Stage zip ({folio}_Solicitudes.zip), all or nothing."""
+    result = datastage.import_zip(env.db, file, rfc=rfc)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if result.already_imported:
+        click.echo(f"{file.name} ya estaba importado (sha256 {result.sha256[:12]}…); nada cambió.")
+        return
+    click.echo(
+        f"{file.name}: {result.pedimentos} pedimentos, {result.partidas} partidas, "
+        f"{result.rectificaciones} rectificaciones ({result.encoding})."
+    )
+    if result.skipped_other_rfc:
+        click.echo(f"{result.skipped_other_rfc} pedimentos de otros RFC omitidos.")
+    for warning in result.warnings:
+        click.echo(f"Aviso: {warning}")
+
+
+@main.group("pedimento")
+def pedimento_group() -> None:
+    """Pedimentos: list, show, capture from a JSON file."""
+
+
+@pedimento_group.command("list")
+@click.option("--rfc", help="Only this client.")
+@click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")
+@click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
+    """Every pedimento, rectified ones included, newest first."""
+    start, end = _period(desde, hasta)
+    rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end)
+    emit(
+        [{k: r[k] for k in PEDIMENTO_COLUMNS} for r in rows],
+        PEDIMENTO_COLUMNS,
+        fmt,
+        title="Pedimentos",
+    )
+
+
+@pedimento_group.command("show")
+@click.argument("numero")
+@click.option("--source", type=click.Choice(["captura", "datastage"]))
+@pass_env
+def pedimento_show(env: Env, numero: str, source: str | None) -> None:
+    """One pedimento with its facturas, identificadores and partidas, as JSON."""
+    click.echo(
+        json.dumps(
+            pedimentos.get_pedimento(env.db, numero, source),
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+    )
+
+
+@pedimento_group.command("add")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--force", is_flag=True, help="Accept warnings.")
+@click.option("--replace", is_flag=True, help="Overwrite the captured pedimento of that number.")
+@pass_env
+def pedimento_add(env: Env, file, force: bool, replace: bool) -> None:
+    """Capture a pedimento from JSON: {"encabezado": {...}, "partidas": [...], ...}."""
+    try:
+        values = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("archivo", f"no es JSON válido (línea {exc.lineno})") from None
+    ped = pedimento_model.parse(values)
+    problems = pedimentos.save(env.db, ped, today=env.today, force=force, replace=replace)
+    click.echo(f"Pedimento {ped.encabezado.numero} guardado con {len(ped.partidas)} partidas.")
+    for problem in problems:
+        click.echo(f"{'Nota' if problem.level == 'info' else 'Aviso'}: {problem}")
+
+
+@main.command("reconcile")
+@click.option("--rfc", required=True)
+@click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")
+@click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:
+    """Captured pedimentos against Data Stage: what is missing or differs."""
+    start, end = _period(desde, hasta)
+    rows = reconcile.differences(env.db, rfc, desde=start, hasta=end)
+    columns = ["numero", "tipo", "partida", "campo", "captura", "datastage"]
+    emit(rows, columns, fmt, title="Conciliación captura vs Data Stage")
+    if fmt == "table":
+        s = reconcile.summary(env.db, rfc, desde=start, hasta=end)
+        click.echo(
+            f"Capturados {s['captura']}, en Data Stage {s['datastage']}, "
+            f"diferencias {s['diferencias']}."
+        )
+
+
+@main.command("rules")
+@click.option("--rfc", required=True)
+@click.option("--on", "turn_on", multiple=True, help=", ".join(restricted.RULES))
+@click.option("--off", "turn_off", multiple=True, help=", ".join(restricted.RULES))
+@pass_env
+def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
+    """Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, textiles)."""
+    from brokertui.core import clients
+
+    state = pedimentos.client_rules(env.db, clients.get_client(env.db, rfc).id)
+    for names, enabled in ((turn_on, True), (turn_off, False)):
+        for name in names:
+            state = pedimentos.set_client_rule(env.db, rfc, name, enabled)
+    labels = restricted.config()["rules"]
+    for name, enabled in state.items():
+        click.echo(f"{name:13} {'sí' if enabled else 'no':3} {labels[name]['label']}")
+
+
+@main.group("catalog")
+def catalog_group() -> None:
+    """Anexo 22 catalogs shipped with brokertui (replaceable by the user)."""
+
+
+@catalog_group.command("list")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+def catalog_list(fmt: str) -> None:
+    """Each catalog with its source, date and where it was loaded from."""
+    rows = []
+    for name in catalogs.NAMES:
+        c = catalogs.load(name)
+        rows.append(
+            {
+                "name": name,
+                "entries": len(c.entries),
+                "as_of": c.as_of,
+                "origin": c.origin,
+                "source": c.source,
+            }
+        )
+    emit(rows, ["name", "entries", "as_of", "origin", "source"], fmt, title="Catálogos")
+    if fmt == "table":
+        click.echo(f"Reemplazos del usuario: {catalogs.user_dir()}/NOMBRE.json")
