@@ -19,6 +19,7 @@ from brokertui.core.errors import NotFound
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.coming_soon import ComingSoonScreen
 from brokertui.screens.dashboard import DashboardScreen
+from brokertui.screens.pedimentos import PedimentosScreen
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ NAV = [
         "pedimentos",
         "Pedimentos",
         "Captura e importación de pedimentos",
-        _soon("Pedimentos", "Captura, Data Stage y conciliación."),
+        PedimentosScreen,
     ),
     NavItem(
         "f5",
@@ -76,6 +77,12 @@ NAV = [
     ),
 ]
 HOME = "tablero"
+PEDIMENTO_COMMANDS = [
+    ("Capturar pedimento", "Captura de un pedimento del cliente elegido", "capture"),
+    ("Borradores de captura", "Continuar una captura guardada como borrador", "drafts"),
+    ("Importar Data Stage", "Importar el zip mensual de ANAM", "import"),
+    ("Conciliación captura vs Data Stage", "Diferencias del cliente elegido", "reconcile"),
+]
 
 
 class ClientSwitcher(Provider):
@@ -183,4 +190,11 @@ class BrokerApp(App):
                 item.description,
                 partial(self.switch_mode, item.mode),
             )
+        for title, help_text, action in PEDIMENTO_COMMANDS:
+            yield SystemCommand(title, help_text, partial(self.pedimentos_action, action))
         yield from super().get_system_commands(screen)
+
+    def pedimentos_action(self, action: str) -> None:
+        """Run an action of the Pedimentos screen from anywhere (command palette)."""
+        self.switch_mode("pedimentos")
+        self.call_after_refresh(lambda: self.screen_stack[0].run_action(action))

@@ -48,10 +48,11 @@ class FieldSpec:
 class FieldRow(Vertical):
     """A label and an input on one line, with the field's message under them."""
 
-    def __init__(self, spec: FieldSpec, value: str = "") -> None:
-        super().__init__(id=f"row-{spec.name}", classes="field-row")
+    def __init__(self, spec: FieldSpec, value: str = "", prefix: str = "") -> None:
+        super().__init__(id=f"row-{prefix}{spec.name}", classes="field-row")
         self.spec = spec
         self.initial = value
+        self.prefix = prefix
 
     def compose(self) -> ComposeResult:
         suggester = (
@@ -64,7 +65,7 @@ class FieldRow(Vertical):
             yield Input(
                 self.initial,
                 placeholder=self.spec.placeholder,
-                id=f"f-{self.spec.name}",
+                id=f"f-{self.prefix}{self.spec.name}",
                 suggester=suggester,
                 disabled=self.spec.locked,
                 compact=True,

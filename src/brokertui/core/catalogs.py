@@ -51,8 +51,10 @@ class Catalog:
         return None
 
     def choices(self) -> list[str]:
-        """'CODE Name' strings for autocomplete."""
-        return [f"{code} {name}" for code, name in self.entries.items()]
+        """Autocomplete strings: 'CODE Name' for each entry, then 'Name (CODE)'."""
+        return [f"{code} {name}" for code, name in self.entries.items()] + [
+            f"{name} ({code})" for code, name in self.entries.items()
+        ]
 
 
 def fold(text: str) -> str:

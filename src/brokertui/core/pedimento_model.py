@@ -42,7 +42,12 @@ def _code(name: str, *, required: bool = True):
                 raise ValueError("es obligatorio")
             return ""
         catalog = catalogs.load(name)
-        code = catalog.lookup(text) or catalog.lookup(text.split(" ", 1)[0])
+        inner = re.search(r"\(([^()]+)\)$", text)  # "Estados Unidos (USA)"
+        code = (
+            catalog.lookup(text)
+            or catalog.lookup(text.split(" ", 1)[0])
+            or (inner and catalog.lookup(inner[1]))
+        )
         if code is None:
             raise ValueError(f"«{text}» no está en el catálogo de {CATALOG_LABELS[name]}")
         return code

@@ -8,8 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import catalogs, clients, programs
+from brokertui.core import catalogs, clients, pedimentos, programs
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
+from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.widgets import Column, NavBar, PagedTable
 
@@ -143,6 +144,7 @@ class ClientDetailScreen(Screen):
         Binding("g", "add_program", "Programa", id="client.add_program"),
         Binding("l", "add_site", "Planta/bodega", id="client.add_site"),
         Binding("b", "baja", "Baja", id="client.baja"),
+        Binding("x", "rules", "Reglas", id="client.rules"),
     ]
 
     def __init__(self, rfc: str) -> None:
@@ -193,6 +195,11 @@ class ClientDetailScreen(Screen):
                 client.codigo_postal and f"C.P. {client.codigo_postal}",
                 entidades.get(client.entidad_federativa, ""),
             ),
+            "Reglas de pedimento: "
+            + " · ".join(
+                f"{name} {'sí' if on else 'no'}"
+                for name, on in pedimentos.client_rules(db, client.id).items()
+            ),
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
         table = self.query_one("#programs", DataTable)
@@ -218,6 +225,9 @@ class ClientDetailScreen(Screen):
 
     def action_add_site(self) -> None:
         self.app.push_screen(SiteFormScreen(self.client.rfc), self._reload_after)
+
+    def action_rules(self) -> None:
+        self.app.push_screen(ClientRulesScreen(self.client.rfc), lambda _: self.load())
 
     def action_baja(self) -> None:
         if self.client.baja_date:

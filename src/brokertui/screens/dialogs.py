@@ -48,3 +48,39 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a few answers by its key; Esc dismisses with None (changed my mind)."""
+
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical {
+        width: 64; height: auto; max-width: 95%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ChoiceScreen .choice { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "choose(None)", "Volver", id="choice.back")]
+
+    def __init__(self, question: str, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.title_text = title
+        self.choices = choices  # (key, label): the key is also the answer
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Static(self.question, classes="question")
+            for key, label in self.choices:
+                yield Static(f"[b]{key}[/]  {label}", classes="choice")
+            yield Static("[b]Esc[/]  volver", classes="choice")
+
+    def on_key(self, event) -> None:
+        if event.key in {key for key, _ in self.choices}:
+            event.stop()
+            self.dismiss(event.key)
+
+    def action_choose(self, answer: str | None) -> None:
+        self.dismiss(answer)

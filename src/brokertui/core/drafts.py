@@ -1,0 +1,52 @@
+"""Drafts of the pedimento capture form, saved as the user types so a dropped SSH connection
+loses nothing. A draft write is one statement (atomic on its own) and is not audited: the
+audit trail records the pedimento when it is saved."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from brokertui.core.db import now, os_user
+
+
+def save_draft(db: Database, draft_id: int | None, client_id: int | None, values: dict) -> int:
+    """Create or update a draft; returns its id."""
+    numero = values.get("encabezado", {}).get("numero", "")
+    data = json.dumps(values, ensure_ascii=False)
+    if draft_id is not None:
+        cursor = db.execute(
+            "UPDATE pedimento_drafts SET data = ?, numero = ?, client_id = ?, updated_at = ? "
+            "WHERE id = ?",
+            [data, numero, client_id, now(), draft_id],
+        )
+        if cursor.rowcount:
+            return draft_id
+    return db.execute(
+        "INSERT INTO pedimento_drafts (os_user, client_id, numero, data, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [os_user(), client_id, numero, data, now()],
+    ).lastrowid
+
+
+def list_drafts(db: Database) -> list[dict]:
+    """The current user's drafts, newest first."""
+    return [
+        dict(r)
+        for r in db.query(
+            "SELECT d.id, d.numero, d.updated_at, c.rfc FROM pedimento_drafts d "
+            "LEFT JOIN clients c ON c.id = d.client_id WHERE d.os_user = ? "
+            "ORDER BY d.updated_at DESC, d.id DESC",
+            [os_user()],
+        )
+    ]
+
+
+def load_draft(db: Database, draft_id: int) -> dict:
+    row = db.execute("SELECT data FROM pedimento_drafts WHERE id = ?", [draft_id]).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def delete_draft(db: Database, draft_id: int) -> None:
+    db.execute("DELETE FROM pedimento_drafts WHERE id = ?", [draft_id])

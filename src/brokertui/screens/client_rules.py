@@ -1,0 +1,47 @@
+"""Reglas de pedimento of one client: each rule of core/data/pedimento_rules.toml on or off."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import SelectionList
+
+from brokertui.core import clients, pedimentos, restricted
+
+
+class ClientRulesScreen(ModalScreen[None]):
+    """Space switches a rule; the change is saved at once (and audited)."""
+
+    DEFAULT_CSS = """
+    ClientRulesScreen { align: center middle; }
+    ClientRulesScreen SelectionList { width: 72; height: auto; border: thick $accent;
+                                      background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "close", "Volver", id="rules.back")]
+
+    def __init__(self, rfc: str) -> None:
+        super().__init__()
+        self.rfc = rfc
+
+    def compose(self) -> ComposeResult:
+        client = clients.get_client(self.app.db, self.rfc)
+        state = pedimentos.client_rules(self.app.db, client.id)
+        labels = restricted.config()["rules"]
+        selection = SelectionList[str](
+            *((labels[name]["label"], name, state[name]) for name in restricted.RULES)
+        )
+        selection.border_title = f"Reglas de pedimento · {client.rfc} (Espacio cambia)"
+        yield selection
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        name = event.selection.value
+        enabled = name in event.selection_list.selected
+        pedimentos.set_client_rule(self.app.db, self.rfc, name, enabled)
+        self.notify(
+            f"{restricted.config()['rules'][name]['label']}: "
+            f"{'activada' if enabled else 'desactivada'}"
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,125 @@
+"""Importar Data Stage: a zip path, then the import in a worker with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+
+from brokertui.core import datastage
+from brokertui.core import db as store
+from brokertui.core.errors import BrokerError
+
+
+class DataStageImportScreen(Screen):
+    """Enter a path and press Enter; the result (or every bad row) is shown below."""
+
+    DEFAULT_CSS = """
+    DataStageImportScreen Vertical { padding: 1 2; }
+    DataStageImportScreen Horizontal { height: 1; }
+    DataStageImportScreen Label { width: 12; color: $text-muted; }
+    DataStageImportScreen Input { width: 1fr; background: $boost; }
+    DataStageImportScreen ProgressBar { margin: 1 0; }
+    DataStageImportScreen #import-stage { color: $text-muted; }
+    DataStageImportScreen #import-result { height: auto; }
+    DataStageImportScreen #import-result.-error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "leave", "Volver", id="import.back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(
+                "Archivo zip de Data Stage entregado por ANAM ({folio}_Solicitudes.zip)."
+                " Se importa completo o nada; los pedimentos de RFC que no son clientes"
+                " se omiten."
+            )
+            with Horizontal():
+                yield Label("Archivo")
+                yield Input(
+                    placeholder="/ruta/al/1875724_Solicitudes.zip", id="import-path", compact=True
+                )
+            with Horizontal():
+                yield Label("Sólo RFC")
+                yield Input(placeholder="vacío: el cliente elegido", id="import-rfc", compact=True)
+            yield ProgressBar(total=1, show_eta=False, id="import-progress")
+            yield Static("", id="import-stage")
+            yield Static("", id="import-result")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Importar Data Stage"
+        if self.app.client:
+            self.query_one("#import-rfc", Input).value = self.app.client.rfc
+        self.query_one("#import-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self.query_one("#import-path", Input).focus()
+            return
+        if self.running:
+            return
+        self.running = True
+        self.show("", error=False)
+        rfc = self.query_one("#import-rfc", Input).value.strip() or None
+        self.run_import(Path(path).expanduser(), rfc)
+
+    @work(thread=True, exclusive=True)
+    def run_import(self, path: Path, rfc: str | None) -> None:
+        """Runs in a thread on its own connection, so the screen keeps answering keys."""
+        db_file = self.app.db.execute("PRAGMA database_list").fetchone()[2]
+        conn = store.connect(db_file)
+        try:
+            result = datastage.import_zip(conn, path, rfc=rfc, progress=self.progress)
+        except BrokerError as exc:
+            self.app.call_from_thread(self.finish, str(exc), True)
+            return
+        finally:
+            conn.close()
+        if result.already_imported:
+            text = f"{path.name} ya estaba importado; nada cambió."
+        else:
+            text = (
+                f"{path.name}: {result.pedimentos} pedimentos, {result.partidas} partidas, "
+                f"{result.rectificaciones} rectificaciones importados ({result.encoding})."
+            )
+            if result.skipped_other_rfc:
+                text += f"\n{result.skipped_other_rfc} pedimentos de otros RFC omitidos."
+            text += "".join(f"\nAviso: {w}" for w in result.warnings[:20])
+        self.app.call_from_thread(self.finish, text, False)
+
+    def progress(self, done: int, total: int, stage: str) -> None:
+        self.app.call_from_thread(self._progress, done, total, stage)
+
+    def _progress(self, done: int, total: int, stage: str) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#import-stage", Static).update(f"{stage}…")
+
+    def finish(self, text: str, error: bool) -> None:
+        self.running = False
+        bar = self.query_one(ProgressBar)
+        if not error:
+            bar.update(total=1, progress=1)
+        self.query_one("#import-stage", Static).update("Error" if error else "Listo")
+        self.show(text, error=error)
+
+    def show(self, text: str, *, error: bool) -> None:
+        result = self.query_one("#import-result", Static)
+        result.update(text)
+        result.set_class(error, "-error")
+
+    def action_leave(self) -> None:
+        if self.running:
+            self.notify("La importación sigue en curso; espere a que termine.")
+            return
+        self.dismiss(None)

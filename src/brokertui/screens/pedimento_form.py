@@ -1,0 +1,355 @@
+"""Captura de pedimento (F4 → a): the pedimento in the order a broker reads it, each field
+checked as the user leaves it, live totals, drafts saved as the user types, Ctrl+S saves."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from brokertui.core import catalogs, drafts, pedimento_model, pedimentos, restricted
+from brokertui.core.errors import BrokerError, InvalidInput, NeedsConfirmation
+from brokertui.core.models import check_field
+from brokertui.screens.block_editor import BlockEditor
+from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.widgets import FieldRow, FieldSpec
+
+DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    return tuple(catalogs.load(name).choices())
+
+
+HEADER = [
+    FieldSpec("numero", "Núm. pedimento", "26 24 3953 6000098"),
+    FieldSpec("tipo_operacion", "Tipo operación", "1 importación · 2 exportación"),
+    FieldSpec("clave", "Clave", "IN, AF, RT, V1…", _choices("claves")),
+    FieldSpec("regimen", "Régimen", "ITE, IMD, EXD…", _choices("regimenes")),
+    FieldSpec("tipo_cambio", "Tipo de cambio", "18.00120"),
+    FieldSpec("aduana_entrada", "Aduana E/S (sección)", "p. ej. 240", _choices("aduanas")),
+    FieldSpec("rfc", "RFC importador/exp.", "RFC del cliente"),
+    FieldSpec("fecha_entrada", "Fecha de entrada", "AAAA-MM-DD"),
+    FieldSpec("fecha_pago", "Fecha de pago", "AAAA-MM-DD"),
+    FieldSpec("rectifica", "Rectifica a", "número del pedimento rectificado (si aplica)"),
+]
+FACTURA = [
+    FieldSpec("numero", "Factura", "número de la factura"),
+    FieldSpec("fecha", "Fecha factura", "AAAA-MM-DD"),
+    FieldSpec("incoterm", "Incoterm", "FCA, EXW, DAP…", _choices("incoterms")),
+    FieldSpec("moneda", "Moneda", "USD", _choices("monedas")),
+    FieldSpec("valor_moneda", "Valor en moneda", "0.00"),
+    FieldSpec("valor_usd", "Valor USD", "0.00"),
+    FieldSpec("proveedor", "Proveedor", "razón social del proveedor"),
+    FieldSpec("id_fiscal", "ID fiscal proveedor", "tax id"),
+]
+IDENTIFICADOR = [
+    FieldSpec("clave", "Identificador", "IM, GI, EB, AF…", _choices("identificadores")),
+    FieldSpec("secuencia", "Partida", "vacío: del pedimento; número: de la partida"),
+    FieldSpec("complemento1", "Complemento 1", "p. ej. folio GI o núm. IMMEX"),
+    FieldSpec("complemento2", "Complemento 2", "p. ej. monto GI"),
+    FieldSpec("complemento3", "Complemento 3", ""),
+]
+UNITS = _choices("unidades")
+COUNTRIES = _choices("paises")
+
+
+def partida_specs(fracciones: tuple[str, ...]) -> list[FieldSpec]:
+    return [
+        FieldSpec("fraccion", "Fracción", "8 dígitos, p. ej. 8538.90.99", fracciones),
+        FieldSpec("nico", "NICO", "2 dígitos"),
+        FieldSpec("umc", "UMC", "unidad comercial (Apéndice 7)", UNITS),
+        FieldSpec("cantidad_umc", "Cantidad UMC", "0.000"),
+        FieldSpec("umt", "UMT", "unidad de la tarifa (Apéndice 7)", UNITS),
+        FieldSpec("cantidad_umt", "Cantidad UMT", "0.000"),
+        FieldSpec("pais", "País origen/destino", "USA, CHN…", COUNTRIES),
+        FieldSpec("descripcion", "Descripción", "descripción de la mercancía"),
+        FieldSpec("numero_parte", "Número de parte", "del catálogo del cliente"),
+        FieldSpec("valor_aduana", "Valor aduana", "MXN"),
+        FieldSpec("valor_comercial", "Valor comercial", "MXN"),
+        FieldSpec("precio_unitario", "Precio unitario", "MXN"),
+        FieldSpec("valor_usd", "Valor USD", "0.00"),
+        FieldSpec("tasa", "Tasa", "TG general, TP preferencial, PS, R8", _choices("tasas")),
+        FieldSpec("tratado", "Tratado (si TP)", "TMEC, TLCUEM…", _choices("tratados")),
+    ]
+
+
+_MODELS = {
+    "facturas": pedimento_model.Factura,
+    "identificadores": pedimento_model.Identificador,
+    "partidas": pedimento_model.Partida,
+}
+_WHERE = re.compile(r"^(factura|identificador|partida) (\d+), (\w+)$")
+_BLOCK_OF = {noun: block for block, noun in pedimento_model.BLOCK_NOUN.items()}
+
+
+class PedimentoFormScreen(Screen[str | None]):
+    """Dismisses with the saved pedimento's number (None when left without saving)."""
+
+    CSS_PATH = ["form.tcss", "pedimento_form.tcss"]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Guardar", id="pedimento.save", priority=True),
+        Binding("escape", "leave", "Cerrar", id="pedimento.leave"),
+    ]
+
+    def __init__(
+        self, values: dict | None = None, *, draft_id: int | None = None, editing: bool = False
+    ) -> None:
+        super().__init__()
+        self.initial = values or {}
+        self.draft_id = draft_id
+        self.editing = editing
+        self._draft_timer = None
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        head = dict(self.initial.get("encabezado", {}))
+        if not head.get("rfc") and app.client:
+            head["rfc"] = app.client.rfc
+        fracciones = tuple(pedimentos.used_fracciones(app.db, app.client.id)) if app.client else ()
+        yield Header()
+        with VerticalScroll(id="form-body"):
+            yield Static("[b]Encabezado[/]", classes="block-title")
+            for spec in HEADER:
+                locked = self.editing and spec.name == "numero"
+                yield FieldRow(
+                    FieldSpec(spec.name, spec.label, spec.placeholder, spec.suggestions, locked),
+                    head.get(spec.name, ""),
+                    prefix="encabezado-",
+                )
+            yield BlockEditor(
+                "facturas",
+                "Facturas",
+                FACTURA,
+                [
+                    ("numero", "Factura", 14),
+                    ("valor_usd", "USD", 12),
+                    ("proveedor", "Proveedor", 30),
+                ],
+                self.initial.get("facturas"),
+            )
+            yield BlockEditor(
+                "identificadores",
+                "Identificadores",
+                IDENTIFICADOR,
+                [
+                    ("clave", "Id.", 4),
+                    ("secuencia", "Part.", 5),
+                    ("complemento1", "Compl. 1", 20),
+                    ("complemento2", "Compl. 2", 14),
+                ],
+                self.initial.get("identificadores"),
+            )
+            yield BlockEditor(
+                "partidas",
+                "Partidas",
+                partida_specs(fracciones),
+                [
+                    ("fraccion", "Fracción", 10),
+                    ("cantidad_umc", "Cant. UMC", 10),
+                    ("cantidad_umt", "Cant. UMT", 10),
+                    ("pais", "País", 4),
+                    ("valor_usd", "USD", 12),
+                    ("descripcion", "Descripción", 28),
+                ],
+                self.initial.get("partidas"),
+            )
+        yield Static(id="totals")
+        yield Static("", id="form-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Editar pedimento" if self.editing else "Captura de pedimento"
+        first = "tipo_operacion" if self.editing else "numero"
+        self.query_one(f"#f-encabezado-{first}", Input).focus()
+        self.show_totals()
+
+    # -- values -------------------------------------------------------------------------------
+
+    def header_row(self, name: str) -> FieldRow:
+        return self.query_one(f"#row-encabezado-{name}", FieldRow)
+
+    def block(self, name: str) -> BlockEditor:
+        return self.query_one(f"#block-{name}", BlockEditor)
+
+    def values(self) -> dict:
+        return {
+            "encabezado": {s.name: self.header_row(s.name).input.value for s in HEADER},
+            **{name: self.block(name).values() for name in _MODELS},
+        }
+
+    # -- as the user types --------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        for editor in self.query(BlockEditor):
+            if event.input.id and event.input.id.startswith(f"f-{editor.prefix}"):
+                editor.update_current()
+        self.show_totals()
+        self.schedule_draft()
+
+    def on_block_editor_changed(self, event: BlockEditor.Changed) -> None:
+        self.show_totals()
+        self.schedule_draft()
+
+    def schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> None:
+        client = self.app.client
+        self.draft_id = drafts.save_draft(
+            self.app.db, self.draft_id, client.id if client else None, self.values()
+        )
+
+    def show_totals(self) -> None:
+        values = self.values()
+        t = pedimentos.totals(values["partidas"])
+        facturas = pedimentos.totals(values["facturas"])["valor_usd"]
+        differs = abs(facturas - t["valor_usd"]) > 1 and facturas
+        mark = f" [b $warning]≠ facturas USD {_money(facturas)}[/]" if differs else ""
+        self.query_one("#totals", Static).update(
+            f"Partidas [b]{t['partidas']}[/] · Valor USD [b]{_money(t['valor_usd'])}[/] · "
+            f"Valor aduana [b]{_money(t['valor_aduana'])}[/]{mark}"
+        )
+
+    # -- field checks -------------------------------------------------------------------------
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        ident = (event.input.id or "").removeprefix("f-")
+        block, _, name = ident.partition("-")
+        if block == "encabezado":
+            self.check_field(self.header_row(name), pedimento_model.Encabezado, name)
+        elif block in _MODELS:
+            editor = self.block(block)
+            self.check_field(editor.field(name), _MODELS[block], name, editor)
+
+    def check_field(self, row: FieldRow, model, name: str, editor=None) -> bool:
+        if row.spec.locked:
+            return True
+        row.complete()
+        if (
+            not row.input.value.strip()
+            and editor is not None
+            and not any(str(v).strip() for v in editor.rows[editor.current].values())
+        ):
+            row.show(None)  # an untouched row is ignored when saving
+            return True
+        try:
+            value = check_field(model, name, row.input.value)
+        except InvalidInput as exc:
+            row.show(exc.message)
+            return False
+        text = "" if value is None else str(value)
+        if text != row.input.value:
+            row.input.value = text
+        row.show(self.remark(name, value, editor), level="warning")
+        return True
+
+    def remark(self, name: str, value, editor) -> str | None:
+        """A non-blocking note beside a valid field: number warnings, sensitive goods."""
+        if name == "numero" and editor is None:
+            from brokertui.core import pedimento_numero
+
+            warnings = pedimento_numero.parse(value, today=self.app.today).warnings
+            return "; ".join(warnings) or None
+        if (
+            editor is not None
+            and editor.block == "partidas"
+            and name in ("fraccion", "cantidad_umt")
+        ):
+            row = editor.rows[editor.current]
+            found = restricted.sensitive(re.sub(r"\D", "", row.get("fraccion", "")))
+            if found:
+                text = f"Sensible Anexo II sector {found.sector} ({found.sector_name})"
+                try:
+                    amount = found.guarantee(Decimal(row.get("cantidad_umt") or "0"))
+                except ArithmeticError:
+                    amount = None
+                return text + (f"; garantía USD {_money(amount)}" if amount else "")
+        return None
+
+    # -- save ---------------------------------------------------------------------------------
+
+    def action_save(self, force: bool = False) -> None:
+        try:
+            ped = pedimento_model.parse(self.values())
+            problems = pedimentos.save(
+                self.app.db, ped, today=self.app.today, force=force, replace=self.editing
+            )
+        except NeedsConfirmation as exc:
+            self.app.push_screen(
+                ConfirmScreen(
+                    exc.message.replace("; ", "\n") + "\n\n¿Guardar de todos modos?", "Advertencias"
+                ),
+                lambda yes: self.action_save(force=True) if yes else None,
+            )
+            return
+        except (InvalidInput, BrokerError) as exc:
+            self.point_at(getattr(exc, "field", ""), getattr(exc, "message", str(exc)))
+            self.status(str(exc), error=True)
+            return
+        if self.draft_id is not None:
+            drafts.delete_draft(self.app.db, self.draft_id)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        notes = [str(p) for p in problems if p.level == "info"]
+        self.app.notify(
+            "\n".join([f"Pedimento {ped.encabezado.numero} guardado.", *notes]),
+            timeout=8 if notes else 4,
+        )
+        self.dismiss(ped.encabezado.numero)
+
+    def point_at(self, where: str, message: str) -> None:
+        """Show an error beside its field and put the cursor there."""
+        match = _WHERE.match(where)
+        if match:
+            editor = self.block(_BLOCK_OF[match[1]])
+            editor.store()
+            editor.show(int(match[2]) - 1)
+            target = editor.field(match[3]) if match[3] in {s.name for s in editor.specs} else None
+        elif where in {s.name for s in HEADER}:
+            target = self.header_row(where)
+        else:
+            return
+        if target is not None:
+            self.call_after_refresh(target.show, message)
+            target.input.focus()
+
+    def status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(message)
+        status.set_class(error, "-error")
+
+    def action_leave(self) -> None:
+        def answer(choice: str | None) -> None:
+            if choice is None:
+                return
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
+            if choice == "c":
+                self.write_draft()
+            elif self.draft_id is not None:
+                drafts.delete_draft(self.app.db, self.draft_id)
+            self.dismiss(None)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "El pedimento no se ha guardado.",
+                "Salir de la captura",
+                [
+                    ("c", "conservar el borrador (Pedimentos → b para continuar)"),
+                    ("d", "descartar la captura"),
+                ],
+            ),
+            answer,
+        )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"

@@ -1,0 +1,289 @@
+"""Pedimentos (F4): the current client's pedimentos paged from SQLite, their detail, and the
+ways in: capture, drafts, Data Stage import and reconciliation."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from brokertui.core import catalogs, drafts, pedimento_numero, pedimentos
+from brokertui.core.errors import BrokerError
+from brokertui.screens.pedimento_form import PedimentoFormScreen
+from brokertui.widgets import Column, NavBar, PagedTable
+
+ORIGEN = {"captura": "captura", "datastage": "Data Stage", "ambos": "ambos"}
+
+
+def spaced(numero: str | None) -> str:
+    return pedimento_numero.Numero(numero).spaced() if numero else ""
+
+
+class PedimentosScreen(Screen):
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = [
+        Binding("a", "capture", "Capturar", id="pedimentos.capture"),
+        Binding("e", "edit", "Editar", id="pedimentos.edit"),
+        Binding("b", "drafts", "Borradores", id="pedimentos.drafts"),
+        Binding("i", "import", "Data Stage", id="pedimentos.import"),
+        Binding("c", "reconcile", "Conciliar", id="pedimentos.reconcile"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        yield Static(id="ped-summary")
+        yield PagedTable(
+            [
+                Column("numero", "Número", 18),
+                Column("clave", "Cve", 3),
+                Column("tipo", "Op.", 4),
+                Column("fecha_pago", "Pago", 10),
+                Column("partidas", "Part.", 5),
+                Column("origen", "Origen", 10),
+                Column("rectificado_por", "Rectificado por", 18),
+                Column("rfc", "RFC", 13),
+            ],
+            self.fetch,
+            self.count,
+            key="numero_key",
+            noun="pedimentos",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Pedimentos"
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @property
+    def rfc(self) -> str | None:
+        return self.app.client.rfc if self.app.client else None
+
+    def fetch(self, offset: int, limit: int) -> list[dict]:
+        rows = pedimentos.list_pedimentos(self.app.db, rfc=self.rfc, offset=offset, limit=limit)
+        return [
+            {
+                "numero_key": r["numero"],
+                "numero": spaced(r["numero"]),
+                "clave": r["clave"],
+                "tipo": "imp." if r["tipo_operacion"] == "1" else "exp.",
+                "fecha_pago": r["fecha_pago"],
+                "partidas": r["partidas"],
+                "origen": ORIGEN[r["origen"]],
+                "rectificado_por": spaced(r["rectificado_por"]),
+                "rfc": r["rfc"],
+            }
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        return pedimentos.count_pedimentos(self.app.db, rfc=self.rfc)
+
+    def reload(self) -> None:
+        client = self.app.client
+        who = f"[b]{client.rfc}[/] {client.razon_social}" if client else "todos los clientes"
+        pending = len(drafts.list_drafts(self.app.db))
+        note = f" · [b $warning]{pending} borrador(es)[/] (b)" if pending else ""
+        self.query_one("#ped-summary", Static).update(f"Pedimentos de {who}{note}")
+        self.query_one(PagedTable).reload()
+
+    def selected(self) -> str | None:
+        return self.query_one(PagedTable).selected_key()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(PedimentoDetailScreen(event.row_key.value))
+
+    def action_capture(self) -> None:
+        if not self.app.client:
+            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+            return
+        self.app.push_screen(PedimentoFormScreen(), lambda _: self.reload())
+
+    def action_edit(self) -> None:
+        numero = self.selected()
+        if numero:
+            edit_captured(self, numero)
+
+    def action_drafts(self) -> None:
+        found = drafts.list_drafts(self.app.db)
+        if not found:
+            self.notify("No tiene borradores de captura.")
+            return
+        self.app.push_screen(DraftsScreen(found), self.resume_draft)
+
+    def resume_draft(self, draft_id: int | None) -> None:
+        if draft_id is None:
+            self.reload()
+            return
+        values = drafts.load_draft(self.app.db, draft_id)
+        self.app.push_screen(
+            PedimentoFormScreen(values, draft_id=draft_id), lambda _: self.reload()
+        )
+
+    def action_import(self) -> None:
+        from brokertui.screens.datastage_import import DataStageImportScreen
+
+        self.app.push_screen(DataStageImportScreen(), lambda _: self.reload())
+
+    def action_reconcile(self) -> None:
+        if not self.app.client:
+            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+            return
+        from brokertui.screens.reconcile import ReconcileScreen
+
+        self.app.push_screen(ReconcileScreen())
+
+
+def edit_captured(screen: Screen, numero: str) -> None:
+    """Open the captured copy of a pedimento in the form (Data Stage copies are read-only)."""
+    try:
+        ped = pedimentos.get_pedimento(screen.app.db, numero, "captura")
+    except BrokerError:
+        screen.notify(
+            "Sólo se editan pedimentos capturados; éste viene de Data Stage.", severity="warning"
+        )
+        return
+    screen.app.push_screen(
+        PedimentoFormScreen(pedimentos.form_values(ped), editing=True),
+        lambda _: screen.on_screen_resume(),
+    )
+
+
+class PedimentoDetailScreen(Screen):
+    """One pedimento as stored: header, facturas, identificadores and partidas."""
+
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Volver", id="detail.back"),
+        Binding("e", "edit", "Editar", id="detail.edit"),
+    ]
+
+    def __init__(self, numero: str) -> None:
+        super().__init__()
+        self.numero = numero
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="ped-detail"):
+            yield Static(id="ped-head")
+            yield DataTable(id="ped-partidas", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"Pedimento {spaced(self.numero)}"
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        p = pedimentos.get_pedimento(self.app.db, self.numero)
+        claves = catalogs.load("claves").entries
+        lines = [
+            f"[b]{pedimento_numero.Numero(p['numero']).official()}[/]   clave [b]{p['clave']}[/] "
+            f"{claves.get(p['clave'], '')}",
+            f"{'Importación' if p['tipo_operacion'] == '1' else 'Exportación'} · régimen "
+            f"{p['regimen'] or '—'} · aduana E/S {p['aduana_entrada']} · TC {p['tipo_cambio']}",
+            f"{p['rfc']} {p['razon_social']}",
+            f"Entrada {p['fecha_entrada'] or '—'} · pago {p['fecha_pago']} · origen "
+            f"{ORIGEN[p['origen']]}",
+        ]
+        if p["rectifica"]:
+            lines.append(f"Rectifica a {spaced(p['rectifica'])}")
+        if p["rectificado_por"]:
+            lines.append(f"[b $warning]Rectificado por {spaced(p['rectificado_por'])}[/]")
+        for f in p["facturas"]:
+            lines.append(
+                f"Factura {f['numero']} {f['fecha'] or ''} {f['incoterm']} "
+                f"USD {f['valor_usd']} · {f['proveedor']}"
+            )
+        for i in p["identificadores"]:
+            where = f"partida {i['secuencia']}" if i["secuencia"] else "pedimento"
+            compl = " ".join(c for c in (i["complemento1"], i["complemento2"]) if c)
+            lines.append(f"Identificador {i['clave']} ({where}) {compl}")
+        self.query_one("#ped-head", Static).update("\n".join(lines))
+        table = self.query_one("#ped-partidas", DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            "Sec",
+            "Fracción",
+            "NICO",
+            "Descripción",
+            "Parte",
+            "Cant. UMC",
+            "UMC",
+            "Cant. UMT",
+            "UMT",
+            "USD",
+            "País",
+            "Vence",
+        )
+        for x in p["partidas"]:
+            table.add_row(
+                str(x["secuencia"]),
+                x["fraccion"],
+                x["nico"],
+                x["descripcion"][:28],
+                x["numero_parte"],
+                x["cantidad_umc"],
+                x["umc"],
+                x["cantidad_umt"],
+                x["umt"],
+                x["valor_usd"],
+                x["pais"],
+                x["vence_alerta"] or "",
+            )
+
+    def action_edit(self) -> None:
+        edit_captured(self, self.numero)
+
+
+class DraftsScreen(ModalScreen[int | None]):
+    """Pick a capture draft to continue; Supr deletes one."""
+
+    DEFAULT_CSS = """
+    DraftsScreen { align: center middle; }
+    DraftsScreen > OptionList { width: 70; height: auto; max-height: 16;
+                                border: thick $accent; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Volver", id="drafts.back"),
+        Binding("delete", "delete", "Borrar", id="drafts.delete"),
+    ]
+
+    def __init__(self, found: list[dict]) -> None:
+        super().__init__()
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        options = OptionList(*(Option(_draft_label(d), id=str(d["id"])) for d in self.found))
+        options.border_title = "Borradores (Enter continuar · Supr borrar)"
+        yield options
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_delete(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        drafts.delete_draft(self.app.db, int(option.id))
+        options.remove_option(option.id)
+        if not options.option_count:
+            self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _draft_label(draft: dict) -> str:
+    numero = draft["numero"] or "(sin número)"
+    when = draft["updated_at"][:16].replace("T", " ")
+    return f"{numero:20}  {draft['rfc'] or '':13}  {when} UTC"

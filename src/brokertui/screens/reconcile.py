@@ -1,0 +1,72 @@
+"""Conciliación: the current client's captured pedimentos against Data Stage, paged."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from brokertui.core import reconcile
+from brokertui.screens.pedimentos import PedimentoDetailScreen, spaced
+from brokertui.widgets import Column, PagedTable
+
+FIELD_ES = {
+    "clave": "clave",
+    "tipo_operacion": "tipo de operación",
+    "fecha_pago": "fecha de pago",
+    "tipo_cambio": "tipo de cambio",
+    "fraccion": "fracción",
+    "cantidad_umc": "cantidad UMC",
+    "cantidad_umt": "cantidad UMT",
+    "valor_usd": "valor USD",
+}
+
+
+class ReconcileScreen(Screen):
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Volver", id="reconcile.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="ped-summary")
+        yield PagedTable(
+            [
+                Column("numero", "Número", 18),
+                Column("descripcion", "Diferencia", 34),
+                Column("partida", "Part.", 5),
+                Column("campo", "Campo", 17),
+                Column("captura", "Captura", 12),
+                Column("datastage", "Data Stage", 12),
+            ],
+            self.fetch,
+            lambda: reconcile.summary(self.app.db, self.app.client.rfc)["diferencias"],
+            key="key",
+            noun="diferencias",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Conciliación captura vs Data Stage"
+        s = reconcile.summary(self.app.db, self.app.client.rfc)
+        self.query_one("#ped-summary", Static).update(
+            f"[b]{self.app.client.rfc}[/] · capturados {s['captura']} · en Data Stage "
+            f"{s['datastage']} · [b]{s['diferencias']}[/] diferencias "
+            f"(sin Data Stage {s['solo_captura']}, sin captura {s['solo_datastage']})"
+        )
+        self.query_one(DataTable).focus()
+
+    def fetch(self, offset: int, limit: int) -> list[dict]:
+        rows = reconcile.differences(self.app.db, self.app.client.rfc, offset=offset, limit=limit)
+        return [
+            {
+                **r,
+                "key": f"{r['numero']}:{offset + i}",
+                "numero": spaced(r["numero"]),
+                "campo": FIELD_ES.get(r["campo"], r["campo"] or ""),
+            }
+            for i, r in enumerate(rows)
+        ]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(PedimentoDetailScreen(event.row_key.value.split(":")[0]))
