@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from brokertui.core import catalogs, pedimento_numero, permanence
 from brokertui.core.business_days import calendar_for
+from brokertui.core.datastage_build import HEADERS
 from brokertui.core.datastage_zip import DataStageError, Delivery, Member, read
 from brokertui.core.db import now, os_user, write
 from brokertui.core.pedimentos import PARTIDA_INSERT, is_temporary_entry
@@ -55,6 +56,9 @@ REQUIRED = {
 }
 
 
+COLUMN_NAMES = {c.lower(): c for h in HEADERS.values() for c in h.split("|")}
+
+
 @dataclass
 class ImportResult:
     sha256: str
@@ -81,7 +85,8 @@ class _Rows:
         if not any(p in index for p in PAID) and member.tipo != "506":
             missing.append("FechaPagoReal")
         if missing:
-            raise DataStageError(f"{member.name}: faltan las columnas {', '.join(missing)}")
+            names = ", ".join(COLUMN_NAMES.get(c, c) for c in missing)
+            raise DataStageError(f"{member.name}: faltan las columnas {names}")
         self.index = index
         self.width = len(member.header)
 
