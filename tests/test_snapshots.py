@@ -41,7 +41,7 @@ SCREENS = {
     "programa_nuevo": ["f3", "enter", "g"],
     "planta_nueva": ["f3", "enter", "l"],
     "baja_confirmar": ["f3", "enter", "b"],
-    "pedimentos": ["f4"],
+    "pedimentos_todos": ["f4"],
     "descargos": ["f5"],
     "reportes": ["f6"],
     "raoce": ["f7"],
@@ -79,3 +79,63 @@ def test_palette_client_switcher(snap_compare, demo_db):
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=search, terminal_size=(80, 24))
+
+
+MNB = "MNB050315K70"  # the demo client with pedimentos
+
+
+def with_client(*keys: str, then=None):
+    """A run_before that makes the demo IMMEX client current, presses keys, then `then`."""
+
+    async def run(pilot):
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.press(*keys)
+        if then:
+            await then(pilot)
+        await pilot.pause()
+
+    return run
+
+
+async def _type(pilot, *values):
+    for value in values:
+        if value == "tab":
+            await pilot.press("tab")
+        else:
+            await pilot.press(*rfc_keys(value))
+
+
+def _filled(pilot):
+    from brokertui.core import demo_pedimentos
+    from brokertui.screens.pedimento_form import PedimentoFormScreen
+
+    peds = demo_pedimentos._pedimentos(MNB, TODAY)
+    values = demo_pedimentos._capture_values(peds[3])
+    values["encabezado"]["numero"] = "26 07 3953 6000999"
+    return pilot.app.push_screen(PedimentoFormScreen(values))
+
+
+PEDIMENTO_SCREENS = {
+    "pedimentos": with_client("f4"),
+    "pedimento_nuevo": with_client("f4", "a"),
+    "pedimento_errores": with_client(
+        "f4",
+        "a",
+        then=lambda pilot: _type(
+            pilot, "26 99 3953 600009", "tab", "3", "tab", "ZZ", "tab", "tab", "-1", "tab"
+        ),
+    ),
+    "pedimento_lleno": with_client("f4", then=_filled),
+    "pedimento_detalle": with_client("f4", "enter"),
+    "datastage_importar": with_client("f4", "i"),
+    "conciliacion": with_client("f4", "c"),
+    "cliente_reglas": with_client("x"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", PEDIMENTO_SCREENS)
+def test_pedimento_screen(snap_compare, demo_db, screen, size):
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=PEDIMENTO_SCREENS[screen], terminal_size=SIZES[size])

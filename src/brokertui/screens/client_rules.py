@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import SelectionList
+from textual.widgets import Footer, SelectionList
 
 from brokertui.core import clients, pedimentos, restricted
 
@@ -33,6 +33,7 @@ class ClientRulesScreen(ModalScreen[None]):
         )
         selection.border_title = f"Reglas de pedimento · {client.rfc} (Espacio cambia)"
         yield selection
+        yield Footer(compact=True)
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         name = event.selection.value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import deadlines
+from brokertui.core import deadlines, permanence
+from brokertui.core.pedimento_numero import Numero
 from brokertui.core.programs import PROGRAM_TYPES
 from brokertui.widgets import Column, NavBar, PagedTable
 
@@ -37,7 +38,8 @@ SEVERITY_STYLE = {
     "ok": "green",
 }
 SEVERITY_MARK = {"critical": "!!", "lost": "✗", "warning": "!", "info": "·", "ok": "✓"}
-PROGRAM_FILTERS = (None, *PROGRAM_TYPES)
+TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown with RAOCE rows
+PROGRAM_FILTERS = (None, *PROGRAM_TYPES, TEMPORARY)
 
 
 class DashboardScreen(Screen):
@@ -60,7 +62,7 @@ class DashboardScreen(Screen):
         self.program: str | None = None
         self.year: int | None = None  # None: the current filing year
         self.shown_for = None
-        self.rows: list[deadlines.Obligation] = []
+        self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,9 +79,9 @@ class DashboardScreen(Screen):
                 Column("date", "Fecha", 10),
                 Column("days", "Días", 4),
                 Column("bdays", "Háb.", 4),
-                Column("name", "Razón social", 40),
+                Column("name", "Razón social / pedimento", 44),
             ],
-            lambda offset, limit: [_row(ob) for ob in self.rows[offset : offset + limit]],
+            lambda offset, limit: self.rows[offset : offset + limit],
             lambda: len(self.rows),
             key="key",
             noun="obligaciones",
@@ -103,37 +105,52 @@ class DashboardScreen(Screen):
         self.shown_for = today
         year = self.year or today.year
         client = self.app.client
-        rows = deadlines.obligations(
-            self.app.db, year, today, rfc=client.rfc if self.client_only and client else None
-        )
-        self.show_summary(rows, today)
+        rfc = client.rfc if self.client_only and client else None
+        obligations = deadlines.obligations(self.app.db, year, today, rfc=rfc)
+        lots = permanence.expiring(self.app.db, today, rfc=rfc)
+        self.show_summary(obligations, lots, today)
+        rows = [(deadlines.urgency(ob), ob.program, ob.severity, _row(ob)) for ob in obligations]
+        rows += [(_lot_urgency(lot), TEMPORARY, lot["severity"], _lot_row(lot)) for lot in lots]
+        rows.sort(key=lambda r: r[0])
         if self.program:
-            rows = [o for o in rows if o.program == self.program]
+            rows = [r for r in rows if r[1] == self.program]
         if self.urgent_only:
-            rows = [o for o in rows if o.severity in ("critical", "warning")]
-        self.rows = rows
+            rows = [r for r in rows if r[2] in ("critical", "warning")]
+        self.rows = [r[3] for r in rows]
         self.query_one(PagedTable).reload(first_page=True)
         shown = [
             f"RAOCE {year} (ejercicio {year - 1})",
             "sólo urgentes" if self.urgent_only else "todos",
-            self.program or "todos los programas",
+            {None: "todos los programas", TEMPORARY: "permanencia de temporales"}.get(
+                self.program, self.program
+            ),
         ]
         if self.client_only:
             shown.append(f"cliente {client.rfc}" if client else "sin cliente elegido")
         self.query_one("#filters", Static).update(" · ".join(shown))
 
-    def show_summary(self, rows: list[deadlines.Obligation], today) -> None:
+    def show_summary(self, rows: list[deadlines.Obligation], lots: list[dict], today) -> None:
         week_end = today + timedelta(days=6 - today.weekday())
         count = {status: sum(o.status == status for o in rows) for status in deadlines.STATUSES}
         due_week = sum(o.status == "open" and o.due_date <= week_end for o in rows)
         self.query_one("#summary", Static).update(
             f"Abiertos [b]{count['open']}[/] · suspendidos [b red]{count['suspended']}[/] · "
             f"vencen esta semana [b yellow]{due_week}[/] · cancelados "
-            f"[magenta]{count['cancelled']}[/] · presentados [green]{count['filed']}[/]"
+            f"[magenta]{count['cancelled']}[/] · presentados [green]{count['filed']}[/]\n"
+            f"Temporales: vencidos [b red]{sum(lot['days_left'] < 0 for lot in lots)}[/] · "
+            f"vencen ≤30 d [b red]{sum(0 <= lot['days_left'] <= 30 for lot in lots)}[/] · "
+            f"≤60 d [b yellow]{sum(30 < lot['days_left'] <= 60 for lot in lots)}[/] · "
+            f"≤90 d [b]{sum(60 < lot['days_left'] <= 90 for lot in lots)}[/]"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_client(event.row_key.value.split(":")[0])
+        rfc, kind, numero = ([*event.row_key.value.split(":"), ""])[:3]
+        if kind == TEMPORARY:
+            from brokertui.screens.pedimentos import PedimentoDetailScreen
+
+            self.app.push_screen(PedimentoDetailScreen(numero))
+        else:
+            self.app.open_client(rfc)
 
     def action_toggle_urgent(self) -> None:
         self.urgent_only = not self.urgent_only
@@ -171,4 +188,32 @@ def _row(ob: deadlines.Obligation) -> dict:
         "name": ob.razon_social,
     }
     style = SEVERITY_STYLE[ob.severity]
+    return {k: v if k == "key" else Text(v, style=style) for k, v in cells.items()}
+
+
+def _lot_urgency(lot: dict) -> tuple:
+    return (
+        deadlines.SEVERITY_ORDER.index(lot["severity"]),
+        date.fromisoformat(lot["vence_alerta"]),
+        lot["rfc"],
+        lot["numero"],
+    )
+
+
+def _lot_row(lot: dict) -> dict:
+    """A temporary-import lot whose permanence ends soon (or has ended)."""
+    cells = {
+        "key": f"{lot['rfc']}:{TEMPORARY}:{lot['numero']}:{lot['vence_alerta']}",
+        "mark": SEVERITY_MARK[lot["severity"]],
+        "rfc": lot["rfc"],
+        "program": TEMPORARY,
+        "status": lot["bucket"],
+        "event": "permanencia",
+        "date": lot["vence_alerta"],
+        "days": str(lot["days_left"]),
+        "bdays": "",
+        "name": f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · "
+        f"{lot['partidas']} part.",
+    }
+    style = SEVERITY_STYLE[lot["severity"]]
     return {k: v if k == "key" else Text(v, style=style) for k, v in cells.items()}

@@ -25,10 +25,10 @@ def spaced(numero: str | None) -> str:
 class PedimentosScreen(Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = [
-        Binding("a", "capture", "Capturar", id="pedimentos.capture"),
+        Binding("a", "capture", "Nuevo", id="pedimentos.capture"),
         Binding("e", "edit", "Editar", id="pedimentos.edit"),
-        Binding("b", "drafts", "Borradores", id="pedimentos.drafts"),
-        Binding("i", "import", "Data Stage", id="pedimentos.import"),
+        Binding("b", "drafts", "Borrador", id="pedimentos.drafts"),
+        Binding("i", "import", "Importar", id="pedimentos.import"),
         Binding("c", "reconcile", "Conciliar", id="pedimentos.reconcile"),
     ]
 
@@ -42,9 +42,9 @@ class PedimentosScreen(Screen):
                 Column("clave", "Cve", 3),
                 Column("tipo", "Op.", 4),
                 Column("fecha_pago", "Pago", 10),
-                Column("partidas", "Part.", 5),
-                Column("origen", "Origen", 10),
+                Column("partidas", "Part", 4),
                 Column("rectificado_por", "Rectificado por", 18),
+                Column("origen", "Origen", 10),
                 Column("rfc", "RFC", 13),
             ],
             self.fetch,
@@ -263,8 +263,9 @@ class DraftsScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(_draft_label(d), id=str(d["id"])) for d in self.found))
-        options.border_title = "Borradores (Enter continuar · Supr borrar)"
+        options.border_title = "Borradores de captura (Enter continúa)"
         yield options
+        yield Footer(compact=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id))
