@@ -76,7 +76,6 @@ CREATE TABLE partidas (
     UNIQUE (pedimento_id, secuencia)
 );
 CREATE INDEX partidas_vence ON partidas (vence_alerta);
-CREATE INDEX partidas_fraccion ON partidas (fraccion);
 
 CREATE TABLE contribuciones (
     id              INTEGER PRIMARY KEY,

@@ -7,10 +7,13 @@ One zip is one transaction: any bad row refuses the whole delivery, reported as
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -18,7 +21,7 @@ from sqlite_utils import Database
 from brokertui.core import catalogs, pedimento_numero, permanence
 from brokertui.core.business_days import calendar_for
 from brokertui.core.datastage_build import HEADERS
-from brokertui.core.datastage_zip import DataStageError, Delivery, Member, read
+from brokertui.core.datastage_zip import DataStageError, Delivery, Member, read, sha256_of
 from brokertui.core.db import now, os_user, write
 from brokertui.core.pedimentos import PARTIDA_INSERT, is_temporary_entry
 
@@ -74,6 +77,21 @@ class ImportResult:
         return dict(self.__dict__)
 
 
+class _Columns(dict):
+    """Column positions by lower-cased name; an absent column points past the last field,
+    where every row carries an empty value."""
+
+    def __init__(self, index: dict[str, int], width: int):
+        super().__init__(index)
+        self.width = width
+        paid = next((index[p] for p in PAID if p in index), None)
+        if paid is not None:
+            self["fechapagoreal"] = paid
+
+    def __missing__(self, name: str) -> int:
+        return self.width
+
+
 class _Rows:
     """Column access by header name for one member, collecting row errors."""
 
@@ -87,20 +105,17 @@ class _Rows:
         if missing:
             names = ", ".join(COLUMN_NAMES.get(c, c) for c in missing)
             raise DataStageError(f"{member.name}: faltan las columnas {names}")
-        self.index = index
         self.width = len(member.header)
+        self.c = _Columns(index, self.width)
+        self.key = tuple(self.c[name] for name in KEY)
 
     def __iter__(self):
         for line, values in self.member.rows:
             if len(values) != self.width:
                 self.fail(line, f"tiene {len(values)} campos y el encabezado {self.width}")
                 continue
+            values.append("")  # what an absent optional column reads as (see _Columns)
             yield line, values
-
-    def col(self, name: str) -> int:
-        if name == "fechapagoreal":
-            return next(self.index[p] for p in PAID if p in self.index)
-        return self.index.get(name, -1)
 
     def fail(self, line: int, reason: str) -> None:
         self.errors.append(f"{self.member.name}:{line}: {reason}")
@@ -113,6 +128,7 @@ def _summary(errors: list[str]) -> str:
     return f"{len(errors)} renglones con error{more}; nada se importó:\n" + "\n".join(errors)
 
 
+@lru_cache(maxsize=8192)
 def _date(text: str) -> date | None:
     """Tolerant Data Stage date (formats.md §1.2: observed `YYYY-MM-DD HH:MM:SS`)."""
     text = text.strip()
@@ -134,15 +150,29 @@ def import_zip(
     """Validate a whole delivery, then store it in one transaction."""
     report = progress or (lambda done, total, stage: None)
     report(0, 1, "Leyendo el zip")
-    delivery = read(path)
-    result = ImportResult(delivery.sha256, encoding="/".join(sorted(delivery.encodings)))
-    result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
-    if db.execute("SELECT 1 FROM datastage_imports WHERE sha256 = ?", [delivery.sha256]).fetchone():
-        result.already_imported = True
-        return result
-    parsed = _parse(db, delivery, rfc, result, report)
-    _store(db, delivery, parsed, result, report)
+    digest = sha256_of(path)
+    if db.execute("SELECT 1 FROM datastage_imports WHERE sha256 = ?", [digest]).fetchone():
+        return ImportResult(digest, already_imported=True)
+    with _bulk():
+        delivery = read(path)
+        result = ImportResult(delivery.sha256, encoding="/".join(sorted(delivery.encodings)))
+        result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
+        parsed = _parse(db, delivery, rfc, result, report)
+        _store(db, delivery, parsed, result, report)
     return result
+
+
+@contextmanager
+def _bulk():
+    """Pause the cyclic garbage collector while millions of small lists are built: nothing
+    here makes cycles, and repeated full scans of a growing heap tripled the import time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -152,8 +182,8 @@ class _Parsed:
 
 
 def _key(values: list[str], rows: _Rows) -> tuple:
-    patente, pedimento, seccion = (values[rows.col(c)] for c in KEY)
-    return patente.zfill(4), pedimento.zfill(7), seccion.zfill(3)
+    patente, pedimento, seccion = rows.key
+    return values[patente].zfill(4), values[pedimento].zfill(7), values[seccion].zfill(3)
 
 
 def _parse(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) -> _Parsed:
@@ -202,10 +232,7 @@ def _parse(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) 
 
 def _parse_501(member: Member, errors, clients, wanted):
     rows = _Rows(member, errors)
-    c = {
-        name: rows.col(name)
-        for name in (*REQUIRED["501"], "fechapagoreal", "seccionaduaneraentrada")
-    }
+    c = rows.c
     claves = catalogs.load("claves").entries
     heads, skipped, unknown = {}, set(), set()
     for line, v in rows:
@@ -244,9 +271,7 @@ def _parse_501(member: Member, errors, clients, wanted):
             "fecha_pago": paid.isoformat(),
             "tipo_cambio": v[c["tipocambio"]],
             "tipo_pedimento": v[c["tipopedimento"]],
-            "aduana_entrada": v[c["seccionaduaneraentrada"]].zfill(3)
-            if c["seccionaduaneraentrada"] >= 0
-            else key[2],
+            "aduana_entrada": v[c["seccionaduaneraentrada"]].zfill(3) or key[2],
             "fecha_entrada": None,
             "warnings": [w for w in (warning,) if w]
             + ([f"clave {clave} no está en el Apéndice 2"] if clave not in claves else []),
@@ -255,47 +280,39 @@ def _parse_501(member: Member, errors, clients, wanted):
 
 
 def _number(values, rows, line, *names) -> list[str] | None:
-    """The named numeric columns, or None after recording the row's error."""
-    out = []
-    for name in names:
-        text = values[rows.col(name)]
-        if text == "":
-            text = "0"
-        if not NUMBER.match(text):
-            rows.fail(line, f"{rows.member.header[rows.col(name)]} «{text}» no es un número")
-            return None
-        out.append(text)
-    return out
-
-
-def _get(values, rows, name) -> str:
-    i = rows.col(name)
-    return values[i] if i >= 0 else ""
+    """The named numeric columns (empty reads as 0), or None after recording the row's error."""
+    c = rows.c
+    out = [values[c[name]] or "0" for name in names]
+    if all(map(NUMBER.match, out)):
+        return out
+    name, text = next((n, t) for n, t in zip(names, out, strict=True) if not NUMBER.match(t))
+    rows.fail(line, f"{rows.member.header[c[name]]} «{text}» no es un número")
+    return None
 
 
 def _p505(v, rows, line, head):
     nums = _number(v, rows, line, "valordolares")
     if nums is None:
         return None
-    fecha = _date(_get(v, rows, "fechafacturacion"))
+    fecha = _date(v[rows.c["fechafacturacion"]])
     return (
-        v[rows.col("numerofactura")],
+        v[rows.c["numerofactura"]],
         fecha.isoformat() if fecha else None,
-        _get(v, rows, "terminofacturacion"),
-        _get(v, rows, "monedafacturacion"),
-        _get(v, rows, "valormonedaextranjera"),
+        v[rows.c["terminofacturacion"]],
+        v[rows.c["monedafacturacion"]],
+        v[rows.c["valormonedaextranjera"]],
         nums[0],
-        _get(v, rows, "proveedormercancia"),
-        _get(v, rows, "indentfiscalproveedor"),
+        v[rows.c["proveedormercancia"]],
+        v[rows.c["indentfiscalproveedor"]],
     )
 
 
 def _p506(v, rows, line, head):
-    fecha = _date(v[rows.col("fechaoperacion")])
+    fecha = _date(v[rows.c["fechaoperacion"]])
     if fecha is None:
-        rows.fail(line, f"FechaOperacion «{v[rows.col('fechaoperacion')]}» no es una fecha")
+        rows.fail(line, f"FechaOperacion «{v[rows.c['fechaoperacion']]}» no es una fecha")
         return None
-    if v[rows.col("tipofecha")] == "1":  # ENTRADA (formats.md §1.5, 506)
+    if v[rows.c["tipofecha"]] == "1":  # ENTRADA (formats.md §1.5, 506)
         head["fecha_entrada"] = fecha.isoformat()
     return None
 
@@ -303,15 +320,15 @@ def _p506(v, rows, line, head):
 def _p507(v, rows, line, head):
     return (
         None,
-        v[rows.col("clavecaso")].upper(),
-        _get(v, rows, "identificadorcaso"),
-        _get(v, rows, "complementocaso"),
+        v[rows.c["clavecaso"]].upper(),
+        v[rows.c["identificadorcaso"]],
+        v[rows.c["complementocaso"]],
         "",
     )
 
 
 def _sequence(v, rows, line) -> int | None:
-    text = v[rows.col("secuenciafraccion")]
+    text = v[rows.c["secuenciafraccion"]]
     if not DIGITS.match(text):
         rows.fail(line, f"SecuenciaFraccion «{text}» no es un número de partida")
         return None
@@ -331,24 +348,24 @@ def _p551(v, rows, line, head):
         "cantidadumcomercial",
         "cantidadumtarifa",
     )
-    fraccion = v[rows.col("fraccion")].zfill(8)
+    fraccion = v[rows.c["fraccion"]].zfill(8)
     if sec is None or nums is None:
         return None
     if not (len(fraccion) == 8 and DIGITS.match(fraccion)):
-        rows.fail(line, f"Fraccion «{v[rows.col('fraccion')]}» no son 8 dígitos")
+        rows.fail(line, f"Fraccion «{v[rows.c['fraccion']]}» no son 8 dígitos")
         return None
     return (
         sec,
         fraccion,
-        _get(v, rows, "subdivisionfraccion"),
-        v[rows.col("descripcionmercancia")],
-        _get(v, rows, "codigomercanciaproducto"),
+        v[rows.c["subdivisionfraccion"]],
+        v[rows.c["descripcionmercancia"]],
+        v[rows.c["codigomercanciaproducto"]],
         *nums[:4],
         nums[4],
-        v[rows.col("unidadmedidacomercial")],
+        v[rows.c["unidadmedidacomercial"]],
         nums[5],
-        v[rows.col("unidadmedidatarifa")],
-        _get(v, rows, "paisorigendestino"),
+        v[rows.c["unidadmedidatarifa"]],
+        v[rows.c["paisorigendestino"]],
     )
 
 
@@ -358,9 +375,9 @@ def _p554(v, rows, line, head):
         return None
     return (
         sec,
-        v[rows.col("clavecaso")].upper(),
-        _get(v, rows, "identificadorcaso"),
-        _get(v, rows, "complementocaso"),
+        v[rows.c["clavecaso"]].upper(),
+        v[rows.c["identificadorcaso"]],
+        v[rows.c["complementocaso"]],
         "",
     )
 
@@ -370,26 +387,26 @@ def _p557(v, rows, line, head):
     nums = _number(v, rows, line, "importepago")
     if sec is None or nums is None:
         return None
-    return (sec, v[rows.col("clavecontribucion")], _get(v, rows, "formapago"), nums[0])
+    return (sec, v[rows.c["clavecontribucion"]], v[rows.c["formapago"]], nums[0])
 
 
 def _p701(v, rows, line, head):
-    anterior = _date(v[rows.col("fechaoperacionanterior")])
+    anterior = _date(v[rows.c["fechaoperacionanterior"]])
     if anterior is None:
         rows.fail(line, "FechaOperacionAnterior no es una fecha")
         return None
     numero, _ = pedimento_numero.rebuild(
-        v[rows.col("patenteanterior")],
-        v[rows.col("pedimentoanterior")],
-        v[rows.col("seccionaduaneraanterior")],
+        v[rows.c["patenteanterior"]],
+        v[rows.c["pedimentoanterior"]],
+        v[rows.c["seccionaduaneraanterior"]],
         anterior,
     )
     original = None
-    if _get(v, rows, "pedimentooriginal"):
+    if v[rows.c["pedimentooriginal"]]:
         original, _ = pedimento_numero.rebuild(
-            _get(v, rows, "patenteaduanalorig") or v[rows.col("patenteanterior")],
-            _get(v, rows, "pedimentooriginal"),
-            _get(v, rows, "seccionaduaneradesporig") or v[rows.col("seccionaduaneraanterior")],
+            v[rows.c["patenteaduanalorig"]] or v[rows.c["patenteanterior"]],
+            v[rows.c["pedimentooriginal"]],
+            v[rows.c["seccionaduaneradesporig"]] or v[rows.c["seccionaduaneraanterior"]],
             anterior,
         )
     head["rectifica"], head["original"] = numero, original or numero

@@ -97,8 +97,18 @@ def split_lines(text: str) -> list[tuple[int, list[str]]]:
         fields = line.split("|")
         if line.endswith("|"):
             fields.pop()
-        result.append((number, [f.strip() for f in fields]))
+        if " |" in line or "| " in line or line[0] == " ":
+            fields = [f.strip() for f in fields]
+        result.append((number, fields))
     return result
+
+
+def sha256_of(path: Path | str) -> str:
+    """The delivery's fingerprint (a zip already imported is recognised by it)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise DataStageError(f"{path}: no se puede leer ({exc.strerror})") from None
 
 
 def read(path: Path | str) -> Delivery:

@@ -87,6 +87,7 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         conn.close()
         raise _translate(exc) from exc
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
     db = Database(conn, execute_plugins=False)
     try:
         migrate(db, target=migrate_to)

@@ -212,8 +212,7 @@ def _lot_row(lot: dict) -> dict:
         "date": lot["vence_alerta"],
         "days": str(lot["days_left"]),
         "bdays": "",
-        "name": f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · "
-        f"{lot['partidas']} part.",
+        "name": f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · {lot['partidas']} part.",
     }
     style = SEVERITY_STYLE[lot["severity"]]
     return {k: v if k == "key" else Text(v, style=style) for k, v in cells.items()}
