@@ -20,8 +20,12 @@ from brokertui.core import clients, datastage, datastage_build
 from brokertui.core import db as store
 
 RFC = "MAB9307148T4"
-PARTS = [("85389099", "PARTES PARA INTERRUPTOR"), ("39269099", "SOPORTE PLASTICO"),
-         ("72085101", "LAMINA DE ACERO"), ("85444204", "CABLE CONDUCTOR")]
+PARTS = [
+    ("85389099", "PARTES PARA INTERRUPTOR"),
+    ("39269099", "SOPORTE PLASTICO"),
+    ("72085101", "LAMINA DE ACERO"),
+    ("85444204", "CABLE CONDUCTOR"),
+]
 
 
 def pedimentos(count: int, per: int) -> list[dict]:
@@ -30,19 +34,38 @@ def pedimentos(count: int, per: int) -> list[dict]:
     for n in range(count):
         paid = start + timedelta(days=n % 28)
         partidas = [
-            dict(fraccion=PARTS[i % 4][0], nico="99", descripcion=PARTS[i % 4][1],
-                 parte=f"P-{i % 50}", precio="12.50000", aduana="2281.00", comercial="2281.00",
-                 usd=f"{125 + i}.00", umc_qty="10.000", umc="6", umt_qty="1.25000", umt="1",
-                 pais="USA")
+            dict(
+                fraccion=PARTS[i % 4][0],
+                nico="99",
+                descripcion=PARTS[i % 4][1],
+                parte=f"P-{i % 50}",
+                precio="12.50000",
+                aduana="2281.00",
+                comercial="2281.00",
+                usd=f"{125 + i}.00",
+                umc_qty="10.000",
+                umc="6",
+                umt_qty="1.25000",
+                umt="1",
+                pais="USA",
+            )
             for i in range(per)
         ]
-        result.append(dict(numero=f"2624{n // 900000 + 3953:04d}6{n % 900000 + 1:06d}", rfc=RFC,
-                           nombre="MAQUILADORA ALFA", clave="IN", tipo_operacion="1",
-                           tipo_cambio="18.00120", pagado=f"{paid} 10:00:00",
-                           entrada=str(paid),
-                           facturas=[(f"F-{n}", f"{paid} 00:00:00", "FCA", "USD", "1250.00",
-                                      "ACME")],
-                           identificadores=[("IM", "1204-2006", "")], partidas=partidas))
+        result.append(
+            dict(
+                numero=f"2624{n // 900000 + 3953:04d}6{n % 900000 + 1:06d}",
+                rfc=RFC,
+                nombre="MAQUILADORA ALFA",
+                clave="IN",
+                tipo_operacion="1",
+                tipo_cambio="18.00120",
+                pagado=f"{paid} 10:00:00",
+                entrada=str(paid),
+                facturas=[(f"F-{n}", f"{paid} 00:00:00", "FCA", "USD", "1250.00", "ACME")],
+                identificadores=[("IM", "1204-2006", "")],
+                partidas=partidas,
+            )
+        )
     return result
 
 
@@ -56,8 +79,9 @@ def shell_import(zip_path: Path, work: Path) -> float:
         script.append(f".import {member} m{member.stem.split('_')[1]}")
     db = work / "shell.db"
     began = time.perf_counter()
-    subprocess.run(["sqlite3", str(db)], input="\n".join(script), text=True, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["sqlite3", str(db)], input="\n".join(script), text=True, check=True, capture_output=True
+    )
     return time.perf_counter() - began
 
 
@@ -68,8 +92,9 @@ def main() -> None:
         sys.exit("The sqlite3 shell is needed for the side-by-side measure.")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        zip_path = datastage_build.write_zip(work / "1875724_Solicitudes.zip",
-                                             pedimentos(count, per))
+        zip_path = datastage_build.write_zip(
+            work / "1875724_Solicitudes.zip", pedimentos(count, per)
+        )
         rows = 0
         with zipfile.ZipFile(zip_path) as archive:
             for name in archive.namelist():
@@ -84,8 +109,10 @@ def main() -> None:
         repeat = time.perf_counter() - began
         shell = shell_import(zip_path, work)
         size = zip_path.stat().st_size
-    print(f"zip: {size / 1e6:.1f} MB, {rows:,} rows in all members, "
-          f"{result.pedimentos:,} pedimentos, {result.partidas:,} partidas")
+    print(
+        f"zip: {size / 1e6:.1f} MB, {rows:,} rows in all members, "
+        f"{result.pedimentos:,} pedimentos, {result.partidas:,} partidas"
+    )
     print(f"brokertui import (validated, one transaction): {ours:.2f} s")
     print(f"sqlite3 shell .import (raw text, no checks):   {shell:.2f} s")
     print(f"ratio: {ours / shell:.2f}x (target <= 3x)")
