@@ -92,7 +92,7 @@ def test_utf8_and_lf_also_read(ds_db, tmp_path):
     path = datastage_build.write_zip(
         tmp_path / "d.zip", [pedimento()], encoding="utf-8", newline="\n"
     )
-    assert datastage.import_zip(ds_db, path).encoding == "utf-8-sig"
+    assert datastage.import_zip(ds_db, path).encoding == "UTF-8"
     assert pedimentos.get_pedimento(ds_db, "262439536000098")["facturas"][0]["proveedor"] == (
         "ÑANDÚ SUPPLY"
     )

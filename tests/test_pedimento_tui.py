@@ -138,7 +138,7 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
         await pilot.pause(1.2)  # the draft is written after a short quiet time
     # The session ends without saving (e.g. SSH dropped): the draft is in the database.
     (draft,) = drafts.list_drafts(demo_db)
-    assert draft["numero"] == "260739536000999"  # normalized when the field was left
+    assert draft["numero"] == "26 07 3953 6000999"  # normalized when the field was left
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client(RFC)

@@ -79,12 +79,12 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding used: strict UTF-8 (BOM stripped), else cp1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    for codec, name in (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252")):
         try:
-            return data.decode(encoding), encoding
+            return data.decode(codec), name
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1"), "latin-1"
+    return data.decode("latin-1"), "Latin-1"
 
 
 def split_lines(text: str) -> list[tuple[int, list[str]]]:
@@ -108,7 +108,17 @@ def sha256_of(path: Path | str) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError as exc:
-        raise DataStageError(f"{path}: no se puede leer ({exc.strerror})") from None
+        raise DataStageError(f"{path}: {_why(exc)}") from None
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no existe"
+    if isinstance(exc, IsADirectoryError):
+        return "es una carpeta, no un archivo zip"
+    if isinstance(exc, PermissionError):
+        return "no tiene permiso de lectura"
+    return f"no se puede leer ({exc.strerror})"
 
 
 def read(path: Path | str) -> Delivery:
@@ -117,7 +127,7 @@ def read(path: Path | str) -> Delivery:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise DataStageError(f"{path}: no se puede leer ({exc.strerror})") from None
+        raise DataStageError(f"{path}: {_why(exc)}") from None
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:

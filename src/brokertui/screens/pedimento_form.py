@@ -12,7 +12,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui.core import catalogs, drafts, pedimento_model, pedimentos, restricted
+from brokertui.core import (
+    catalogs,
+    drafts,
+    pedimento_model,
+    pedimento_numero,
+    pedimentos,
+    restricted,
+)
 from brokertui.core.errors import BrokerError, InvalidInput, NeedsConfirmation
 from brokertui.core.models import check_field
 from brokertui.screens.block_editor import BlockEditor
@@ -246,6 +253,8 @@ class PedimentoFormScreen(Screen[str | None]):
             row.show(exc.message)
             return False
         text = "" if value is None else str(value)
+        if editor is None and name in ("numero", "rectifica") and text:
+            text = pedimento_numero.Numero(text).spaced()  # as brokers write it
         if text != row.input.value:
             row.input.value = text
         row.show(self.remark(name, value, editor), level="warning")
@@ -254,8 +263,6 @@ class PedimentoFormScreen(Screen[str | None]):
     def remark(self, name: str, value, editor) -> str | None:
         """A non-blocking note beside a valid field: number warnings, sensitive goods."""
         if name == "numero" and editor is None:
-            from brokertui.core import pedimento_numero
-
             warnings = pedimento_numero.parse(value, today=self.app.today).warnings
             return "; ".join(warnings) or None
         if (

@@ -15,6 +15,20 @@ from brokertui.core.errors import BrokerError
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.widgets import Column, NavBar, PagedTable
 
+PARTIDA_COLUMNS = [
+    ("Sec", 3),
+    ("Fracción", 8),
+    ("NICO", 4),
+    ("Descripción", 28),
+    ("Parte", 10),
+    ("Cant. UMC", 10),
+    ("UMC", 3),
+    ("Cant. UMT", 10),
+    ("UMT", 3),
+    ("USD", 12),
+    ("País", 4),
+    ("Vence", 10),
+]
 ORIGEN = {"captura": "captura", "datastage": "Data Stage", "ambos": "ambos"}
 
 
@@ -210,26 +224,14 @@ class PedimentoDetailScreen(Screen):
         self.query_one("#ped-head", Static).update("\n".join(lines))
         table = self.query_one("#ped-partidas", DataTable)
         table.clear(columns=True)
-        table.add_columns(
-            "Sec",
-            "Fracción",
-            "NICO",
-            "Descripción",
-            "Parte",
-            "Cant. UMC",
-            "UMC",
-            "Cant. UMT",
-            "UMT",
-            "USD",
-            "País",
-            "Vence",
-        )
+        for label, width in PARTIDA_COLUMNS:
+            table.add_column(label, width=width)
         for x in p["partidas"]:
             table.add_row(
                 str(x["secuencia"]),
                 x["fraccion"],
                 x["nico"],
-                x["descripcion"][:28],
+                x["descripcion"],
                 x["numero_parte"],
                 x["cantidad_umc"],
                 x["umc"],
