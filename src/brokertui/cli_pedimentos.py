@@ -25,6 +25,12 @@ PEDIMENTO_COLUMNS = [
 ]
 
 
+def period_options(command):
+    """--from / --to: a range of payment dates."""
+    command = click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")(command)
+    return click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")(command)
+
+
 def _period(desde: str | None, hasta: str | None):
     return (
         _checked_date("--from", desde) if desde else None,
@@ -68,8 +74,7 @@ def pedimento_group() -> None:
 
 @pedimento_group.command("list")
 @click.option("--rfc", help="Only this client.")
-@click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")
-@click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")
+@period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
@@ -120,8 +125,7 @@ def pedimento_add(env: Env, file, force: bool, replace: bool) -> None:
 
 @main.command("reconcile")
 @click.option("--rfc", required=True)
-@click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")
-@click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")
+@period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:

@@ -23,7 +23,12 @@ from brokertui.core.business_days import calendar_for
 from brokertui.core.datastage_build import HEADERS
 from brokertui.core.datastage_zip import DataStageError, Delivery, Member, read, sha256_of
 from brokertui.core.db import now, os_user, write
-from brokertui.core.pedimentos import PARTIDA_INSERT, is_temporary_entry
+from brokertui.core.pedimentos import (
+    FACTURA_INSERT,
+    IDENTIFICADOR_INSERT,
+    PARTIDA_INSERT,
+    is_temporary_entry,
+)
 
 Progress = Callable[[int, int, str], None]
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -495,14 +500,9 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
         )
         pid = {key: ids[h["numero"]] for key, h in heads.items()}
         report(len(heads), total, "Guardando")
+        conn.executemany(FACTURA_INSERT, [(pid[r[0]], *r[1:]) for r in blocks.get("505", [])])
         conn.executemany(
-            "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
-            "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(pid[r[0]], *r[1:]) for r in blocks.get("505", [])],
-        )
-        conn.executemany(
-            "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, "
-            "complemento2, complemento3) VALUES (?, ?, ?, ?, ?, ?)",
+            IDENTIFICADOR_INSERT,
             [(pid[r[0]], *r[1:]) for r in blocks.get("507", []) + blocks.get("554", [])],
         )
         conn.executemany(
@@ -528,51 +528,17 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
 
 
 def _partida_row(pid: int, head: dict, r: tuple, expiries: dict, cal) -> tuple:
-    (
-        sec,
-        fraccion,
-        nico,
-        descripcion,
-        parte,
-        precio,
-        aduana,
-        comercial,
-        usd,
-        c_umc,
-        umc,
-        c_umt,
-        umt,
-        pais,
-    ) = r
+    """A parsed 551 row as a partidas row: tasa and tratado unknown, permanence computed."""
     dates = (None, None, None)
     if head["temporal"]:
-        start = head["fecha_entrada"] or head["fecha_pago"]
+        fraccion, start = r[1], head["fecha_entrada"] or head["fecha_pago"]
         memo = (head["clave"], fraccion[:6], start)  # the term depends on at most 6 digits
         if memo not in expiries:
             expiries[memo] = permanence.dates(
                 head["clave"], fraccion, date.fromisoformat(start), cal
             )
         dates = expiries[memo]
-    return (
-        pid,
-        sec,
-        fraccion,
-        nico,
-        descripcion,
-        parte,
-        precio,
-        aduana,
-        comercial,
-        usd,
-        c_umc,
-        umc,
-        c_umt,
-        umt,
-        pais,
-        "",
-        "",
-        *dates,
-    )
+    return (pid, *r, "", "", *dates)
 
 
 def list_imports(db: Database) -> list[dict]:

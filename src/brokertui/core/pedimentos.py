@@ -296,8 +296,7 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
     )
     pid = cursor.lastrowid
     db.conn.executemany(
-        "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
-        "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        FACTURA_INSERT,
         [
             (
                 pid,
@@ -314,8 +313,7 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
         ],
     )
     db.conn.executemany(
-        "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, "
-        "complemento2, complemento3) VALUES (?, ?, ?, ?, ?, ?)",
+        IDENTIFICADOR_INSERT,
         [
             (pid, i.secuencia, i.clave, i.complemento1, i.complemento2, i.complemento3)
             for i in ped.identificadores
@@ -351,6 +349,14 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
     db.conn.executemany(PARTIDA_INSERT, rows)
 
 
+FACTURA_INSERT = (
+    "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
+    "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+IDENTIFICADOR_INSERT = (
+    "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, complemento2, "
+    "complemento3) VALUES (?, ?, ?, ?, ?, ?)"
+)
 PARTIDA_INSERT = (
     "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, numero_parte, "
     "precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, umc, "
