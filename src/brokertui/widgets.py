@@ -60,21 +60,22 @@ class FieldRow(Vertical):
             if self.spec.suggestions
             else None
         )
+        self._input = Input(
+            self.initial,
+            placeholder=self.spec.placeholder,
+            id=f"f-{self.prefix}{self.spec.name}",
+            suggester=suggester,
+            disabled=self.spec.locked,
+            compact=True,
+        )
         with Horizontal(classes="field-line"):
             yield Label(self.spec.label, classes="field-label")
-            yield Input(
-                self.initial,
-                placeholder=self.spec.placeholder,
-                id=f"f-{self.prefix}{self.spec.name}",
-                suggester=suggester,
-                disabled=self.spec.locked,
-                compact=True,
-            )
+            yield self._input
         yield Static("", classes="field-message")
 
     @property
     def input(self) -> Input:
-        return self.query_one(Input)
+        return self._input
 
     def complete(self) -> None:
         """Take the autocomplete suggestion shown (the first entry the text is a prefix of)."""

@@ -40,6 +40,7 @@ class BlockEditor(Vertical):
         self.grid = grid  # (field, label, width) shown in the summary table
         self.rows = [dict(r) for r in rows or []] or [{}]
         self.current = 0
+        self._fields: dict[str, FieldRow] = {}
 
     @property
     def prefix(self) -> str:
@@ -61,7 +62,9 @@ class BlockEditor(Vertical):
         self.refresh_grid()
 
     def field(self, name: str) -> FieldRow:
-        return self.query_one(f"#row-{self.prefix}{name}", FieldRow)
+        if name not in self._fields:
+            self._fields[name] = self.query_one(f"#row-{self.prefix}{name}", FieldRow)
+        return self._fields[name]
 
     def store(self) -> None:
         """Copy the inputs into the current row."""
@@ -98,14 +101,17 @@ class BlockEditor(Vertical):
             "[dim]Ctrl+N nueva · Ctrl+R duplicar · Ctrl+T quitar · RePág/AvPág[/]"
         )
 
-    def update_current(self) -> None:
-        """Reflect the current row's inputs in the grid (called as the user types)."""
-        self.store()
+    def update_field(self, name: str, value: str) -> None:
+        """Keep the current row (and its grid cell) in step as the user types."""
+        self.rows[self.current][name] = value
         table = self.query_one(DataTable)
-        if table.row_count > self.current:
+        if name in self.grid_names and table.row_count > self.current:
             row_key = table.coordinate_to_cell_key((self.current, 0)).row_key
-            for name, _, _ in self.grid:
-                table.update_cell(row_key, name, self.rows[self.current].get(name, ""))
+            table.update_cell(row_key, name, value)
+
+    @property
+    def grid_names(self) -> set[str]:
+        return {name for name, _, _ in self.grid}
 
     def focus_first(self) -> None:
         self.field(self.specs[0].name).input.focus()

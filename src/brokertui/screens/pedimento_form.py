@@ -112,6 +112,7 @@ class PedimentoFormScreen(Screen[str | None]):
         self.draft_id = draft_id
         self.editing = editing
         self._draft_timer = None
+        self._blocks: dict[str, BlockEditor] = {}
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -182,7 +183,9 @@ class PedimentoFormScreen(Screen[str | None]):
         return self.query_one(f"#row-encabezado-{name}", FieldRow)
 
     def block(self, name: str) -> BlockEditor:
-        return self.query_one(f"#block-{name}", BlockEditor)
+        if name not in self._blocks:
+            self._blocks[name] = self.query_one(f"#block-{name}", BlockEditor)
+        return self._blocks[name]
 
     def values(self) -> dict:
         return {
@@ -193,10 +196,11 @@ class PedimentoFormScreen(Screen[str | None]):
     # -- as the user types --------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        for editor in self.query(BlockEditor):
-            if event.input.id and event.input.id.startswith(f"f-{editor.prefix}"):
-                editor.update_current()
-        self.show_totals()
+        block, _, name = (event.input.id or "").removeprefix("f-").partition("-")
+        if block in _MODELS:
+            self.block(block).update_field(name, event.value)
+            if name in ("valor_usd", "valor_aduana"):
+                self.show_totals()
         self.schedule_draft()
 
     def on_block_editor_changed(self, event: BlockEditor.Changed) -> None:
@@ -215,9 +219,8 @@ class PedimentoFormScreen(Screen[str | None]):
         )
 
     def show_totals(self) -> None:
-        values = self.values()
-        t = pedimentos.totals(values["partidas"])
-        facturas = pedimentos.totals(values["facturas"])["valor_usd"]
+        t = pedimentos.totals(self.block("partidas").rows)
+        facturas = pedimentos.totals(self.block("facturas").rows)["valor_usd"]
         differs = abs(facturas - t["valor_usd"]) > 1 and facturas
         mark = f" [b $warning]≠ facturas USD {_money(facturas)}[/]" if differs else ""
         self.query_one("#totals", Static).update(
