@@ -154,3 +154,30 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
         await pilot.press("d")  # discard
         await pilot.pause()
     assert drafts.list_drafts(demo_db) == []
+
+
+async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
+    from brokertui.core import datastage_build
+
+    from .test_datastage import partida, pedimento
+
+    path = datastage_build.write_zip(
+        tmp_path / "1999_Solicitudes.zip",
+        [pedimento("262439536000777", rfc=RFC, partidas=[partida(), partida()])],
+    )
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "i")
+        await type_text(pilot, str(path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = str(app.screen.query_one("#import-result").render())
+        assert "1 pedimentos, 2 partidas, 0 rectificaciones" in result
+        assert app.screen.query_one("ProgressBar").percentage == 1
+        await pilot.press("escape", "c")  # the new pedimento shows up in the reconciliation
+        await pilot.pause()
+        summary = str(app.screen.query_one("#ped-summary").render())
+        assert "en Data Stage 9" in summary

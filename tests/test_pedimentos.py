@@ -294,3 +294,22 @@ def test_rectification_links_and_listing(client_db):
             pedimento_model.parse(values(numero="26 24 3953 6000121", rectifica="262439536000555")),
             today=TODAY,
         )
+
+
+def test_a_user_catalog_replaces_the_packaged_one(tmp_path, monkeypatch):
+    from brokertui.core import catalogs
+
+    (tmp_path / "claves.json").write_text(
+        '{"source": "DOF 2027", "as_of": "2027-01-01", "entries": '
+        '[{"code": "IN", "name": "Temporal IMMEX", "tipo_operacion": "1", "efecto": "entrada"},'
+        ' {"code": "ZZ", "name": "Clave nueva", "tipo_operacion": "1/2", "efecto": ""}]}'
+    )
+    monkeypatch.setenv("BROKERTUI_CATALOGS", str(tmp_path))
+    catalogs.load.cache_clear()
+    try:
+        assert catalogs.load("claves").origin == str(tmp_path / "claves.json")
+        assert check_field(pedimento_model.Encabezado, "clave", "zz") == "ZZ"
+        assert catalogs.load("aduanas").origin == "paquete"  # the others stay packaged
+    finally:
+        monkeypatch.delenv("BROKERTUI_CATALOGS")
+        catalogs.load.cache_clear()
