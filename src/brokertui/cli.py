@@ -419,7 +419,7 @@ def calendar_list(env: Env, year: int | None, fmt: str) -> None:
     emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")
 
 
-from brokertui import cli_pedimentos  # noqa: E402, F401 (registers its commands on main)
+from brokertui import cli_inventory, cli_pedimentos  # noqa: E402, F401 (register commands)
 
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(__file__))

@@ -1,0 +1,150 @@
+"""CLI for the Anexo 24 inventory: interface imports, the FIFO discharge and the ledger check.
+Registered on the `brokertui` group by cli.py."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
+from brokertui.cli_pedimentos import import_group
+from brokertui.core import discharge, inventory
+from brokertui.core.errors import BrokerError
+
+
+def _interface_command(kind: str) -> None:
+    columns = ",".join(inventory.COLUMNS[kind])
+
+    @import_group.command(kind, help=f"Import the {kind} interface (CSV or XLSX): {columns}.")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--rfc", required=True)
+    @pass_env
+    def command(env: Env, file: Path, rfc: str) -> None:
+        result = inventory.import_file(env.db, kind, file, rfc)
+        skipped = f", {result['skipped']} ya existían" if result["skipped"] else ""
+        click.echo(
+            f"{file.name}: {result['rows']} filas de {kind}, {result['added']} nuevas{skipped}."
+        )
+
+
+for _kind in inventory.KINDS:
+    _interface_command(_kind)
+
+
+@main.group("discharge")
+def discharge_group() -> None:
+    """FIFO (PEPS) discharge of temporary imports (Anexo 24)."""
+
+
+@discharge_group.command("run")
+@click.option("--rfc", required=True)
+@click.option("--until", "hasta", help="Exits up to this date (default: today).")
+@click.option("--from", "desde", help="Re-discharge every exit from this date.")
+@click.option("--dry-run", is_flag=True, help="Show what would be discharged; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_env
+def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
+    """Discharge the pending exits, oldest temporary import first."""
+    result = discharge.run(
+        env.db,
+        rfc,
+        hasta=_checked_date("--until", hasta) if hasta else env.today,
+        desde=_checked_date("--from", desde) if desde else None,
+        dry_run=dry_run,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    head = "Vista previa (nada se guardó)" if dry_run else f"Corrida {result.run_id}"
+    since = f" desde {result.desde}" if result.desde else ""
+    click.echo(
+        f"{head}: salidas hasta {result.hasta}{since}: {result.demands} demandas, "
+        f"{result.allocations} asignaciones, {result.shortfalls} faltantes, "
+        f"{result.vencidos} de lotes vencidos, {result.reversed} revertidas."
+    )
+    if result.shortfall_parts:
+        click.echo("Faltantes en: " + ", ".join(result.shortfall_parts))
+
+
+@discharge_group.command("undo")
+@click.option("--rfc", required=True)
+@pass_env
+def discharge_undo(env: Env, rfc: str) -> None:
+    """Undo the client's last discharge run."""
+    undone = discharge.undo_last(env.db, rfc)
+    click.echo(
+        f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: "
+        f"{undone['allocations']} asignaciones ya no cuentan."
+    )
+
+
+@discharge_group.command("runs")
+@click.option("--rfc", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def discharge_runs(env: Env, rfc: str, fmt: str) -> None:
+    """The client's discharge runs, newest first."""
+    rows = discharge.runs(env.db, rfc)
+    emit(
+        rows,
+        [
+            "id",
+            "started_at",
+            "os_user",
+            "desde",
+            "hasta",
+            "status",
+            "demands",
+            "allocations",
+            "shortfalls",
+            "reversed",
+        ],
+        fmt,
+        title="Corridas de descargo",
+    )
+
+
+@discharge_group.command("export")
+@click.option("--rfc", required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@pass_env
+def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
+    """Every allocation in force (a shortfall has no pedimento, partida or fecha_entrada)."""
+    rows = discharge.export_rows(env.db, rfc)
+    stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            writer = csv.DictWriter(stream, discharge.EXPORT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            stream.write("[")
+            for n, row in enumerate(rows):
+                stream.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+            stream.write("\n]\n")
+    finally:
+        if output:
+            stream.close()
+
+
+@main.command("check")
+@click.option("--rfc", help="Only this client.")
+@pass_env
+def check_cmd(env: Env, rfc: str | None) -> None:
+    """Verify the discharge ledger (no lot over-discharged, every exit accounted for)."""
+    problems = discharge.check(env.db, rfc)
+    if problems:
+        for problem in problems[:50]:
+            click.echo(problem)
+        raise BrokerError(f"check: {len(problems)} problemas en el libro de descargos")
+    click.echo("Libro de descargos correcto.")

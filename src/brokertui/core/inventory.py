@@ -1,0 +1,445 @@
+"""Anexo 24 inventory data: the ERP interfaces (CSV or XLSX, header names exactly as agreed,
+extra columns ignored), validated row by row and applied all or nothing per file; and the
+entries that captured or imported pedimentos contribute once their partidas carry part numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from brokertui.core import catalogs, clients, identifiers, pedimento_numero
+from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import BrokerError
+from brokertui.core.quantities import factor_micro, to_micro
+
+COLUMNS = {
+    "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
+    "productos": ("numero_parte", "descripcion", "fraccion", "umc", "umt"),
+    "bom": ("producto", "material", "cantidad", "merma_pct"),
+    "entradas": (
+        "pedimento",
+        "partida",
+        "clave",
+        "fecha_entrada",
+        "numero_parte",
+        "cantidad",
+        "umc",
+        "valor_usd",
+        "fraccion",
+        "pais_origen",
+    ),
+    "salidas": ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
+}
+KINDS = tuple(COLUMNS)
+MAX_ERRORS = 50
+
+
+class InterfaceError(BrokerError):
+    """A file was refused; the message lists its bad rows."""
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, values by lower-cased header) from a CSV or XLSX file; row 1 is the header."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from _xlsx_rows(path)
+        return
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    for number, values in enumerate(reader, start=2):
+        if any(v.strip() for v in values):
+            yield number, dict(zip(header, (v.strip() for v in values), strict=False))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_cell(h).lower() for h in next(rows, ())]
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield number, dict(zip(header, cells, strict=False))
+    finally:
+        book.close()
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def _code(catalog: str, value: str, what: str) -> str:
+    code = catalogs.load(catalog).lookup(value)
+    if code is None:
+        raise ValueError(f"«{value}» no está en el catálogo de {what}")
+    return code
+
+
+def _fraccion(value: str) -> str:
+    digits = re.sub(r"[\s.]", "", value)
+    if not re.fullmatch(r"\d{8}", digits):
+        raise ValueError("son 8 dígitos")
+    return digits
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("es obligatorio")
+    return value
+
+
+def _date(value: str) -> str:
+    return identifiers.parse_date(value).isoformat()
+
+
+def _partida(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError("es un número de partida (1, 2, …)")
+    return int(value)
+
+
+def _choice(options: dict[str, str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        key = value.strip().lower()
+        if key not in options:
+            raise ValueError(f"debe ser {' o '.join(sorted(set(options.values())))}")
+        return options[key]
+
+    return check
+
+
+def _optional_decimal(value: str) -> str:
+    if value:
+        to_micro(value, allow_zero=True)
+    return value
+
+
+CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
+    "materiales": {
+        "numero_parte": _required,
+        "descripcion": _required,
+        "fraccion": _fraccion,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "umt": lambda v: _code("unidades", v, "unidades"),
+        "factor_umt": lambda v: (to_micro(v), v)[1],
+        "tipo": _choice(
+            {"directo": "directo", "d": "directo", "indirecto": "indirecto", "i": "indirecto"}
+        ),
+    },
+    "productos": {
+        "numero_parte": _required,
+        "descripcion": _required,
+        "fraccion": _fraccion,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "umt": lambda v: _code("unidades", v, "unidades"),
+    },
+    "bom": {
+        "producto": _required,
+        "material": _required,
+        "cantidad": lambda v: (to_micro(v), v)[1],
+        "merma_pct": lambda v: (to_micro(v or "0", allow_zero=True), v or "0")[1],
+    },
+    "entradas": {
+        "pedimento": lambda v: pedimento_numero.parse(v).value,
+        "partida": _partida,
+        "clave": lambda v: _code("claves", v, "claves de pedimento"),
+        "fecha_entrada": _date,
+        "numero_parte": _required,
+        "cantidad": to_micro,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "valor_usd": _optional_decimal,
+        "fraccion": lambda v: _fraccion(v) if v else "",
+        "pais_origen": lambda v: _code("paises", v, "países") if v else "",
+    },
+    "salidas": {
+        "documento": _required,
+        "clave": lambda v: _code("claves", v, "claves de pedimento"),
+        "fecha": _date,
+        "tipo_bien": _choice({"m": "M", "p": "P", "d": "D"}),
+        "numero_parte": _required,
+        "cantidad": to_micro,
+    },
+}
+
+
+def _validate(kind: str, rows, errors: list[str]) -> list[tuple[int, dict]]:
+    good = []
+    for number, raw in rows:
+        values, problems = {}, []
+        for name, check in CHECKS[kind].items():
+            try:
+                values[name] = check(raw.get(name, "").strip())
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
+        if problems:
+            errors.append(f"fila {number}: " + "; ".join(problems))
+            if len(errors) >= MAX_ERRORS:
+                break
+        else:
+            good.append((number, values))
+    return good
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
+    """Validate every row of an interface file, then apply it in one transaction."""
+    if kind not in COLUMNS:
+        raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
+    path = Path(path)
+    client = clients.get_client(db, rfc)
+    try:
+        rows = list(read_rows(path))
+    except OSError as exc:
+        raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
+    except Exception as exc:  # a corrupt XLSX raises many kinds of errors
+        raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
+    header = set(rows[0][1]) if rows else set()
+    missing = [c for c in COLUMNS[kind] if c not in header and c not in ("merma_pct",)]
+    if rows and missing:
+        raise InterfaceError(f"{path.name}: faltan las columnas {', '.join(missing)}")
+    errors: list[str] = []
+    good = _validate(kind, rows, errors)
+    errors += _cross_checks(db, kind, client.id, good)
+    if errors:
+        more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
+        raise InterfaceError(
+            f"{path.name}: {len(errors)} filas con error{more}; nada se "
+            "importó:\n" + "\n".join(errors[:MAX_ERRORS])
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with write(db, f"import.{kind}", "client", client.rfc, {"file": path.name, "rows": len(good)}):
+        import_id = db.execute(
+            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
+            "imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [client.id, kind, path.name, digest, len(good), now(), os_user()],
+        ).lastrowid
+        added = APPLY[kind](db, client.id, import_id, [v for _, v in good])
+    return {
+        "kind": kind,
+        "rows": len(good),
+        "added": added,
+        "skipped": len(good) - added,
+        "import_id": import_id,
+    }
+
+
+def _cross_checks(db, kind: str, client_id: int, good) -> list[str]:
+    """Part numbers must be in the catalogs; keys must not repeat within the file."""
+    errors = []
+    known = {
+        table: {
+            r[0]
+            for r in db.execute(
+                f"SELECT numero_parte FROM {table} WHERE client_id = ?", [client_id]
+            )
+        }
+        for table in ("materiales", "productos")
+    }
+    seen = set()
+    for number, v in good:
+        if kind == "bom":
+            if v["producto"] not in known["productos"]:
+                errors.append(f"fila {number}: producto: {v['producto']} no está en productos")
+            if v["material"] not in known["materiales"]:
+                errors.append(f"fila {number}: material: {v['material']} no está en materiales")
+            key = (v["producto"], v["material"])
+        elif kind == "entradas":
+            if v["numero_parte"] not in known["materiales"]:
+                errors.append(
+                    f"fila {number}: numero_parte: {v['numero_parte']} no está en materiales"
+                )
+            key = (v["pedimento"], v["partida"], v["numero_parte"])
+        elif kind == "salidas":
+            table = "productos" if v["tipo_bien"] == "P" else "materiales"
+            if v["numero_parte"] not in known[table]:
+                errors.append(
+                    f"fila {number}: numero_parte: {v['numero_parte']} no está en {table}"
+                )
+            key = (v["documento"], v["numero_parte"], v["tipo_bien"])
+        else:
+            key = v["numero_parte"]
+        if key in seen:
+            errors.append(f"fila {number}: repetida en el archivo")
+        seen.add(key)
+    return errors
+
+
+def _apply_catalog(table: str, columns: tuple[str, ...]):
+    def apply(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+        stamp = now()
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "numero_parte")
+        db.conn.executemany(
+            f"INSERT INTO {table} (client_id, {names}, import_id, updated_at) "
+            f"VALUES (?, {marks}, ?, ?) ON CONFLICT (client_id, numero_parte) DO UPDATE SET "
+            f"{updates}, import_id = excluded.import_id, updated_at = excluded.updated_at, "
+            "baja_date = NULL",
+            [(client_id, *(r[c] for c in columns), import_id, stamp) for r in rows],
+        )
+        return len(rows)
+
+    return apply
+
+
+def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    """The file replaces the whole BOM of every product it mentions."""
+    products = {r["producto"] for r in rows}
+    db.conn.executemany(
+        "DELETE FROM bom WHERE client_id = ? AND producto = ?", [(client_id, p) for p in products]
+    )
+    db.conn.executemany(
+        "INSERT INTO bom (client_id, producto, material, cantidad, merma_pct, factor_micro, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                client_id,
+                r["producto"],
+                r["material"],
+                r["cantidad"],
+                r["merma_pct"],
+                factor_micro(r["cantidad"], r["merma_pct"]),
+                import_id,
+            )
+            for r in rows
+        ],
+    )
+    return len(rows)
+
+
+def _apply_entradas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    from brokertui.core import permanence
+    from brokertui.core.business_days import calendar_for
+
+    cal = calendar_for(db, "SAT")
+    before = db.execute(
+        "SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]
+    ).fetchone()[0]
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
+        [
+            (
+                client_id,
+                r["pedimento"],
+                r["partida"],
+                r["clave"],
+                r["fecha_entrada"],
+                r["numero_parte"],
+                r["cantidad"],
+                r["umc"],
+                r["valor_usd"],
+                r["fraccion"],
+                r["pais_origen"],
+                permanence.dates(
+                    r["clave"], r["fraccion"], date.fromisoformat(r["fecha_entrada"]), cal
+                )[1],
+                import_id,
+            )
+            for r in rows
+        ],
+    )
+    after = db.execute("SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]).fetchone()[
+        0
+    ]
+    return after - before
+
+
+def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    before = db.execute("SELECT count(*) FROM salidas WHERE client_id = ?", [client_id]).fetchone()[
+        0
+    ]
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
+        "numero_parte, cantidad_micro, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                client_id,
+                r["documento"],
+                r["clave"],
+                r["fecha"],
+                r["tipo_bien"],
+                r["numero_parte"],
+                r["cantidad"],
+                import_id,
+            )
+            for r in rows
+        ],
+    )
+    after = db.execute("SELECT count(*) FROM salidas WHERE client_id = ?", [client_id]).fetchone()[
+        0
+    ]
+    return after - before
+
+
+APPLY = {
+    "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
+    "productos": _apply_catalog("productos", COLUMNS["productos"]),
+    "bom": _apply_bom,
+    "entradas": _apply_entradas,
+    "salidas": _apply_salidas,
+}
+
+
+def sync_from_pedimentos(db: Database, client_id: int) -> int:
+    """Add as entries the temporary-import partidas that carry a part number of the client's
+    materiales (one copy per pedimento, Data Stage first, the latest of a rectification chain).
+    Returns how many were added; call inside a write transaction."""
+    before = db.execute(
+        "SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]
+    ).fetchone()[0]
+    rows = db.execute(
+        """
+        SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
+               x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais,
+               x.vence_alerta
+        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+        JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = x.numero_parte
+        WHERE p.client_id = ? AND x.categoria IS NOT NULL AND x.numero_parte <> ''
+          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+               WHERE d.numero = p.numero AND d.source = 'datastage'))
+          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+        """,
+        [client_id],
+    ).fetchall()
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
+        [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
+    )
+    return (
+        db.execute("SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]).fetchone()[0]
+        - before
+    )
