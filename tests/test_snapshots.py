@@ -116,6 +116,17 @@ def _filled(pilot):
     return pilot.app.push_screen(PedimentoFormScreen(values))
 
 
+async def _half_way(pilot):
+    """What a run shows while it works: the progress bar part way (set as the worker does)."""
+    pilot.app.screen.query_one("ProgressBar").update(total=11, progress=5)
+
+
+async def _settled(pilot, *keys):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press(*keys)
+
+
 PEDIMENTO_SCREENS = {
     "pedimentos": with_client("f4"),
     "pedimento_nuevo": with_client("f4", "a"),
@@ -131,6 +142,10 @@ PEDIMENTO_SCREENS = {
     "datastage_importar": with_client("f4", "i"),
     "conciliacion": with_client("f4", "c"),
     "cliente_reglas": with_client("x"),
+    "descargos_antes": with_client("f5"),
+    "descargos_durante": with_client("f5", then=_half_way),
+    "descargos_despues": with_client("f5", "d", then=_settled),
+    "descargos_faltantes": with_client("f5", "d", then=lambda pilot: _settled(pilot, "f")),
 }
 
 

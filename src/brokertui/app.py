@@ -19,6 +19,7 @@ from brokertui.core.errors import NotFound
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.coming_soon import ComingSoonScreen
 from brokertui.screens.dashboard import DashboardScreen
+from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 
 
@@ -59,7 +60,7 @@ NAV = [
         "descargos",
         "Descargos",
         "Descargo PEPS del inventario Anexo 24",
-        _soon("Descargos", "Descargo PEPS (FIFO) de importaciones temporales."),
+        DischargeScreen,
     ),
     NavItem(
         "f6",

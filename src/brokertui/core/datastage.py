@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, pedimento_numero, permanence
+from brokertui.core import catalogs, inventory, pedimento_numero, permanence
 from brokertui.core.business_days import calendar_for
 from brokertui.core.datastage_build import HEADERS
 from brokertui.core.datastage_zip import DataStageError, Delivery, Member, read, sha256_of
@@ -520,6 +520,8 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
                 ],
             )
             report(len(heads) + min(start + step, len(partidas)), total, "Guardando")
+        for client_id in {h["client_id"] for h in heads.values()}:
+            inventory.sync_from_pedimentos(db, client_id)  # partidas with part numbers
     result.pedimentos = len(heads)
     result.partidas = len(partidas)
     result.rectificaciones = sum(1 for h in heads.values() if h.get("rectifica"))

@@ -236,3 +236,18 @@ def audit_trail(db: Database, entity: str | None = None, key: str | None = None)
         params.append(key)
     sql = "SELECT * FROM audit_log" + (f" WHERE {' AND '.join(where)}" if where else "")
     return list(db.query(sql + " ORDER BY id DESC", params))
+
+
+@contextlib.contextmanager
+def worker_connection(db: Database) -> Iterator[Database]:
+    """A connection of its own for a worker thread, to the same file (an in-memory database,
+    which only one connection can see, is shared instead)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        yield db
+        return
+    own = connect(path)
+    try:
+        yield own
+    finally:
+        own.close()

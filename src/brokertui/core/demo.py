@@ -153,6 +153,7 @@ def load(db: Database, today: date) -> int:
                 db, _rfc(body), program, today.year, folio, filed_on, today=today
             )
     demo_pedimentos.load(db, _rfc(demo_pedimentos.CLIENT[0]), today)
+    demo_pedimentos.load_inventory(db, _rfc(demo_pedimentos.CLIENT[0]), today)
     body, name, baja = BAJA
     clients.add_client(db, {"rfc": _rfc(body), "razon_social": name, "entidad_federativa": "COA"})
     clients.baja_client(db, _rfc(body), date.fromisoformat(baja))

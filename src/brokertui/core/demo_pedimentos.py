@@ -222,3 +222,51 @@ def load(db: Database, rfc: str, today: date) -> None:
         if p is peds[4]:
             values["partidas"][0]["valor_usd"] = "4810.00"  # a capture typo Data Stage exposes
         pedimentos.save(db, pedimento_model.parse(values), today=today, force=True)
+
+
+def load_inventory(db: Database, rfc: str, today: date) -> None:
+    """The client's Anexo 24 catalogs and recent exits (entries come from its pedimentos);
+    left undischarged so the Descargos screen has work to show."""
+    from brokertui.core import inventory
+
+    materiales = [
+        (
+            PARTS[k]["parte"],
+            PARTS[k]["descripcion"],
+            PARTS[k]["fraccion"],
+            PARTS[k]["umc"],
+            PARTS[k]["umt"],
+            "1",
+            "directo",
+        )
+        for k in ("INT", "SOP", "LAM", "ALU", "CON")
+    ]
+    tablero = PARTS["TAB"]
+    rows = {
+        "materiales": materiales,
+        "productos": [(tablero["parte"], tablero["descripcion"], tablero["fraccion"], "6", "6")],
+        "bom": [
+            ("TC-900", "INT-4471", "4", "0"),
+            ("TC-900", "SOP-220", "2", "1.5"),
+            ("TC-900", "LAM-3MM", "0.8", "3"),
+        ],
+        "salidas": [
+            (f"RT-{n:04d}", clave, (today - timedelta(days=days)).isoformat(), kind, part, qty)
+            for n, (clave, days, kind, part, qty) in enumerate(
+                [
+                    ("RT", 40, "P", "TC-900", "150"),
+                    ("RT", 25, "P", "TC-900", "300"),
+                    ("RT", 10, "D", "LAM-3MM", "5.5"),
+                    ("V1", 3, "M", "ALU-5052", "120"),
+                    ("RT", 2, "P", "TC-900", "80"),
+                ],
+                start=1,
+            )
+        ],
+    }
+    for kind, values in rows.items():
+        named = [
+            (n, dict(zip(inventory.COLUMNS[kind], v, strict=True)))
+            for n, v in enumerate(values, start=2)
+        ]
+        inventory.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", repr(values).encode())

@@ -223,27 +223,36 @@ def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
         raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
     except Exception as exc:  # a corrupt XLSX raises many kinds of errors
         raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
+    return import_rows(db, kind, rows, client.rfc, path.name, path.read_bytes())
+
+
+def import_rows(
+    db: Database, kind: str, rows: list[tuple[int, dict]], rfc: str, name: str, raw: bytes
+) -> dict:
+    """Validate rows (row number, values by header) and apply them in one transaction."""
+    client = clients.get_client(db, rfc)
     header = set(rows[0][1]) if rows else set()
-    missing = [c for c in COLUMNS[kind] if c not in header and c not in ("merma_pct",)]
+    missing = [c for c in COLUMNS[kind] if c not in header and c != "merma_pct"]
     if rows and missing:
-        raise InterfaceError(f"{path.name}: faltan las columnas {', '.join(missing)}")
+        raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     errors: list[str] = []
     good = _validate(kind, rows, errors)
     errors += _cross_checks(db, kind, client.id, good)
     if errors:
         more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
         raise InterfaceError(
-            f"{path.name}: {len(errors)} filas con error{more}; nada se "
-            "importó:\n" + "\n".join(errors[:MAX_ERRORS])
+            f"{name}: {len(errors)} filas con error{more}; nada se importó:\n"
+            + "\n".join(errors[:MAX_ERRORS])
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with write(db, f"import.{kind}", "client", client.rfc, {"file": path.name, "rows": len(good)}):
+    with write(db, f"import.{kind}", "client", client.rfc, {"file": name, "rows": len(good)}):
         import_id = db.execute(
             "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
             "imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [client.id, kind, path.name, digest, len(good), now(), os_user()],
+            [client.id, kind, name, hashlib.sha256(raw).hexdigest(), len(good), now(), os_user()],
         ).lastrowid
         added = APPLY[kind](db, client.id, import_id, [v for _, v in good])
+        if kind == "materiales":  # pedimento partidas with these part numbers become entries
+            sync_from_pedimentos(db, client.id)
     return {
         "kind": kind,
         "rows": len(good),
@@ -342,10 +351,7 @@ def _apply_entradas(db, client_id: int, import_id: int, rows: list[dict]) -> int
     from brokertui.core.business_days import calendar_for
 
     cal = calendar_for(db, "SAT")
-    before = db.execute(
-        "SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]
-    ).fetchone()[0]
-    db.conn.executemany(
+    return db.conn.executemany(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
         "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
@@ -369,18 +375,11 @@ def _apply_entradas(db, client_id: int, import_id: int, rows: list[dict]) -> int
             )
             for r in rows
         ],
-    )
-    after = db.execute("SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]).fetchone()[
-        0
-    ]
-    return after - before
+    ).rowcount
 
 
 def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
-    before = db.execute("SELECT count(*) FROM salidas WHERE client_id = ?", [client_id]).fetchone()[
-        0
-    ]
-    db.conn.executemany(
+    return db.conn.executemany(
         "INSERT OR IGNORE INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
         "numero_parte, cantidad_micro, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -396,11 +395,7 @@ def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
             )
             for r in rows
         ],
-    )
-    after = db.execute("SELECT count(*) FROM salidas WHERE client_id = ?", [client_id]).fetchone()[
-        0
-    ]
-    return after - before
+    ).rowcount
 
 
 APPLY = {
@@ -416,9 +411,6 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
     """Add as entries the temporary-import partidas that carry a part number of the client's
     materiales (one copy per pedimento, Data Stage first, the latest of a rectification chain).
     Returns how many were added; call inside a write transaction."""
-    before = db.execute(
-        "SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]
-    ).fetchone()[0]
     rows = db.execute(
         """
         SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
@@ -433,13 +425,9 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
         """,
         [client_id],
     ).fetchall()
-    db.conn.executemany(
+    return db.conn.executemany(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
         [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
-    )
-    return (
-        db.execute("SELECT count(*) FROM entradas WHERE client_id = ?", [client_id]).fetchone()[0]
-        - before
-    )
+    ).rowcount

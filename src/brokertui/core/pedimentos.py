@@ -10,7 +10,14 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, clients, pedimento_numero, permanence, restricted
+from brokertui.core import (
+    catalogs,
+    clients,
+    inventory,
+    pedimento_numero,
+    permanence,
+    restricted,
+)
 from brokertui.core.business_days import BusinessCalendar, calendar_for
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
@@ -255,6 +262,7 @@ def save(
         if existing:
             db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
         _insert(db, ped, client.id, cal)
+        inventory.sync_from_pedimentos(db, client.id)  # partidas with part numbers
     return problems
 
 

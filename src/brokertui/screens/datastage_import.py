@@ -77,15 +77,12 @@ class DataStageImportScreen(Screen):
     @work(thread=True, exclusive=True)
     def run_import(self, path: Path, rfc: str | None) -> None:
         """Runs in a thread on its own connection, so the screen keeps answering keys."""
-        db_file = self.app.db.execute("PRAGMA database_list").fetchone()[2]
-        conn = store.connect(db_file)
         try:
-            result = datastage.import_zip(conn, path, rfc=rfc, progress=self.progress)
+            with store.worker_connection(self.app.db) as conn:
+                result = datastage.import_zip(conn, path, rfc=rfc, progress=self.progress)
         except BrokerError as exc:
             self.app.call_from_thread(self.finish, str(exc), True)
             return
-        finally:
-            conn.close()
         if result.already_imported:
             text = f"{path.name} ya estaba importado; nada cambió."
         else:

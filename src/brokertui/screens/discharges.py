@@ -1,0 +1,207 @@
+"""Descargos (F5): the current client's FIFO (PEPS) discharge: pending exits, a run in a
+worker with a progress bar, the allocations in force paged from SQLite with filters, undo."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+
+from brokertui.core import db as store
+from brokertui.core import discharge
+from brokertui.core.errors import BrokerError
+from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.pedimentos import spaced
+from brokertui.widgets import Column, NavBar, PagedTable
+
+FILTERS = ("parte", "pedimento", "documento")
+
+
+class DischargeScreen(Screen):
+    CSS_PATH = "discharges.tcss"
+    BINDINGS = [
+        Binding("d", "run", "Descargar", id="discharge.run"),
+        Binding("v", "preview", "Simular", id="discharge.preview"),
+        Binding("z", "undo", "Deshacer", id="discharge.undo"),
+        Binding("f", "toggle_faltantes", "Faltantes", id="discharge.faltantes"),
+        Binding("slash", "filter", "Filtrar", id="discharge.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.only_problems = False
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        yield Static(id="dis-summary")
+        with Horizontal(id="dis-filters"):
+            for name in FILTERS:
+                yield Input(placeholder=name.capitalize(), id=f"filter-{name}", compact=True)
+        yield ProgressBar(total=1, show_eta=False, id="dis-progress")
+        yield PagedTable(
+            [
+                Column("documento", "Documento", 9),
+                Column("fecha", "Fecha", 10),
+                Column("numero_parte", "Parte", 9),
+                Column("cantidad", "Cantidad", 10),
+                Column("estado", "Estado", 8),
+                Column("pedimento", "Pedimento", 18),
+                Column("partida", "Pda", 3),
+                Column("fecha_entrada", "Entrada", 10),
+            ],
+            self.fetch,
+            self.count,
+            key="id",
+            noun="asignaciones",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Descargos PEPS"
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @property
+    def rfc(self) -> str | None:
+        return self.app.client.rfc if self.app.client else None
+
+    def filters(self) -> dict:
+        values = {name: self.query_one(f"#filter-{name}", Input).value for name in FILTERS}
+        return values | {"faltantes": self.only_problems}
+
+    def fetch(self, offset: int, limit: int) -> list[dict]:
+        if not self.rfc:
+            return []
+        rows = discharge.allocations(
+            self.app.db, self.rfc, offset=offset, limit=limit, **self.filters()
+        )
+        return [_row(r) for r in rows]
+
+    def count(self) -> int:
+        return (
+            discharge.count_allocations(self.app.db, self.rfc, **self.filters()) if self.rfc else 0
+        )
+
+    def reload(self) -> None:
+        summary = self.query_one("#dis-summary", Static)
+        if not self.rfc:
+            summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
+        else:
+            s = discharge.summary(self.app.db, self.rfc, self.app.today)
+            shown = "sólo faltantes y vencidos" if self.only_problems else "todas"
+            summary.update(
+                f"[b]{self.rfc}[/] · entradas {s['entradas']} · salidas {s['salidas']} · "
+                f"[b $warning]pendientes {s['pendientes']}[/] (hasta {self.app.today}) · "
+                f"corridas {s['corridas']} · asignaciones: {shown}"
+            )
+        self.query_one(PagedTable).reload(first_page=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-parte", Input).focus()
+
+    def action_toggle_faltantes(self) -> None:
+        self.only_problems = not self.only_problems
+        self.reload()
+
+    def _needs_client(self) -> bool:
+        if self.rfc:
+            return False
+        self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        return True
+
+    def action_run(self) -> None:
+        if self._needs_client() or self.running:
+            return
+        self.running = True
+        self.run_discharge(self.rfc, dry_run=False)
+
+    def action_preview(self) -> None:
+        if self._needs_client() or self.running:
+            return
+        self.running = True
+        self.run_discharge(self.rfc, dry_run=True)
+
+    @work(thread=True, exclusive=True)
+    def run_discharge(self, rfc: str, dry_run: bool) -> None:
+        """Runs in a thread on its own connection; the screen keeps answering keys."""
+        try:
+            with store.worker_connection(self.app.db) as conn:
+                result = discharge.run(
+                    conn, rfc, hasta=self.app.today, dry_run=dry_run, progress=self.progress
+                )
+        except BrokerError as exc:
+            self.app.call_from_thread(self.finish, str(exc), "error")
+            return
+        head = "Vista previa (nada se guardó)" if dry_run else f"Corrida {result.run_id}"
+        text = (
+            f"{head}: {result.demands} demandas, {result.allocations} asignaciones, "
+            f"{result.shortfalls} faltantes, {result.vencidos} de lotes vencidos"
+            + (f", {result.reversed} revertidas desde {result.desde}" if result.reversed else "")
+        )
+        severity = "warning" if result.shortfalls else "information"
+        self.app.call_from_thread(self.finish, text, severity)
+
+    def progress(self, done: int, total: int, stage: str) -> None:
+        self.app.call_from_thread(self.query_one(ProgressBar).update, total=total, progress=done)
+
+    def finish(self, text: str, severity: str) -> None:
+        self.running = False
+        self.notify(text, severity=severity, timeout=8)
+        self.reload()
+
+    def action_undo(self) -> None:
+        if self._needs_client() or self.running:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                undone = discharge.undo_last(self.app.db, self.rfc)
+            except BrokerError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Corrida {undone['run_id']} deshecha.")
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "¿Deshacer la última corrida de descargo? Sus asignaciones dejan de "
+                "contar (quedan en el libro como deshechas)."
+            ),
+            confirmed,
+        )
+
+
+def _row(r: dict) -> dict:
+    if r["faltante"]:
+        estado, style = "FALTANTE", "bold red"
+    elif r["vencido"]:
+        estado, style = "vencido", "yellow"
+    else:
+        estado, style = "", ""
+    cells = {
+        "documento": r["documento"],
+        "fecha": r["fecha"],
+        "numero_parte": r["numero_parte"],
+        "pedimento": spaced(r["pedimento"]),
+        "partida": "" if r["partida"] is None else str(r["partida"]),
+        "fecha_entrada": r["fecha_entrada"] or "",
+        "cantidad": r["cantidad"],
+        "estado": estado,
+    }
+    return {"id": r["id"], **{k: Text(v, style=style) for k, v in cells.items()}}
