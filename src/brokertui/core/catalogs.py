@@ -11,7 +11,7 @@ import json
 import os
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -44,11 +44,16 @@ class Catalog:
 
     def lookup(self, text: str) -> str | None:
         """The code for `text`, given as a code or a name (case and accents ignored)."""
-        wanted = fold(text)
-        for code, name in self.entries.items():
-            if wanted in (fold(code), fold(name)):
-                return code
-        return None
+        return self._index.get(fold(text))
+
+    @cached_property
+    def _index(self) -> dict[str, str]:
+        index = {}
+        for code, name in reversed(self.entries.items()):  # the first entry wins on clashes
+            index[fold(name)] = code
+        for code in reversed(self.entries):  # codes win over names
+            index[fold(code)] = code
+        return index
 
     def choices(self) -> list[str]:
         """Autocomplete strings: 'CODE Name' for each entry, then 'Name (CODE)'."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from brokertui.core import catalogs
 
@@ -48,9 +49,10 @@ class Numero:
         return f"{v[:2]} {v[2:4]} {v[4:8]} {v[8:]}"
 
 
-def aduanas_de_despacho() -> set[str]:
+@cache
+def aduanas_de_despacho() -> frozenset[str]:
     """The 2-digit aduanas of Apéndice 1 (the sección is not part of the number)."""
-    return {code[:2] for code in catalogs.load("aduanas").entries}
+    return frozenset(code[:2] for code in catalogs.load("aduanas").entries)
 
 
 def parse(text: str, *, today: date | None = None) -> Numero:
