@@ -269,4 +269,4 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
             (n, dict(zip(inventory.COLUMNS[kind], v, strict=True)))
             for n, v in enumerate(values, start=2)
         ]
-        inventory.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", repr(values).encode())
+        inventory.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", "demo")

@@ -9,8 +9,10 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -40,6 +42,7 @@ COLUMNS = {
 }
 KINDS = tuple(COLUMNS)
 MAX_ERRORS = 50
+BATCH = 20_000
 
 
 class InterfaceError(BrokerError):
@@ -116,8 +119,14 @@ def _required(value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=4096)
 def _date(value: str) -> str:
     return identifiers.parse_date(value).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _pedimento(value: str) -> str:
+    return pedimento_numero.parse(value).value
 
 
 def _partida(value: str) -> int:
@@ -168,7 +177,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "merma_pct": lambda v: (to_micro(v or "0", allow_zero=True), v or "0")[1],
     },
     "entradas": {
-        "pedimento": lambda v: pedimento_numero.parse(v).value,
+        "pedimento": _pedimento,
         "partida": _partida,
         "clave": lambda v: _code("claves", v, "claves de pedimento"),
         "fecha_entrada": _date,
@@ -190,117 +199,126 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 }
 
 
-def _validate(kind: str, rows, errors: list[str]) -> list[tuple[int, dict]]:
-    good = []
-    for number, raw in rows:
-        values, problems = {}, []
-        for name, check in CHECKS[kind].items():
-            try:
-                values[name] = check(raw.get(name, "").strip())
-            except ValueError as exc:
-                problems.append(f"{name}: {exc}")
-        if problems:
-            errors.append(f"fila {number}: " + "; ".join(problems))
-            if len(errors) >= MAX_ERRORS:
-                break
-        else:
-            good.append((number, values))
-    return good
+def _check_row(kind: str, raw: dict) -> tuple[dict, list[str]]:
+    """The row's values checked one by one, and its problems as 'campo: regla'."""
+    values, problems = {}, []
+    for name, check in CHECKS[kind].items():
+        try:
+            values[name] = check(raw.get(name, "").strip())
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    return values, problems
 
 
-# -- import -----------------------------------------------------------------------------------
+def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[str]:
+    """Part numbers must be in the catalogs; keys must not repeat within the file."""
+    problems = []
+    if kind == "bom":
+        if v["producto"] not in known["productos"]:
+            problems.append(f"producto: {v['producto']} no está en productos")
+        if v["material"] not in known["materiales"]:
+            problems.append(f"material: {v['material']} no está en materiales")
+        key = (v["producto"], v["material"])
+    elif kind == "entradas":
+        if v["numero_parte"] not in known["materiales"]:
+            problems.append(f"numero_parte: {v['numero_parte']} no está en materiales")
+        key = (v["pedimento"], v["partida"], v["numero_parte"])
+    elif kind == "salidas":
+        table = "productos" if v["tipo_bien"] == "P" else "materiales"
+        if v["numero_parte"] not in known[table]:
+            problems.append(f"numero_parte: {v['numero_parte']} no está en {table}")
+        key = (v["documento"], v["numero_parte"], v["tipo_bien"])
+    else:
+        key = v["numero_parte"]
+    fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
+    if fingerprint in seen:
+        problems.append("repetida en el archivo")
+    seen.add(fingerprint)
+    return problems
 
 
 def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
-    """Validate every row of an interface file, then apply it in one transaction."""
+    """Validate every row of an interface file and apply it, all in one transaction."""
     if kind not in COLUMNS:
         raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
     path = Path(path)
-    client = clients.get_client(db, rfc)
     try:
-        rows = list(read_rows(path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
-    except Exception as exc:  # a corrupt XLSX raises many kinds of errors
-        raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
-    return import_rows(db, kind, rows, client.rfc, path.name, path.read_bytes())
+    return import_rows(db, kind, _guarded(read_rows(path), path.name), rfc, path.name, digest)
+
+
+def _guarded(rows: Iterator, name: str) -> Iterator:
+    try:
+        yield from rows
+    except (UnicodeError, csv.Error, OSError, ValueError, KeyError, TypeError) as exc:
+        # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
+        raise InterfaceError(f"{name}: no es un CSV o XLSX legible ({exc})") from None
 
 
 def import_rows(
-    db: Database, kind: str, rows: list[tuple[int, dict]], rfc: str, name: str, raw: bytes
+    db: Database, kind: str, rows: Iterable[tuple[int, dict]], rfc: str, name: str, digest: str
 ) -> dict:
-    """Validate rows (row number, values by header) and apply them in one transaction."""
+    """Check rows (row number, values by header) and apply them: one transaction, refused
+    whole (rolled back) when any row is bad. Rows stream through in batches."""
     client = clients.get_client(db, rfc)
-    header = set(rows[0][1]) if rows else set()
-    missing = [c for c in COLUMNS[kind] if c not in header and c != "merma_pct"]
-    if rows and missing:
+    rows = iter(rows)
+    first = next(rows, None)
+    missing = [c for c in COLUMNS[kind] if first and c not in first[1] and c != "merma_pct"]
+    if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
-    errors: list[str] = []
-    good = _validate(kind, rows, errors)
-    errors += _cross_checks(db, kind, client.id, good)
-    if errors:
-        more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
-        raise InterfaceError(
-            f"{name}: {len(errors)} filas con error{more}; nada se importó:\n"
-            + "\n".join(errors[:MAX_ERRORS])
-        )
-    with write(db, f"import.{kind}", "client", client.rfc, {"file": name, "rows": len(good)}):
-        import_id = db.execute(
-            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
-            "imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [client.id, kind, name, hashlib.sha256(raw).hexdigest(), len(good), now(), os_user()],
-        ).lastrowid
-        added = APPLY[kind](db, client.id, import_id, [v for _, v in good])
-        if kind == "materiales":  # pedimento partidas with these part numbers become entries
-            sync_from_pedimentos(db, client.id)
-    return {
-        "kind": kind,
-        "rows": len(good),
-        "added": added,
-        "skipped": len(good) - added,
-        "import_id": import_id,
-    }
-
-
-def _cross_checks(db, kind: str, client_id: int, good) -> list[str]:
-    """Part numbers must be in the catalogs; keys must not repeat within the file."""
-    errors = []
     known = {
         table: {
             r[0]
             for r in db.execute(
-                f"SELECT numero_parte FROM {table} WHERE client_id = ?", [client_id]
+                f"SELECT numero_parte FROM {table} WHERE client_id = ?", [client.id]
             )
         }
         for table in ("materiales", "productos")
     }
-    seen = set()
-    for number, v in good:
-        if kind == "bom":
-            if v["producto"] not in known["productos"]:
-                errors.append(f"fila {number}: producto: {v['producto']} no está en productos")
-            if v["material"] not in known["materiales"]:
-                errors.append(f"fila {number}: material: {v['material']} no está en materiales")
-            key = (v["producto"], v["material"])
-        elif kind == "entradas":
-            if v["numero_parte"] not in known["materiales"]:
-                errors.append(
-                    f"fila {number}: numero_parte: {v['numero_parte']} no está en materiales"
-                )
-            key = (v["pedimento"], v["partida"], v["numero_parte"])
-        elif kind == "salidas":
-            table = "productos" if v["tipo_bien"] == "P" else "materiales"
-            if v["numero_parte"] not in known[table]:
-                errors.append(
-                    f"fila {number}: numero_parte: {v['numero_parte']} no está en {table}"
-                )
-            key = (v["documento"], v["numero_parte"], v["tipo_bien"])
-        else:
-            key = v["numero_parte"]
-        if key in seen:
-            errors.append(f"fila {number}: repetida en el archivo")
-        seen.add(key)
-    return errors
+    errors: list[str] = []
+    seen: set[int] = set()
+    count = added = 0
+    with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
+        import_id = db.execute(
+            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
+            "imported_at, imported_by) VALUES (?, ?, ?, ?, 0, ?, ?)",
+            [client.id, kind, name, digest, now(), os_user()],
+        ).lastrowid
+        pending: list[dict] = []
+        for number, raw in chain([first] if first else [], rows):
+            values, problems = _check_row(kind, raw)
+            if not problems:
+                problems = _cross_check(kind, values, known, seen)
+            if problems:
+                errors.append(f"fila {number}: " + "; ".join(problems))
+                if len(errors) >= MAX_ERRORS:
+                    break
+                continue
+            count += 1
+            if not errors:
+                pending.append(values)
+            if len(pending) >= BATCH and kind != "bom":  # a BOM is replaced per product: whole
+                added += APPLY[kind](db, client.id, import_id, pending)
+                pending = []
+        if errors:
+            more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
+            raise InterfaceError(
+                f"{name}: {len(errors)} filas con error{more}; nada se importó:\n"
+                + "\n".join(errors)
+            )
+        added += APPLY[kind](db, client.id, import_id, pending)
+        db.execute("UPDATE interface_imports SET rows = ? WHERE id = ?", [count, import_id])
+        if kind == "materiales":  # pedimento partidas with these part numbers become entries
+            sync_from_pedimentos(db, client.id)
+    return {
+        "kind": kind,
+        "rows": count,
+        "added": added,
+        "skipped": count - added,
+        "import_id": import_id,
+    }
 
 
 def _apply_catalog(table: str, columns: tuple[str, ...]):
