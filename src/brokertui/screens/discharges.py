@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
 from brokertui.core import db as store
-from brokertui.core import discharge
+from brokertui.core import discharge, identifiers
 from brokertui.core.errors import BrokerError
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.pedimentos import spaced
@@ -41,6 +41,7 @@ class DischargeScreen(Screen):
         yield NavBar()
         yield Static(id="dis-summary")
         with Horizontal(id="dis-filters"):
+            yield Input(placeholder="Hasta AAAA-MM-DD (hoy)", id="dis-hasta", compact=True)
             for name in FILTERS:
                 yield Input(placeholder=name.capitalize(), id=f"filter-{name}", compact=True)
         yield ProgressBar(total=1, show_eta=False, id="dis-progress")
@@ -99,13 +100,25 @@ class DischargeScreen(Screen):
             shown = "sólo faltantes y vencidos" if self.only_problems else "todas"
             summary.update(
                 f"[b]{self.rfc}[/] · entradas {s['entradas']} · salidas {s['salidas']} · "
-                f"[b $warning]pendientes {s['pendientes']}[/] (hasta {self.app.today}) · "
+                f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
                 f"corridas {s['corridas']} · asignaciones: {shown}"
             )
         self.query_one(PagedTable).reload(first_page=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.reload()
+        if event.input.id != "dis-hasta":
+            self.reload()
+
+    def hasta(self):
+        """The period's end: the date typed, or today."""
+        text = self.query_one("#dis-hasta", Input).value.strip()
+        if not text:
+            return self.app.today
+        try:
+            return identifiers.parse_date(text)
+        except ValueError as exc:
+            self.notify(f"Hasta: {exc}", severity="error")
+            return None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(DataTable).focus()
@@ -124,24 +137,26 @@ class DischargeScreen(Screen):
         return True
 
     def action_run(self) -> None:
-        if self._needs_client() or self.running:
-            return
-        self.running = True
-        self.run_discharge(self.rfc, dry_run=False)
+        self.start(dry_run=False)
 
     def action_preview(self) -> None:
+        self.start(dry_run=True)
+
+    def start(self, *, dry_run: bool) -> None:
         if self._needs_client() or self.running:
             return
-        self.running = True
-        self.run_discharge(self.rfc, dry_run=True)
+        hasta = self.hasta()
+        if hasta is not None:
+            self.running = True
+            self.run_discharge(self.rfc, hasta, dry_run=dry_run)
 
     @work(thread=True, exclusive=True)
-    def run_discharge(self, rfc: str, dry_run: bool) -> None:
+    def run_discharge(self, rfc: str, hasta, dry_run: bool) -> None:
         """Runs in a thread on its own connection; the screen keeps answering keys."""
         try:
             with store.worker_connection(self.app.db) as conn:
                 result = discharge.run(
-                    conn, rfc, hasta=self.app.today, dry_run=dry_run, progress=self.progress
+                    conn, rfc, hasta=hasta, dry_run=dry_run, progress=self.progress
                 )
         except BrokerError as exc:
             self.app.call_from_thread(self.finish, str(exc), "error")
