@@ -41,40 +41,82 @@ def generate(folder: Path, exits: int, lots: int) -> dict[str, Path]:
             writer.writerows(rows)
         files[kind] = path
 
-    write("materiales", ([f"M{m:05d}", f"MATERIAL {m}", "85389099", "6", "1", "0.01", "directo"]
-                         for m in range(MATERIALS)))
-    write("productos", ([f"P{p:04d}", f"PRODUCTO {p}", "85371099", "6", "6"]
-                        for p in range(PRODUCTS)))
-    write("bom", ([f"P{p:04d}", f"M{(p * PER_BOM + k) % MATERIALS:05d}",
-                   str(rng.randint(1, 4)), rng.choice(["0", "1.5", "3"])]
-                  for p in range(PRODUCTS) for k in range(PER_BOM)))
+    write(
+        "materiales",
+        (
+            [f"M{m:05d}", f"MATERIAL {m}", "85389099", "6", "1", "0.01", "directo"]
+            for m in range(MATERIALS)
+        ),
+    )
+    write(
+        "productos", ([f"P{p:04d}", f"PRODUCTO {p}", "85371099", "6", "6"] for p in range(PRODUCTS))
+    )
+    write(
+        "bom",
+        (
+            [
+                f"P{p:04d}",
+                f"M{(p * PER_BOM + k) % MATERIALS:05d}",
+                str(rng.randint(1, 4)),
+                rng.choice(["0", "1.5", "3"]),
+            ]
+            for p in range(PRODUCTS)
+            for k in range(PER_BOM)
+        ),
+    )
     lines_per = 10
-    write("entradas", (
-        [f"26 07 3953 {6000001 + n // lines_per:07d}", str(n % lines_per + 1), "IN",
-         (START + timedelta(days=n * 700 // lots)).isoformat(), f"M{rng.randrange(MATERIALS):05d}",
-         str(rng.randint(50, 400)), "6", "12.50", "85389099", "USA"]
-        for n in range(lots)
-    ))
+    write(
+        "entradas",
+        (
+            [
+                f"26 07 3953 {6000001 + n // lines_per:07d}",
+                str(n % lines_per + 1),
+                "IN",
+                (START + timedelta(days=n * 700 // lots)).isoformat(),
+                f"M{rng.randrange(MATERIALS):05d}",
+                str(rng.randint(50, 400)),
+                "6",
+                "12.50",
+                "85389099",
+                "USA",
+            ]
+            for n in range(lots)
+        ),
+    )
     # Keys must be unique per documento + part; each exit is one product on its own document.
-    write("salidas", (
-        [f"RT-{n:07d}", "RT", (START + timedelta(days=30 + n * 700 // exits)).isoformat(), "P",
-         f"P{rng.randrange(PRODUCTS):04d}", str(rng.randint(1, 20))]
-        for n in range(exits)
-    ))
+    write(
+        "salidas",
+        (
+            [
+                f"RT-{n:07d}",
+                "RT",
+                (START + timedelta(days=30 + n * 700 // exits)).isoformat(),
+                "P",
+                f"P{rng.randrange(PRODUCTS):04d}",
+                str(rng.randint(1, 20)),
+            ]
+            for n in range(exits)
+        ),
+    )
     return files
 
 
 def naive(db, client_id: int, limit: int) -> tuple[int, float]:
     """One query per demand for the oldest eligible lot with a balance, one UPDATE per take."""
-    db.execute("CREATE TEMP TABLE naive_balance AS SELECT id, numero_parte, fecha_entrada, "
-               "pedimento, partida, cantidad_micro AS balance FROM entradas WHERE client_id = ?",
-               [client_id])
-    db.execute("CREATE INDEX temp.nb ON naive_balance (numero_parte, fecha_entrada, pedimento, "
-               "partida)")
+    db.execute(
+        "CREATE TEMP TABLE naive_balance AS SELECT id, numero_parte, fecha_entrada, "
+        "pedimento, partida, cantidad_micro AS balance FROM entradas WHERE client_id = ?",
+        [client_id],
+    )
+    db.execute(
+        "CREATE INDEX temp.nb ON naive_balance (numero_parte, fecha_entrada, pedimento, partida)"
+    )
     demands = db.execute(
         "SELECT s.id, b.material, s.fecha, s.cantidad_micro, b.factor_micro FROM salidas s "
         "JOIN bom b ON b.client_id = s.client_id AND b.producto = s.numero_parte "
-        "WHERE s.client_id = ? ORDER BY s.fecha, s.id LIMIT ?", [client_id, limit]).fetchall()
+        "WHERE s.client_id = ? ORDER BY s.fecha, s.id LIMIT ?",
+        [client_id, limit],
+    ).fetchall()
     began = time.perf_counter()
     db.execute("BEGIN")
     for _sid, part, fecha, qty, factor in demands:
@@ -83,12 +125,15 @@ def naive(db, client_id: int, limit: int) -> tuple[int, float]:
             lot = db.execute(
                 "SELECT id, balance FROM naive_balance WHERE numero_parte = ? AND "
                 "fecha_entrada <= ? AND balance > 0 ORDER BY fecha_entrada, pedimento, partida "
-                "LIMIT 1", [part, fecha]).fetchone()
+                "LIMIT 1",
+                [part, fecha],
+            ).fetchone()
             if lot is None:
                 break
             take = min(lot[1], remaining)
-            db.execute("UPDATE naive_balance SET balance = balance - ? WHERE id = ?",
-                       [take, lot[0]])
+            db.execute(
+                "UPDATE naive_balance SET balance = balance - ? WHERE id = ?", [take, lot[0]]
+            )
             remaining -= take
     db.execute("ROLLBACK")
     return len(demands), time.perf_counter() - began
@@ -118,15 +163,21 @@ def main() -> None:
     for kind, at in marks:
         print(f"import {kind:10}: {at - previous:6.1f} s")
         previous = at
-    print(f"discharge run   : {total - previous:6.1f} s  ({result.demands:,} demands, "
-          f"{result.allocations:,} allocations, {result.shortfalls:,} shortfalls)")
-    print(f"end to end      : {total:6.1f} s (target < 60 s); peak RSS {peak_mb:,.0f} MB "
-          "(target < 1 GB)")
+    print(
+        f"discharge run   : {total - previous:6.1f} s  ({result.demands:,} demands, "
+        f"{result.allocations:,} allocations, {result.shortfalls:,} shortfalls)"
+    )
+    print(
+        f"end to end      : {total:6.1f} s (target < 60 s); peak RSS {peak_mb:,.0f} MB "
+        "(target < 1 GB)"
+    )
     print(f"check           : {'ok' if not problems else f'{len(problems)} problems'}")
     rate = sample / naive_seconds
-    print(f"naive, one query per demand: {sample:,} demands in {naive_seconds:.1f} s = "
-          f"{rate:,.0f}/s -> {result.demands / rate:,.0f} s for all; the engine's run: "
-          f"{result.demands / (total - previous):,.0f}/s")
+    print(
+        f"naive, one query per demand: {sample:,} demands in {naive_seconds:.1f} s = "
+        f"{rate:,.0f}/s -> {result.demands / rate:,.0f} s for all; the engine's run: "
+        f"{result.demands / (total - previous):,.0f}/s"
+    )
 
 
 if __name__ == "__main__":
