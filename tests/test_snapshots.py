@@ -154,3 +154,20 @@ PEDIMENTO_SCREENS = {
 def test_pedimento_screen(snap_compare, demo_db, screen, size):
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=PEDIMENTO_SCREENS[screen], terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6"])
+def test_report_screen(snap_compare, demo_db, report):
+    """Each Anexo 24 report of the demo client after a discharge run, at 120x40."""
+
+    async def run(pilot):
+        from brokertui.core import discharge
+
+        discharge.run(pilot.app.db, MNB, hasta=TODAY)
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.press("f6", report)
+        await pilot.pause()
+
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=run, terminal_size=SIZES["120x40"])

@@ -21,6 +21,7 @@ from brokertui.screens.coming_soon import ComingSoonScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimentos import PedimentosScreen
+from brokertui.screens.reports import ReportsScreen
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ NAV = [
         "reportes",
         "Reportes",
         "Reportes del Anexo 24",
-        _soon("Reportes", "Entradas, salidas, saldos, descargos y ajustes."),
+        ReportsScreen,
     ),
     NavItem(
         "f7",

@@ -12,7 +12,7 @@ import click
 
 from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
 from brokertui.cli_pedimentos import import_group
-from brokertui.core import discharge, inventory
+from brokertui.core import discharge, inventory, reports
 from brokertui.core.errors import BrokerError
 
 
@@ -148,3 +148,42 @@ def check_cmd(env: Env, rfc: str | None) -> None:
             click.echo(problem)
         raise BrokerError(f"check: {len(problems)} problemas en el libro de descargos")
     click.echo("Libro de descargos correcto.")
+
+
+@main.command("report")
+@click.argument("name", type=click.Choice(reports.NAMES))
+@click.option("--rfc", required=True)
+@click.option("--from", "desde", help="Period start (AAAA-MM-DD; default 1 January).")
+@click.option("--to", "hasta", help="Period end (AAAA-MM-DD; default today).")
+@click.option("--on", "on", help="Balance date for saldos (default --to or today).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv")
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for xlsx).",
+)
+@pass_env
+def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
+    """An Anexo 24 report, headed with the client's razón social, RFC and period."""
+    to = _checked_date("--to", hasta) if hasta else env.today
+    heading = reports.heading(
+        env.db,
+        name,
+        rfc,
+        desde=_checked_date("--from", desde) if desde else None,
+        hasta=to,
+        on=_checked_date("--on", on) if on else to,
+    )
+    if fmt == "xlsx":
+        if output is None:
+            raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o REPORTE.xlsx)")
+        reports.write_xlsx(env.db, heading, output)
+        click.echo(f"{heading.report.title}: {reports.count(env.db, heading)} filas en {output}")
+        return
+    stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        (reports.write_csv if fmt == "csv" else reports.write_json)(env.db, heading, stream)
+    finally:
+        if output:
+            stream.close()

@@ -1,0 +1,143 @@
+"""Reportes (F6): the Anexo 24 reports of the current client, headed with its razón social, RFC
+and period, paged from SQLite; `x` writes the report shown to an XLSX file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from brokertui.core import identifiers, reports
+from brokertui.widgets import Column, NavBar, PagedTable
+
+KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
+
+
+class ReportsScreen(Screen):
+    CSS_PATH = "reports.tcss"
+    BINDINGS = [
+        *(
+            Binding(
+                key,
+                f"show('{name}')",
+                reports.REPORTS[name].title.split(" (")[0],
+                id=f"reports.{name}",
+                show=False,
+            )
+            for key, name in KEYS.items()
+        ),
+        Binding("x", "export", "Exportar XLSX", id="reports.export"),
+        Binding("slash", "period", "Periodo", id="reports.period"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name_shown = "saldos"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        yield Static(id="rep-menu")
+        with Horizontal(id="rep-period"):
+            yield Label("Desde")
+            yield Input(placeholder="1 de enero", id="rep-desde", compact=True)
+            yield Label("Hasta / al")
+            yield Input(placeholder="hoy", id="rep-hasta", compact=True)
+        yield Static(id="rep-heading")
+        yield Vertical(id="rep-table")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Reportes Anexo 24"
+        self.show_menu()
+
+    async def on_screen_resume(self) -> None:
+        await self.action_show(self.name_shown)
+
+    def show_menu(self) -> None:
+        self.query_one("#rep-menu", Static).update(
+            " ".join(
+                f"[b $accent]{key}[/]{'[reverse]' if name == self.name_shown else ' '}"
+                f"{reports.REPORTS[name].title.split(' (')[0]}"
+                f"{'[/reverse]' if name == self.name_shown else ''}"
+                for key, name in KEYS.items()
+            )
+        )
+
+    def _date(self, ident: str):
+        text = self.query_one(ident, Input).value.strip()
+        if not text:
+            return None
+        try:
+            return identifiers.parse_date(text)
+        except ValueError as exc:
+            self.notify(f"{'Desde' if 'desde' in ident else 'Hasta'}: {exc}", severity="error")
+            return None
+
+    def heading(self) -> reports.Heading | None:
+        client = self.app.client
+        if client is None:
+            return None
+        hasta = self._date("#rep-hasta") or self.app.today
+        return reports.heading(
+            self.app.db,
+            self.name_shown,
+            client.rfc,
+            desde=self._date("#rep-desde"),
+            hasta=hasta,
+            on=hasta,
+        )
+
+    async def action_show(self, name: str) -> None:
+        self.name_shown = name
+        self.show_menu()
+        heading = self.heading()
+        holder = self.query_one("#rep-table", Vertical)
+        await holder.remove_children()
+        if heading is None:
+            self.query_one("#rep-heading", Static).update(
+                "Elija un cliente (Ctrl+P o F3) para ver sus reportes."
+            )
+            return
+        self.query_one("#rep-heading", Static).update(
+            f"[b]{heading.razon_social}[/] · RFC [b]{heading.rfc}[/] · "
+            f"{heading.report.title} · {heading.period}"
+        )
+        columns = [
+            Column(c.key, c.label, max(c.width, len(c.label))) for c in heading.report.columns
+        ]
+        table = PagedTable(
+            columns,
+            lambda offset, limit: [
+                {"_key": str(offset + i), **{k: reports.text(v) for k, v in row.items()}}
+                for i, row in enumerate(
+                    reports.records(self.app.db, heading, offset=offset, limit=limit)
+                )
+            ],
+            lambda: reports.count(self.app.db, heading),
+            key="_key",
+            noun="filas",
+        )
+        await holder.mount(table)
+        table.query_one(DataTable).focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        await self.action_show(self.name_shown)
+
+    def action_period(self) -> None:
+        self.query_one("#rep-desde", Input).focus()
+
+    def action_export(self) -> None:
+        heading = self.heading()
+        if heading is None:
+            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+            return
+        folder = Path.home() / "brokertui-reportes"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
+        reports.write_xlsx(self.app.db, heading, path)
+        self.notify(f"{heading.report.title}: {path}", timeout=8)
