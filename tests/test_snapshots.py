@@ -116,6 +116,11 @@ def _filled(pilot):
     return pilot.app.push_screen(PedimentoFormScreen(values))
 
 
+async def _worksheet(pilot):
+    pilot.app.screen.query_one("#f-ventas").focus()
+    await pilot.press(*"250000", "tab", *"98000", "tab", "tab", *"18.2", "ctrl+s")
+
+
 async def _half_way(pilot):
     """What a run shows while it works: the progress bar part way (set as the worker does)."""
     pilot.app.screen.query_one("ProgressBar").update(total=11, progress=5)
@@ -142,6 +147,7 @@ PEDIMENTO_SCREENS = {
     "datastage_importar": with_client("f4", "i"),
     "conciliacion": with_client("f4", "c"),
     "cliente_reglas": with_client("x"),
+    "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
     "descargos_antes": with_client("f5"),
     "descargos_durante": with_client("f5", then=_half_way),
     "descargos_despues": with_client("f5", "d", then=_settled),

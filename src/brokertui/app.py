@@ -17,10 +17,10 @@ from brokertui.core import clients, fechas
 from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
-from brokertui.screens.coming_soon import ComingSoonScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimentos import PedimentosScreen
+from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 
 
@@ -33,10 +33,6 @@ class NavItem:
     label: str
     description: str
     factory: Callable[[], Screen]
-
-
-def _soon(title: str, description: str) -> Callable[[], Screen]:
-    return partial(ComingSoonScreen, title, description)
 
 
 # One table drives the F-keys, the footer and the command palette.
@@ -75,7 +71,7 @@ NAV = [
         "raoce",
         "RAOCE",
         "Hoja de trabajo del reporte anual",
-        _soon("RAOCE", "Cifras y verificaciones del reporte anual."),
+        RaoceScreen,
     ),
 ]
 HOME = "tablero"

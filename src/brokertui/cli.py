@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from brokertui.core import (
     export,
     identifiers,
     programs,
+    raoce,
 )
 from brokertui.core.errors import BrokerError, NeedsConfirmation
 
@@ -391,6 +393,65 @@ def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
     click.echo(f"  corrección de errores: hasta el {ob.correction_until} (5 días hábiles)")
     if ob.reactivation_on:
         click.echo(f"  presentado en suspensión: reactivación esperada el {ob.reactivation_on}")
+
+
+@raoce_group.command("set")
+@click.option("--rfc", required=True)
+@click.option("--year", type=int, required=True, help="Filing year (the report covers year-1).")
+@click.option("--ventas", required=True, help="Ventas totales (a), miles de pesos.")
+@click.option("--exportaciones", required=True, help="Total exportaciones (b), miles de pesos.")
+@click.option("--importaciones", help="Total importaciones (c), miles de pesos (PROSEC only).")
+@click.option("--tipo-cambio", help="Average MXN per USD of the fiscal year.")
+@pass_env
+def raoce_set(env: Env, rfc, year, ventas, exportaciones, importaciones, tipo_cambio) -> None:
+    """Record the RAOCE worksheet figures; saldo and porcentaje are computed."""
+    sheet = raoce.set_worksheet(
+        env.db,
+        rfc,
+        year,
+        ventas=ventas,
+        exportaciones=exportaciones,
+        importaciones=importaciones,
+        tipo_cambio=tipo_cambio,
+    )
+    click.echo(
+        f"Saldo b-c {sheet['saldo']} · porcentaje de exportación "
+        f"{sheet['porcentaje_exportacion']} %"
+    )
+
+
+@raoce_group.command("add-bien")
+@click.option("--rfc", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--sector", required=True, help="PROSEC sector, e.g. XIX.")
+@click.option("--fraccion", required=True)
+@click.option("--descripcion", required=True)
+@click.option("--unidad", required=True, help="Apéndice 7 unit, code or name.")
+@click.option("--volumen", required=True)
+@pass_env
+def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
+    """Add a good produced to the PROSEC relación de bienes producidos."""
+    raoce.add_bien(env.db, rfc, year, **bien)
+    click.echo("Bien producido agregado.")
+
+
+@raoce_group.command("show")
+@click.option("--rfc", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_env
+def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:
+    """The worksheet as VUCEM asks for it, with the cross-check and the threshold checks."""
+    sheet = raoce.show(env.db, rfc, year)
+    if fmt == "json":
+        click.echo(json.dumps(sheet, ensure_ascii=False, indent=2))
+        return
+    for label, key in raoce.VUCEM_FIELDS:
+        value = sheet[key]
+        click.echo(f"{label:38} {'' if value is None else value}")
+    for check in sheet["checks"]:
+        mark = {True: "✓", False: "✗", None: "?"}[check["passed"]]
+        click.echo(f"{mark} {check['rule']}: {check['detail']}")
 
 
 @main.group("calendar")

@@ -1,0 +1,210 @@
+"""RAOCE (F7): the worksheet of the current client for a filing year, as VUCEM asks for it:
+figures in miles de pesos, saldo and porcentaje computed, the export cross-check against the
+client's pedimentos, the threshold checks per program, and filing (folio of the acuse)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from brokertui.core import deadlines, raoce
+from brokertui.core.errors import BrokerError, InvalidInput
+from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.widgets import FieldRow, FieldSpec, NavBar
+
+FIELDS = [
+    FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),
+    FieldSpec("exportaciones", "Exportaciones (b)", "miles de pesos"),
+    FieldSpec("importaciones", "Importaciones (c)", "miles de pesos (PROSEC sin IMMEX)"),
+    FieldSpec("tipo_cambio", "T. cambio promedio", "MXN por USD del ejercicio"),
+]
+SHEET_KEYS = {
+    "ventas": "ventas_totales",
+    "exportaciones": "exportaciones",
+    "importaciones": "importaciones",
+    "tipo_cambio": "tipo_cambio_promedio",
+}
+
+
+class RaoceScreen(Screen):
+    CSS_PATH = ["form.tcss", "raoce.tcss"]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Guardar", id="raoce.save", priority=True),
+        Binding("ctrl+f", "file", "Presentar", id="raoce.file", priority=True),
+        Binding("ctrl+left", "year(-1)", "Año -", id="raoce.prev", priority=True),
+        Binding("ctrl+right", "year(1)", "Año +", id="raoce.next", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.year: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar()
+        with VerticalScroll(id="raoce-body"):
+            yield Static(id="raoce-head")
+            for spec in FIELDS:
+                yield FieldRow(spec)
+            yield Static(id="raoce-computed")
+            yield Static(id="raoce-checks")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "RAOCE"
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        client = self.app.client
+        self.year = self.year or self.app.today.year
+        head = self.query_one("#raoce-head", Static)
+        if client is None:
+            head.update("Elija un cliente (Ctrl+P o F3) para preparar su RAOCE.")
+            return
+        sheet = raoce.show(self.app.db, client.rfc, self.year)
+        for spec in FIELDS:
+            row = self.query_one(f"#row-{spec.name}", FieldRow)
+            row.input.value = sheet[SHEET_KEYS[spec.name]] or ""
+        importaciones = self.query_one("#row-importaciones", FieldRow)
+        importaciones.input.disabled = not sheet["importaciones_habilitado"]
+        importaciones.show(
+            None
+            if sheet["importaciones_habilitado"]
+            else "VUCEM no lo habilita para IMMEX con PROSEC, ECEX o ALTEX",
+            level="warning",
+        )
+        head.update(
+            f"[b]{sheet['razon_social']}[/] · RFC [b]{sheet['rfc']}[/] · RAOCE "
+            f"[b]{self.year}[/] (ejercicio {self.year - 1}) · programas "
+            f"{', '.join(sheet['programas']) or 'ninguno'} · cifras en miles de pesos"
+        )
+        self.show_sheet(sheet)
+
+    def show_sheet(self, sheet: dict) -> None:
+        ped = sheet["exportaciones_pedimentos"]
+        lines = [
+            "[b]Como se captura en VUCEM[/]",
+            *(f"  {label:40} [b]{sheet[key] or '—'}[/]" for label, key in raoce.VUCEM_FIELDS),
+            f"  Pedimentos de exportación del ejercicio: directas {ped['directas']}, "
+            f"indirectas {ped['indirectas']} (miles de pesos)",
+        ]
+        if sheet["bienes_producidos"]:
+            lines.append("[b]Relación de bienes producidos (PROSEC)[/]")
+            lines += [
+                f"  {b['sector']} {b['fraccion']} {b['descripcion']} · {b['volumen']} "
+                f"(unidad {b['unidad']})"
+                for b in sheet["bienes_producidos"]
+            ]
+        self.query_one("#raoce-computed", Static).update("\n".join(lines))
+        marks = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
+        self.query_one("#raoce-checks", Static).update(
+            "\n".join(
+                ["[b]Verificaciones[/]"]
+                + [f"  {marks[c['passed']]} {c['rule']}: {c['detail']}" for c in sheet["checks"]]
+            )
+        )
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        name = (event.input.id or "").removeprefix("f-")
+        if name in SHEET_KEYS and event.value.strip():
+            try:
+                raoce.parse_amount(name, event.value)
+            except InvalidInput as exc:
+                self.query_one(f"#row-{name}", FieldRow).show(exc.message)
+                return
+            self.query_one(f"#row-{name}", FieldRow).show(None)
+
+    def action_save(self) -> None:
+        client = self.app.client
+        if client is None:
+            return
+        values = {s.name: self.query_one(f"#row-{s.name}", FieldRow).input.value for s in FIELDS}
+        if self.query_one("#row-importaciones", FieldRow).input.disabled:
+            values["importaciones"] = ""
+        try:
+            sheet = raoce.set_worksheet(self.app.db, client.rfc, self.year, **values)
+        except InvalidInput as exc:
+            if exc.field in SHEET_KEYS:
+                self.query_one(f"#row-{exc.field}", FieldRow).show(exc.message)
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Hoja RAOCE {self.year} guardada.")
+        self.show_sheet(sheet)
+
+    def action_year(self, step: int) -> None:
+        self.year = (self.year or self.app.today.year) + step
+        self.load()
+
+    def action_file(self) -> None:
+        client = self.app.client
+        if client is None:
+            return
+        types = sorted(raoce.held_types(self.app.db, client.rfc))
+        choices = [(str(n), t) for n, t in enumerate(types, start=1)]
+        self.app.push_screen(
+            ChoiceScreen(
+                "¿Qué programa presenta? (el folio y la fecha se piden después)",
+                "Presentar RAOCE",
+                choices,
+            ),
+            lambda key: (
+                self.app.push_screen(
+                    FilingScreen(client.rfc, dict(choices)[key], self.year), lambda _: self.load()
+                )
+                if key
+                else None
+            ),
+        )
+
+
+class FilingScreen(Screen):
+    """Folio (25 digits) and date of the VUCEM acuse for one program."""
+
+    CSS_PATH = "form.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Registrar", id="filing.save", priority=True),
+        Binding("escape", "app.pop_screen", "Cancelar", id="filing.cancel"),
+    ]
+
+    def __init__(self, rfc: str, program: str, year: int) -> None:
+        super().__init__()
+        self.rfc, self.program, self.year = rfc, program, year
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form-body"):
+            yield Static(f"Acuse del RAOCE {self.year} de {self.program} · {self.rfc}")
+            yield FieldRow(FieldSpec("folio", "Folio del acuse", "25 dígitos"))
+            yield FieldRow(FieldSpec("date", "Fecha de presentación", "AAAA-MM-DD"))
+        yield Static("", id="form-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Presentar RAOCE"
+        self.query_one("#f-folio", Input).focus()
+
+    def action_save(self) -> None:
+        values = {n: self.query_one(f"#f-{n}", Input).value for n in ("folio", "date")}
+        try:
+            ob = deadlines.record_filing(
+                self.app.db,
+                self.rfc,
+                self.program,
+                self.year,
+                values["folio"],
+                values["date"],
+                today=self.app.today,
+            )
+        except BrokerError as exc:
+            field = getattr(exc, "field", "")
+            if field in values:
+                self.query_one(f"#row-{field}", FieldRow).show(exc.message)
+            self.query_one("#form-status", Static).update(str(exc))
+            return
+        self.app.notify(f"RAOCE {self.year} de {self.program} registrado: {ob.status}.")
+        self.dismiss(True)
