@@ -68,9 +68,10 @@ CREATE TABLE entradas (
     fraccion       TEXT NOT NULL DEFAULT '',
     pais_origen    TEXT NOT NULL DEFAULT '',
     vence          TEXT,                 -- permanence alert date (rules.md §2.2)
-    source         TEXT NOT NULL CHECK (source IN ('interfaz', 'pedimento')),
+    source         TEXT NOT NULL CHECK (source IN ('interfaz', 'pedimento', 'ajuste')),
     import_id      INTEGER REFERENCES interface_imports (id),
-    UNIQUE (client_id, pedimento, partida, numero_parte)
+    ajuste         TEXT NOT NULL DEFAULT '',  -- 'AJ-<id>' for a sobrante or recovery lot
+    UNIQUE (client_id, pedimento, partida, numero_parte, ajuste)
 );
 CREATE INDEX entradas_fifo ON entradas (client_id, numero_parte, fecha_entrada, pedimento,
                                         partida);

@@ -82,3 +82,65 @@ def test_cli_report_json_and_xlsx_needs_a_file(discharged, tmp_path):
     assert data["filas"][0]["saldo"] == "46"
     bad = CliRunner(env=env).invoke(main, ["report", "saldos", "--rfc", RFC, "--format", "xlsx"])
     assert bad.exit_code == 1 and "-o:" in bad.output
+
+
+def test_ajustes_go_through_the_ledger_and_their_report(discharged, tmp_path):
+    from brokertui.core import inventory
+
+    inventory.add_ajustes(
+        discharged,
+        RFC,
+        [
+            (
+                2,
+                {
+                    "fecha": "2026-04-01",
+                    "tipo": "faltante",
+                    "numero_parte": "MAT-A",
+                    "cantidad": "6",
+                    "motivo": "inventario físico",
+                },
+            ),
+            (
+                3,
+                {
+                    "fecha": "2026-04-02",
+                    "tipo": "sobrante",
+                    "numero_parte": "MAT-B",
+                    "cantidad": "15",
+                    "pedimento": "26 07 3953 6000020",
+                    "partida": "2",
+                    "motivo": "conteo cíclico",
+                },
+            ),
+        ],
+        "ajustes.csv",
+    )
+    discharge.run(discharged, RFC, hasta=ON)
+    heading = reports.heading(discharged, "saldos", RFC, on=ON)
+    saldos = {(r["numero_parte"], str(r["saldo"])) for r in reports.records(discharged, heading)}
+    assert saldos == {("MAT-A", "40"), ("MAT-B", "15")}  # 46 - 6 faltante; 15 sobrante
+    heading = reports.heading(discharged, "ajustes", RFC, desde=date(2026, 1, 1), hasta=ON)
+    assert [(r["tipo"], str(r["cantidad"])) for r in reports.records(discharged, heading)] == [
+        ("faltante", "6"),
+        ("sobrante", "15"),
+    ]
+    with pytest.raises(Exception, match="sobrante o una recuperación entra"):
+        inventory.add_ajustes(
+            discharged,
+            RFC,
+            [
+                (
+                    2,
+                    {
+                        "fecha": "2026-04-03",
+                        "tipo": "desensamble",
+                        "numero_parte": "MAT-A",
+                        "cantidad": "1",
+                        "motivo": "x",
+                    },
+                )
+            ],
+            "a.csv",
+        )
+    assert discharge.check(discharged, RFC) == []

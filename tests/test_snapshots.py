@@ -162,7 +162,7 @@ def test_pedimento_screen(snap_compare, demo_db, screen, size):
     assert snap_compare(app, run_before=PEDIMENTO_SCREENS[screen], terminal_size=SIZES[size])
 
 
-@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6"])
+@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6", "7"])
 def test_report_screen(snap_compare, demo_db, report):
     """Each Anexo 24 report of the demo client after a discharge run, at 120x40."""
 

@@ -187,3 +187,29 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
     finally:
         if output:
             stream.close()
+
+
+@import_group.command("ajustes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rfc", required=True)
+@pass_env
+def import_ajustes(env: Env, file: Path, rfc: str) -> None:
+    """Import ajustes (CSV or XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
+    count = inventory.add_ajustes(env.db, rfc, inventory.read_rows(file), file.name)
+    click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
+
+
+@main.command("ajuste")
+@click.option("--rfc", required=True)
+@click.option("--fecha", required=True)
+@click.option("--tipo", required=True, type=click.Choice(inventory.AJUSTE_TIPOS))
+@click.option("--parte", "numero_parte", required=True)
+@click.option("--cantidad", required=True)
+@click.option("--pedimento", default="", help="Sobrante / desensamble: the pedimento.")
+@click.option("--partida", default="", help="Sobrante / desensamble: its partida.")
+@click.option("--motivo", required=True)
+@pass_env
+def ajuste_cmd(env: Env, rfc: str, **values) -> None:
+    """Record one ajuste: faltante, merma, sobrante or desensamble recovery."""
+    inventory.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
+    click.echo(f"Ajuste {values['tipo']} registrado; el próximo descargo lo aplica.")

@@ -449,3 +449,100 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
         [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
     ).rowcount
+
+
+AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
+AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
+
+
+def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
+    """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
+    (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
+    become lots of the pedimento and partida given. Returns how many were recorded."""
+    client = clients.get_client(db, rfc)
+    known = {
+        r[0]
+        for r in db.execute("SELECT numero_parte FROM materiales WHERE client_id = ?", [client.id])
+    }
+    checks = {
+        "fecha": _date,
+        "tipo": _choice({t: t for t in AJUSTE_TIPOS}),
+        "numero_parte": _required,
+        "cantidad": to_micro,
+        "pedimento": lambda v: _pedimento(v) if v else "",
+        "partida": lambda v: _partida(v) if v else None,
+        "motivo": _required,
+    }
+    good, errors = [], []
+    for number, raw in rows:
+        values, problems = {}, []
+        for field, check in checks.items():
+            try:
+                values[field] = check(str(raw.get(field, "") or "").strip())
+            except ValueError as exc:
+                problems.append(f"{field}: {exc}")
+        if not problems and values["numero_parte"] not in known:
+            problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
+        if (
+            not problems
+            and values["tipo"] in ("sobrante", "desensamble")
+            and not (values["pedimento"] and values["partida"])
+        ):
+            problems.append(
+                "pedimento y partida: un sobrante o una recuperación entra al "
+                "inventario con el pedimento que la ampara"
+            )
+        if problems:
+            errors.append(f"fila {number}: " + "; ".join(problems))
+        else:
+            good.append(values)
+    if errors:
+        raise InterfaceError(
+            f"{name}: {len(errors)} filas con error; nada se registró:\n"
+            + "\n".join(errors[:MAX_ERRORS])
+        )
+    with write(db, "inventory.ajustes", "client", client.rfc, {"file": name, "rows": len(good)}):
+        for v in good:
+            ajuste_id = db.execute(
+                "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
+                "pedimento, partida, motivo, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    client.id,
+                    v["fecha"],
+                    v["tipo"],
+                    v["numero_parte"],
+                    v["cantidad"],
+                    v["pedimento"],
+                    v["partida"],
+                    v["motivo"],
+                    now(),
+                    os_user(),
+                ],
+            ).lastrowid
+            if v["tipo"] in ("faltante", "merma"):
+                link = db.execute(
+                    "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
+                    "numero_parte, cantidad_micro) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?)",
+                    [client.id, f"AJ-{ajuste_id}", v["fecha"], v["numero_parte"], v["cantidad"]],
+                ).lastrowid
+                db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
+            else:
+                link = db.execute(
+                    "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+                    "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
+                    "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
+                    "WHERE client_id = ? AND numero_parte = ?",
+                    [
+                        client.id,
+                        v["pedimento"],
+                        v["partida"],
+                        v["fecha"],
+                        v["cantidad"],
+                        f"AJ-{ajuste_id}",
+                        client.id,
+                        v["numero_parte"],
+                    ],
+                ).lastrowid
+                db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
+    return len(good)

@@ -144,6 +144,23 @@ REPORTS = {
             "numero_parte",
         ),
         Report(
+            "ajustes",
+            "Ajustes (faltantes, sobrantes, mermas, desensamble)",
+            (
+                Col("fecha", "Fecha", "date"),
+                Col("tipo", "Tipo", width=11),
+                Col("numero_parte", "Número de parte", width=16),
+                Col("cantidad", "Cantidad", "qty"),
+                Col("pedimento", "Pedimento", width=16),
+                Col("partida", "Partida", "int", 7),
+                Col("motivo", "Motivo", width=30),
+            ),
+            "SELECT fecha, tipo, numero_parte, cantidad_micro AS cantidad, pedimento, partida, "
+            "motivo, id AS aid FROM ajustes WHERE client_id = :client AND fecha BETWEEN :desde "
+            "AND :hasta",
+            "fecha, aid",
+        ),
+        Report(
             "descargos",
             "Descargos (asignaciones PEPS)",
             (
