@@ -357,3 +357,27 @@ def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits):
     assert discharge.check(late, RFC) == []
     in_order.close()
     late.close()
+
+
+def test_other_catalogs_and_bajas_are_kept(inv_db, tmp_path):
+    load(
+        inv_db,
+        tmp_path,
+        "proveedores",
+        [
+            ["PRV-1", "Northland Supply Inc", "98-7654321", "USA", "Laredo, TX"],
+            ["PRV-2", "Shenzhen Parts Co", "", "CHN", ""],
+        ],
+    )
+    load(inv_db, tmp_path, "agentes", [["3953", "Agencia Aduanal Bravo", "AAB010101AB1", "agente"]])
+    with pytest.raises(InterfaceError, match="fila 2: nombre: es obligatorio"):
+        load(inv_db, tmp_path, "clientes", [["CL-1", "", "", "USA", ""]])
+    inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 1))
+    inventory.baja(inv_db, RFC, "materiales", "MAT-B", date(2026, 5, 1))
+    rows = inv_db.execute("SELECT clave, baja_date FROM catalogo_anexo24 ORDER BY clave").fetchall()
+    assert rows == [("3953", None), ("PRV-1", None), ("PRV-2", "2026-05-01")]
+    assert inv_db.execute(
+        "SELECT baja_date FROM materiales WHERE numero_parte = 'MAT-B'"
+    ).fetchone() == ("2026-05-01",)
+    with pytest.raises(Exception, match="no está activo"):
+        inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 2))

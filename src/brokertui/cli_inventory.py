@@ -213,3 +213,16 @@ def ajuste_cmd(env: Env, rfc: str, **values) -> None:
     """Record one ajuste: faltante, merma, sobrante or desensamble recovery."""
     inventory.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
     click.echo(f"Ajuste {values['tipo']} registrado; el próximo descargo lo aplica.")
+
+
+@main.command("baja")
+@click.option("--rfc", required=True)
+@click.option("--catalogo", required=True, type=click.Choice(inventory.BAJA_TABLES))
+@click.option("--clave", required=True, help="Part number or catalog key.")
+@click.option("--date", "on", help="Fecha de baja (default: today).")
+@pass_env
+def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> None:
+    """Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja."""
+    when = _checked_date("--date", on) if on else env.today
+    inventory.baja(env.db, rfc, catalogo, clave, when)
+    click.echo(f"{clave} dado de baja en {catalogo} el {when}; el registro se conserva.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -40,6 +41,15 @@ COLUMNS = {
     ),
     "salidas": ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
 }
+# The other Anexo 24 catalogs: clave and nombre, then their own columns (kept as JSON).
+OTHER_CATALOGS = {
+    "proveedores": ("clave", "nombre", "id_fiscal", "pais", "domicilio"),
+    "clientes": ("clave", "nombre", "id_fiscal", "pais", "domicilio"),
+    "submanufactura": ("clave", "nombre", "rfc", "domicilio", "autorizacion"),
+    "agentes": ("clave", "nombre", "rfc", "tipo"),
+    "activo_fijo": ("clave", "nombre", "fraccion", "pedimento", "fecha_entrada", "ubicacion"),
+}
+COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
 MAX_ERRORS = 50
 BATCH = 20_000
@@ -188,6 +198,10 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "fraccion": lambda v: _fraccion(v) if v else "",
         "pais_origen": lambda v: _code("paises", v, "países") if v else "",
     },
+    **{
+        name: {c: _required if c in ("clave", "nombre") else str for c in columns}
+        for name, columns in OTHER_CATALOGS.items()
+    },
     "salidas": {
         "documento": _required,
         "clave": lambda v: _code("claves", v, "claves de pedimento"),
@@ -229,7 +243,7 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[s
             problems.append(f"numero_parte: {v['numero_parte']} no está en {table}")
         key = (v["documento"], v["numero_parte"], v["tipo_bien"])
     else:
-        key = v["numero_parte"]
+        key = v.get("numero_parte", v.get("clave"))
     fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
     if fingerprint in seen:
         problems.append("repetida en el archivo")
@@ -416,12 +430,40 @@ def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
     ).rowcount
 
 
+def _apply_other(catalogo: str):
+    extra = OTHER_CATALOGS[catalogo][2:]
+
+    def apply(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+        db.conn.executemany(
+            "INSERT INTO catalogo_anexo24 (client_id, catalogo, clave, nombre, datos, import_id, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, catalogo, clave) "
+            "DO UPDATE SET nombre = excluded.nombre, datos = excluded.datos, import_id = "
+            "excluded.import_id, updated_at = excluded.updated_at, baja_date = NULL",
+            [
+                (
+                    client_id,
+                    catalogo,
+                    r["clave"],
+                    r["nombre"],
+                    json.dumps({k: r[k] for k in extra}, ensure_ascii=False),
+                    import_id,
+                    now(),
+                )
+                for r in rows
+            ],
+        )
+        return len(rows)
+
+    return apply
+
+
 APPLY = {
     "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
     "productos": _apply_catalog("productos", COLUMNS["productos"]),
     "bom": _apply_bom,
     "entradas": _apply_entradas,
     "salidas": _apply_salidas,
+    **{name: _apply_other(name) for name in OTHER_CATALOGS},
 }
 
 
@@ -546,3 +588,30 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
                 ).lastrowid
                 db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
     return len(good)
+
+
+BAJA_TABLES = ("materiales", "productos", *OTHER_CATALOGS)
+
+
+def baja(db: Database, rfc: str, catalogo: str, clave: str, on: date) -> None:
+    """Mark a catalog record inactive with its fecha de baja; it is kept (rules.md §5)."""
+    from brokertui.core.errors import InvalidInput, NotFound
+
+    if catalogo not in BAJA_TABLES:
+        raise InvalidInput("catalogo", f"debe ser uno de {', '.join(BAJA_TABLES)}")
+    client = clients.get_client(db, rfc)
+    if catalogo in ("materiales", "productos"):
+        sql = (
+            f"UPDATE {catalogo} SET baja_date = ? WHERE client_id = ? AND numero_parte = ? "
+            "AND baja_date IS NULL"
+        )
+        params = [on.isoformat(), client.id, clave]
+    else:
+        sql = (
+            "UPDATE catalogo_anexo24 SET baja_date = ? WHERE client_id = ? AND catalogo = ? "
+            "AND clave = ? AND baja_date IS NULL"
+        )
+        params = [on.isoformat(), client.id, catalogo, clave]
+    with write(db, "inventory.baja", "client", client.rfc, {"catalogo": catalogo, "clave": clave}):
+        if db.execute(sql, params).rowcount == 0:
+            raise NotFound(f"clave: {clave} no está activo en {catalogo}")
