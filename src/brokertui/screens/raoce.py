@@ -84,6 +84,7 @@ class RaoceScreen(Screen):
             f"{', '.join(sheet['programas']) or 'ninguno'} · cifras en miles de pesos"
         )
         self.show_sheet(sheet)
+        self.query_one("#f-ventas", Input).focus()
 
     def show_sheet(self, sheet: dict) -> None:
         ped = sheet["exportaciones_pedimentos"]
