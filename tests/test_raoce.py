@@ -147,3 +147,24 @@ async def test_worksheet_screen_saves_and_files(client_db):
         await pilot.pause()
     (ob,) = deadlines.obligations(client_db, 2026, TODAY, rfc=RFC)
     assert (ob.status, ob.folio) == ("filed", "2026" + "0" * 21)
+
+
+async def test_ajuste_form_from_the_reports_screen(demo_db):
+    from brokertui.core import reports
+
+    mnb = "MNB050315K70"
+    app = BrokerApp(demo_db, today=date(2026, 4, 15))
+    async with app.run_test(size=(100, 34)) as pilot:
+        app.open_client(mnb)
+        await pilot.pause()
+        await pilot.press("f6", "a", "tab")
+        await pilot.press(*"merma", "tab", *"SOP-220", "tab", *"12.5", "tab", "tab", "tab")
+        await pilot.press(*"scrap", "ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReportsScreen"
+    heading = reports.heading(
+        demo_db, "ajustes", mnb, desde=date(2026, 1, 1), hasta=date(2026, 4, 15)
+    )
+    assert [(r["tipo"], str(r["cantidad"])) for r in reports.records(demo_db, heading)] == [
+        ("merma", "12.5")
+    ]

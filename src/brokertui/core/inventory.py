@@ -15,12 +15,15 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import AfterValidator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, clients, identifiers, pedimento_numero
 from brokertui.core.db import now, os_user, write
-from brokertui.core.errors import BrokerError
+from brokertui.core.errors import BrokerError, InvalidInput
+from brokertui.core.models import Record, build
 from brokertui.core.quantities import factor_micro, to_micro
 
 COLUMNS = {
@@ -497,6 +500,23 @@ AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
 AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
 
 
+def _checked(check: Callable[[str], object]):
+    """A form field (text in, text out) checked by one of the interface checks above."""
+    return Annotated[str, AfterValidator(lambda v: "" if not v else str(check(v)))]
+
+
+class AjusteData(Record):
+    """One ajuste as typed (form, CLI or a row of a file)."""
+
+    fecha: _checked(_date)
+    tipo: _checked(_choice({t: t for t in AJUSTE_TIPOS}))
+    numero_parte: Annotated[str, AfterValidator(_required)]
+    cantidad: _checked(lambda v: (to_micro(v), v)[1])
+    pedimento: _checked(_pedimento) = ""
+    partida: _checked(_partida) = ""
+    motivo: Annotated[str, AfterValidator(_required)]
+
+
 def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
     """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
     (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
@@ -506,23 +526,18 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
         r[0]
         for r in db.execute("SELECT numero_parte FROM materiales WHERE client_id = ?", [client.id])
     }
-    checks = {
-        "fecha": _date,
-        "tipo": _choice({t: t for t in AJUSTE_TIPOS}),
-        "numero_parte": _required,
-        "cantidad": to_micro,
-        "pedimento": lambda v: _pedimento(v) if v else "",
-        "partida": lambda v: _partida(v) if v else None,
-        "motivo": _required,
-    }
     good, errors = [], []
     for number, raw in rows:
-        values, problems = {}, []
-        for field, check in checks.items():
-            try:
-                values[field] = check(str(raw.get(field, "") or "").strip())
-            except ValueError as exc:
-                problems.append(f"{field}: {exc}")
+        problems = []
+        try:
+            data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
+            values = data.model_dump() | {
+                "cantidad": to_micro(data.cantidad),
+                "partida": int(data.partida) if data.partida else None,
+            }
+        except InvalidInput as exc:
+            values = {}
+            problems.append(f"{exc.field}: {exc.message}")
         if not problems and values["numero_parte"] not in known:
             problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
         if (
@@ -595,7 +610,7 @@ BAJA_TABLES = ("materiales", "productos", *OTHER_CATALOGS)
 
 def baja(db: Database, rfc: str, catalogo: str, clave: str, on: date) -> None:
     """Mark a catalog record inactive with its fecha de baja; it is kept (rules.md §5)."""
-    from brokertui.core.errors import InvalidInput, NotFound
+    from brokertui.core.errors import NotFound
 
     if catalogo not in BAJA_TABLES:
         raise InvalidInput("catalogo", f"debe ser uno de {', '.join(BAJA_TABLES)}")

@@ -31,6 +31,7 @@ class ReportsScreen(Screen):
             for key, name in KEYS.items()
         ),
         Binding("x", "export", "Exportar XLSX", id="reports.export"),
+        Binding("a", "ajuste", "Nuevo ajuste", id="reports.ajuste"),
         Binding("slash", "period", "Periodo", id="reports.period"),
     ]
 
@@ -141,3 +142,26 @@ class ReportsScreen(Screen):
         path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
         reports.write_xlsx(self.app.db, heading, path)
         self.notify(f"{heading.report.title}: {path}", timeout=8)
+
+    def action_ajuste(self) -> None:
+        client = self.app.client
+        if client is None:
+            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+            return
+        from brokertui.screens.ajuste_form import AjusteFormScreen
+
+        parts = [
+            r[0]
+            for r in self.app.db.execute(
+                "SELECT numero_parte FROM materiales WHERE client_id = ? AND baja_date IS NULL "
+                "ORDER BY numero_parte",
+                [client.id],
+            )
+        ]
+
+        async def done(count) -> None:
+            if count:
+                self.notify("Ajuste registrado; el próximo descargo lo aplica.")
+                await self.action_show("ajustes")
+
+        self.app.push_screen(AjusteFormScreen(client.rfc, self.app.today, parts), done)
