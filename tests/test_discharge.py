@@ -130,8 +130,12 @@ def test_dry_run_writes_nothing_and_undo_restores_balances(inv_db, tmp_path):
     assert export(inv_db) == [] and discharge.runs(inv_db, RFC) == []
     discharge.run(inv_db, RFC, hasta=TODAY)
     assert len(export(inv_db)) == 1
+    assert discharge.pending(inv_db, RFC, TODAY) == []
     discharge.undo_last(inv_db, RFC)
     assert export(inv_db) == []
+    assert [(p["documento"], p["cantidad"]) for p in discharge.pending(inv_db, RFC, TODAY)] == [
+        ("RT-1", "30")
+    ]
     assert discharge.summary(inv_db, RFC, TODAY)["pendientes"] == 1
     assert [r["status"] for r in discharge.runs(inv_db, RFC)] == ["undone"]
 

@@ -149,6 +149,7 @@ PEDIMENTO_SCREENS = {
     "cliente_reglas": with_client("x"),
     "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
     "descargos_antes": with_client("f5"),
+    "descargos_pendientes": with_client("f5", "e"),
     "descargos_durante": with_client("f5", then=_half_way),
     "descargos_despues": with_client("f5", "d", then=_settled),
     "descargos_faltantes": with_client("f5", "d", then=lambda pilot: _settled(pilot, "f")),

@@ -324,6 +324,36 @@ def export_rows(db: Database, rfc: str):
         }
 
 
+_PENDING_SQL = """
+SELECT s.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte, s.cantidad_micro
+FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta
+  AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+"""
+
+
+def pending(
+    db: Database, rfc: str, hasta: date, *, offset: int = 0, limit: int | None = None
+) -> list[dict]:
+    """Exits up to `hasta` not discharged yet, in the order a run takes them."""
+    client = clients.get_client(db, rfc)
+    sql = _PENDING_SQL + " ORDER BY s.fecha, s.id"
+    params = {"client": client.id, "hasta": hasta.isoformat()}
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
+    return [
+        {
+            "id": r[0],
+            "documento": r[1],
+            "fecha": r[2],
+            "tipo_bien": r[3],
+            "numero_parte": r[4],
+            "cantidad": to_text(r[5]),
+        }
+        for r in db.execute(sql, params)
+    ]
+
+
 def summary(db: Database, rfc: str, hasta: date) -> dict:
     client = clients.get_client(db, rfc)
     pending = db.execute(

@@ -28,12 +28,14 @@ class DischargeScreen(Screen):
         Binding("v", "preview", "Simular", id="discharge.preview"),
         Binding("z", "undo", "Deshacer", id="discharge.undo"),
         Binding("f", "toggle_faltantes", "Faltantes", id="discharge.faltantes"),
+        Binding("e", "toggle_pending", "Pendientes", id="discharge.pending"),
         Binding("slash", "filter", "Filtrar", id="discharge.filter"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.only_problems = False
+        self.show_pending = False  # the exits still to discharge instead of the allocations
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -51,7 +53,7 @@ class DischargeScreen(Screen):
                 Column("fecha", "Fecha", 10),
                 Column("numero_parte", "Parte", 9),
                 Column("cantidad", "Cantidad", 10),
-                Column("estado", "Estado", 8),
+                Column("estado", "Estado", 9),
                 Column("pedimento", "Pedimento", 18),
                 Column("partida", "Pda", 3),
                 Column("fecha_entrada", "Entrada", 10),
@@ -81,12 +83,22 @@ class DischargeScreen(Screen):
     def fetch(self, offset: int, limit: int) -> list[dict]:
         if not self.rfc:
             return []
+        if self.show_pending:
+            hasta = self.hasta() or self.app.today
+            return [
+                _pending_row(r)
+                for r in discharge.pending(self.app.db, self.rfc, hasta, offset=offset, limit=limit)
+            ]
         rows = discharge.allocations(
             self.app.db, self.rfc, offset=offset, limit=limit, **self.filters()
         )
         return [_row(r) for r in rows]
 
     def count(self) -> int:
+        if self.rfc and self.show_pending:
+            return discharge.summary(self.app.db, self.rfc, self.hasta() or self.app.today)[
+                "pendientes"
+            ]
         return (
             discharge.count_allocations(self.app.db, self.rfc, **self.filters()) if self.rfc else 0
         )
@@ -97,7 +109,13 @@ class DischargeScreen(Screen):
             summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
         else:
             s = discharge.summary(self.app.db, self.rfc, self.app.today)
-            shown = "sólo faltantes y vencidos" if self.only_problems else "todas"
+            shown = (
+                "salidas pendientes"
+                if self.show_pending
+                else "sólo faltantes y vencidos"
+                if self.only_problems
+                else "todas"
+            )
             summary.update(
                 f"[b]{self.rfc}[/] · entradas {s['entradas']} · salidas {s['salidas']} · "
                 f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
@@ -125,6 +143,10 @@ class DischargeScreen(Screen):
 
     def action_filter(self) -> None:
         self.query_one("#filter-parte", Input).focus()
+
+    def action_toggle_pending(self) -> None:
+        self.show_pending = not self.show_pending
+        self.reload()
 
     def action_toggle_faltantes(self) -> None:
         self.only_problems = not self.only_problems
@@ -220,3 +242,17 @@ def _row(r: dict) -> dict:
         "estado": estado,
     }
     return {"id": r["id"], **{k: Text(v, style=style) for k, v in cells.items()}}
+
+
+def _pending_row(r: dict) -> dict:
+    cells = {
+        "documento": r["documento"],
+        "fecha": r["fecha"],
+        "numero_parte": r["numero_parte"],
+        "cantidad": r["cantidad"],
+        "estado": "pendiente",
+        "pedimento": {"P": "producto (BOM)", "D": "desperdicio"}.get(r["tipo_bien"], ""),
+        "partida": "",
+        "fecha_entrada": "",
+    }
+    return {"id": f"s{r['id']}", **{k: Text(v, style="cyan") for k, v in cells.items()}}
