@@ -8,12 +8,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
 from brokertui.core import db as store
 from brokertui.core import discharge, identifiers
 from brokertui.core.errors import BrokerError
+from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.pedimentos import spaced
 from brokertui.widgets import Column, NavBar, PagedTable
@@ -21,7 +21,7 @@ from brokertui.widgets import Column, NavBar, PagedTable
 FILTERS = ("parte", "pedimento", "documento")
 
 
-class DischargeScreen(Screen):
+class DischargeScreen(ClientScreen):
     CSS_PATH = "discharges.tcss"
     BINDINGS = [
         Binding("d", "run", "Descargar", id="discharge.run"),
@@ -71,10 +71,6 @@ class DischargeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.reload()
-
-    @property
-    def rfc(self) -> str | None:
-        return self.app.client.rfc if self.app.client else None
 
     def filters(self) -> dict:
         values = {name: self.query_one(f"#filter-{name}", Input).value for name in FILTERS}
@@ -152,12 +148,6 @@ class DischargeScreen(Screen):
         self.only_problems = not self.only_problems
         self.reload()
 
-    def _needs_client(self) -> bool:
-        if self.rfc:
-            return False
-        self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
-        return True
-
     def action_run(self) -> None:
         self.start(dry_run=False)
 
@@ -165,7 +155,7 @@ class DischargeScreen(Screen):
         self.start(dry_run=True)
 
     def start(self, *, dry_run: bool) -> None:
-        if self._needs_client() or self.running:
+        if self.needs_client() or self.running:
             return
         hasta = self.hasta()
         if hasta is not None:
@@ -201,7 +191,7 @@ class DischargeScreen(Screen):
         self.reload()
 
     def action_undo(self) -> None:
-        if self._needs_client() or self.running:
+        if self.needs_client() or self.running:
             return
 
         def confirmed(yes: bool | None) -> None:

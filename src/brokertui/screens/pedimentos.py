@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from brokertui.core import catalogs, drafts, pedimento_numero, pedimentos
 from brokertui.core.errors import BrokerError
+from brokertui.screens.base import ClientScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.widgets import Column, NavBar, PagedTable
 
@@ -36,7 +37,7 @@ def spaced(numero: str | None) -> str:
     return pedimento_numero.Numero(numero).spaced() if numero else ""
 
 
-class PedimentosScreen(Screen):
+class PedimentosScreen(ClientScreen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = [
         Binding("a", "capture", "Nuevo", id="pedimentos.capture"),
@@ -75,10 +76,6 @@ class PedimentosScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    @property
-    def rfc(self) -> str | None:
-        return self.app.client.rfc if self.app.client else None
-
     def fetch(self, offset: int, limit: int) -> list[dict]:
         rows = pedimentos.list_pedimentos(self.app.db, rfc=self.rfc, offset=offset, limit=limit)
         return [
@@ -114,8 +111,7 @@ class PedimentosScreen(Screen):
         self.app.push_screen(PedimentoDetailScreen(event.row_key.value))
 
     def action_capture(self) -> None:
-        if not self.app.client:
-            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        if self.needs_client():
             return
         self.app.push_screen(PedimentoFormScreen(), lambda _: self.reload())
 
@@ -146,8 +142,7 @@ class PedimentosScreen(Screen):
         self.app.push_screen(DataStageImportScreen(), lambda _: self.reload())
 
     def action_reconcile(self) -> None:
-        if not self.app.client:
-            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        if self.needs_client():
             return
         from brokertui.screens.reconcile import ReconcileScreen
 

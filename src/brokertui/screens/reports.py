@@ -8,16 +8,16 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from brokertui.core import identifiers, reports
+from brokertui.screens.base import ClientScreen
 from brokertui.widgets import Column, NavBar, PagedTable
 
 KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
 
 
-class ReportsScreen(Screen):
+class ReportsScreen(ClientScreen):
     CSS_PATH = "reports.tcss"
     BINDINGS = [
         *(
@@ -133,10 +133,9 @@ class ReportsScreen(Screen):
         self.query_one("#rep-desde", Input).focus()
 
     def action_export(self) -> None:
-        heading = self.heading()
-        if heading is None:
-            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        if self.needs_client():
             return
+        heading = self.heading()
         folder = Path.home() / "brokertui-reportes"
         folder.mkdir(exist_ok=True)
         path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
@@ -144,10 +143,9 @@ class ReportsScreen(Screen):
         self.notify(f"{heading.report.title}: {path}", timeout=8)
 
     def action_ajuste(self) -> None:
-        client = self.app.client
-        if client is None:
-            self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        if self.needs_client():
             return
+        client = self.app.client
         from brokertui.screens.ajuste_form import AjusteFormScreen
 
         parts = [
