@@ -81,6 +81,12 @@ WHERE x.vence_alerta BETWEEN :desde AND :hasta AND c.baja_date IS NULL
   AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
        WHERE d.numero = p.numero AND d.source = 'datastage'))
   AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+  -- once discharged to zero by the FIFO ledger, a lot no longer needs attention
+  AND NOT EXISTS (
+      SELECT 1 FROM entradas e WHERE e.client_id = p.client_id AND e.pedimento = p.numero
+        AND e.partida = x.secuencia AND e.cantidad_micro <= (
+            SELECT coalesce(sum(a.cantidad_micro), 0) FROM active_allocations a
+            WHERE a.entrada_id = e.id))
 """
 
 
@@ -90,8 +96,9 @@ def expiring(
     """Temporary-import lots (partidas grouped by pedimento and expiry) whose permanence ends
     within `within` days or ended in the last `back` days, soonest first.
 
-    Until the FIFO discharge exists every lot counts whole; expired lots are shown for `back`
-    days (their real balance is unknown without the discharge).
+    A partida discharged to zero by the FIFO ledger is left out; one that is not an inventory
+    entry (no part number of the client's materials) counts whole. Expired lots are shown for
+    `back` days.
     """
     sql = _EXPIRING_SQL
     params = {
