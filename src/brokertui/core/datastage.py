@@ -541,14 +541,3 @@ def _partida_row(pid: int, head: dict, r: tuple, expiries: dict, cal) -> tuple:
             )
         dates = expiries[memo]
     return (pid, *r, "", "", *dates)
-
-
-def list_imports(db: Database) -> list[dict]:
-    return [
-        dict(r)
-        for r in db.query(
-            "SELECT id, filename, folio, sha256, size, encoding, pedimentos, partidas, "
-            "imported_at, "
-            "imported_by FROM datastage_imports ORDER BY id DESC"
-        )
-    ]

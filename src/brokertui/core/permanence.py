@@ -21,10 +21,6 @@ class Term:
     categoria: str  # insumo, contenedor, activo_fijo
     months: int | None  # None: while the program is valid
 
-    @property
-    def label(self) -> str:
-        return "vigencia del programa" if self.months is None else f"{self.months} meses"
-
 
 def term_for(clave: str, fraccion: str) -> Term:
     spec = config()["permanencia"]
