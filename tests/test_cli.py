@@ -67,6 +67,7 @@ def test_client_and_program_round_trip(run):
             "rfc_check_warning": False,
             "baja_date": None,
             "programas": "IMMEX",
+            "descargo_modo": "cantidad",
         }
     ]
     rows = list(csv.DictReader(io.StringIO(run("program", "list", "--format", "csv").output)))

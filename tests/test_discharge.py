@@ -113,7 +113,7 @@ def test_shortfall_row_has_empty_pedimento_and_the_export_columns(inv_db, tmp_pa
     load(inv_db, tmp_path, "salidas", [["V5-9", "V5", "2026-03-01", "M", "MAT-B", "650.5"]])
     discharge.run(inv_db, RFC, hasta=TODAY)
     out = io.StringIO()
-    writer = csv.DictWriter(out, discharge.EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, discharge.export_columns(inv_db, RFC), lineterminator="\n")
     writer.writeheader()
     writer.writerows(export(inv_db))
     assert out.getvalue().splitlines() == [
@@ -319,15 +319,17 @@ def _fresh(tmp_path, name):
     return database
 
 
-@settings(max_examples=15, deadline=None)
-@given(exits=exit_st)
-def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits):
+@settings(max_examples=20, deadline=None)
+@given(exits=exit_st, modo=st.sampled_from(discharge.MODES))
+def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits, modo):
+    """In either ledger mode (quantity per part, or value per fracción)."""
     tmp_path = tmp_path_factory.mktemp("late")
     rows = [
         [f"D-{i}", "RT", f"2026-03-{day:02d}", "M", part, str(qty)]
         for i, (day, part, qty) in enumerate(exits)
     ]
     in_order = _fresh(tmp_path, "a.db")
+    discharge.set_mode(in_order, RFC, modo)
     inventory.import_file(
         in_order,
         "salidas",
@@ -336,6 +338,7 @@ def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits):
     )
     discharge.run(in_order, RFC, hasta=TODAY)
     late = _fresh(tmp_path, "b.db")
+    discharge.set_mode(late, RFC, modo)
     inventory.import_file(
         late,
         "salidas",
@@ -352,10 +355,7 @@ def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits):
     discharge.run(late, RFC, hasta=TODAY)
 
     def by_exit(database):
-        return sorted(
-            (r["documento"], r["numero_parte"], r["pedimento"], r["cantidad"])
-            for r in discharge.export_rows(database, RFC)
-        )
+        return sorted(tuple(r.values()) for r in discharge.export_rows(database, RFC))
 
     assert by_exit(late) == by_exit(in_order)
     assert discharge.check(late, RFC) == []

@@ -1,10 +1,21 @@
 """The pure FIFO engine: Anexo 24's two descargo cases by hand, then properties against a small
 reference model (hypothesis)."""
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brokertui.core.fifo import Allocation, Demand, Lot, demand_order, discharge, lot_order
+from brokertui.core.fifo import (
+    Allocation,
+    Demand,
+    Entry,
+    Lot,
+    demand_order,
+    discharge,
+    lot_order,
+    valued,
+)
 
 
 def lots_of(*specs):
@@ -133,3 +144,33 @@ def test_conservation_no_negative_balance_and_determinism(lot_specs, demand_spec
         assert lot.balance >= 0 and lot.balance == before[lot.id] - used
     again_lots, again_demands = build(lot_specs, demand_specs)
     assert list(discharge(again_lots, again_demands)) == first
+
+
+# -- value mode: pricing each demand at the average unit value of the entries so far ----------
+
+entry_st = st.tuples(
+    st.sampled_from(PARTS), st.sampled_from(DATES), st.integers(1, 10**9), st.integers(0, 10**9)
+)
+
+
+def test_a_demand_is_priced_at_the_average_of_the_entries_up_to_its_date():
+    entries = [Entry("A", "2026-01-05", 100, 82), Entry("A", "2026-01-25", 100, 100)]
+    demands = demands_of((1, "A", "2026-01-22", 1, 50), (2, "A", "2026-02-01", 2, 50))
+    demands.append(Demand(3, "B", "2026-02-01", 3, 7))  # no entry of B: cannot be priced
+    assert [value for _, value in valued(entries, demands)] == [41, 46, None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(entry_st, max_size=12), st.lists(demand_st, max_size=12))
+def test_valuation_matches_exact_fractions(entry_specs, demand_specs):
+    entries = sorted((Entry(*s) for s in entry_specs), key=lambda e: (e.part, e.fecha))
+    _, demands = build([], demand_specs)
+    for demand, value in valued(entries, demands):
+        seen = [e for e in entries if e.part == demand.part and e.fecha <= demand.fecha]
+        if not seen:
+            assert value is None
+            continue
+        exact = Fraction(
+            demand.quantity * sum(e.value for e in seen), sum(e.quantity for e in seen)
+        )
+        assert abs(value - exact) <= Fraction(1, 2) and value - exact != Fraction(-1, 2)

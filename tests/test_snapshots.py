@@ -153,6 +153,8 @@ PEDIMENTO_SCREENS = {
     "descargos_durante": with_client("f5", then=_half_way),
     "descargos_despues": with_client("f5", "d", then=_settled),
     "descargos_faltantes": with_client("f5", "d", then=lambda pilot: _settled(pilot, "f")),
+    "descargos_modo": with_client("f5", "m"),
+    "descargos_valor": with_client("f5", "m", "s", "d", then=_settled),
 }
 
 
@@ -163,18 +165,33 @@ def test_pedimento_screen(snap_compare, demo_db, screen, size):
     assert snap_compare(app, run_before=PEDIMENTO_SCREENS[screen], terminal_size=SIZES[size])
 
 
-@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6", "7"])
-def test_report_screen(snap_compare, demo_db, report):
-    """Each Anexo 24 report of the demo client after a discharge run, at 120x40."""
+def _report_after_run(report: str, *, by_value: bool = False):
+    """A run_before that discharges the demo client (by value if asked) and opens a report."""
 
     async def run(pilot):
         from brokertui.core import discharge
 
+        if by_value:
+            discharge.set_mode(pilot.app.db, MNB, "valor")
         discharge.run(pilot.app.db, MNB, hasta=TODAY)
         pilot.app.open_client(MNB)
         await pilot.pause()
         await pilot.press("f6", report)
         await pilot.pause()
 
+    return run
+
+
+@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6", "7"])
+def test_report_screen(snap_compare, demo_db, report):
+    """Each Anexo 24 report of the demo client after a discharge run, at 120x40."""
     app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=_report_after_run(report), terminal_size=SIZES["120x40"])
+
+
+@pytest.mark.parametrize("report", ["3", "4", "5"])
+def test_value_report_screen(snap_compare, demo_db, report):
+    """The balance and usage reports of a client that discharges by value, in USD."""
+    app = BrokerApp(demo_db, today=TODAY)
+    run = _report_after_run(report, by_value=True)
     assert snap_compare(app, run_before=run, terminal_size=SIZES["120x40"])

@@ -12,7 +12,7 @@ import click
 
 from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
 from brokertui.cli_pedimentos import import_group
-from brokertui.core import discharge, inventory, reports
+from brokertui.core import clients, discharge, inventory, reports
 from brokertui.core.errors import BrokerError
 
 
@@ -68,6 +68,26 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
     )
     if result.shortfall_parts:
         click.echo("Faltantes en: " + ", ".join(result.shortfall_parts))
+    if result.sin_valor:
+        click.echo(
+            f"{result.sin_valor} salidas quedan pendientes: sin entradas con valor_usd de "
+            + ", ".join(result.sin_valor_parts)
+        )
+
+
+@discharge_group.command("mode")
+@click.option("--rfc", required=True)
+@click.argument("modo", required=False)
+@pass_env
+def discharge_mode(env: Env, rfc: str, modo: str | None) -> None:
+    """Show or set the client's discharge mode: cantidad (per part number) or valor (USD per
+    fracción, for certified companies). Refused while allocations are in force."""
+    if modo is None:
+        client = clients.get_client(env.db, rfc)
+        click.echo(f"{client.rfc}: descargo por {client.descargo_modo}")
+        return
+    discharge.set_mode(env.db, rfc, modo.strip().lower())
+    click.echo(f"{rfc.upper()}: descargo por {modo.strip().lower()} desde la próxima corrida.")
 
 
 @discharge_group.command("undo")
@@ -124,7 +144,9 @@ def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
     stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         if fmt == "csv":
-            writer = csv.DictWriter(stream, discharge.EXPORT_COLUMNS, lineterminator="\n")
+            writer = csv.DictWriter(
+                stream, discharge.export_columns(env.db, rfc), lineterminator="\n"
+            )
             writer.writeheader()
             writer.writerows(rows)
         else:

@@ -157,6 +157,12 @@ class PagedTable(Vertical):
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
+    def relabel(self, labels: dict[str, str]) -> None:
+        """New header labels for some columns (shown from the next reload)."""
+        for column in self.table.columns.values():
+            if column.key.value in labels:
+                column.label = Text(labels[column.key.value])
+
     def reload(self, *, first_page: bool = False) -> None:
         """Fetch the current page again (after a change, a new filter or sort)."""
         self.total = self.count()

@@ -63,6 +63,7 @@ class Client(Address):
     rfc_check_warning: bool = False
     baja_date: date | None = None
     programas: str = ""
+    descargo_modo: Literal["cantidad", "valor"] = "cantidad"  # the discharge ledger's mode
 
     @property
     def active(self) -> bool:

@@ -6,6 +6,15 @@ force (`active_allocations`: of committed runs, not reversed by a later committe
 from a date first reverses every allocation in force of exits on or after that date, then
 discharges them again with everything before it, so a late entry or exit ends as if it had come
 in order. A run without a date finds that date itself when late data needs it.
+
+A client's ledger is in one of two modes (`clients.descargo_modo`): `cantidad`, the quantity
+per part number, or `valor`, the USD value per fracción arancelaria (Anexo 24, Apartado A,
+módulo de salidas, the paragraph on certified companies). In value mode each material consumed
+is priced at the weighted-average unit value of its temporary entries up to the exit's date
+(an open question: neither Anexo 24 nor the issue fixes the rule), the values of an exit are
+summed per fracción, and the engine discharges them from the oldest lots of that fracción, whose
+amount is the entry's `valor_usd`. An exit with a material that has no valued entry yet stays
+pending, whole, and is reported.
 """
 
 from __future__ import annotations
@@ -20,20 +29,32 @@ from sqlite_utils import Database
 
 from brokertui.core import clients, fifo, inventory
 from brokertui.core.db import now, os_user, write
-from brokertui.core.errors import NotFound
+from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 
 Progress = Callable[[int, int, str], None]
 BATCH = 50_000
-EXPORT_COLUMNS = [
-    "documento",
-    "numero_parte",
-    "pedimento",
-    "partida",
-    "fecha_entrada",
-    "cantidad",
-    "vencido",
-]
+MODES = ("cantidad", "valor")
+EXPORT_COLUMNS = {
+    "cantidad": [
+        "documento",
+        "numero_parte",
+        "pedimento",
+        "partida",
+        "fecha_entrada",
+        "cantidad",
+        "vencido",
+    ],
+    "valor": [
+        "documento",
+        "fraccion",
+        "pedimento",
+        "partida",
+        "fecha_entrada",
+        "valor_usd",
+        "vencido",
+    ],
+}
 
 
 @dataclass
@@ -49,6 +70,9 @@ class RunResult:
     entries_added: int = 0
     dry_run: bool = False
     shortfall_parts: list[str] = field(default_factory=list)
+    modo: str = "cantidad"
+    sin_valor: int = 0  # value mode: exits left pending, a material without a valued entry
+    sin_valor_parts: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -56,6 +80,34 @@ class RunResult:
 
 class _DryRun(Exception):
     """Raised inside the write transaction to roll a preview back."""
+
+
+def mode(db: Database, client_id: int) -> str:
+    """The client's ledger mode: 'cantidad' or 'valor'."""
+    return db.execute("SELECT descargo_modo FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+
+
+def set_mode(db: Database, rfc: str, modo: str) -> str:
+    """Switch the client's ledger mode. Refused while allocations are in force: quantity and
+    value allocations cannot share balances (undo the runs first)."""
+    if modo not in MODES:
+        raise InvalidInput("modo", "debe ser cantidad o valor")
+    client = clients.get_client(db, rfc)
+    with write(db, "discharge.mode", "client", client.rfc, {"modo": modo}):
+        current = mode(db, client.id)
+        in_force = db.execute(
+            "SELECT count(*) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+            "WHERE s.client_id = ?",
+            [client.id],
+        ).fetchone()[0]
+        if modo != current and in_force:
+            raise InvalidInput(
+                "modo",
+                f"{client.rfc} tiene {in_force} asignaciones por {current} en vigor; deshaga "
+                f"sus corridas antes de descargar por {modo}",
+            )
+        db.execute("UPDATE clients SET descargo_modo = ? WHERE id = ?", [modo, client.id])
+    return modo
 
 
 def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
@@ -91,19 +143,28 @@ def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
     return min(dates) if dates else None
 
 
+# A lot's key and amount per mode: the part number and quantity, or the fracción (the entry's,
+# else its material's) and USD value.
+LOT_KEY = {
+    "cantidad": "e.numero_parte",
+    "valor": "coalesce(nullif(e.fraccion, ''), (SELECT m.fraccion FROM materiales m "
+    "WHERE m.client_id = e.client_id AND m.numero_parte = e.numero_parte), '')",
+}
+LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
+
 _LOTS_SQL = """
-SELECT e.id, e.numero_parte, e.fecha_entrada, e.pedimento, e.partida,
-       e.cantidad_micro - coalesce(u.used, 0) AS balance, e.vence
+SELECT e.id, {key} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
+       {amount} - coalesce(u.used, 0) AS balance, e.vence
 FROM entradas e
 LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
            JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
            GROUP BY a.entrada_id) u ON u.entrada_id = e.id
-WHERE e.client_id = :client AND e.cantidad_micro > coalesce(u.used, 0)
-ORDER BY e.numero_parte, e.fecha_entrada, e.pedimento, e.partida
+WHERE e.client_id = :client AND {amount} > coalesce(u.used, 0)
+ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
 """
 
-# Exits not discharged, exploded through the BOM (a product without BOM stays a demand on the
-# product itself, which no lot covers: an explicit shortfall).
+# Exits pending (or, for the check, discharged), exploded through the BOM (a product without
+# BOM stays a demand on the product itself, which no lot covers: an explicit shortfall).
 _DEMANDS_SQL = """
 SELECT s.id, coalesce(b.material, s.numero_parte) AS part, s.fecha, s.cantidad_micro,
        b.factor_micro
@@ -111,9 +172,71 @@ FROM salidas s
 LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
                  AND b.producto = s.numero_parte
 WHERE s.client_id = :client AND s.fecha <= :hasta
-  AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+  AND {discharged} EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
 ORDER BY part, s.fecha, s.id
 """
+
+# Every valued entry of the client, for the average unit value of each material.
+_ENTRIES_SQL = """
+SELECT numero_parte, fecha_entrada, cantidad_micro, valor_micro FROM entradas
+WHERE client_id = :client AND valor_micro IS NOT NULL ORDER BY numero_parte, fecha_entrada
+"""
+
+
+def _material_demands(db: Database, params: dict, *, discharged: bool = False):
+    """The materials the exits consume (quantity mode's demands), sorted by part."""
+    sql = _DEMANDS_SQL.format(discharged="" if discharged else "NOT")
+    for sid, part, fecha, qty, factor in db.execute(sql, params):
+        yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
+
+
+def _priced(db: Database, params: dict, *, discharged: bool = False):
+    """(demand, fracción, USD millionths or None) for each material demand: value mode."""
+    fracciones = dict(
+        db.execute(
+            "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
+        ).fetchall()
+    )
+    entries = (fifo.Entry(*row) for row in db.execute(_ENTRIES_SQL, params))
+    for demand, value in fifo.valued(entries, _material_demands(db, params, discharged=discharged)):
+        yield demand, fracciones.get(demand.part), value
+
+
+def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, object]:
+    """Value mode's demands: each exit's material values summed per fracción, sorted for the
+    engine (through a scratch table). Exits with a material that cannot be priced are left
+    out, whole, and counted in `result`."""
+    db.execute("DROP TABLE IF EXISTS temp.value_demands")
+    db.execute("DROP TABLE IF EXISTS temp.unvalued")
+    db.execute(
+        "CREATE TEMP TABLE value_demands (salida_id INTEGER, fraccion TEXT, fecha TEXT, "
+        "valor INTEGER)"
+    )
+    db.execute("CREATE TEMP TABLE unvalued (salida_id INTEGER PRIMARY KEY)")
+    unvalued: dict[int, str] = {}
+    priced = ((d, f, v) for d, f, v in _priced(db, params) if v != 0)
+    while batch := list(islice(priced, BATCH)):
+        for demand, fraccion, value in batch:
+            if value is None or fraccion is None:
+                unvalued.setdefault(demand.salida_id, demand.part)
+        db.conn.executemany(
+            "INSERT INTO temp.value_demands VALUES (?, ?, ?, ?)",
+            [(d.salida_id, f, d.fecha, v) for d, f, v in batch if v is not None and f],
+        )
+    db.conn.executemany("INSERT INTO temp.unvalued VALUES (?)", [(sid,) for sid in unvalued])
+    result.sin_valor = len(unvalued)
+    result.sin_valor_parts = sorted(set(unvalued.values()))[:20]
+    sql = (
+        "SELECT salida_id, fraccion, fecha, sum(valor) FROM temp.value_demands "
+        "WHERE salida_id NOT IN (SELECT salida_id FROM temp.unvalued) "
+        "GROUP BY fraccion, fecha, salida_id"
+    )
+    total = db.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    demands = (
+        fifo.Demand(sid, fraccion, fecha, sid, value)
+        for sid, fraccion, fecha, value in db.execute(sql + " ORDER BY fraccion, fecha, salida_id")
+    )
+    return total, demands
 
 
 def run(
@@ -144,6 +267,7 @@ def run(
 
 def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> None:
     report(0, 1, "Preparando")
+    result.modo = mode(db, client_id)
     result.entries_added = inventory.sync_from_pedimentos(db, client_id)
     if result.desde is None:
         result.desde = _pending_from(db, client_id, result.hasta)
@@ -159,7 +283,7 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
             os_user(),
             result.desde,
             result.hasta,
-            json.dumps({"max_entrada_id": max_entrada}),
+            json.dumps({"max_entrada_id": max_entrada, "modo": result.modo}),
         ],
     ).lastrowid
     result.run_id = run_id
@@ -171,12 +295,14 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
             [run_id, client_id, result.desde],
         ).rowcount
     params = {"client": client_id, "hasta": result.hasta}
-    total = db.execute(f"SELECT count(*) FROM ({_DEMANDS_SQL})", params).fetchone()[0]
-    lots = (fifo.Lot(*row) for row in db.execute(_LOTS_SQL, params))
-    demands = (
-        fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
-        for sid, part, fecha, qty, factor in db.execute(_DEMANDS_SQL, params)
-    )
+    if result.modo == "valor":
+        total, demands = _value_demands(db, params, result)
+    else:
+        sql = _DEMANDS_SQL.format(discharged="NOT")
+        total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        demands = _material_demands(db, params)
+    lots_sql = _LOTS_SQL.format(key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo])
+    lots = (fifo.Lot(*row) for row in db.execute(lots_sql, params))
     result.demands = total
     allocations = fifo.discharge(lots, _counted(demands, total, report))
     shortfall_parts = set()
@@ -205,7 +331,8 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
         "vencido) SELECT ?, * FROM temp.new_allocations ORDER BY rowid",
         [run_id],
     )
-    db.execute("DROP TABLE temp.new_allocations")
+    for scratch in ("new_allocations", "value_demands", "unvalued"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     result.shortfall_parts = sorted(shortfall_parts)[:20]
     db.execute(
         "UPDATE discharge_runs SET demands = ?, allocations = ?, shortfalls = ?, reversed = ? "
@@ -303,25 +430,33 @@ def count_allocations(db: Database, rfc: str, **filters) -> int:
     ).fetchone()[0]
 
 
+def export_columns(db: Database, rfc: str) -> list[str]:
+    """The export's columns for the client's ledger mode."""
+    return EXPORT_COLUMNS[mode(db, clients.get_client(db, rfc).id)]
+
+
 def export_rows(db: Database, rfc: str):
     """The export columns for every allocation in force (a shortfall has no pedimento,
-    partida or fecha_entrada), streamed."""
+    partida or fecha_entrada), streamed. In value mode the part is the fracción and the
+    amount is USD."""
     client = clients.get_client(db, rfc)
+    columns = EXPORT_COLUMNS[mode(db, client.id)]
     for r in db.execute(
         _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
         + " ORDER BY s.fecha, s.id, a.id",
         {"client": client.id},
     ):
         (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
-        yield {
-            "documento": documento,
-            "numero_parte": parte,
-            "pedimento": pedimento or "",
-            "partida": "" if partida is None else partida,
-            "fecha_entrada": fecha_entrada or "",
-            "cantidad": to_text(micro),
-            "vencido": "si" if vencido else "no",
-        }
+        values = (
+            documento,
+            parte,
+            pedimento or "",
+            "" if partida is None else partida,
+            fecha_entrada or "",
+            to_text(micro),
+            "si" if vencido else "no",
+        )
+        yield dict(zip(columns, values, strict=True))
 
 
 _PENDING_SQL = """
@@ -376,9 +511,10 @@ def summary(db: Database, rfc: str, hasta: date) -> dict:
 
 
 def check(db: Database, rfc: str | None = None) -> list[str]:
-    """Invariants of the ledger: no lot discharged beyond its quantity; every discharged exit
-    fully accounted for (allocations + shortfall = its demand, exploded through the BOM).
-    Returns the problems found (empty when the ledger is sound)."""
+    """Invariants of the ledger: no lot discharged beyond its quantity (or value); every
+    discharged exit fully accounted for (allocations + shortfall = its demand, exploded through
+    the BOM, priced in value mode). Streams through a scratch table, so a ledger of millions of
+    rows is checked in bounded memory. Returns the problems found (empty when sound)."""
     client_ids = (
         [clients.get_client(db, rfc).id]
         if rfc
@@ -386,38 +522,64 @@ def check(db: Database, rfc: str | None = None) -> list[str]:
     )
     problems = []
     for client_id in client_ids:
+        modo = mode(db, client_id)
         problems += [
             f"entrada {pedimento} partida {partida} {parte}: descargado {to_text(used)} de "
-            f"{to_text(qty)}"
-            for pedimento, partida, parte, qty, used in db.execute(
-                "SELECT e.pedimento, e.partida, e.numero_parte, e.cantidad_micro, "
+            f"{to_text(amount or 0)}"
+            for pedimento, partida, parte, amount, used in db.execute(
+                f"SELECT e.pedimento, e.partida, e.numero_parte, {LOT_AMOUNT[modo]} AS amount, "
                 "sum(a.cantidad_micro) FROM entradas e JOIN active_allocations a "
                 "ON a.entrada_id = e.id WHERE e.client_id = ? GROUP BY e.id "
-                "HAVING sum(a.cantidad_micro) > e.cantidad_micro",
+                "HAVING sum(a.cantidad_micro) > coalesce(amount, 0)",
                 [client_id],
             )
         ]
-        allocated = db.execute(
-            "SELECT a.salida_id, a.numero_parte, sum(a.cantidad_micro) FROM active_allocations a "
-            "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = ? "
-            "GROUP BY a.salida_id, a.numero_parte ORDER BY a.salida_id, a.numero_parte",
-            [client_id],
-        )
-        demanded = db.execute(
-            "SELECT s.id, coalesce(b.material, s.numero_parte) AS part, s.cantidad_micro, "
-            "b.factor_micro, s.documento FROM salidas s LEFT JOIN bom b ON s.tipo_bien = 'P' "
-            "AND b.client_id = s.client_id AND b.producto = s.numero_parte "
-            "WHERE s.client_id = ? AND EXISTS (SELECT 1 FROM active_allocations x "
-            "WHERE x.salida_id = s.id) ORDER BY s.id, part",
-            [client_id],
-        )
-        got = dict(((sid, part), qty) for sid, part, qty in allocated)
-        for sid, part, qty, factor, documento in demanded:
-            want = qty if factor is None else times(qty, factor)
-            have = got.pop((sid, part), 0)
-            if have != want:
-                problems.append(
-                    f"salida {documento} {part}: asignado {to_text(have)} de {to_text(want)}"
-                )
-        problems += [f"salida {sid} {part}: asignación sin demanda" for sid, part in got]
+        problems += _unbalanced_exits(db, client_id, modo)
     return problems
+
+
+def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:
+    """Discharged exits whose allocations in force differ from their demand, per key."""
+    params = {"client": client_id, "hasta": "9999-12-31"}
+    if modo == "valor":
+        demands = (
+            (d.salida_id, fraccion, value)
+            for d, fraccion, value in _priced(db, params, discharged=True)
+            if value
+        )
+    else:
+        demands = (
+            (d.salida_id, d.part, d.quantity)
+            for d in _material_demands(db, params, discharged=True)
+        )
+    db.execute("DROP TABLE IF EXISTS temp.expected")
+    db.execute("CREATE TEMP TABLE expected (salida_id INTEGER, key TEXT, amount INTEGER)")
+    while batch := list(islice(demands, BATCH)):
+        db.conn.executemany("INSERT INTO temp.expected VALUES (?, ?, ?)", batch)
+    rows = db.execute(
+        """
+        WITH want AS (SELECT salida_id, key, sum(amount) AS amount FROM temp.expected
+                      GROUP BY salida_id, key),
+             have AS (SELECT a.salida_id, a.numero_parte AS key, sum(a.cantidad_micro) AS amount
+                      FROM active_allocations a JOIN salidas s ON s.id = a.salida_id
+                      WHERE s.client_id = :client GROUP BY a.salida_id, a.numero_parte)
+        SELECT w.salida_id, s.documento, w.key, coalesce(h.amount, 0), w.amount FROM want w
+        JOIN salidas s ON s.id = w.salida_id
+        LEFT JOIN have h ON h.salida_id = w.salida_id AND h.key = w.key
+        WHERE coalesce(h.amount, 0) <> w.amount
+        UNION ALL
+        SELECT h.salida_id, s.documento, h.key, h.amount, NULL FROM have h
+        JOIN salidas s ON s.id = h.salida_id
+        WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.salida_id = h.salida_id
+                          AND w.key = h.key)
+        ORDER BY 1, 3
+        """,
+        params,
+    ).fetchall()
+    db.execute("DROP TABLE temp.expected")
+    return [
+        f"salida {documento} {key}: asignado {to_text(have)} de {to_text(want)}"
+        if want is not None
+        else f"salida {documento} {key}: asignación sin demanda"
+        for _, documento, key, have, want in rows
+    ]

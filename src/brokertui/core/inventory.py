@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -159,8 +160,11 @@ def _choice(options: dict[str, str]) -> Callable[[str], str]:
 
 
 def _optional_decimal(value: str) -> str:
+    """Checked, and stored as plain decimal text (no separators or exponent: the ledger reads
+    it as an exact number, migration 0009)."""
     if value:
         to_micro(value, allow_zero=True)
+        return format(Decimal(value.replace(",", "")), "f")
     return value
 
 

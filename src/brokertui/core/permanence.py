@@ -80,7 +80,8 @@ WHERE x.vence_alerta BETWEEN :desde AND :hasta AND c.baja_date IS NULL
   -- once discharged to zero by the FIFO ledger, a lot no longer needs attention
   AND NOT EXISTS (
       SELECT 1 FROM entradas e WHERE e.client_id = p.client_id AND e.pedimento = p.numero
-        AND e.partida = x.secuencia AND e.cantidad_micro <= (
+        AND e.partida = x.secuencia
+        AND CASE c.descargo_modo WHEN 'valor' THEN e.valor_micro ELSE e.cantidad_micro END <= (
             SELECT coalesce(sum(a.cantidad_micro), 0) FROM active_allocations a
             WHERE a.entrada_id = e.id))
 """

@@ -2,6 +2,7 @@
 lot and per fracción in UMT, materiales utilizados and descargos. Every report is headed with
 the client's razón social and RFC and its period, paged from SQLite, and exported as CSV, XLSX
 or JSON. Balances come from the discharge ledger (allocations in force of exits up to the date).
+A client whose ledger is by value gets the balance and discharge reports in USD per fracción.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import IO
 from sqlite_utils import Database
 
 from brokertui.core import clients
+from brokertui.core.discharge import LOT_KEY
 from brokertui.core.quantities import to_text
 
 
@@ -42,6 +44,120 @@ class Report:
 _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
   JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = :client AND s.fecha <= :on
   AND a.entrada_id IS NOT NULL GROUP BY a.entrada_id)"""
+
+
+def _saldos(amount_key: str, amount: str, unit: str) -> Report:
+    label = "Cantidad" if amount_key == "cantidad" else "Valor USD"
+    return Report(
+        "saldos",
+        f"Saldos por pedimento (lote){unit}",
+        (
+            Col("pedimento", "Pedimento", width=16),
+            Col("partida", "Partida", "int", 7),
+            Col("numero_parte", "Número de parte", width=16),
+            Col("fraccion", "Fracción"),
+            Col("fecha_entrada", "Fecha entrada", "date"),
+            Col(amount_key, label, "qty"),
+            Col("descargado", "Descargado", "qty"),
+            Col("saldo", "Saldo", "qty"),
+            Col("fecha_vencimiento", "Vencimiento", "date"),
+        ),
+        "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
+        f"{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
+        f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        f"AND {amount} > coalesce(u.used, 0)",
+        "fecha_entrada, pedimento, partida",
+        as_of=True,
+    )
+
+
+def _saldos_fraccion_umt() -> Report:
+    return Report(
+        "saldos_fraccion",
+        "Saldos por fracción arancelaria (UMT)",
+        (
+            Col("fraccion", "Fracción"),
+            Col("umt", "UMT", width=5),
+            Col("lotes", "Lotes", "int", 6),
+            Col("saldo_umt", "Saldo en UMT", "money"),
+        ),
+        # Per part number here; converted to UMT and summed per fracción exactly in Python.
+        "SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
+        "sum(e.cantidad_micro - coalesce(u.used, 0)) AS saldo "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        "AND e.cantidad_micro > coalesce(u.used, 0) GROUP BY e.fraccion, m.umt, m.factor_umt",
+        "fraccion, umt",
+        as_of=True,
+        per_fraccion=True,
+    )
+
+
+def _saldos_fraccion_usd() -> Report:
+    return Report(
+        "saldos_fraccion",
+        "Saldos por fracción arancelaria (USD)",
+        (
+            Col("fraccion", "Fracción"),
+            Col("lotes", "Lotes", "int", 6),
+            Col("saldo_usd", "Saldo USD", "qty"),
+        ),
+        f"SELECT {LOT_KEY['valor']} AS fraccion, count(*) AS lotes, "
+        "sum(e.valor_micro - coalesce(u.used, 0)) AS saldo_usd "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        "AND e.valor_micro > coalesce(u.used, 0) GROUP BY 1",
+        "fraccion",
+        as_of=True,
+    )
+
+
+def _utilizados(key: str, label: str, title: str) -> Report:
+    return Report(
+        "materiales_utilizados",
+        title,
+        (
+            Col(key, label, width=16),
+            Col("descargado", "Descargado", "qty"),
+            Col("faltante", "Faltante", "qty"),
+            Col("salidas", "Salidas", "int", 7),
+        ),
+        f"SELECT a.numero_parte AS {key}, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
+        "a.cantidad_micro END) AS descargado, sum(CASE WHEN a.entrada_id IS NULL THEN "
+        "a.cantidad_micro ELSE 0 END) AS faltante, count(DISTINCT a.salida_id) AS salidas "
+        "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta "
+        "GROUP BY a.numero_parte",
+        key,
+    )
+
+
+def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Report:
+    return Report(
+        "descargos",
+        "Descargos (asignaciones PEPS)" + ("" if amount_key == "cantidad" else " por valor"),
+        (
+            Col("documento", "Documento", width=14),
+            Col("fecha", "Fecha salida", "date"),
+            Col(key, label, width=16),
+            Col("pedimento", "Pedimento", width=16),
+            Col("partida", "Partida", "int", 7),
+            Col("fecha_entrada", "Fecha entrada", "date"),
+            Col(amount_key, amount_label, "qty"),
+            Col("vencido", "Vencido", width=7),
+        ),
+        f"SELECT s.documento, s.fecha, a.numero_parte AS {key}, e.pedimento, e.partida, "
+        f"e.fecha_entrada, a.cantidad_micro AS {amount_key}, CASE WHEN a.entrada_id IS NULL "
+        "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, s.id AS sid, "
+        "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "LEFT JOIN entradas e ON e.id = a.entrada_id "
+        "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
+        "fecha, sid, aid",
+    )
+
 
 REPORTS = {
     r.name: r
@@ -83,66 +199,9 @@ REPORTS = {
             "id AS sid FROM salidas WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta",
             "fecha, sid",
         ),
-        Report(
-            "saldos",
-            "Saldos por pedimento (lote)",
-            (
-                Col("pedimento", "Pedimento", width=16),
-                Col("partida", "Partida", "int", 7),
-                Col("numero_parte", "Número de parte", width=16),
-                Col("fraccion", "Fracción"),
-                Col("fecha_entrada", "Fecha entrada", "date"),
-                Col("cantidad", "Cantidad", "qty"),
-                Col("descargado", "Descargado", "qty"),
-                Col("saldo", "Saldo", "qty"),
-                Col("fecha_vencimiento", "Vencimiento", "date"),
-            ),
-            "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
-            "e.cantidad_micro AS cantidad, coalesce(u.used, 0) AS descargado, "
-            "e.cantidad_micro - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento "
-            f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
-            "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-            "AND e.cantidad_micro > coalesce(u.used, 0)",
-            "fecha_entrada, pedimento, partida",
-            as_of=True,
-        ),
-        Report(
-            "saldos_fraccion",
-            "Saldos por fracción arancelaria (UMT)",
-            (
-                Col("fraccion", "Fracción"),
-                Col("umt", "UMT", width=5),
-                Col("lotes", "Lotes", "int", 6),
-                Col("saldo_umt", "Saldo en UMT", "money"),
-            ),
-            # Per part number here; converted to UMT and summed per fracción exactly in Python.
-            "SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
-            "sum(e.cantidad_micro - coalesce(u.used, 0)) AS saldo "
-            f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
-            "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte "
-            "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-            "AND e.cantidad_micro > coalesce(u.used, 0) GROUP BY e.fraccion, m.umt, m.factor_umt",
-            "fraccion, umt",
-            as_of=True,
-            per_fraccion=True,
-        ),
-        Report(
-            "materiales_utilizados",
-            "Materiales utilizados",
-            (
-                Col("numero_parte", "Número de parte", width=16),
-                Col("descargado", "Descargado", "qty"),
-                Col("faltante", "Faltante", "qty"),
-                Col("salidas", "Salidas", "int", 7),
-            ),
-            "SELECT a.numero_parte, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
-            "a.cantidad_micro END) AS descargado, sum(CASE WHEN a.entrada_id IS NULL THEN "
-            "a.cantidad_micro ELSE 0 END) AS faltante, count(DISTINCT a.salida_id) AS salidas "
-            "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-            "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta "
-            "GROUP BY a.numero_parte",
-            "numero_parte",
-        ),
+        _saldos("cantidad", "e.cantidad_micro", ""),
+        _saldos_fraccion_umt(),
+        _utilizados("numero_parte", "Número de parte", "Materiales utilizados"),
         Report(
             "ajustes",
             "Ajustes (faltantes, sobrantes, mermas, desensamble)",
@@ -160,27 +219,18 @@ REPORTS = {
             "AND :hasta",
             "fecha, aid",
         ),
-        Report(
-            "descargos",
-            "Descargos (asignaciones PEPS)",
-            (
-                Col("documento", "Documento", width=14),
-                Col("fecha", "Fecha salida", "date"),
-                Col("numero_parte", "Número de parte", width=16),
-                Col("pedimento", "Pedimento", width=16),
-                Col("partida", "Partida", "int", 7),
-                Col("fecha_entrada", "Fecha entrada", "date"),
-                Col("cantidad", "Cantidad", "qty"),
-                Col("vencido", "Vencido", width=7),
-            ),
-            "SELECT s.documento, s.fecha, a.numero_parte, e.pedimento, e.partida, "
-            "e.fecha_entrada, a.cantidad_micro AS cantidad, CASE WHEN a.entrada_id IS NULL "
-            "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, s.id AS sid, "
-            "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-            "LEFT JOIN entradas e ON e.id = a.entrada_id "
-            "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
-            "fecha, sid, aid",
-        ),
+        _descargos("numero_parte", "Número de parte", "cantidad", "Cantidad"),
+    )
+}
+# Anexo 24 (Apartado B, módulo de reportes, last paragraph): a company that discharges by value
+# has its reports issued by value.
+VALUE_REPORTS = REPORTS | {
+    r.name: r
+    for r in (
+        _saldos("valor_usd", "e.valor_micro", " en USD"),
+        _saldos_fraccion_usd(),
+        _utilizados("fraccion", "Fracción", "Valor utilizado por fracción arancelaria (USD)"),
+        _descargos("fraccion", "Fracción", "valor_usd", "Valor USD"),
     )
 }
 NAMES = tuple(REPORTS)
@@ -216,7 +266,7 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
 
         raise InvalidInput("reporte", f"debe ser uno de {', '.join(NAMES)}")
     client = clients.get_client(db, rfc)
-    report = REPORTS[name]
+    report = (VALUE_REPORTS if client.descargo_modo == "valor" else REPORTS)[name]
     today = on or hasta or date.today()
     return Heading(
         client.razon_social,

@@ -1,5 +1,6 @@
 """Descargos (F5): the current client's FIFO (PEPS) discharge: pending exits, a run in a
-worker with a progress bar, the allocations in force paged from SQLite with filters, undo."""
+worker with a progress bar, the allocations in force paged from SQLite with filters, undo, and
+the ledger's mode (quantity per part number or USD value per fracción)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
+from brokertui.core import clients, discharge, identifiers
 from brokertui.core import db as store
-from brokertui.core import discharge, identifiers
 from brokertui.core.errors import BrokerError
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
@@ -30,6 +31,7 @@ class DischargeScreen(ClientScreen):
         Binding("f", "toggle_faltantes", "Faltantes", id="discharge.faltantes"),
         Binding("e", "toggle_pending", "Pendientes", id="discharge.pending"),
         Binding("slash", "filter", "Filtrar", id="discharge.filter"),
+        Binding("m", "mode", "Modo", id="discharge.mode"),
     ]
 
     def __init__(self) -> None:
@@ -105,6 +107,7 @@ class DischargeScreen(ClientScreen):
             summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
         else:
             s = discharge.summary(self.app.db, self.rfc, self.app.today)
+            modo = self.mode()
             shown = (
                 "salidas pendientes"
                 if self.show_pending
@@ -113,11 +116,22 @@ class DischargeScreen(ClientScreen):
                 else "todas"
             )
             summary.update(
-                f"[b]{self.rfc}[/] · entradas {s['entradas']} · salidas {s['salidas']} · "
+                f"[b]{self.rfc}[/] · descargo por [b]{modo}[/] · entradas {s['entradas']} · "
+                f"salidas {s['salidas']} · "
                 f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
                 f"corridas {s['corridas']} · asignaciones: {shown}"
             )
+        by_value = self.rfc and self.mode() == "valor" and not self.show_pending
+        self.query_one(PagedTable).relabel(
+            {"numero_parte": "Fracción", "cantidad": "Valor USD"}
+            if by_value
+            else {"numero_parte": "Parte", "cantidad": "Cantidad"}
+        )
+        self.query_one("#filter-parte", Input).placeholder = "Fracción" if by_value else "Parte"
         self.query_one(PagedTable).reload(first_page=True)
+
+    def mode(self) -> str:
+        return clients.get_client(self.app.db, self.rfc).descargo_modo
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "dis-hasta":
@@ -178,8 +192,14 @@ class DischargeScreen(ClientScreen):
             f"{head}: {result.demands} demandas, {result.allocations} asignaciones, "
             f"{result.shortfalls} faltantes, {result.vencidos} de lotes vencidos"
             + (f", {result.reversed} revertidas desde {result.desde}" if result.reversed else "")
+            + (
+                f". {result.sin_valor} salidas quedan pendientes: sin entradas con valor de "
+                + ", ".join(result.sin_valor_parts)
+                if result.sin_valor
+                else ""
+            )
         )
-        severity = "warning" if result.shortfalls else "information"
+        severity = "warning" if result.shortfalls or result.sin_valor else "information"
         self.app.call_from_thread(self.finish, text, severity)
 
     def progress(self, done: int, total: int, stage: str) -> None:
@@ -189,6 +209,29 @@ class DischargeScreen(ClientScreen):
         self.running = False
         self.notify(text, severity=severity, timeout=8)
         self.reload()
+
+    def action_mode(self) -> None:
+        if self.needs_client() or self.running:
+            return
+        other = "cantidad" if self.mode() == "valor" else "valor"
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                discharge.set_mode(self.app.db, self.rfc, other)
+            except BrokerError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"Descargo por {other} desde la próxima corrida.")
+            self.reload()
+
+        what = {
+            "valor": "por valor: el valor en USD por fracción arancelaria (empresas "
+            "certificadas, Anexo 24)",
+            "cantidad": "por cantidad: la cantidad por número de parte",
+        }[other]
+        self.app.push_screen(ConfirmScreen(f"¿Descargar {what}?"), confirmed)
 
     def action_undo(self) -> None:
         if self.needs_client() or self.running:
