@@ -4,9 +4,10 @@ Realistic data for one client: 2,000 materials, 1,000 products with 5-material B
 500,000 entry lines (lots) and 200,000 product exits, which the BOM explodes into 1,000,000
 demands. Targets (issue 5): under 60 s on a 2-core machine, peak memory under 1 GB. Side by
 side, a naive discharge (one query per demand for the oldest lot with a balance, one UPDATE
-per allocation) kept here, timed on the first demands and extrapolated. Run by hand:
+per allocation) kept here, timed on the first demands and extrapolated. `--valor` runs the
+client's ledger by value (USD per fracción; materials spread over 250 fracciones). Run by hand:
 
-    .venv/bin/python benchmarks/discharge_bench.py [exits] [lots]
+    .venv/bin/python benchmarks/discharge_bench.py [exits] [lots] [--valor]
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ MATERIALS, PRODUCTS, PER_BOM = 2_000, 1_000, 5
 START = date(2024, 1, 2)
 
 
+def fraccion(material: int) -> str:
+    return f"{84000000 + material % 250 * 101:08d}"
+
+
 def generate(folder: Path, exits: int, lots: int) -> dict[str, Path]:
     rng = random.Random(7)
     files = {}
@@ -44,7 +49,7 @@ def generate(folder: Path, exits: int, lots: int) -> dict[str, Path]:
     write(
         "materiales",
         (
-            [f"M{m:05d}", f"MATERIAL {m}", "85389099", "6", "1", "0.01", "directo"]
+            [f"M{m:05d}", f"MATERIAL {m}", fraccion(m), "6", "1", "0.01", "directo"]
             for m in range(MATERIALS)
         ),
     )
@@ -65,24 +70,23 @@ def generate(folder: Path, exits: int, lots: int) -> dict[str, Path]:
         ),
     )
     lines_per = 10
-    write(
-        "entradas",
-        (
-            [
-                f"26 07 3953 {6000001 + n // lines_per:07d}",
-                str(n % lines_per + 1),
-                "IN",
-                (START + timedelta(days=n * 700 // lots)).isoformat(),
-                f"M{rng.randrange(MATERIALS):05d}",
-                str(rng.randint(50, 400)),
-                "6",
-                "12.50",
-                "85389099",
-                "USA",
-            ]
-            for n in range(lots)
-        ),
-    )
+
+    def entrada(n: int) -> list[str]:
+        material = rng.randrange(MATERIALS)
+        return [
+            f"26 07 3953 {6000001 + n // lines_per:07d}",
+            str(n % lines_per + 1),
+            "IN",
+            (START + timedelta(days=n * 700 // lots)).isoformat(),
+            f"M{material:05d}",
+            str(rng.randint(50, 400)),
+            "6",
+            f"{rng.randint(500, 50_000) / 100:.2f}",
+            fraccion(material),
+            "USA",
+        ]
+
+    write("entradas", (entrada(n) for n in range(lots)))
     # Keys must be unique per documento + part; each exit is one product on its own document.
     write(
         "salidas",
@@ -140,22 +144,27 @@ def naive(db, client_id: int, limit: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    exits = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    lots = int(sys.argv[2]) if len(sys.argv) > 2 else 500_000
+    numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
+    exits = numbers[0] if numbers else 200_000
+    lots = numbers[1] if len(numbers) > 1 else 500_000
+    modo = "valor" if "--valor" in sys.argv else "cantidad"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = generate(folder, exits, lots)
         database = store.connect(folder / "bench.db")
         clients.add_client(database, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
+        discharge.set_mode(database, RFC, modo)
         began = time.perf_counter()
         marks = []
-        for kind in inventory.KINDS:
-            inventory.import_file(database, kind, files[kind], RFC)
+        for kind, path in files.items():
+            inventory.import_file(database, kind, path, RFC)
             marks.append((kind, time.perf_counter() - began))
         result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
         total = time.perf_counter() - began
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        checked = time.perf_counter()
         problems = discharge.check(database, RFC)
+        check_seconds = time.perf_counter() - checked
         client_id = clients.get_client(database, RFC).id
         sample, naive_seconds = naive(database, client_id, 5_000)
         database.close()
@@ -164,14 +173,16 @@ def main() -> None:
         print(f"import {kind:10}: {at - previous:6.1f} s")
         previous = at
     print(
-        f"discharge run   : {total - previous:6.1f} s  ({result.demands:,} demands, "
-        f"{result.allocations:,} allocations, {result.shortfalls:,} shortfalls)"
+        f"discharge run   : {total - previous:6.1f} s  by {modo} ({result.demands:,} demands, "
+        f"{result.allocations:,} allocations, {result.shortfalls:,} shortfalls, "
+        f"{result.sin_valor:,} exits without a valued entry)"
     )
     print(
         f"end to end      : {total:6.1f} s (target < 60 s); peak RSS {peak_mb:,.0f} MB "
         "(target < 1 GB)"
     )
-    print(f"check           : {'ok' if not problems else f'{len(problems)} problems'}")
+    verdict = "ok" if not problems else f"{len(problems)} problems"
+    print(f"check           : {verdict} in {check_seconds:.1f} s")
     rate = sample / naive_seconds
     print(
         f"naive, one query per demand: {sample:,} demands in {naive_seconds:.1f} s = "
