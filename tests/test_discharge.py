@@ -123,6 +123,16 @@ def test_shortfall_row_has_empty_pedimento_and_the_export_columns(inv_db, tmp_pa
     ]
 
 
+def test_a_run_with_nothing_pending_records_an_empty_run(inv_db, tmp_path):
+    # Regression: lots left unread by a run with no demand kept a statement open, and
+    # dropping the scratch table then failed as "database busy".
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    again = discharge.run(inv_db, RFC, hasta=TODAY)
+    assert (again.demands, again.allocations, again.reversed) == (0, 0, 0)
+    assert len(export(inv_db)) == 1
+
+
 def test_dry_run_writes_nothing_and_undo_restores_balances(inv_db, tmp_path):
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
     preview = discharge.run(inv_db, RFC, hasta=TODAY, dry_run=True)

@@ -157,3 +157,27 @@ async def test_f_keys_reach_every_main_screen(demo_db):
         ]:
             await pilot.press(key)
             assert app.current_mode == mode
+
+
+async def test_discharge_mode_switch_by_keyboard(demo_db):
+    from brokertui.core import discharge
+
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.press("f5", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")  # allocations in force: refused at once, no question asked
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "deshaga las corridas" in list(app._notifications)[-1].message
+        await pilot.press("z", "s", "m")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("s", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert [str(c.label) for c in table.columns.values()][2:4] == ["Fracción", "Valor USD"]
+        assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "fraccion"
+        first = discharge.allocations(demo_db, "MNB050315K70", limit=1)[0]
+        assert (first["numero_parte"], first["cantidad"]) == ("39269099", "274.05")

@@ -134,6 +134,9 @@ def test_an_exit_that_cannot_be_priced_stays_pending_whole(value_db, tmp_path):
     assert rows(value_db) == [("V5-1", "73181599", "260739536000020", "1")]
     assert [p["documento"] for p in discharge.pending(value_db, RFC, TODAY)] == ["EXP-1"]
     assert discharge.check(value_db, RFC) == []
+    # EXP-1 is older than V5-1, but the next run knows it has seen it: nothing is redone.
+    again = discharge.run(value_db, RFC, hasta=TODAY)
+    assert (again.desde, again.reversed, again.sin_valor) == (None, 0, 1)
 
 
 def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path):  # noqa: F811

@@ -110,9 +110,22 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
     return modo
 
 
+def _seen(db: Database, client_id: int, key: str) -> int:
+    """The highest entry or exit id (`key` in a run's params) the committed runs have seen."""
+    return (
+        db.execute(
+            f"SELECT max(json_extract(params, '$.{key}')) FROM discharge_runs "
+            "WHERE client_id = ? AND status = 'committed'",
+            [client_id],
+        ).fetchone()[0]
+        or 0
+    )
+
+
 def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
-    """The date a plain run must re-discharge from: the earliest pending exit, or entry added
-    since the last run, that is dated on or before an exit already discharged."""
+    """The date a plain run must re-discharge from: the earliest exit or entry added since the
+    last run that is dated before an exit already discharged. (An exit a run has already seen
+    and left pending, one that could not be priced, does not make every later run redo it.)"""
     last = db.execute(
         "SELECT max(s.fecha) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
         "WHERE s.client_id = ?",
@@ -121,23 +134,15 @@ def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
     if last is None:
         return None
     late_exit = db.execute(
-        "SELECT min(s.fecha) FROM salidas s WHERE s.client_id = ? AND s.fecha <= ? "
-        "AND s.fecha < ? AND NOT EXISTS (SELECT 1 FROM active_allocations a "
+        "SELECT min(s.fecha) FROM salidas s WHERE s.client_id = ? AND s.id > ? "
+        "AND s.fecha <= ? AND s.fecha < ? AND NOT EXISTS (SELECT 1 FROM active_allocations a "
         "WHERE a.salida_id = s.id)",
-        [client_id, hasta, last],
+        [client_id, _seen(db, client_id, "max_salida_id"), hasta, last],
     ).fetchone()[0]
-    seen = (
-        db.execute(
-            "SELECT max(json_extract(params, '$.max_entrada_id')) FROM discharge_runs "
-            "WHERE client_id = ? AND status = 'committed'",
-            [client_id],
-        ).fetchone()[0]
-        or 0
-    )
     late_entry = db.execute(
         "SELECT min(fecha_entrada) FROM entradas WHERE client_id = ? AND id > ? "
         "AND fecha_entrada <= ?",
-        [client_id, seen, last],
+        [client_id, _seen(db, client_id, "max_entrada_id"), last],
     ).fetchone()[0]
     dates = [d for d in (late_exit, late_entry) if d]
     return min(dates) if dates else None
@@ -271,9 +276,11 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
     result.entries_added = inventory.sync_from_pedimentos(db, client_id)
     if result.desde is None:
         result.desde = _pending_from(db, client_id, result.hasta)
-    max_entrada = db.execute(
-        "SELECT coalesce(max(id), 0) FROM entradas WHERE client_id = ?", [client_id]
-    ).fetchone()[0]
+    max_entrada, max_salida = db.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM entradas WHERE client_id = :c), "
+        "(SELECT coalesce(max(id), 0) FROM salidas WHERE client_id = :c)",
+        {"c": client_id},
+    ).fetchone()
     run_id = db.execute(
         "INSERT INTO discharge_runs (client_id, started_at, os_user, desde, hasta, params, "
         "status) VALUES (?, ?, ?, ?, ?, ?, 'committed')",
@@ -283,7 +290,9 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
             os_user(),
             result.desde,
             result.hasta,
-            json.dumps({"max_entrada_id": max_entrada, "modo": result.modo}),
+            json.dumps(
+                {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
+            ),
         ],
     ).lastrowid
     result.run_id = run_id
@@ -302,7 +311,8 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
         total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
         demands = _material_demands(db, params)
     lots_sql = _LOTS_SQL.format(key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo])
-    lots = (fifo.Lot(*row) for row in db.execute(lots_sql, params))
+    lot_rows = db.execute(lots_sql, params)
+    lots = (fifo.Lot(*row) for row in lot_rows)
     result.demands = total
     allocations = fifo.discharge(lots, _counted(demands, total, report))
     shortfall_parts = set()
@@ -325,6 +335,7 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
             elif a.vencido:
                 result.vencidos += 1
         result.allocations += len(batch)
+    lot_rows.close()  # lots no demand reached are left unread; the scratch tables go below
     report(total, total or 1, "Guardando")
     db.execute(
         "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, cantidad_micro, "

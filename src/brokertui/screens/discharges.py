@@ -214,6 +214,14 @@ class DischargeScreen(ClientScreen):
         if self.needs_client() or self.running:
             return
         other = "cantidad" if self.mode() == "valor" else "valor"
+        if in_force := discharge.count_allocations(self.app.db, self.rfc):
+            self.notify(
+                f"Modo: hay {in_force} asignaciones por {self.mode()} en vigor; deshaga las "
+                f"corridas (z) antes de descargar por {other}.",
+                severity="error",
+                timeout=8,
+            )
+            return
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
