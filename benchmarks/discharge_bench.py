@@ -166,7 +166,7 @@ def main() -> None:
         problems = discharge.check(database, RFC)
         check_seconds = time.perf_counter() - checked
         client_id = clients.get_client(database, RFC).id
-        sample, naive_seconds = naive(database, client_id, 5_000)
+        sample, naive_seconds = naive(database, client_id, 1_000)
         database.close()
     previous = 0.0
     for kind, at in marks:

@@ -88,6 +88,9 @@ def test_each_exit_is_priced_with_the_entries_up_to_its_date(value_db, tmp_path)
         ("RT-2", "72085101", "260739536000010", "41"),
         ("RT-2", "72085101", "260739536000020", "3"),
     ]
+    # Entries of MAT-B, which no exit needs, are left unread: nothing stays locked.
+    assert discharge.check(value_db, RFC) == []
+    assert discharge.run(value_db, RFC, hasta=TODAY).demands == 0
 
 
 def test_an_exit_beyond_the_fraccions_value_gets_a_shortfall_line(value_db, tmp_path):

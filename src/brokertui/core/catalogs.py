@@ -44,7 +44,8 @@ class Catalog:
 
     def lookup(self, text: str) -> str | None:
         """The code for `text`, given as a code or a name (case and accents ignored)."""
-        return self._index.get(fold(text))
+        # Text already in folded form (most codes, e.g. "IN", "USA") skips the folding.
+        return self._index.get(text) or self._index.get(fold(text))
 
     @cached_property
     def _index(self) -> dict[str, str]:

@@ -202,22 +202,25 @@ def _priced(db: Database, params: dict, *, discharged: bool = False):
             "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
         ).fetchall()
     )
-    entries = (fifo.Entry(*row) for row in db.execute(_ENTRIES_SQL, params))
-    for demand, value in fifo.valued(entries, _material_demands(db, params, discharged=discharged)):
-        yield demand, fracciones.get(demand.part), value
+    entry_rows = db.execute(_ENTRIES_SQL, params)
+    entries = (fifo.Entry(*row) for row in entry_rows)
+    demands = _material_demands(db, params, discharged=discharged)
+    try:
+        for demand, value in fifo.valued(entries, demands):
+            yield demand, fracciones.get(demand.part), value
+    finally:
+        entry_rows.close()  # entries of parts no exit needs are left unread
 
 
 def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, object]:
-    """Value mode's demands: each exit's material values summed per fracción, sorted for the
-    engine (through a scratch table). Exits with a material that cannot be priced are left
-    out, whole, and counted in `result`."""
+    """Value mode's demands: each exit's material values summed per fracción, in the engine's
+    order (through a scratch table, indexed once filled). Exits with a material that cannot be
+    priced are left out, whole, and counted in `result`."""
     db.execute("DROP TABLE IF EXISTS temp.value_demands")
-    db.execute("DROP TABLE IF EXISTS temp.unvalued")
     db.execute(
-        "CREATE TEMP TABLE value_demands (salida_id INTEGER, fraccion TEXT, fecha TEXT, "
+        "CREATE TEMP TABLE value_demands (fraccion TEXT, fecha TEXT, salida_id INTEGER, "
         "valor INTEGER)"
     )
-    db.execute("CREATE TEMP TABLE unvalued (salida_id INTEGER PRIMARY KEY)")
     unvalued: dict[int, str] = {}
     priced = ((d, f, v) for d, f, v in _priced(db, params) if v != 0)
     while batch := list(islice(priced, BATCH)):
@@ -226,20 +229,28 @@ def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, 
                 unvalued.setdefault(demand.salida_id, demand.part)
         db.conn.executemany(
             "INSERT INTO temp.value_demands VALUES (?, ?, ?, ?)",
-            [(d.salida_id, f, d.fecha, v) for d, f, v in batch if v is not None and f],
+            [(f, d.fecha, d.salida_id, v) for d, f, v in batch if v is not None and f],
         )
-    db.conn.executemany("INSERT INTO temp.unvalued VALUES (?)", [(sid,) for sid in unvalued])
+    if unvalued:
+        db.execute("CREATE TEMP TABLE unvalued (salida_id INTEGER PRIMARY KEY)")
+        db.conn.executemany("INSERT INTO temp.unvalued VALUES (?)", [(i,) for i in unvalued])
+        db.execute(
+            "DELETE FROM temp.value_demands WHERE salida_id IN (SELECT salida_id FROM "
+            "temp.unvalued)"
+        )
     result.sin_valor = len(unvalued)
     result.sin_valor_parts = sorted(set(unvalued.values()))[:20]
-    sql = (
-        "SELECT salida_id, fraccion, fecha, sum(valor) FROM temp.value_demands "
-        "WHERE salida_id NOT IN (SELECT salida_id FROM temp.unvalued) "
+    db.execute("CREATE INDEX temp.value_order ON value_demands (fraccion, fecha, salida_id)")
+    grouped = (
+        "SELECT fraccion, fecha, salida_id, sum(valor) FROM temp.value_demands "
         "GROUP BY fraccion, fecha, salida_id"
     )
-    total = db.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
     demands = (
         fifo.Demand(sid, fraccion, fecha, sid, value)
-        for sid, fraccion, fecha, value in db.execute(sql + " ORDER BY fraccion, fecha, salida_id")
+        for fraccion, fecha, sid, value in db.execute(
+            grouped + " ORDER BY fraccion, fecha, salida_id"
+        )
     )
     return total, demands
 

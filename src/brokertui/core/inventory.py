@@ -120,6 +120,7 @@ def _code(catalog: str, value: str, what: str) -> str:
     return code
 
 
+@lru_cache(maxsize=4096)
 def _fraccion(value: str) -> str:
     digits = re.sub(r"[\s.]", "", value)
     if not re.fullmatch(r"\d{8}", digits):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from brokertui.core.business_days import BusinessCalendar
 from brokertui.core.restricted import config
@@ -31,6 +32,7 @@ def term_for(clave: str, fraccion: str) -> Term:
     return Term("insumo", spec["insumo"])
 
 
+@lru_cache(maxsize=8192)  # an import computes it for every entry line; few distinct dates
 def expiry(start: date, months: int, cal: BusinessCalendar) -> tuple[date, date]:
     """(alerta, legal) for a term of `months` from `start`."""
     index = start.month - 1 + months
