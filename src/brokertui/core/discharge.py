@@ -95,11 +95,7 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
     client = clients.get_client(db, rfc)
     with write(db, "discharge.mode", "client", client.rfc, {"modo": modo}):
         current = mode(db, client.id)
-        in_force = db.execute(
-            "SELECT count(*) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-            "WHERE s.client_id = ?",
-            [client.id],
-        ).fetchone()[0]
+        in_force = count_allocations(db, client.rfc)
         if modo != current and in_force:
             raise InvalidInput(
                 "modo",

@@ -103,11 +103,11 @@ class DischargeScreen(ClientScreen):
 
     def reload(self) -> None:
         summary = self.query_one("#dis-summary", Static)
+        modo = self.mode() if self.rfc else None
         if not self.rfc:
             summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
         else:
             s = discharge.summary(self.app.db, self.rfc, self.app.today)
-            modo = self.mode()
             shown = (
                 "salidas pendientes"
                 if self.show_pending
@@ -121,7 +121,7 @@ class DischargeScreen(ClientScreen):
                 f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
                 f"corridas {s['corridas']} · asignaciones: {shown}"
             )
-        by_value = self.rfc and self.mode() == "valor" and not self.show_pending
+        by_value = modo == "valor" and not self.show_pending
         self.query_one(PagedTable).relabel(
             {"numero_parte": "Fracción", "cantidad": "Valor USD"}
             if by_value
@@ -213,10 +213,11 @@ class DischargeScreen(ClientScreen):
     def action_mode(self) -> None:
         if self.needs_client() or self.running:
             return
-        other = "cantidad" if self.mode() == "valor" else "valor"
+        modo = self.mode()
+        other = "cantidad" if modo == "valor" else "valor"
         if in_force := discharge.count_allocations(self.app.db, self.rfc):
             self.notify(
-                f"Modo: hay {in_force} asignaciones por {self.mode()} en vigor; deshaga las "
+                f"Modo: hay {in_force} asignaciones por {modo} en vigor; deshaga las "
                 f"corridas (z) antes de descargar por {other}.",
                 severity="error",
                 timeout=8,
