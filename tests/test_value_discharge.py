@@ -219,3 +219,35 @@ def test_lots_discharged_to_zero_by_value_leave_the_dashboard(db):
     # By value the demo's exits use up the USD of the same two pedimentos.
     after = {lot["numero"] for lot in permanence.expiring(db, today)}
     assert after == before - {"240739534000137", "240739534000274"}
+
+
+def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
+    """Migration 0009 on a database of the previous version: entries keep their valor_usd text
+    (commas included, as it used to be stored) and gain its exact value; clients start by
+    quantity."""
+    from brokertui.core import db as store
+
+    path = tmp_path / "old.db"
+    old = store.connect(path, migrate_to=8)
+    old.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) "
+        "VALUES (?, 'Alfa', '', '')",
+        [RFC],
+    )
+    for n, text in enumerate(["1,234.56", "82", "0.000001", ""], start=1):
+        old.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, source) "
+            "VALUES (1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
+            [n, text],
+        )
+    old.close()
+    new = store.connect(path)
+    assert [r[0] for r in new.execute("SELECT valor_micro FROM entradas ORDER BY partida")] == [
+        1_234_560_000,
+        82_000_000,
+        1,
+        None,
+    ]
+    assert discharge.mode(new, 1) == "cantidad"
+    new.close()
