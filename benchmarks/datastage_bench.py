@@ -16,8 +16,10 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from brokertui.core import clients, datastage, datastage_build
 from brokertui.core import db as store
+from brokertui.core.pedimentos.datastage import build as datastage_build
+from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.registry import clients
 
 RFC = "MAB9307148T4"
 PARTS = [

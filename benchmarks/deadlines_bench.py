@@ -19,7 +19,7 @@ from stdnum.mx.rfc import calc_check_digit
 
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
-from brokertui.core import deadlines
+from brokertui.core.registry import deadlines
 
 TODAY = date(2026, 6, 15)
 COMBOS = [("IMMEX", "PROSEC", "ECEX"), ("IMMEX", "PROSEC", "ALTEX"), ("PROSEC", "ECEX", "IMMEX")]

@@ -21,9 +21,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from brokertui.core import clients, discharge, inventory
 from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.quantities import times
+from brokertui.core.registry import clients
 
 RFC = "MAB9307148T4"
 MATERIALS, PRODUCTS, PER_BOM = 2_000, 1_000, 5

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from brokertui.core import db as store
-from brokertui.core import demo
+from brokertui.core.demo import clients as demo
 
 TODAY = date(2026, 4, 15)
 

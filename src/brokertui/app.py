@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from brokertui.core import clients, fechas
+from brokertui.core import dates as fechas
 from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
+from brokertui.core.registry import clients
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.discharges import DischargeScreen

@@ -12,18 +12,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from brokertui.core import (
-    business_days,
-    clients,
-    db,
-    deadlines,
-    demo,
-    export,
-    identifiers,
-    programs,
-    raoce,
-)
+from brokertui.core import db, export, identifiers
+from brokertui.core.demo import clients as demo
 from brokertui.core.errors import BrokerError, NeedsConfirmation
+from brokertui.core.raoce import worksheet as raoce
+from brokertui.core.registry import calendar as business_days
+from brokertui.core.registry import clients, deadlines, programs
 
 FORMATS = click.Choice(["table", "json", "csv"])
 

@@ -12,8 +12,11 @@ import click
 
 from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
 from brokertui.cli_pedimentos import import_group
-from brokertui.core import clients, discharge, inventory, reports
+from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24 import reports
 from brokertui.core.errors import BrokerError
+from brokertui.core.registry import clients
 
 
 def _interface_command(kind: str) -> None:

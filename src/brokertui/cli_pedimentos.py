@@ -9,8 +9,12 @@ from pathlib import Path
 import click
 
 from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
-from brokertui.core import catalogs, datastage, pedimento_model, pedimentos, reconcile, restricted
+from brokertui.core import catalogs
 from brokertui.core.errors import InvalidInput
+from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import reconcile, restricted
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos.datastage import importer as datastage
 
 PEDIMENTO_COLUMNS = [
     "numero",
@@ -149,7 +153,7 @@ def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:
 @pass_env
 def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
     """Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, textiles)."""
-    from brokertui.core import clients
+    from brokertui.core.registry import clients
 
     state = pedimentos.client_rules(env.db, clients.get_client(env.db, rfc).id)
     for names, enabled in ((turn_on, True), (turn_off, False)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brokertui.core import inventory
+from brokertui.core.anexo24 import interfaces as inventory
 from brokertui.screens.form import FormScreen
 from brokertui.widgets import FieldSpec
 

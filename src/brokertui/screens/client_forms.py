@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from brokertui.core import catalogs, clients, programs
+from brokertui.core import catalogs
+from brokertui.core.registry import clients, programs
 from brokertui.screens.form import FormScreen
 from brokertui.widgets import FieldSpec
 

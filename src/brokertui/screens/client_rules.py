@@ -7,7 +7,9 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList
 
-from brokertui.core import clients, pedimentos, restricted
+from brokertui.core.pedimentos import restricted
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.registry import clients
 
 
 class ClientRulesScreen(ModalScreen[None]):

@@ -8,7 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import catalogs, clients, pedimentos, programs
+from brokertui.core import catalogs
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen

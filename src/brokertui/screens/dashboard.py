@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import deadlines, permanence
-from brokertui.core.pedimento_numero import Numero
-from brokertui.core.programs import PROGRAM_TYPES
+from brokertui.core.pedimentos import permanence
+from brokertui.core.pedimentos.numero import Numero
+from brokertui.core.registry import deadlines
+from brokertui.core.registry.programs import PROGRAM_TYPES
 from brokertui.widgets import Column, NavBar, PagedTable
 
 STATUS_ES = {

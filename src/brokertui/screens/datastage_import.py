@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
-from brokertui.core import datastage
 from brokertui.core import db as store
 from brokertui.core.errors import BrokerError
+from brokertui.core.pedimentos.datastage import importer as datastage
 
 
 class DataStageImportScreen(Screen):

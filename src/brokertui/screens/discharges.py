@@ -11,9 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
-from brokertui.core import clients, discharge, identifiers
 from brokertui.core import db as store
+from brokertui.core import identifiers
+from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
+from brokertui.core.registry import clients
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.pedimentos import spaced

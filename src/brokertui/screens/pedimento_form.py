@@ -12,16 +12,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui.core import (
-    catalogs,
-    drafts,
-    pedimento_model,
-    pedimento_numero,
-    pedimentos,
-    restricted,
-)
+from brokertui.core import catalogs
 from brokertui.core.errors import BrokerError, InvalidInput, NeedsConfirmation
 from brokertui.core.models import check_field
+from brokertui.core.pedimentos import drafts, restricted
+from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.widgets import FieldRow, FieldSpec

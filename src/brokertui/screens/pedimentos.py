@@ -10,8 +10,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from brokertui.core import catalogs, drafts, pedimento_numero, pedimentos
+from brokertui.core import catalogs
 from brokertui.core.errors import BrokerError
+from brokertui.core.pedimentos import drafts
+from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.widgets import Column, NavBar, PagedTable

@@ -10,8 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui.core import deadlines, raoce
 from brokertui.core.errors import BrokerError, InvalidInput
+from brokertui.core.raoce import worksheet as raoce
+from brokertui.core.registry import deadlines
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.widgets import FieldRow, FieldSpec, NavBar
 

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import reconcile
+from brokertui.core.pedimentos import reconcile
 from brokertui.screens.pedimentos import PedimentoDetailScreen, spaced
 from brokertui.widgets import Column, PagedTable
 

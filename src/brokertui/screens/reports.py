@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import identifiers, reports
+from brokertui.core import identifiers
+from brokertui.core.anexo24 import reports
 from brokertui.screens.base import ClientScreen
 from brokertui.widgets import Column, NavBar, PagedTable
 

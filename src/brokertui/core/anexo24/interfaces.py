@@ -1,0 +1,639 @@
+"""Anexo 24 inventory data: the ERP interfaces (CSV or XLSX, header names exactly as agreed,
+extra columns ignored), validated row by row and applied all or nothing per file; and the
+entries that captured or imported pedimentos contribute once their partidas carry part numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator
+from sqlite_utils import Database
+
+from brokertui.core import catalogs, identifiers
+from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import BrokerError, InvalidInput
+from brokertui.core.models import Record, build
+from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.quantities import factor_micro, to_micro
+from brokertui.core.registry import clients
+
+COLUMNS = {
+    "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
+    "productos": ("numero_parte", "descripcion", "fraccion", "umc", "umt"),
+    "bom": ("producto", "material", "cantidad", "merma_pct"),
+    "entradas": (
+        "pedimento",
+        "partida",
+        "clave",
+        "fecha_entrada",
+        "numero_parte",
+        "cantidad",
+        "umc",
+        "valor_usd",
+        "fraccion",
+        "pais_origen",
+    ),
+    "salidas": ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
+}
+# The other Anexo 24 catalogs: clave and nombre, then their own columns (kept as JSON).
+OTHER_CATALOGS = {
+    "proveedores": ("clave", "nombre", "id_fiscal", "pais", "domicilio"),
+    "clientes": ("clave", "nombre", "id_fiscal", "pais", "domicilio"),
+    "submanufactura": ("clave", "nombre", "rfc", "domicilio", "autorizacion"),
+    "agentes": ("clave", "nombre", "rfc", "tipo"),
+    "activo_fijo": ("clave", "nombre", "fraccion", "pedimento", "fecha_entrada", "ubicacion"),
+}
+COLUMNS.update(OTHER_CATALOGS)
+KINDS = tuple(COLUMNS)
+MAX_ERRORS = 50
+BATCH = 20_000
+
+
+class InterfaceError(BrokerError):
+    """A file was refused; the message lists its bad rows."""
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, values by lower-cased header) from a CSV or XLSX file; row 1 is the header."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from _xlsx_rows(path)
+        return
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    for number, values in enumerate(reader, start=2):
+        if any(v.strip() for v in values):
+            yield number, dict(zip(header, (v.strip() for v in values), strict=False))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_cell(h).lower() for h in next(rows, ())]
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield number, dict(zip(header, cells, strict=False))
+    finally:
+        book.close()
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def _code(catalog: str, value: str, what: str) -> str:
+    code = catalogs.load(catalog).lookup(value)
+    if code is None:
+        raise ValueError(f"«{value}» no está en el catálogo de {what}")
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _fraccion(value: str) -> str:
+    digits = re.sub(r"[\s.]", "", value)
+    if not re.fullmatch(r"\d{8}", digits):
+        raise ValueError("son 8 dígitos")
+    return digits
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("es obligatorio")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _date(value: str) -> str:
+    return identifiers.parse_date(value).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _pedimento(value: str) -> str:
+    return pedimento_numero.parse(value).value
+
+
+def _partida(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError("es un número de partida (1, 2, …)")
+    return int(value)
+
+
+def _choice(options: dict[str, str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        key = value.strip().lower()
+        if key not in options:
+            raise ValueError(f"debe ser {' o '.join(sorted(set(options.values())))}")
+        return options[key]
+
+    return check
+
+
+def _optional_decimal(value: str) -> str:
+    """Checked, and stored as plain decimal text (no separators or exponent: the ledger reads
+    it as an exact number, migration 0009)."""
+    if value:
+        to_micro(value, allow_zero=True)
+        return format(Decimal(value.replace(",", "")), "f")
+    return value
+
+
+CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
+    "materiales": {
+        "numero_parte": _required,
+        "descripcion": _required,
+        "fraccion": _fraccion,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "umt": lambda v: _code("unidades", v, "unidades"),
+        "factor_umt": lambda v: (to_micro(v), v)[1],
+        "tipo": _choice(
+            {"directo": "directo", "d": "directo", "indirecto": "indirecto", "i": "indirecto"}
+        ),
+    },
+    "productos": {
+        "numero_parte": _required,
+        "descripcion": _required,
+        "fraccion": _fraccion,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "umt": lambda v: _code("unidades", v, "unidades"),
+    },
+    "bom": {
+        "producto": _required,
+        "material": _required,
+        "cantidad": lambda v: (to_micro(v), v)[1],
+        "merma_pct": lambda v: (to_micro(v or "0", allow_zero=True), v or "0")[1],
+    },
+    "entradas": {
+        "pedimento": _pedimento,
+        "partida": _partida,
+        "clave": lambda v: _code("claves", v, "claves de pedimento"),
+        "fecha_entrada": _date,
+        "numero_parte": _required,
+        "cantidad": to_micro,
+        "umc": lambda v: _code("unidades", v, "unidades"),
+        "valor_usd": _optional_decimal,
+        "fraccion": lambda v: _fraccion(v) if v else "",
+        "pais_origen": lambda v: _code("paises", v, "países") if v else "",
+    },
+    **{
+        name: {c: _required if c in ("clave", "nombre") else str for c in columns}
+        for name, columns in OTHER_CATALOGS.items()
+    },
+    "salidas": {
+        "documento": _required,
+        "clave": lambda v: _code("claves", v, "claves de pedimento"),
+        "fecha": _date,
+        "tipo_bien": _choice({"m": "M", "p": "P", "d": "D"}),
+        "numero_parte": _required,
+        "cantidad": to_micro,
+    },
+}
+
+
+def _check_row(kind: str, raw: dict) -> tuple[dict, list[str]]:
+    """The row's values checked one by one, and its problems as 'campo: regla'."""
+    values, problems = {}, []
+    for name, check in CHECKS[kind].items():
+        try:
+            values[name] = check(raw.get(name, "").strip())
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    return values, problems
+
+
+def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[str]:
+    """Part numbers must be in the catalogs; keys must not repeat within the file."""
+    problems = []
+    if kind == "bom":
+        if v["producto"] not in known["productos"]:
+            problems.append(f"producto: {v['producto']} no está en productos")
+        if v["material"] not in known["materiales"]:
+            problems.append(f"material: {v['material']} no está en materiales")
+        key = (v["producto"], v["material"])
+    elif kind == "entradas":
+        if v["numero_parte"] not in known["materiales"]:
+            problems.append(f"numero_parte: {v['numero_parte']} no está en materiales")
+        key = (v["pedimento"], v["partida"], v["numero_parte"])
+    elif kind == "salidas":
+        table = "productos" if v["tipo_bien"] == "P" else "materiales"
+        if v["numero_parte"] not in known[table]:
+            problems.append(f"numero_parte: {v['numero_parte']} no está en {table}")
+        key = (v["documento"], v["numero_parte"], v["tipo_bien"])
+    else:
+        key = v.get("numero_parte", v.get("clave"))
+    fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
+    if fingerprint in seen:
+        problems.append("repetida en el archivo")
+    seen.add(fingerprint)
+    return problems
+
+
+def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
+    """Validate every row of an interface file and apply it, all in one transaction."""
+    if kind not in COLUMNS:
+        raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
+    return import_rows(db, kind, _guarded(read_rows(path), path.name), rfc, path.name, digest)
+
+
+def _guarded(rows: Iterator, name: str) -> Iterator:
+    try:
+        yield from rows
+    except (UnicodeError, csv.Error, OSError, ValueError, KeyError, TypeError) as exc:
+        # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
+        raise InterfaceError(f"{name}: no es un CSV o XLSX legible ({exc})") from None
+
+
+def import_rows(
+    db: Database, kind: str, rows: Iterable[tuple[int, dict]], rfc: str, name: str, digest: str
+) -> dict:
+    """Check rows (row number, values by header) and apply them: one transaction, refused
+    whole (rolled back) when any row is bad. Rows stream through in batches."""
+    client = clients.get_client(db, rfc)
+    rows = iter(rows)
+    first = next(rows, None)
+    missing = [c for c in COLUMNS[kind] if first and c not in first[1] and c != "merma_pct"]
+    if missing:
+        raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
+    known = {
+        table: {
+            r[0]
+            for r in db.execute(
+                f"SELECT numero_parte FROM {table} WHERE client_id = ?", [client.id]
+            )
+        }
+        for table in ("materiales", "productos")
+    }
+    errors: list[str] = []
+    seen: set[int] = set()
+    count = added = 0
+    with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
+        import_id = db.execute(
+            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
+            "imported_at, imported_by) VALUES (?, ?, ?, ?, 0, ?, ?)",
+            [client.id, kind, name, digest, now(), os_user()],
+        ).lastrowid
+        pending: list[dict] = []
+        for number, raw in chain([first] if first else [], rows):
+            values, problems = _check_row(kind, raw)
+            if not problems:
+                problems = _cross_check(kind, values, known, seen)
+            if problems:
+                errors.append(f"fila {number}: " + "; ".join(problems))
+                if len(errors) >= MAX_ERRORS:
+                    break
+                continue
+            count += 1
+            if not errors:
+                pending.append(values)
+            if len(pending) >= BATCH and kind != "bom":  # a BOM is replaced per product: whole
+                added += APPLY[kind](db, client.id, import_id, pending)
+                pending = []
+        if errors:
+            more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
+            raise InterfaceError(
+                f"{name}: {len(errors)} filas con error{more}; nada se importó:\n"
+                + "\n".join(errors)
+            )
+        added += APPLY[kind](db, client.id, import_id, pending)
+        db.execute("UPDATE interface_imports SET rows = ? WHERE id = ?", [count, import_id])
+        if kind == "materiales":  # pedimento partidas with these part numbers become entries
+            sync_from_pedimentos(db, client.id)
+    return {
+        "kind": kind,
+        "rows": count,
+        "added": added,
+        "skipped": count - added,
+        "import_id": import_id,
+    }
+
+
+def _apply_catalog(table: str, columns: tuple[str, ...]):
+    def apply(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+        stamp = now()
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "numero_parte")
+        db.conn.executemany(
+            f"INSERT INTO {table} (client_id, {names}, import_id, updated_at) "
+            f"VALUES (?, {marks}, ?, ?) ON CONFLICT (client_id, numero_parte) DO UPDATE SET "
+            f"{updates}, import_id = excluded.import_id, updated_at = excluded.updated_at, "
+            "baja_date = NULL",
+            [(client_id, *(r[c] for c in columns), import_id, stamp) for r in rows],
+        )
+        return len(rows)
+
+    return apply
+
+
+def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    """The file replaces the whole BOM of every product it mentions."""
+    products = {r["producto"] for r in rows}
+    db.conn.executemany(
+        "DELETE FROM bom WHERE client_id = ? AND producto = ?", [(client_id, p) for p in products]
+    )
+    db.conn.executemany(
+        "INSERT INTO bom (client_id, producto, material, cantidad, merma_pct, factor_micro, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                client_id,
+                r["producto"],
+                r["material"],
+                r["cantidad"],
+                r["merma_pct"],
+                factor_micro(r["cantidad"], r["merma_pct"]),
+                import_id,
+            )
+            for r in rows
+        ],
+    )
+    return len(rows)
+
+
+def _apply_entradas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    from brokertui.core.pedimentos import permanence
+    from brokertui.core.registry.calendar import calendar_for
+
+    cal = calendar_for(db, "SAT")
+    return db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
+        [
+            (
+                client_id,
+                r["pedimento"],
+                r["partida"],
+                r["clave"],
+                r["fecha_entrada"],
+                r["numero_parte"],
+                r["cantidad"],
+                r["umc"],
+                r["valor_usd"],
+                r["fraccion"],
+                r["pais_origen"],
+                permanence.dates(
+                    r["clave"], r["fraccion"], date.fromisoformat(r["fecha_entrada"]), cal
+                )[1],
+                import_id,
+            )
+            for r in rows
+        ],
+    ).rowcount
+
+
+def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+    return db.conn.executemany(
+        "INSERT OR IGNORE INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
+        "numero_parte, cantidad_micro, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                client_id,
+                r["documento"],
+                r["clave"],
+                r["fecha"],
+                r["tipo_bien"],
+                r["numero_parte"],
+                r["cantidad"],
+                import_id,
+            )
+            for r in rows
+        ],
+    ).rowcount
+
+
+def _apply_other(catalogo: str):
+    extra = OTHER_CATALOGS[catalogo][2:]
+
+    def apply(db, client_id: int, import_id: int, rows: list[dict]) -> int:
+        db.conn.executemany(
+            "INSERT INTO catalogo_anexo24 (client_id, catalogo, clave, nombre, datos, import_id, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, catalogo, clave) "
+            "DO UPDATE SET nombre = excluded.nombre, datos = excluded.datos, import_id = "
+            "excluded.import_id, updated_at = excluded.updated_at, baja_date = NULL",
+            [
+                (
+                    client_id,
+                    catalogo,
+                    r["clave"],
+                    r["nombre"],
+                    json.dumps({k: r[k] for k in extra}, ensure_ascii=False),
+                    import_id,
+                    now(),
+                )
+                for r in rows
+            ],
+        )
+        return len(rows)
+
+    return apply
+
+
+APPLY = {
+    "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
+    "productos": _apply_catalog("productos", COLUMNS["productos"]),
+    "bom": _apply_bom,
+    "entradas": _apply_entradas,
+    "salidas": _apply_salidas,
+    **{name: _apply_other(name) for name in OTHER_CATALOGS},
+}
+
+
+def sync_from_pedimentos(db: Database, client_id: int) -> int:
+    """Add as entries the temporary-import partidas that carry a part number of the client's
+    materiales (one copy per pedimento, Data Stage first, the latest of a rectification chain).
+    Returns how many were added; call inside a write transaction."""
+    rows = db.execute(
+        """
+        SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
+               x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais,
+               x.vence_alerta
+        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+        JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = x.numero_parte
+        WHERE p.client_id = ? AND x.categoria IS NOT NULL AND x.numero_parte <> ''
+          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+               WHERE d.numero = p.numero AND d.source = 'datastage'))
+          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+        """,
+        [client_id],
+    ).fetchall()
+    return db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
+        [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
+    ).rowcount
+
+
+AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
+AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
+
+
+def _checked(check: Callable[[str], object]):
+    """A form field (text in, text out) checked by one of the interface checks above."""
+    return Annotated[str, AfterValidator(lambda v: "" if not v else str(check(v)))]
+
+
+class AjusteData(Record):
+    """One ajuste as typed (form, CLI or a row of a file)."""
+
+    fecha: _checked(_date)
+    tipo: _checked(_choice({t: t for t in AJUSTE_TIPOS}))
+    numero_parte: Annotated[str, AfterValidator(_required)]
+    cantidad: _checked(lambda v: (to_micro(v), v)[1])
+    pedimento: _checked(_pedimento) = ""
+    partida: _checked(_partida) = ""
+    motivo: Annotated[str, AfterValidator(_required)]
+
+
+def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
+    """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
+    (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
+    become lots of the pedimento and partida given. Returns how many were recorded."""
+    client = clients.get_client(db, rfc)
+    known = {
+        r[0]
+        for r in db.execute("SELECT numero_parte FROM materiales WHERE client_id = ?", [client.id])
+    }
+    good, errors = [], []
+    for number, raw in rows:
+        problems = []
+        try:
+            data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
+            values = data.model_dump() | {
+                "cantidad": to_micro(data.cantidad),
+                "partida": int(data.partida) if data.partida else None,
+            }
+        except InvalidInput as exc:
+            values = {}
+            problems.append(f"{exc.field}: {exc.message}")
+        if not problems and values["numero_parte"] not in known:
+            problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
+        if (
+            not problems
+            and values["tipo"] in ("sobrante", "desensamble")
+            and not (values["pedimento"] and values["partida"])
+        ):
+            problems.append(
+                "pedimento y partida: un sobrante o una recuperación entra al "
+                "inventario con el pedimento que la ampara"
+            )
+        if problems:
+            errors.append(f"fila {number}: " + "; ".join(problems))
+        else:
+            good.append(values)
+    if errors:
+        raise InterfaceError(
+            f"{name}: {len(errors)} filas con error; nada se registró:\n"
+            + "\n".join(errors[:MAX_ERRORS])
+        )
+    with write(db, "inventory.ajustes", "client", client.rfc, {"file": name, "rows": len(good)}):
+        for v in good:
+            ajuste_id = db.execute(
+                "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
+                "pedimento, partida, motivo, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    client.id,
+                    v["fecha"],
+                    v["tipo"],
+                    v["numero_parte"],
+                    v["cantidad"],
+                    v["pedimento"],
+                    v["partida"],
+                    v["motivo"],
+                    now(),
+                    os_user(),
+                ],
+            ).lastrowid
+            if v["tipo"] in ("faltante", "merma"):
+                link = db.execute(
+                    "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
+                    "numero_parte, cantidad_micro) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?)",
+                    [client.id, f"AJ-{ajuste_id}", v["fecha"], v["numero_parte"], v["cantidad"]],
+                ).lastrowid
+                db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
+            else:
+                link = db.execute(
+                    "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+                    "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
+                    "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
+                    "WHERE client_id = ? AND numero_parte = ?",
+                    [
+                        client.id,
+                        v["pedimento"],
+                        v["partida"],
+                        v["fecha"],
+                        v["cantidad"],
+                        f"AJ-{ajuste_id}",
+                        client.id,
+                        v["numero_parte"],
+                    ],
+                ).lastrowid
+                db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
+    return len(good)
+
+
+BAJA_TABLES = ("materiales", "productos", *OTHER_CATALOGS)
+
+
+def baja(db: Database, rfc: str, catalogo: str, clave: str, on: date) -> None:
+    """Mark a catalog record inactive with its fecha de baja; it is kept (rules.md §5)."""
+    from brokertui.core.errors import NotFound
+
+    if catalogo not in BAJA_TABLES:
+        raise InvalidInput("catalogo", f"debe ser uno de {', '.join(BAJA_TABLES)}")
+    client = clients.get_client(db, rfc)
+    if catalogo in ("materiales", "productos"):
+        sql = (
+            f"UPDATE {catalogo} SET baja_date = ? WHERE client_id = ? AND numero_parte = ? "
+            "AND baja_date IS NULL"
+        )
+        params = [on.isoformat(), client.id, clave]
+    else:
+        sql = (
+            "UPDATE catalogo_anexo24 SET baja_date = ? WHERE client_id = ? AND catalogo = ? "
+            "AND clave = ? AND baja_date IS NULL"
+        )
+        params = [on.isoformat(), client.id, catalogo, clave]
+    with write(db, "inventory.baja", "client", client.rfc, {"catalogo": catalogo, "clave": clave}):
+        if db.execute(sql, params).rowcount == 0:
+            raise NotFound(f"clave: {clave} no está activo en {catalogo}")

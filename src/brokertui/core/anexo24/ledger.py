@@ -1,0 +1,605 @@
+"""The discharge ledger: runs of the FIFO engine (core/fifo.py) over a client's entries and
+exits, their append-only allocation rows, undo, and re-running from a date.
+
+Balances are derived from the ledger: a lot's balance is its quantity minus the allocations in
+force (`active_allocations`: of committed runs, not reversed by a later committed run). A run
+from a date first reverses every allocation in force of exits on or after that date, then
+discharges them again with everything before it, so a late entry or exit ends as if it had come
+in order. A run without a date finds that date itself when late data needs it.
+
+A client's ledger is in one of two modes (`clients.descargo_modo`): `cantidad`, the quantity
+per part number, or `valor`, the USD value per fracción arancelaria (Anexo 24, Apartado A,
+módulo de salidas, the paragraph on certified companies). In value mode each material consumed
+is priced at the weighted-average unit value of its temporary entries up to the exit's date
+(an open question: neither Anexo 24 nor the issue fixes the rule), the values of an exit are
+summed per fracción, and the engine discharges them from the oldest lots of that fracción, whose
+amount is the entry's `valor_usd`. An exit with a material that has no valued entry yet stays
+pending, whole, and is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from itertools import islice
+
+from sqlite_utils import Database
+
+from brokertui.core.anexo24 import fifo
+from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import InvalidInput, NotFound
+from brokertui.core.quantities import times, to_text
+from brokertui.core.registry import clients
+
+Progress = Callable[[int, int, str], None]
+BATCH = 50_000
+MODES = ("cantidad", "valor")
+EXPORT_COLUMNS = {
+    "cantidad": [
+        "documento",
+        "numero_parte",
+        "pedimento",
+        "partida",
+        "fecha_entrada",
+        "cantidad",
+        "vencido",
+    ],
+    "valor": [
+        "documento",
+        "fraccion",
+        "pedimento",
+        "partida",
+        "fecha_entrada",
+        "valor_usd",
+        "vencido",
+    ],
+}
+
+
+@dataclass
+class RunResult:
+    run_id: int | None
+    desde: str | None
+    hasta: str
+    demands: int = 0
+    allocations: int = 0
+    shortfalls: int = 0
+    vencidos: int = 0
+    reversed: int = 0
+    entries_added: int = 0
+    dry_run: bool = False
+    shortfall_parts: list[str] = field(default_factory=list)
+    modo: str = "cantidad"
+    sin_valor: int = 0  # value mode: exits left pending, a material without a valued entry
+    sin_valor_parts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    """Raised inside the write transaction to roll a preview back."""
+
+
+def mode(db: Database, client_id: int) -> str:
+    """The client's ledger mode: 'cantidad' or 'valor'."""
+    return db.execute("SELECT descargo_modo FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+
+
+def set_mode(db: Database, rfc: str, modo: str) -> str:
+    """Switch the client's ledger mode. Refused while allocations are in force: quantity and
+    value allocations cannot share balances (undo the runs first)."""
+    if modo not in MODES:
+        raise InvalidInput("modo", "debe ser cantidad o valor")
+    client = clients.get_client(db, rfc)
+    with write(db, "discharge.mode", "client", client.rfc, {"modo": modo}):
+        current = mode(db, client.id)
+        in_force = count_allocations(db, client.rfc)
+        if modo != current and in_force:
+            raise InvalidInput(
+                "modo",
+                f"{client.rfc} tiene {in_force} asignaciones por {current} en vigor; deshaga "
+                f"sus corridas antes de descargar por {modo}",
+            )
+        db.execute("UPDATE clients SET descargo_modo = ? WHERE id = ?", [modo, client.id])
+    return modo
+
+
+def _seen(db: Database, client_id: int, key: str) -> int:
+    """The highest entry or exit id (`key` in a run's params) the committed runs have seen."""
+    return (
+        db.execute(
+            f"SELECT max(json_extract(params, '$.{key}')) FROM discharge_runs "
+            "WHERE client_id = ? AND status = 'committed'",
+            [client_id],
+        ).fetchone()[0]
+        or 0
+    )
+
+
+def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
+    """The date a plain run must re-discharge from: the earliest exit or entry added since the
+    last run that is dated before an exit already discharged. (An exit a run has already seen
+    and left pending, one that could not be priced, does not make every later run redo it.)"""
+    last = db.execute(
+        "SELECT max(s.fecha) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "WHERE s.client_id = ?",
+        [client_id],
+    ).fetchone()[0]
+    if last is None:
+        return None
+    late_exit = db.execute(
+        "SELECT min(s.fecha) FROM salidas s WHERE s.client_id = ? AND s.id > ? "
+        "AND s.fecha <= ? AND s.fecha < ? AND NOT EXISTS (SELECT 1 FROM active_allocations a "
+        "WHERE a.salida_id = s.id)",
+        [client_id, _seen(db, client_id, "max_salida_id"), hasta, last],
+    ).fetchone()[0]
+    late_entry = db.execute(
+        "SELECT min(fecha_entrada) FROM entradas WHERE client_id = ? AND id > ? "
+        "AND fecha_entrada <= ?",
+        [client_id, _seen(db, client_id, "max_entrada_id"), last],
+    ).fetchone()[0]
+    dates = [d for d in (late_exit, late_entry) if d]
+    return min(dates) if dates else None
+
+
+# A lot's key and amount per mode: the part number and quantity, or the fracción (the entry's,
+# else its material's) and USD value.
+LOT_KEY = {
+    "cantidad": "e.numero_parte",
+    "valor": "coalesce(nullif(e.fraccion, ''), (SELECT m.fraccion FROM materiales m "
+    "WHERE m.client_id = e.client_id AND m.numero_parte = e.numero_parte), '')",
+}
+LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
+
+_LOTS_SQL = """
+SELECT e.id, {key} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
+       {amount} - coalesce(u.used, 0) AS balance, e.vence
+FROM entradas e
+LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
+           JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
+           GROUP BY a.entrada_id) u ON u.entrada_id = e.id
+WHERE e.client_id = :client AND {amount} > coalesce(u.used, 0)
+ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
+"""
+
+# Exits pending (or, for the check, discharged), exploded through the BOM (a product without
+# BOM stays a demand on the product itself, which no lot covers: an explicit shortfall).
+_DEMANDS_SQL = """
+SELECT s.id, coalesce(b.material, s.numero_parte) AS part, s.fecha, s.cantidad_micro,
+       b.factor_micro
+FROM salidas s
+LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
+                 AND b.producto = s.numero_parte
+WHERE s.client_id = :client AND s.fecha <= :hasta
+  AND {discharged} EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+ORDER BY part, s.fecha, s.id
+"""
+
+# Every valued entry of the client, for the average unit value of each material.
+_ENTRIES_SQL = """
+SELECT numero_parte, fecha_entrada, cantidad_micro, valor_micro FROM entradas
+WHERE client_id = :client AND valor_micro IS NOT NULL ORDER BY numero_parte, fecha_entrada
+"""
+
+
+def _material_demands(db: Database, params: dict, *, discharged: bool = False):
+    """The materials the exits consume (quantity mode's demands), sorted by part."""
+    sql = _DEMANDS_SQL.format(discharged="" if discharged else "NOT")
+    for sid, part, fecha, qty, factor in db.execute(sql, params):
+        yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
+
+
+def _priced(db: Database, params: dict, *, discharged: bool = False):
+    """(demand, fracción, USD millionths or None) for each material demand: value mode."""
+    fracciones = dict(
+        db.execute(
+            "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
+        ).fetchall()
+    )
+    entry_rows = db.execute(_ENTRIES_SQL, params)
+    entries = (fifo.Entry(*row) for row in entry_rows)
+    demands = _material_demands(db, params, discharged=discharged)
+    try:
+        for demand, value in fifo.valued(entries, demands):
+            yield demand, fracciones.get(demand.part), value
+    finally:
+        entry_rows.close()  # entries of parts no exit needs are left unread
+
+
+def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, object]:
+    """Value mode's demands: each exit's material values summed per fracción, in the engine's
+    order (through a scratch table, indexed once filled). Exits with a material that cannot be
+    priced are left out, whole, and counted in `result`."""
+    db.execute("DROP TABLE IF EXISTS temp.value_demands")
+    db.execute(
+        "CREATE TEMP TABLE value_demands (fraccion TEXT, fecha TEXT, salida_id INTEGER, "
+        "valor INTEGER)"
+    )
+    unvalued: dict[int, str] = {}
+    priced = ((d, f, v) for d, f, v in _priced(db, params) if v != 0)
+    while batch := list(islice(priced, BATCH)):
+        for demand, fraccion, value in batch:
+            if value is None or fraccion is None:
+                unvalued.setdefault(demand.salida_id, demand.part)
+        db.conn.executemany(
+            "INSERT INTO temp.value_demands VALUES (?, ?, ?, ?)",
+            [(f, d.fecha, d.salida_id, v) for d, f, v in batch if v is not None and f],
+        )
+    if unvalued:
+        db.execute("CREATE TEMP TABLE unvalued (salida_id INTEGER PRIMARY KEY)")
+        db.conn.executemany("INSERT INTO temp.unvalued VALUES (?)", [(i,) for i in unvalued])
+        db.execute(
+            "DELETE FROM temp.value_demands WHERE salida_id IN (SELECT salida_id FROM "
+            "temp.unvalued)"
+        )
+    result.sin_valor = len(unvalued)
+    result.sin_valor_parts = sorted(set(unvalued.values()))[:20]
+    db.execute("CREATE INDEX temp.value_order ON value_demands (fraccion, fecha, salida_id)")
+    grouped = (
+        "SELECT fraccion, fecha, salida_id, sum(valor) FROM temp.value_demands "
+        "GROUP BY fraccion, fecha, salida_id"
+    )
+    total = db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
+    demands = (
+        fifo.Demand(sid, fraccion, fecha, sid, value)
+        for fraccion, fecha, sid, value in db.execute(
+            grouped + " ORDER BY fraccion, fecha, salida_id"
+        )
+    )
+    return total, demands
+
+
+def run(
+    db: Database,
+    rfc: str,
+    *,
+    hasta: date,
+    desde: date | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Discharge every pending exit up to `hasta` (re-discharging from `desde` when given or
+    when late data needs it), all in one transaction."""
+    report = progress or (lambda done, total, stage: None)
+    client = clients.get_client(db, rfc)
+    result = RunResult(
+        None, desde.isoformat() if desde else None, hasta.isoformat(), dry_run=dry_run
+    )
+    try:
+        with write(db, "discharge.run", "client", client.rfc, {"hasta": result.hasta}):
+            _run(db, client.id, result, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        result.run_id = None
+    return result
+
+
+def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> None:
+    report(0, 1, "Preparando")
+    result.modo = mode(db, client_id)
+    result.entries_added = inventory.sync_from_pedimentos(db, client_id)
+    if result.desde is None:
+        result.desde = _pending_from(db, client_id, result.hasta)
+    max_entrada, max_salida = db.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM entradas WHERE client_id = :c), "
+        "(SELECT coalesce(max(id), 0) FROM salidas WHERE client_id = :c)",
+        {"c": client_id},
+    ).fetchone()
+    run_id = db.execute(
+        "INSERT INTO discharge_runs (client_id, started_at, os_user, desde, hasta, params, "
+        "status) VALUES (?, ?, ?, ?, ?, ?, 'committed')",
+        [
+            client_id,
+            now(),
+            os_user(),
+            result.desde,
+            result.hasta,
+            json.dumps(
+                {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
+            ),
+        ],
+    ).lastrowid
+    result.run_id = run_id
+    if result.desde:
+        result.reversed = db.execute(
+            "INSERT INTO allocation_reversals (allocation_id, run_id) SELECT a.id, ? "
+            "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+            "WHERE s.client_id = ? AND s.fecha >= ?",
+            [run_id, client_id, result.desde],
+        ).rowcount
+    params = {"client": client_id, "hasta": result.hasta}
+    if result.modo == "valor":
+        total, demands = _value_demands(db, params, result)
+    else:
+        sql = _DEMANDS_SQL.format(discharged="NOT")
+        total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        demands = _material_demands(db, params)
+    lots_sql = _LOTS_SQL.format(key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo])
+    lot_rows = db.execute(lots_sql, params)
+    lots = (fifo.Lot(*row) for row in lot_rows)
+    result.demands = total
+    allocations = fifo.discharge(lots, _counted(demands, total, report))
+    shortfall_parts = set()
+    # New rows go to a scratch table while the queries above are still being read (SQLite
+    # leaves reading a table that the same connection is changing undefined), then in one go.
+    db.execute("DROP TABLE IF EXISTS temp.new_allocations")
+    db.execute(
+        "CREATE TEMP TABLE new_allocations (salida_id INTEGER, numero_parte TEXT, "
+        "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
+    )
+    while batch := list(islice(allocations, BATCH)):
+        db.conn.executemany(
+            "INSERT INTO temp.new_allocations VALUES (?, ?, ?, ?, ?)",
+            [(a.salida_id, a.part, a.lot_id, a.quantity, int(a.vencido)) for a in batch],
+        )
+        for a in batch:
+            if a.lot_id is None:
+                result.shortfalls += 1
+                shortfall_parts.add(a.part)
+            elif a.vencido:
+                result.vencidos += 1
+        result.allocations += len(batch)
+    lot_rows.close()  # lots no demand reached are left unread; the scratch tables go below
+    report(total, total or 1, "Guardando")
+    db.execute(
+        "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, cantidad_micro, "
+        "vencido) SELECT ?, * FROM temp.new_allocations ORDER BY rowid",
+        [run_id],
+    )
+    for scratch in ("new_allocations", "value_demands", "unvalued"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
+    result.shortfall_parts = sorted(shortfall_parts)[:20]
+    db.execute(
+        "UPDATE discharge_runs SET demands = ?, allocations = ?, shortfalls = ?, reversed = ? "
+        "WHERE id = ?",
+        [result.demands, result.allocations, result.shortfalls, result.reversed, run_id],
+    )
+    report(total, total or 1, "Listo")
+
+
+def _counted(demands, total: int, report: Progress):
+    for done, demand in enumerate(demands, start=1):
+        if done % 20_000 == 0:
+            report(done, total, "Descargando")
+        yield demand
+
+
+def undo_last(db: Database, rfc: str) -> dict:
+    """Undo the client's last committed run: its allocations and reversals stop counting."""
+    client = clients.get_client(db, rfc)
+    row = db.execute(
+        "SELECT id, started_at, allocations FROM discharge_runs WHERE client_id = ? "
+        "AND status = 'committed' ORDER BY id DESC LIMIT 1",
+        [client.id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
+    with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
+        db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
+    return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
+
+
+def runs(db: Database, rfc: str) -> list[dict]:
+    client = clients.get_client(db, rfc)
+    return [
+        dict(r)
+        for r in db.query(
+            "SELECT id, started_at, os_user, desde, hasta, status, demands, allocations, "
+            "shortfalls, reversed FROM discharge_runs WHERE client_id = ? ORDER BY id DESC",
+            [client.id],
+        )
+    ]
+
+
+_ALLOC_SELECT = """
+SELECT a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
+       a.numero_parte, e.pedimento, e.partida, e.fecha_entrada, a.cantidad_micro, a.vencido,
+       a.entrada_id IS NULL AS faltante
+FROM active_allocations a
+JOIN salidas s ON s.id = a.salida_id
+LEFT JOIN entradas e ON e.id = a.entrada_id
+WHERE s.client_id = :client
+"""
+
+
+def _alloc_filters(filters: dict) -> tuple[str, dict]:
+    sql, params = "", {}
+    for name, column in (
+        ("parte", "a.numero_parte"),
+        ("pedimento", "e.pedimento"),
+        ("documento", "s.documento"),
+    ):
+        value = (filters.get(name) or "").strip()
+        if value:
+            sql += f" AND {column} LIKE :{name}"
+            params[name] = f"%{value}%"
+    if filters.get("faltantes"):
+        sql += " AND (a.entrada_id IS NULL OR a.vencido = 1)"
+    return sql, params
+
+
+def allocations(
+    db: Database, rfc: str, *, offset: int = 0, limit: int | None = None, **filters
+) -> list[dict]:
+    """Allocations in force, in discharge order, paged; filters: parte, pedimento, documento,
+    faltantes (only shortfalls and vencidos)."""
+    client = clients.get_client(db, rfc)
+    where, params = _alloc_filters(filters)
+    sql = _ALLOC_SELECT + where + " ORDER BY s.fecha, s.id, a.id"
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
+    rows = []
+    for r in db.query(sql, {"client": client.id, **params}):
+        row = dict(r)
+        row["cantidad"] = to_text(row.pop("cantidad_micro"))
+        rows.append(row)
+    return rows
+
+
+def count_allocations(db: Database, rfc: str, **filters) -> int:
+    client = clients.get_client(db, rfc)
+    where, params = _alloc_filters(filters)
+    return db.execute(
+        f"SELECT count(*) FROM ({_ALLOC_SELECT}{where})", {"client": client.id, **params}
+    ).fetchone()[0]
+
+
+def export_columns(db: Database, rfc: str) -> list[str]:
+    """The export's columns for the client's ledger mode."""
+    return EXPORT_COLUMNS[mode(db, clients.get_client(db, rfc).id)]
+
+
+def export_rows(db: Database, rfc: str):
+    """The export columns for every allocation in force (a shortfall has no pedimento,
+    partida or fecha_entrada), streamed. In value mode the part is the fracción and the
+    amount is USD."""
+    client = clients.get_client(db, rfc)
+    columns = EXPORT_COLUMNS[mode(db, client.id)]
+    for r in db.execute(
+        _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
+        + " ORDER BY s.fecha, s.id, a.id",
+        {"client": client.id},
+    ):
+        (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
+        values = (
+            documento,
+            parte,
+            pedimento or "",
+            "" if partida is None else partida,
+            fecha_entrada or "",
+            to_text(micro),
+            "si" if vencido else "no",
+        )
+        yield dict(zip(columns, values, strict=True))
+
+
+_PENDING_SQL = """
+SELECT s.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte, s.cantidad_micro
+FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta
+  AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+"""
+
+
+def pending(
+    db: Database, rfc: str, hasta: date, *, offset: int = 0, limit: int | None = None
+) -> list[dict]:
+    """Exits up to `hasta` not discharged yet, in the order a run takes them."""
+    client = clients.get_client(db, rfc)
+    sql = _PENDING_SQL + " ORDER BY s.fecha, s.id"
+    params = {"client": client.id, "hasta": hasta.isoformat()}
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
+    return [
+        {
+            "id": r[0],
+            "documento": r[1],
+            "fecha": r[2],
+            "tipo_bien": r[3],
+            "numero_parte": r[4],
+            "cantidad": to_text(r[5]),
+        }
+        for r in db.execute(sql, params)
+    ]
+
+
+def summary(db: Database, rfc: str, hasta: date) -> dict:
+    client = clients.get_client(db, rfc)
+    pending = db.execute(
+        "SELECT count(*) FROM salidas s WHERE s.client_id = ? AND s.fecha <= ? AND NOT EXISTS "
+        "(SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)",
+        [client.id, hasta.isoformat()],
+    ).fetchone()[0]
+    counts = db.execute(
+        "SELECT (SELECT count(*) FROM entradas WHERE client_id = :c), "
+        "(SELECT count(*) FROM salidas WHERE client_id = :c), "
+        "(SELECT count(*) FROM discharge_runs WHERE client_id = :c AND status = 'committed')",
+        {"c": client.id},
+    ).fetchone()
+    return {
+        "pendientes": pending,
+        "entradas": counts[0],
+        "salidas": counts[1],
+        "corridas": counts[2],
+    }
+
+
+def check(db: Database, rfc: str | None = None) -> list[str]:
+    """Invariants of the ledger: no lot discharged beyond its quantity (or value); every
+    discharged exit fully accounted for (allocations + shortfall = its demand, exploded through
+    the BOM, priced in value mode). Streams through a scratch table, so a ledger of millions of
+    rows is checked in bounded memory. Returns the problems found (empty when sound)."""
+    client_ids = (
+        [clients.get_client(db, rfc).id]
+        if rfc
+        else [r[0] for r in db.execute("SELECT id FROM clients")]
+    )
+    problems = []
+    for client_id in client_ids:
+        modo = mode(db, client_id)
+        problems += [
+            f"entrada {pedimento} partida {partida} {parte}: descargado {to_text(used)} de "
+            f"{to_text(amount or 0)}"
+            for pedimento, partida, parte, amount, used in db.execute(
+                f"SELECT e.pedimento, e.partida, e.numero_parte, {LOT_AMOUNT[modo]} AS amount, "
+                "sum(a.cantidad_micro) FROM entradas e JOIN active_allocations a "
+                "ON a.entrada_id = e.id WHERE e.client_id = ? GROUP BY e.id "
+                "HAVING sum(a.cantidad_micro) > coalesce(amount, 0)",
+                [client_id],
+            )
+        ]
+        problems += _unbalanced_exits(db, client_id, modo)
+    return problems
+
+
+def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:
+    """Discharged exits whose allocations in force differ from their demand, per key."""
+    params = {"client": client_id, "hasta": "9999-12-31"}
+    if modo == "valor":
+        demands = (
+            (d.salida_id, fraccion, value)
+            for d, fraccion, value in _priced(db, params, discharged=True)
+            if value
+        )
+    else:
+        demands = (
+            (d.salida_id, d.part, d.quantity)
+            for d in _material_demands(db, params, discharged=True)
+        )
+    db.execute("DROP TABLE IF EXISTS temp.expected")
+    db.execute("CREATE TEMP TABLE expected (salida_id INTEGER, key TEXT, amount INTEGER)")
+    while batch := list(islice(demands, BATCH)):
+        db.conn.executemany("INSERT INTO temp.expected VALUES (?, ?, ?)", batch)
+    rows = db.execute(
+        """
+        WITH want AS (SELECT salida_id, key, sum(amount) AS amount FROM temp.expected
+                      GROUP BY salida_id, key),
+             have AS (SELECT a.salida_id, a.numero_parte AS key, sum(a.cantidad_micro) AS amount
+                      FROM active_allocations a JOIN salidas s ON s.id = a.salida_id
+                      WHERE s.client_id = :client GROUP BY a.salida_id, a.numero_parte)
+        SELECT w.salida_id, s.documento, w.key, coalesce(h.amount, 0), w.amount FROM want w
+        JOIN salidas s ON s.id = w.salida_id
+        LEFT JOIN have h ON h.salida_id = w.salida_id AND h.key = w.key
+        WHERE coalesce(h.amount, 0) <> w.amount
+        UNION ALL
+        SELECT h.salida_id, s.documento, h.key, h.amount, NULL FROM have h
+        JOIN salidas s ON s.id = h.salida_id
+        WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.salida_id = h.salida_id
+                          AND w.key = h.key)
+        ORDER BY 1, 3
+        """,
+        params,
+    ).fetchall()
+    db.execute("DROP TABLE temp.expected")
+    return [
+        f"salida {documento} {key}: asignado {to_text(have)} de {to_text(want)}"
+        if want is not None
+        else f"salida {documento} {key}: asignación sin demanda"
+        for _, documento, key, have, want in rows
+    ]

@@ -1,0 +1,408 @@
+"""Anexo 24 reports (anexo24-rgce-2024.txt, módulo de reportes): entradas, salidas, saldos per
+lot and per fracción in UMT, materiales utilizados and descargos. Every report is headed with
+the client's razón social and RFC and its period, paged from SQLite, and exported as CSV, XLSX
+or JSON. Balances come from the discharge ledger (allocations in force of exits up to the date).
+A client whose ledger is by value gets the balance and discharge reports in USD per fracción.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from sqlite_utils import Database
+
+from brokertui.core.anexo24.ledger import LOT_KEY
+from brokertui.core.quantities import to_text
+from brokertui.core.registry import clients
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    kind: str = "text"  # text, int, qty (millionths), money (decimal text), date
+    width: int = 12
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    columns: tuple[Col, ...]
+    sql: str  # parameters :client, :desde, :hasta (range) or :on (as of)
+    order: str
+    as_of: bool = False  # a balance on a date instead of a period
+    per_fraccion: bool = False  # rows are summed per fracción and UMT after the query
+
+
+_USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
+  JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = :client AND s.fecha <= :on
+  AND a.entrada_id IS NOT NULL GROUP BY a.entrada_id)"""
+
+
+def _saldos(amount_key: str, amount: str, unit: str) -> Report:
+    label = "Cantidad" if amount_key == "cantidad" else "Valor USD"
+    return Report(
+        "saldos",
+        f"Saldos por pedimento (lote){unit}",
+        (
+            Col("pedimento", "Pedimento", width=16),
+            Col("partida", "Partida", "int", 7),
+            Col("numero_parte", "Número de parte", width=16),
+            Col("fraccion", "Fracción"),
+            Col("fecha_entrada", "Fecha entrada", "date"),
+            Col(amount_key, label, "qty"),
+            Col("descargado", "Descargado", "qty"),
+            Col("saldo", "Saldo", "qty"),
+            Col("fecha_vencimiento", "Vencimiento", "date"),
+        ),
+        "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
+        f"{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
+        f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        f"AND {amount} > coalesce(u.used, 0)",
+        "fecha_entrada, pedimento, partida",
+        as_of=True,
+    )
+
+
+def _saldos_fraccion_umt() -> Report:
+    return Report(
+        "saldos_fraccion",
+        "Saldos por fracción arancelaria (UMT)",
+        (
+            Col("fraccion", "Fracción"),
+            Col("umt", "UMT", width=5),
+            Col("lotes", "Lotes", "int", 6),
+            Col("saldo_umt", "Saldo en UMT", "money"),
+        ),
+        # Per part number here; converted to UMT and summed per fracción exactly in Python.
+        "SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
+        "sum(e.cantidad_micro - coalesce(u.used, 0)) AS saldo "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        "AND e.cantidad_micro > coalesce(u.used, 0) GROUP BY e.fraccion, m.umt, m.factor_umt",
+        "fraccion, umt",
+        as_of=True,
+        per_fraccion=True,
+    )
+
+
+def _saldos_fraccion_usd() -> Report:
+    return Report(
+        "saldos_fraccion",
+        "Saldos por fracción arancelaria (USD)",
+        (
+            Col("fraccion", "Fracción"),
+            Col("lotes", "Lotes", "int", 6),
+            Col("saldo_usd", "Saldo USD", "qty"),
+        ),
+        f"SELECT {LOT_KEY['valor']} AS fraccion, count(*) AS lotes, "
+        "sum(e.valor_micro - coalesce(u.used, 0)) AS saldo_usd "
+        f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
+        "AND e.valor_micro > coalesce(u.used, 0) GROUP BY 1",
+        "fraccion",
+        as_of=True,
+    )
+
+
+def _utilizados(key: str, label: str, title: str) -> Report:
+    return Report(
+        "materiales_utilizados",
+        title,
+        (
+            Col(key, label, width=16),
+            Col("descargado", "Descargado", "qty"),
+            Col("faltante", "Faltante", "qty"),
+            Col("salidas", "Salidas", "int", 7),
+        ),
+        f"SELECT a.numero_parte AS {key}, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
+        "a.cantidad_micro END) AS descargado, sum(CASE WHEN a.entrada_id IS NULL THEN "
+        "a.cantidad_micro ELSE 0 END) AS faltante, count(DISTINCT a.salida_id) AS salidas "
+        "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta "
+        "GROUP BY a.numero_parte",
+        key,
+    )
+
+
+def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Report:
+    return Report(
+        "descargos",
+        "Descargos (asignaciones PEPS)" + ("" if amount_key == "cantidad" else " por valor"),
+        (
+            Col("documento", "Documento", width=14),
+            Col("fecha", "Fecha salida", "date"),
+            Col(key, label, width=16),
+            Col("pedimento", "Pedimento", width=16),
+            Col("partida", "Partida", "int", 7),
+            Col("fecha_entrada", "Fecha entrada", "date"),
+            Col(amount_key, amount_label, "qty"),
+            Col("vencido", "Vencido", width=7),
+        ),
+        f"SELECT s.documento, s.fecha, a.numero_parte AS {key}, e.pedimento, e.partida, "
+        f"e.fecha_entrada, a.cantidad_micro AS {amount_key}, CASE WHEN a.entrada_id IS NULL "
+        "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, s.id AS sid, "
+        "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "LEFT JOIN entradas e ON e.id = a.entrada_id "
+        "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
+        "fecha, sid, aid",
+    )
+
+
+REPORTS = {
+    r.name: r
+    for r in (
+        Report(
+            "entradas",
+            "Entradas (importaciones temporales)",
+            (
+                Col("pedimento", "Pedimento", width=16),
+                Col("partida", "Partida", "int", 7),
+                Col("clave", "Clave", width=5),
+                Col("fecha_entrada", "Fecha entrada", "date"),
+                Col("numero_parte", "Número de parte", width=16),
+                Col("fraccion", "Fracción"),
+                Col("cantidad", "Cantidad", "qty"),
+                Col("umc", "UMC", width=5),
+                Col("valor_usd", "Valor USD", "money"),
+                Col("pais_origen", "País", width=5),
+                Col("fecha_vencimiento", "Vencimiento", "date"),
+            ),
+            "SELECT pedimento, partida, clave, fecha_entrada, numero_parte, fraccion, "
+            "cantidad_micro AS cantidad, umc, valor_usd, pais_origen, vence AS "
+            "fecha_vencimiento FROM entradas WHERE client_id = :client AND fecha_entrada "
+            "BETWEEN :desde AND :hasta",
+            "fecha_entrada, pedimento, partida",
+        ),
+        Report(
+            "salidas",
+            "Salidas",
+            (
+                Col("documento", "Documento", width=14),
+                Col("clave", "Clave", width=5),
+                Col("fecha", "Fecha", "date"),
+                Col("tipo_bien", "Tipo", width=4),
+                Col("numero_parte", "Número de parte", width=16),
+                Col("cantidad", "Cantidad", "qty"),
+            ),
+            "SELECT documento, clave, fecha, tipo_bien, numero_parte, cantidad_micro AS cantidad, "
+            "id AS sid FROM salidas WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta",
+            "fecha, sid",
+        ),
+        _saldos("cantidad", "e.cantidad_micro", ""),
+        _saldos_fraccion_umt(),
+        _utilizados("numero_parte", "Número de parte", "Materiales utilizados"),
+        Report(
+            "ajustes",
+            "Ajustes (faltantes, sobrantes, mermas, desensamble)",
+            (
+                Col("fecha", "Fecha", "date"),
+                Col("tipo", "Tipo", width=11),
+                Col("numero_parte", "Número de parte", width=16),
+                Col("cantidad", "Cantidad", "qty"),
+                Col("pedimento", "Pedimento", width=16),
+                Col("partida", "Partida", "int", 7),
+                Col("motivo", "Motivo", width=30),
+            ),
+            "SELECT fecha, tipo, numero_parte, cantidad_micro AS cantidad, pedimento, partida, "
+            "motivo, id AS aid FROM ajustes WHERE client_id = :client AND fecha BETWEEN :desde "
+            "AND :hasta",
+            "fecha, aid",
+        ),
+        _descargos("numero_parte", "Número de parte", "cantidad", "Cantidad"),
+    )
+}
+# Anexo 24 (Apartado B, módulo de reportes, last paragraph): a company that discharges by value
+# has its reports issued by value.
+VALUE_REPORTS = REPORTS | {
+    r.name: r
+    for r in (
+        _saldos("valor_usd", "e.valor_micro", " en USD"),
+        _saldos_fraccion_usd(),
+        _utilizados("fraccion", "Fracción", "Valor utilizado por fracción arancelaria (USD)"),
+        _descargos("fraccion", "Fracción", "valor_usd", "Valor USD"),
+    )
+}
+NAMES = tuple(REPORTS)
+
+
+@dataclass(frozen=True)
+class Heading:
+    razon_social: str
+    rfc: str
+    report: Report
+    desde: date | None
+    hasta: date | None
+    on: date | None
+
+    @property
+    def period(self) -> str:
+        if self.report.as_of:
+            return f"al {self.on.isoformat()}"
+        return f"del {self.desde.isoformat()} al {self.hasta.isoformat()}"
+
+    def lines(self) -> list[tuple[str, str]]:
+        return [
+            ("Razón social", self.razon_social),
+            ("RFC", self.rfc),
+            ("Reporte", self.report.title),
+            ("Periodo", self.period),
+        ]
+
+
+def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=None) -> Heading:
+    if name not in REPORTS:
+        from brokertui.core.errors import InvalidInput
+
+        raise InvalidInput("reporte", f"debe ser uno de {', '.join(NAMES)}")
+    client = clients.get_client(db, rfc)
+    report = (VALUE_REPORTS if client.descargo_modo == "valor" else REPORTS)[name]
+    today = on or hasta or date.today()
+    return Heading(
+        client.razon_social,
+        client.rfc,
+        report,
+        desde or date(today.year, 1, 1),
+        hasta or today,
+        on or hasta or today,
+    )
+
+
+def _params(db: Database, h: Heading) -> dict:
+    client = clients.get_client(db, h.rfc)
+    return {
+        "client": client.id,
+        "desde": h.desde.isoformat(),
+        "hasta": h.hasta.isoformat(),
+        "on": h.on.isoformat(),
+    }
+
+
+def count(db: Database, h: Heading) -> int:
+    if h.report.per_fraccion:
+        return len(_per_fraccion(db, h))
+    return db.execute(f"SELECT count(*) FROM ({h.report.sql})", _params(db, h)).fetchone()[0]
+
+
+def _per_fraccion(db: Database, h: Heading) -> list[dict]:
+    """Balances in UMT per fracción: Σ saldo (UMC) × factor UMC→UMT, exactly."""
+    totals: dict[tuple, dict] = {}
+    sql = f"SELECT * FROM ({h.report.sql}) ORDER BY {h.report.order}"
+    for fraccion, umt, factor, lotes, saldo in db.execute(sql, _params(db, h)):
+        row = totals.setdefault(
+            (fraccion, umt), {"fraccion": fraccion, "umt": umt, "lotes": 0, "saldo_umt": Decimal(0)}
+        )
+        row["lotes"] += lotes
+        row["saldo_umt"] += Decimal(to_text(saldo)) * Decimal(factor)
+    return list(totals.values())
+
+
+def records(db: Database, h: Heading, *, offset: int = 0, limit: int | None = None):
+    """Rows as dicts of the report's columns, values typed for export (quantities as
+    Decimal, dates as date, counts as int)."""
+    if h.report.per_fraccion:
+        rows = _per_fraccion(db, h)
+        end = None if limit is None else offset + limit
+        for row in rows[offset:end]:
+            yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
+        return
+    sql = f"SELECT * FROM ({h.report.sql}) ORDER BY {h.report.order}"
+    params = _params(db, h)
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
+
+
+def _typed(col: Col, value):
+    if value is None or value == "":
+        return None
+    if col.kind == "qty":
+        return Decimal(to_text(int(value)))
+    if col.kind == "money":
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    if col.kind == "date":
+        return date.fromisoformat(value)
+    if col.kind == "int":
+        return int(value)
+    return value
+
+
+def text(value) -> str:
+    """A typed value as report text (dates ISO, numbers exact)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(db: Database, h: Heading, stream: IO[str]) -> None:
+    """The header block as `#` lines, then the column names and the rows."""
+    for label, value in h.lines():
+        stream.write(f"# {label}: {value}\n")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([c.key for c in h.report.columns])
+    for record in records(db, h):
+        writer.writerow([text(v) for v in record.values()])
+
+
+def write_json(db: Database, h: Heading, stream: IO[str]) -> None:
+    head = {
+        "razon_social": h.razon_social,
+        "rfc": h.rfc,
+        "reporte": h.report.name,
+        "titulo": h.report.title,
+        "periodo": h.period,
+    }
+    stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "filas": [')
+    for n, record in enumerate(records(db, h)):
+        values = {k: text(v) if isinstance(v, (Decimal, date)) else v for k, v in record.items()}
+        stream.write(("," if n else "") + "\n  " + json.dumps(values, ensure_ascii=False))
+    stream.write("\n]}\n")
+
+
+def write_xlsx(db: Database, h: Heading, path: Path) -> None:
+    """Header block, typed numeric and date cells, frozen header row, column widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = h.report.name[:31]
+    for label, value in h.lines():
+        sheet.append([label, value])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    sheet.append([])
+    sheet.append([c.label for c in h.report.columns])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = f"A{header_row + 1}"  # a string: touching the cell would add a row
+    for record in records(db, h):
+        sheet.append(list(record.values()))
+        for col, cell in zip(h.report.columns, sheet[sheet.max_row], strict=True):
+            if col.kind == "date" and cell.value is not None:
+                cell.number_format = "yyyy-mm-dd"
+            elif col.kind in ("qty", "money"):
+                cell.number_format = "0.######"
+    for index, col in enumerate(h.report.columns, start=1):
+        letter = sheet.cell(header_row, index).column_letter
+        sheet.column_dimensions[letter].width = max(col.width, len(col.label)) + 2
+    book.save(path)

@@ -1,0 +1,1 @@
+"""Demo data; only the CLI's demo command (and tests) import this package."""

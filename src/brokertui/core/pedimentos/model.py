@@ -1,0 +1,231 @@
+"""The pedimento as the user types it: one model per block, every field checked on its own.
+
+Field rules come from Anexo 22 (formats.md §2, §3); amounts and quantities are kept as exact
+decimal text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator
+
+from brokertui.core import catalogs, identifiers
+from brokertui.core.errors import InvalidInput
+from brokertui.core.models import PlainText, Record, RequiredText, RfcText, build
+from brokertui.core.pedimentos import numero as pedimento_numero
+
+CATALOG_LABELS = {
+    "claves": "claves de pedimento (Apéndice 2)",
+    "regimenes": "regímenes (Apéndice 16)",
+    "aduanas": "aduanas y secciones (Apéndice 1)",
+    "unidades": "unidades de medida (Apéndice 7)",
+    "paises": "países (Apéndice 4)",
+    "identificadores": "identificadores (Apéndice 8)",
+    "incoterms": "incoterms (Apéndice 14)",
+    "monedas": "monedas (Apéndice 5)",
+    "tasas": "tipos de tasa",
+    "tratados": "tratados",
+}
+
+
+def _code(name: str, *, required: bool = True):
+    """A field whose value must be a code of catalog `name` (typed as code, name or both)."""
+
+    def check(value: str) -> str:
+        text = (value or "").strip()
+        if not text:
+            if required:
+                raise ValueError("es obligatorio")
+            return ""
+        catalog = catalogs.load(name)
+        inner = re.search(r"\(([^()]+)\)$", text)  # "Estados Unidos (USA)"
+        code = (
+            catalog.lookup(text)
+            or catalog.lookup(text.split(" ", 1)[0])
+            or (inner and catalog.lookup(inner[1]))
+        )
+        if code is None:
+            raise ValueError(f"«{text}» no está en el catálogo de {CATALOG_LABELS[name]}")
+        return code
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def _number(places: int, *, positive: bool = False, required: bool = True):
+    """Exact decimal text: at most `places` decimals, never negative (zero allowed unless
+    `positive`). Thousands commas are accepted and dropped."""
+
+    def check(value: object) -> str:
+        text = str(value if value is not None else "").strip().replace(",", "")
+        if not text:
+            if required:
+                raise ValueError("es obligatorio")
+            return ""
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"«{text}» no es un número (p. ej. 1976.88)") from None
+        if not number.is_finite():
+            raise ValueError(f"«{text}» no es un número (p. ej. 1976.88)")
+        if number < 0 or (positive and number == 0):
+            raise ValueError("debe ser mayor que cero" if positive else "no puede ser negativo")
+        if -number.as_tuple().exponent > places:
+            raise ValueError(f"admite a lo más {places} decimales")
+        return format(number, "f")
+
+    return Annotated[
+        str, BeforeValidator(lambda v: "" if v is None else str(v)), AfterValidator(check)
+    ]
+
+
+def _fraccion(value: str) -> str:
+    digits = re.sub(r"[\s.]", "", value or "")
+    if not digits:
+        raise ValueError("es obligatoria")
+    if not re.fullmatch(r"\d{8}", digits):
+        raise ValueError("son 8 dígitos (p. ej. 8538.90.99)")
+    if not 1 <= int(digits[:2]) <= 98 or digits[:2] == "77":
+        raise ValueError(f"el capítulo {digits[:2]} no existe en la TIGIE")
+    return digits
+
+
+def _nico(value: str) -> str:
+    digits = (value or "").strip()
+    if not re.fullmatch(r"\d{2}", digits):
+        raise ValueError("el NICO son 2 dígitos (p. ej. 00)")
+    return digits
+
+
+def _optional_date(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    return identifiers.parse_date(value)
+
+
+def _numero(value: str) -> str:
+    return pedimento_numero.parse(value).value
+
+
+def _optional_numero(value: str) -> str:
+    return _numero(value) if (value or "").strip() else ""
+
+
+def _tipo_operacion(value: object) -> object:
+    text = str(value or "").strip().lower()
+    return {
+        "i": "1",
+        "importación": "1",
+        "importacion": "1",
+        "e": "2",
+        "exportación": "2",
+        "exportacion": "2",
+    }.get(text, text)
+
+
+def _secuencia(value: object) -> object:
+    return None if value in ("", None) else value
+
+
+Fecha = Annotated[date, BeforeValidator(identifiers.parse_date)]
+FechaOpcional = Annotated[date | None, BeforeValidator(_optional_date)]
+Fraccion = Annotated[str, AfterValidator(_fraccion)]
+Nico = Annotated[str, AfterValidator(_nico)]
+NumeroPedimento = Annotated[str, AfterValidator(_numero)]
+
+
+class Encabezado(Record):
+    """The header of a pedimento (Anexo 22, encabezado principal)."""
+
+    numero: NumeroPedimento
+    clave: _code("claves")
+    tipo_operacion: Annotated[Literal["1", "2"], BeforeValidator(_tipo_operacion)]
+    regimen: _code("regimenes")
+    aduana_entrada: _code("aduanas", required=False) = ""
+    fecha_entrada: FechaOpcional = None
+    fecha_pago: Fecha
+    tipo_cambio: _number(5, positive=True)
+    rfc: RfcText
+    rectifica: Annotated[str, AfterValidator(_optional_numero)] = ""
+
+
+class Factura(Record):
+    numero: RequiredText
+    fecha: FechaOpcional = None
+    incoterm: _code("incoterms", required=False) = ""
+    moneda: _code("monedas", required=False) = ""
+    valor_moneda: _number(2, required=False) = ""
+    valor_usd: _number(2)
+    proveedor: RequiredText
+    id_fiscal: PlainText = ""
+
+
+class Identificador(Record):
+    clave: _code("identificadores")
+    secuencia: Annotated[int | None, BeforeValidator(_secuencia)] = None  # None: pedimento level
+    complemento1: PlainText = ""
+    complemento2: PlainText = ""
+    complemento3: PlainText = ""
+
+
+class Partida(Record):
+    secuencia: int
+    fraccion: Fraccion
+    nico: Nico
+    descripcion: RequiredText
+    numero_parte: PlainText = ""
+    precio_unitario: _number(5, required=False) = ""
+    valor_aduana: _number(2, required=False) = ""
+    valor_comercial: _number(2, required=False) = ""
+    valor_usd: _number(2)
+    cantidad_umc: _number(5, positive=True)
+    umc: _code("unidades")
+    cantidad_umt: _number(5, positive=True)
+    umt: _code("unidades")
+    pais: _code("paises")
+    tasa: _code("tasas", required=False) = "TG"
+    tratado: _code("tratados", required=False) = ""
+
+
+BLOCKS = {"facturas": Factura, "identificadores": Identificador, "partidas": Partida}
+BLOCK_NOUN = {"facturas": "factura", "identificadores": "identificador", "partidas": "partida"}
+
+
+@dataclass
+class Pedimento:
+    """A validated pedimento: the header and its blocks."""
+
+    encabezado: Encabezado
+    facturas: list[Factura] = field(default_factory=list)
+    identificadores: list[Identificador] = field(default_factory=list)
+    partidas: list[Partida] = field(default_factory=list)
+
+
+def where(block: str | None, index: int | None, name: str) -> str:
+    """The field name shown to the user, e.g. 'partida 3, fraccion'."""
+    return name if block is None else f"{BLOCK_NOUN[block]} {index}, {name}"
+
+
+def parse(values: dict) -> Pedimento:
+    """Validate the form's values ({'encabezado': {...}, 'partidas': [{...}], ...}).
+
+    Raises InvalidInput naming the block, row (1-based) and field of the first problem.
+    Blank rows (every value empty) are ignored.
+    """
+    header = build(Encabezado, values.get("encabezado", {}))
+    blocks = {}
+    for block, model in BLOCKS.items():
+        rows = []
+        for index, row in enumerate(values.get(block, []), start=1):
+            if not any(str(v).strip() for k, v in row.items() if k != "secuencia"):
+                continue
+            try:
+                rows.append(build(model, row))
+            except InvalidInput as exc:
+                raise InvalidInput(where(block, index, exc.field), exc.message) from None
+        blocks[block] = rows
+    return Pedimento(header, **blocks)

@@ -1,0 +1,501 @@
+"""Pedimentos: whole-document checks (restricted goods, totals, numbering), storage, listing
+and the per-client rule switches."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+from brokertui.core import catalogs
+from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
+from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.pedimentos import permanence, restricted
+from brokertui.core.pedimentos.model import Partida, Pedimento, where
+from brokertui.core.registry import clients
+from brokertui.core.registry.calendar import BusinessCalendar, calendar_for
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding on a pedimento: `error` blocks saving, `warning` asks for confirmation,
+    `info` is shown only (e.g. a sensitive good and its guarantee)."""
+
+    field: str
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def is_temporary_entry(clave: str, tipo_operacion: str) -> bool:
+    """A temporary import into the IMMEX inventory (clave effect 'entrada', formats.md §3.1)."""
+    effect = catalogs.load("claves").extra.get(clave, {}).get("efecto", "")
+    return tipo_operacion == "1" and effect in ("entrada", "entrada_activo")
+
+
+# -- client rule switches ---------------------------------------------------------------------
+
+
+def client_rules(db: Database, client_id: int) -> dict[str, bool]:
+    rules = restricted.defaults()
+    for row in db.query("SELECT rule, enabled FROM client_rules WHERE client_id = ?", [client_id]):
+        rules[row["rule"]] = bool(row["enabled"])
+    return rules
+
+
+def set_client_rule(db: Database, rfc: str, rule: str, enabled: bool) -> dict[str, bool]:
+    if rule not in restricted.RULES:
+        raise InvalidInput("regla", f"debe ser una de {', '.join(restricted.RULES)}")
+    client = clients.get_client(db, rfc)
+    with write(db, "client.rule", "client", client.rfc, {rule: enabled}):
+        db.execute(
+            "INSERT INTO client_rules (client_id, rule, enabled, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (client_id, rule) DO UPDATE SET enabled = excluded.enabled, "
+            "updated_at = excluded.updated_at",
+            [client.id, rule, int(enabled), now()],
+        )
+    return client_rules(db, client.id)
+
+
+# -- review -----------------------------------------------------------------------------------
+
+
+def review(ped: Pedimento, rules: dict[str, bool], today: date) -> list[Problem]:
+    """Every cross-field check and restricted-goods rule on a parsed pedimento."""
+    head = ped.encabezado
+    problems: list[Problem] = []
+    add = problems.append
+    clave = catalogs.load("claves").extra[head.clave]
+    if clave["tipo_operacion"] in ("1", "2") and clave["tipo_operacion"] != head.tipo_operacion:
+        kind = "importación (1)" if clave["tipo_operacion"] == "1" else "exportación (2)"
+        add(Problem("tipo_operacion", f"la clave {head.clave} es de {kind}"))
+    if head.clave in ("IN", "AF") and head.regimen != "ITE":
+        add(Problem("regimen", f"la clave {head.clave} es del régimen ITE (temporal IMMEX)"))
+    if head.fecha_pago > today:
+        add(Problem("fecha_pago", "no puede ser posterior a hoy"))
+    numero = pedimento_numero.parse(head.numero, today=today)
+    for warning in numero.warnings:
+        add(Problem("numero", warning, "warning"))
+    if numero.year != head.fecha_pago.year:
+        add(Problem("numero", f"el año {numero.year} no es el de la fecha de pago", "warning"))
+    if head.rectifica == head.numero:
+        add(Problem("rectifica", "un pedimento no puede rectificarse a sí mismo"))
+    if not ped.partidas:
+        add(Problem("partidas", "un pedimento lleva al menos una partida"))
+    for expected, partida in enumerate(ped.partidas, start=1):
+        if partida.secuencia != expected:
+            add(Problem(where("partidas", expected, "secuencia"), f"debe ser {expected}"))
+    _review_partidas(ped, rules, head.fecha_pago, problems)
+    _review_totals(ped, problems)
+    sequences = {p.secuencia for p in ped.partidas}
+    for index, ident in enumerate(ped.identificadores, start=1):
+        level = catalogs.load("identificadores").extra[ident.clave]["nivel"]
+        if level == "P" and ident.secuencia not in sequences:
+            add(
+                Problem(
+                    where("identificadores", index, "secuencia"),
+                    f"{ident.clave} es de partida: indique una partida del pedimento",
+                )
+            )
+        if level == "G" and ident.secuencia is not None:
+            add(
+                Problem(
+                    where("identificadores", index, "secuencia"),
+                    f"{ident.clave} es del pedimento: deje la partida vacía",
+                )
+            )
+    return problems
+
+
+def _review_partidas(ped: Pedimento, rules: dict, paid: date, problems: list[Problem]) -> None:
+    head = ped.encabezado
+    temporary = is_temporary_entry(head.clave, head.tipo_operacion)
+    gi = {i.secuencia: i for i in ped.identificadores if i.clave == "GI"}
+    spec = restricted.config()["rules"]
+    for p in ped.partidas:
+        at = where("partidas", p.secuencia, "fraccion")
+        if p.tasa == "TP" and not p.tratado:
+            problems.append(
+                Problem(
+                    where("partidas", p.secuencia, "tratado"),
+                    "la tasa preferencial necesita su tratado",
+                )
+            )
+        if p.tratado and p.tasa != "TP":
+            problems.append(
+                Problem(
+                    where("partidas", p.secuencia, "tasa"),
+                    "un tratado sólo aplica con tasa preferencial (TP)",
+                )
+            )
+        if not temporary:
+            continue
+        if rules["petroliferos"] and restricted.matches("petroliferos", p.fraccion, paid):
+            problems.append(
+                Problem(
+                    at,
+                    "petrolífero: no se admite en importación temporal "
+                    f"IMMEX ({spec['petroliferos']['cite']})",
+                )
+            )
+        if rules["textiles"] and restricted.matches("textiles", p.fraccion, paid):
+            problems.append(
+                Problem(
+                    at,
+                    "textil de los capítulos 61-63: Anexo I IMMEX, "
+                    "verifique la excepción autorizada",
+                    "warning",
+                )
+            )
+        if rules["sensibles"]:
+            _review_sensitive(p, gi.get(p.secuencia), rules["garantia"], problems)
+
+
+def _review_sensitive(p: Partida, gi, guarantee_on: bool, problems: list[Problem]) -> None:
+    found = restricted.sensitive(p.fraccion)
+    if found is None:
+        return
+    at = where("partidas", p.secuencia, "fraccion")
+    amount = found.guarantee(Decimal(p.cantidad_umt))
+    how = " (por subpartida; fracción TIGIE anterior a 2020)" if found.by_subheading else ""
+    text = f"sensible Anexo II sector {found.sector} ({found.sector_name}){how}"
+    if amount is not None:
+        text += f"; garantía USD {amount:,} = {found.usd_por_unidad} × {p.cantidad_umt}"
+    problems.append(Problem(at, text, "info"))
+    if found.umt and found.umt != p.umt:
+        unit = catalogs.load("unidades").entries[found.umt]
+        problems.append(
+            Problem(
+                where("partidas", p.secuencia, "umt"),
+                f"el Anexo 3.3.3 fija el monto por {unit}",
+                "warning",
+            )
+        )
+    if not guarantee_on:
+        return
+    if gi is None or not gi.complemento1:
+        problems.append(
+            Problem(
+                at,
+                "la regla de garantía del cliente exige el identificador GI "
+                "con folio y monto en esta partida",
+            )
+        )
+    elif amount is not None and gi.complemento2 and Decimal(gi.complemento2) != amount:
+        problems.append(
+            Problem(
+                at,
+                f"el monto GI {gi.complemento2} difiere de la garantía calculada {amount}",
+                "warning",
+            )
+        )
+
+
+def _review_totals(ped: Pedimento, problems: list[Problem]) -> None:
+    if not ped.facturas or not ped.partidas:
+        return
+    facturas = sum(Decimal(f.valor_usd) for f in ped.facturas)
+    partidas = sum(Decimal(p.valor_usd) for p in ped.partidas)
+    if abs(facturas - partidas) > 1:
+        problems.append(
+            Problem(
+                "facturas", f"suman USD {facturas:,} y las partidas USD {partidas:,}", "warning"
+            )
+        )
+
+
+def totals(ped_partidas: list[dict]) -> dict[str, Decimal]:
+    """Live totals of the partidas grid (values that do not parse count as zero)."""
+    result = {"valor_usd": Decimal(0), "valor_aduana": Decimal(0), "partidas": Decimal(0)}
+    for row in ped_partidas:
+        if not any(str(v).strip() for k, v in row.items() if k != "secuencia"):
+            continue
+        result["partidas"] += 1
+        for name in ("valor_usd", "valor_aduana"):
+            with contextlib.suppress(ArithmeticError):
+                result[name] += Decimal(str(row.get(name) or "0").replace(",", ""))
+    return result
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+def save(
+    db: Database, ped: Pedimento, *, today: date, force: bool = False, replace: bool = False
+) -> list[Problem]:
+    """Check and store a captured pedimento atomically; returns the info/warning findings.
+
+    Errors raise InvalidInput; warnings raise NeedsConfirmation unless `force`. `replace`
+    overwrites the captured pedimento of the same number (editing).
+    """
+    head = ped.encabezado
+    client = clients.get_client(db, head.rfc)
+    problems = review(ped, client_rules(db, client.id), today)
+    for problem in problems:
+        if problem.level == "error":
+            raise InvalidInput(problem.field, problem.message)
+    warnings = [p for p in problems if p.level == "warning"]
+    if warnings and not force:
+        raise NeedsConfirmation(warnings[0].field, "; ".join(str(w) for w in warnings))
+    existing = db.execute(
+        "SELECT id FROM pedimentos WHERE numero = ? AND source = 'captura'", [head.numero]
+    ).fetchone()
+    if existing and not replace:
+        raise Conflict("numero", f"el pedimento {head.numero} ya fue capturado")
+    if head.rectifica and not _exists(db, head.rectifica):
+        raise InvalidInput("rectifica", f"el pedimento {head.rectifica} no está registrado")
+    cal = calendar_for(db, "SAT")
+    action = "pedimento.edit" if existing else "pedimento.add"
+    with write(db, action, "pedimento", head.numero, {"partidas": len(ped.partidas)}):
+        if existing:
+            db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
+        _insert(db, ped, client.id, cal)
+        inventory.sync_from_pedimentos(db, client.id)  # partidas with part numbers
+    return problems
+
+
+def _exists(db: Database, numero: str) -> bool:
+    return db.execute("SELECT 1 FROM pedimentos WHERE numero = ?", [numero]).fetchone() is not None
+
+
+def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar) -> None:
+    head = ped.encabezado
+    stamp, user = now(), os_user()
+    original = None
+    if head.rectifica:
+        row = db.execute(
+            "SELECT coalesce(original, numero) FROM pedimentos WHERE numero = ?", [head.rectifica]
+        ).fetchone()
+        original = row[0] if row else head.rectifica
+    cursor = db.execute(
+        "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
+        "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
+        "original, created_at, created_by, updated_at) "
+        "VALUES (?, 'captura', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            head.numero,
+            client_id,
+            head.clave,
+            head.tipo_operacion,
+            head.regimen,
+            head.aduana_entrada or head.numero[2:4] + "0",
+            _iso(head.fecha_entrada),
+            head.fecha_pago.isoformat(),
+            head.tipo_cambio,
+            "2" if head.rectifica else "1",
+            head.rectifica or None,
+            original,
+            stamp,
+            user,
+            stamp,
+        ],
+    )
+    pid = cursor.lastrowid
+    db.conn.executemany(
+        FACTURA_INSERT,
+        [
+            (
+                pid,
+                f.numero,
+                _iso(f.fecha),
+                f.incoterm,
+                f.moneda,
+                f.valor_moneda,
+                f.valor_usd,
+                f.proveedor,
+                f.id_fiscal,
+            )
+            for f in ped.facturas
+        ],
+    )
+    db.conn.executemany(
+        IDENTIFICADOR_INSERT,
+        [
+            (pid, i.secuencia, i.clave, i.complemento1, i.complemento2, i.complemento3)
+            for i in ped.identificadores
+        ],
+    )
+    start = head.fecha_entrada or head.fecha_pago
+    temporary = is_temporary_entry(head.clave, head.tipo_operacion)
+    rows = []
+    for p in ped.partidas:
+        dates = permanence.dates(head.clave, p.fraccion, start, cal) if temporary else (None,) * 3
+        rows.append(
+            (
+                pid,
+                p.secuencia,
+                p.fraccion,
+                p.nico,
+                p.descripcion,
+                p.numero_parte,
+                p.precio_unitario,
+                p.valor_aduana,
+                p.valor_comercial,
+                p.valor_usd,
+                p.cantidad_umc,
+                p.umc,
+                p.cantidad_umt,
+                p.umt,
+                p.pais,
+                p.tasa,
+                p.tratado,
+                *dates,
+            )
+        )
+    db.conn.executemany(PARTIDA_INSERT, rows)
+
+
+FACTURA_INSERT = (
+    "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
+    "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+IDENTIFICADOR_INSERT = (
+    "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, complemento2, "
+    "complemento3) VALUES (?, ?, ?, ?, ?, ?)"
+)
+PARTIDA_INSERT = (
+    "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, numero_parte, "
+    "precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, umc, "
+    "cantidad_umt, umt, pais, tasa, tratado, categoria, vence_alerta, vence_legal) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+_LIST_SELECT = """
+SELECT p.id, p.numero, c.rfc, c.razon_social, p.clave, p.tipo_operacion, p.regimen,
+       p.fecha_pago, p.fecha_entrada, p.tipo_pedimento, p.rectifica,
+       CASE WHEN EXISTS (SELECT 1 FROM pedimentos o WHERE o.numero = p.numero
+                         AND o.source <> p.source) THEN 'ambos' ELSE p.source END AS origen,
+       (SELECT count(*) FROM partidas x WHERE x.pedimento_id = p.id) AS partidas,
+       (SELECT r.numero FROM pedimentos r WHERE r.rectifica = p.numero
+        ORDER BY r.fecha_pago DESC, r.numero DESC LIMIT 1) AS rectificado_por
+FROM pedimentos p JOIN clients c ON c.id = p.client_id
+"""
+
+
+def _list_filters(rfc, desde, hasta, search) -> tuple[str, list]:
+    # One row per number: Data Stage (the authority's record) wins over the captured copy.
+    where_ = [
+        "(p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d "
+        "WHERE d.numero = p.numero AND d.source = 'datastage'))"
+    ]
+    params: list = []
+    if rfc:
+        where_.append("c.rfc = ?")
+        params.append(rfc.strip().upper())
+    if desde:
+        where_.append("p.fecha_pago >= ?")
+        params.append(desde.isoformat())
+    if hasta:
+        where_.append("p.fecha_pago <= ?")
+        params.append(hasta.isoformat())
+    if search:
+        where_.append("(p.numero LIKE ? OR p.clave = ?)")
+        params += [f"%{search.replace(' ', '')}%", search.strip().upper()]
+    return " WHERE " + " AND ".join(where_), params
+
+
+def list_pedimentos(
+    db: Database,
+    *,
+    rfc: str | None = None,
+    desde: date | None = None,
+    hasta: date | None = None,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict]:
+    """Pedimentos newest first, rectified ones included, one row per number."""
+    where_, params = _list_filters(rfc, desde, hasta, search)
+    sql = _LIST_SELECT + where_ + " ORDER BY p.fecha_pago DESC, p.numero DESC"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [dict(row) for row in db.query(sql, params)]
+
+
+def count_pedimentos(db: Database, **filters) -> int:
+    where_, params = _list_filters(
+        filters.get("rfc"), filters.get("desde"), filters.get("hasta"), filters.get("search")
+    )
+    sql = "SELECT count(*) FROM pedimentos p JOIN clients c ON c.id = p.client_id" + where_
+    return db.execute(sql, params).fetchone()[0]
+
+
+def get_pedimento(db: Database, numero: str, source: str | None = None) -> dict:
+    """A stored pedimento with its blocks (Data Stage first unless `source` is given)."""
+    value = pedimento_numero.parse(numero).value if numero else ""
+    sql = _LIST_SELECT + " WHERE p.numero = ?"
+    params = [value]
+    if source:
+        sql += " AND p.source = ?"
+        params.append(source)
+    rows = list(db.query(sql + " ORDER BY p.source = 'datastage' DESC", params))
+    if not rows:
+        raise NotFound(f"numero: no hay un pedimento {value}")
+    ped = dict(rows[0])
+    full = db.execute("SELECT * FROM pedimentos WHERE id = ?", [ped["id"]])
+    columns = [c[0] for c in full.description]
+    ped.update(dict(zip(columns, full.fetchone(), strict=True)))
+    for block, order in (("facturas", "id"), ("identificadores", "id"), ("partidas", "secuencia")):
+        ped[block] = [
+            dict(r)
+            for r in db.query(
+                f"SELECT * FROM {block} WHERE pedimento_id = ? ORDER BY {order}", [ped["id"]]
+            )
+        ]
+    return ped
+
+
+def form_values(ped: dict) -> dict:
+    """A stored pedimento as the capture form's values (to edit it)."""
+    head_fields = (
+        "numero",
+        "clave",
+        "tipo_operacion",
+        "regimen",
+        "aduana_entrada",
+        "fecha_entrada",
+        "fecha_pago",
+        "tipo_cambio",
+        "rfc",
+        "rectifica",
+    )
+    skip = {"id", "pedimento_id", "categoria", "vence_alerta", "vence_legal"}
+
+    def clean(row: dict) -> dict:
+        return {k: "" if v is None else str(v) for k, v in row.items() if k not in skip}
+
+    return {
+        "encabezado": {k: "" if ped.get(k) is None else str(ped[k]) for k in head_fields},
+        **{
+            block: [clean(r) for r in ped[block]]
+            for block in ("facturas", "identificadores", "partidas")
+        },
+    }
+
+
+def used_fracciones(db: Database, client_id: int, limit: int = 500) -> list[str]:
+    """The client's fracciones, most used first (the form's autocomplete)."""
+    rows = db.execute(
+        "SELECT x.fraccion, count(*) AS n FROM partidas x JOIN pedimentos p "
+        "ON p.id = x.pedimento_id WHERE p.client_id = ? GROUP BY x.fraccion "
+        "ORDER BY n DESC, x.fraccion LIMIT ?",
+        [client_id, limit],
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,1 @@
+"""The RAOCE worksheet: the figures and checks a client files each year."""

@@ -1,0 +1,280 @@
+"""The RAOCE worksheet (raoce-2026-guide.txt, "Datos de reporte anual" and "Consideraciones
+generales"): the figures in miles de pesos, saldo b−c and porcentaje b/a×100 computed, the
+threshold checks per program, the exports cross-checked against the client's export
+pedimentos, and the PROSEC relación de bienes producidos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlite_utils import Database
+
+from brokertui.core import catalogs
+from brokertui.core.db import now, write
+from brokertui.core.errors import InvalidInput
+from brokertui.core.registry import clients, programs
+
+THOUSAND = Decimal(1000)
+# The worksheet in the order of VUCEM's "Datos de reporte anual" screen (label, key).
+VUCEM_FIELDS = [
+    ("Ventas totales (a), miles de pesos", "ventas_totales"),
+    ("Total exportaciones (b), miles de pesos", "exportaciones"),
+    ("Total importaciones (c), miles de pesos", "importaciones"),
+    ("Saldo b-c (lo calcula VUCEM)", "saldo"),
+    ("Porcentaje exportación b/a*100 (VUCEM)", "porcentaje_exportacion"),
+    ("Tipo de cambio promedio del ejercicio", "tipo_cambio_promedio"),
+    ("Exportaciones en USD", "exportaciones_usd"),
+    ("Diferencia contra pedimentos (miles $)", "diferencia_pedimentos"),
+]
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    passed: bool | None  # None: cannot be evaluated (missing data)
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "passed": self.passed, "detail": self.detail}
+
+
+def parse_amount(field: str, value, *, required: bool = True) -> Decimal | None:
+    text = str(value if value is not None else "").strip().replace(",", "")
+    if not text:
+        if required:
+            raise InvalidInput(field, "es obligatorio (miles de pesos)")
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(field, f"«{text}» no es un número") from None
+    if not number.is_finite() or number < 0:
+        raise InvalidInput(field, "debe ser un número no negativo")
+    if -number.as_tuple().exponent > 3:
+        raise InvalidInput(field, "admite a lo más 3 decimales (miles de pesos)")
+    return number
+
+
+def held_types(db: Database, rfc: str) -> set[str]:
+    return {p.type for p in programs.list_programs(db, rfc=rfc) if p.status != "cancelado"}
+
+
+def importaciones_enabled(types: set[str]) -> bool:
+    """VUCEM disables Total importaciones for IMMEX holders with PROSEC, ECEX or ALTEX."""
+    return not ("IMMEX" in types and types & {"PROSEC", "ECEX", "ALTEX"})
+
+
+def set_worksheet(
+    db: Database,
+    rfc: str,
+    year: int,
+    *,
+    ventas,
+    exportaciones,
+    importaciones=None,
+    tipo_cambio=None,
+) -> dict:
+    client = clients.get_client(db, rfc)
+    a = parse_amount("ventas", ventas)
+    b = parse_amount("exportaciones", exportaciones)
+    c = parse_amount("importaciones", importaciones, required=False)
+    types = held_types(db, client.rfc)
+    if not types:
+        raise InvalidInput("rfc", f"{client.rfc} no tiene programas vigentes: no presenta RAOCE")
+    if c is not None and not importaciones_enabled(types):
+        raise InvalidInput(
+            "importaciones",
+            "VUCEM no habilita Total importaciones para IMMEX "
+            "con PROSEC, ECEX o ALTEX ligados (Guía RAOCE 2026)",
+        )
+    if c is None and "PROSEC" in types and importaciones_enabled(types):
+        raise InvalidInput(
+            "importaciones",
+            "PROSEC sin IMMEX captura también el total de importaciones (Guía RAOCE 2026)",
+        )
+    if b > a:
+        raise InvalidInput("exportaciones", "no pueden exceder las ventas totales")
+    tc = parse_amount("tipo_cambio", tipo_cambio, required=False)
+    if tc is not None and tc == 0:
+        raise InvalidInput("tipo_cambio", "debe ser mayor que cero")
+    with write(db, "raoce.set", "client", client.rfc, {"year": year}):
+        db.execute(
+            "INSERT INTO raoce_worksheets (client_id, filing_year, ventas_totales, "
+            "exportaciones, importaciones, tipo_cambio, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (client_id, filing_year) DO UPDATE SET ventas_totales = "
+            "excluded.ventas_totales, exportaciones = excluded.exportaciones, importaciones = "
+            "excluded.importaciones, tipo_cambio = excluded.tipo_cambio, updated_at = "
+            "excluded.updated_at",
+            [
+                client.id,
+                year,
+                str(a),
+                str(b),
+                None if c is None else str(c),
+                None if tc is None else str(tc),
+                now(),
+            ],
+        )
+    return show(db, client.rfc, year)
+
+
+def add_bien(
+    db: Database, rfc: str, year: int, *, sector, fraccion, descripcion, unidad, volumen
+) -> None:
+    client = clients.get_client(db, rfc)
+    sectors = catalogs.load("prosec_sectores")
+    if sectors.lookup(str(sector)) is None:
+        raise InvalidInput("sector", f"«{sector}» no es un sector PROSEC")
+    digits = str(fraccion).replace(".", "").strip()
+    if not (digits.isdigit() and len(digits) == 8):
+        raise InvalidInput("fraccion", "son 8 dígitos")
+    unit = catalogs.load("unidades").lookup(str(unidad))
+    if unit is None:
+        raise InvalidInput("unidad", f"«{unidad}» no está en el catálogo de unidades")
+    amount = parse_amount("volumen", volumen)
+    if not str(descripcion).strip():
+        raise InvalidInput("descripcion", "es obligatoria")
+    with write(db, "raoce.bien", "client", client.rfc, {"year": year, "fraccion": digits}):
+        db.execute(
+            "INSERT INTO raoce_bienes (client_id, filing_year, sector, fraccion, descripcion, "
+            "unidad, volumen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                client.id,
+                year,
+                sectors.lookup(str(sector)),
+                digits,
+                str(descripcion).strip(),
+                unit,
+                str(amount),
+            ],
+        )
+
+
+def exported_from_pedimentos(db: Database, client_id: int, fiscal_year: int) -> dict:
+    """Export pedimentos of the fiscal year (tipo de operación 2), direct and indirect
+    (virtual claves), valued in miles de pesos: valor comercial, or USD × tipo de cambio."""
+    rows = db.execute(
+        """
+        SELECT p.clave, x.valor_comercial, x.valor_usd, p.tipo_cambio
+        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+        WHERE p.client_id = ? AND p.tipo_operacion = '2' AND p.fecha_pago BETWEEN ? AND ?
+          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+               WHERE d.numero = p.numero AND d.source = 'datastage'))
+          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+        """,
+        [client_id, f"{fiscal_year}-01-01", f"{fiscal_year}-12-31"],
+    ).fetchall()
+    efecto = catalogs.load("claves").extra
+    total = {"directas": Decimal(0), "indirectas": Decimal(0)}
+    for clave, comercial, usd, tc in rows:
+        pesos = Decimal(comercial) if comercial else Decimal(usd or 0) * Decimal(tc or 0)
+        kind = (
+            "indirectas"
+            if efecto.get(clave, {}).get("efecto") == "virtual" or clave.startswith("V")
+            else "directas"
+        )
+        total[kind] += pesos / THOUSAND
+    return {k: v.quantize(CENT, ROUND_HALF_UP) for k, v in total.items()}
+
+
+def show(db: Database, rfc: str, year: int) -> dict:
+    """The worksheet with its computed figures, cross-check and checks."""
+    client = clients.get_client(db, rfc)
+    row = db.execute(
+        "SELECT ventas_totales, exportaciones, importaciones, tipo_cambio FROM "
+        "raoce_worksheets WHERE client_id = ? AND filing_year = ?",
+        [client.id, year],
+    ).fetchone()
+    a, b, c, tc = (Decimal(v) if v is not None else None for v in (row or (None,) * 4))
+    types = held_types(db, client.rfc)
+    saldo = None if b is None else b - (c or 0)
+    porcentaje = None if not a or b is None else (b / a * 100).quantize(CENT, ROUND_HALF_UP)
+    pedimentos = exported_from_pedimentos(db, client.id, year - 1)
+    in_db = pedimentos["directas"] + pedimentos["indirectas"]
+    usd = None if b is None or not tc else (b * THOUSAND / tc).quantize(CENT, ROUND_HALF_UP)
+    bienes = [
+        dict(r)
+        for r in db.query(
+            "SELECT sector, fraccion, descripcion, unidad, volumen FROM raoce_bienes WHERE "
+            "client_id = ? AND filing_year = ? ORDER BY id",
+            [client.id, year],
+        )
+    ]
+    return {
+        "rfc": client.rfc,
+        "razon_social": client.razon_social,
+        "filing_year": year,
+        "fiscal_year": year - 1,
+        "programas": sorted(types),
+        "ventas_totales": _out(a),
+        "exportaciones": _out(b),
+        "importaciones": _out(c),
+        "importaciones_habilitado": importaciones_enabled(types),
+        "saldo": _out(saldo),
+        "porcentaje_exportacion": _out(porcentaje),
+        "tipo_cambio_promedio": _out(tc),
+        "exportaciones_usd": _out(usd),
+        "exportaciones_pedimentos": {k: _out(v) for k, v in pedimentos.items()},
+        "diferencia_pedimentos": _out(None if b is None else b - in_db),
+        "bienes_producidos": bienes,
+        "checks": [c.as_dict() for c in checks(types, a, b, porcentaje, usd, bienes)],
+    }
+
+
+def _out(value: Decimal | None) -> str | None:
+    return (
+        None
+        if value is None
+        else format(value.normalize() if value == value.to_integral() else value, "f")
+    )
+
+
+def checks(types: set[str], a, b, porcentaje, usd, bienes) -> list[Check]:
+    """Threshold checks of the guide's Consideraciones generales, per program held."""
+    result = []
+    if b is None:
+        return [Check("worksheet", None, "sin cifras capturadas")]
+    usd_text = "sin tipo de cambio promedio" if usd is None else f"USD {usd:,}"
+    if "IMMEX" in types:
+        by_value = usd is not None and usd > 500_000
+        by_share = porcentaje is not None and porcentaje >= 10
+        result.append(
+            Check(
+                "IMMEX: exportaciones > USD 500,000 o ≥ 10 % de la facturación",
+                by_value or by_share,
+                f"{usd_text}; {porcentaje} % de las ventas",
+            )
+        )
+    if "ALTEX" in types:
+        direct = (porcentaje is not None and porcentaje >= 40) or (
+            usd is not None and usd >= 2_000_000
+        )
+        result.append(
+            Check(
+                "ALTEX exportador directo: ≥ 40 % o ≥ USD 2,000,000",
+                direct,
+                f"{porcentaje} %; {usd_text}",
+            )
+        )
+        result.append(
+            Check(
+                "ALTEX (exportador indirecto): ≥ 50 %",
+                porcentaje is not None and porcentaje >= 50,
+                f"{porcentaje} %",
+            )
+        )
+    if "ECEX" in types:
+        result.append(
+            Check("ECEX: exportaciones facturadas por cuenta propia", b > 0, f"{b} miles de pesos")
+        )
+    if "PROSEC" in types:
+        result.append(
+            Check(
+                "PROSEC: relación de bienes producidos capturada",
+                bool(bienes),
+                f"{len(bienes)} bienes",
+            )
+        )
+    return result

@@ -1,0 +1,1 @@
+"""Clients, their programs and sites, the business-day calendar and the RAOCE deadlines."""

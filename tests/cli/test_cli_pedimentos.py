@@ -1,0 +1,124 @@
+"""CLI for pedimentos: Data Stage import, listing (JSON contract), capture, reconcile, rules."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from brokertui.cli import main
+from brokertui.core.pedimentos.datastage import build as datastage_build
+from tests.core.pedimentos.test_datastage import RFC, partida, pedimento
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
+
+    def invoke(*args):
+        return CliRunner(env=env).invoke(main, [str(a) for a in args])
+
+    invoke("client", "add", "--rfc", RFC, "--razon-social", "Bajío Máquinas SA")
+    return invoke
+
+
+def test_import_list_json_contract_and_rectification(run, tmp_path):
+    rect = pedimento(
+        "262439536000120",
+        pagado="2026-01-09 10:00:00",
+        rectifica="262439536000098",
+        rectifica_pagado="2026-01-05 17:48:15",
+    )
+    path = datastage_build.write_zip(tmp_path / "1875724_Solicitudes.zip", [pedimento(), rect])
+    result = run("import", "datastage", path, "--rfc", RFC)
+    assert result.exit_code == 0, result.output
+    assert "2 pedimentos, 2 partidas, 1 rectificaciones" in result.output
+    assert "ya estaba importado" in run("import", "datastage", path).output
+    listed = json.loads(run("pedimento", "list", "--rfc", RFC, "--format", "json").output)
+    assert listed == [
+        {
+            "numero": "262439536000120",
+            "rfc": RFC,
+            "clave": "IN",
+            "tipo_operacion": "1",
+            "fecha_pago": "2026-01-09",
+            "partidas": 1,
+            "origen": "datastage",
+            "rectifica": "262439536000098",
+            "rectificado_por": None,
+        },
+        {
+            "numero": "262439536000098",
+            "rfc": RFC,
+            "clave": "IN",
+            "tipo_operacion": "1",
+            "fecha_pago": "2026-01-05",
+            "partidas": 1,
+            "origen": "datastage",
+            "rectifica": None,
+            "rectificado_por": "262439536000120",
+        },
+    ]
+    only_old = run("pedimento", "list", "--rfc", RFC, "--to", "2026-01-06", "--format", "csv")
+    assert only_old.output.splitlines()[1].startswith("262439536000098,")
+
+
+def test_bad_zip_exits_non_zero_with_member_line(run, tmp_path):
+    bad = pedimento(partidas=[partida(umc_qty="doce")])
+    path = datastage_build.write_zip(tmp_path / "d.zip", [bad])
+    result = run("import", "datastage", path)
+    assert result.exit_code == 1
+    assert "1875724_551.asc:2: CantidadUMComercial «doce» no es un número" in result.output
+    assert json.loads(run("pedimento", "list", "--format", "json").output) == []
+
+
+def test_capture_from_json_and_reconcile(run, tmp_path):
+    datastage_path = datastage_build.write_zip(tmp_path / "d.zip", [pedimento()])
+    run("import", "datastage", datastage_path)
+    values = {
+        "encabezado": {
+            "numero": "26 24 3953 6000098",
+            "clave": "IN",
+            "tipo_operacion": "1",
+            "regimen": "ITE",
+            "fecha_pago": "2026-01-05",
+            "tipo_cambio": "18.0012",
+            "rfc": RFC,
+        },
+        "partidas": [
+            {
+                "secuencia": "1",
+                "fraccion": "85389099",
+                "nico": "99",
+                "descripcion": "PARTES",
+                "valor_usd": "1900",
+                "cantidad_umc": "12",
+                "umc": "6",
+                "cantidad_umt": "4.8",
+                "umt": "1",
+                "pais": "HUN",
+            }
+        ],
+    }
+    (tmp_path / "p.json").write_text(json.dumps(values))
+    added = run("pedimento", "add", tmp_path / "p.json")
+    assert added.exit_code == 0, added.output
+    assert "Pedimento 262439536000098 guardado con 1 partidas." in added.output
+    assert "ya fue capturado" in run("pedimento", "add", tmp_path / "p.json").output
+    diff = json.loads(run("reconcile", "--rfc", RFC, "--format", "json").output)
+    assert [(d["tipo"], d["campo"], d["captura"], d["datastage"]) for d in diff] == [
+        ("partida", "valor_usd", "1900", "1976.88")
+    ]
+
+
+def test_capture_error_names_block_row_and_field(run, tmp_path):
+    (tmp_path / "p.json").write_text(json.dumps({"encabezado": {}, "partidas": []}))
+    result = run("pedimento", "add", tmp_path / "p.json")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: numero: es obligatorio"
+
+
+def test_rules_switch_per_client(run):
+    shown = run("rules", "--rfc", RFC, "--on", "garantia", "--off", "textiles").output
+    assert "garantia      sí" in shown and "textiles      no" in shown
+    bad = run("rules", "--rfc", RFC, "--on", "azucar")
+    assert bad.exit_code == 1 and "regla: debe ser una de" in bad.output

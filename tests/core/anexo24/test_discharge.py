@@ -1,0 +1,399 @@
+"""Interfaces and the discharge ledger: import, run, undo, run from a date, export, check."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brokertui.cli import main
+from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24.interfaces import InterfaceError
+from brokertui.core.registry import clients
+
+RFC = "MAB9307148T4"
+TODAY = date(2026, 6, 30)
+
+
+def write_csv(path, header, rows):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def load(db, tmp_path, kind, rows, name=None):
+    path = write_csv(tmp_path / (name or f"{kind}.csv"), inventory.COLUMNS[kind], rows)
+    return inventory.import_file(db, kind, path, RFC)
+
+
+@pytest.fixture
+def inv_db(db, tmp_path):
+    clients.add_client(db, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
+    load(
+        db,
+        tmp_path,
+        "materiales",
+        [
+            ["MAT-A", "Lámina", "7208.51.01", "1", "1", "1", "directo"],
+            ["MAT-B", "Tornillo", "73181599", "6", "1", "0.01", "directo"],
+        ],
+    )
+    load(db, tmp_path, "productos", [["PROD-1", "Gabinete", "85371099", "6", "6"]])
+    load(db, tmp_path, "bom", [["PROD-1", "MAT-A", "2.5", "4"], ["PROD-1", "MAT-B", "8", "0"]])
+    load(
+        db,
+        tmp_path,
+        "entradas",
+        [
+            [
+                "26 07 3953 6000010",
+                "1",
+                "IN",
+                "2026-01-05",
+                "MAT-A",
+                "100",
+                "1",
+                "82",
+                "72085101",
+                "USA",
+            ],
+            [
+                "26 07 3953 6000020",
+                "1",
+                "IN",
+                "2026-01-20",
+                "MAT-A",
+                "100",
+                "1",
+                "82",
+                "72085101",
+                "USA",
+            ],
+            [
+                "26 07 3953 6000020",
+                "2",
+                "IN",
+                "2026-01-20",
+                "MAT-B",
+                "500",
+                "6",
+                "5",
+                "73181599",
+                "CHN",
+            ],
+        ],
+    )
+    return db
+
+
+def export(db) -> list[dict]:
+    return list(discharge.export_rows(db, RFC))
+
+
+def test_product_exit_explodes_the_bom_with_merma_and_discharges_fifo(inv_db, tmp_path):
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "P", "PROD-1", "40"]])
+    result = discharge.run(inv_db, RFC, hasta=TODAY)
+    # MAT-A: 40 × 2.5 × 1.04 = 104 -> 100 from the 5 Jan lot (case 2) and 4 from the next.
+    # MAT-B: 40 × 8 = 320 from its only lot (case 1).
+    assert [(r["numero_parte"], r["pedimento"], r["cantidad"]) for r in export(inv_db)] == [
+        ("MAT-A", "260739536000010", "100"),
+        ("MAT-A", "260739536000020", "4"),
+        ("MAT-B", "260739536000020", "320"),
+    ]
+    assert (result.demands, result.allocations, result.shortfalls) == (2, 3, 0)
+    assert discharge.check(inv_db, RFC) == []
+
+
+def test_shortfall_row_has_empty_pedimento_and_the_export_columns(inv_db, tmp_path):
+    load(inv_db, tmp_path, "salidas", [["V5-9", "V5", "2026-03-01", "M", "MAT-B", "650.5"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, discharge.export_columns(inv_db, RFC), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(export(inv_db))
+    assert out.getvalue().splitlines() == [
+        "documento,numero_parte,pedimento,partida,fecha_entrada,cantidad,vencido",
+        "V5-9,MAT-B,260739536000020,2,2026-01-20,500,no",
+        "V5-9,MAT-B,,,,150.5,no",
+    ]
+
+
+def test_a_run_with_nothing_pending_records_an_empty_run(inv_db, tmp_path):
+    # Regression: lots left unread by a run with no demand kept a statement open, and
+    # dropping the scratch table then failed as "database busy".
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    again = discharge.run(inv_db, RFC, hasta=TODAY)
+    assert (again.demands, again.allocations, again.reversed) == (0, 0, 0)
+    assert len(export(inv_db)) == 1
+
+
+def test_dry_run_writes_nothing_and_undo_restores_balances(inv_db, tmp_path):
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
+    preview = discharge.run(inv_db, RFC, hasta=TODAY, dry_run=True)
+    assert (preview.allocations, preview.run_id) == (1, None)
+    assert export(inv_db) == [] and discharge.runs(inv_db, RFC) == []
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    assert len(export(inv_db)) == 1
+    assert discharge.pending(inv_db, RFC, TODAY) == []
+    discharge.undo_last(inv_db, RFC)
+    assert export(inv_db) == []
+    assert [(p["documento"], p["cantidad"]) for p in discharge.pending(inv_db, RFC, TODAY)] == [
+        ("RT-1", "30")
+    ]
+    assert discharge.summary(inv_db, RFC, TODAY)["pendientes"] == 1
+    assert [r["status"] for r in discharge.runs(inv_db, RFC)] == ["undone"]
+
+
+def test_late_entry_is_redischarged_as_if_in_order(inv_db, tmp_path):
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "150"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    assert export(inv_db)[0]["pedimento"] == "260739536000010"
+    # An entry dated before both lots arrives late: a plain run re-discharges from its date.
+    load(
+        inv_db,
+        tmp_path,
+        "entradas",
+        [
+            [
+                "25 07 3953 5000001",
+                "1",
+                "IN",
+                "2025-12-01",
+                "MAT-A",
+                "60",
+                "1",
+                "50",
+                "72085101",
+                "USA",
+            ]
+        ],
+        "late.csv",
+    )
+    result = discharge.run(inv_db, RFC, hasta=TODAY)
+    assert (result.desde, result.reversed) == ("2025-12-01", 2)
+    assert [(r["pedimento"], r["cantidad"]) for r in export(inv_db)] == [
+        ("250739535000001", "60"),
+        ("260739536000010", "90"),
+    ]
+    assert discharge.check(inv_db, RFC) == []
+
+
+def test_bad_rows_refuse_the_whole_file(inv_db, tmp_path):
+    with pytest.raises(InterfaceError) as exc:
+        load(
+            inv_db,
+            tmp_path,
+            "salidas",
+            [
+                ["RT-2", "RT", "2026-02-31", "M", "MAT-A", "1"],
+                ["RT-3", "RT", "2026-02-10", "X", "MAT-A", "-1"],
+                ["RT-4", "RT", "2026-02-10", "M", "MAT-Z", "1"],
+                ["RT-5", "RT", "2026-02-10", "M", "MAT-A", "1.0000001"],
+            ],
+        )
+    text = str(exc.value)
+    assert "fila 2: fecha: «2026-02-31» no es una fecha válida" in text
+    assert "fila 3: tipo_bien: debe ser D o M o P; cantidad: debe ser mayor que cero" in text
+    assert "fila 4: numero_parte: MAT-Z no está en materiales" in text
+    assert "fila 5: cantidad: admite a lo más 6 decimales" in text
+    assert discharge.summary(inv_db, RFC, TODAY)["salidas"] == 0
+
+
+def test_xlsx_interface_and_reimport_replaces_erp_fields(inv_db, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*inventory.COLUMNS["materiales"], "columna_extra"])
+    sheet.append(["MAT-A", "Lámina calibre 12", 72085101, 1, 1, 1, "directo", "ignorada"])
+    book.save(tmp_path / "materiales.xlsx")
+    inventory.import_file(inv_db, "materiales", tmp_path / "materiales.xlsx", RFC)
+    row = inv_db.execute(
+        "SELECT descripcion, fraccion FROM materiales WHERE numero_parte = 'MAT-A'"
+    ).fetchone()
+    assert row == ("Lámina calibre 12", "72085101")
+
+
+def test_cli_run_export_undo_and_check(tmp_path):
+    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-06-30"}
+
+    def run(*args):
+        return CliRunner(env=env).invoke(main, [str(a) for a in args])
+
+    run("client", "add", "--rfc", RFC, "--razon-social", "Alfa")
+    for kind, rows in (
+        ("materiales", [["MAT-A", "Lámina", "72085101", "1", "1", "1", "directo"]]),
+        (
+            "entradas",
+            [
+                [
+                    "26 07 3953 6000010",
+                    "1",
+                    "IN",
+                    "2026-01-05",
+                    "MAT-A",
+                    "10",
+                    "1",
+                    "8",
+                    "72085101",
+                    "USA",
+                ]
+            ],
+        ),
+        ("salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "12"]]),
+    ):
+        path = write_csv(tmp_path / f"{kind}.csv", inventory.COLUMNS[kind], rows)
+        assert run("import", kind, path, "--rfc", RFC).exit_code == 0
+    assert "1 demandas, 2 asignaciones, 1 faltantes" in run("discharge", "run", "--rfc", RFC).output
+    run("discharge", "export", "--rfc", RFC, "-o", tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text().splitlines()[1:] == [
+        "RT-1,MAT-A,260739536000010,1,2026-01-05,10,no",
+        "RT-1,MAT-A,,,,2,no",
+    ]
+    assert run("check", "--rfc", RFC).output.strip() == "Libro de descargos correcto."
+    assert "deshecha" in run("discharge", "undo", "--rfc", RFC).output
+    assert run("discharge", "export", "--rfc", RFC, "--format", "json").output.strip() == "[\n]"
+
+
+# -- a late exit re-run from its date equals the in-order result (property) ------------------
+
+exit_st = st.lists(
+    st.tuples(st.integers(1, 28), st.sampled_from(["MAT-A", "MAT-B"]), st.integers(1, 90)),
+    min_size=2,
+    max_size=6,
+    unique_by=lambda e: e[0],  # same-day exits go in import order, which a late one changes
+)
+
+
+def _fresh(tmp_path, name):
+    database = store.connect(tmp_path / name)
+    clients.add_client(database, {"rfc": RFC, "razon_social": "Alfa"})
+    for kind, rows in (
+        (
+            "materiales",
+            [
+                ["MAT-A", "A", "72085101", "1", "1", "1", "directo"],
+                ["MAT-B", "B", "73181599", "6", "1", "1", "directo"],
+            ],
+        ),
+        (
+            "entradas",
+            [
+                [
+                    "26 07 3953 6000010",
+                    "1",
+                    "IN",
+                    "2026-02-03",
+                    "MAT-A",
+                    "100",
+                    "1",
+                    "1",
+                    "72085101",
+                    "USA",
+                ],
+                [
+                    "26 07 3953 6000020",
+                    "1",
+                    "IN",
+                    "2026-02-10",
+                    "MAT-A",
+                    "50",
+                    "1",
+                    "1",
+                    "72085101",
+                    "USA",
+                ],
+                [
+                    "26 07 3953 6000020",
+                    "2",
+                    "IN",
+                    "2026-02-01",
+                    "MAT-B",
+                    "120",
+                    "6",
+                    "1",
+                    "73181599",
+                    "USA",
+                ],
+            ],
+        ),
+    ):
+        path = write_csv(tmp_path / f"{name}-{kind}.csv", inventory.COLUMNS[kind], rows)
+        inventory.import_file(database, kind, path, RFC)
+    return database
+
+
+@settings(max_examples=20, deadline=None)
+@given(exits=exit_st, modo=st.sampled_from(discharge.MODES))
+def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits, modo):
+    """In either ledger mode (quantity per part, or value per fracción)."""
+    tmp_path = tmp_path_factory.mktemp("late")
+    rows = [
+        [f"D-{i}", "RT", f"2026-03-{day:02d}", "M", part, str(qty)]
+        for i, (day, part, qty) in enumerate(exits)
+    ]
+    in_order = _fresh(tmp_path, "a.db")
+    discharge.set_mode(in_order, RFC, modo)
+    inventory.import_file(
+        in_order,
+        "salidas",
+        write_csv(tmp_path / "all.csv", inventory.COLUMNS["salidas"], rows),
+        RFC,
+    )
+    discharge.run(in_order, RFC, hasta=TODAY)
+    late = _fresh(tmp_path, "b.db")
+    discharge.set_mode(late, RFC, modo)
+    inventory.import_file(
+        late,
+        "salidas",
+        write_csv(tmp_path / "first.csv", inventory.COLUMNS["salidas"], rows[1:]),
+        RFC,
+    )
+    discharge.run(late, RFC, hasta=TODAY)
+    inventory.import_file(
+        late,
+        "salidas",
+        write_csv(tmp_path / "last.csv", inventory.COLUMNS["salidas"], rows[:1]),
+        RFC,
+    )
+    discharge.run(late, RFC, hasta=TODAY)
+
+    def by_exit(database):
+        return sorted(tuple(r.values()) for r in discharge.export_rows(database, RFC))
+
+    assert by_exit(late) == by_exit(in_order)
+    assert discharge.check(late, RFC) == []
+    in_order.close()
+    late.close()
+
+
+def test_other_catalogs_and_bajas_are_kept(inv_db, tmp_path):
+    load(
+        inv_db,
+        tmp_path,
+        "proveedores",
+        [
+            ["PRV-1", "Northland Supply Inc", "98-7654321", "USA", "Laredo, TX"],
+            ["PRV-2", "Shenzhen Parts Co", "", "CHN", ""],
+        ],
+    )
+    load(inv_db, tmp_path, "agentes", [["3953", "Agencia Aduanal Bravo", "AAB010101AB1", "agente"]])
+    with pytest.raises(InterfaceError, match="fila 2: nombre: es obligatorio"):
+        load(inv_db, tmp_path, "clientes", [["CL-1", "", "", "USA", ""]])
+    inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 1))
+    inventory.baja(inv_db, RFC, "materiales", "MAT-B", date(2026, 5, 1))
+    rows = inv_db.execute("SELECT clave, baja_date FROM catalogo_anexo24 ORDER BY clave").fetchall()
+    assert rows == [("3953", None), ("PRV-1", None), ("PRV-2", "2026-05-01")]
+    assert inv_db.execute(
+        "SELECT baja_date FROM materiales WHERE numero_parte = 'MAT-B'"
+    ).fetchone() == ("2026-05-01",)
+    with pytest.raises(Exception, match="no está activo"):
+        inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 2))

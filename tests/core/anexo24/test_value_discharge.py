@@ -1,0 +1,255 @@
+"""Discharge by value (Anexo 24, Apartado A, módulo de salidas, the paragraph on certified
+companies: "descargar ... el valor por fracción arancelaria ... del pedimento de importación
+temporal más antiguo que contenga valores pendientes de descargo de la fracción arancelaria").
+
+The inventory of `inv_db`: MAT-A (fracción 72085101) entered 100 units for USD 82 on 5 January
+(pedimento ...010) and again 100 for USD 82 on 20 January (...020 partida 1); MAT-B (73181599)
+500 for USD 5 on 20 January (...020 partida 2). PROD-1 uses 2.5 MAT-A with 4 % merma and 8
+MAT-B.
+"""
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from brokertui.cli import main
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24 import reports
+from brokertui.core.errors import InvalidInput
+
+from .test_discharge import RFC, TODAY, inv_db, load  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def value_db(inv_db):  # noqa: F811
+    discharge.set_mode(inv_db, RFC, "valor")
+    return inv_db
+
+
+def rows(db) -> list[tuple]:
+    return [
+        (r["documento"], r["fraccion"], r["pedimento"], r["valor_usd"])
+        for r in discharge.export_rows(db, RFC)
+    ]
+
+
+def test_a_product_exit_discharges_its_materials_value_per_fraccion(value_db, tmp_path):
+    load(value_db, tmp_path, "salidas", [["EXP-1", "RT", "2026-02-01", "P", "PROD-1", "40"]])
+    result = discharge.run(value_db, RFC, hasta=TODAY)
+    # MAT-A: 40 × 2.5 × 1.04 = 104 units at USD 0.82 = 85.28: the 82 of the oldest pedimento
+    # (case 2) and 3.28 from the next. MAT-B: 320 units at USD 0.01 = 3.20, from its only lot.
+    assert rows(value_db) == [
+        ("EXP-1", "72085101", "260739536000010", "82"),
+        ("EXP-1", "72085101", "260739536000020", "3.28"),
+        ("EXP-1", "73181599", "260739536000020", "3.2"),
+    ]
+    assert (result.modo, result.demands, result.allocations, result.shortfalls) == (
+        "valor",
+        2,
+        3,
+        0,
+    )
+    assert discharge.check(value_db, RFC) == []
+
+
+def test_each_exit_is_priced_with_the_entries_up_to_its_date(value_db, tmp_path):
+    load(
+        value_db,
+        tmp_path,
+        "entradas",
+        [
+            [
+                "26 07 3953 6000030",
+                "1",
+                "IN",
+                "2026-01-25",
+                "MAT-A",
+                "100",
+                "1",
+                "100",
+                "72085101",
+                "USA",
+            ]
+        ],
+        name="later.csv",
+    )
+    load(
+        value_db,
+        tmp_path,
+        "salidas",
+        [
+            ["RT-1", "RT", "2026-01-22", "M", "MAT-A", "50"],  # 50 × 164/200 = 41
+            ["RT-2", "RT", "2026-02-01", "M", "MAT-A", "50"],  # 50 × 264/300 = 44
+        ],
+    )
+    discharge.run(value_db, RFC, hasta=TODAY)
+    assert rows(value_db) == [
+        ("RT-1", "72085101", "260739536000010", "41"),
+        ("RT-2", "72085101", "260739536000010", "41"),
+        ("RT-2", "72085101", "260739536000020", "3"),
+    ]
+    # Entries of MAT-B, which no exit needs, are left unread: nothing stays locked.
+    assert discharge.check(value_db, RFC) == []
+    assert discharge.run(value_db, RFC, hasta=TODAY).demands == 0
+
+
+def test_an_exit_beyond_the_fraccions_value_gets_a_shortfall_line(value_db, tmp_path):
+    load(value_db, tmp_path, "salidas", [["V5-1", "V5", "2026-03-01", "M", "MAT-B", "600"]])
+    result = discharge.run(value_db, RFC, hasta=TODAY)
+    # 600 units at USD 0.01 = 6.00 against the 5.00 of the fracción's only lot.
+    assert rows(value_db) == [
+        ("V5-1", "73181599", "260739536000020", "5"),
+        ("V5-1", "73181599", "", "1"),
+    ]
+    assert result.shortfall_parts == ["73181599"]
+
+
+def test_an_exit_that_cannot_be_priced_stays_pending_whole(value_db, tmp_path):
+    load(
+        value_db,
+        tmp_path,
+        "materiales",
+        [
+            ["MAT-A", "Lámina", "72085101", "1", "1", "1", "directo"],
+            ["MAT-B", "Tornillo", "73181599", "6", "1", "0.01", "directo"],
+            ["MAT-C", "Empaque", "48191001", "6", "1", "1", "indirecto"],
+        ],
+        name="materiales2.csv",
+    )
+    load(
+        value_db,
+        tmp_path,
+        "bom",
+        [["PROD-1", "MAT-A", "2.5", "4"], ["PROD-1", "MAT-C", "1", "0"]],
+        name="bom2.csv",
+    )
+    load(
+        value_db,
+        tmp_path,
+        "salidas",
+        [
+            ["EXP-1", "RT", "2026-02-01", "P", "PROD-1", "40"],  # MAT-C never entered
+            ["V5-1", "V5", "2026-02-02", "M", "MAT-B", "100"],
+        ],
+    )
+    result = discharge.run(value_db, RFC, hasta=TODAY)
+    assert (result.sin_valor, result.sin_valor_parts) == (1, ["MAT-C"])
+    assert rows(value_db) == [("V5-1", "73181599", "260739536000020", "1")]
+    assert [p["documento"] for p in discharge.pending(value_db, RFC, TODAY)] == ["EXP-1"]
+    assert discharge.check(value_db, RFC) == []
+    # EXP-1 is older than V5-1, but the next run knows it has seen it: nothing is redone.
+    again = discharge.run(value_db, RFC, hasta=TODAY)
+    assert (again.desde, again.reversed, again.sin_valor) == (None, 0, 1)
+
+
+def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path):  # noqa: F811
+    with pytest.raises(InvalidInput, match="modo"):
+        discharge.set_mode(inv_db, RFC, "peso")
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    with pytest.raises(InvalidInput, match="1 asignaciones por cantidad en vigor"):
+        discharge.set_mode(inv_db, RFC, "valor")
+    discharge.undo_last(inv_db, RFC)
+    assert discharge.set_mode(inv_db, RFC, "valor") == "valor"
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    assert rows(inv_db) == [("RT-1", "72085101", "260739536000010", "24.6")]
+
+
+def test_check_finds_a_lot_discharged_beyond_its_value(value_db, tmp_path):
+    load(value_db, tmp_path, "salidas", [["V5-1", "V5", "2026-03-01", "M", "MAT-B", "100"]])
+    discharge.run(value_db, RFC, hasta=TODAY)
+    value_db.execute("UPDATE allocations SET cantidad_micro = 6000000")
+    assert discharge.check(value_db, RFC) == [
+        "entrada 260739536000020 partida 2 MAT-B: descargado 6 de 5",
+        "salida V5-1 73181599: asignado 6 de 1",
+    ]
+
+
+def test_reports_are_issued_by_value(value_db, tmp_path):
+    load(value_db, tmp_path, "salidas", [["EXP-1", "RT", "2026-02-01", "P", "PROD-1", "40"]])
+    discharge.run(value_db, RFC, hasta=TODAY)
+    on = date(2026, 6, 30)
+
+    def report(name):
+        heading = reports.heading(value_db, name, RFC, desde=date(2026, 1, 1), hasta=on, on=on)
+        return heading.report, list(reports.records(value_db, heading))
+
+    saldos, lots = report("saldos")
+    assert "USD" in saldos.title
+    assert [(r["pedimento"], r["partida"], str(r["saldo"])) for r in lots] == [
+        ("260739536000020", 1, "78.72"),
+        ("260739536000020", 2, "1.8"),
+    ]
+    _, per_fraccion = report("saldos_fraccion")
+    assert [(r["fraccion"], str(r["saldo_usd"])) for r in per_fraccion] == [
+        ("72085101", "78.72"),
+        ("73181599", "1.8"),
+    ]
+    _, used = report("materiales_utilizados")
+    assert [(r["fraccion"], str(r["descargado"])) for r in used] == [
+        ("72085101", "85.28"),
+        ("73181599", "3.2"),
+    ]
+
+
+def test_cli_sets_the_mode_and_exports_by_value(tmp_path):
+    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-06-30"}
+
+    def run(*args):
+        return CliRunner(env=env).invoke(main, [str(a) for a in args])
+
+    run("client", "add", "--rfc", RFC, "--razon-social", "Alfa")
+    assert "por valor" in run("discharge", "mode", "--rfc", RFC, "valor").output
+    assert run("discharge", "mode", "--rfc", RFC).output.strip() == f"{RFC}: descargo por valor"
+    out = run("discharge", "mode", "--rfc", RFC, "peso")
+    assert out.exit_code != 0
+    assert run("discharge", "export", "--rfc", RFC).output.splitlines() == [
+        "documento,fraccion,pedimento,partida,fecha_entrada,valor_usd,vencido"
+    ]
+
+
+def test_lots_discharged_to_zero_by_value_leave_the_dashboard(db):
+    from brokertui.core.demo import clients as demo
+    from brokertui.core.pedimentos import permanence
+
+    today = date(2026, 4, 15)
+    demo.load(db, today)
+    before = {lot["numero"] for lot in permanence.expiring(db, today)}
+    discharge.set_mode(db, "MNB050315K70", "valor")
+    discharge.run(db, "MNB050315K70", hasta=today)
+    # By value the demo's exits use up the USD of the same two pedimentos.
+    after = {lot["numero"] for lot in permanence.expiring(db, today)}
+    assert after == before - {"240739534000137", "240739534000274"}
+
+
+def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
+    """Migration 0009 on a database of the previous version: entries keep their valor_usd text
+    (commas included, as it used to be stored) and gain its exact value; clients start by
+    quantity."""
+    from brokertui.core import db as store
+
+    path = tmp_path / "old.db"
+    old = store.connect(path, migrate_to=8)
+    old.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) "
+        "VALUES (?, 'Alfa', '', '')",
+        [RFC],
+    )
+    for n, text in enumerate(["1,234.56", "82", "0.000001", ""], start=1):
+        old.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, source) "
+            "VALUES (1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
+            [n, text],
+        )
+    old.close()
+    new = store.connect(path)
+    assert [r[0] for r in new.execute("SELECT valor_micro FROM entradas ORDER BY partida")] == [
+        1_234_560_000,
+        82_000_000,
+        1,
+        None,
+    ]
+    assert discharge.mode(new, 1) == "cantidad"
+    new.close()

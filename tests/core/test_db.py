@@ -1,0 +1,133 @@
+"""Storage: PRAGMAs, file mode, migrations, atomic writes, audit and concurrent writers."""
+
+import multiprocessing
+import sqlite3
+import stat
+
+import pytest
+
+from brokertui.core import db as store
+from brokertui.core.errors import DatabaseBusy, SchemaTooNew
+from brokertui.core.identifiers import parse_rfc
+from brokertui.core.registry import clients
+
+
+def test_pragmas(db):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_new_file_is_private(tmp_path):
+    path = tmp_path / "sub" / "new.db"
+    store.connect(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_migrations_recorded_in_order(db):
+    rows = list(db.query("SELECT version, name FROM schema_migrations ORDER BY version"))
+    versions = [m.version for m in store.available_migrations()]
+    assert [r["version"] for r in rows] == versions
+    assert versions == sorted(versions) and versions[0] == 1
+    assert store.migrate(db) == []  # idempotent
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    database = store.connect(path)
+    database.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 'x')")
+    database.close()
+    with pytest.raises(SchemaTooNew, match="más nuevo"):
+        store.connect(path)
+
+
+def test_old_database_upgrades_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.db"
+    old = store.connect(path, migrate_to=1)
+    assert store.schema_version(old) == 1
+    assert not old["programs"].exists()
+    # Written as version 1 of the app would have written it.
+    old["clients"].insert(
+        {"rfc": "MAB9307148T4", "razon_social": "Antigua", "created_at": "t", "updated_at": "t"}
+    )
+    old.close()
+    upgraded = store.connect(path)
+    assert store.schema_version(upgraded) == store.available_migrations()[-1].version
+    assert clients.get_client(upgraded, "MAB9307148T4").razon_social == "Antigua"
+    assert upgraded["programs"].exists()
+
+
+def test_a_failing_migration_leaves_nothing(tmp_path, monkeypatch):
+    broken = store.Migration(1, "broken", "CREATE TABLE a (x);\nCREATE TABLE a (y);\n")
+    monkeypatch.setattr(store, "available_migrations", lambda: [broken])
+    with pytest.raises(sqlite3.OperationalError):
+        store.connect(tmp_path / "x.db")
+    conn = sqlite3.connect(tmp_path / "x.db")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "a" not in tables
+    assert "schema_migrations" not in tables  # created inside the same, rolled-back transaction
+
+
+def test_write_is_atomic_and_audited(db):
+    with pytest.raises(RuntimeError), store.write(db, "test", "client", "X"):
+        db["clients"].insert(
+            {"rfc": "X", "razon_social": "x", "created_at": "t", "updated_at": "t"}
+        )
+        raise RuntimeError("boom")
+    assert db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+    assert store.audit_trail(db) == []
+    clients.add_client(db, {"rfc": "MAB9307148T4", "razon_social": "A"})
+    (entry,) = store.audit_trail(db, "client", "MAB9307148T4")
+    assert entry["action"] == "client.add"
+    assert entry["os_user"] == store.os_user() and entry["at"].endswith("+00:00")
+
+
+def test_busy_database_gives_a_clear_message(tmp_path, monkeypatch):
+    path = tmp_path / "busy.db"
+    first = store.connect(path)
+    second = store.connect(path)
+    second.conn.execute("PRAGMA busy_timeout = 50")
+    first.conn.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy, match="ocupada"), store.write(second, "t", "t", "t"):
+            pass
+    finally:
+        first.conn.execute("ROLLBACK")
+
+
+def _writer(path: str, prefix: str, count: int, queue) -> None:
+    from datetime import date, timedelta
+
+    from stdnum.mx.rfc import calc_check_digit
+
+    database = store.connect(path)
+    errors = []
+    for i in range(count):
+        body = f"{prefix}{date(2000, 1, 1) + timedelta(days=i):%y%m%d}A1"
+        try:
+            clients.add_client(
+                database, {"rfc": body + calc_check_digit(body), "razon_social": f"{prefix} {i}"}
+            )
+        except Exception as exc:  # reported to the parent, which fails the test
+            errors.append(repr(exc))
+    queue.put(errors)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = str(tmp_path / "shared.db")
+    store.connect(path).close()
+    count = 150
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_writer, args=(path, p, count, queue)) for p in ("AAA", "BBB")]
+    for worker in workers:
+        worker.start()
+    errors = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert errors == [[], []]
+    database = store.connect(path)
+    assert clients.count_clients(database) == 2 * count
+    assert len(store.audit_trail(database)) == 2 * count
+    assert all(parse_rfc(c.rfc).check_digit_ok for c in clients.list_clients(database))

@@ -1,0 +1,184 @@
+"""The pedimento capture form, driven by keyboard alone."""
+
+from brokertui.app import BrokerApp
+from brokertui.core.pedimentos import drafts
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.pedimento_form import PedimentoFormScreen
+from brokertui.screens.pedimentos import PedimentosScreen
+from tests.conftest import TODAY
+
+from .test_tui import type_text
+
+RFC = "MNB050315K70"  # the demo IMMEX client
+HEADER = [
+    "26 07 3953 6000999",
+    "1",
+    "IN",
+    "ITE",
+    "18.2543",
+    "070",
+    None,
+    "2026-04-10",
+    "2026-04-10",
+    None,
+]
+FACTURA = ["INV-77", "2026-04-08", "FCA", "USD", None, "5000", "Northland Supply", None]
+IDENTIFICADOR = ["IM", None, "1204-2006", None, None]
+PARTIDA = [
+    "8538.90.99",
+    "99",
+    "6",
+    "100",
+    "1",
+    "10",
+    "CHN",
+    "Partes para interruptor",
+    "INT-4471",
+    None,
+    None,
+    None,
+    "1000",
+    None,
+]  # then the cursor is on Tratado
+
+
+async def fill(pilot, values: list[str | None]) -> None:
+    """Type each value (None leaves the field as it is) and Tab to the next field."""
+    for value in values:
+        if value:
+            await type_text(pilot, value)
+        await pilot.press("tab")
+
+
+async def open_capture(app, pilot) -> None:
+    app.open_client(RFC)
+    await pilot.pause()
+    await pilot.press("f4", "a")
+    await pilot.pause()
+    assert isinstance(app.screen, PedimentoFormScreen)
+
+
+def message(screen, row_id: str) -> str:
+    return str(screen.query_one(f"#row-{row_id} .field-message").render())
+
+
+async def test_five_partidas_captured_by_keyboard_alone(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        await fill(pilot, HEADER + FACTURA + IDENTIFICADOR + PARTIDA)
+        for _ in range(4):  # four more partidas like the first: Ctrl+R duplicates
+            await pilot.press("ctrl+r")
+        await pilot.pause()
+        totals = str(app.screen.query_one("#totals").render())
+        assert "Partidas 5" in totals and "Valor USD 5,000.00" in totals
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentosScreen)
+    saved = pedimentos.get_pedimento(demo_db, "260739536000999", "captura")
+    assert [p["secuencia"] for p in saved["partidas"]] == [1, 2, 3, 4, 5]
+    assert {p["fraccion"] for p in saved["partidas"]} == {"85389099"}
+    assert saved["partidas"][0]["vence_alerta"] == "2027-10-10"  # 18 months (rules.md §2.1)
+    assert saved["facturas"][0]["proveedor"] == "Northland Supply"
+    assert saved["identificadores"][0]["complemento1"] == "1204-2006"
+    assert drafts.list_drafts(demo_db) == []  # the draft is gone once saved
+
+
+async def test_bad_fields_are_named_beside_them_and_nothing_is_saved(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        await fill(pilot, ["26 99 3953 6000999", "1", "ZZ"])
+        screen = app.screen
+        assert message(screen, "encabezado-numero") == "la aduana 99 no existe en el Apéndice 1"
+        assert "no está en el catálogo de claves de pedimento" in message(
+            screen, "encabezado-clave"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentoFormScreen)
+        assert "numero" in str(screen.query_one("#form-status").render())
+    assert pedimentos.count_pedimentos(demo_db, rfc=RFC) == 9  # the demo's, nothing added
+
+
+async def test_block_keys_add_duplicate_delete_and_move(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_capture(app, pilot)
+        editor = app.screen.block("partidas")
+        editor.field("fraccion").input.focus()
+        await type_text(pilot, "39269099")
+        await pilot.press("ctrl+n")  # a new, empty row after the current one
+        await type_text(pilot, "72085101")
+        await pilot.press("ctrl+r", "ctrl+t")  # duplicate it, then remove the duplicate
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert [r["fraccion"] for r in editor.values()] == ["39269099", "72085101"]
+        assert editor.current == 0
+        assert editor.field("fraccion").input.value == "39269099"
+
+
+async def test_sensitive_partida_shows_its_guarantee_beside_the_field(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_capture(app, pilot)
+        editor = app.screen.block("partidas")
+        editor.field("fraccion").input.focus()
+        await fill(pilot, ["7208.51.01", "00", "1", "250", "1", "250"])
+        assert message(app.screen, "partidas-cantidad_umt") == (
+            "Sensible Anexo II sector B (Acero y sus productos); garantía USD 162.73"
+        )
+
+
+async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        await fill(pilot, HEADER[:3])
+        await pilot.pause(1.2)  # the draft is written after a short quiet time
+    # The session ends without saving (e.g. SSH dropped): the draft is in the database.
+    (draft,) = drafts.list_drafts(demo_db)
+    assert draft["numero"] == "26 07 3953 6000999"  # normalized when the field was left
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "b", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PedimentoFormScreen)
+        assert screen.header_row("clave").input.value == "IN"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("d")  # discard
+        await pilot.pause()
+    assert drafts.list_drafts(demo_db) == []
+
+
+async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
+    from brokertui.core.pedimentos.datastage import build as datastage_build
+
+    from tests.core.pedimentos.test_datastage import partida, pedimento
+
+    path = datastage_build.write_zip(
+        tmp_path / "1999_Solicitudes.zip",
+        [pedimento("262439536000777", rfc=RFC, partidas=[partida(), partida()])],
+    )
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "i")
+        await type_text(pilot, str(path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = str(app.screen.query_one("#import-result").render())
+        assert "1 pedimentos, 2 partidas, 0 rectificaciones" in result
+        assert app.screen.query_one("ProgressBar").percentage == 1
+        await pilot.press("escape", "c")  # the new pedimento shows up in the reconciliation
+        await pilot.pause()
+        summary = str(app.screen.query_one("#ped-summary").render())
+        assert "en Data Stage 9" in summary

@@ -1,0 +1,196 @@
+"""Every screen, at 80×24 and at 120×40, with a fixed today and the demo data."""
+
+from datetime import date
+
+import pytest
+
+from brokertui.app import BrokerApp
+from brokertui.core.demo import clients as demo
+from tests.conftest import TODAY
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def rfc_keys(text: str) -> list[str]:
+    return [{" ": "space", "/": "slash"}.get(ch, ch) for ch in text]
+
+
+SCREENS = {
+    "clientes": ["f3"],
+    "clientes_busqueda": ["f3", "slash", *rfc_keys("mex"), "enter"],
+    "cliente_detalle": ["f3", "enter"],
+    "cliente_nuevo": ["f3", "a"],
+    "cliente_errores": [
+        "f3",
+        "a",
+        *rfc_keys("MAB9313148T4"),
+        "tab",
+        "tab",
+        "tab",
+        "tab",
+        "tab",
+        "tab",
+        "tab",
+        *rfc_keys("123"),
+        "tab",
+        "ctrl+s",
+    ],
+    "cliente_digito": ["f3", "a", *rfc_keys("MAB9307148T5"), "tab", *rfc_keys("Beta"), "ctrl+s"],
+    "cliente_editar": ["f3", "enter", "e"],
+    "programa_nuevo": ["f3", "enter", "g"],
+    "planta_nueva": ["f3", "enter", "l"],
+    "baja_confirmar": ["f3", "enter", "b"],
+    "pedimentos_todos": ["f4"],
+    "descargos": ["f5"],
+    "reportes": ["f6"],
+    "raoce": ["f7"],
+    "ayuda": ["f1"],
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(snap_compare, demo_db, screen, size):
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, press=SCREENS[screen], terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("month", "today", "press"),
+    [
+        ("abril", date(2026, 4, 15), []),
+        ("junio", date(2026, 6, 15), []),
+        ("junio_urgentes", date(2026, 6, 15), ["u"]),
+        ("septiembre", date(2026, 9, 2), []),
+    ],
+)
+def test_dashboard(snap_compare, db, month, today, press, size):
+    demo.load(db, today)
+    app = BrokerApp(db, today=today)
+    assert snap_compare(app, press=press, terminal_size=SIZES[size])
+
+
+def test_palette_client_switcher(snap_compare, demo_db):
+    async def search(pilot):
+        await pilot.press("f3", "ctrl+p", *rfc_keys("norte"))
+        await pilot.pause(0.5)  # the palette searches asynchronously
+
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=search, terminal_size=(80, 24))
+
+
+MNB = "MNB050315K70"  # the demo client with pedimentos
+
+
+def with_client(*keys: str, then=None):
+    """A run_before that makes the demo IMMEX client current, presses keys, then `then`."""
+
+    async def run(pilot):
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.press(*keys)
+        if then:
+            await then(pilot)
+        await pilot.pause()
+
+    return run
+
+
+async def _type(pilot, *values):
+    for value in values:
+        if value == "tab":
+            await pilot.press("tab")
+        else:
+            await pilot.press(*rfc_keys(value))
+
+
+def _filled(pilot):
+    from brokertui.core.demo import pedimentos as demo_pedimentos
+    from brokertui.screens.pedimento_form import PedimentoFormScreen
+
+    peds = demo_pedimentos._pedimentos(MNB, TODAY)
+    values = demo_pedimentos._capture_values(peds[3])
+    values["encabezado"]["numero"] = "26 07 3953 6000999"
+    return pilot.app.push_screen(PedimentoFormScreen(values))
+
+
+async def _worksheet(pilot):
+    pilot.app.screen.query_one("#f-ventas").focus()
+    await pilot.press(*"250000", "tab", *"98000", "tab", "tab", *"18.2", "ctrl+s")
+
+
+async def _half_way(pilot):
+    """What a run shows while it works: the progress bar part way (set as the worker does)."""
+    pilot.app.screen.query_one("ProgressBar").update(total=11, progress=5)
+
+
+async def _settled(pilot, *keys):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press(*keys)
+
+
+PEDIMENTO_SCREENS = {
+    "pedimentos": with_client("f4"),
+    "pedimento_nuevo": with_client("f4", "a"),
+    "pedimento_errores": with_client(
+        "f4",
+        "a",
+        then=lambda pilot: _type(
+            pilot, "26 99 3953 600009", "tab", "3", "tab", "ZZ", "tab", "tab", "-1", "tab"
+        ),
+    ),
+    "pedimento_lleno": with_client("f4", then=_filled),
+    "pedimento_detalle": with_client("f4", "enter"),
+    "datastage_importar": with_client("f4", "i"),
+    "conciliacion": with_client("f4", "c"),
+    "cliente_reglas": with_client("x"),
+    "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
+    "descargos_antes": with_client("f5"),
+    "descargos_pendientes": with_client("f5", "e"),
+    "descargos_durante": with_client("f5", then=_half_way),
+    "descargos_despues": with_client("f5", "d", then=_settled),
+    "descargos_faltantes": with_client("f5", "d", then=lambda pilot: _settled(pilot, "f")),
+    "descargos_modo": with_client("f5", "m"),
+    "descargos_valor": with_client("f5", "m", "s", "d", then=_settled),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", PEDIMENTO_SCREENS)
+def test_pedimento_screen(snap_compare, demo_db, screen, size):
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=PEDIMENTO_SCREENS[screen], terminal_size=SIZES[size])
+
+
+def _report_after_run(report: str, *, by_value: bool = False):
+    """A run_before that discharges the demo client (by value if asked) and opens a report."""
+
+    async def run(pilot):
+        from brokertui.core.anexo24 import ledger as discharge
+
+        if by_value:
+            discharge.set_mode(pilot.app.db, MNB, "valor")
+        discharge.run(pilot.app.db, MNB, hasta=TODAY)
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.press("f6", report)
+        await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("report", ["1", "2", "3", "4", "5", "6", "7"])
+def test_report_screen(snap_compare, demo_db, report):
+    """Each Anexo 24 report of the demo client after a discharge run, at 120x40."""
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=_report_after_run(report), terminal_size=SIZES["120x40"])
+
+
+@pytest.mark.parametrize("report", ["3", "4", "5"])
+def test_value_report_screen(snap_compare, demo_db, report):
+    """The balance and usage reports of a client that discharges by value, in USD."""
+    app = BrokerApp(demo_db, today=TODAY)
+    run = _report_after_run(report, by_value=True)
+    assert snap_compare(app, run_before=run, terminal_size=SIZES["120x40"])

@@ -1,0 +1,182 @@
+"""Keyboard flows through the TUI, driven by the pilot."""
+
+from brokertui.app import BrokerApp
+from brokertui.core.registry import clients, programs
+from brokertui.screens.client_forms import ClientFormScreen
+from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
+from brokertui.screens.dialogs import ConfirmScreen
+from tests.conftest import TODAY
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+def message(screen, field: str) -> str:
+    return str(screen.query_one(f"#row-{field} .field-message").render())
+
+
+async def test_new_client_with_two_programs_by_keyboard(db):
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("a")
+        await type_text(pilot, "mab9307148t4")
+        await pilot.press("tab")
+        await type_text(pilot, "Maquiladora Alfa SA")
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")
+        await type_text(pilot, "64000")
+        await pilot.press("tab")
+        await type_text(pilot, "nuevo l")  # autocomplete: Tab takes "Nuevo León"
+        await pilot.press("tab", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert "MAB9307148T4" in app.sub_title  # the current client is in the header
+        for program in (
+            ["IMMEX", "tab", "1204-2006", "tab", "2006-08-21", "tab", "industrial"],
+            ["PROSEC", "tab", "PS-77", "tab", "21/01/2010", "tab", "tab", "XIX"],
+        ):
+            await pilot.press("g")
+            for step in program:
+                await (pilot.press("tab") if step == "tab" else type_text(pilot, step))
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.query_one("#programs").row_count == 2
+    client = clients.get_client(db, "MAB9307148T4")
+    assert (client.razon_social, client.codigo_postal, client.entidad_federativa) == (
+        "Maquiladora Alfa SA",
+        "64000",
+        "NLE",
+    )
+    held = [(p.type, p.number, p.authorized_on.isoformat()) for p in programs.list_programs(db)]
+    assert held == [("IMMEX", "1204-2006", "2006-08-21"), ("PROSEC", "PS-77", "2010-01-21")]
+
+
+async def test_fields_are_checked_when_left_and_save_is_refused(db):
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "a")
+        await type_text(pilot, "MAB9313148T4")
+        await pilot.press("tab")
+        form = app.screen
+        assert "la fecha 931314 (AAMMDD) no existe" in message(form, "rfc")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert "es obligatorio" in message(form, "razon_social")
+        assert app.screen.focused.id == "f-rfc"  # back to the first bad field
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClientsScreen)
+    assert clients.count_clients(db) == 0
+
+
+async def test_check_digit_warning_asks_for_confirmation(db):
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "a")
+        await type_text(pilot, "MAB9307148T5")
+        await pilot.press("tab")
+        assert "se esperaba 4" in message(app.screen, "rfc")
+        await type_text(pilot, "Beta")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert clients.count_clients(db) == 0
+        await pilot.press("ctrl+s")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert clients.get_client(db, "MAB9307148T5").rfc_check_warning
+
+
+async def test_edit_and_baja_from_the_detail(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "enter")  # first row: ASM980127HN4
+        assert isinstance(app.screen, ClientDetailScreen)
+        await pilot.press("e")
+        assert app.screen.query_one("#f-rfc").disabled
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # to código postal
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "25301")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("b")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("s")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClientsScreen)
+        assert app.screen.query_one("DataTable").row_count == 7
+    client = clients.get_client(demo_db, "ASM980127HN4")
+    assert (client.codigo_postal, client.baja_date) == ("25301", TODAY)
+
+
+async def test_list_search_sort_and_bajas(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        table = app.screen.query_one("DataTable")
+        await pilot.press("slash")
+        await type_text(pilot, "export")
+        await pilot.press("enter")
+        assert table.row_count == 2
+        await pilot.press("slash", "ctrl+u", "enter", "o")  # sort by razón social
+        first = table.get_row_at(0)
+        assert first[1].startswith("Autopartes")
+        await pilot.press("i")
+        assert table.get_row_at(0)[1].startswith("Plásticos")
+        await pilot.press("t")
+        assert table.row_count == 9
+
+
+async def test_palette_switches_client_by_fuzzy_name(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "plastq")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.client.rfc == "PTQ091125AB2"
+
+
+async def test_f_keys_reach_every_main_screen(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, mode in [
+            ("f2", "tablero"),
+            ("f4", "pedimentos"),
+            ("f5", "descargos"),
+            ("f6", "reportes"),
+            ("f7", "raoce"),
+            ("f3", "clientes"),
+        ]:
+            await pilot.press(key)
+            assert app.current_mode == mode
+
+
+async def test_discharge_mode_switch_by_keyboard(demo_db):
+    from brokertui.core.anexo24 import ledger as discharge
+
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.press("f5", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")  # allocations in force: refused at once, no question asked
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "deshaga las corridas" in list(app._notifications)[-1].message
+        await pilot.press("z", "s", "m")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("s", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert [str(c.label) for c in table.columns.values()][2:4] == ["Fracción", "Valor USD"]
+        assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "fraccion"
+        first = discharge.allocations(demo_db, "MNB050315K70", limit=1)[0]
+        assert (first["numero_parte"], first["cantidad"]) == ("39269099", "274.05")
