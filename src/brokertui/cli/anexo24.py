@@ -1,5 +1,5 @@
-"""CLI for the Anexo 24 inventory: interface imports, the FIFO discharge and the ledger check.
-Registered on the `brokertui` group by cli.py."""
+"""Anexo 24 commands: interface imports, ajustes and bajas, the FIFO discharge, the ledger
+check and the reports."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
-from brokertui.cli_pedimentos import import_group
+from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
 from brokertui.core.anexo24 import interfaces as inventory
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
@@ -55,8 +54,8 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
     result = discharge.run(
         env.db,
         rfc,
-        hasta=_checked_date("--until", hasta) if hasta else env.today,
-        desde=_checked_date("--from", desde) if desde else None,
+        hasta=checked_date("--until", hasta) if hasta else env.today,
+        desde=checked_date("--from", desde) if desde else None,
         dry_run=dry_run,
     )
     if fmt == "json":
@@ -191,14 +190,14 @@ def check_cmd(env: Env, rfc: str | None) -> None:
 @pass_env
 def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
     """An Anexo 24 report, headed with the client's razón social, RFC and period."""
-    to = _checked_date("--to", hasta) if hasta else env.today
+    to = checked_date("--to", hasta) if hasta else env.today
     heading = reports.heading(
         env.db,
         name,
         rfc,
-        desde=_checked_date("--from", desde) if desde else None,
+        desde=checked_date("--from", desde) if desde else None,
         hasta=to,
-        on=_checked_date("--on", on) if on else to,
+        on=checked_date("--on", on) if on else to,
     )
     if fmt == "xlsx":
         if output is None:
@@ -248,6 +247,6 @@ def ajuste_cmd(env: Env, rfc: str, **values) -> None:
 @pass_env
 def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> None:
     """Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja."""
-    when = _checked_date("--date", on) if on else env.today
+    when = checked_date("--date", on) if on else env.today
     inventory.baja(env.db, rfc, catalogo, clave, when)
     click.echo(f"{clave} dado de baja en {catalogo} el {when}; el registro se conserva.")

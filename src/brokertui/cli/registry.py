@@ -1,122 +1,17 @@
-"""The `brokertui` command: a thin face over core. Without a subcommand it opens the TUI."""
+"""Registry commands: clients and their sites, programs, RAOCE deadlines and filings, the
+business-day calendar."""
 
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from brokertui.core import db, export, identifiers
-from brokertui.core.demo import clients as demo
-from brokertui.core.errors import BrokerError, NeedsConfirmation
+from brokertui.cli.base import FORMATS, Env, checked_date, emit, given, main, pass_env
+from brokertui.core import export
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import calendar as business_days
 from brokertui.core.registry import clients, deadlines, programs
-
-FORMATS = click.Choice(["table", "json", "csv"])
-
-
-@dataclass
-class Env:
-    """What every command shares: where the database is and what day it is."""
-
-    db_path: Path
-    today_fixed: date | None
-    _db: object = field(default=None, repr=False)
-
-    @property
-    def today(self) -> date:
-        return self.today_fixed or date.today()
-
-    @property
-    def db(self):
-        if self._db is None:
-            self._db = db.connect(self.db_path)
-        return self._db
-
-
-class BrokerGroup(click.Group):
-    """Turns domain errors into one line on stderr and exit status 1."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except NeedsConfirmation as exc:
-            raise click.ClickException(f"{exc}; repita con --force para aceptarlo") from None
-        except BrokerError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-def _parse_today(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return identifiers.parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
-    """Print rows as a table, JSON (list of objects) or CSV."""
-    if fmt == "json":
-        click.echo(export.to_json(rows))
-    elif fmt == "csv":
-        click.echo(export.to_csv(rows, columns), nl=False)
-    else:
-        table = Table(title=title, header_style="bold")
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-        Console().print(table)
-
-
-@click.group(cls=BrokerGroup, invoke_without_command=True)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="BROKERTUI_DB",
-    help="Database file (default: the user data directory).",
-)
-@click.option(
-    "--today",
-    callback=_parse_today,
-    envvar="BROKERTUI_TODAY",
-    help="Treat this date (AAAA-MM-DD) as today.",
-)
-@click.version_option(package_name="brokertui")
-@click.pass_context
-def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
-    """brokertui: deadlines, pedimentos and Anexo 24 inventory for customs brokers."""
-    ctx.obj = Env(db_path or db.default_db_path(), today)
-    if ctx.invoked_subcommand is None:
-        from brokertui.app import BrokerApp
-
-        # Open (and migrate) before the screen takes over, so errors print plainly.
-        BrokerApp(ctx.obj.db, today=today).run()
-
-
-pass_env = click.make_pass_decorator(Env)
-
-
-@main.command("demo")
-@click.option("--reset", is_flag=True, help="Delete the database first.")
-@pass_env
-def demo_cmd(env: Env, reset: bool) -> None:
-    """Fill the database with a realistic demo dataset."""
-    if reset:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{env.db_path}{suffix}").unlink(missing_ok=True)
-    count = demo.load(env.db, env.today)
-    click.echo(f"Datos de demostración: {count} clientes en {env.db_path}")
-
 
 # --- clients ---------------------------------------------------------------------------------
 
@@ -127,10 +22,6 @@ def address_options(command):
     for name in reversed(clients.ADDRESS_FIELDS):
         command = click.option(f"--{name.replace('_', '-')}", name, help=name)(command)
     return command
-
-
-def _given(**values) -> dict:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 @main.group("client")
@@ -146,7 +37,7 @@ def client_group() -> None:
 @pass_env
 def client_add(env: Env, force: bool, **values) -> None:
     """Register a client."""
-    client = clients.add_client(env.db, _given(**values), force=force)
+    client = clients.add_client(env.db, given(**values), force=force)
     note = (
         " (dígito verificador no coincide; aceptado con --force)"
         if client.rfc_check_warning
@@ -162,7 +53,7 @@ def client_add(env: Env, force: bool, **values) -> None:
 @pass_env
 def client_edit(env: Env, rfc: str, **values) -> None:
     """Change a client's razón social or domicilio fiscal."""
-    client = clients.update_client(env.db, rfc, _given(**values))
+    client = clients.update_client(env.db, rfc, given(**values))
     click.echo(f"Cliente {client.rfc} actualizado")
 
 
@@ -172,16 +63,9 @@ def client_edit(env: Env, rfc: str, **values) -> None:
 @pass_env
 def client_baja(env: Env, rfc: str, on: str | None) -> None:
     """Record a client's baja (the record is kept)."""
-    when = env.today if on is None else _checked_date("date", on)
+    when = env.today if on is None else checked_date("date", on)
     client = clients.baja_client(env.db, rfc, when)
     click.echo(f"Cliente {client.rfc} dado de baja el {client.baja_date}")
-
-
-def _checked_date(name: str, value: str) -> date:
-    try:
-        return identifiers.parse_date(value)
-    except ValueError as exc:
-        raise click.ClickException(f"{name}: {exc}") from None
 
 
 @client_group.command("list")
@@ -241,7 +125,7 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
 @pass_env
 def client_add_site(env: Env, rfc: str, **values) -> None:
     """Register a planta or bodega of a client."""
-    site = clients.add_site(env.db, rfc, _given(**values))
+    site = clients.add_site(env.db, rfc, given(**values))
     click.echo(f"{site.kind.capitalize()} «{site.nombre}» registrada para {rfc.upper()}")
 
 
@@ -275,7 +159,7 @@ def program_group() -> None:
 @pass_env
 def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, status) -> None:
     """Register a program for a client."""
-    data = _given(
+    data = given(
         type=type_,
         number=number,
         authorized_on=authorized,
@@ -472,9 +356,3 @@ def calendar_list(env: Env, year: int | None, fmt: str) -> None:
     """List extra non-working days (and a year's legal holidays)."""
     rows = business_days.list_inhabiles(env.db, year)
     emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")
-
-
-from brokertui import cli_inventory, cli_pedimentos  # noqa: E402, F401 (register commands)
-
-if __name__ == "__main__":  # pragma: no cover
-    main(prog_name=os.path.basename(__file__))

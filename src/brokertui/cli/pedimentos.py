@@ -1,5 +1,5 @@
-"""CLI commands for pedimentos: Data Stage import, listing, capture from JSON, reconciliation,
-per-client rules and catalogs. Registered on the `brokertui` group by cli.py."""
+"""Pedimento commands: Data Stage import, listing, capture from JSON, reconciliation,
+per-client rules and catalogs."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from brokertui.cli import FORMATS, Env, _checked_date, emit, main, pass_env
+from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
 from brokertui.core import catalogs
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import reconcile, restricted
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.registry import clients
 
 PEDIMENTO_COLUMNS = [
     "numero",
@@ -37,14 +38,9 @@ def period_options(command):
 
 def _period(desde: str | None, hasta: str | None):
     return (
-        _checked_date("--from", desde) if desde else None,
-        _checked_date("--to", hasta) if hasta else None,
+        checked_date("--from", desde) if desde else None,
+        checked_date("--to", hasta) if hasta else None,
     )
-
-
-@main.group("import")
-def import_group() -> None:
-    """Import files: ANAM Data Stage deliveries."""
 
 
 @import_group.command("datastage")
@@ -153,8 +149,6 @@ def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:
 @pass_env
 def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
     """Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, textiles)."""
-    from brokertui.core.registry import clients
-
     state = pedimentos.client_rules(env.db, clients.get_client(env.db, rfc).id)
     for names, enabled in ((turn_on, True), (turn_off, False)):
         for name in names:

@@ -1,0 +1,119 @@
+"""What every command module shares: the `brokertui` group, the Env passed to commands, common
+options and checks, and `emit` for table/JSON/CSV output. Domain modules import only this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from brokertui.core import db, export, identifiers
+from brokertui.core.errors import BrokerError, NeedsConfirmation
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+@dataclass
+class Env:
+    """What every command shares: where the database is and what day it is."""
+
+    db_path: Path
+    today_fixed: date | None
+    _db: object = field(default=None, repr=False)
+
+    @property
+    def today(self) -> date:
+        return self.today_fixed or date.today()
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = db.connect(self.db_path)
+        return self._db
+
+
+class BrokerGroup(click.Group):
+    """Turns domain errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NeedsConfirmation as exc:
+            raise click.ClickException(f"{exc}; repita con --force para aceptarlo") from None
+        except BrokerError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _parse_today(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return identifiers.parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def checked_date(name: str, value: str) -> date:
+    """A date option's value (AAAA-MM-DD), or a one-line error naming the option."""
+    try:
+        return identifiers.parse_date(value)
+    except ValueError as exc:
+        raise click.ClickException(f"{name}: {exc}") from None
+
+
+def given(**values) -> dict:
+    """The options the user gave (not None)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
+    """Print rows as a table, JSON (list of objects) or CSV."""
+    if fmt == "json":
+        click.echo(export.to_json(rows))
+    elif fmt == "csv":
+        click.echo(export.to_csv(rows, columns), nl=False)
+    else:
+        table = Table(title=title, header_style="bold")
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        Console().print(table)
+
+
+@click.group(cls=BrokerGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="BROKERTUI_DB",
+    help="Database file (default: the user data directory).",
+)
+@click.option(
+    "--today",
+    callback=_parse_today,
+    envvar="BROKERTUI_TODAY",
+    help="Treat this date (AAAA-MM-DD) as today.",
+)
+@click.version_option(package_name="brokertui")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
+    """brokertui: deadlines, pedimentos and Anexo 24 inventory for customs brokers."""
+    ctx.obj = Env(db_path or db.default_db_path(), today)
+    if ctx.invoked_subcommand is None:
+        from brokertui.app import BrokerApp
+
+        # Open (and migrate) before the screen takes over, so errors print plainly.
+        BrokerApp(ctx.obj.db, today=today).run()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import files: ANAM Data Stage deliveries."""
