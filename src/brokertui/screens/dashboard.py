@@ -147,7 +147,7 @@ class DashboardScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         rfc, kind, numero = ([*event.row_key.value.split(":"), ""])[:3]
         if kind == TEMPORARY:
-            from brokertui.screens.pedimentos import PedimentoDetailScreen
+            from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 
             self.app.push_screen(PedimentoDetailScreen(numero))
         else:

@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core.pedimentos import reconcile
-from brokertui.screens.pedimentos import PedimentoDetailScreen, spaced
+from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.widgets import Column, PagedTable
 
 FIELD_ES = {
