@@ -1,5 +1,7 @@
 """The pedimento capture form, driven by keyboard alone."""
 
+import pytest
+
 from brokertui.app import BrokerApp
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
@@ -182,3 +184,33 @@ async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
         await pilot.pause()
         summary = str(app.screen.query_one("#ped-summary").render())
         assert "en Data Stage 9" in summary
+
+
+@pytest.mark.parametrize(
+    ("row", "name", "typed", "rule"),
+    [
+        (2, "fraccion", "2710.19.99", "petrolífero"),  # found by the review of the whole
+        (3, "pais", "ZZZ", "no está en el catálogo de países"),  # found by the field's rule
+    ],
+)
+async def test_save_puts_the_cursor_on_the_partida_field_in_error(demo_db, row, name, typed, rule):
+    from brokertui.core.demo import pedimentos as demo_pedimentos
+
+    values = demo_pedimentos._capture_values(demo_pedimentos._pedimentos(RFC, TODAY)[3])
+    values["encabezado"]["numero"] = "26 07 3953 6000999"
+    values["partidas"][row - 1][name] = typed
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await app.push_screen(PedimentoFormScreen(values))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        editor = screen.block("partidas")
+        assert editor.current == row - 1
+        assert screen.focused is editor.field(name).input
+        assert rule in message(screen, f"partidas-{name}")
+        status = str(screen.query_one("#form-status").render())
+        assert status.startswith(f"partida {row}, {name}: ")

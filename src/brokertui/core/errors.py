@@ -1,17 +1,46 @@
 """Errors shown to the user as one line that names the field and the rule (in Spanish)."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 
 class BrokerError(Exception):
     """Base class: the message is ready to show to the user."""
 
 
-class InvalidInput(BrokerError):
-    """A value broke a rule; `field` names the field (as the CLI option / form field)."""
+@dataclass(frozen=True)
+class Location:
+    """Where a value is: a field, or a field of row `row` (from 1) of a block such as the
+    partidas; `noun` is what the user calls one row of the block ("partida")."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
+    field: str
+    block: str | None = None
+    row: int | None = None
+    noun: str = ""
+
+    def __str__(self) -> str:
+        """The field as the user reads it, e.g. 'partida 3, fraccion'."""
+        return (
+            self.field
+            if self.block is None
+            else f"{self.noun or self.block} {self.row}, {self.field}"
+        )
+
+
+class FieldError(BrokerError):
+    """An error about one value: `location` says where, `field` is its field's name."""
+
+    def __init__(self, where: str | Location, message: str):
+        location = where if isinstance(where, Location) else Location(where)
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.field = location.field
         self.message = message
+
+
+class InvalidInput(FieldError):
+    """A value broke a rule (`field` as the CLI option / form field)."""
 
 
 class NeedsConfirmation(InvalidInput):
@@ -22,13 +51,8 @@ class NotFound(BrokerError):
     """The record asked for does not exist."""
 
 
-class Conflict(BrokerError):
+class Conflict(FieldError):
     """The change would break a uniqueness or state rule."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class DatabaseBusy(BrokerError):

@@ -13,7 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from brokertui.core import catalogs
-from brokertui.core.errors import BrokerError, InvalidInput, NeedsConfirmation
+from brokertui.core.errors import (
+    BrokerError,
+    FieldError,
+    InvalidInput,
+    Location,
+    NeedsConfirmation,
+)
 from brokertui.core.models import check_field
 from brokertui.core.pedimentos import drafts, restricted
 from brokertui.core.pedimentos import model as pedimento_model
@@ -88,8 +94,6 @@ _MODELS = {
     "identificadores": pedimento_model.Identificador,
     "partidas": pedimento_model.Partida,
 }
-_WHERE = re.compile(r"^(factura|identificador|partida) (\d+), (\w+)$")
-_BLOCK_OF = {noun: block for block, noun in pedimento_model.BLOCK_NOUN.items()}
 
 
 class PedimentoFormScreen(Screen[str | None]):
@@ -297,8 +301,9 @@ class PedimentoFormScreen(Screen[str | None]):
                 lambda yes: self.action_save(force=True) if yes else None,
             )
             return
-        except (InvalidInput, BrokerError) as exc:
-            self.point_at(getattr(exc, "field", ""), getattr(exc, "message", str(exc)))
+        except BrokerError as exc:
+            if isinstance(exc, FieldError):
+                self.point_at(exc.location, exc.message)
             self.status(str(exc), error=True)
             return
         if self.draft_id is not None:
@@ -312,16 +317,16 @@ class PedimentoFormScreen(Screen[str | None]):
         )
         self.dismiss(ped.encabezado.numero)
 
-    def point_at(self, where: str, message: str) -> None:
-        """Show an error beside its field and put the cursor there."""
-        match = _WHERE.match(where)
-        if match:
-            editor = self.block(_BLOCK_OF[match[1]])
+    def point_at(self, where: Location, message: str) -> None:
+        """Show an error beside its field (in its block row) and put the cursor there."""
+        if where.block in _MODELS and where.row is not None:
+            editor = self.block(where.block)
             editor.store()
-            editor.show(int(match[2]) - 1)
-            target = editor.field(match[3]) if match[3] in {s.name for s in editor.specs} else None
-        elif where in {s.name for s in HEADER}:
-            target = self.header_row(where)
+            editor.show(where.row - 1)
+            names = {s.name for s in editor.specs}
+            target = editor.field(where.field) if where.field in names else None
+        elif where.block is None and where.field in {s.name for s in HEADER}:
+            target = self.header_row(where.field)
         else:
             return
         if target is not None:

@@ -151,9 +151,23 @@ def test_field_errors_name_the_rule(model, name, typed, rule):
 
 def test_parse_names_block_row_and_field():
     bad = values(partida_umt="kilómetro")
+    bad["partidas"].insert(0, dict(bad["partidas"][0], umt="1"))
     with pytest.raises(InvalidInput) as exc:
         pedimento_model.parse(bad)
-    assert exc.value.field == "partida 1, umt"
+    where = exc.value.location
+    assert (where.block, where.row, where.field) == ("partidas", 2, "umt")
+    assert str(exc.value).startswith("partida 2, umt: «kilómetro» no está en el catálogo")
+
+
+def test_review_error_carries_the_partida_and_field(client_db):
+    fuel = values(partida_fraccion="2710.19.99")  # petrolífero: refused on a temporary import
+    fuel["partidas"].insert(0, values()["partidas"][0])
+    fuel["partidas"][1]["secuencia"] = "2"
+    with pytest.raises(InvalidInput) as exc:
+        pedimentos.save(client_db, pedimento_model.parse(fuel), today=TODAY)
+    where = exc.value.location
+    assert (where.block, where.row, where.field) == ("partidas", 2, "fraccion")
+    assert str(exc.value).startswith("partida 2, fraccion: petrolífero")
 
 
 # -- review rules -----------------------------------------------------------------------------

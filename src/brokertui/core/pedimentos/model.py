@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator
 
 from brokertui.core import catalogs, identifiers
-from brokertui.core.errors import InvalidInput
+from brokertui.core.errors import InvalidInput, Location
 from brokertui.core.models import PlainText, Record, RequiredText, RfcText, build
 from brokertui.core.pedimentos import numero as pedimento_numero
 
@@ -205,9 +205,9 @@ class Pedimento:
     partidas: list[Partida] = field(default_factory=list)
 
 
-def where(block: str | None, index: int | None, name: str) -> str:
-    """The field name shown to the user, e.g. 'partida 3, fraccion'."""
-    return name if block is None else f"{BLOCK_NOUN[block]} {index}, {name}"
+def where(block: str, index: int, name: str) -> Location:
+    """Field `name` of row `index` (from 1) of `block`, shown as e.g. 'partida 3, fraccion'."""
+    return Location(name, block, index, BLOCK_NOUN[block])
 
 
 def parse(values: dict) -> Pedimento:
