@@ -97,16 +97,3 @@ async def test_temporary_imports_expiring_in_30_60_90_days(db):
         table.move_cursor(row=first_lot)
         await pilot.press("enter")
         assert type(app.screen).__name__ == "PedimentoDetailScreen"
-
-
-def test_lots_discharged_to_zero_leave_the_dashboard(db):
-    from brokertui.core.anexo24 import ledger as discharge
-    from brokertui.core.pedimentos import permanence
-
-    today = date(2026, 4, 15)
-    demo.load(db, today)
-    before = {lot["numero"] for lot in permanence.expiring(db, today)}
-    assert "240739534000137" in before  # expired on 3 April, not yet discharged
-    discharge.run(db, "MNB050315K70", hasta=today)  # the demo's exits use up two pedimentos
-    after = {lot["numero"] for lot in permanence.expiring(db, today)}
-    assert after == before - {"240739534000137", "240739534000274"}

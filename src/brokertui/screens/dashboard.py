@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core.pedimentos import permanence
-from brokertui.core.pedimentos.numero import Numero
-from brokertui.core.registry import deadlines
-from brokertui.core.registry.programs import PROGRAM_TYPES
+from brokertui import commands
+from brokertui.core import dashboard
+from brokertui.core.dashboard import TEMPORARY
 from brokertui.widgets import Column, NavBar, PagedTable
 
-STATUS_ES = {
-    "not_open": "por abrir",
-    "open": "abierto",
-    "suspended": "suspendido",
-    "cancelled": "cancelado",
-    "filed": "presentado",
-    "not_required": "no aplica",
-}
-EVENT_ES = {
-    "opens": "abre",
-    "due": "vence",
-    "final": "último día",
-    "correction_window_ends": "fin corrección",
-    "reactivation": "reactivación",
-}
 SEVERITY_STYLE = {
     "critical": "bold red",
     "lost": "magenta",
@@ -39,21 +20,14 @@ SEVERITY_STYLE = {
     "ok": "green",
 }
 SEVERITY_MARK = {"critical": "!!", "lost": "✗", "warning": "!", "info": "·", "ok": "✓"}
-TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown with RAOCE rows
-PROGRAM_FILTERS = (None, *PROGRAM_TYPES, TEMPORARY)
+PROGRAM_FILTERS = (None, *dashboard.PROGRAMS)
 
 
 class DashboardScreen(Screen):
     """One row per obligation; filters by key; Enter opens the client."""
 
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = [
-        Binding("u", "toggle_urgent", "Urgentes", id="dashboard.urgent"),
-        Binding("c", "toggle_client", "Cliente", id="dashboard.client"),
-        Binding("r", "cycle_program", "Programa", id="dashboard.program"),
-        Binding("minus", "year(-1)", "Año -", id="dashboard.prev_year"),
-        Binding("plus", "year(1)", "Año +", id="dashboard.next_year"),
-    ]
+    BINDINGS = commands.bindings("dashboard")
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,23 +75,21 @@ class DashboardScreen(Screen):
         self.load()  # also the first time it is shown; data may have changed elsewhere
 
     def load(self) -> None:
-        """Compute the obligations as of today (all, to sort by urgency) and show one page."""
+        """The dashboard as of today with the filters chosen; one page shown."""
         today = self.app.today
         self.shown_for = today
         year = self.year or today.year
         client = self.app.client
-        rfc = client.rfc if self.client_only and client else None
-        obligations = deadlines.obligations(self.app.db, year, today, rfc=rfc)
-        lots = permanence.expiring(self.app.db, today, rfc=rfc)
-        self.show_summary(obligations, lots, today)
-        rows = [(deadlines.urgency(ob), ob.program, ob.severity, _row(ob)) for ob in obligations]
-        rows += [(_lot_urgency(lot), TEMPORARY, lot["severity"], _lot_row(lot)) for lot in lots]
-        rows.sort(key=lambda r: r[0])
-        if self.program:
-            rows = [r for r in rows if r[1] == self.program]
-        if self.urgent_only:
-            rows = [r for r in rows if r[2] in ("critical", "warning")]
-        self.rows = [r[3] for r in rows]
+        board = dashboard.load(
+            self.app.db,
+            today,
+            year=year,
+            rfc=client.rfc if self.client_only and client else None,
+            program=self.program,
+            urgent_only=self.urgent_only,
+        )
+        self.show_summary(board.summary)
+        self.rows = [_cells(row) for row in board.rows]
         self.query_one(PagedTable).reload(first_page=True)
         shown = [
             f"RAOCE {year} (ejercicio {year - 1})",
@@ -130,18 +102,13 @@ class DashboardScreen(Screen):
             shown.append(f"cliente {client.rfc}" if client else "sin cliente elegido")
         self.query_one("#filters", Static).update(" · ".join(shown))
 
-    def show_summary(self, rows: list[deadlines.Obligation], lots: list[dict], today) -> None:
-        week_end = today + timedelta(days=6 - today.weekday())
-        count = {status: sum(o.status == status for o in rows) for status in deadlines.STATUSES}
-        due_week = sum(o.status == "open" and o.due_date <= week_end for o in rows)
+    def show_summary(self, s: dashboard.Summary) -> None:
         self.query_one("#summary", Static).update(
-            f"Abiertos [b]{count['open']}[/] · suspendidos [b red]{count['suspended']}[/] · "
-            f"vencen esta semana [b yellow]{due_week}[/] · cancelados "
-            f"[magenta]{count['cancelled']}[/] · presentados [green]{count['filed']}[/]\n"
-            f"Temporales: vencidos [b red]{sum(lot['days_left'] < 0 for lot in lots)}[/] · "
-            f"vencen ≤30 d [b red]{sum(0 <= lot['days_left'] <= 30 for lot in lots)}[/] · "
-            f"≤60 d [b yellow]{sum(30 < lot['days_left'] <= 60 for lot in lots)}[/] · "
-            f"≤90 d [b]{sum(60 < lot['days_left'] <= 90 for lot in lots)}[/]"
+            f"Abiertos [b]{s.open}[/] · suspendidos [b red]{s.suspended}[/] · "
+            f"vencen esta semana [b yellow]{s.due_this_week}[/] · cancelados "
+            f"[magenta]{s.cancelled}[/] · presentados [green]{s.filed}[/]\n"
+            f"Temporales: vencidos [b red]{s.expired}[/] · vencen ≤30 d [b red]{s.within_30}[/] · "
+            f"≤60 d [b yellow]{s.within_60}[/] · ≤90 d [b]{s.within_90}[/]"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -174,46 +141,18 @@ class DashboardScreen(Screen):
         self.load()
 
 
-def _row(ob: deadlines.Obligation) -> dict:
-    """One obligation as table cells, all in its severity's colour."""
+def _cells(row: dashboard.Row) -> dict:
+    """One dashboard row as table cells, all in its severity's colour."""
     cells = {
-        "key": f"{ob.rfc}:{ob.program}",
-        "mark": SEVERITY_MARK[ob.severity],
-        "rfc": ob.rfc,
-        "program": ob.program,
-        "status": STATUS_ES[ob.status],
-        "event": EVENT_ES.get(ob.next_event, "—"),
-        "date": ob.next_event_date.isoformat() if ob.next_event_date else "",
-        "days": "" if ob.days_left is None else str(ob.days_left),
-        "bdays": "" if ob.business_days_left is None else str(ob.business_days_left),
-        "name": ob.razon_social,
+        "mark": SEVERITY_MARK[row.severity],
+        "rfc": row.rfc,
+        "program": row.program,
+        "status": row.status,
+        "event": row.event,
+        "date": row.event_date.isoformat() if row.event_date else "",
+        "days": "" if row.days_left is None else str(row.days_left),
+        "bdays": "" if row.business_days_left is None else str(row.business_days_left),
+        "name": row.detail,
     }
-    style = SEVERITY_STYLE[ob.severity]
-    return {k: v if k == "key" else Text(v, style=style) for k, v in cells.items()}
-
-
-def _lot_urgency(lot: dict) -> tuple:
-    return (
-        deadlines.SEVERITY_ORDER.index(lot["severity"]),
-        date.fromisoformat(lot["vence_alerta"]),
-        lot["rfc"],
-        lot["numero"],
-    )
-
-
-def _lot_row(lot: dict) -> dict:
-    """A temporary-import lot whose permanence ends soon (or has ended)."""
-    cells = {
-        "key": f"{lot['rfc']}:{TEMPORARY}:{lot['numero']}:{lot['vence_alerta']}",
-        "mark": SEVERITY_MARK[lot["severity"]],
-        "rfc": lot["rfc"],
-        "program": TEMPORARY,
-        "status": lot["bucket"],
-        "event": "permanencia",
-        "date": lot["vence_alerta"],
-        "days": str(lot["days_left"]),
-        "bdays": "",
-        "name": f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · {lot['partidas']} part.",
-    }
-    style = SEVERITY_STYLE[lot["severity"]]
-    return {k: v if k == "key" else Text(v, style=style) for k, v in cells.items()}
+    style = SEVERITY_STYLE[row.severity]
+    return {"key": row.key, **{k: Text(v, style=style) for k, v in cells.items()}}

@@ -210,16 +210,16 @@ def test_cli_sets_the_mode_and_exports_by_value(tmp_path):
 
 
 def test_lots_discharged_to_zero_by_value_leave_the_dashboard(db):
+    from brokertui.core import dashboard
     from brokertui.core.demo import clients as demo
-    from brokertui.core.pedimentos import permanence
 
     today = date(2026, 4, 15)
     demo.load(db, today)
-    before = {lot["numero"] for lot in permanence.expiring(db, today)}
+    before = {lot["numero"] for lot in dashboard.expiring_lots(db, today)}
     discharge.set_mode(db, "MNB050315K70", "valor")
     discharge.run(db, "MNB050315K70", hasta=today)
     # By value the demo's exits use up the USD of the same two pedimentos.
-    after = {lot["numero"] for lot in permanence.expiring(db, today)}
+    after = {lot["numero"] for lot in dashboard.expiring_lots(db, today)}
     assert after == before - {"240739534000137", "240739534000274"}
 
 

@@ -1,0 +1,241 @@
+"""The dashboard (home, F2, `brokertui dashboard`): every client's RAOCE obligations and the
+temporary-import lots whose permanence ends soon, merged in one urgency order, filtered and
+counted. `build` is pure; `load` reads the database and calls it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from brokertui.core.pedimentos.numero import Numero
+from brokertui.core.registry import clients, deadlines
+from brokertui.core.registry.programs import PROGRAM_TYPES
+
+TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown with RAOCE rows
+PROGRAMS = (*PROGRAM_TYPES, TEMPORARY)  # what the program filter accepts
+URGENT = ("critical", "warning")
+STATUS_ES = {
+    "not_open": "por abrir",
+    "open": "abierto",
+    "suspended": "suspendido",
+    "cancelled": "cancelado",
+    "filed": "presentado",
+    "not_required": "no aplica",
+}
+EVENT_ES = {
+    "opens": "abre",
+    "due": "vence",
+    "final": "último día",
+    "correction_window_ends": "fin corrección",
+    "reactivation": "reactivación",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One dashboard line: a program's RAOCE obligation or a temporary-import lot."""
+
+    key: str  # unique: rfc:program, or rfc:Temp.:pedimento:expiry
+    severity: str  # deadlines.SEVERITY_ORDER
+    rfc: str
+    program: str  # a program type, or TEMPORARY for a lot
+    status: str  # Spanish: the obligation's status or the lot's bucket
+    event: str  # Spanish: the next event ("—" when none), "permanencia" for a lot
+    event_date: date | None
+    days_left: int | None
+    business_days_left: int | None
+    razon_social: str
+    pedimento: str | None  # a lot's pedimento
+    detail: str  # what the screen shows: razón social, or pedimento · categoría · partidas
+
+    def as_dict(self) -> dict:
+        """Export row with Spanish column names."""
+        return {
+            "severidad": self.severity,
+            "rfc": self.rfc,
+            "programa": self.program,
+            "estado": self.status,
+            "proximo": self.event,
+            "fecha": self.event_date.isoformat() if self.event_date else None,
+            "dias": self.days_left,
+            "dias_habiles": self.business_days_left,
+            "razon_social": self.razon_social,
+            "pedimento": self.pedimento,
+            "detalle": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counts above the table: obligations by status, lots by days to expiry. They cover
+    every row of the client filter, whatever the urgent and program filters hide."""
+
+    open: int
+    suspended: int
+    due_this_week: int
+    cancelled: int
+    filed: int
+    expired: int
+    within_30: int
+    within_60: int
+    within_90: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    rows: list[Row]
+    summary: Summary
+
+
+def bucket(days_left: int) -> tuple[str, str]:
+    """(label, severity) of a lot by the days left to its expiry."""
+    if days_left < 0:
+        return "vencido", "critical"
+    if days_left <= 30:
+        return "≤30 días", "critical"
+    if days_left <= 60:
+        return "≤60 días", "warning"
+    return "≤90 días", "info"
+
+
+def obligation_row(ob: deadlines.Obligation) -> Row:
+    return Row(
+        key=f"{ob.rfc}:{ob.program}",
+        severity=ob.severity,
+        rfc=ob.rfc,
+        program=ob.program,
+        status=STATUS_ES[ob.status],
+        event=EVENT_ES.get(ob.next_event, "—"),
+        event_date=ob.next_event_date,
+        days_left=ob.days_left,
+        business_days_left=ob.business_days_left,
+        razon_social=ob.razon_social,
+        pedimento=None,
+        detail=ob.razon_social,
+    )
+
+
+def lot_row(lot: dict, today: date) -> Row:
+    """A lot from `expiring_lots` as of `today`."""
+    expiry = date.fromisoformat(lot["vence_alerta"])
+    days_left = (expiry - today).days
+    label, severity = bucket(days_left)
+    return Row(
+        key=f"{lot['rfc']}:{TEMPORARY}:{lot['numero']}:{lot['vence_alerta']}",
+        severity=severity,
+        rfc=lot["rfc"],
+        program=TEMPORARY,
+        status=label,
+        event="permanencia",
+        event_date=expiry,
+        days_left=days_left,
+        business_days_left=None,
+        razon_social=lot["razon_social"],
+        pedimento=lot["numero"],
+        detail=f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · {lot['partidas']} part.",
+    )
+
+
+def _lot_urgency(row: Row) -> tuple:
+    return (deadlines.SEVERITY_ORDER.index(row.severity), row.event_date, row.rfc, row.pedimento)
+
+
+def summarize(obligations: list[deadlines.Obligation], lots: list[Row], today: date) -> Summary:
+    week_end = today + timedelta(days=6 - today.weekday())
+    count = {status: sum(o.status == status for o in obligations) for status in deadlines.STATUSES}
+    days = [lot.days_left for lot in lots]
+    return Summary(
+        open=count["open"],
+        suspended=count["suspended"],
+        due_this_week=sum(o.status == "open" and o.due_date <= week_end for o in obligations),
+        cancelled=count["cancelled"],
+        filed=count["filed"],
+        expired=sum(d < 0 for d in days),
+        within_30=sum(0 <= d <= 30 for d in days),
+        within_60=sum(30 < d <= 60 for d in days),
+        within_90=sum(60 < d <= 90 for d in days),
+    )
+
+
+def build(
+    obligations: list[deadlines.Obligation],
+    lots: list[dict],
+    today: date,
+    *,
+    program: str | None = None,
+    urgent_only: bool = False,
+) -> Dashboard:
+    """Obligations and lots in one list, most urgent first (severity, then date), keeping only
+    `program`'s rows (TEMPORARY: the lots) and, if `urgent_only`, critical and warning ones."""
+    lot_rows = [lot_row(lot, today) for lot in lots]
+    ranked = [(deadlines.urgency(ob), obligation_row(ob)) for ob in obligations]
+    ranked += [(_lot_urgency(row), row) for row in lot_rows]
+    ranked.sort(key=lambda pair: pair[0])
+    rows = [
+        row
+        for _, row in ranked
+        if (program is None or row.program == program)
+        and (not urgent_only or row.severity in URGENT)
+    ]
+    return Dashboard(rows, summarize(obligations, lot_rows, today))
+
+
+def load(
+    db: Database,
+    today: date,
+    *,
+    year: int | None = None,
+    rfc: str | None = None,
+    program: str | None = None,
+    urgent_only: bool = False,
+) -> Dashboard:
+    """The dashboard as of `today` for RAOCE filing `year` (default today's), of one client
+    (`rfc`) or all."""
+    if rfc:
+        rfc = clients.get_client(db, rfc).rfc  # a clear error for an unknown RFC
+    obligations = deadlines.obligations(db, year or today.year, today, rfc=rfc)
+    lots = expiring_lots(db, today, rfc=rfc)
+    return build(obligations, lots, today, program=program, urgent_only=urgent_only)
+
+
+_EXPIRING_SQL = """
+SELECT c.rfc, c.razon_social, p.numero, p.clave, x.categoria, x.vence_alerta, x.vence_legal,
+       count(*) AS partidas
+FROM partidas x
+JOIN pedimentos p ON p.id = x.pedimento_id
+JOIN clients c ON c.id = p.client_id
+WHERE x.vence_alerta BETWEEN :desde AND :hasta AND c.baja_date IS NULL
+  AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+       WHERE d.numero = p.numero AND d.source = 'datastage'))
+  AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+  -- once discharged to zero by the FIFO ledger, a lot no longer needs attention
+  AND NOT EXISTS (
+      SELECT 1 FROM entradas e WHERE e.client_id = p.client_id AND e.pedimento = p.numero
+        AND e.partida = x.secuencia
+        AND CASE c.descargo_modo WHEN 'valor' THEN e.valor_micro ELSE e.cantidad_micro END <= (
+            SELECT coalesce(sum(a.cantidad_micro), 0) FROM active_allocations a
+            WHERE a.entrada_id = e.id))
+"""
+
+
+def expiring_lots(
+    db: Database, on: date, *, within: int = 90, back: int = 90, rfc: str | None = None
+) -> list[dict]:
+    """Temporary-import lots (partidas grouped by pedimento and expiry) whose permanence ends
+    within `within` days or ended in the last `back` days, soonest first.
+
+    A partida discharged to zero by the FIFO ledger is left out; one that is not an inventory
+    entry (no part number of the client's materials) counts whole.
+    """
+    sql = _EXPIRING_SQL
+    params = {
+        "desde": (on - timedelta(days=back)).isoformat(),
+        "hasta": (on + timedelta(days=within)).isoformat(),
+    }
+    if rfc:
+        sql += " AND c.rfc = :rfc"
+        params["rfc"] = rfc.strip().upper()
+    sql += " GROUP BY p.id, x.vence_alerta, x.categoria ORDER BY x.vence_alerta, p.numero"
+    return list(db.query(sql, params))
