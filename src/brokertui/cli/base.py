@@ -48,7 +48,8 @@ class BrokerGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-def _parse_today(ctx, param, value):
+def parse_date_option(ctx, param, value):
+    """Click callback: an optional AAAA-MM-DD option as a date."""
     if value is None:
         return None
     try:
@@ -95,7 +96,7 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
 )
 @click.option(
     "--today",
-    callback=_parse_today,
+    callback=parse_date_option,
     envvar="BROKERTUI_TODAY",
     help="Treat this date (AAAA-MM-DD) as today.",
 )

@@ -1,0 +1,50 @@
+"""`brokertui dashboard`: the TUI's home (RAOCE obligations and expiring temporary-import
+lots) as rows, in the same order and with the same filters."""
+
+from __future__ import annotations
+
+import click
+
+from brokertui.cli.base import FORMATS, Env, emit, main, parse_date_option, pass_env
+from brokertui.core import dashboard
+
+COLUMNS = [
+    "severidad",
+    "rfc",
+    "programa",
+    "estado",
+    "proximo",
+    "fecha",
+    "dias",
+    "dias_habiles",
+    "razon_social",
+    "pedimento",
+    "detalle",
+]
+TABLE_COLUMNS = [c for c in COLUMNS if c not in ("razon_social", "pedimento")]
+
+
+@main.command("dashboard")
+@click.option(
+    "--today", "on", callback=parse_date_option, help="Treat this date (AAAA-MM-DD) as today."
+)
+@click.option("--year", type=int, help="RAOCE filing year (default: today's year).")
+@click.option("--rfc", help="Only this client.")
+@click.option(
+    "--program",
+    type=click.Choice(dashboard.PROGRAMS, case_sensitive=False),
+    help=f"Only this program's rows ({dashboard.TEMPORARY}: temporary-import lots).",
+)
+@click.option("--urgent", is_flag=True, help="Only critical and warning rows.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def dashboard_cmd(env: Env, on, year, rfc, program, urgent, fmt) -> None:
+    """RAOCE obligations and temporary imports about to expire, most urgent first."""
+    today = on or env.today
+    board = dashboard.load(env.db, today, year=year, rfc=rfc, program=program, urgent_only=urgent)
+    emit(
+        [row.as_dict() for row in board.rows],
+        COLUMNS if fmt != "table" else TABLE_COLUMNS,
+        fmt,
+        title=f"Tablero al {today} · RAOCE {year or today.year}",
+    )

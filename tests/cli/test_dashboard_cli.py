@@ -1,0 +1,122 @@
+"""`brokertui dashboard`: the core dashboard's rows, in its order, as table, JSON or CSV."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from brokertui.cli import main
+from brokertui.core import dashboard
+from brokertui.core import db as store
+
+JUNE = date(2026, 6, 15)
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": JUNE.isoformat()}
+
+    def invoke(*args):
+        return CliRunner(env=env).invoke(main, list(args))
+
+    assert invoke("demo").exit_code == 0
+    invoke.db_path = tmp_path / "cli.db"
+    return invoke
+
+
+def expected(run, **filters) -> list[dict]:
+    db = store.connect(run.db_path)
+    try:
+        return [row.as_dict() for row in dashboard.load(db, JUNE, **filters).rows]
+    finally:
+        db.close()
+
+
+def test_json_is_the_core_rows_in_order(run):
+    result = run("dashboard", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows == expected(run)
+    assert len(rows) == 16
+    assert rows[0] == {
+        "severidad": "critical",
+        "rfc": "MNB050315K70",
+        "programa": "Temp.",
+        "estado": "vencido",
+        "proximo": "permanencia",
+        "fecha": "2026-06-03",
+        "dias": -12,
+        "dias_habiles": None,
+        "razon_social": "Manufacturas del Norte Bravo, S.A. de C.V.",
+        "pedimento": "240739534000137",
+        "detalle": "24 07 3953 4000137 · insumo · 2 part.",
+    }
+
+
+def test_csv_has_spanish_columns_and_the_same_order(run):
+    result = run("dashboard", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == [
+        "severidad",
+        "rfc",
+        "programa",
+        "estado",
+        "proximo",
+        "fecha",
+        "dias",
+        "dias_habiles",
+        "razon_social",
+        "pedimento",
+        "detalle",
+    ]
+    assert [(r["rfc"], r["programa"], r["fecha"]) for r in rows] == [
+        (r["rfc"], r["programa"], r["fecha"] or "") for r in expected(run)
+    ]
+    assert rows[2]["estado"] == "suspendido" and rows[2]["dias_habiles"] == "11"
+
+
+def test_table_shows_the_rows_in_order(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line per row
+    result = run("dashboard")
+    assert result.exit_code == 0, result.output
+    assert "Tablero al 2026-06-15 · RAOCE 2026" in result.output
+    cells = [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in result.output.splitlines()
+        if line.startswith("│")
+    ]
+    assert [c[:3] for c in cells] == [
+        [r["severidad"], r["rfc"], r["programa"]] for r in expected(run)
+    ]
+    assert cells[0][-1] == "24 07 3953 4000137 · insumo · 2 part."
+    assert cells[2][3:8] == ["suspendido", "último día", "2026-06-30", "15", "11"]
+
+
+def test_filters_match_the_core(run):
+    lots = json.loads(run("dashboard", "--program", "temp.", "--format", "json").output)
+    assert [r["dias"] for r in lots] == [-12, 9, 26, 47, 58, 83]
+    urgent = json.loads(run("dashboard", "--urgent", "--format", "json").output)
+    assert urgent == expected(run, urgent_only=True)
+    assert {r["severidad"] for r in urgent} == {"critical", "warning"}
+    one = json.loads(run("dashboard", "--rfc", "ceb110902qw7", "--format", "json").output)
+    assert [(r["rfc"], r["programa"]) for r in one] == [("CEB110902QW7", "PROSEC")]
+    last_year = json.loads(
+        run("dashboard", "--year", "2025", "--program", "IMMEX", "--format", "json").output
+    )
+    assert last_year == expected(run, year=2025, program="IMMEX")
+
+
+def test_today_option_and_errors(run):
+    later = json.loads(
+        run("dashboard", "--today", "2026-07-15", "--program", "Temp.", "--format", "json").output
+    )
+    assert [r["dias"] for r in later][:2] == [-42, -21]
+    unknown = run("dashboard", "--rfc", "XAXX010101000")
+    assert unknown.exit_code == 1
+    assert "no hay un cliente con el RFC XAXX010101000" in unknown.output
+    assert run("dashboard", "--today", "2026-13-01").exit_code == 2
+    assert run("dashboard", "--program", "OTRO").exit_code == 2
