@@ -149,14 +149,7 @@ class ReportsScreen(ClientScreen):
         client = self.app.client
         from brokertui.screens.ajuste_form import AjusteFormScreen
 
-        parts = [
-            r[0]
-            for r in self.app.db.execute(
-                "SELECT numero_parte FROM materiales WHERE client_id = ? AND baja_date IS NULL "
-                "ORDER BY numero_parte",
-                [client.id],
-            )
-        ]
+        parts = reports.part_numbers(self.app.db, client.rfc)
 
         async def done(count) -> None:
             if count:

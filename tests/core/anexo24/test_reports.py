@@ -145,3 +145,13 @@ def test_ajustes_go_through_the_ledger_and_their_report(discharged, tmp_path):
             "a.csv",
         )
     assert discharge.check(discharged, RFC) == []
+
+
+def test_part_numbers_in_force_for_a_new_ajuste(discharged):
+    assert reports.part_numbers(discharged, RFC.lower()) == ["MAT-A", "MAT-B"]
+    db_file = discharged.execute("PRAGMA database_list").fetchone()[2]
+    env = {"BROKERTUI_DB": db_file, "BROKERTUI_TODAY": "2026-06-30"}
+    args = ["baja", "--rfc", RFC, "--catalogo", "materiales", "--clave", "MAT-A"]
+    assert CliRunner(env=env).invoke(main, args).exit_code == 0
+    assert reports.part_numbers(discharged, RFC) == ["MAT-B"]
+    assert reports.part_numbers(discharged, "XAXX010101000") == []

@@ -260,6 +260,16 @@ class Heading:
         ]
 
 
+def part_numbers(db: Database, rfc: str) -> list[str]:
+    """The client's part numbers in force (materiales not dados de baja), sorted: what a new
+    ajuste can name."""
+    sql = (
+        "SELECT m.numero_parte FROM materiales m JOIN clients c ON c.id = m.client_id "
+        "WHERE c.rfc = ? AND m.baja_date IS NULL ORDER BY m.numero_parte"
+    )
+    return [row[0] for row in db.execute(sql, [rfc.strip().upper()])]
+
+
 def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=None) -> Heading:
     if name not in REPORTS:
         from brokertui.core.errors import InvalidInput
