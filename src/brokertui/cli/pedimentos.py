@@ -13,6 +13,7 @@ from brokertui.core import catalogs
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import reconcile, restricted
+from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
@@ -149,10 +150,10 @@ def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:
 @pass_env
 def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
     """Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, textiles)."""
-    state = pedimentos.client_rules(env.db, clients.get_client(env.db, rfc).id)
+    state = pedimento_rules.client_rules(env.db, clients.get_client(env.db, rfc).id)
     for names, enabled in ((turn_on, True), (turn_off, False)):
         for name in names:
-            state = pedimentos.set_client_rule(env.db, rfc, name, enabled)
+            state = pedimento_rules.set_client_rule(env.db, rfc, name, enabled)
     labels = restricted.config()["rules"]
     for name, enabled in state.items():
         click.echo(f"{name:13} {'sí' if enabled else 'no':3} {labels[name]['label']}")

@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList
 
 from brokertui.core.pedimentos import restricted
-from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
 
 
@@ -28,7 +28,7 @@ class ClientRulesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         client = clients.get_client(self.app.db, self.rfc)
-        state = pedimentos.client_rules(self.app.db, client.id)
+        state = pedimento_rules.client_rules(self.app.db, client.id)
         labels = restricted.config()["rules"]
         selection = SelectionList[str](
             *((labels[name]["label"], name, state[name]) for name in restricted.RULES)
@@ -40,7 +40,7 @@ class ClientRulesScreen(ModalScreen[None]):
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         name = event.selection.value
         enabled = name in event.selection_list.selected
-        pedimentos.set_client_rule(self.app.db, self.rfc, name, enabled)
+        pedimento_rules.set_client_rule(self.app.db, self.rfc, name, enabled)
         self.notify(
             f"{restricted.config()['rules'][name]['label']}: "
             f"{'activada' if enabled else 'desactivada'}"

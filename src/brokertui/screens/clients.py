@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from brokertui.core import catalogs
-from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
@@ -200,7 +200,7 @@ class ClientDetailScreen(Screen):
             "Reglas de pedimento: "
             + " · ".join(
                 f"{name} {'sí' if on else 'no'}"
-                for name, on in pedimentos.client_rules(db, client.id).items()
+                for name, on in pedimento_rules.client_rules(db, client.id).items()
             ),
         ]
         self.query_one("#summary", Static).update("\n".join(lines))

@@ -21,7 +21,7 @@ from brokertui.core.errors import (
     NeedsConfirmation,
 )
 from brokertui.core.models import check_field
-from brokertui.core.pedimentos import drafts, restricted
+from brokertui.core.pedimentos import drafts, restricted, review
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
@@ -220,8 +220,8 @@ class PedimentoFormScreen(Screen[str | None]):
         )
 
     def show_totals(self) -> None:
-        t = pedimentos.totals(self.block("partidas").rows)
-        facturas = pedimentos.totals(self.block("facturas").rows)["valor_usd"]
+        t = review.totals(self.block("partidas").rows)
+        facturas = review.totals(self.block("facturas").rows)["valor_usd"]
         differs = abs(facturas - t["valor_usd"]) > 1 and facturas
         mark = f" [b $warning]≠ facturas USD {_money(facturas)}[/]" if differs else ""
         self.query_one("#totals", Static).update(

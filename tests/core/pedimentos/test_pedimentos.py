@@ -10,6 +10,7 @@ from brokertui.core.models import check_field
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence, restricted
+from brokertui.core.pedimentos import review as pedimento_review
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.registry import calendar as business_days
 from brokertui.core.registry import clients
@@ -175,7 +176,7 @@ def test_review_error_carries_the_partida_and_field(client_db):
 
 def review(**changes):
     ped = pedimento_model.parse(values(**changes))
-    return pedimentos.review(ped, restricted.defaults(), TODAY)
+    return pedimento_review.review(ped, restricted.defaults(), TODAY)
 
 
 def test_a_clean_pedimento_has_no_findings():
@@ -199,13 +200,13 @@ def test_sensitive_good_shows_sector_and_guarantee():
 def test_guarantee_rule_requires_the_gi_identifier():
     rules = restricted.defaults() | {"garantia": True}
     ped = pedimento_model.parse(values(partida_fraccion="2402.90.99", partida_cantidad_umt="2"))
-    errors = [p for p in pedimentos.review(ped, rules, TODAY) if p.level == "error"]
+    errors = [p for p in pedimento_review.review(ped, rules, TODAY) if p.level == "error"]
     assert errors[0].message.startswith("la regla de garantía del cliente exige el")
     with_gi = values(partida_fraccion="2402.90.99", partida_cantidad_umt="2")
     with_gi["identificadores"] = [
         {"clave": "GI", "secuencia": "1", "complemento1": "F-99", "complemento2": "50.79"}
     ]
-    problems = pedimentos.review(pedimento_model.parse(with_gi), rules, TODAY)
+    problems = pedimento_review.review(pedimento_model.parse(with_gi), rules, TODAY)
     assert [p.level for p in problems] == ["info"]  # 25.3957 × 2 = 50.79, as declared
 
 
@@ -220,7 +221,7 @@ def test_textiles_warned_and_rules_switch_off_per_client():
     (problem,) = review(partida_fraccion="6109.10.01")
     assert problem.level == "warning" and "61-63" in problem.message
     ped = pedimento_model.parse(values(partida_fraccion="6109.10.01"))
-    assert pedimentos.review(ped, restricted.defaults() | {"textiles": False}, TODAY) == []
+    assert pedimento_review.review(ped, restricted.defaults() | {"textiles": False}, TODAY) == []
 
 
 def test_totals_mismatch_and_future_payment():

@@ -31,12 +31,8 @@ from brokertui.core.pedimentos.datastage.delivery import (
     read,
     sha256_of,
 )
-from brokertui.core.pedimentos.store import (
-    FACTURA_INSERT,
-    IDENTIFICADOR_INSERT,
-    PARTIDA_INSERT,
-    is_temporary_entry,
-)
+from brokertui.core.pedimentos.review import is_temporary_entry
+from brokertui.core.pedimentos.store import FACTURA_INSERT, IDENTIFICADOR_INSERT, PARTIDA_INSERT
 from brokertui.core.registry.calendar import calendar_for
 
 Progress = Callable[[int, int, str], None]
