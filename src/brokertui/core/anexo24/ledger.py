@@ -104,7 +104,7 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
                 f"{client.rfc} tiene {in_force} asignaciones por {current} en vigor; deshaga "
                 f"sus corridas antes de descargar por {modo}",
             )
-        db.execute("UPDATE clients SET descargo_modo = ? WHERE id = ?", [modo, client.id])
+        clients.set_descargo_modo(db, client.id, modo)
     return modo
 
 

@@ -290,3 +290,20 @@ def used_fracciones(db: Database, client_id: int, limit: int = 500) -> list[str]
         [client_id, limit],
     )
     return [r[0] for r in rows]
+
+
+def export_partidas(db: Database, client_id: int, desde: date, hasta: date) -> list[tuple]:
+    """(clave, valor_comercial, valor_usd, tipo_cambio) of each partida of the client's export
+    pedimentos (tipo de operación 2) paid from `desde` to `hasta`: one copy per number (Data
+    Stage first), only the latest of a rectification chain."""
+    return db.execute(
+        """
+        SELECT p.clave, x.valor_comercial, x.valor_usd, p.tipo_cambio
+        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+        WHERE p.client_id = ? AND p.tipo_operacion = '2' AND p.fecha_pago BETWEEN ? AND ?
+          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+               WHERE d.numero = p.numero AND d.source = 'datastage'))
+          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+        """,
+        [client_id, desde.isoformat(), hasta.isoformat()],
+    ).fetchall()

@@ -6,6 +6,7 @@ pedimentos, and the PROSEC relación de bienes producidos."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlite_utils import Database
@@ -13,6 +14,7 @@ from sqlite_utils import Database
 from brokertui.core import catalogs
 from brokertui.core.db import now, write
 from brokertui.core.errors import InvalidInput
+from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.registry import clients, programs
 
 THOUSAND = Decimal(1000)
@@ -155,17 +157,9 @@ def add_bien(
 def exported_from_pedimentos(db: Database, client_id: int, fiscal_year: int) -> dict:
     """Export pedimentos of the fiscal year (tipo de operación 2), direct and indirect
     (virtual claves), valued in miles de pesos: valor comercial, or USD × tipo de cambio."""
-    rows = db.execute(
-        """
-        SELECT p.clave, x.valor_comercial, x.valor_usd, p.tipo_cambio
-        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
-        WHERE p.client_id = ? AND p.tipo_operacion = '2' AND p.fecha_pago BETWEEN ? AND ?
-          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
-               WHERE d.numero = p.numero AND d.source = 'datastage'))
-          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
-        """,
-        [client_id, f"{fiscal_year}-01-01", f"{fiscal_year}-12-31"],
-    ).fetchall()
+    rows = pedimento_store.export_partidas(
+        db, client_id, date(fiscal_year, 1, 1), date(fiscal_year, 12, 31)
+    )
     efecto = catalogs.load("claves").extra
     total = {"directas": Decimal(0), "indirectas": Decimal(0)}
     for clave, comercial, usd, tc in rows:

@@ -137,6 +137,12 @@ def baja_client(db: Database, rfc: str, on: date) -> Client:
     return get_client(db, client.rfc)
 
 
+def set_descargo_modo(db: Database, client_id: int, modo: str) -> None:
+    """Store the client's discharge ledger mode; the ledger checks and records the switch
+    (anexo24/ledger.py, set_mode)."""
+    db.execute("UPDATE clients SET descargo_modo = ? WHERE id = ?", [modo, client_id])
+
+
 _CLIENT_SELECT = """
 SELECT c.*, coalesce((
     SELECT group_concat(type, ', ') FROM (
