@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
+from brokertui.core.anexo24 import ajustes, bajas, reports
 from brokertui.core.anexo24 import interfaces as inventory
 from brokertui.core.anexo24 import ledger as discharge
-from brokertui.core.anexo24 import reports
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
 
@@ -219,14 +219,14 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 @pass_env
 def import_ajustes(env: Env, file: Path, rfc: str) -> None:
     """Import ajustes (CSV or XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
-    count = inventory.add_ajustes(env.db, rfc, inventory.read_rows(file), file.name)
+    count = ajustes.add_ajustes(env.db, rfc, inventory.read_rows(file), file.name)
     click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
 
 
 @main.command("ajuste")
 @click.option("--rfc", required=True)
 @click.option("--fecha", required=True)
-@click.option("--tipo", required=True, type=click.Choice(inventory.AJUSTE_TIPOS))
+@click.option("--tipo", required=True, type=click.Choice(ajustes.AJUSTE_TIPOS))
 @click.option("--parte", "numero_parte", required=True)
 @click.option("--cantidad", required=True)
 @click.option("--pedimento", default="", help="Sobrante / desensamble: the pedimento.")
@@ -235,18 +235,18 @@ def import_ajustes(env: Env, file: Path, rfc: str) -> None:
 @pass_env
 def ajuste_cmd(env: Env, rfc: str, **values) -> None:
     """Record one ajuste: faltante, merma, sobrante or desensamble recovery."""
-    inventory.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
+    ajustes.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
     click.echo(f"Ajuste {values['tipo']} registrado; el próximo descargo lo aplica.")
 
 
 @main.command("baja")
 @click.option("--rfc", required=True)
-@click.option("--catalogo", required=True, type=click.Choice(inventory.BAJA_TABLES))
+@click.option("--catalogo", required=True, type=click.Choice(bajas.BAJA_TABLES))
 @click.option("--clave", required=True, help="Part number or catalog key.")
 @click.option("--date", "on", help="Fecha de baja (default: today).")
 @pass_env
 def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> None:
     """Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja."""
     when = checked_date("--date", on) if on else env.today
-    inventory.baja(env.db, rfc, catalogo, clave, when)
+    bajas.baja(env.db, rfc, catalogo, clave, when)
     click.echo(f"{clave} dado de baja en {catalogo} el {when}; el registro se conserva.")

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import ajustes
 from brokertui.screens.form import FormScreen
 from brokertui.widgets import FieldSpec
 
 
 class AjusteFormScreen(FormScreen):
-    model = inventory.AjusteData
+    model = ajustes.AjusteData
 
     def __init__(self, rfc: str, today, parts: list[str]) -> None:
         self.rfc = rfc
         self.fields = [
             FieldSpec("fecha", "Fecha", "AAAA-MM-DD"),
             FieldSpec(
-                "tipo", "Tipo", "faltante, merma, sobrante, desensamble", inventory.AJUSTE_TIPOS
+                "tipo", "Tipo", "faltante, merma, sobrante, desensamble", ajustes.AJUSTE_TIPOS
             ),
             FieldSpec("numero_parte", "Número de parte", "material del cliente", parts),
             FieldSpec("cantidad", "Cantidad", "en la UMC del material"),
@@ -30,4 +30,4 @@ class AjusteFormScreen(FormScreen):
         self.title = f"Nuevo ajuste · {rfc}"
 
     def submit(self, values: dict[str, str], force: bool) -> Any:
-        return inventory.add_ajustes(self.app.db, self.rfc, [(1, values)], "formulario")
+        return ajustes.add_ajustes(self.app.db, self.rfc, [(1, values)], "formulario")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from brokertui.cli import main
 from brokertui.core import db as store
+from brokertui.core.anexo24 import bajas
 from brokertui.core.anexo24 import interfaces as inventory
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
@@ -388,12 +389,12 @@ def test_other_catalogs_and_bajas_are_kept(inv_db, tmp_path):
     load(inv_db, tmp_path, "agentes", [["3953", "Agencia Aduanal Bravo", "AAB010101AB1", "agente"]])
     with pytest.raises(InterfaceError, match="fila 2: nombre: es obligatorio"):
         load(inv_db, tmp_path, "clientes", [["CL-1", "", "", "USA", ""]])
-    inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 1))
-    inventory.baja(inv_db, RFC, "materiales", "MAT-B", date(2026, 5, 1))
+    bajas.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 1))
+    bajas.baja(inv_db, RFC, "materiales", "MAT-B", date(2026, 5, 1))
     rows = inv_db.execute("SELECT clave, baja_date FROM catalogo_anexo24 ORDER BY clave").fetchall()
     assert rows == [("3953", None), ("PRV-1", None), ("PRV-2", "2026-05-01")]
     assert inv_db.execute(
         "SELECT baja_date FROM materiales WHERE numero_parte = 'MAT-B'"
     ).fetchone() == ("2026-05-01",)
     with pytest.raises(Exception, match="no está activo"):
-        inventory.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 2))
+        bajas.baja(inv_db, RFC, "proveedores", "PRV-2", date(2026, 5, 2))

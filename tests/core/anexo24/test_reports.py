@@ -86,9 +86,9 @@ def test_cli_report_json_and_xlsx_needs_a_file(discharged, tmp_path):
 
 
 def test_ajustes_go_through_the_ledger_and_their_report(discharged, tmp_path):
-    from brokertui.core.anexo24 import interfaces as inventory
+    from brokertui.core.anexo24 import ajustes
 
-    inventory.add_ajustes(
+    ajustes.add_ajustes(
         discharged,
         RFC,
         [
@@ -127,7 +127,7 @@ def test_ajustes_go_through_the_ledger_and_their_report(discharged, tmp_path):
         ("sobrante", "15"),
     ]
     with pytest.raises(Exception, match="sobrante o una recuperación entra"):
-        inventory.add_ajustes(
+        ajustes.add_ajustes(
             discharged,
             RFC,
             [

@@ -1,6 +1,7 @@
 """Anexo 24 inventory data: the ERP interfaces (CSV or XLSX, header names exactly as agreed,
-extra columns ignored), validated row by row and applied all or nothing per file; and the
-entries that captured or imported pedimentos contribute once their partidas carry part numbers.
+extra columns ignored), validated row by row and applied all or nothing per file. Owner of
+tables interface_imports, materiales, productos, bom, salidas and catalogo_anexo24; the entradas
+file goes through the entries (entries.py).
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import AfterValidator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers
+from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
-from brokertui.core.errors import BrokerError, InvalidInput
-from brokertui.core.models import Record, build
+from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, to_micro
 from brokertui.core.registry import clients
@@ -130,29 +129,29 @@ def _fraccion(value: str) -> str:
     return digits
 
 
-def _required(value: str) -> str:
+def required(value: str) -> str:
     if not value:
         raise ValueError("es obligatorio")
     return value
 
 
 @lru_cache(maxsize=4096)
-def _date(value: str) -> str:
+def iso_date(value: str) -> str:
     return identifiers.parse_date(value).isoformat()
 
 
 @lru_cache(maxsize=4096)
-def _pedimento(value: str) -> str:
+def pedimento_number(value: str) -> str:
     return pedimento_numero.parse(value).value
 
 
-def _partida(value: str) -> int:
+def partida_number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError("es un número de partida (1, 2, …)")
     return int(value)
 
 
-def _choice(options: dict[str, str]) -> Callable[[str], str]:
+def one_of(options: dict[str, str]) -> Callable[[str], str]:
     def check(value: str) -> str:
         key = value.strip().lower()
         if key not in options:
@@ -173,35 +172,35 @@ def _optional_decimal(value: str) -> str:
 
 CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
     "materiales": {
-        "numero_parte": _required,
-        "descripcion": _required,
+        "numero_parte": required,
+        "descripcion": required,
         "fraccion": _fraccion,
         "umc": lambda v: _code("unidades", v, "unidades"),
         "umt": lambda v: _code("unidades", v, "unidades"),
         "factor_umt": lambda v: (to_micro(v), v)[1],
-        "tipo": _choice(
+        "tipo": one_of(
             {"directo": "directo", "d": "directo", "indirecto": "indirecto", "i": "indirecto"}
         ),
     },
     "productos": {
-        "numero_parte": _required,
-        "descripcion": _required,
+        "numero_parte": required,
+        "descripcion": required,
         "fraccion": _fraccion,
         "umc": lambda v: _code("unidades", v, "unidades"),
         "umt": lambda v: _code("unidades", v, "unidades"),
     },
     "bom": {
-        "producto": _required,
-        "material": _required,
+        "producto": required,
+        "material": required,
         "cantidad": lambda v: (to_micro(v), v)[1],
         "merma_pct": lambda v: (to_micro(v or "0", allow_zero=True), v or "0")[1],
     },
     "entradas": {
-        "pedimento": _pedimento,
-        "partida": _partida,
+        "pedimento": pedimento_number,
+        "partida": partida_number,
         "clave": lambda v: _code("claves", v, "claves de pedimento"),
-        "fecha_entrada": _date,
-        "numero_parte": _required,
+        "fecha_entrada": iso_date,
+        "numero_parte": required,
         "cantidad": to_micro,
         "umc": lambda v: _code("unidades", v, "unidades"),
         "valor_usd": _optional_decimal,
@@ -209,15 +208,15 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "pais_origen": lambda v: _code("paises", v, "países") if v else "",
     },
     **{
-        name: {c: _required if c in ("clave", "nombre") else str for c in columns}
+        name: {c: required if c in ("clave", "nombre") else str for c in columns}
         for name, columns in OTHER_CATALOGS.items()
     },
     "salidas": {
-        "documento": _required,
+        "documento": required,
         "clave": lambda v: _code("claves", v, "claves de pedimento"),
-        "fecha": _date,
-        "tipo_bien": _choice({"m": "M", "p": "P", "d": "D"}),
-        "numero_parte": _required,
+        "fecha": iso_date,
+        "tipo_bien": one_of({"m": "M", "p": "P", "d": "D"}),
+        "numero_parte": required,
         "cantidad": to_micro,
     },
 }
@@ -281,6 +280,12 @@ def _guarded(rows: Iterator, name: str) -> Iterator:
         raise InterfaceError(f"{name}: no es un CSV o XLSX legible ({exc})") from None
 
 
+def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
+    """The client's part numbers in `table`, materiales or productos (bajas included)."""
+    sql = f"SELECT numero_parte FROM {table} WHERE client_id = ?"
+    return {r[0] for r in db.execute(sql, [client_id])}
+
+
 def import_rows(
     db: Database, kind: str, rows: Iterable[tuple[int, dict]], rfc: str, name: str, digest: str
 ) -> dict:
@@ -292,15 +297,7 @@ def import_rows(
     missing = [c for c in COLUMNS[kind] if first and c not in first[1] and c != "merma_pct"]
     if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
-    known = {
-        table: {
-            r[0]
-            for r in db.execute(
-                f"SELECT numero_parte FROM {table} WHERE client_id = ?", [client.id]
-            )
-        }
-        for table in ("materiales", "productos")
-    }
+    known = {table: part_numbers(db, client.id, table) for table in ("materiales", "productos")}
     errors: list[str] = []
     seen: set[int] = set()
     count = added = 0
@@ -335,7 +332,7 @@ def import_rows(
         added += APPLY[kind](db, client.id, import_id, pending)
         db.execute("UPDATE interface_imports SET rows = ? WHERE id = ?", [count, import_id])
         if kind == "materiales":  # pedimento partidas with these part numbers become entries
-            sync_from_pedimentos(db, client.id)
+            entries.sync_from_pedimentos(db, client.id)
     return {
         "kind": kind,
         "rows": count,
@@ -386,38 +383,6 @@ def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
         ],
     )
     return len(rows)
-
-
-def _apply_entradas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
-    from brokertui.core.pedimentos import permanence
-    from brokertui.core.registry.calendar import calendar_for
-
-    cal = calendar_for(db, "SAT")
-    return db.conn.executemany(
-        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
-        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
-        [
-            (
-                client_id,
-                r["pedimento"],
-                r["partida"],
-                r["clave"],
-                r["fecha_entrada"],
-                r["numero_parte"],
-                r["cantidad"],
-                r["umc"],
-                r["valor_usd"],
-                r["fraccion"],
-                r["pais_origen"],
-                permanence.dates(
-                    r["clave"], r["fraccion"], date.fromisoformat(r["fecha_entrada"]), cal
-                )[1],
-                import_id,
-            )
-            for r in rows
-        ],
-    ).rowcount
 
 
 def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
@@ -471,169 +436,42 @@ APPLY = {
     "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
     "productos": _apply_catalog("productos", COLUMNS["productos"]),
     "bom": _apply_bom,
-    "entradas": _apply_entradas,
+    "entradas": entries.add_from_interface,
     "salidas": _apply_salidas,
     **{name: _apply_other(name) for name in OTHER_CATALOGS},
 }
 
 
-def sync_from_pedimentos(db: Database, client_id: int) -> int:
-    """Add as entries the temporary-import partidas that carry a part number of the client's
-    materiales (one copy per pedimento, Data Stage first, the latest of a rectification chain).
-    Returns how many were added; call inside a write transaction."""
-    rows = db.execute(
-        """
-        SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
-               x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais,
-               x.vence_alerta
-        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
-        JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = x.numero_parte
-        WHERE p.client_id = ? AND x.categoria IS NOT NULL AND x.numero_parte <> ''
-          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
-               WHERE d.numero = p.numero AND d.source = 'datastage'))
-          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
-        """,
-        [client_id],
-    ).fetchall()
-    return db.conn.executemany(
-        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
-        [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
-    ).rowcount
+def add_ajuste_exit(
+    db: Database,
+    client_id: int,
+    *,
+    documento: str,
+    fecha: str,
+    numero_parte: str,
+    cantidad_micro: int,
+) -> int:
+    """The exit an ajuste records (a faltante or merma of a material, clave AJUSTE); its id."""
+    return db.execute(
+        "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, numero_parte, "
+        "cantidad_micro) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?)",
+        [client_id, documento, fecha, numero_parte, cantidad_micro],
+    ).lastrowid
 
 
-AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
-AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
-
-
-def _checked(check: Callable[[str], object]):
-    """A form field (text in, text out) checked by one of the interface checks above."""
-    return Annotated[str, AfterValidator(lambda v: "" if not v else str(check(v)))]
-
-
-class AjusteData(Record):
-    """One ajuste as typed (form, CLI or a row of a file)."""
-
-    fecha: _checked(_date)
-    tipo: _checked(_choice({t: t for t in AJUSTE_TIPOS}))
-    numero_parte: Annotated[str, AfterValidator(_required)]
-    cantidad: _checked(lambda v: (to_micro(v), v)[1])
-    pedimento: _checked(_pedimento) = ""
-    partida: _checked(_partida) = ""
-    motivo: Annotated[str, AfterValidator(_required)]
-
-
-def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
-    """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
-    (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
-    become lots of the pedimento and partida given. Returns how many were recorded."""
-    client = clients.get_client(db, rfc)
-    known = {
-        r[0]
-        for r in db.execute("SELECT numero_parte FROM materiales WHERE client_id = ?", [client.id])
-    }
-    good, errors = [], []
-    for number, raw in rows:
-        problems = []
-        try:
-            data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
-            values = data.model_dump() | {
-                "cantidad": to_micro(data.cantidad),
-                "partida": int(data.partida) if data.partida else None,
-            }
-        except InvalidInput as exc:
-            values = {}
-            problems.append(f"{exc.field}: {exc.message}")
-        if not problems and values["numero_parte"] not in known:
-            problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
-        if (
-            not problems
-            and values["tipo"] in ("sobrante", "desensamble")
-            and not (values["pedimento"] and values["partida"])
-        ):
-            problems.append(
-                "pedimento y partida: un sobrante o una recuperación entra al "
-                "inventario con el pedimento que la ampara"
-            )
-        if problems:
-            errors.append(f"fila {number}: " + "; ".join(problems))
-        else:
-            good.append(values)
-    if errors:
-        raise InterfaceError(
-            f"{name}: {len(errors)} filas con error; nada se registró:\n"
-            + "\n".join(errors[:MAX_ERRORS])
-        )
-    with write(db, "inventory.ajustes", "client", client.rfc, {"file": name, "rows": len(good)}):
-        for v in good:
-            ajuste_id = db.execute(
-                "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
-                "pedimento, partida, motivo, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    client.id,
-                    v["fecha"],
-                    v["tipo"],
-                    v["numero_parte"],
-                    v["cantidad"],
-                    v["pedimento"],
-                    v["partida"],
-                    v["motivo"],
-                    now(),
-                    os_user(),
-                ],
-            ).lastrowid
-            if v["tipo"] in ("faltante", "merma"):
-                link = db.execute(
-                    "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
-                    "numero_parte, cantidad_micro) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?)",
-                    [client.id, f"AJ-{ajuste_id}", v["fecha"], v["numero_parte"], v["cantidad"]],
-                ).lastrowid
-                db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
-            else:
-                link = db.execute(
-                    "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-                    "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
-                    "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
-                    "WHERE client_id = ? AND numero_parte = ?",
-                    [
-                        client.id,
-                        v["pedimento"],
-                        v["partida"],
-                        v["fecha"],
-                        v["cantidad"],
-                        f"AJ-{ajuste_id}",
-                        client.id,
-                        v["numero_parte"],
-                    ],
-                ).lastrowid
-                db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
-    return len(good)
-
-
-BAJA_TABLES = ("materiales", "productos", *OTHER_CATALOGS)
-
-
-def baja(db: Database, rfc: str, catalogo: str, clave: str, on: date) -> None:
-    """Mark a catalog record inactive with its fecha de baja; it is kept (rules.md §5)."""
-    from brokertui.core.errors import NotFound
-
-    if catalogo not in BAJA_TABLES:
-        raise InvalidInput("catalogo", f"debe ser uno de {', '.join(BAJA_TABLES)}")
-    client = clients.get_client(db, rfc)
+def mark_baja(db: Database, client_id: int, catalogo: str, clave: str, on: date) -> bool:
+    """Give the active record `clave` of a catalog (materiales, productos or one of
+    OTHER_CATALOGS) its fecha de baja; False when there is no such active record."""
     if catalogo in ("materiales", "productos"):
         sql = (
             f"UPDATE {catalogo} SET baja_date = ? WHERE client_id = ? AND numero_parte = ? "
             "AND baja_date IS NULL"
         )
-        params = [on.isoformat(), client.id, clave]
+        params = [on.isoformat(), client_id, clave]
     else:
         sql = (
             "UPDATE catalogo_anexo24 SET baja_date = ? WHERE client_id = ? AND catalogo = ? "
             "AND clave = ? AND baja_date IS NULL"
         )
-        params = [on.isoformat(), client.id, catalogo, clave]
-    with write(db, "inventory.baja", "client", client.rfc, {"catalogo": catalogo, "clave": clave}):
-        if db.execute(sql, params).rowcount == 0:
-            raise NotFound(f"clave: {clave} no está activo en {catalogo}")
+        params = [on.isoformat(), client_id, catalogo, clave]
+    return db.execute(sql, params).rowcount > 0

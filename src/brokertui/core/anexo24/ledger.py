@@ -27,8 +27,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24 import fifo
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import entries, fifo
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
@@ -282,7 +281,7 @@ def run(
 def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> None:
     report(0, 1, "Preparando")
     result.modo = mode(db, client_id)
-    result.entries_added = inventory.sync_from_pedimentos(db, client_id)
+    result.entries_added = entries.sync_from_pedimentos(db, client_id)
     if result.desde is None:
         result.desde = _pending_from(db, client_id, result.hasta)
     max_entrada, max_salida = db.execute(

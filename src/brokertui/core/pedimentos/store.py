@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -50,7 +50,7 @@ def save(
         if existing:
             db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
         _insert(db, ped, client.id, cal)
-        inventory.sync_from_pedimentos(db, client.id)  # partidas with part numbers
+        entries.sync_from_pedimentos(db, client.id)  # partidas with part numbers
     return problems
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -526,7 +526,7 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
             )
             report(len(heads) + min(start + step, len(partidas)), total, "Guardando")
         for client_id in {h["client_id"] for h in heads.values()}:
-            inventory.sync_from_pedimentos(db, client_id)  # partidas with part numbers
+            entries.sync_from_pedimentos(db, client_id)  # partidas with part numbers
     result.pedimentos = len(heads)
     result.partidas = len(partidas)
     result.rectificaciones = sum(1 for h in heads.values() if h.get("rectifica"))

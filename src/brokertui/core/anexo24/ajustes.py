@@ -1,0 +1,120 @@
+"""Ajustes to the Anexo 24 inventory (Apartado B: faltantes, mermas, sobrantes and desensamble
+recoveries), owner of table ajustes. Each one is recorded with the exit (through the
+interfaces' salidas) or the lot (through the entries) it brings to the discharge ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator
+from sqlite_utils import Database
+
+from brokertui.core.anexo24 import entries, interfaces
+from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import InvalidInput
+from brokertui.core.models import Record, build
+from brokertui.core.quantities import to_micro
+from brokertui.core.registry import clients
+
+AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
+AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
+
+
+def _checked(check: Callable[[str], object]):
+    """A form field (text in, text out) checked by one of the interface checks."""
+    return Annotated[str, AfterValidator(lambda v: "" if not v else str(check(v)))]
+
+
+class AjusteData(Record):
+    """One ajuste as typed (form, CLI or a row of a file)."""
+
+    fecha: _checked(interfaces.iso_date)
+    tipo: _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))
+    numero_parte: Annotated[str, AfterValidator(interfaces.required)]
+    cantidad: _checked(lambda v: (to_micro(v), v)[1])
+    pedimento: _checked(interfaces.pedimento_number) = ""
+    partida: _checked(interfaces.partida_number) = ""
+    motivo: Annotated[str, AfterValidator(interfaces.required)]
+
+
+def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
+    """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
+    (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
+    become lots of the pedimento and partida given. Returns how many were recorded."""
+    client = clients.get_client(db, rfc)
+    known = interfaces.part_numbers(db, client.id, "materiales")
+    good, errors = [], []
+    for number, raw in rows:
+        problems = []
+        try:
+            data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
+            values = data.model_dump() | {
+                "cantidad": to_micro(data.cantidad),
+                "partida": int(data.partida) if data.partida else None,
+            }
+        except InvalidInput as exc:
+            values = {}
+            problems.append(f"{exc.field}: {exc.message}")
+        if not problems and values["numero_parte"] not in known:
+            problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
+        if (
+            not problems
+            and values["tipo"] in ("sobrante", "desensamble")
+            and not (values["pedimento"] and values["partida"])
+        ):
+            problems.append(
+                "pedimento y partida: un sobrante o una recuperación entra al "
+                "inventario con el pedimento que la ampara"
+            )
+        if problems:
+            errors.append(f"fila {number}: " + "; ".join(problems))
+        else:
+            good.append(values)
+    if errors:
+        raise interfaces.InterfaceError(
+            f"{name}: {len(errors)} filas con error; nada se registró:\n"
+            + "\n".join(errors[: interfaces.MAX_ERRORS])
+        )
+    with write(db, "inventory.ajustes", "client", client.rfc, {"file": name, "rows": len(good)}):
+        for v in good:
+            ajuste_id = db.execute(
+                "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
+                "pedimento, partida, motivo, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    client.id,
+                    v["fecha"],
+                    v["tipo"],
+                    v["numero_parte"],
+                    v["cantidad"],
+                    v["pedimento"],
+                    v["partida"],
+                    v["motivo"],
+                    now(),
+                    os_user(),
+                ],
+            ).lastrowid
+            if v["tipo"] in ("faltante", "merma"):
+                link = interfaces.add_ajuste_exit(
+                    db,
+                    client.id,
+                    documento=f"AJ-{ajuste_id}",
+                    fecha=v["fecha"],
+                    numero_parte=v["numero_parte"],
+                    cantidad_micro=v["cantidad"],
+                )
+                db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
+            else:
+                link = entries.add_ajuste_lot(
+                    db,
+                    client.id,
+                    pedimento=v["pedimento"],
+                    partida=v["partida"],
+                    fecha=v["fecha"],
+                    numero_parte=v["numero_parte"],
+                    cantidad_micro=v["cantidad"],
+                    ajuste=f"AJ-{ajuste_id}",
+                )
+                db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
+    return len(good)

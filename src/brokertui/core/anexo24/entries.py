@@ -1,0 +1,94 @@
+"""The Anexo 24 entries (lots): the only writer of table entradas. Entries come from the ERP
+entradas interface, from ajustes (sobrantes, desensamble recoveries) and from pedimentos, the
+last through `sync_from_pedimentos`, the one seam from pedimentos to the inventory.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from brokertui.core.pedimentos import permanence
+from brokertui.core.quantities import to_micro
+from brokertui.core.registry.calendar import calendar_for
+
+
+def add_from_interface(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
+    """Rows of the entradas interface (checked values) as entries; returns how many were new."""
+    cal = calendar_for(db, "SAT")
+    return db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
+        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
+        [
+            (
+                client_id,
+                r["pedimento"],
+                r["partida"],
+                r["clave"],
+                r["fecha_entrada"],
+                r["numero_parte"],
+                r["cantidad"],
+                r["umc"],
+                r["valor_usd"],
+                r["fraccion"],
+                r["pais_origen"],
+                permanence.dates(
+                    r["clave"], r["fraccion"], date.fromisoformat(r["fecha_entrada"]), cal
+                )[1],
+                import_id,
+            )
+            for r in rows
+        ],
+    ).rowcount
+
+
+def add_ajuste_lot(
+    db: Database,
+    client_id: int,
+    *,
+    pedimento: str,
+    partida: int,
+    fecha: str,
+    numero_parte: str,
+    cantidad_micro: int,
+    ajuste: str,
+) -> int:
+    """The lot an ajuste brings in (clave AJUSTE, in the material's UMC); returns its id."""
+    return db.execute(
+        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
+        "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
+        "WHERE client_id = ? AND numero_parte = ?",
+        [client_id, pedimento, partida, fecha, cantidad_micro, ajuste, client_id, numero_parte],
+    ).lastrowid
+
+
+def sync_from_pedimentos(db: Database, client_id: int) -> int:
+    """The one seam from pedimentos to the Anexo 24 entries: add as entries the temporary-import
+    partidas that carry a part number of the client's materiales (one copy per pedimento, Data
+    Stage first, the latest of a rectification chain). Runs when pedimentos are stored, after a
+    materiales import and at the start of a discharge run.
+    Returns how many were added; call inside a write transaction."""
+    rows = db.execute(
+        """
+        SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
+               x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais,
+               x.vence_alerta
+        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+        JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = x.numero_parte
+        WHERE p.client_id = ? AND x.categoria IS NOT NULL AND x.numero_parte <> ''
+          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+               WHERE d.numero = p.numero AND d.source = 'datastage'))
+          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+        """,
+        [client_id],
+    ).fetchall()
+    return db.conn.executemany(
+        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
+        [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
+    ).rowcount
+
