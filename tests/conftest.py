@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+import brokertui.core.anexo24  # noqa: F401  (the pedimentos -> entries seam, as in the app)
 from brokertui.core import db as store
 from brokertui.core.demo import clients as demo
 

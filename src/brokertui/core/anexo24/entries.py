@@ -1,6 +1,9 @@
 """The Anexo 24 entries (lots): the only writer of table entradas. Entries come from the ERP
 entradas interface, from ajustes (sobrantes, desensamble recoveries) and from pedimentos, the
 last through `sync_from_pedimentos`, the one seam from pedimentos to the inventory.
+
+Importing this module registers that seam with the pedimentos store (`store.on_stored`), and
+importing the anexo24 package imports this module: pedimentos never imports anexo24.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from brokertui.core.pedimentos import permanence
+from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
 
@@ -68,8 +72,8 @@ def add_ajuste_lot(
 def sync_from_pedimentos(db: Database, client_id: int) -> int:
     """The one seam from pedimentos to the Anexo 24 entries: add as entries the temporary-import
     partidas that carry a part number of the client's materiales (one copy per pedimento, Data
-    Stage first, the latest of a rectification chain). Runs when pedimentos are stored, after a
-    materiales import and at the start of a discharge run.
+    Stage first, the latest of a rectification chain). Runs as the pedimentos store's
+    `on_stored` listener, after a materiales import and at the start of a discharge run.
     Returns how many were added; call inside a write transaction."""
     rows = db.execute(
         """
@@ -92,3 +96,5 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
         [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
     ).rowcount
 
+
+pedimento_store.on_stored(sync_from_pedimentos)

@@ -1,12 +1,19 @@
-"""Pedimentos: storage and listing."""
+"""Pedimentos storage: the only module that writes tables pedimentos, facturas,
+identificadores, partidas and contribuciones (captured or imported from Data Stage), and the
+queries over them.
+
+`on_stored` is the one seam out of this package: a listener registered there runs inside the
+write transaction each time a client's pedimentos are stored. Higher layers hook in without
+pedimentos importing them (the Anexo 24 entries do, in anexo24/entries.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -16,6 +23,28 @@ from brokertui.core.pedimentos.review import Problem, is_temporary_entry, review
 from brokertui.core.pedimentos.rules import client_rules
 from brokertui.core.registry import clients
 from brokertui.core.registry.calendar import BusinessCalendar, calendar_for
+
+Listener = Callable[[Database, int], object]
+_listeners: list[Listener] = []
+
+
+# -- the seam ---------------------------------------------------------------------------------
+
+
+def on_stored(listener: Listener) -> Listener:
+    """Call `listener(db, client_id)` whenever pedimentos of that client are stored (a capture
+    or a Data Stage import), inside the same write transaction. Registering twice is a no-op."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def notify_stored(db: Database, client_ids: Iterable[int]) -> None:
+    """Run the `on_stored` listeners for each client; call inside the write transaction."""
+    for client_id in client_ids:
+        for listener in _listeners:
+            listener(db, client_id)
+
 
 # -- storage ----------------------------------------------------------------------------------
 
@@ -50,7 +79,7 @@ def save(
         if existing:
             db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
         _insert(db, ped, client.id, cal)
-        entries.sync_from_pedimentos(db, client.id)  # partidas with part numbers
+        notify_stored(db, [client.id])
     return problems
 
 
@@ -91,9 +120,9 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
         ],
     )
     pid = cursor.lastrowid
-    db.conn.executemany(
-        FACTURA_INSERT,
-        [
+    insert_facturas(
+        db,
+        (
             (
                 pid,
                 f.numero,
@@ -106,14 +135,14 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
                 f.id_fiscal,
             )
             for f in ped.facturas
-        ],
+        ),
     )
-    db.conn.executemany(
-        IDENTIFICADOR_INSERT,
-        [
+    insert_identificadores(
+        db,
+        (
             (pid, i.secuencia, i.clave, i.complemento1, i.complemento2, i.complemento3)
             for i in ped.identificadores
-        ],
+        ),
     )
     start = head.fecha_entrada or head.fecha_pago
     temporary = is_temporary_entry(head.clave, head.tipo_operacion)
@@ -142,27 +171,70 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
                 *dates,
             )
         )
-    db.conn.executemany(PARTIDA_INSERT, rows)
-
-
-FACTURA_INSERT = (
-    "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
-    "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-IDENTIFICADOR_INSERT = (
-    "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, complemento2, "
-    "complemento3) VALUES (?, ?, ?, ?, ?, ?)"
-)
-PARTIDA_INSERT = (
-    "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, numero_parte, "
-    "precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, umc, "
-    "cantidad_umt, umt, pais, tasa, tratado, categoria, vence_alerta, vence_legal) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+    insert_partidas(db, rows)
 
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+# Bulk writes (executemany over tuples in each statement's column order), shared by the
+# capture above and the Data Stage importer; call them inside a write transaction.
+
+
+def replace_datastage(db: Database, import_id: int, heads: Iterable[tuple]) -> dict[str, int]:
+    """Store the pedimentos of one Data Stage import (tuples in the column order of the INSERT
+    below, `import_id` among them), each replacing its earlier Data Stage copy with every block
+    of it; returns their ids by number."""
+    heads = list(heads)
+    db.conn.executemany(
+        "DELETE FROM pedimentos WHERE source = 'datastage' AND numero = ?",
+        [(h[0],) for h in heads],
+    )
+    db.conn.executemany(
+        "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
+        "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
+        "original, import_id, created_at, created_by, updated_at) "
+        "VALUES (?, 'datastage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        heads,
+    )
+    return dict(
+        db.execute("SELECT numero, id FROM pedimentos WHERE import_id = ?", [import_id]).fetchall()
+    )
+
+
+def insert_facturas(db: Database, rows: Iterable[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, valor_moneda, "
+        "valor_usd, proveedor, id_fiscal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def insert_identificadores(db: Database, rows: Iterable[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT INTO identificadores (pedimento_id, secuencia, clave, complemento1, "
+        "complemento2, complemento3) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def insert_contribuciones(db: Database, rows: Iterable[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT INTO contribuciones (pedimento_id, secuencia, clave, forma_pago, importe) "
+        "VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def insert_partidas(db: Database, rows: Iterable[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, "
+        "numero_parte, precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, "
+        "umc, cantidad_umt, umt, pais, tasa, tratado, categoria, vence_alerta, vence_legal) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 # -- reading ----------------------------------------------------------------------------------

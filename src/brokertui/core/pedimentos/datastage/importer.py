@@ -19,10 +19,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs
-from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
+from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.pedimentos.datastage.build import HEADERS
 from brokertui.core.pedimentos.datastage.delivery import (
     DataStageError,
@@ -32,7 +32,6 @@ from brokertui.core.pedimentos.datastage.delivery import (
     sha256_of,
 )
 from brokertui.core.pedimentos.review import is_temporary_entry
-from brokertui.core.pedimentos.store import FACTURA_INSERT, IDENTIFICADOR_INSERT, PARTIDA_INSERT
 from brokertui.core.registry.calendar import calendar_for
 
 Progress = Callable[[int, int, str], None]
@@ -466,17 +465,10 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
                 user,
             ],
         ).lastrowid
-        conn = db.conn
-        numeros = [(h["numero"],) for h in heads.values()]
-        conn.executemany(
-            "DELETE FROM pedimentos WHERE source = 'datastage' AND numero = ?", numeros
-        )
-        conn.executemany(
-            "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
-            "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
-            "original, import_id, created_at, created_by, updated_at) "
-            "VALUES (?, 'datastage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+        pid_of = pedimento_store.replace_datastage(
+            db,
+            import_id,
+            (
                 (
                     h["numero"],
                     h["client_id"],
@@ -496,37 +488,28 @@ def _store(db, delivery: Delivery, parsed: _Parsed, result: ImportResult, report
                     stamp,
                 )
                 for h in heads.values()
-            ],
+            ),
         )
-        ids = dict(
-            conn.execute(
-                "SELECT numero, id FROM pedimentos WHERE import_id = ?", [import_id]
-            ).fetchall()
-        )
-        pid = {key: ids[h["numero"]] for key, h in heads.items()}
+        pid = {key: pid_of[h["numero"]] for key, h in heads.items()}
         report(len(heads), total, "Guardando")
-        conn.executemany(FACTURA_INSERT, [(pid[r[0]], *r[1:]) for r in blocks.get("505", [])])
-        conn.executemany(
-            IDENTIFICADOR_INSERT,
-            [(pid[r[0]], *r[1:]) for r in blocks.get("507", []) + blocks.get("554", [])],
+        pedimento_store.insert_facturas(db, [(pid[r[0]], *r[1:]) for r in blocks.get("505", [])])
+        pedimento_store.insert_identificadores(
+            db, [(pid[r[0]], *r[1:]) for r in blocks.get("507", []) + blocks.get("554", [])]
         )
-        conn.executemany(
-            "INSERT INTO contribuciones (pedimento_id, secuencia, clave, forma_pago, importe) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(pid[r[0]], *r[1:]) for r in blocks.get("557", [])],
+        pedimento_store.insert_contribuciones(
+            db, [(pid[r[0]], *r[1:]) for r in blocks.get("557", [])]
         )
         step = 10_000
         for start in range(0, len(partidas), step):
-            conn.executemany(
-                PARTIDA_INSERT,
+            pedimento_store.insert_partidas(
+                db,
                 [
                     _partida_row(pid[r[0]], heads[r[0]], r[1:], expiries, cal)
                     for r in partidas[start : start + step]
                 ],
             )
             report(len(heads) + min(start + step, len(partidas)), total, "Guardando")
-        for client_id in {h["client_id"] for h in heads.values()}:
-            entries.sync_from_pedimentos(db, client_id)  # partidas with part numbers
+        pedimento_store.notify_stored(db, {h["client_id"] for h in heads.values()})
     result.pedimentos = len(heads)
     result.partidas = len(partidas)
     result.rectificaciones = sum(1 for h in heads.values() if h.get("rectifica"))
