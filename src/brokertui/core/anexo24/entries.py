@@ -58,7 +58,7 @@ def add_ajuste_lot(
     numero_parte: str,
     cantidad_micro: int,
     ajuste: str,
-) -> int:
+) -> int | None:
     """The lot an ajuste brings in (clave AJUSTE, in the material's UMC); returns its id."""
     return db.execute(
         "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "

@@ -450,7 +450,7 @@ def add_ajuste_exit(
     fecha: str,
     numero_parte: str,
     cantidad_micro: int,
-) -> int:
+) -> int | None:
     """The exit an ajuste records (a faltante or merma of a material, clave AJUSTE); its id."""
     return db.execute(
         "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, numero_parte, "
