@@ -107,7 +107,7 @@ def obligation_row(ob: deadlines.Obligation) -> Row:
         rfc=ob.rfc,
         program=ob.program,
         status=STATUS_ES[ob.status],
-        event=EVENT_ES.get(ob.next_event, "—"),
+        event=EVENT_ES[ob.next_event] if ob.next_event else "—",
         event_date=ob.next_event_date,
         days_left=ob.days_left,
         business_days_left=ob.business_days_left,
@@ -145,7 +145,7 @@ def _lot_urgency(row: Row) -> tuple:
 def summarize(obligations: list[deadlines.Obligation], lots: list[Row], today: date) -> Summary:
     week_end = today + timedelta(days=6 - today.weekday())
     count = {status: sum(o.status == status for o in obligations) for status in deadlines.STATUSES}
-    days = [lot.days_left for lot in lots]
+    days = [lot.days_left for lot in lots if lot.days_left is not None]  # every lot has them
     return Summary(
         open=count["open"],
         suspended=count["suspended"],
