@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
 from sqlite_utils import Database
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
 
+from brokertui import commands
 from brokertui.core import dates as fechas
 from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
@@ -24,64 +21,7 @@ from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 
-
-@dataclass(frozen=True)
-class NavItem:
-    """A main screen: its F-key, mode name, label and how to build it."""
-
-    key: str
-    mode: str
-    label: str
-    description: str
-    factory: Callable[[], Screen]
-
-
-# One table drives the F-keys, the footer and the command palette.
-NAV = [
-    NavItem(
-        "f2",
-        "tablero",
-        "Tablero",
-        "Vencimientos de todos los clientes por urgencia",
-        DashboardScreen,
-    ),
-    NavItem("f3", "clientes", "Clientes", "Registro de clientes y sus programas", ClientsScreen),
-    NavItem(
-        "f4",
-        "pedimentos",
-        "Pedimentos",
-        "Captura e importación de pedimentos",
-        PedimentosScreen,
-    ),
-    NavItem(
-        "f5",
-        "descargos",
-        "Descargos",
-        "Descargo PEPS del inventario Anexo 24",
-        DischargeScreen,
-    ),
-    NavItem(
-        "f6",
-        "reportes",
-        "Reportes",
-        "Reportes del Anexo 24",
-        ReportsScreen,
-    ),
-    NavItem(
-        "f7",
-        "raoce",
-        "RAOCE",
-        "Hoja de trabajo del reporte anual",
-        RaoceScreen,
-    ),
-]
 HOME = "tablero"
-PEDIMENTO_COMMANDS = [
-    ("Capturar pedimento", "Captura de un pedimento del cliente elegido", "capture"),
-    ("Borradores de captura", "Continuar una captura guardada como borrador", "drafts"),
-    ("Importar Data Stage", "Importar el zip mensual de ANAM", "import"),
-    ("Conciliación captura vs Data Stage", "Diferencias del cliente elegido", "reconcile"),
-]
 
 
 class ClientSwitcher(Provider):
@@ -120,29 +60,20 @@ class BrokerApp(App):
     """brokertui."""
 
     TITLE = "brokertui"
-    NAV = NAV
+    NAV = commands.MAIN_SCREENS
     CSS_PATH = "app.tcss"
-    MODES = {item.mode: item.factory for item in NAV}
+    MODES = {
+        "tablero": DashboardScreen,
+        "clientes": ClientsScreen,
+        "pedimentos": PedimentosScreen,
+        "descargos": DischargeScreen,
+        "reportes": ReportsScreen,
+        "raoce": RaoceScreen,
+    }
     DEFAULT_MODE = HOME
-    COMMANDS = App.COMMANDS | {ClientSwitcher}
+    COMMANDS = App.COMMANDS | {ClientSwitcher, commands.CommandProvider}
     # F-keys are shown by the NavBar under the header, so the footer keeps room for screen keys.
-    BINDINGS = [
-        *(
-            Binding(
-                item.key,
-                f"app.switch_mode('{item.mode}')",
-                item.label,
-                id=f"nav.{item.mode}",
-                show=False,
-            )
-            for item in NAV
-        ),
-        Binding("f1", "toggle_help", "Ayuda", id="app.help", show=False),
-        Binding(
-            "ctrl+p", "command_palette", "Comandos", id="app.palette", priority=True, show=False
-        ),
-        Binding("ctrl+q", "quit", "Salir", id="app.quit", priority=True),
-    ]
+    BINDINGS = commands.bindings("nav", "app")
 
     def __init__(self, db: Database, *, today: date | None = None) -> None:
         super().__init__()
@@ -181,19 +112,3 @@ class BrokerApp(App):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for item in NAV:
-            yield SystemCommand(
-                f"{item.label} ({item.key.upper()})",
-                item.description,
-                partial(self.switch_mode, item.mode),
-            )
-        for title, help_text, action in PEDIMENTO_COMMANDS:
-            yield SystemCommand(title, help_text, partial(self.pedimentos_action, action))
-        yield from super().get_system_commands(screen)
-
-    def pedimentos_action(self, action: str) -> None:
-        """Run an action of the Pedimentos screen from anywhere (command palette)."""
-        self.switch_mode("pedimentos")
-        self.call_after_refresh(lambda: self.screen_stack[0].run_action(action))

@@ -1,0 +1,486 @@
+"""Every key the TUI answers to, once: each screen's BINDINGS (and so its footer) and the
+command palette are built from the one table below."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from brokertui.core.anexo24 import reports
+
+
+@dataclass(frozen=True)
+class Command:
+    """One action of one screen (or widget, or the app).
+
+    `id` is "<scope>.<name>": stable and unique, it is what a user keymap remaps. `label` is the
+    footer's word; `title` and `help` are the palette's line, and a command without a title is not
+    offered there (keys of a focused widget, Ctrl+P itself)."""
+
+    id: str
+    key: str
+    label: str
+    action: str
+    title: str = ""
+    help: str = ""
+    show: bool = True
+    priority: bool = False
+
+    @property
+    def scope(self) -> str:
+        return self.id.partition(".")[0]
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key, self.action, self.label, show=self.show, priority=self.priority, id=self.id
+        )
+
+
+@dataclass(frozen=True)
+class MainScreen:
+    """A main screen: its mode, F-key, label, what it is for and the scope of its commands."""
+
+    mode: str
+    key: str
+    label: str
+    description: str
+    scope: str
+
+
+MAIN_SCREENS = (
+    MainScreen(
+        "tablero", "f2", "Tablero", "Vencimientos de todos los clientes por urgencia", "dashboard"
+    ),
+    MainScreen("clientes", "f3", "Clientes", "Registro de clientes y sus programas", "clients"),
+    MainScreen(
+        "pedimentos", "f4", "Pedimentos", "Captura e importación de pedimentos", "pedimentos"
+    ),
+    MainScreen(
+        "descargos", "f5", "Descargos", "Descargo PEPS del inventario Anexo 24", "discharge"
+    ),
+    MainScreen("reportes", "f6", "Reportes", "Reportes del Anexo 24", "reports"),
+    MainScreen("raoce", "f7", "RAOCE", "Hoja de trabajo del reporte anual", "raoce"),
+)
+# Reportes: the digit keys pick a report, in the order of the core's report list.
+REPORT_KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
+
+
+def _report(key: str, name: str) -> Command:
+    title = reports.REPORTS[name].title
+    label = title.split(" (")[0]
+    return Command(
+        f"reports.{name}",
+        key,
+        label,
+        f"show('{name}')",
+        f"Reporte: {label}",
+        f"{title}, del cliente elegido",
+        show=False,
+    )
+
+
+TABLE = (
+    *(
+        Command(
+            f"nav.{s.mode}",
+            s.key,
+            s.label,
+            f"app.switch_mode('{s.mode}')",
+            s.label,
+            s.description,
+            show=False,
+        )
+        for s in MAIN_SCREENS
+    ),
+    Command("app.help", "f1", "Ayuda", "toggle_help", "Ayuda", "Teclas de la pantalla", show=False),
+    Command("app.palette", "ctrl+p", "Comandos", "command_palette", show=False, priority=True),
+    Command("app.quit", "ctrl+q", "Salir", "quit", "Salir", "Cerrar brokertui", priority=True),
+    # Tablero (F2)
+    Command(
+        "dashboard.urgent",
+        "u",
+        "Urgentes",
+        "toggle_urgent",
+        "Sólo urgentes",
+        "Muestra sólo los vencimientos urgentes, o todos otra vez",
+    ),
+    Command(
+        "dashboard.client",
+        "c",
+        "Cliente",
+        "toggle_client",
+        "Sólo el cliente elegido",
+        "Muestra sólo el cliente elegido, o todos otra vez",
+    ),
+    Command(
+        "dashboard.program",
+        "r",
+        "Programa",
+        "cycle_program",
+        "Filtrar el tablero por programa",
+        "Todos, IMMEX, PROSEC, ALTEX, ECEX o permanencia temporal",
+    ),
+    Command(
+        "dashboard.prev_year",
+        "minus",
+        "Año -",
+        "year(-1)",
+        "Tablero del año anterior",
+        "Vencimientos del año anterior",
+    ),
+    Command(
+        "dashboard.next_year",
+        "plus",
+        "Año +",
+        "year(1)",
+        "Tablero del año siguiente",
+        "Vencimientos del año siguiente",
+    ),
+    # Clientes (F3)
+    Command("clients.add", "a", "Nuevo", "add", "Nuevo cliente", "Registrar un cliente"),
+    Command(
+        "clients.search", "slash", "Buscar", "search", "Buscar cliente", "Por RFC o razón social"
+    ),
+    Command(
+        "clients.sort",
+        "o",
+        "Orden",
+        "sort",
+        "Ordenar clientes",
+        "Por RFC, razón social, entidad o programas",
+    ),
+    Command(
+        "clients.reverse",
+        "i",
+        "Invertir",
+        "reverse",
+        "Orden inverso de clientes",
+        "Ascendente o descendente",
+        show=False,
+    ),
+    Command(
+        "clients.bajas",
+        "t",
+        "Bajas",
+        "toggle_bajas",
+        "Clientes dados de baja",
+        "Muestra u oculta los clientes dados de baja",
+    ),
+    # A client's detail
+    Command(
+        "client_detail.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar el cliente"
+    ),
+    Command("client_detail.edit", "e", "Editar", "edit", "Editar cliente", "Datos del cliente"),
+    Command(
+        "client_detail.add_program",
+        "g",
+        "Programa",
+        "add_program",
+        "Agregar programa",
+        "IMMEX, PROSEC, ALTEX o ECEX del cliente",
+    ),
+    Command(
+        "client_detail.add_site",
+        "l",
+        "Planta/bodega",
+        "add_site",
+        "Agregar planta o bodega",
+        "Domicilio de una planta o bodega del cliente",
+    ),
+    Command(
+        "client_detail.baja",
+        "b",
+        "Baja",
+        "baja",
+        "Dar de baja al cliente",
+        "El registro y su historial se conservan",
+    ),
+    Command(
+        "client_detail.rules",
+        "x",
+        "Reglas",
+        "rules",
+        "Reglas de pedimento del cliente",
+        "Activar o desactivar reglas de revisión",
+    ),
+    Command("rules.back", "escape", "Volver", "close", "Volver", "Cerrar las reglas"),
+    # The record forms (cliente, programa, planta/bodega, ajuste)
+    Command(
+        "form.save", "ctrl+s", "Guardar", "save", "Guardar", "Validar y guardar", priority=True
+    ),
+    Command("form.cancel", "escape", "Cancelar", "cancel", "Cancelar", "Cerrar sin guardar"),
+    # Pedimentos (F4)
+    Command(
+        "pedimentos.capture",
+        "a",
+        "Nuevo",
+        "capture",
+        "Capturar pedimento",
+        "Captura de un pedimento del cliente elegido",
+    ),
+    Command(
+        "pedimentos.edit",
+        "e",
+        "Editar",
+        "edit",
+        "Editar pedimento",
+        "Abrir en la captura el pedimento seleccionado",
+    ),
+    Command(
+        "pedimentos.drafts",
+        "b",
+        "Borrador",
+        "drafts",
+        "Borradores de captura",
+        "Continuar una captura guardada como borrador",
+    ),
+    Command(
+        "pedimentos.import",
+        "i",
+        "Importar",
+        "import",
+        "Importar Data Stage",
+        "Importar el zip mensual de ANAM",
+    ),
+    Command(
+        "pedimentos.reconcile",
+        "c",
+        "Conciliar",
+        "reconcile",
+        "Conciliación captura vs Data Stage",
+        "Diferencias del cliente elegido",
+    ),
+    Command(
+        "pedimento_detail.back",
+        "escape",
+        "Volver",
+        "app.pop_screen",
+        "Volver",
+        "Cerrar el pedimento",
+    ),
+    Command(
+        "pedimento_detail.edit",
+        "e",
+        "Editar",
+        "edit",
+        "Editar este pedimento",
+        "Abrir en la captura la copia capturada",
+    ),
+    Command("drafts.back", "escape", "Volver", "close", "Volver", "Cerrar los borradores"),
+    Command(
+        "drafts.delete", "delete", "Borrar", "delete", "Borrar borrador", "El borrador seleccionado"
+    ),
+    Command(
+        "datastage_import.back", "escape", "Volver", "leave", "Volver", "Regresar a Pedimentos"
+    ),
+    Command(
+        "reconcile.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar a Pedimentos"
+    ),
+    Command(
+        "pedimento_form.save",
+        "ctrl+s",
+        "Guardar",
+        "save",
+        "Guardar pedimento",
+        "Validar y guardar el pedimento",
+        priority=True,
+    ),
+    Command(
+        "pedimento_form.leave",
+        "escape",
+        "Cerrar",
+        "leave",
+        "Cerrar la captura",
+        "Guardar como borrador o descartar",
+    ),
+    # The repeated blocks of the pedimento form (facturas, partidas…), while one has the focus
+    Command("block.add", "ctrl+n", "Nueva", "add"),
+    Command("block.duplicate", "ctrl+r", "Duplicar", "duplicate"),
+    Command("block.delete", "ctrl+t", "Quitar", "delete"),
+    Command("block.prev", "pageup", "Ant.", "move(-1)"),
+    Command("block.next", "pagedown", "Sig.", "move(1)"),
+    # Descargos (F5)
+    Command(
+        "discharge.run",
+        "d",
+        "Descargar",
+        "run",
+        "Descargar (PEPS)",
+        "Descargo del cliente elegido hasta la fecha",
+    ),
+    Command(
+        "discharge.preview",
+        "v",
+        "Simular",
+        "preview",
+        "Simular descargo",
+        "Vista previa del descargo; nada se guarda",
+    ),
+    Command(
+        "discharge.undo",
+        "z",
+        "Deshacer",
+        "undo",
+        "Deshacer la última corrida",
+        "Revierte la última corrida de descargo",
+    ),
+    Command(
+        "discharge.faltantes",
+        "f",
+        "Faltantes",
+        "toggle_faltantes",
+        "Sólo faltantes",
+        "Muestra sólo los faltantes, o todo otra vez",
+    ),
+    Command(
+        "discharge.pending",
+        "e",
+        "Pendientes",
+        "toggle_pending",
+        "Salidas por descargar",
+        "Las salidas que aún no se descargan",
+    ),
+    Command(
+        "discharge.filter",
+        "slash",
+        "Filtrar",
+        "filter",
+        "Filtrar descargos",
+        "Por número de parte o fracción",
+    ),
+    Command(
+        "discharge.mode",
+        "m",
+        "Modo",
+        "mode",
+        "Cambiar modo de descargo",
+        "Por cantidad (número de parte) o por valor (USD por fracción)",
+    ),
+    # Reportes (F6)
+    *(_report(key, name) for key, name in REPORT_KEYS.items()),
+    Command(
+        "reports.export",
+        "x",
+        "Exportar XLSX",
+        "export",
+        "Exportar reporte a XLSX",
+        "El reporte mostrado, en ~/brokertui-reportes",
+    ),
+    Command(
+        "reports.ajuste",
+        "a",
+        "Nuevo ajuste",
+        "ajuste",
+        "Registrar ajuste",
+        "Faltante, merma, sobrante o desensamble",
+    ),
+    Command("reports.period", "slash", "Periodo", "period", "Periodo del reporte", "Desde y hasta"),
+    # RAOCE (F7)
+    Command(
+        "raoce.save",
+        "ctrl+s",
+        "Guardar",
+        "save",
+        "Guardar hoja RAOCE",
+        "La hoja de trabajo del año",
+        priority=True,
+    ),
+    Command(
+        "raoce.file",
+        "ctrl+f",
+        "Presentar",
+        "file",
+        "Presentar RAOCE",
+        "Registrar el acuse de VUCEM de un programa",
+        priority=True,
+    ),
+    Command(
+        "raoce.prev",
+        "ctrl+left",
+        "Año -",
+        "year(-1)",
+        "RAOCE del año anterior",
+        "La hoja del año anterior",
+        priority=True,
+    ),
+    Command(
+        "raoce.next",
+        "ctrl+right",
+        "Año +",
+        "year(1)",
+        "RAOCE del año siguiente",
+        "La hoja del año siguiente",
+        priority=True,
+    ),
+    Command(
+        "filing.save",
+        "ctrl+s",
+        "Registrar",
+        "save",
+        "Registrar acuse",
+        "Folio y fecha del acuse",
+        priority=True,
+    ),
+    Command("filing.cancel", "escape", "Cancelar", "app.pop_screen", "Cancelar", "Sin registrar"),
+    # Dialogs
+    Command("confirm.yes", "s", "Sí", "answer(True)", "Sí", "Confirmar"),
+    Command("confirm.no", "n,escape", "No", "answer(False)", "No", "No confirmar"),
+    Command("choice.back", "escape", "Volver", "choose(None)", "Volver", "Cerrar sin elegir"),
+    # The paged tables, while one has the focus
+    Command("table.next_page", "n", "Pág.→", "page(1)"),
+    Command("table.prev_page", "p", "←Pág.", "page(-1)"),
+)
+BY_ID = {command.id: command for command in TABLE}
+
+
+def bindings(*scopes: str) -> list[Binding]:
+    """The BINDINGS of a screen (or widget, or the app): the table's commands of `scopes`."""
+    return [command.binding() for command in TABLE if command.scope in scopes]
+
+
+class CommandProvider(Provider):
+    """Command palette: the commands of the current screen, the app's, and those of every main
+    screen (run after switching to it); each shown with its key."""
+
+    def _offered(self) -> Iterator[tuple[Command, str, Callable]]:
+        """(command, help, what to call) for every command offered, current screen's first."""
+        screen = self.screen
+        here = [BY_ID[b.id] for b in screen.BINDINGS if b.id in BY_ID]
+        offered = [(c, c.help, partial(screen.run_action, c.action)) for c in here]
+        offered += [
+            (c, c.help, partial(self.app.run_action, c.action))
+            for c in TABLE
+            if c.scope in ("nav", "app")
+        ]
+        offered += [
+            (c, f"{main.label} · {c.help}", partial(self._run_in_mode, main.mode, c.action))
+            for main in MAIN_SCREENS
+            for c in TABLE
+            if c.scope == main.scope and c not in here
+        ]
+        return ((c, help_text, run) for c, help_text, run in offered if c.title)
+
+    def _run_in_mode(self, mode: str, action: str) -> None:
+        """Switch to a main screen and run one of its actions there."""
+        self.app.switch_mode(mode)
+        self.app.call_after_refresh(lambda: self.app.screen_stack[0].run_action(action))
+
+    def _title(self, command: Command) -> str:
+        key = self.app.get_key_display(Binding(command.key.split(",")[0], command.action))
+        return f"{command.title} ({key.upper() if re.fullmatch('f[0-9]+', key) else key})"
+
+    async def discover(self) -> Hits:
+        for command, help_text, run in self._offered():
+            yield DiscoveryHit(self._title(command), run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command, help_text, run in self._offered():
+            title = self._title(command)
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
