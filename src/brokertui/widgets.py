@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
+
+from brokertui import commands
 
 
 class NavBar(Static):
@@ -113,10 +114,7 @@ class PagedTable(Vertical):
     PagedTable .pager { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    BINDINGS = [
-        Binding("n", "page(1)", "Pág.→", id="table.next_page"),
-        Binding("p", "page(-1)", "←Pág.", id="table.prev_page"),
-    ]
+    BINDINGS = commands.bindings("table")
 
     def __init__(
         self,

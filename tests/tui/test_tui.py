@@ -170,7 +170,9 @@ async def test_discharge_mode_switch_by_keyboard(demo_db):
         await pilot.press("m")  # allocations in force: refused at once, no question asked
         assert not isinstance(app.screen, ConfirmScreen)
         assert "deshaga las corridas" in list(app._notifications)[-1].message
-        await pilot.press("z", "s", "m")
+        await pilot.press("z", "s")  # the undo runs as a job: wait for it
+        await app.workers.wait_for_complete()
+        await pilot.press("m")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("s", "d")
         await app.workers.wait_for_complete()

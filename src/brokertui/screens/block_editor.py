@@ -5,22 +5,16 @@ move between rows without leaving the keyboard."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from brokertui import commands
 from brokertui.widgets import FieldRow, FieldSpec
 
 
 class BlockEditor(Vertical):
-    BINDINGS = [
-        Binding("ctrl+n", "add", "Nueva", id="block.add"),
-        Binding("ctrl+r", "duplicate", "Duplicar", id="block.duplicate"),
-        Binding("ctrl+t", "delete", "Quitar", id="block.delete"),
-        Binding("pageup", "move(-1)", "Ant.", id="block.prev"),
-        Binding("pagedown", "move(1)", "Sig.", id="block.next"),
-    ]
+    BINDINGS = commands.bindings("block")
 
     class Changed(Message):
         """Rows were added, removed or the current row changed (totals, draft)."""

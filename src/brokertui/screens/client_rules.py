@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList
 
+from brokertui import commands
 from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
@@ -20,7 +20,7 @@ class ClientRulesScreen(ModalScreen[None]):
     ClientRulesScreen SelectionList { width: 72; height: auto; border: thick $accent;
                                       background: $surface; }
     """
-    BINDINGS = [Binding("escape", "close", "Volver", id="rules.back")]
+    BINDINGS = commands.bindings("rules")
 
     def __init__(self, rfc: str) -> None:
         super().__init__()

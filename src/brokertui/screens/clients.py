@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients, programs
@@ -28,13 +28,7 @@ class ClientsScreen(Screen):
     """Every client, filtered by RFC or name, sorted by a column, one page at a time."""
 
     CSS_PATH = "clients.tcss"
-    BINDINGS = [
-        Binding("a", "add", "Nuevo", id="clients.add"),
-        Binding("slash", "search", "Buscar", id="clients.search"),
-        Binding("o", "sort", "Orden", id="clients.sort"),
-        Binding("i", "reverse", "Invertir", id="clients.reverse", show=False),
-        Binding("t", "toggle_bajas", "Bajas", id="clients.bajas"),
-    ]
+    BINDINGS = commands.bindings("clients")
 
     def __init__(self) -> None:
         super().__init__()
@@ -140,14 +134,7 @@ class ClientDetailScreen(Screen):
     """One client: domicilio fiscal, programs, plantas and bodegas."""
 
     CSS_PATH = "clients.tcss"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Volver", id="client.back"),
-        Binding("e", "edit", "Editar", id="client.edit"),
-        Binding("g", "add_program", "Programa", id="client.add_program"),
-        Binding("l", "add_site", "Planta/bodega", id="client.add_site"),
-        Binding("b", "baja", "Baja", id="client.baja"),
-        Binding("x", "rules", "Reglas", id="client.rules"),
-    ]
+    BINDINGS = commands.bindings("client_detail")
 
     def __init__(self, rfc: str) -> None:
         super().__init__()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from brokertui import commands
 from brokertui.core import dashboard
 from brokertui.core.dashboard import TEMPORARY
 from brokertui.widgets import Column, NavBar, PagedTable
@@ -27,13 +27,7 @@ class DashboardScreen(Screen):
     """One row per obligation; filters by key; Enter opens the client."""
 
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = [
-        Binding("u", "toggle_urgent", "Urgentes", id="dashboard.urgent"),
-        Binding("c", "toggle_client", "Cliente", id="dashboard.client"),
-        Binding("r", "cycle_program", "Programa", id="dashboard.program"),
-        Binding("minus", "year(-1)", "Año -", id="dashboard.prev_year"),
-        Binding("plus", "year(1)", "Año +", id="dashboard.next_year"),
-    ]
+    BINDINGS = commands.bindings("dashboard")
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
-from brokertui.core import db as store
-from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.screens.jobs import Jobs
 
 
 class DataStageImportScreen(Screen):
@@ -33,7 +32,7 @@ class DataStageImportScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.running = False
+        self.jobs = Jobs(self, bar="#import-progress")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,22 +66,20 @@ class DataStageImportScreen(Screen):
         if not path:
             self.query_one("#import-path", Input).focus()
             return
-        if self.running:
-            return
-        self.running = True
-        self.show("", error=False)
+        zip_path = Path(path).expanduser()
         rfc = self.query_one("#import-rfc", Input).value.strip() or None
-        self.run_import(Path(path).expanduser(), rfc)
+        if self.jobs.start(
+            lambda conn, progress: datastage.import_zip(conn, zip_path, rfc=rfc, progress=progress),
+            partial(self.imported, zip_path),
+            failed=partial(self.finish, error=True),
+            progress=self.staged,
+        ):
+            self.show("", error=False)
 
-    @work(thread=True, exclusive=True)
-    def run_import(self, path: Path, rfc: str | None) -> None:
-        """Runs in a thread on its own connection, so the screen keeps answering keys."""
-        try:
-            with store.worker_connection(self.app.db) as conn:
-                result = datastage.import_zip(conn, path, rfc=rfc, progress=self.progress)
-        except BrokerError as exc:
-            self.app.call_from_thread(self.finish, str(exc), True)
-            return
+    def staged(self, done: int, total: int, stage: str) -> None:
+        self.query_one("#import-stage", Static).update(f"{stage}…")
+
+    def imported(self, path: Path, result: datastage.ImportResult) -> None:
         if result.already_imported:
             text = f"{path.name} ya estaba importado; nada cambió."
         else:
@@ -93,20 +90,9 @@ class DataStageImportScreen(Screen):
             if result.skipped_other_rfc:
                 text += f"\n{result.skipped_other_rfc} pedimentos de otros RFC omitidos."
             text += "".join(f"\nAviso: {w}" for w in result.warnings[:20])
-        self.app.call_from_thread(self.finish, text, False)
+        self.finish(text, error=False)
 
-    def progress(self, done: int, total: int, stage: str) -> None:
-        self.app.call_from_thread(self._progress, done, total, stage)
-
-    def _progress(self, done: int, total: int, stage: str) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=done)
-        self.query_one("#import-stage", Static).update(f"{stage}…")
-
-    def finish(self, text: str, error: bool) -> None:
-        self.running = False
-        bar = self.query_one(ProgressBar)
-        if not error:
-            bar.update(total=1, progress=1)
+    def finish(self, text: str, *, error: bool) -> None:
         self.query_one("#import-stage", Static).update("Error" if error else "Listo")
         self.show(text, error=error)
 
@@ -116,7 +102,7 @@ class DataStageImportScreen(Screen):
         result.set_class(error, "-error")
 
     def action_leave(self) -> None:
-        if self.running:
+        if self.jobs.running:
             self.notify("La importación sigue en curso; espere a que termine.")
             return
         self.dismiss(None)

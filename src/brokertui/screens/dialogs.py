@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from brokertui import commands
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,10 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
     """
-    BINDINGS = [
-        Binding("s", "answer(True)", "Sí", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS = commands.bindings("confirm")
 
     def __init__(self, question: str, title: str = "Confirmar") -> None:
         super().__init__()
@@ -61,7 +59,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     }
     ChoiceScreen .choice { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "choose(None)", "Volver", id="choice.back")]
+    BINDINGS = commands.bindings("choice")
 
     def __init__(self, question: str, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -5,19 +5,18 @@ the ledger's mode (quantity per part number or USD value per fracción)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
-from brokertui.core import db as store
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimentos import spaced
 from brokertui.widgets import Column, NavBar, PagedTable
 
@@ -40,7 +39,7 @@ class DischargeScreen(ClientScreen):
         super().__init__()
         self.only_problems = False
         self.show_pending = False  # the exits still to discharge instead of the allocations
-        self.running = False
+        self.jobs = Jobs(self, bar="#dis-progress")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,25 +170,19 @@ class DischargeScreen(ClientScreen):
         self.start(dry_run=True)
 
     def start(self, *, dry_run: bool) -> None:
-        if self.needs_client() or self.running:
+        if self.needs_client() or self.jobs.running:
             return
-        hasta = self.hasta()
+        rfc, hasta = self.rfc, self.hasta()
         if hasta is not None:
-            self.running = True
-            self.run_discharge(self.rfc, hasta, dry_run=dry_run)
+            self.jobs.start(
+                lambda conn, progress: discharge.run(
+                    conn, rfc, hasta=hasta, dry_run=dry_run, progress=progress
+                ),
+                self.ran,
+            )
 
-    @work(thread=True, exclusive=True)
-    def run_discharge(self, rfc: str, hasta, dry_run: bool) -> None:
-        """Runs in a thread on its own connection; the screen keeps answering keys."""
-        try:
-            with store.worker_connection(self.app.db) as conn:
-                result = discharge.run(
-                    conn, rfc, hasta=hasta, dry_run=dry_run, progress=self.progress
-                )
-        except BrokerError as exc:
-            self.app.call_from_thread(self.finish, str(exc), "error")
-            return
-        head = "Vista previa (nada se guardó)" if dry_run else f"Corrida {result.run_id}"
+    def ran(self, result: discharge.RunResult) -> None:
+        head = "Vista previa (nada se guardó)" if result.dry_run else f"Corrida {result.run_id}"
         text = (
             f"{head}: {result.demands} demandas, {result.allocations} asignaciones, "
             f"{result.shortfalls} faltantes, {result.vencidos} de lotes vencidos"
@@ -202,18 +195,11 @@ class DischargeScreen(ClientScreen):
             )
         )
         severity = "warning" if result.shortfalls or result.sin_valor else "information"
-        self.app.call_from_thread(self.finish, text, severity)
-
-    def progress(self, done: int, total: int, stage: str) -> None:
-        self.app.call_from_thread(self.query_one(ProgressBar).update, total=total, progress=done)
-
-    def finish(self, text: str, severity: str) -> None:
-        self.running = False
         self.notify(text, severity=severity, timeout=8)
         self.reload()
 
     def action_mode(self) -> None:
-        if self.needs_client() or self.running:
+        if self.needs_client() or self.jobs.running:
             return
         modo = self.mode()
         other = "cantidad" if modo == "valor" else "valor"
@@ -245,19 +231,13 @@ class DischargeScreen(ClientScreen):
         self.app.push_screen(ConfirmScreen(f"¿Descargar {what}?"), confirmed)
 
     def action_undo(self) -> None:
-        if self.needs_client() or self.running:
+        if self.needs_client() or self.jobs.running:
             return
+        rfc = self.rfc
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                undone = discharge.undo_last(self.app.db, self.rfc)
-            except BrokerError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"Corrida {undone['run_id']} deshecha.")
-            self.reload()
+            if yes:
+                self.jobs.start(lambda conn, _: discharge.undo_last(conn, rfc), self.undone)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -266,6 +246,10 @@ class DischargeScreen(ClientScreen):
             ),
             confirmed,
         )
+
+    def undone(self, run: dict) -> None:
+        self.notify(f"Corrida {run['run_id']} deshecha.")
+        self.reload()
 
 
 def _row(r: dict) -> dict:

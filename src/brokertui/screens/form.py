@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from brokertui import commands
 from brokertui.core.errors import BrokerError, Conflict, InvalidInput, NeedsConfirmation
 from brokertui.core.models import Record, check_field
 from brokertui.screens.dialogs import ConfirmScreen
@@ -20,10 +20,7 @@ class FormScreen(Screen[Any]):
     """Subclasses set `model`, `fields` and implement `submit`; dismisses with its result."""
 
     CSS_PATH = "form.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Guardar", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancelar", id="form.cancel"),
-    ]
+    BINDINGS = commands.bindings("form")
     model: type[Record]
     fields: list[FieldSpec]
 

@@ -4,11 +4,11 @@ list, the reconciliation and the dashboard."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -55,10 +55,7 @@ class PedimentoDetailScreen(Screen):
     """One pedimento as stored: header, facturas, identificadores and partidas."""
 
     CSS_PATH = "pedimentos.tcss"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Volver", id="detail.back"),
-        Binding("e", "edit", "Editar", id="detail.edit"),
-    ]
+    BINDINGS = commands.bindings("pedimento_detail")
 
     def __init__(self, numero: str) -> None:
         super().__init__()

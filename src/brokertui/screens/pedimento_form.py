@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.errors import (
     BrokerError,
@@ -100,10 +100,7 @@ class PedimentoFormScreen(Screen[str | None]):
     """Dismisses with the saved pedimento's number (None when left without saving)."""
 
     CSS_PATH = ["form.tcss", "pedimento_form.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Guardar", id="pedimento.save", priority=True),
-        Binding("escape", "leave", "Cerrar", id="pedimento.leave"),
-    ]
+    BINDINGS = commands.bindings("pedimento_form")
 
     def __init__(
         self, values: dict | None = None, *, draft_id: int | None = None, editing: bool = False

@@ -4,11 +4,11 @@ ways in: capture, drafts, Data Stage import and reconciliation."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from brokertui import commands
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens.base import ClientScreen
@@ -20,13 +20,7 @@ from brokertui.widgets import Column, NavBar, PagedTable
 
 class PedimentosScreen(ClientScreen):
     CSS_PATH = "pedimentos.tcss"
-    BINDINGS = [
-        Binding("a", "capture", "Nuevo", id="pedimentos.capture"),
-        Binding("e", "edit", "Editar", id="pedimentos.edit"),
-        Binding("b", "drafts", "Borrador", id="pedimentos.drafts"),
-        Binding("i", "import", "Importar", id="pedimentos.import"),
-        Binding("c", "reconcile", "Conciliar", id="pedimentos.reconcile"),
-    ]
+    BINDINGS = commands.bindings("pedimentos")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,10 +130,7 @@ class DraftsScreen(ModalScreen[int | None]):
     DraftsScreen > OptionList { width: 70; height: auto; max-height: 16;
                                 border: thick $accent; background: $surface; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Volver", id="drafts.back"),
-        Binding("delete", "delete", "Borrar", id="drafts.delete"),
-    ]
+    BINDINGS = commands.bindings("drafts")
 
     def __init__(self, found: list[dict]) -> None:
         super().__init__()

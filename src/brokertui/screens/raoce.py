@@ -5,11 +5,11 @@ client's pedimentos, the threshold checks per program, and filing (folio of the 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from brokertui import commands
 from brokertui.core.errors import BrokerError, InvalidInput
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
@@ -32,12 +32,7 @@ SHEET_KEYS = {
 
 class RaoceScreen(Screen):
     CSS_PATH = ["form.tcss", "raoce.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Guardar", id="raoce.save", priority=True),
-        Binding("ctrl+f", "file", "Presentar", id="raoce.file", priority=True),
-        Binding("ctrl+left", "year(-1)", "Año -", id="raoce.prev", priority=True),
-        Binding("ctrl+right", "year(1)", "Año +", id="raoce.next", priority=True),
-    ]
+    BINDINGS = commands.bindings("raoce")
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,10 +163,7 @@ class FilingScreen(Screen):
     """Folio (25 digits) and date of the VUCEM acuse for one program."""
 
     CSS_PATH = "form.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Registrar", id="filing.save", priority=True),
-        Binding("escape", "app.pop_screen", "Cancelar", id="filing.cancel"),
-    ]
+    BINDINGS = commands.bindings("filing")
 
     def __init__(self, rfc: str, program: str, year: int) -> None:
         super().__init__()

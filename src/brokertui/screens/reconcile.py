@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from brokertui import commands
 from brokertui.core.pedimentos import reconcile
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.widgets import Column, PagedTable
@@ -25,7 +25,7 @@ FIELD_ES = {
 
 class ReconcileScreen(Screen):
     CSS_PATH = "pedimentos.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Volver", id="reconcile.back")]
+    BINDINGS = commands.bindings("reconcile")
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens.base import ClientScreen
+from brokertui.screens.jobs import Jobs
 from brokertui.widgets import Column, NavBar, PagedTable
 
 KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
@@ -39,6 +40,7 @@ class ReportsScreen(ClientScreen):
     def __init__(self) -> None:
         super().__init__()
         self.name_shown = "saldos"
+        self.jobs = Jobs(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,14 +136,17 @@ class ReportsScreen(ClientScreen):
         self.query_one("#rep-desde", Input).focus()
 
     def action_export(self) -> None:
-        if self.needs_client():
+        if self.needs_client() or self.jobs.running:
             return
         heading = self.heading()
         folder = Path.home() / "brokertui-reportes"
-        folder.mkdir(exist_ok=True)
         path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
-        reports.write_xlsx(self.app.db, heading, path)
-        self.notify(f"{heading.report.title}: {path}", timeout=8)
+
+        def export(conn, _progress) -> None:
+            folder.mkdir(exist_ok=True)
+            reports.write_xlsx(conn, heading, path)
+
+        self.jobs.start(export, lambda _: self.notify(f"{heading.report.title}: {path}", timeout=8))
 
     def action_ajuste(self) -> None:
         if self.needs_client():

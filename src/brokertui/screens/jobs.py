@@ -1,0 +1,106 @@
+"""Long jobs of the screens (Data Stage import, discharge, exports) off the UI thread.
+
+A job is a core call given its own connection and a progress callback; it runs in a thread
+worker so the screen keeps answering keys. Progress, the result and any failure come back to
+the UI thread as plain values. Every exception ends as a Spanish message: a BrokerError's own
+text, anything else "Error interno: …" with the trace appended to LOG_FILE.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import platformdirs
+from sqlite_utils import Database
+from textual.screen import Screen
+from textual.widgets import ProgressBar
+
+from brokertui.core.db import worker_connection
+from brokertui.core.errors import BrokerError
+
+T = TypeVar("T")
+Progress = Callable[[int, int, str], None]  # done, total, stage
+Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
+
+LOG_FILE = Path(platformdirs.user_log_dir("brokertui", appauthor=False)) / "brokertui.log"
+
+
+class Jobs:
+    """One long job at a time for `screen`, moving the ProgressBar `bar` (a selector) if given.
+
+    A job that reported progress ends with its bar full, or empty if it failed.
+    """
+
+    def __init__(self, screen: Screen, bar: str | None = None) -> None:
+        self.screen = screen
+        self.bar = bar
+        self.running = False
+        self._moved = False
+
+    def start(
+        self,
+        task: Task[T],
+        done: Callable[[T], Any],
+        *,
+        failed: Callable[[str], Any] | None = None,
+        progress: Progress | None = None,
+    ) -> bool:
+        """Run `task` in a thread worker; False (and nothing runs) while another job runs.
+
+        On the UI thread, `progress` gets each report after the bar moved, `done` the result,
+        `failed` the message (by default a notification).
+        """
+        if self.running:
+            return False
+        self.running = True
+        self._moved = False
+        db, app = self.screen.app.db, self.screen.app
+
+        def report(done_: int, total: int, stage: str) -> None:
+            app.call_from_thread(self._progressed, progress, done_, total, stage)
+
+        def work() -> None:
+            try:
+                with worker_connection(db) as conn:
+                    result = task(conn, report)
+                app.call_from_thread(self._end, True, done, result)
+            except Exception as exc:  # the screen stays usable whatever went wrong
+                app.call_from_thread(self._end, False, failed or self._notify, error_text(exc))
+
+        self.screen.run_worker(work, name="job", group="jobs", thread=True, exit_on_error=False)
+        return True
+
+    def _progressed(self, progress: Progress | None, done: int, total: int, stage: str) -> None:
+        self._moved = True
+        if self.bar:
+            self.screen.query_one(self.bar, ProgressBar).update(total=total, progress=done)
+        if progress:
+            progress(done, total, stage)
+
+    def _end(self, ok: bool, callback: Callable[[Any], Any], value: Any) -> None:
+        self.running = False
+        if self.bar and self._moved:
+            self.screen.query_one(self.bar, ProgressBar).update(total=1, progress=int(ok))
+        callback(value)
+
+    def _notify(self, text: str) -> None:
+        self.screen.notify(text, severity="error", timeout=8)
+
+
+def error_text(exc: Exception) -> str:
+    """What the user reads about a failed job (an unexpected error's trace goes to LOG_FILE)."""
+    if isinstance(exc, BrokerError):
+        return str(exc)
+    text = f"Error interno: {str(exc) or type(exc).__name__}"
+    try:
+        LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
+        with LOG_FILE.open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().isoformat(timespec='seconds')} {text}\n")
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return text
+    return f"{text} (detalle en {LOG_FILE})"

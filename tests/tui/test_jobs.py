@@ -1,0 +1,164 @@
+"""Long jobs (screens/jobs.py): progress on the bar, and a failure leaves the screen usable."""
+
+import threading
+
+import pytest
+from textual.widgets import ProgressBar
+
+from brokertui.app import BrokerApp
+from brokertui.core.anexo24 import ledger
+from brokertui.core.errors import BrokerError
+from brokertui.core.pedimentos.datastage import build as datastage_build
+from brokertui.core.pedimentos.datastage import importer
+from brokertui.screens import jobs
+from brokertui.screens.datastage_import import DataStageImportScreen
+from brokertui.screens.pedimentos import PedimentosScreen
+from tests.conftest import TODAY
+from tests.core.pedimentos.test_datastage import partida, pedimento
+
+from .test_tui import type_text
+
+RFC = "MNB050315K70"  # the demo IMMEX client
+
+
+@pytest.fixture
+def log_file(tmp_path, monkeypatch):
+    path = tmp_path / "logs" / "brokertui.log"
+    monkeypatch.setattr(jobs, "LOG_FILE", path)
+    return path
+
+
+@pytest.fixture
+def zip_path(tmp_path):
+    return datastage_build.write_zip(
+        tmp_path / "1999_Solicitudes.zip",
+        [pedimento("262439536000777", rfc=RFC, partidas=[partida(), partida()])],
+    )
+
+
+async def open_import(app, pilot, path) -> DataStageImportScreen:
+    app.open_client(RFC)
+    await pilot.pause()
+    await pilot.press("f4", "i")
+    await type_text(pilot, str(path))
+    assert isinstance(app.screen, DataStageImportScreen)
+    return app.screen
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (RuntimeError("disco lleno"), "Error interno: disco lleno (detalle en "),
+        (BrokerError("miembro 501: falta la columna RFC"), "miembro 501: falta la columna RFC"),
+    ],
+)
+async def test_a_failed_import_is_told_and_the_screen_stays_usable(
+    demo_db, zip_path, monkeypatch, log_file, error, shown
+):
+    real = importer.import_zip
+
+    def broken(db, path, *, rfc=None, progress):
+        progress(1, 4, "Validando")
+        raise error
+
+    monkeypatch.setattr(importer, "import_zip", broken)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_import(app, pilot, zip_path)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.return_code is None  # still running
+        result = screen.query_one("#import-result")
+        assert str(result.render()).startswith(shown) and result.has_class("-error")
+        assert str(screen.query_one("#import-stage").render()) == "Error"
+        assert screen.query_one(ProgressBar).percentage == 0  # reset, not left at 25 %
+        if isinstance(error, BrokerError):
+            assert not log_file.exists()  # the user's own problem: nothing to log
+        else:
+            assert str(log_file) in str(result.render())
+            logged = log_file.read_text()
+            assert "Traceback" in logged and "RuntimeError: disco lleno" in logged
+        monkeypatch.setattr(importer, "import_zip", real)
+        await pilot.press("enter")  # a second run works
+        await settle(app, pilot)
+        assert "1 pedimentos, 2 partidas" in str(result.render())
+        assert not result.has_class("-error")
+        assert screen.query_one(ProgressBar).percentage == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentosScreen)
+
+
+async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
+    demo_db, zip_path, monkeypatch
+):
+    real, release = importer.import_zip, threading.Event()
+
+    def slow(db, path, *, rfc=None, progress):
+        progress(5, 10, "Validando")
+        release.wait(timeout=10)
+        return real(db, path, rfc=rfc, progress=progress)
+
+    monkeypatch.setattr(importer, "import_zip", slow)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_import(app, pilot, zip_path)
+        bar = screen.query_one(ProgressBar)
+        try:
+            await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if bar.percentage == 0.5:
+                    break
+            assert bar.percentage == 0.5
+            assert str(screen.query_one("#import-stage").render()) == "Validando…"
+            await pilot.press("escape")  # refused while the job runs, but answered
+            await pilot.pause()
+            assert app.screen is screen
+            assert "sigue en curso" in list(app._notifications)[-1].message
+        finally:
+            release.set()
+        await settle(app, pilot)
+        assert bar.percentage == 1
+        assert "1 pedimentos" in str(screen.query_one("#import-result").render())
+
+
+async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypatch, log_file):
+    real = ledger.run
+
+    def broken(*args, **kwargs):
+        raise KeyError("numero_parte")
+
+    monkeypatch.setattr(ledger, "run", broken)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_client(RFC)
+        await pilot.press("f5", "d")
+        await settle(app, pilot)
+        failure = list(app._notifications)[-1]
+        assert failure.message.startswith("Error interno: 'numero_parte'")
+        assert failure.severity == "error"
+        monkeypatch.setattr(ledger, "run", real)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert list(app._notifications)[-1].message.startswith("Corrida ")
+        assert ledger.count_allocations(demo_db, RFC) > 0
+
+
+async def test_report_export_writes_the_file_in_a_job(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_client(RFC)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(app, pilot)
+        (written,) = (tmp_path / "brokertui-reportes").iterdir()
+        assert written.name == f"{RFC}-saldos-{TODAY.isoformat()}.xlsx"
+        assert str(written) in list(app._notifications)[-1].message
