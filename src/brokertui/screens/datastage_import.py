@@ -6,11 +6,11 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
+from brokertui import commands
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens.jobs import Jobs
 
@@ -28,7 +28,7 @@ class DataStageImportScreen(Screen):
     DataStageImportScreen #import-result { height: auto; }
     DataStageImportScreen #import-result.-error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "leave", "Volver", id="import.back")]
+    BINDINGS = commands.bindings("datastage_import")
 
     def __init__(self) -> None:
         super().__init__()

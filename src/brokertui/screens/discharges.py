@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
+from brokertui import commands
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
@@ -25,15 +25,7 @@ FILTERS = ("parte", "pedimento", "documento")
 
 class DischargeScreen(ClientScreen):
     CSS_PATH = "discharges.tcss"
-    BINDINGS = [
-        Binding("d", "run", "Descargar", id="discharge.run"),
-        Binding("v", "preview", "Simular", id="discharge.preview"),
-        Binding("z", "undo", "Deshacer", id="discharge.undo"),
-        Binding("f", "toggle_faltantes", "Faltantes", id="discharge.faltantes"),
-        Binding("e", "toggle_pending", "Pendientes", id="discharge.pending"),
-        Binding("slash", "filter", "Filtrar", id="discharge.filter"),
-        Binding("m", "mode", "Modo", id="discharge.mode"),
-    ]
+    BINDINGS = commands.bindings("discharge")
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,36 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from brokertui import commands
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.widgets import Column, NavBar, PagedTable
 
-KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
-
 
 class ReportsScreen(ClientScreen):
     CSS_PATH = "reports.tcss"
-    BINDINGS = [
-        *(
-            Binding(
-                key,
-                f"show('{name}')",
-                reports.REPORTS[name].title.split(" (")[0],
-                id=f"reports.{name}",
-                show=False,
-            )
-            for key, name in KEYS.items()
-        ),
-        Binding("x", "export", "Exportar XLSX", id="reports.export"),
-        Binding("a", "ajuste", "Nuevo ajuste", id="reports.ajuste"),
-        Binding("slash", "period", "Periodo", id="reports.period"),
-    ]
+    BINDINGS = commands.bindings("reports")
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,7 +52,7 @@ class ReportsScreen(ClientScreen):
                 f"[b $accent]{key}[/]{'[reverse]' if name == self.name_shown else ' '}"
                 f"{reports.REPORTS[name].title.split(' (')[0]}"
                 f"{'[/reverse]' if name == self.name_shown else ''}"
-                for key, name in KEYS.items()
+                for key, name in commands.REPORT_KEYS.items()
             )
         )
 
