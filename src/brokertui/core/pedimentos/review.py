@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from brokertui.core import catalogs
+from brokertui.core.errors import Location
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos.model import Partida, Pedimento, where
@@ -19,7 +20,7 @@ class Problem:
     """A finding on a pedimento: `error` blocks saving, `warning` asks for confirmation,
     `info` is shown only (e.g. a sensitive good and its guarantee)."""
 
-    field: str
+    field: str | Location  # a header field, or where() for a field of a block row
     message: str
     level: str = "error"
 
