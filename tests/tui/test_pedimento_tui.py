@@ -161,7 +161,6 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
 
 async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
     from brokertui.core.pedimentos.datastage import build as datastage_build
-
     from tests.core.pedimentos.test_datastage import partida, pedimento
 
     path = datastage_build.write_zip(
