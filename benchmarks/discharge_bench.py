@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from brokertui.core import db as store
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.quantities import times
 from brokertui.core.registry import clients
@@ -44,7 +44,7 @@ def generate(folder: Path, exits: int, lots: int) -> dict[str, Path]:
         path = folder / f"{kind}.csv"
         with path.open("w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(inventory.COLUMNS[kind])
+            writer.writerow(interfaces.COLUMNS[kind])
             writer.writerows(rows)
         files[kind] = path
 
@@ -159,7 +159,7 @@ def main() -> None:
         began = time.perf_counter()
         marks = []
         for kind, path in files.items():
-            inventory.import_file(database, kind, path, RFC)
+            interfaces.import_file(database, kind, path, RFC)
             marks.append((kind, time.perf_counter() - began))
         result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
         total = time.perf_counter() - began

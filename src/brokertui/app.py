@@ -9,11 +9,11 @@ from sqlite_utils import Database
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from brokertui import commands
-from brokertui.core import dates as fechas
+from brokertui.core import dates
 from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
 from brokertui.core.registry import clients
+from brokertui.screens import commands
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.discharges import DischargeScreen
@@ -93,7 +93,7 @@ class BrokerApp(App):
 
     def _update_sub_title(self) -> None:
         who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"
-        self.sub_title = f"Hoy: {fechas.corta(self.today)} · {who}"
+        self.sub_title = f"Hoy: {dates.corta(self.today)} · {who}"
 
     def open_client(self, rfc: str) -> None:
         """Make `rfc` the current client and show its detail."""

@@ -9,20 +9,19 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 import brokertui.screens
-from brokertui import commands
 from brokertui.app import BrokerApp
 from brokertui.core.registry import clients
+from brokertui.screens import commands
 from brokertui.screens.client_forms import ProgramFormScreen
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
 
-from .test_tui import type_text
+from tests.tui.test_tui import type_text
 
 MODULES = [
     "brokertui.app",
-    "brokertui.widgets",
     *(f"brokertui.screens.{m.name}" for m in pkgutil.iter_modules(brokertui.screens.__path__)),
 ]
 

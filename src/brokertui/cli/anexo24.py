@@ -11,29 +11,28 @@ from pathlib import Path
 import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
-from brokertui.core.anexo24 import ajustes, bajas, reports
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import ajustes, bajas, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
 
 
 def _interface_command(kind: str) -> None:
-    columns = ",".join(inventory.COLUMNS[kind])
+    columns = ",".join(interfaces.COLUMNS[kind])
 
     @import_group.command(kind, help=f"Import the {kind} interface (CSV or XLSX): {columns}.")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--rfc", required=True)
     @pass_env
     def command(env: Env, file: Path, rfc: str) -> None:
-        result = inventory.import_file(env.db, kind, file, rfc)
+        result = interfaces.import_file(env.db, kind, file, rfc)
         skipped = f", {result['skipped']} ya existían" if result["skipped"] else ""
         click.echo(
             f"{file.name}: {result['rows']} filas de {kind}, {result['added']} nuevas{skipped}."
         )
 
 
-for _kind in inventory.KINDS:
+for _kind in interfaces.KINDS:
     _interface_command(_kind)
 
 
@@ -219,7 +218,7 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 @pass_env
 def import_ajustes(env: Env, file: Path, rfc: str) -> None:
     """Import ajustes (CSV or XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
-    count = ajustes.add_ajustes(env.db, rfc, inventory.read_rows(file), file.name)
+    count = ajustes.add_ajustes(env.db, rfc, interfaces.read_rows(file), file.name)
     click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
 
 

@@ -10,8 +10,7 @@ import click
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, given, main, pass_env
 from brokertui.core import export
 from brokertui.core.raoce import worksheet as raoce
-from brokertui.core.registry import calendar as business_days
-from brokertui.core.registry import clients, deadlines, programs
+from brokertui.core.registry import calendar, clients, deadlines, programs
 
 # --- clients ---------------------------------------------------------------------------------
 
@@ -344,7 +343,7 @@ def calendar_group() -> None:
 @pass_env
 def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
     """Record an extra non-working day."""
-    row = business_days.add_inhabil(env.db, day, reason, authority)
+    row = calendar.add_inhabil(env.db, day, reason, authority)
     click.echo(f"{row['day']} inhábil para {row['authority']}: {row['reason']}")
 
 
@@ -354,5 +353,5 @@ def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
 @pass_env
 def calendar_list(env: Env, year: int | None, fmt: str) -> None:
     """List extra non-working days (and a year's legal holidays)."""
-    rows = business_days.list_inhabiles(env.db, year)
+    rows = calendar.list_inhabiles(env.db, year)
     emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")

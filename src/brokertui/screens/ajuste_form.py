@@ -7,7 +7,7 @@ from typing import Any
 
 from brokertui.core.anexo24 import ajustes
 from brokertui.screens.form import FormScreen
-from brokertui.widgets import FieldSpec
+from brokertui.screens.widgets import FieldSpec
 
 
 class AjusteFormScreen(FormScreen):

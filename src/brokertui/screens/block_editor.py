@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from brokertui import commands
-from brokertui.widgets import FieldRow, FieldSpec
+from brokertui.screens import commands
+from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
 class BlockEditor(Vertical):

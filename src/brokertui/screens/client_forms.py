@@ -8,7 +8,7 @@ from typing import Any
 from brokertui.core import catalogs
 from brokertui.core.registry import clients, programs
 from brokertui.screens.form import FormScreen
-from brokertui.widgets import FieldSpec
+from brokertui.screens.widgets import FieldSpec
 
 ENTIDADES = [
     *catalogs.load("entidades").entries.values(),

@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList
 
-from brokertui import commands
 from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
+from brokertui.screens import commands
 
 
 class ClientRulesScreen(ModalScreen[None]):

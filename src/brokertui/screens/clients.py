@@ -7,14 +7,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients, programs
+from brokertui.screens import commands
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen
-from brokertui.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 SORT_LABELS = {
     "rfc": "RFC",

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui import commands
 from brokertui.core import dashboard
 from brokertui.core.dashboard import TEMPORARY
-from brokertui.widgets import Column, NavBar, PagedTable
+from brokertui.screens import commands
+from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 SEVERITY_STYLE = {
     "critical": "bold red",

@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
-from brokertui import commands
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.screens import commands
 from brokertui.screens.jobs import Jobs
 
 

@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from brokertui import commands
+from brokertui.screens import commands
 
 
 class ConfirmScreen(ModalScreen[bool]):

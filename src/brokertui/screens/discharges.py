@@ -9,16 +9,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
-from brokertui import commands
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
+from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimentos import spaced
-from brokertui.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 FILTERS = ("parte", "pedimento", "documento")
 

@@ -9,11 +9,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui import commands
 from brokertui.core.errors import BrokerError, Conflict, InvalidInput, NeedsConfirmation
 from brokertui.core.models import Record, check_field
+from brokertui.screens import commands
 from brokertui.screens.dialogs import ConfirmScreen
-from brokertui.widgets import FieldRow, FieldSpec
+from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
 class FormScreen(Screen[Any]):

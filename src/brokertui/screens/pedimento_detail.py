@@ -8,11 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.screens import commands
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 
 PARTIDA_COLUMNS = [

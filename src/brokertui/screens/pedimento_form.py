@@ -11,7 +11,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui import commands
 from brokertui.core import catalogs
 from brokertui.core.errors import (
     BrokerError,
@@ -25,9 +24,10 @@ from brokertui.core.pedimentos import drafts, restricted, review
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.screens import commands
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
-from brokertui.widgets import FieldRow, FieldSpec
+from brokertui.screens.widgets import FieldRow, FieldSpec
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
 

@@ -8,14 +8,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from brokertui import commands
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, edit_captured, spaced
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
-from brokertui.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 
 class PedimentosScreen(ClientScreen):

@@ -9,12 +9,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui import commands
 from brokertui.core.errors import BrokerError, InvalidInput
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
+from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
-from brokertui.widgets import FieldRow, FieldSpec, NavBar
+from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
 
 FIELDS = [
     FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),

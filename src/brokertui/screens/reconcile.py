@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui import commands
 from brokertui.core.pedimentos import reconcile
+from brokertui.screens import commands
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
-from brokertui.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, PagedTable
 
 FIELD_ES = {
     "clave": "clave",

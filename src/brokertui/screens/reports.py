@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui import commands
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
+from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
-from brokertui.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 
 class ReportsScreen(ClientScreen):

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from brokertui.cli import main
 from brokertui.core import db as store
-from brokertui.core.anexo24 import bajas
-from brokertui.core.anexo24 import interfaces as inventory
+from brokertui.core.anexo24 import bajas, interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
 from brokertui.core.registry import clients
@@ -30,8 +29,8 @@ def write_csv(path, header, rows):
 
 
 def load(db, tmp_path, kind, rows, name=None):
-    path = write_csv(tmp_path / (name or f"{kind}.csv"), inventory.COLUMNS[kind], rows)
-    return inventory.import_file(db, kind, path, RFC)
+    path = write_csv(tmp_path / (name or f"{kind}.csv"), interfaces.COLUMNS[kind], rows)
+    return interfaces.import_file(db, kind, path, RFC)
 
 
 @pytest.fixture
@@ -213,10 +212,10 @@ def test_xlsx_interface_and_reimport_replaces_erp_fields(inv_db, tmp_path):
 
     book = Workbook()
     sheet = book.active
-    sheet.append([*inventory.COLUMNS["materiales"], "columna_extra"])
+    sheet.append([*interfaces.COLUMNS["materiales"], "columna_extra"])
     sheet.append(["MAT-A", "Lámina calibre 12", 72085101, 1, 1, 1, "directo", "ignorada"])
     book.save(tmp_path / "materiales.xlsx")
-    inventory.import_file(inv_db, "materiales", tmp_path / "materiales.xlsx", RFC)
+    interfaces.import_file(inv_db, "materiales", tmp_path / "materiales.xlsx", RFC)
     row = inv_db.execute(
         "SELECT descripcion, fraccion FROM materiales WHERE numero_parte = 'MAT-A'"
     ).fetchone()
@@ -251,7 +250,7 @@ def test_cli_run_export_undo_and_check(tmp_path):
         ),
         ("salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "12"]]),
     ):
-        path = write_csv(tmp_path / f"{kind}.csv", inventory.COLUMNS[kind], rows)
+        path = write_csv(tmp_path / f"{kind}.csv", interfaces.COLUMNS[kind], rows)
         assert run("import", kind, path, "--rfc", RFC).exit_code == 0
     assert "1 demandas, 2 asignaciones, 1 faltantes" in run("discharge", "run", "--rfc", RFC).output
     run("discharge", "export", "--rfc", RFC, "-o", tmp_path / "out.csv")
@@ -327,8 +326,8 @@ def _fresh(tmp_path, name):
             ],
         ),
     ):
-        path = write_csv(tmp_path / f"{name}-{kind}.csv", inventory.COLUMNS[kind], rows)
-        inventory.import_file(database, kind, path, RFC)
+        path = write_csv(tmp_path / f"{name}-{kind}.csv", interfaces.COLUMNS[kind], rows)
+        interfaces.import_file(database, kind, path, RFC)
     return database
 
 
@@ -343,26 +342,26 @@ def test_late_exit_gives_the_in_order_result(tmp_path_factory, exits, modo):
     ]
     in_order = _fresh(tmp_path, "a.db")
     discharge.set_mode(in_order, RFC, modo)
-    inventory.import_file(
+    interfaces.import_file(
         in_order,
         "salidas",
-        write_csv(tmp_path / "all.csv", inventory.COLUMNS["salidas"], rows),
+        write_csv(tmp_path / "all.csv", interfaces.COLUMNS["salidas"], rows),
         RFC,
     )
     discharge.run(in_order, RFC, hasta=TODAY)
     late = _fresh(tmp_path, "b.db")
     discharge.set_mode(late, RFC, modo)
-    inventory.import_file(
+    interfaces.import_file(
         late,
         "salidas",
-        write_csv(tmp_path / "first.csv", inventory.COLUMNS["salidas"], rows[1:]),
+        write_csv(tmp_path / "first.csv", interfaces.COLUMNS["salidas"], rows[1:]),
         RFC,
     )
     discharge.run(late, RFC, hasta=TODAY)
-    inventory.import_file(
+    interfaces.import_file(
         late,
         "salidas",
-        write_csv(tmp_path / "last.csv", inventory.COLUMNS["salidas"], rows[:1]),
+        write_csv(tmp_path / "last.csv", interfaces.COLUMNS["salidas"], rows[:1]),
         RFC,
     )
     discharge.run(late, RFC, hasta=TODAY)

@@ -12,8 +12,7 @@ from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence, restricted
 from brokertui.core.pedimentos import review as pedimento_review
 from brokertui.core.pedimentos import store as pedimentos
-from brokertui.core.registry import calendar as business_days
-from brokertui.core.registry import clients
+from brokertui.core.registry import calendar, clients
 
 RFC = "MAB9307148T4"
 TODAY = date(2026, 4, 15)
@@ -249,7 +248,7 @@ def test_anexo_ii_counts_match_the_reference_text():
     ],
 )
 def test_permanence_expiry_golden_table(start, months, alerta, legal):
-    assert permanence.expiry(start, months, business_days.BusinessCalendar()) == (alerta, legal)
+    assert permanence.expiry(start, months, calendar.BusinessCalendar()) == (alerta, legal)
 
 
 def test_permanence_term_per_category():

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from brokertui.core.errors import Conflict, InvalidInput
-from brokertui.core.registry import calendar as business_days
-from brokertui.core.registry import clients, deadlines, programs
+from brokertui.core.registry import calendar, clients, deadlines, programs
 from brokertui.core.registry.calendar import BusinessCalendar
 
 CAL = BusinessCalendar()
@@ -74,18 +73,18 @@ def test_calendar_basics():
 
 
 def test_extra_inhabil_moves_a_due_date(db):
-    assert deadlines.schedule("IMMEX", 2026, set(), business_days.calendar_for(db, "SE")).due == D(
+    assert deadlines.schedule("IMMEX", 2026, set(), calendar.calendar_for(db, "SE")).due == D(
         "2026-05-29"
     )
-    business_days.add_inhabil(db, "2026-05-29", "Acuerdo SE (prueba)", "SE")
-    se = business_days.calendar_for(db, "SE")
+    calendar.add_inhabil(db, "2026-05-29", "Acuerdo SE (prueba)", "SE")
+    se = calendar.calendar_for(db, "SE")
     assert deadlines.schedule("IMMEX", 2026, set(), se).due == D("2026-05-28")
-    assert business_days.calendar_for(db, "SAT").is_business_day(D("2026-05-29"))
+    assert calendar.calendar_for(db, "SAT").is_business_day(D("2026-05-29"))
     with pytest.raises(Conflict):
-        business_days.add_inhabil(db, "2026-05-29", "otra vez", "SE")
+        calendar.add_inhabil(db, "2026-05-29", "otra vez", "SE")
     with pytest.raises(InvalidInput, match="authority"):
-        business_days.add_inhabil(db, "2026-05-28", "x", "SCT")
-    listed = business_days.list_inhabiles(db, 2026)
+        calendar.add_inhabil(db, "2026-05-28", "x", "SCT")
+    listed = calendar.list_inhabiles(db, 2026)
     assert {
         "day": "2026-05-29",
         "authority": "SE",

@@ -230,7 +230,7 @@ def load(db: Database, rfc: str, today: date) -> None:
 def load_inventory(db: Database, rfc: str, today: date) -> None:
     """The client's Anexo 24 catalogs and recent exits (entries come from its pedimentos);
     left undischarged so the Descargos screen has work to show."""
-    from brokertui.core.anexo24 import interfaces as inventory
+    from brokertui.core.anexo24 import interfaces
 
     materiales = [
         (
@@ -269,7 +269,7 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
     }
     for kind, values in rows.items():
         named = [
-            (n, dict(zip(inventory.COLUMNS[kind], v, strict=True)))
+            (n, dict(zip(interfaces.COLUMNS[kind], v, strict=True)))
             for n, v in enumerate(values, start=2)
         ]
-        inventory.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", "demo")
+        interfaces.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", "demo")

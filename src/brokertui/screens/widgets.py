@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
-from brokertui import commands
+from brokertui.screens import commands
 
 
 class NavBar(Static):
