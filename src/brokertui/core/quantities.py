@@ -23,9 +23,17 @@ def to_micro(text: object, *, allow_zero: bool = False) -> int:
         raise ValueError(f"«{raw}» no es un número")
     if number < 0 or (number == 0 and not allow_zero):
         raise ValueError("debe ser mayor que cero")
-    if -number.as_tuple().exponent > PLACES:
+    if decimal_places(number) > PLACES:
         raise ValueError(f"admite a lo más {PLACES} decimales")
     return int(number * SCALE)
+
+
+def decimal_places(number: Decimal) -> int:
+    """Decimals of a finite Decimal as written: '12.50' -> 2, '1E+2' -> -2."""
+    exponent = number.as_tuple().exponent
+    # Only NaN and the infinities carry the exponents 'n', 'N', 'F'; callers check is_finite().
+    assert isinstance(exponent, int), "decimal_places needs a finite Decimal"
+    return -exponent
 
 
 def to_text(micro: int) -> str:
