@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal, overload
 
 from sqlite_utils import Database
 
@@ -15,6 +16,7 @@ from brokertui.core import catalogs
 from brokertui.core.db import now, write
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import store as pedimento_store
+from brokertui.core.quantities import decimal_places
 from brokertui.core.registry import clients, programs
 
 THOUSAND = Decimal(1000)
@@ -42,6 +44,10 @@ class Check:
         return {"rule": self.rule, "passed": self.passed, "detail": self.detail}
 
 
+@overload
+def parse_amount(field: str, value, *, required: Literal[True] = True) -> Decimal: ...
+@overload
+def parse_amount(field: str, value, *, required: bool) -> Decimal | None: ...
 def parse_amount(field: str, value, *, required: bool = True) -> Decimal | None:
     text = str(value if value is not None else "").strip().replace(",", "")
     if not text:
@@ -54,7 +60,7 @@ def parse_amount(field: str, value, *, required: bool = True) -> Decimal | None:
         raise InvalidInput(field, f"«{text}» no es un número") from None
     if not number.is_finite() or number < 0:
         raise InvalidInput(field, "debe ser un número no negativo")
-    if -number.as_tuple().exponent > 3:
+    if decimal_places(number) > 3:
         raise InvalidInput(field, "admite a lo más 3 decimales (miles de pesos)")
     return number
 
