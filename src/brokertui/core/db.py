@@ -2,7 +2,9 @@
 
 Every write goes through `write()`: one `BEGIN IMMEDIATE` transaction (so concurrent writers
 queue on the busy timeout instead of failing on a lock upgrade), one audit row, commit or
-rollback as a whole.
+rollback as a whole. A check that guards a write (a duplicate key, the run to undo) reads
+inside that transaction (`transaction()` when the audit row needs what the check found), so
+no other writer can slip in between; reports that read several queries use `snapshot()`.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
-from brokertui.core.errors import DatabaseBusy, SchemaTooNew
+from brokertui.core.errors import Conflict, DatabaseBusy, SchemaTooNew
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_TABLE = "schema_migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)")
 
 
 @dataclass(frozen=True)
@@ -194,35 +197,76 @@ def _translate(exc: sqlite3.OperationalError) -> Exception:
     return exc
 
 
+def _conflict(exc: sqlite3.IntegrityError) -> Conflict | None:
+    """A unique key broken despite the checks (they run in the same transaction, so only a
+    writer that skipped them gets here) as the Conflict naming the field."""
+    match = _UNIQUE_FAILED.match(str(exc))
+    if not match:
+        return None
+    columns = [c.split(".")[-1] for c in match[2].split(", ")]
+    names = [c for c in columns if c != "id" and not c.endswith("_id")] or columns
+    return Conflict(
+        names[-1],
+        f"ya existe otro registro con el mismo valor de {' y '.join(names)} en {match[1]}",
+    )
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One BEGIN IMMEDIATE transaction without an audit row: what it reads is the latest data
+    and no other connection writes until COMMIT, so a check and the write it guards are one
+    step. Nested calls join the outer transaction. A unique key it breaks raises Conflict."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    _begin(conn)
+    try:
+        yield db
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise _translate(exc) from exc
+        if isinstance(exc, sqlite3.IntegrityError) and (conflict := _conflict(exc)):
+            raise conflict from exc
+        raise
+
+
 @contextlib.contextmanager
 def write(
     db: Database, action: str, entity: str, key: str, detail: dict | None = None
 ) -> Iterator[Database]:
-    """One atomic write: BEGIN IMMEDIATE, the caller's changes, an audit row, COMMIT.
+    """One atomic write: BEGIN IMMEDIATE, the caller's checks and changes, an audit row, COMMIT.
 
-    Nested calls join the outer transaction (each still records its audit row).
+    Nested calls (or a call inside `transaction()`) join the outer transaction, each still
+    recording its audit row.
     """
-    conn = db.conn
-    outer = not conn.in_transaction
-    if outer:
-        _begin(conn)
-    try:
+    with transaction(db):
         yield db
-        conn.execute(
+        db.conn.execute(
             "INSERT INTO audit_log (at, os_user, action, entity, entity_key, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str)],
         )
-        if outer:
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """Reads that see one consistent state: a read transaction, in which (WAL mode) what
+    others commit after its first read stays unseen until it ends. Temporary tables may be
+    written in it. Joins an outer transaction."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if conn.in_transaction:
             conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if outer and conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise _translate(exc) from exc
-    except BaseException:
-        if outer and conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def audit_trail(db: Database, entity: str | None = None, key: str | None = None) -> list[dict]:
