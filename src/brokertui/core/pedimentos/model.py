@@ -16,8 +16,9 @@ from pydantic import AfterValidator, BeforeValidator
 
 from brokertui.core import catalogs, identifiers
 from brokertui.core.errors import InvalidInput, Location
-from brokertui.core.models import PlainText, Record, RequiredText, RfcText, build
+from brokertui.core.models import M, PlainText, Record, RequiredText, RfcText, build
 from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.quantities import decimal_places
 
 CATALOG_LABELS = {
     "claves": "claves de pedimento (Apéndice 2)",
@@ -33,8 +34,8 @@ CATALOG_LABELS = {
 }
 
 
-def _code(name: str, *, required: bool = True):
-    """A field whose value must be a code of catalog `name` (typed as code, name or both)."""
+def _code(name: str, *, required: bool = True) -> AfterValidator:
+    """Checks that a str field is a code of catalog `name` (typed as code, name or both)."""
 
     def check(value: str) -> str:
         text = (value or "").strip()
@@ -53,12 +54,13 @@ def _code(name: str, *, required: bool = True):
             raise ValueError(f"«{text}» no está en el catálogo de {CATALOG_LABELS[name]}")
         return code
 
-    return Annotated[str, AfterValidator(check)]
+    return AfterValidator(check)
 
 
-def _number(places: int, *, positive: bool = False, required: bool = True):
-    """Exact decimal text: at most `places` decimals, never negative (zero allowed unless
-    `positive`). Thousands commas are accepted and dropped."""
+def _number(places: int, *, positive: bool = False, required: bool = True) -> BeforeValidator:
+    """Turns a str field's value (also a number or None) into exact decimal text: at most
+    `places` decimals, never negative (zero allowed unless `positive`). Thousands commas are
+    accepted and dropped."""
 
     def check(value: object) -> str:
         text = str(value if value is not None else "").strip().replace(",", "")
@@ -74,13 +76,11 @@ def _number(places: int, *, positive: bool = False, required: bool = True):
             raise ValueError(f"«{text}» no es un número (p. ej. 1976.88)")
         if number < 0 or (positive and number == 0):
             raise ValueError("debe ser mayor que cero" if positive else "no puede ser negativo")
-        if -number.as_tuple().exponent > places:
+        if decimal_places(number) > places:
             raise ValueError(f"admite a lo más {places} decimales")
         return format(number, "f")
 
-    return Annotated[
-        str, BeforeValidator(lambda v: "" if v is None else str(v)), AfterValidator(check)
-    ]
+    return BeforeValidator(check)
 
 
 def _fraccion(value: str) -> str:
@@ -101,7 +101,7 @@ def _nico(value: str) -> str:
     return digits
 
 
-def _optional_date(value: object) -> date | None:
+def _optional_date(value: str | date | None) -> date | None:
     if value in (None, ""):
         return None
     return identifiers.parse_date(value)
@@ -142,13 +142,13 @@ class Encabezado(Record):
     """The header of a pedimento (Anexo 22, encabezado principal)."""
 
     numero: NumeroPedimento
-    clave: _code("claves")
+    clave: Annotated[str, _code("claves")]
     tipo_operacion: Annotated[Literal["1", "2"], BeforeValidator(_tipo_operacion)]
-    regimen: _code("regimenes")
-    aduana_entrada: _code("aduanas", required=False) = ""
+    regimen: Annotated[str, _code("regimenes")]
+    aduana_entrada: Annotated[str, _code("aduanas", required=False)] = ""
     fecha_entrada: FechaOpcional = None
     fecha_pago: Fecha
-    tipo_cambio: _number(5, positive=True)
+    tipo_cambio: Annotated[str, _number(5, positive=True)]
     rfc: RfcText
     rectifica: Annotated[str, AfterValidator(_optional_numero)] = ""
 
@@ -156,16 +156,16 @@ class Encabezado(Record):
 class Factura(Record):
     numero: RequiredText
     fecha: FechaOpcional = None
-    incoterm: _code("incoterms", required=False) = ""
-    moneda: _code("monedas", required=False) = ""
-    valor_moneda: _number(2, required=False) = ""
-    valor_usd: _number(2)
+    incoterm: Annotated[str, _code("incoterms", required=False)] = ""
+    moneda: Annotated[str, _code("monedas", required=False)] = ""
+    valor_moneda: Annotated[str, _number(2, required=False)] = ""
+    valor_usd: Annotated[str, _number(2)]
     proveedor: RequiredText
     id_fiscal: PlainText = ""
 
 
 class Identificador(Record):
-    clave: _code("identificadores")
+    clave: Annotated[str, _code("identificadores")]
     secuencia: Annotated[int | None, BeforeValidator(_secuencia)] = None  # None: pedimento level
     complemento1: PlainText = ""
     complemento2: PlainText = ""
@@ -178,20 +178,19 @@ class Partida(Record):
     nico: Nico
     descripcion: RequiredText
     numero_parte: PlainText = ""
-    precio_unitario: _number(5, required=False) = ""
-    valor_aduana: _number(2, required=False) = ""
-    valor_comercial: _number(2, required=False) = ""
-    valor_usd: _number(2)
-    cantidad_umc: _number(5, positive=True)
-    umc: _code("unidades")
-    cantidad_umt: _number(5, positive=True)
-    umt: _code("unidades")
-    pais: _code("paises")
-    tasa: _code("tasas", required=False) = "TG"
-    tratado: _code("tratados", required=False) = ""
+    precio_unitario: Annotated[str, _number(5, required=False)] = ""
+    valor_aduana: Annotated[str, _number(2, required=False)] = ""
+    valor_comercial: Annotated[str, _number(2, required=False)] = ""
+    valor_usd: Annotated[str, _number(2)]
+    cantidad_umc: Annotated[str, _number(5, positive=True)]
+    umc: Annotated[str, _code("unidades")]
+    cantidad_umt: Annotated[str, _number(5, positive=True)]
+    umt: Annotated[str, _code("unidades")]
+    pais: Annotated[str, _code("paises")]
+    tasa: Annotated[str, _code("tasas", required=False)] = "TG"
+    tratado: Annotated[str, _code("tratados", required=False)] = ""
 
 
-BLOCKS = {"facturas": Factura, "identificadores": Identificador, "partidas": Partida}
 BLOCK_NOUN = {"facturas": "factura", "identificadores": "identificador", "partidas": "partida"}
 
 
@@ -217,15 +216,22 @@ def parse(values: dict) -> Pedimento:
     Blank rows (every value empty) are ignored.
     """
     header = build(Encabezado, values.get("encabezado", {}))
-    blocks = {}
-    for block, model in BLOCKS.items():
-        rows = []
-        for index, row in enumerate(values.get(block, []), start=1):
-            if not any(str(v).strip() for k, v in row.items() if k != "secuencia"):
-                continue
-            try:
-                rows.append(build(model, row))
-            except InvalidInput as exc:
-                raise InvalidInput(where(block, index, exc.field), exc.message) from None
-        blocks[block] = rows
-    return Pedimento(header, **blocks)
+    return Pedimento(
+        header,
+        facturas=_rows(values, "facturas", Factura),
+        identificadores=_rows(values, "identificadores", Identificador),
+        partidas=_rows(values, "partidas", Partida),
+    )
+
+
+def _rows(values: dict, block: str, model: type[M]) -> list[M]:
+    """The non-blank rows of `block`, each validated into `model`."""
+    rows = []
+    for index, row in enumerate(values.get(block, []), start=1):
+        if not any(str(v).strip() for k, v in row.items() if k != "secuencia"):
+            continue
+        try:
+            rows.append(build(model, row))
+        except InvalidInput as exc:
+            raise InvalidInput(where(block, index, exc.field), exc.message) from None
+    return rows
