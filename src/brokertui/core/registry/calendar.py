@@ -83,10 +83,6 @@ def add_inhabil(db: Database, day: str | date, reason: str, authority: str = "AL
     reason = " ".join((reason or "").split())
     if not reason:
         raise InvalidInput("reason", "es obligatorio (p. ej. el acuerdo del DOF)")
-    if db.execute(
-        "SELECT 1 FROM inhabiles WHERE day = ? AND authority = ?", [when.isoformat(), authority]
-    ).fetchone():
-        raise Conflict("date", f"{when} ya está registrado como inhábil para {authority}")
     row = {
         "day": when.isoformat(),
         "authority": authority,
@@ -94,6 +90,10 @@ def add_inhabil(db: Database, day: str | date, reason: str, authority: str = "AL
         "created_at": now(),
     }
     with write(db, "calendar.add_inhabil", "calendar", when.isoformat(), row):
+        if db.execute(
+            "SELECT 1 FROM inhabiles WHERE day = ? AND authority = ?", [row["day"], authority]
+        ).fetchone():
+            raise Conflict("date", f"{when} ya está registrado como inhábil para {authority}")
         db["inhabiles"].insert(row)
     return row
 

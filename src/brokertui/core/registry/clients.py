@@ -98,14 +98,14 @@ def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     warning = rfc_warning(client.rfc)
     if warning and not force:
         raise NeedsConfirmation("rfc", warning)
-    if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [client.rfc]).fetchone():
-        raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
     row = client.model_dump() | {
         "rfc_check_warning": int(bool(warning)),
         "created_at": now(),
         "updated_at": now(),
     }
     with write(db, "client.add", "client", client.rfc, {"razon_social": client.razon_social}):
+        if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [client.rfc]).fetchone():
+            raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
         db["clients"].insert(row)
     return get_client(db, client.rfc)
 
@@ -130,9 +130,10 @@ def update_client(db: Database, rfc: str, changes: dict) -> Client:
 def baja_client(db: Database, rfc: str, on: date) -> Client:
     """Record the baja of a client; the record and its history are kept."""
     client = get_client(db, rfc)
-    if client.baja_date:
-        raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
     with write(db, "client.baja", "client", client.rfc, {"baja_date": on.isoformat()}):
+        client = get_client(db, rfc)
+        if client.baja_date:
+            raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
         db["clients"].update(client.id, {"baja_date": on.isoformat(), "updated_at": now()})
     return get_client(db, client.rfc)
 

@@ -317,14 +317,6 @@ def record_filing(
             f"el {program.type} quedó cancelado el {current.cancellation_date}; el último día para "
             f"presentar era el {current.final_date}",
         )
-    existing = db.execute(
-        "SELECT folio, filed_on FROM raoce_filings WHERE program_id = ? AND filing_year = ?",
-        [program.id, year],
-    ).fetchone()
-    if existing:
-        raise Conflict(
-            "year", f"el RAOCE {year} ya se registró con folio {existing[0]} ({existing[1]})"
-        )
     row = {
         "program_id": program.id,
         "filing_year": year,
@@ -333,6 +325,14 @@ def record_filing(
         "created_at": now(),
     }
     with write(db, "raoce.file", "program", f"{program.type} {program.number}", row):
+        existing = db.execute(
+            "SELECT folio, filed_on FROM raoce_filings WHERE program_id = ? AND filing_year = ?",
+            [program.id, year],
+        ).fetchone()
+        if existing:
+            raise Conflict(
+                "year", f"el RAOCE {year} ya se registró con folio {existing[0]} ({existing[1]})"
+            )
         db["raoce_filings"].insert(row)
     (after,) = [
         o for o in obligations(db, year, today, rfc=program.rfc) if o.program == program.type

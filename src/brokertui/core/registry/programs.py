@@ -13,7 +13,7 @@ from brokertui.core import catalogs, identifiers
 from brokertui.core.db import now, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.models import Record, build
-from brokertui.core.registry.clients import get_client
+from brokertui.core.registry.clients import Client, get_client
 
 PROGRAM_TYPES = ("IMMEX", "PROSEC", "ALTEX", "ECEX")
 MODALIDADES = ("industrial", "servicios", "albergue", "controladora", "tercerizacion")
@@ -101,14 +101,28 @@ class Program(ProgramData):
 def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     """Register a program for a client."""
     client = get_client(db, rfc)
-    if not client.active:
-        raise Conflict("rfc", f"{client.rfc} está dado de baja desde {client.baja_date}")
     program = build(ProgramData, data)
     check_combination(program)
     if program.authorized_on > today:
         raise InvalidInput(
             "authorized_on", f"la fecha de autorización {program.authorized_on} es futura"
         )
+    row = program.model_dump(mode="json") | {
+        "client_id": client.id,
+        "created_at": now(),
+        "updated_at": now(),
+    }
+    with write(db, "program.add", "program", f"{program.type} {program.number}", row):
+        _check_unique(db, get_client(db, rfc), program)
+        program_id = db["programs"].insert(row).last_pk
+    return get_program(db, program_id)
+
+
+def _check_unique(db: Database, client: Client, program: ProgramData) -> None:
+    """The client is active, the number is nobody's and the client holds no live program of
+    the type; call inside the write transaction."""
+    if not client.active:
+        raise Conflict("rfc", f"{client.rfc} está dado de baja desde {client.baja_date}")
     clash = db.execute(
         "SELECT c.rfc FROM programs p JOIN clients c ON c.id = p.client_id "
         "WHERE p.type = ? AND p.number = ?",
@@ -124,14 +138,6 @@ def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     ).fetchone()
     if live:
         raise Conflict("type", f"{client.rfc} ya tiene el {program.type} {live[0]} sin cancelar")
-    row = program.model_dump(mode="json") | {
-        "client_id": client.id,
-        "created_at": now(),
-        "updated_at": now(),
-    }
-    with write(db, "program.add", "program", f"{program.type} {program.number}", row):
-        program_id = db["programs"].insert(row).last_pk
-    return get_program(db, program_id)
 
 
 def set_status(db: Database, rfc: str, program_type: str, status: str) -> Program:
