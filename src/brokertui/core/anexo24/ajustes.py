@@ -21,20 +21,20 @@ AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
 AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
 
 
-def _checked(check: Callable[[str], object]):
-    """A form field (text in, text out) checked by one of the interface checks."""
-    return Annotated[str, AfterValidator(lambda v: "" if not v else str(check(v)))]
+def _checked(check: Callable[[str], object]) -> AfterValidator:
+    """Checks a form field (text in, text out) with one of the interface checks."""
+    return AfterValidator(lambda v: "" if not v else str(check(v)))
 
 
 class AjusteData(Record):
     """One ajuste as typed (form, CLI or a row of a file)."""
 
-    fecha: _checked(interfaces.iso_date)
-    tipo: _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))
+    fecha: Annotated[str, _checked(interfaces.iso_date)]
+    tipo: Annotated[str, _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))]
     numero_parte: Annotated[str, AfterValidator(interfaces.required)]
-    cantidad: _checked(lambda v: (to_micro(v), v)[1])
-    pedimento: _checked(interfaces.pedimento_number) = ""
-    partida: _checked(interfaces.partida_number) = ""
+    cantidad: Annotated[str, _checked(lambda v: (to_micro(v), v)[1])]
+    pedimento: Annotated[str, _checked(interfaces.pedimento_number)] = ""
+    partida: Annotated[str, _checked(interfaces.partida_number)] = ""
     motivo: Annotated[str, AfterValidator(interfaces.required)]
 
 
