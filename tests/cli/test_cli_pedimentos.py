@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from brokertui.cli import main
 from brokertui.core.pedimentos.datastage import build as datastage_build
-from tests.core.pedimentos.test_datastage import RFC, partida, pedimento
+from tests.builders import RFC, partida, pedimento
 
 
 @pytest.fixture

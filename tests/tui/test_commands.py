@@ -17,8 +17,7 @@ from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
-
-from tests.tui.test_tui import type_text
+from tests.tui.conftest import type_text
 
 MODULES = [
     "brokertui.app",

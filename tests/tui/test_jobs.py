@@ -13,10 +13,9 @@ from brokertui.core.pedimentos.datastage import importer
 from brokertui.screens import jobs
 from brokertui.screens.datastage_import import DataStageImportScreen
 from brokertui.screens.pedimentos import PedimentosScreen
+from tests.builders import partida, pedimento
 from tests.conftest import TODAY
-from tests.core.pedimentos.test_datastage import partida, pedimento
-
-from .test_tui import type_text
+from tests.tui.conftest import type_text
 
 RFC = "MNB050315K70"  # the demo IMMEX client
 

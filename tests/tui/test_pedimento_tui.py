@@ -9,8 +9,7 @@ from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.conftest import TODAY
-
-from .test_tui import type_text
+from tests.tui.conftest import type_text
 
 RFC = "MNB050315K70"  # the demo IMMEX client
 HEADER = [
@@ -161,7 +160,7 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
 
 async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
     from brokertui.core.pedimentos.datastage import build as datastage_build
-    from tests.core.pedimentos.test_datastage import partida, pedimento
+    from tests.builders import partida, pedimento
 
     path = datastage_build.write_zip(
         tmp_path / "1999_Solicitudes.zip",

@@ -6,10 +6,7 @@ from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from tests.conftest import TODAY
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+from tests.tui.conftest import type_text
 
 
 def message(screen, field: str) -> str:

@@ -10,7 +10,7 @@ from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
-from tests.core.pedimentos.test_datastage import pedimento
+from tests.builders import pedimento
 from tests.core.pedimentos.test_pedimentos import TODAY, values
 
 CAPTURED = "MAB9307148T4"  # the RFC of test_pedimentos.values()

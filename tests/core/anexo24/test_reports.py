@@ -11,15 +11,14 @@ from click.testing import CliRunner
 from brokertui.cli import main
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
-
-from .test_discharge import RFC, inv_db, load  # noqa: F401 (fixture)
+from tests.core.anexo24.conftest import RFC, load
 
 GOLDEN = Path(__file__).parent / "golden"
 ON = date(2026, 6, 30)
 
 
 @pytest.fixture
-def discharged(inv_db, tmp_path):  # noqa: F811
+def discharged(inv_db, tmp_path):
     load(
         inv_db,
         tmp_path,

@@ -17,12 +17,11 @@ from brokertui.cli import main
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
 from brokertui.core.errors import InvalidInput
-
-from .test_discharge import RFC, TODAY, inv_db, load  # noqa: F401 (fixture)
+from tests.core.anexo24.conftest import RFC, TODAY, load
 
 
 @pytest.fixture
-def value_db(inv_db):  # noqa: F811
+def value_db(inv_db):
     discharge.set_mode(inv_db, RFC, "valor")
     return inv_db
 
@@ -143,7 +142,7 @@ def test_an_exit_that_cannot_be_priced_stays_pending_whole(value_db, tmp_path):
     assert (again.desde, again.reversed, again.sin_valor) == (None, 0, 1)
 
 
-def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path):  # noqa: F811
+def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path):
     with pytest.raises(InvalidInput, match="modo"):
         discharge.set_mode(inv_db, RFC, "peso")
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
