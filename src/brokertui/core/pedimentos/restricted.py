@@ -58,7 +58,7 @@ def sensitive(fraccion: str) -> Sensitive | None:
     sectors, exact, by_sub = _anexo_ii()
     entry = exact.get(fraccion)
     approximate = entry is None
-    if approximate:
+    if entry is None:
         siblings = by_sub.get(fraccion[:6], [])
         kinds = {(e["sector"], e["usd_por_unidad"], e["umt"]) for e in siblings}
         if len(kinds) != 1:
