@@ -23,11 +23,13 @@ def save_draft(db: Database, draft_id: int | None, client_id: int | None, values
         )
         if cursor.rowcount:
             return draft_id
-    return db.execute(
+    cursor = db.execute(
         "INSERT INTO pedimento_drafts (os_user, client_id, numero, data, updated_at) "
         "VALUES (?, ?, ?, ?, ?)",
         [os_user(), client_id, numero, data, now()],
-    ).lastrowid
+    )
+    assert cursor.lastrowid is not None, "an INSERT sets lastrowid"
+    return cursor.lastrowid
 
 
 def list_drafts(db: Database) -> list[dict]:
