@@ -168,8 +168,8 @@ def _review_sensitive(p: Partida, gi, guarantee_on: bool, problems: list[Problem
 def _review_totals(ped: Pedimento, problems: list[Problem]) -> None:
     if not ped.facturas or not ped.partidas:
         return
-    facturas = sum(Decimal(f.valor_usd) for f in ped.facturas)
-    partidas = sum(Decimal(p.valor_usd) for p in ped.partidas)
+    facturas = sum((Decimal(f.valor_usd) for f in ped.facturas), Decimal(0))
+    partidas = sum((Decimal(p.valor_usd) for p in ped.partidas), Decimal(0))
     if abs(facturas - partidas) > 1:
         problems.append(
             Problem(
