@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -236,6 +236,7 @@ def _check_row(kind: str, raw: dict) -> tuple[dict, list[str]]:
 def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[str]:
     """Part numbers must be in the catalogs; keys must not repeat within the file."""
     problems = []
+    key: Hashable  # the row's identity within the file
     if kind == "bom":
         if v["producto"] not in known["productos"]:
             problems.append(f"producto: {v['producto']} no está en productos")
