@@ -241,9 +241,9 @@ class Heading:
     razon_social: str
     rfc: str
     report: Report
-    desde: date | None
-    hasta: date | None
-    on: date | None
+    desde: date
+    hasta: date
+    on: date
 
     @property
     def period(self) -> str:
@@ -392,9 +392,12 @@ def write_xlsx(db: Database, h: Heading, path: Path) -> None:
     """Header block, typed numeric and date cells, frozen header row, column widths."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook(write_only=False)
     sheet = book.active
+    assert isinstance(sheet, Worksheet), "a new workbook starts with one worksheet"
     sheet.title = h.report.name[:31]
     for label, value in h.lines():
         sheet.append([label, value])
@@ -413,6 +416,5 @@ def write_xlsx(db: Database, h: Heading, path: Path) -> None:
             elif col.kind in ("qty", "money"):
                 cell.number_format = "0.######"
     for index, col in enumerate(h.report.columns, start=1):
-        letter = sheet.cell(header_row, index).column_letter
-        sheet.column_dimensions[letter].width = max(col.width, len(col.label)) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = max(col.width, len(col.label)) + 2
     book.save(path)
