@@ -28,7 +28,7 @@ from itertools import islice
 from sqlite_utils import Database
 
 from brokertui.core.anexo24 import entries, fifo
-from brokertui.core.db import now, os_user, write
+from brokertui.core.db import now, os_user, snapshot, transaction, write
 from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
@@ -369,17 +369,19 @@ def _counted(demands, total: int, report: Progress):
 
 
 def undo_last(db: Database, rfc: str) -> dict:
-    """Undo the client's last committed run: its allocations and reversals stop counting."""
+    """Undo the client's last committed run: its allocations and reversals stop counting.
+    The run is chosen in the write transaction, so two undos at once undo two runs."""
     client = clients.get_client(db, rfc)
-    row = db.execute(
-        "SELECT id, started_at, allocations FROM discharge_runs WHERE client_id = ? "
-        "AND status = 'committed' ORDER BY id DESC LIMIT 1",
-        [client.id],
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
-    with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
-        db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
+    with transaction(db):
+        row = db.execute(
+            "SELECT id, started_at, allocations FROM discharge_runs WHERE client_id = ? "
+            "AND status = 'committed' ORDER BY id DESC LIMIT 1",
+            [client.id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
+        with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
+            db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
     return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
 
 
@@ -509,18 +511,17 @@ def pending(
 
 
 def summary(db: Database, rfc: str, hasta: date) -> dict:
+    """Pending exits, entries, exits and runs in force, counted in one snapshot."""
     client = clients.get_client(db, rfc)
-    pending = db.execute(
-        "SELECT count(*) FROM salidas s WHERE s.client_id = ? AND s.fecha <= ? AND NOT EXISTS "
-        "(SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)",
-        [client.id, hasta.isoformat()],
-    ).fetchone()[0]
     counts = db.execute(
         "SELECT (SELECT count(*) FROM entradas WHERE client_id = :c), "
         "(SELECT count(*) FROM salidas WHERE client_id = :c), "
-        "(SELECT count(*) FROM discharge_runs WHERE client_id = :c AND status = 'committed')",
-        {"c": client.id},
+        "(SELECT count(*) FROM discharge_runs WHERE client_id = :c AND status = 'committed'), "
+        "(SELECT count(*) FROM salidas s WHERE s.client_id = :c AND s.fecha <= :hasta AND "
+        "NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id))",
+        {"c": client.id, "hasta": hasta.isoformat()},
     ).fetchone()
+    pending = counts[3]
     return {
         "pendientes": pending,
         "entradas": counts[0],
@@ -533,7 +534,13 @@ def check(db: Database, rfc: str | None = None) -> list[str]:
     """Invariants of the ledger: no lot discharged beyond its quantity (or value); every
     discharged exit fully accounted for (allocations + shortfall = its demand, exploded through
     the BOM, priced in value mode). Streams through a scratch table, so a ledger of millions of
-    rows is checked in bounded memory. Returns the problems found (empty when sound)."""
+    rows is checked in bounded memory, and reads one snapshot, so runs and undos committed
+    meanwhile cannot make it see half of a run. Returns the problems found (empty when sound)."""
+    with snapshot(db):
+        return _check(db, rfc)
+
+
+def _check(db: Database, rfc: str | None) -> list[str]:
     client_ids = (
         [clients.get_client(db, rfc).id]
         if rfc

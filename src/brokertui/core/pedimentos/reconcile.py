@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from brokertui.core.db import snapshot
 from brokertui.core.registry import clients
 
 HEADER_FIELDS = ("clave", "tipo_operacion", "fecha_pago", "tipo_cambio")
@@ -109,18 +110,19 @@ def differences(
 
 
 def summary(db: Database, rfc: str, *, desde: date | None = None, hasta: date | None = None):
-    """Counts: pedimentos per side, matched, and differences per kind."""
+    """Counts: pedimentos per side, matched, and differences per kind (one snapshot)."""
     params = _params(db, rfc, desde, hasta)
-    counts = dict(
-        db.execute(f"SELECT tipo, count(*) FROM ({_SQL}) GROUP BY tipo", params).fetchall()
-    )
-    sides = dict(
-        db.execute(
-            "SELECT source, count(*) FROM pedimentos WHERE client_id = :client AND fecha_pago "
-            "BETWEEN :desde AND :hasta GROUP BY source",
-            params,
-        ).fetchall()
-    )
+    with snapshot(db):
+        counts = dict(
+            db.execute(f"SELECT tipo, count(*) FROM ({_SQL}) GROUP BY tipo", params).fetchall()
+        )
+        sides = dict(
+            db.execute(
+                "SELECT source, count(*) FROM pedimentos WHERE client_id = :client AND "
+                "fecha_pago BETWEEN :desde AND :hasta GROUP BY source",
+                params,
+            ).fetchall()
+        )
     return {
         "captura": sides.get("captura", 0),
         "datastage": sides.get("datastage", 0),

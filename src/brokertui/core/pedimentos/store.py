@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.db import now, os_user, write
+from brokertui.core.db import now, os_user, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -66,20 +66,21 @@ def save(
     warnings = [p for p in problems if p.level == "warning"]
     if warnings and not force:
         raise NeedsConfirmation(warnings[0].field, "; ".join(str(w) for w in warnings))
-    existing = db.execute(
-        "SELECT id FROM pedimentos WHERE numero = ? AND source = 'captura'", [head.numero]
-    ).fetchone()
-    if existing and not replace:
-        raise Conflict("numero", f"el pedimento {head.numero} ya fue capturado")
-    if head.rectifica and not _exists(db, head.rectifica):
-        raise InvalidInput("rectifica", f"el pedimento {head.rectifica} no está registrado")
-    cal = calendar_for(db, "SAT")
-    action = "pedimento.edit" if existing else "pedimento.add"
-    with write(db, action, "pedimento", head.numero, {"partidas": len(ped.partidas)}):
-        if existing:
-            db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
-        _insert(db, ped, client.id, cal)
-        notify_stored(db, [client.id])
+    with transaction(db):  # the checks below and the write are one step
+        existing = db.execute(
+            "SELECT id FROM pedimentos WHERE numero = ? AND source = 'captura'", [head.numero]
+        ).fetchone()
+        if existing and not replace:
+            raise Conflict("numero", f"el pedimento {head.numero} ya fue capturado")
+        if head.rectifica and not _exists(db, head.rectifica):
+            raise InvalidInput("rectifica", f"el pedimento {head.rectifica} no está registrado")
+        cal = calendar_for(db, "SAT")
+        action = "pedimento.edit" if existing else "pedimento.add"
+        with write(db, action, "pedimento", head.numero, {"partidas": len(ped.partidas)}):
+            if existing:
+                db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
+            _insert(db, ped, client.id, cal)
+            notify_stored(db, [client.id])
     return problems
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs
-from brokertui.core.db import now, os_user, write
+from brokertui.core.db import now, os_user, transaction, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
 from brokertui.core.pedimentos import store as pedimento_store
@@ -160,15 +160,22 @@ def import_zip(
     report = progress or (lambda done, total, stage: None)
     report(0, 1, "Leyendo el zip")
     digest = sha256_of(path)
-    if db.execute("SELECT 1 FROM datastage_imports WHERE sha256 = ?", [digest]).fetchone():
+    if _imported(db, digest):
         return ImportResult(digest, already_imported=True)
     with _bulk():
         delivery = read(path)
         result = ImportResult(delivery.sha256, encoding="/".join(sorted(delivery.encodings)))
         result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
         parsed = _parse(db, delivery, rfc, result, report)
-        _store(db, delivery, parsed, result, report)
+        with transaction(db):  # a second import of the zip waits here, then finds it stored
+            if _imported(db, delivery.sha256):
+                return ImportResult(delivery.sha256, already_imported=True)
+            _store(db, delivery, parsed, result, report)
     return result
+
+
+def _imported(db: Database, digest: str) -> bool:
+    return bool(db.execute("SELECT 1 FROM datastage_imports WHERE sha256 = ?", [digest]).fetchone())
 
 
 @contextmanager
