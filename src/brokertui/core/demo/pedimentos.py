@@ -5,6 +5,7 @@ a rectification, a return, and differences for the reconciliation screen."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def _pedimentos(rfc: str, today: date) -> list[dict]:
         (None, "AF", [("PRE", "1", "84500.00")]),
         (None, "RT", [("TAB", "150", "310.00")]),
     ]
-    result = []
+    result: list[dict] = []
     for seq, (offset, clave, parts) in enumerate(plan, start=1):
         months = 24 if parts[0][0] == "CON" else 18
         if offset is None:
@@ -245,7 +246,7 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
         for k in ("INT", "SOP", "LAM", "ALU", "CON")
     ]
     tablero = PARTS["TAB"]
-    rows = {
+    rows: dict[str, Sequence[tuple[str, ...]]] = {
         "materiales": materiales,
         "productos": [(tablero["parte"], tablero["descripcion"], tablero["fraccion"], "6", "6")],
         "bom": [
