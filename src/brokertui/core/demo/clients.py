@@ -18,7 +18,9 @@ def _rfc(body: str) -> str:
 
 
 # (rfc body, razón social, domicilio, sites, programs). Fictitious companies.
-CLIENTS = [
+# A program: (type, number, authorized on or None for this year, modalidad, sectors).
+Program = tuple[str, str, str | None, str | None, str]
+CLIENTS: list[tuple[str, str, tuple[str, ...], list[tuple[str, str]], list[Program]]] = [
     (
         "MNB050315K7",
         "Manufacturas del Norte Bravo, S.A. de C.V.",
