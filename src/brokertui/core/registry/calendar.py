@@ -94,7 +94,7 @@ def add_inhabil(db: Database, day: str | date, reason: str, authority: str = "AL
             "SELECT 1 FROM inhabiles WHERE day = ? AND authority = ?", [row["day"], authority]
         ).fetchone():
             raise Conflict("date", f"{when} ya está registrado como inhábil para {authority}")
-        db["inhabiles"].insert(row)
+        db.table("inhabiles").insert(row)
     return row
 
 

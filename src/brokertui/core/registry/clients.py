@@ -106,7 +106,7 @@ def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     with write(db, "client.add", "client", client.rfc, {"razon_social": client.razon_social}):
         if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [client.rfc]).fetchone():
             raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
-        db["clients"].insert(row)
+        db.table("clients").insert(row)
     return get_client(db, client.rfc)
 
 
@@ -123,7 +123,7 @@ def update_client(db: Database, rfc: str, changes: dict) -> Client:
     diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
     if diff:
         with write(db, "client.edit", "client", current.rfc, diff):
-            db["clients"].update(current.id, new | {"updated_at": now()})
+            db.table("clients").update(current.id, new | {"updated_at": now()})
     return get_client(db, current.rfc)
 
 
@@ -134,7 +134,7 @@ def baja_client(db: Database, rfc: str, on: date) -> Client:
         client = get_client(db, rfc)
         if client.baja_date:
             raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
-        db["clients"].update(client.id, {"baja_date": on.isoformat(), "updated_at": now()})
+        db.table("clients").update(client.id, {"baja_date": on.isoformat(), "updated_at": now()})
     return get_client(db, client.rfc)
 
 
@@ -209,7 +209,7 @@ def add_site(db: Database, rfc: str, data: dict) -> Site:
     client = get_client(db, rfc)
     site = build(SiteData, data)
     with write(db, "site.add", "client", client.rfc, site.model_dump()):
-        site_id = db["sites"].insert(site.model_dump() | {"client_id": client.id}).last_pk
+        site_id = db.table("sites").insert(site.model_dump() | {"client_id": client.id}).last_pk
     return Site.model_validate(site.model_dump() | {"id": site_id})
 
 
