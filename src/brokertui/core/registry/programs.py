@@ -114,7 +114,8 @@ def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     }
     with write(db, "program.add", "program", f"{program.type} {program.number}", row):
         _check_unique(db, get_client(db, rfc), program)
-        program_id = db["programs"].insert(row).last_pk
+        program_id = db.table("programs").insert(row).last_pk
+    assert program_id is not None, "an insert sets last_pk"
     return get_program(db, program_id)
 
 
@@ -153,7 +154,7 @@ def set_status(db: Database, rfc: str, program_type: str, status: str) -> Progra
         f"{program.type} {program.number}",
         {"status": [program.status, checked.status]},
     ):
-        db["programs"].update(program.id, {"status": checked.status, "updated_at": now()})
+        db.table("programs").update(program.id, {"status": checked.status, "updated_at": now()})
     return get_program(db, program.id)
 
 
