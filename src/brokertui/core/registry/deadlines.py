@@ -61,10 +61,9 @@ def _resolve(spec: dict, year: int, cal: BusinessCalendar, due: date | None = No
         return date(year, month, day)
     if "last_business_day" in spec:
         return cal.last_business_day(year, spec["last_business_day"])
-    if "day_after" in spec:
-        return due + timedelta(days=1)
-    if "same_as" in spec:
-        return due
+    if "day_after" in spec or "same_as" in spec:
+        assert due is not None, f"date rule {spec} is relative to the due date"
+        return due + timedelta(days=1) if "day_after" in spec else due
     raise ValueError(f"unknown date rule {spec}")
 
 
@@ -154,11 +153,16 @@ def status_on(
 
 
 def severity(status: str, days_left: int | None, next_event: str | None) -> str:
-    if status == "suspended" or (status == "open" and days_left <= URGENT_DAYS):
+    urgent = soon = False
+    if status == "open":
+        # status_on gives an open obligation its due date, so days_left is set.
+        assert days_left is not None, "an open obligation has days_left"
+        urgent, soon = days_left <= URGENT_DAYS, days_left <= SOON_DAYS
+    if status == "suspended" or urgent:
         return "critical"
     if status == "cancelled":
         return "lost"
-    if (status == "open" and days_left <= SOON_DAYS) or next_event == "reactivation":
+    if soon or next_event == "reactivation":
         return "warning"
     if status in ("open", "not_open") or next_event:
         return "info"
@@ -333,7 +337,7 @@ def record_filing(
             raise Conflict(
                 "year", f"el RAOCE {year} ya se registró con folio {existing[0]} ({existing[1]})"
             )
-        db["raoce_filings"].insert(row)
+        db.table("raoce_filings").insert(row)
     (after,) = [
         o for o in obligations(db, year, today, rfc=program.rfc) if o.program == program.type
     ]
