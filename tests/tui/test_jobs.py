@@ -6,11 +6,11 @@ import pytest
 from textual.widgets import ProgressBar
 
 from brokertui.app import BrokerApp
+from brokertui.core import log
 from brokertui.core.anexo24 import ledger
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer
-from brokertui.screens import jobs
 from brokertui.screens.datastage_import import DataStageImportScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.builders import partida, pedimento
@@ -23,7 +23,7 @@ RFC = "MNB050315K70"  # the demo IMMEX client
 @pytest.fixture
 def log_file(tmp_path, monkeypatch):
     path = tmp_path / "logs" / "brokertui.log"
-    monkeypatch.setattr(jobs, "LOG_FILE", path)
+    monkeypatch.setattr(log, "LOG_FILE", path)
     return path
 
 
@@ -52,7 +52,7 @@ async def settle(app, pilot) -> None:
 @pytest.mark.parametrize(
     ("error", "shown"),
     [
-        (RuntimeError("disco lleno"), "Error interno: disco lleno (detalle en "),
+        (RuntimeError("falla"), "Error interno: RuntimeError: falla (detalle en "),
         (BrokerError("miembro 501: falta la columna RFC"), "miembro 501: falta la columna RFC"),
     ],
 )
@@ -81,7 +81,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
         else:
             assert str(log_file) in str(result.render())
             logged = log_file.read_text()
-            assert "Traceback" in logged and "RuntimeError: disco lleno" in logged
+            assert "Traceback" in logged and "RuntimeError: falla" in logged
         monkeypatch.setattr(importer, "import_zip", real)
         await pilot.press("enter")  # a second run works
         await settle(app, pilot)
@@ -140,7 +140,7 @@ async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypa
         await pilot.press("f5", "d")
         await settle(app, pilot)
         failure = list(app._notifications)[-1]
-        assert failure.message.startswith("Error interno: 'numero_parte'")
+        assert failure.message.startswith("Error interno: KeyError: 'numero_parte'")
         assert failure.severity == "error"
         monkeypatch.setattr(ledger, "run", real)
         await pilot.press("d")

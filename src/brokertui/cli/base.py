@@ -3,6 +3,7 @@ options and checks, and `emit` for table/JSON/CSV output. Domain modules import 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from brokertui.core import db, export, identifiers
-from brokertui.core.errors import BrokerError, NeedsConfirmation
+from brokertui.core import db, export, identifiers, log
+from brokertui.core.errors import NeedsConfirmation
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -36,16 +37,43 @@ class Env:
         return self._db
 
 
+class Failure(click.ClickException):
+    """A failure already worded as the one line the user reads (exit status 1)."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, file=file, err=file is None)
+
+
 class BrokerGroup(click.Group):
-    """Turns domain errors into one line on stderr and exit status 1."""
+    """Turns every exception (not click's own) into one line on stderr and exit status 1:
+    a domain error's text, a named disk or I/O problem, or "Error interno" with the path of
+    the log that holds its trace (core/log.py). No traceback reaches the user."""
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # raised while click parsed the group's own options
+            if not kwargs.get("standalone_mode", True):
+                raise
+            Failure(_failure_line(exc, None)).show()
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except NeedsConfirmation as exc:
-            raise click.ClickException(f"{exc}; repita con --force para aceptarlo") from None
-        except BrokerError as exc:
-            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            env = ctx.find_object(Env)
+            raise Failure(_failure_line(exc, env.db_path if env else None)) from None
+
+
+def _failure_line(exc: Exception, db_path: Path | None) -> str:
+    if isinstance(exc, NeedsConfirmation):
+        return f"Error: {exc}; repita con --force para aceptarlo"
+    return log.user_error(exc, db_path).line()
 
 
 def parse_date_option(ctx, param, value):

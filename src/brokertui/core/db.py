@@ -190,11 +190,16 @@ def _begin(conn: sqlite3.Connection) -> None:
 
 def _translate(exc: sqlite3.OperationalError) -> Exception:
     if "locked" in str(exc) or "busy" in str(exc):
-        return DatabaseBusy(
-            "La base de datos está ocupada por otro usuario desde hace más de "
-            f"{BUSY_TIMEOUT_MS // 1000} s; intente de nuevo en un momento."
-        )
+        return busy_error()
     return exc
+
+
+def busy_error() -> DatabaseBusy:
+    """What a user is told when another user held the database past the busy timeout."""
+    return DatabaseBusy(
+        "La base de datos está ocupada por otro usuario desde hace más de "
+        f"{BUSY_TIMEOUT_MS // 1000} s; intente de nuevo en un momento."
+    )
 
 
 def _conflict(exc: sqlite3.IntegrityError) -> Conflict | None:

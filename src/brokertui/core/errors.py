@@ -8,6 +8,12 @@ from dataclasses import dataclass
 class BrokerError(Exception):
     """Base class: the message is ready to show to the user."""
 
+    heading = "Error"  # what the one line reporting it starts with
+
+    def line(self) -> str:
+        """The one line a face prints: 'Error: rfc: debe tener 12 caracteres…'."""
+        return f"{self.heading}: {self}"
+
 
 @dataclass(frozen=True)
 class Location:
@@ -61,3 +67,19 @@ class DatabaseBusy(BrokerError):
 
 class SchemaTooNew(BrokerError):
     """The database was written by a newer brokertui."""
+
+
+class DiskFull(BrokerError):
+    """No space was left to write (the disk or the user's quota is full)."""
+
+
+class IOFailure(BrokerError):
+    """The operating system could not read or write a file: the message names it."""
+
+    heading = "Error de E/S"
+
+
+class InternalError(BrokerError):
+    """An unexpected failure (a bug): the message says where its trace was logged."""
+
+    heading = "Error interno"

@@ -3,30 +3,25 @@
 A job is a core call given its own connection and a progress callback; it runs in a thread
 worker so the screen keeps answering keys. Progress, the result and any failure come back to
 the UI thread as plain values. Every exception ends as a Spanish message: a BrokerError's own
-text, anything else "Error interno: …" with the trace appended to LOG_FILE.
+text, anything else the line core.log words for it ("Error interno: …" with the trace logged).
 """
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
 from sqlite_utils import Database
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from brokertui.core import log
 from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]  # done, total, stage
 Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
-
-LOG_FILE = Path(platformdirs.user_log_dir("brokertui", appauthor=False)) / "brokertui.log"
 
 
 class Jobs:
@@ -92,15 +87,8 @@ class Jobs:
 
 
 def error_text(exc: Exception) -> str:
-    """What the user reads about a failed job (an unexpected error's trace goes to LOG_FILE)."""
+    """What the user reads about a failed job: a BrokerError's own text, anything else one
+    line from core.log (an unexpected error's trace goes to its log file)."""
     if isinstance(exc, BrokerError):
         return str(exc)
-    text = f"Error interno: {str(exc) or type(exc).__name__}"
-    try:
-        LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
-        with LOG_FILE.open("a", encoding="utf-8") as log:
-            log.write(f"{datetime.now().isoformat(timespec='seconds')} {text}\n")
-            log.write("".join(traceback.format_exception(exc)))
-    except OSError:
-        return text
-    return f"{text} (detalle en {LOG_FILE})"
+    return log.user_error(exc).line()
