@@ -197,7 +197,7 @@ class _Parsed:
     blocks: dict[str, list[tuple]]  # table -> rows whose first item is the key
 
 
-def _key(values: list[str], rows: _Rows) -> tuple:
+def _key(values: list[str], rows: _Rows) -> tuple[str, str, str]:
     patente, pedimento, seccion = rows.key
     return values[patente].zfill(4), values[pedimento].zfill(7), values[seccion].zfill(3)
 
@@ -277,6 +277,7 @@ def _parse_501(member: Member, errors, clients, wanted):
         if problems:
             rows.fail(line, "; ".join(problems))
             continue
+        assert paid is not None, "a missing FechaPagoReal is one of the problems"
         numero, warning = pedimento_numero.rebuild(*key, paid)
         clave = v[c["clavedocumento"]].upper()
         heads[key] = {
