@@ -84,7 +84,7 @@ def _real_yymmdd(digits: str) -> bool:
 
 def parse_codigo_postal(text: str) -> str:
     value = (text or "").strip()
-    if value and not re.fullmatch(r"\d{5}", value):
+    if value and not re.fullmatch(r"[0-9]{5}", value):
         raise ValueError("el código postal son 5 dígitos")
     return value
 
@@ -100,18 +100,34 @@ def parse_entidad(text: str) -> str:
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+# Every date the app records (program authorizations, pedimento payments and entries, RAOCE
+# filings, Anexo 24 movements, bajas, días inhábiles) falls in this window. No program it
+# handles predates 1990 (ALTEX and PITEX decrees of 1990; ECEX 1997, PROSEC 2002, IMMEX 2006),
+# and 2100 leaves decades for the terms computed ahead (permanence, deadlines) while keeping
+# date arithmetic far from date.max (9999-12-31), where adding a term overflowed (issue 11).
+DATE_WINDOW = (date(1990, 1, 1), date(2100, 12, 31))
 
 
-def parse_date(text: str | date) -> date:
-    """A date as AAAA-MM-DD (also DD/MM/AAAA)."""
+def parse_date(text: object) -> date:
+    """A real date within DATE_WINDOW written AAAA-MM-DD (also DD/MM/AAAA, DD-MM-AAAA) with
+    ASCII digits; ValueError (Spanish) otherwise."""
     if isinstance(text, date):
-        return text
-    value = (text or "").strip()
+        return in_window(text.date() if isinstance(text, datetime) else text)
+    value = str(text if text is not None else "").strip()
     if not value:
         raise ValueError("es obligatoria (AAAA-MM-DD)")
-    for fmt in DATE_FORMATS:
+    for fmt in DATE_FORMATS if value.isascii() else ():
         try:
-            return datetime.strptime(value, fmt).date()
+            parsed = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"«{value}» no es una fecha válida (AAAA-MM-DD)")
+        return in_window(parsed)
+    raise ValueError(f"«{value[:40]}» no es una fecha válida (AAAA-MM-DD)")
+
+
+def in_window(day: date) -> date:
+    """`day` when it is within DATE_WINDOW; ValueError (Spanish) otherwise."""
+    first, last = DATE_WINDOW
+    if not first <= day <= last:
+        raise ValueError(f"{day.isoformat()} está fuera de las fechas admitidas ({first} a {last})")
+    return day

@@ -5,16 +5,37 @@ from __future__ import annotations
 import re
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from brokertui.core import identifiers
+from brokertui.core import identifiers, text
 from brokertui.core.errors import InvalidInput
+
+ENTRY = {"entry": True}  # validation context of what a user or a file supplies (build, check_field)
 
 
 class Record(BaseModel):
-    """Base for domain models: strips strings, forbids unknown fields."""
+    """Base for domain models: strips strings, forbids unknown fields, and refuses control
+    characters in what is entered (stored rows read back are not checked again)."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object, info: ValidationInfo) -> object:
+        if (info.context or {}).get("entry"):
+            free = info.field_name in text.FREE_TEXT
+            for item in value if isinstance(value, list | tuple) else (value,):
+                if isinstance(item, str):
+                    text.check_text(item, free_text=free)
+        return value
 
 
 M = TypeVar("M", bound=Record)
@@ -61,7 +82,7 @@ def first_problem(exc: ValidationError) -> InvalidInput:
 def build(model: type[M], data: dict) -> M:
     """Validate `data` into `model`, raising InvalidInput on the first bad field."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=ENTRY)
     except ValidationError as exc:
         raise first_problem(exc) from None
 
@@ -70,7 +91,7 @@ def check_field(model: type[Record], name: str, value: object) -> object:
     """Validate one field of `model` on its own (forms call this as the user leaves a field)."""
     try:
         checked = model.__pydantic_validator__.validate_assignment(
-            model.model_construct(), name, value
+            model.model_construct(), name, value, context=ENTRY
         )
     except ValidationError as exc:
         raise first_problem(exc) from None

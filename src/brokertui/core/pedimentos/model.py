@@ -9,16 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator
 
-from brokertui.core import catalogs, identifiers
+from brokertui.core import catalogs, identifiers, quantities
 from brokertui.core.errors import InvalidInput, Location
 from brokertui.core.models import M, PlainText, Record, RequiredText, RfcText, build
 from brokertui.core.pedimentos import numero as pedimento_numero
-from brokertui.core.quantities import decimal_places
 
 CATALOG_LABELS = {
     "claves": "claves de pedimento (Apéndice 2)",
@@ -58,27 +56,15 @@ def _code(name: str, *, required: bool = True) -> AfterValidator:
 
 
 def _number(places: int, *, positive: bool = False, required: bool = True) -> BeforeValidator:
-    """Turns a str field's value (also a number or None) into exact decimal text: at most
-    `places` decimals, never negative (zero allowed unless `positive`). Thousands commas are
-    accepted and dropped."""
+    """Turns a str field's value (also a number or None) into exact decimal text by the one
+    number parser (quantities.parse_decimal): at most `places` decimals, never negative (zero
+    allowed unless `positive`), thousands commas accepted and dropped."""
 
     def check(value: object) -> str:
-        text = str(value if value is not None else "").strip().replace(",", "")
-        if not text:
-            if required:
-                raise ValueError("es obligatorio")
+        text = str(value if value is not None else "").strip()
+        if not text and not required:
             return ""
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"«{text}» no es un número (p. ej. 1976.88)") from None
-        if not number.is_finite():
-            raise ValueError(f"«{text}» no es un número (p. ej. 1976.88)")
-        if number < 0 or (positive and number == 0):
-            raise ValueError("debe ser mayor que cero" if positive else "no puede ser negativo")
-        if decimal_places(number) > places:
-            raise ValueError(f"admite a lo más {places} decimales")
-        return format(number, "f")
+        return format(quantities.parse_decimal(text, places=places, positive=positive), "f")
 
     return BeforeValidator(check)
 
@@ -87,7 +73,7 @@ def _fraccion(value: str) -> str:
     digits = re.sub(r"[\s.]", "", value or "")
     if not digits:
         raise ValueError("es obligatoria")
-    if not re.fullmatch(r"\d{8}", digits):
+    if not re.fullmatch(r"[0-9]{8}", digits):
         raise ValueError("son 8 dígitos (p. ej. 8538.90.99)")
     if not 1 <= int(digits[:2]) <= 98 or digits[:2] == "77":
         raise ValueError(f"el capítulo {digits[:2]} no existe en la TIGIE")
@@ -96,7 +82,7 @@ def _fraccion(value: str) -> str:
 
 def _nico(value: str) -> str:
     digits = (value or "").strip()
-    if not re.fullmatch(r"\d{2}", digits):
+    if not re.fullmatch(r"[0-9]{2}", digits):
         raise ValueError("el NICO son 2 dígitos (p. ej. 00)")
     return digits
 

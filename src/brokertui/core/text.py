@@ -1,0 +1,36 @@
+"""Clean text: what a form, the CLI or a file may store (issue 11, item 1).
+
+Control characters (C0, DEL and C1) never reach the database: a terminal that shows them runs
+them (ESC starts escape sequences that clear the screen or fill the clipboard). They are
+refused where a person typed or supplied the value, and removed where refusing is impossible
+(the ANAM's Data Stage files, see `strip_controls`). A tab is ordinary in free text (a
+description pasted from a spreadsheet), so fields named in FREE_TEXT accept it. Lone
+surrogates (undecodable bytes of a command line) are refused too: SQLite cannot store them.
+"""
+
+from __future__ import annotations
+
+import re
+
+FREE_TEXT = frozenset({"descripcion", "motivo", "reason", "observaciones"})
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_text(value: str, *, free_text: bool = False) -> str:
+    """`value` unchanged, or ValueError naming its first control character (a tab is
+    accepted when `free_text`). Callers attach the field: `free_text=name in FREE_TEXT`."""
+    found = (_CONTROL if free_text else _CONTROL_OR_TAB).search(value)
+    if found is None:
+        return value
+    char = ord(found[0])
+    what = "un carácter inválido" if 0xD800 <= char <= 0xDFFF else "un carácter de control"
+    raise ValueError(f"contiene {what} (U+{char:04X}); no se admite")
+
+
+def strip_controls(value: str) -> str:
+    """`value` without control characters; a tab, line break or other whitespace control
+    becomes a space so that words stay apart."""
+    if _CONTROL_OR_TAB.search(value) is None:
+        return value
+    return _CONTROL_OR_TAB.sub(lambda m: " " if m[0].isspace() else "", value)
