@@ -24,6 +24,7 @@ from brokertui.core.pedimentos import drafts, restricted, review
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.quantities import parse_decimal
 from brokertui.screens import commands
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
@@ -276,8 +277,8 @@ class PedimentoFormScreen(Screen[str | None]):
             if found:
                 text = f"Sensible Anexo II sector {found.sector} ({found.sector_name})"
                 try:
-                    amount = found.guarantee(Decimal(row.get("cantidad_umt") or "0"))
-                except ArithmeticError:
+                    amount = found.guarantee(parse_decimal(row.get("cantidad_umt") or "0"))
+                except ValueError:
                     amount = None
                 return text + (f"; garantía USD {_money(amount)}" if amount else "")
         return None

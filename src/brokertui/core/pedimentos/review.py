@@ -3,7 +3,6 @@ numbering) that a pedimento passes before it is stored."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +12,7 @@ from brokertui.core.errors import Location
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos.model import Partida, Pedimento, where
+from brokertui.core.quantities import parse_decimal
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _review_sensitive(p: Partida, gi, guarantee_on: bool, problems: list[Problem
                 "con folio y monto en esta partida",
             )
         )
-    elif amount is not None and gi.complemento2 and Decimal(gi.complemento2) != amount:
+    elif amount is not None and gi.complemento2 and _number(gi.complemento2) != amount:
         problems.append(
             Problem(
                 at,
@@ -178,6 +178,14 @@ def _review_totals(ped: Pedimento, problems: list[Problem]) -> None:
         )
 
 
+def _number(text: str) -> Decimal | None:
+    """`text` as a number (quantities.parse_decimal), or None when it is not one."""
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        return None
+
+
 def totals(ped_partidas: list[dict]) -> dict[str, Decimal]:
     """Live totals of the partidas grid (values that do not parse count as zero)."""
     result = {"valor_usd": Decimal(0), "valor_aduana": Decimal(0), "partidas": Decimal(0)}
@@ -186,6 +194,5 @@ def totals(ped_partidas: list[dict]) -> dict[str, Decimal]:
             continue
         result["partidas"] += 1
         for name in ("valor_usd", "valor_aduana"):
-            with contextlib.suppress(ArithmeticError):
-                result[name] += Decimal(str(row.get(name) or "0").replace(",", ""))
+            result[name] += _number(row.get(name) or "0") or 0
     return result

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, overload
 
 from sqlite_utils import Database
@@ -16,7 +16,7 @@ from brokertui.core import catalogs
 from brokertui.core.db import now, write
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import store as pedimento_store
-from brokertui.core.quantities import decimal_places
+from brokertui.core.quantities import parse_decimal
 from brokertui.core.registry import clients, programs
 
 THOUSAND = Decimal(1000)
@@ -49,20 +49,17 @@ def parse_amount(field: str, value, *, required: Literal[True] = True) -> Decima
 @overload
 def parse_amount(field: str, value, *, required: bool) -> Decimal | None: ...
 def parse_amount(field: str, value, *, required: bool = True) -> Decimal | None:
-    text = str(value if value is not None else "").strip().replace(",", "")
+    """A worksheet figure in miles de pesos (quantities.parse_decimal, 3 decimals), or None
+    when optional and empty; InvalidInput naming `field`."""
+    text = str(value if value is not None else "").strip()
     if not text:
         if required:
             raise InvalidInput(field, "es obligatorio (miles de pesos)")
         return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(field, f"«{text}» no es un número") from None
-    if not number.is_finite() or number < 0:
-        raise InvalidInput(field, "debe ser un número no negativo")
-    if decimal_places(number) > 3:
-        raise InvalidInput(field, "admite a lo más 3 decimales (miles de pesos)")
-    return number
+        return parse_decimal(text, places=3)
+    except ValueError as exc:
+        raise InvalidInput(field, str(exc)) from None
 
 
 def held_types(db: Database, rfc: str) -> set[str]:
