@@ -4,6 +4,7 @@
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from click.testing import CliRunner
 
 from brokertui.cli import base, main
 from brokertui.core import db, identifiers, log
+from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.registry import clients
+from tests import builders
 
 RFC = "MAB9307148T4"
 
@@ -95,15 +98,16 @@ def test_a_full_database_is_named_and_nothing_is_half_written(run, monkeypatch, 
     assert real(tmp_path / "cli.db").execute("SELECT count(*) FROM materiales").fetchone()[0] == 0
 
 
-def test_a_full_disk_and_other_io_errors_name_the_file(run):
+def test_a_full_disk_and_other_io_errors_name_the_file(run, tmp_path):
     assert run("client", "add", "--rfc", RFC, "--razon-social", "Alfa").exit_code == 0
     report = ("report", "saldos", "--rfc", RFC, "-o")
     if sys.platform == "linux":  # /dev/full: every write fails with ENOSPC
         assert one_line(run(*report, "/dev/full")).startswith(
             "Error: disco lleno: no queda espacio para escribir"
         )
-    assert one_line(run(*report, "/no/such/folder/saldos.csv")) == (
-        "Error de E/S: No such file or directory: /no/such/folder/saldos.csv"
+    (tmp_path / "file").write_text("")
+    assert one_line(run(*report, tmp_path / "file" / "saldos.csv")) == (
+        f"Error de E/S: Not a directory: {tmp_path / 'file' / 'saldos.csv'}"
     )
 
 
@@ -123,7 +127,9 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path, log_file):
     path = tmp_path / "notes.db"
     path.write_text("not a database, just notes\n" * 100)
     result = CliRunner().invoke(main, ["--db", str(path), "client", "list"])
-    assert one_line(result) == (
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    # (the daily backup, which reads the database first, may add an "Aviso:" line before it)
+    assert result.stderr.splitlines()[-1] == (
         "Error de E/S: el archivo no es una base de datos de brokertui "
         f"(file is not a database): {path}"
     )
@@ -141,7 +147,8 @@ def test_a_real_process_prints_one_line_and_exits_1(tmp_path):
         check=False,
     )
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and "no es una base de datos" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("Error de E/S: el archivo no es una base")
 
 
 def test_failure_line_keeps_the_confirmation_hint():
@@ -149,3 +156,93 @@ def test_failure_line_keeps_the_confirmation_hint():
 
     line = base._failure_line(NeedsConfirmation("rfc", "dígito"), None)
     assert line == "Error: rfc: dígito; repita con --force para aceptarlo"
+
+
+# -- the cases the hostile tester found (issue 11), each refused at its source --------------
+
+
+@pytest.fixture
+def datastage_client(run):
+    result = run("client", "add", "--rfc", builders.RFC, "--razon-social", "Bajío", "--force")
+    assert result.exit_code == 0, result.output
+
+
+def _rewritten(src: Path, dst: Path, member: str, change) -> Path:
+    """A copy of the delivery `src` with `change(bytes) -> bytes` applied to one member."""
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, change(data) if info.filename.endswith(member) else data)
+    return dst
+
+
+def _delivery(tmp_path) -> Path:
+    partidas = [builders.partida(), builders.partida(parte="P-2")]
+    return datastage_build.write_zip(tmp_path / "d.zip", [builders.pedimento(partidas=partidas)])
+
+
+def _repeat_last_row(data: bytes) -> bytes:
+    lines = data.split(b"\r\n")
+    return b"\r\n".join([*lines[:-1], lines[-2], b""])
+
+
+def _second_section(data: bytes) -> bytes:
+    """A second 501 row whose SeccionAduanera 241 rebuilds the same 15-digit número (§1.7)."""
+    lines = data.split(b"\r\n")
+    return b"\r\n".join([*lines[:2], lines[1].replace(b"|240|", b"|241|", 1), *lines[2:]])
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "message"),
+    [
+        ("_551.asc", _repeat_last_row, "1875724_551.asc:4: SecuenciaFraccion 2: la partida viene"),
+        (
+            "_501.asc",
+            _second_section,
+            "1875724_501.asc:3: Patente, Pedimento y SeccionAduanera dan el número "
+            "262439536000098, el mismo que el renglón de la línea 2",
+        ),
+    ],
+)
+def test_repeated_partidas_and_numbers_in_a_delivery_are_named(
+    run, datastage_client, tmp_path, member, change, message
+):
+    path = _rewritten(_delivery(tmp_path), tmp_path / "bad.zip", member, change)
+    result = run("import", "datastage", path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: 1 renglones con error; nada se importó:")
+    assert message in result.stderr
+    assert run("pedimento", "list", "--format", "json").output.strip() == "[]"
+
+
+def test_a_damaged_member_is_named(run, datastage_client, tmp_path):
+    path = _delivery(tmp_path)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("1875724_551.asc")
+    start = info.header_offset + 30 + len(info.filename) + 10
+    raw[start : start + 5] = bytes(b ^ 0xFF for b in raw[start : start + 5])
+    path.write_bytes(raw)
+    assert one_line(run("import", "datastage", path)).startswith(
+        "Error: 1875724_551.asc: el miembro está dañado (Error -3 while decompressing"
+    )
+
+
+def test_pedimento_show_of_a_bad_number_names_the_rule(run):
+    assert one_line(run("pedimento", "show", "null")).startswith("Error: numero: son 15 dígitos")
+
+
+def test_a_search_too_long_for_sqlite_is_refused_with_the_limit(run):
+    assert one_line(run("client", "list", "--search", "a" * 60_000)) == (
+        "Error: search: una búsqueda admite hasta 200 caracteres; tiene 60,000"
+    )
+
+
+@pytest.mark.parametrize("kind", ["ajustes", "materiales"])
+def test_a_csv_field_past_the_csv_modules_limit_is_refused(run, tmp_path, kind):
+    assert run("client", "add", "--rfc", RFC, "--razon-social", "Alfa").exit_code == 0
+    path = tmp_path / "big.csv"
+    path.write_text("fecha,tipo,numero_parte,cantidad,motivo\n" + '"' + "x" * 200_000 + "\n")
+    assert one_line(run("import", kind, path, "--rfc", RFC)) == (
+        "Error: big.csv: no es un CSV legible: un campo tiene más de 131,072 caracteres"
+    )

@@ -24,7 +24,7 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
-from brokertui.core.errors import Conflict, DatabaseBusy, SchemaTooNew
+from brokertui.core.errors import Conflict, DatabaseBusy, InvalidInput, SchemaTooNew
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_TABLE = "schema_migrations"
@@ -272,6 +272,20 @@ def snapshot(db: Database) -> Iterator[Database]:
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
+
+
+MAX_SEARCH = 200  # characters of a search; SQLite refuses LIKE patterns past 50,000 bytes
+
+
+def contains(search: str, field: str = "search") -> str:
+    """The LIKE pattern of values containing `search` (stripped); InvalidInput naming `field`
+    when it is longer than MAX_SEARCH characters."""
+    value = search.strip()
+    if len(value) > MAX_SEARCH:
+        raise InvalidInput(
+            field, f"una búsqueda admite hasta {MAX_SEARCH} caracteres; tiene {len(value):,}"
+        )
+    return f"%{value}%"
 
 
 def audit_trail(db: Database, entity: str | None = None, key: str | None = None) -> list[dict]:

@@ -270,15 +270,22 @@ def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
-    return import_rows(db, kind, _guarded(read_rows(path), path.name), rfc, path.name, digest)
+    return import_rows(db, kind, read_file(path), rfc, path.name, digest)
 
 
-def _guarded(rows: Iterator, name: str) -> Iterator:
+def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """`read_rows`, a file it cannot read refused as InterfaceError (every import of an
+    interface-shaped file, ajustes included, reads through this)."""
     try:
-        yield from rows
-    except (UnicodeError, csv.Error, OSError, ValueError, KeyError, TypeError) as exc:
+        yield from read_rows(path)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field limit" in reason:
+            reason = f"un campo tiene más de {csv.field_size_limit():,} caracteres"
+        raise InterfaceError(f"{path.name}: no es un CSV legible: {reason}") from None
+    except (UnicodeError, OSError, ValueError, KeyError, TypeError) as exc:
         # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
-        raise InterfaceError(f"{name}: no es un CSV o XLSX legible ({exc})") from None
+        raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
 
 
 def part_numbers(db: Database, client_id: int, table: str) -> set[str]:

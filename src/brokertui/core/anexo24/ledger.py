@@ -28,7 +28,7 @@ from itertools import islice
 from sqlite_utils import Database
 
 from brokertui.core.anexo24 import entries, fifo
-from brokertui.core.db import now, os_user, snapshot, transaction, write
+from brokertui.core.db import contains, now, os_user, snapshot, transaction, write
 from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
@@ -418,7 +418,7 @@ def _alloc_filters(filters: dict) -> tuple[str, dict]:
         value = (filters.get(name) or "").strip()
         if value:
             sql += f" AND {column} LIKE :{name}"
-            params[name] = f"%{value}%"
+            params[name] = contains(value, name)
     if filters.get("faltantes"):
         sql += " AND (a.entrada_id IS NULL OR a.vencido = 1)"
     return sql, params

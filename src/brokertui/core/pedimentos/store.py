@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.db import now, os_user, transaction, write
+from brokertui.core.db import contains, now, os_user, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -270,7 +270,7 @@ def _list_filters(rfc, desde, hasta, search) -> tuple[str, list]:
         params.append(hasta.isoformat())
     if search:
         where_.append("(p.numero LIKE ? OR p.clave = ?)")
-        params += [f"%{search.replace(' ', '')}%", search.strip().upper()]
+        params += [contains(search.replace(" ", "")), search.strip().upper()]
     return " WHERE " + " AND ".join(where_), params
 
 
@@ -303,7 +303,10 @@ def count_pedimentos(db: Database, **filters) -> int:
 
 def get_pedimento(db: Database, numero: str, source: str | None = None) -> dict:
     """A stored pedimento with its blocks (Data Stage first unless `source` is given)."""
-    value = pedimento_numero.parse(numero).value if numero else ""
+    try:
+        value = pedimento_numero.parse(numero).value if numero else ""
+    except ValueError as exc:
+        raise InvalidInput("numero", str(exc)) from None
     sql = _LIST_SELECT + " WHERE p.numero = ?"
     params = [value]
     if source:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
-from brokertui.core.db import now, write
+from brokertui.core.db import contains, now, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.models import (
     CodigoPostal,
@@ -173,7 +173,7 @@ def _filters(search: str | None, include_baja: bool) -> tuple[str, list]:
         where.append("c.baja_date IS NULL")
     if search:
         where.append("(c.rfc LIKE ? OR c.razon_social LIKE ?)")
-        params += [f"%{search.strip()}%"] * 2
+        params += [contains(search)] * 2
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -176,12 +177,18 @@ def read(path: Path | str) -> Delivery:
 
 
 def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read a member, refusing one that inflates past its declared size."""
+    """Read a member, refusing one that inflates past its declared size or is damaged."""
     chunks, total = [], 0
-    with archive.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            total += len(chunk)
-            if total > info.file_size:
-                raise DataStageError(f"{info.filename}: descomprime más de lo declarado")
-            chunks.append(chunk)
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                total += len(chunk)
+                if total > info.file_size:
+                    raise DataStageError(f"{info.filename}: descomprime más de lo declarado")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # a bad CRC, a corrupt deflate stream, a cut member or an unknown compression method
+        raise DataStageError(
+            f"{info.filename}: el miembro está dañado ({exc}); zip rechazado"
+        ) from None
     return b"".join(chunks)

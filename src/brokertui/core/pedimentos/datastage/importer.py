@@ -13,12 +13,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs
+from brokertui.core import catalogs, identifiers
 from brokertui.core.db import now, os_user, transaction, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -32,11 +33,14 @@ from brokertui.core.pedimentos.datastage.delivery import (
     sha256_of,
 )
 from brokertui.core.pedimentos.review import is_temporary_entry
+from brokertui.core.quantities import check_limits, parse_integer
 from brokertui.core.registry.calendar import calendar_for
+from brokertui.core.text import strip_controls
 
 Progress = Callable[[int, int, str], None]
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-DIGITS = re.compile(r"^\d+$")
+NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # the ANAM's numbers: no separators, no exponent
+SAFE_NUMBER = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")  # surely within check_limits
+DIGITS = re.compile(r"^[0-9]+$")
 MAX_ERRORS = 50
 KEY = ("patente", "pedimento", "seccionaduanera")
 PAID = ("fechapagoreal", "fechavalidacionpagor")  # synonyms (formats.md §1.3 step 8)
@@ -123,6 +127,12 @@ class _Rows:
             if len(values) != self.width:
                 self.fail(line, f"tiene {len(values)} campos y el encabezado {self.width}")
                 continue
+            # Control characters are removed, not refused: the ANAM's delivery cannot be
+            # corrected by the user, and the zip is kept unchanged (datastage_imports.content).
+            joined = "|".join(values)
+            cleaned = strip_controls(joined)
+            if cleaned is not joined:  # fields never hold "|", the member's separator
+                values[:] = [v.strip() for v in cleaned.split("|")]
             values.append("")  # what an absent optional column reads as (see _Columns)
             yield line, values
 
@@ -139,11 +149,12 @@ def _summary(errors: list[str]) -> str:
 
 @lru_cache(maxsize=8192)
 def _date(text: str) -> date | None:
-    """Tolerant Data Stage date (formats.md §1.2: observed `YYYY-MM-DD HH:MM:SS`)."""
+    """Tolerant Data Stage date (formats.md §1.2: observed `YYYY-MM-DD HH:MM:SS`), in ASCII
+    digits and within the app's window (identifiers.DATE_WINDOW); None otherwise."""
     text = text.strip()
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y%m%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            return identifiers.in_window(datetime.strptime(text, fmt).date())
         except ValueError:
             continue
     return None
@@ -251,6 +262,7 @@ def _parse_501(member: Member, errors, clients, wanted):
     c = rows.c
     claves = catalogs.load("claves").entries
     heads, skipped, unknown = {}, set(), set()
+    lines: dict[str, int] = {}  # the line of each rebuilt número
     for line, v in rows:
         key = _key(v, rows)
         if not all(DIGITS.match(part) for part in key):
@@ -268,8 +280,9 @@ def _parse_501(member: Member, errors, clients, wanted):
             problems.append(f"TipoOperacion «{v[c['tipooperacion']]}» debe ser 1 o 2")
         if v[c["tipopedimento"]] not in ("1", "2"):
             problems.append(f"TipoPedimento «{v[c['tipopedimento']]}» debe ser 1 o 2")
-        if not NUMBER.match(v[c["tipocambio"]]):
-            problems.append(f"TipoCambio «{v[c['tipocambio']]}» no es un número")
+        tipo_cambio = _number_problem(v[c["tipocambio"]])
+        if tipo_cambio:
+            problems.append(f"TipoCambio «{v[c['tipocambio']]}» {tipo_cambio}")
         if rfc not in clients:
             unknown.add(rfc)
         if key in heads:
@@ -279,6 +292,13 @@ def _parse_501(member: Member, errors, clients, wanted):
             continue
         assert paid is not None, "a missing FechaPagoReal is one of the problems"
         numero, warning = pedimento_numero.rebuild(*key, paid)
+        if numero in lines:
+            rows.fail(
+                line,
+                f"Patente, Pedimento y SeccionAduanera dan el número {numero}, "
+                f"el mismo que el renglón de la línea {lines[numero]}",
+            )
+        lines.setdefault(numero, line)
         clave = v[c["clavedocumento"]].upper()
         heads[key] = {
             "numero": numero,
@@ -300,10 +320,26 @@ def _number(values, rows, line, *names) -> list[str] | None:
     """The named numeric columns (empty reads as 0), or None after recording the row's error."""
     c = rows.c
     out = [values[c[name]] or "0" for name in names]
-    if all(map(NUMBER.match, out)):
+    if all(map(SAFE_NUMBER.match, out)):
         return out
-    name, text = next((n, t) for n, t in zip(names, out, strict=True) if not NUMBER.match(t))
-    rows.fail(line, f"{rows.member.header[c[name]]} «{text}» no es un número")
+    for name, text in zip(names, out, strict=True):
+        problem = _number_problem(text)
+        if problem:
+            rows.fail(line, f"{rows.member.header[c[name]]} «{text}» {problem}")
+            return None
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _number_problem(text: str) -> str | None:
+    """Why `text` is not an ANAM number that fits the stored range (the one number parser's
+    limits, quantities.check_limits; the sign is the ANAM's), or None."""
+    if not NUMBER.match(text):
+        return "no es un número"
+    try:
+        check_limits(abs(Decimal(text)))
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
@@ -346,10 +382,11 @@ def _p507(v, rows, line, head):
 
 def _sequence(v, rows, line) -> int | None:
     text = v[rows.c["secuenciafraccion"]]
-    if not DIGITS.match(text):
+    try:
+        return parse_integer(text)
+    except ValueError:
         rows.fail(line, f"SecuenciaFraccion «{text}» no es un número de partida")
         return None
-    return int(text)
 
 
 def _p551(v, rows, line, head):
@@ -368,6 +405,11 @@ def _p551(v, rows, line, head):
     fraccion = v[rows.c["fraccion"]].zfill(8)
     if sec is None or nums is None:
         return None
+    seen = head.setdefault("partida_lines", {})
+    if sec in seen:
+        rows.fail(line, f"SecuenciaFraccion {sec}: la partida viene repetida (línea {seen[sec]})")
+        return None
+    seen[sec] = line
     if not (len(fraccion) == 8 and DIGITS.match(fraccion)):
         rows.fail(line, f"Fraccion «{v[rows.c['fraccion']]}» no son 8 dígitos")
         return None
