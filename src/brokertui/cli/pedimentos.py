@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
-from brokertui.core import catalogs
+from brokertui.core import catalogs, export
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import reconcile, restricted
@@ -53,7 +53,7 @@ def import_datastage(env: Env, file: Path, rfc: str | None, fmt: str) -> None:
     """Import a Data Stage zip ({folio}_Solicitudes.zip), all or nothing."""
     result = datastage.import_zip(env.db, file, rfc=rfc)
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(export.to_json(result.as_dict()))
         return
     if result.already_imported:
         click.echo(f"{file.name} ya estaba importado (sha256 {result.sha256[:12]}…); nada cambió.")
@@ -96,14 +96,7 @@ def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
 @pass_env
 def pedimento_show(env: Env, numero: str, source: str | None) -> None:
     """One pedimento with its facturas, identificadores and partidas, as JSON."""
-    click.echo(
-        json.dumps(
-            pedimentos.get_pedimento(env.db, numero, source),
-            ensure_ascii=False,
-            indent=2,
-            default=str,
-        )
-    )
+    click.echo(export.to_json(pedimentos.get_pedimento(env.db, numero, source)))
 
 
 @pedimento_group.command("add")

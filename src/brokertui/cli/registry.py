@@ -3,8 +3,6 @@ business-day calendar."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, given, main, pass_env
@@ -321,7 +319,7 @@ def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:
     """The worksheet as VUCEM asks for it, with the cross-check and the threshold checks."""
     sheet = raoce.show(env.db, rfc, year)
     if fmt == "json":
-        click.echo(json.dumps(sheet, ensure_ascii=False, indent=2))
+        click.echo(export.to_json(sheet))
         return
     for label, key in raoce.VUCEM_FIELDS:
         value = sheet[key]

@@ -1,33 +1,100 @@
-"""Exporters shared by the CLI and the screens: rows (dicts with snake_case keys) to JSON/CSV."""
+"""Exporters shared by the CLI and the screens: rows (dicts with snake_case keys) to JSON/CSV,
+and the one rule per format that keeps every file brokertui writes inert (`csv_cell`,
+`xlsx_row`, `json_text`): no value a user typed or a file brought can become a spreadsheet
+formula, break a row, or reach a terminal as a control sequence."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+# OWASP "CSV Injection": a cell starting with one of these is read as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# C0 controls but tab, LF and CR (illegal in XLSX, terminal escapes in CSV), DEL and C1.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_JSON_RAW = re.compile("[\x7f-\x9f]")  # the controls json.dumps leaves unescaped
 
 
-def _plain(value):
+def text(value) -> str:
+    """A typed value as text: "" for None, a Decimal in fixed point, a date in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+    return str(value)
+
+
+def _printable(value: str) -> str:
+    """`value` with its line breaks as LF (the csv module leaves a lone CR unquoted, which
+    would start a new row; XML reads CR back as LF anyway) and each other control character
+    replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def csv_cell(value) -> str:
+    """One value as an inert CSV cell (OWASP CSV injection rule).
+
+    Who wrote the value decides, by its type. A number the product typed (int, float,
+    Decimal) or a date is written as its text, so a negative balance stays the number -3.5.
+    A str is text from a user, a file or a catalog, even when it looks like a number: if it
+    starts with = + - @ tab or CR it gets a leading single quote ("'-2+3"), which spreadsheets
+    show as text. Writers therefore pass numbers typed, never pre-formatted. In both cases
+    line breaks become LF and other control characters U+FFFD (`_printable`).
+    """
+    if not isinstance(value, str):
+        return _printable(text(value))
+    return ("'" if value.startswith(FORMULA_START) else "") + _printable(value)
+
+
+def csv_row(values: Iterable[Any]) -> list[str]:
+    """A row of typed values as inert CSV cells (`csv_cell`), for csv.writer.writerow."""
+    return [csv_cell(value) for value in values]
+
+
+def xlsx_row(sheet, values: Sequence[Any]) -> list:
+    """Append `values` to an openpyxl worksheet as one inert row; returns its cells.
+
+    Numbers and dates stay typed cells. Every str is a string cell (data_type "s"), never a
+    formula (openpyxl takes a str starting with "=" as one), with the quote prefix when it
+    starts like a formula (so editing it in Excel keeps it text); control characters, which
+    openpyxl refuses, become U+FFFD and line breaks LF (`_printable`).
+    """
+    sheet.append([_printable(v) if isinstance(v, str) else v for v in values])
+    row = sheet.max_row
+    cells = [sheet.cell(row, column) for column in range(1, len(values) + 1)]
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+    return cells
+
+
+def json_text(value, **kwargs: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, **kwargs)` (other values as `text`) with DEL
+    and the C1 controls as \\u escapes too, as JSON already writes the C0 ones: the same data
+    once parsed, nothing a terminal acts on when printed."""
+    dumped = json.dumps(value, ensure_ascii=False, default=text, **kwargs)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", dumped)
 
 
 def to_json(rows: Iterable[dict] | dict) -> str:
-    if isinstance(rows, dict):
-        return json.dumps(rows, ensure_ascii=False, indent=2, default=_plain)
-    return json.dumps(list(rows), ensure_ascii=False, indent=2, default=_plain)
+    return json_text(rows if isinstance(rows, dict) else list(rows), indent=2)
 
 
 def to_csv(rows: Iterable[dict], columns: list[str]) -> str:
+    """Rows as CSV text (header, then each row's `columns`), cells inert (`csv_cell`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else _plain(row.get(k)) for k in columns})
+        writer.writerow(csv_row(row.get(k) for k in columns))
     return out.getvalue()
