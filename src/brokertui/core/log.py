@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from brokertui.core import files
 from brokertui.core.db import busy_error
 from brokertui.core.errors import BrokerError, DiskFull, InternalError, IOFailure
 
@@ -70,17 +71,15 @@ def _internal(exc: BaseException) -> InternalError:
 
 
 def log_trace(exc: BaseException, headline: str) -> Path | None:
-    """Append `headline` and the trace of `exc` to LOG_FILE (readable by its owner only);
-    the log's path, or None when it cannot be written."""
+    """Append `headline` and the trace of `exc` to LOG_FILE (0600 in folders 0700 whatever
+    the umask, files.private_open); the log's path, or None when it cannot be written."""
     entry = f"{datetime.now().isoformat(timespec='seconds')} {headline}\n" + "".join(
         traceback.format_exception(exc)
     )
     try:
-        LOG_FILE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if LOG_FILE.exists() and LOG_FILE.stat().st_size > LOG_MAX_BYTES:
             LOG_FILE.replace(LOG_FILE.with_name(LOG_FILE.name + ".1"))
-        fd = os.open(LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as log:
+        with files.private_open(LOG_FILE, "a", encoding="utf-8") as log:
             log.write(entry)
     except OSError:
         return None
