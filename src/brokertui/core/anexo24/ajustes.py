@@ -21,9 +21,10 @@ AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
 AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
 
 
-def _checked(check: Callable[[str], object]) -> AfterValidator:
-    """Checks a form field (text in, text out) with one of the interface checks."""
-    return AfterValidator(lambda v: "" if not v else str(check(v)))
+def _checked(check: Callable[[str], object], *, optional: bool = False) -> AfterValidator:
+    """Checks a form field (text in, text out) with one of the interface checks; only an
+    optional field may be left empty (an empty fecha is refused: 'es obligatoria')."""
+    return AfterValidator(lambda v: "" if optional and not v else str(check(v)))
 
 
 class AjusteData(Record):
@@ -32,9 +33,9 @@ class AjusteData(Record):
     fecha: Annotated[str, _checked(interfaces.iso_date)]
     tipo: Annotated[str, _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))]
     numero_parte: Annotated[str, AfterValidator(interfaces.required)]
-    cantidad: Annotated[str, _checked(lambda v: (to_micro(v), v)[1])]
-    pedimento: Annotated[str, _checked(interfaces.pedimento_number)] = ""
-    partida: Annotated[str, _checked(interfaces.partida_number)] = ""
+    cantidad: Annotated[str, _checked(interfaces.decimal_text)]
+    pedimento: Annotated[str, _checked(interfaces.pedimento_number, optional=True)] = ""
+    partida: Annotated[str, _checked(interfaces.partida_number, optional=True)] = ""
     motivo: Annotated[str, AfterValidator(interfaces.required)]
 
 

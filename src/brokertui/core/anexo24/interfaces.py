@@ -25,8 +25,9 @@ from brokertui.core.anexo24 import entries
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
-from brokertui.core.quantities import factor_micro, to_micro
+from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
+from brokertui.core.text import FREE_TEXT, check_text
 
 COLUMNS = {
     "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
@@ -93,6 +94,8 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # no exponent: 1e-05 is the number 0.00001 (parse_decimal)
+        return format(Decimal(repr(value)), "f")
     return str(value).strip()
 
 
@@ -124,7 +127,7 @@ def _code(catalog: str, value: str, what: str) -> str:
 @lru_cache(maxsize=4096)
 def _fraccion(value: str) -> str:
     digits = re.sub(r"[\s.]", "", value)
-    if not re.fullmatch(r"\d{8}", digits):
+    if not re.fullmatch(r"[0-9]{8}", digits):
         raise ValueError("son 8 dígitos")
     return digits
 
@@ -146,9 +149,10 @@ def pedimento_number(value: str) -> str:
 
 
 def partida_number(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError("es un número de partida (1, 2, …)")
-    return int(value)
+    try:
+        return parse_integer(value, minimum=1)
+    except ValueError:
+        raise ValueError("es un número de partida (1, 2, …)") from None
 
 
 def one_of(options: dict[str, str]) -> Callable[[str], str]:
@@ -161,13 +165,14 @@ def one_of(options: dict[str, str]) -> Callable[[str], str]:
     return check
 
 
+def decimal_text(value: str, *, allow_zero: bool = False) -> str:
+    """A number checked by the one parser and stored as plain decimal text (no separators or
+    exponent: the ledger and the reports read it as an exact number, migration 0009)."""
+    return format(parse_decimal(value, positive=not allow_zero), "f")
+
+
 def _optional_decimal(value: str) -> str:
-    """Checked, and stored as plain decimal text (no separators or exponent: the ledger reads
-    it as an exact number, migration 0009)."""
-    if value:
-        to_micro(value, allow_zero=True)
-        return format(Decimal(value.replace(",", "")), "f")
-    return value
+    return decimal_text(value, allow_zero=True) if value else value
 
 
 CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
@@ -177,7 +182,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "fraccion": _fraccion,
         "umc": lambda v: _code("unidades", v, "unidades"),
         "umt": lambda v: _code("unidades", v, "unidades"),
-        "factor_umt": lambda v: (to_micro(v), v)[1],
+        "factor_umt": decimal_text,
         "tipo": one_of(
             {"directo": "directo", "d": "directo", "indirecto": "indirecto", "i": "indirecto"}
         ),
@@ -192,8 +197,8 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
     "bom": {
         "producto": required,
         "material": required,
-        "cantidad": lambda v: (to_micro(v), v)[1],
-        "merma_pct": lambda v: (to_micro(v or "0", allow_zero=True), v or "0")[1],
+        "cantidad": decimal_text,
+        "merma_pct": lambda v: decimal_text(v or "0", allow_zero=True),
     },
     "entradas": {
         "pedimento": pedimento_number,
@@ -223,11 +228,13 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 
 
 def _check_row(kind: str, raw: dict) -> tuple[dict, list[str]]:
-    """The row's values checked one by one, and its problems as 'campo: regla'."""
+    """The row's values checked one by one (no control characters: text.py), and its problems
+    as 'campo: regla'."""
     values, problems = {}, []
     for name, check in CHECKS[kind].items():
         try:
-            values[name] = check(raw.get(name, "").strip())
+            value = check_text(raw.get(name, "").strip(), free_text=name in FREE_TEXT)
+            values[name] = check(value)
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
     return values, problems
@@ -242,6 +249,10 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[s
             problems.append(f"producto: {v['producto']} no está en productos")
         if v["material"] not in known["materiales"]:
             problems.append(f"material: {v['material']} no está en materiales")
+        try:
+            factor_micro(v["cantidad"], v["merma_pct"])
+        except ValueError as exc:
+            problems.append(f"merma_pct: {exc}")
         key = (v["producto"], v["material"])
     elif kind == "entradas":
         if v["numero_parte"] not in known["materiales"]:
