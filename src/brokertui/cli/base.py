@@ -4,6 +4,7 @@ options and checks, and `emit` for table/JSON/CSV output. Domain modules import 
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from brokertui.core import db, export, identifiers, log
-from brokertui.core.errors import NeedsConfirmation
+from brokertui.core import backup, db, export, identifiers, log, quantities, text
+from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -36,6 +37,12 @@ class Env:
             self._db = db.connect(self.db_path)
         return self._db
 
+    def close(self) -> None:
+        """Close the database (and so let go of its open-lock, core/dblock.py)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
 
 class Failure(click.ClickException):
     """A failure already worded as the one line the user reads (exit status 1)."""
@@ -44,10 +51,62 @@ class Failure(click.ClickException):
         click.echo(self.message, file=file, err=file is None)
 
 
+def _check_text_params(command: click.Command, ctx: click.Context) -> None:
+    """Every text a command's options and arguments carry is checked like any entered value
+    (core/text.py), also where no model sees it (--search): a control character is refused
+    naming the option; a tab only in free text (--motivo, --reason, --descripcion)."""
+    for param in command.params:
+        value = ctx.params.get(param.name or "")
+        for item in value if isinstance(value, tuple) else (value,):
+            if not isinstance(item, str | Path):
+                continue
+            try:
+                text.check_text(str(item), free_text=param.name in text.FREE_TEXT)
+            except ValueError as exc:
+                name = param.opts[0] if param.opts else param.human_readable_name
+                raise InvalidInput(name, str(exc)) from None
+
+
+class BrokerCommand(click.Command):
+    """A command whose options' text is checked before it runs (_check_text_params)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        _check_text_params(self, ctx)
+        return rest
+
+
+class Year(click.ParamType):
+    """A year of the app's date window (identifiers.DATE_WINDOW) in ASCII digits."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        first, last = identifiers.DATE_WINDOW
+        try:
+            return quantities.parse_integer(value, minimum=first.year, maximum=last.year)
+        except ValueError as exc:
+            raise InvalidInput(param.opts[0] if param else "year", str(exc)) from None
+
+
+YEAR = Year()
+
+
 class BrokerGroup(click.Group):
     """Turns every exception (not click's own) into one line on stderr and exit status 1:
     a domain error's text, a named disk or I/O problem, or "Error interno" with the path of
-    the log that holds its trace (core/log.py). No traceback reaches the user."""
+    the log that holds its trace (core/log.py). No traceback reaches the user. Its commands
+    and subgroups check their options' text (BrokerCommand)."""
+
+    command_class = BrokerCommand
+    group_class = type  # subgroups are BrokerGroups too
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        _check_text_params(self, ctx)
+        return rest
 
     def main(self, *args, **kwargs):
         try:
@@ -133,11 +192,33 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
 def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
     """brokertui: deadlines, pedimentos and Anexo 24 inventory for customs brokers."""
     ctx.obj = Env(db_path or db.default_db_path(), today)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand != "backup":
+        _daily_backup(ctx.obj.db_path, background=ctx.invoked_subcommand is None)
     if ctx.invoked_subcommand is None:
         from brokertui.app import BrokerApp
 
         # Open (and migrate) before the screen takes over, so errors print plainly.
         BrokerApp(ctx.obj.db, today=today).run()
+
+
+def _daily_backup(db_path: Path, background: bool) -> None:
+    """The automatic daily backup (core/backup.py): before a command, or on a thread of its
+    own while the TUI runs. A failure is a warning (logged when unexpected), never the
+    command's failure."""
+
+    def run() -> None:
+        try:
+            backup.daily(db_path)
+        except Exception as exc:
+            problem = log.user_error(exc, db_path)
+            if not background:
+                click.echo(f"Aviso: no se hizo el respaldo diario: {problem}", err=True)
+
+    if background:
+        threading.Thread(target=run, name="respaldo-diario", daemon=True).start()
+    else:
+        run()
 
 
 pass_env = click.make_pass_decorator(Env)

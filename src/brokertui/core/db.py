@@ -24,6 +24,7 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
+from brokertui.core import dblock
 from brokertui.core.errors import Conflict, DatabaseBusy, InvalidInput, SchemaTooNew
 
 BUSY_TIMEOUT_MS = 10_000
@@ -71,17 +72,48 @@ def _create_private(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
+class LockedConnection(sqlite3.Connection):
+    """A connection holding the database's shared open-lock (dblock) until it is closed."""
+
+    open_lock: int | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+    def __del__(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        lock, self.open_lock = self.open_lock, None
+        dblock.release(lock)
+
+
 def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date.
 
-    `migrate_to` stops at an older version (tests of upgrades use it).
+    `migrate_to` stops at an older version (tests of upgrades use it). The connection holds
+    the database's shared open-lock (dblock) until it is closed.
     """
     path = Path(path)
-    if str(path) != ":memory:" and not path.exists():
-        _create_private(path)
-    conn = sqlite3.connect(
-        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-    )
+    on_disk = str(path) != ":memory:"
+    lock = dblock.shared(path) if on_disk else None
+    try:
+        if on_disk and not path.exists():
+            _create_private(path)
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            factory=LockedConnection,
+        )
+    except BaseException:
+        dblock.release(lock)
+        raise
+    conn.open_lock = lock
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     try:

@@ -7,9 +7,13 @@ from datetime import date
 from sqlite_utils import Database
 from stdnum.mx.rfc import calc_check_digit
 
+from brokertui.core import settings
+from brokertui.core.db import write
 from brokertui.core.demo import pedimentos as demo_pedimentos
 from brokertui.core.errors import Conflict
 from brokertui.core.registry import clients, deadlines, programs
+
+MARK = "demo"  # the setting that says "this is a demo database" ("1")
 
 
 def _rfc(body: str) -> str:
@@ -115,9 +119,20 @@ def _this_year_date(today: date) -> date:
 
 
 def load(db: Database, today: date) -> int:
-    """Fill an empty database with the demo dataset; returns the number of clients."""
-    if clients.count_clients(db, include_baja=True):
-        raise Conflict("db", "la base de datos ya tiene clientes; use --reset para reemplazarla")
+    """Fill an empty database with the demo dataset in one transaction that also marks it a
+    demo database (the setting MARK, which `demo --reset` requires); returns the number of
+    clients."""
+    with write(db, "demo.load", "db", "demo", {"hoy": today.isoformat()}):
+        if clients.count_clients(db, include_baja=True):
+            raise Conflict(
+                "db", "la base de datos ya tiene clientes; use --reset para reemplazarla"
+            )
+        settings.put(db, MARK, "1")
+        _fill(db, today)
+    return len(CLIENTS) + 1
+
+
+def _fill(db: Database, today: date) -> None:
     keys = (
         "calle",
         "numero_exterior",
@@ -160,4 +175,3 @@ def load(db: Database, today: date) -> int:
     body, name, baja = BAJA
     clients.add_client(db, {"rfc": _rfc(body), "razon_social": name, "entidad_federativa": "COA"})
     clients.baja_client(db, _rfc(body), date.fromisoformat(baja))
-    return len(CLIENTS) + 1
