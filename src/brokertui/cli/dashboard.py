@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, emit, main, parse_date_option, pass_env
+from brokertui.cli.base import FORMATS, YEAR, Env, emit, main, parse_date_option, pass_env
 from brokertui.core import dashboard
 
 COLUMNS = [
@@ -28,7 +28,7 @@ TABLE_COLUMNS = [c for c in COLUMNS if c not in ("razon_social", "pedimento")]
 @click.option(
     "--today", "on", callback=parse_date_option, help="Treat this date (AAAA-MM-DD) as today."
 )
-@click.option("--year", type=int, help="RAOCE filing year (default: today's year).")
+@click.option("--year", type=YEAR, help="RAOCE filing year (default: today's year).")
 @click.option("--rfc", help="Only this client.")
 @click.option(
     "--program",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, checked_date, emit, given, main, pass_env
+from brokertui.cli.base import FORMATS, YEAR, Env, checked_date, emit, given, main, pass_env
 from brokertui.core import export
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import calendar, clients, deadlines, programs
@@ -231,7 +231,7 @@ TABLE_DEADLINE_COLUMNS = [
 
 
 @main.command("deadlines")
-@click.option("--year", type=int, help="Filing year (default: today's year).")
+@click.option("--year", type=YEAR, help="Filing year (default: today's year).")
 @click.option("--rfc", help="Only this client.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
@@ -255,7 +255,7 @@ def raoce_group() -> None:
 @raoce_group.command("file")
 @click.option("--rfc", required=True)
 @click.option("--program", "program_type", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
-@click.option("--year", type=int, required=True, help="Filing year (the report covers year-1).")
+@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
 @click.option("--folio", required=True, help="The 25-digit folio of the VUCEM acuse.")
 @click.option("--date", "filed_on", required=True, help="Filing date (AAAA-MM-DD).")
 @pass_env
@@ -272,7 +272,7 @@ def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
 
 @raoce_group.command("set")
 @click.option("--rfc", required=True)
-@click.option("--year", type=int, required=True, help="Filing year (the report covers year-1).")
+@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
 @click.option("--ventas", required=True, help="Ventas totales (a), miles de pesos.")
 @click.option("--exportaciones", required=True, help="Total exportaciones (b), miles de pesos.")
 @click.option("--importaciones", help="Total importaciones (c), miles de pesos (PROSEC only).")
@@ -297,7 +297,7 @@ def raoce_set(env: Env, rfc, year, ventas, exportaciones, importaciones, tipo_ca
 
 @raoce_group.command("add-bien")
 @click.option("--rfc", required=True)
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=YEAR, required=True)
 @click.option("--sector", required=True, help="PROSEC sector, e.g. XIX.")
 @click.option("--fraccion", required=True)
 @click.option("--descripcion", required=True)
@@ -312,7 +312,7 @@ def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
 
 @raoce_group.command("show")
 @click.option("--rfc", required=True)
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=YEAR, required=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:
@@ -346,7 +346,7 @@ def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
 
 
 @calendar_group.command("list")
-@click.option("--year", type=int, help="Also list that year's legal holidays.")
+@click.option("--year", type=YEAR, help="Also list that year's legal holidays.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def calendar_list(env: Env, year: int | None, fmt: str) -> None:
