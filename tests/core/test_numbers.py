@@ -18,6 +18,7 @@ from brokertui.core.anexo24 import ajustes, interfaces
 from brokertui.core.errors import InvalidInput
 from brokertui.core.models import check_field
 from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
@@ -431,3 +432,21 @@ def test_cli_year_options_take_ascii_years_in_the_window(run, year):
 def test_cli_date_options_use_the_one_date_parser(run, option):
     result = run(*option, "deadlines")
     assert result.exit_code != 0 and "--today" in result.output
+
+
+@pytest.mark.parametrize(
+    "check, value, rule",
+    [
+        (identifiers.parse_rfc, "MAB９３０７１４8T4", "formato inválido"),
+        (identifiers.parse_rfc, "MAB٩٣٠٧١٤8T4", "formato inválido"),
+        (identifiers.parse_codigo_postal, "٢٥٠٠٠", "5 dígitos"),
+        (pedimento_numero.parse, "٢٦ 24 3953 6000098", "son 15 dígitos"),
+        (pedimento_numero.parse, "２６ 24 3953 6000098", "son 15 dígitos"),
+        (partial(check_field, pedimento_model.Partida, "fraccion"), "８５３８.90.99", "8 dígitos"),
+        (partial(check_field, pedimento_model.Partida, "nico"), "٩٩", "2 dígitos"),
+        (interfaces.partida_number, "٣", "número de partida"),
+    ],
+)
+def test_identifiers_made_of_digits_take_ascii_digits_only(check, value, rule):
+    with pytest.raises((ValueError, InvalidInput), match=rule):
+        check(value)

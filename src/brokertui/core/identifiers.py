@@ -16,7 +16,7 @@ from stdnum.mx import rfc as stdnum_rfc
 from brokertui.core import catalogs
 
 # formats.md §4.1 (phpcfdi/rfc RfcParser): letters, YYMMDD, homoclave, check character.
-_RFC_SHAPE = re.compile(r"^([A-ZÑ&]{3,4})(\d{6})([A-Z\d]{2})([A\d])$")
+_RFC_SHAPE = re.compile(r"^([A-ZÑ&]{3,4})([0-9]{6})([A-Z0-9]{2})([A0-9])$")
 GENERIC_RFCS = {
     "XAXX010101000": "RFC genérico de público en general",
     "XEXX010101000": "RFC genérico de residentes en el extranjero",

@@ -65,7 +65,7 @@ def parse(text: str, *, today: date | None = None) -> Numero:
     digits = _SEPARATORS.sub("", text or "")
     if not digits:
         raise ValueError("es obligatorio")
-    if not re.fullmatch(r"\d{15}", digits):
+    if not re.fullmatch(r"[0-9]{15}", digits):
         raise ValueError(
             f"son 15 dígitos: año, aduana, patente y número (p. ej. {EXAMPLE}); "
             f"se leyeron {len(digits)} caracteres"

@@ -5,6 +5,7 @@ pedimentos, and the PROSEC relación de bienes producidos."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -133,7 +134,7 @@ def add_bien(
     if sectors.lookup(str(sector)) is None:
         raise InvalidInput("sector", f"«{sector}» no es un sector PROSEC")
     digits = str(fraccion).replace(".", "").strip()
-    if not (digits.isdigit() and len(digits) == 8):
+    if not re.fullmatch(r"[0-9]{8}", digits):
         raise InvalidInput("fraccion", "son 8 dígitos")
     unit = catalogs.load("unidades").lookup(str(unidad))
     if unit is None:

@@ -300,7 +300,7 @@ def record_filing(
     """Record the VUCEM acuse of a RAOCE; returns the obligation as of `today`."""
     program = find_program(db, rfc, program_type)
     folio = (folio or "").strip()
-    if not re.fullmatch(r"\d{25}", folio):
+    if not re.fullmatch(r"[0-9]{25}", folio):
         raise InvalidInput("folio", f"el folio del acuse VUCEM son 25 dígitos; tiene «{folio}»")
     try:
         when = identifiers.parse_date(filed_on)
