@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils import Database
 
 from brokertui.cli import main
 from brokertui.core import backup, db, dblock, settings
+from brokertui.core.db import audit_trail
 from brokertui.core.demo import clients as demo
 from brokertui.core.demo import reset as demo_reset
 from brokertui.core.errors import BrokerError, DatabaseBusy, InvalidInput
+from brokertui.core.pedimentos import drafts
 from brokertui.core.registry import clients
 from tests.conftest import TODAY
 
@@ -301,6 +304,15 @@ def test_the_demo_marker_is_written_with_the_demo_data(db):
     assert settings.get(db, demo.MARK) is None
     demo.load(db, TODAY)
     assert settings.get(db, demo.MARK) == "1"
+
+
+def test_deleting_a_draft_is_audited(db: Database):
+    draft = drafts.save_draft(db, None, None, {"encabezado": {"numero": "262439536000098"}})
+    drafts.delete_draft(db, draft)
+    assert drafts.list_drafts(db) == []
+    row = audit_trail(db, "pedimento_draft", str(draft))[0]
+    assert row["action"] == "draft.delete"
+    assert json.loads(row["detail"]) == {"numero": "262439536000098"}
 
 
 def test_the_lock_file_follows_the_database_group_never_others(tmp_path):

@@ -1,6 +1,6 @@
 """Drafts of the pedimento capture form, saved as the user types so a dropped SSH connection
-loses nothing. A draft write is one statement (atomic on its own) and is not audited: the
-audit trail records the pedimento when it is saved."""
+loses nothing. Saving a draft is one statement (atomic on its own) and is not audited: the
+audit trail records the pedimento when it is saved. Deleting one is audited."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 
 from sqlite_utils import Database
 
-from brokertui.core.db import now, os_user
+from brokertui.core.db import now, os_user, write
 
 
 def save_draft(db: Database, draft_id: int | None, client_id: int | None, values: dict) -> int:
@@ -51,4 +51,8 @@ def load_draft(db: Database, draft_id: int) -> dict:
 
 
 def delete_draft(db: Database, draft_id: int) -> None:
-    db.execute("DELETE FROM pedimento_drafts WHERE id = ?", [draft_id])
+    """Delete a draft (discarded, or saved as a pedimento), with an audit row."""
+    row = db.execute("SELECT numero FROM pedimento_drafts WHERE id = ?", [draft_id]).fetchone()
+    detail = {"numero": row[0] if row else None}
+    with write(db, "draft.delete", "pedimento_draft", str(draft_id), detail):
+        db.execute("DELETE FROM pedimento_drafts WHERE id = ?", [draft_id])
