@@ -382,6 +382,8 @@ def _p507(v, rows, line, head):
 
 def _sequence(v, rows, line) -> int | None:
     text = v[rows.c["secuenciafraccion"]]
+    if len(text) < 10 and DIGITS.match(text):  # the usual case, surely within 64 bits
+        return int(text)
     try:
         return parse_integer(text)
     except ValueError:
