@@ -160,4 +160,8 @@ async def test_report_export_writes_the_file_in_a_job(demo_db, tmp_path, monkeyp
         await settle(app, pilot)
         (written,) = (tmp_path / "brokertui-reportes").iterdir()
         assert written.name == f"{RFC}-saldos-{TODAY.isoformat()}.xlsx"
+        assert (written.stat().st_mode & 0o777, written.parent.stat().st_mode & 0o777) == (
+            0o600,
+            0o700,
+        )  # private whatever the umask (core/files.py)
         assert str(written) in list(app._notifications)[-1].message

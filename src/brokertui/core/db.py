@@ -10,9 +10,9 @@ no other writer can slip in between; reports that read several queries use `snap
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
+import pwd
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -24,7 +24,7 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
-from brokertui.core import dblock
+from brokertui.core import dblock, files
 from brokertui.core.errors import Conflict, DatabaseBusy, InvalidInput, SchemaTooNew
 
 BUSY_TIMEOUT_MS = 10_000
@@ -65,11 +65,10 @@ def available_migrations() -> list[Migration]:
 
 
 def _create_private(path: Path) -> None:
-    """Create an empty database file readable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create an empty database file readable by its owner only (0600), in a folder created
+    0700 if missing (files.py). SQLite gives its -wal and -shm files the database's mode."""
     with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        os.chmod(path, 0o600)
+        files.private_open(path, "xb").close()
 
 
 class LockedConnection(sqlite3.Connection):
@@ -201,11 +200,14 @@ def _statements(sql: str) -> Iterator[str]:
 
 
 def os_user() -> str:
-    """The operating-system user making a change (each broker logs in over SSH as himself)."""
+    """The operating-system user making a change (each broker logs in over SSH as himself):
+    the name of the process's real uid, never LOGNAME or USER (anyone can set those), or
+    "uid:N" when the uid has no passwd entry."""
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in this environment
-        return f"uid:{os.getuid()}"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid:{uid}"
 
 
 def now() -> str:
@@ -333,12 +335,19 @@ def audit_trail(db: Database, entity: str | None = None, key: str | None = None)
     return list(db.query(sql + " ORDER BY id DESC", params))
 
 
+def file_path(db: Database) -> Path | None:
+    """The file of the open database (None in memory): what files.private_open takes as `like`
+    so that exports next to a shared database follow its group."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return Path(path) if path else None
+
+
 @contextlib.contextmanager
 def worker_connection(db: Database) -> Iterator[Database]:
     """A connection of its own for a worker thread, to the same file (an in-memory database,
     which only one connection can see, is shared instead)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    if not path:
+    path = file_path(db)
+    if path is None:
         yield db
         return
     own = connect(path)

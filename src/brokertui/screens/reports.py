@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import identifiers
+from brokertui.core import files, identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
+from brokertui.screens.text import SAFE_INPUT, markup
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 
@@ -32,9 +33,11 @@ class ReportsScreen(ClientScreen):
         yield Static(id="rep-menu")
         with Horizontal(id="rep-period"):
             yield Label("Desde")
-            yield Input(placeholder="1 de enero", id="rep-desde", compact=True)
+            yield Input(
+                placeholder="1 de enero", id="rep-desde", compact=True, highlighter=SAFE_INPUT
+            )
             yield Label("Hasta / al")
-            yield Input(placeholder="hoy", id="rep-hasta", compact=True)
+            yield Input(placeholder="hoy", id="rep-hasta", compact=True, highlighter=SAFE_INPUT)
         yield Static(id="rep-heading")
         yield Vertical(id="rep-table")
         yield Footer(compact=True)
@@ -92,8 +95,13 @@ class ReportsScreen(ClientScreen):
             )
             return
         self.query_one("#rep-heading", Static).update(
-            f"[b]{heading.razon_social}[/] · RFC [b]{heading.rfc}[/] · "
-            f"{heading.report.title} · {heading.period}"
+            markup(
+                "[b]$nombre[/] · RFC [b]$rfc[/] · $title · $period",
+                nombre=heading.razon_social,
+                rfc=heading.rfc,
+                title=heading.report.title,
+                period=heading.period,
+            )
         )
         columns = [
             Column(c.key, c.label, max(c.width, len(c.label))) for c in heading.report.columns
@@ -127,7 +135,7 @@ class ReportsScreen(ClientScreen):
         path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
 
         def export(conn, _progress) -> None:
-            folder.mkdir(exist_ok=True)
+            files.ensure_private_dir(folder)
             reports.write_xlsx(conn, heading, path)
 
         self.jobs.start(export, lambda _: self.notify(f"{heading.report.title}: {path}", timeout=8))
