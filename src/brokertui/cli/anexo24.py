@@ -3,18 +3,26 @@ check and the reports."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
+from brokertui.core import export, files
 from brokertui.core.anexo24 import ajustes, bajas, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
+
+
+def _output(env: Env, output: Path | None):
+    """Where a command writes: the -o file, created private (files.py), or standard output."""
+    if output is None:
+        return contextlib.nullcontext(sys.stdout)
+    return files.private_open(output, "w", like=env.db_path, newline="", encoding="utf-8")
 
 
 def _interface_command(kind: str) -> None:
@@ -58,7 +66,7 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
         dry_run=dry_run,
     )
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(export.to_json(result.as_dict()))
         return
     head = "Vista previa (nada se guardó)" if dry_run else f"Corrida {result.run_id}"
     since = f" desde {result.desde}" if result.desde else ""
@@ -142,22 +150,20 @@ def discharge_runs(env: Env, rfc: str, fmt: str) -> None:
 def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
     """Every allocation in force (a shortfall has no pedimento, partida or fecha_entrada)."""
     rows = discharge.export_rows(env.db, rfc)
-    stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
+    with _output(env, output) as stream:
         if fmt == "csv":
-            writer = csv.DictWriter(
-                stream, discharge.export_columns(env.db, rfc), lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(rows)
+            # Inert cells (export.csv_row); the quantity is the ledger's text of a positive
+            # amount (CHECK cantidad_micro > 0), so no quote ever lands on a number.
+            columns = discharge.export_columns(env.db, rfc)
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(export.csv_row(row[c] for c in columns))
         else:
             stream.write("[")
             for n, row in enumerate(rows):
-                stream.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                stream.write(("," if n else "") + "\n  " + export.json_text(row))
             stream.write("\n]\n")
-    finally:
-        if output:
-            stream.close()
 
 
 @main.command("check")
@@ -204,12 +210,8 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
         reports.write_xlsx(env.db, heading, output)
         click.echo(f"{heading.report.title}: {reports.count(env.db, heading)} filas en {output}")
         return
-    stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
+    with _output(env, output) as stream:
         (reports.write_csv if fmt == "csv" else reports.write_json)(env.db, heading, stream)
-    finally:
-        if output:
-            stream.close()
 
 
 @import_group.command("ajustes")

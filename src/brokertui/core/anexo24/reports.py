@@ -8,7 +8,6 @@ A client whose ledger is by value gets the balance and discharge reports in USD 
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,10 @@ from typing import IO
 
 from sqlite_utils import Database
 
+from brokertui.core import files
 from brokertui.core.anexo24.ledger import LOT_KEY
+from brokertui.core.db import file_path
+from brokertui.core.export import csv_row, json_text, text, xlsx_row
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
 
@@ -352,25 +354,16 @@ def _typed(col: Col, value):
     return value
 
 
-def text(value) -> str:
-    """A typed value as report text (dates ISO, numbers exact)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_csv(db: Database, h: Heading, stream: IO[str]) -> None:
-    """The header block as `#` lines, then the column names and the rows."""
-    for label, value in h.lines():
-        stream.write(f"# {label}: {value}\n")
+    """The header block as `#` lines, then the column names and the rows, every cell inert
+    (export.csv_row: values typed, so numbers stay numbers and text cannot be a formula). A
+    header line is one CSV cell too, quoted when the razón social holds a comma or a quote."""
     writer = csv.writer(stream, lineterminator="\n")
+    for label, value in h.lines():
+        writer.writerow(csv_row([f"# {label}: {value}"]))
     writer.writerow([c.key for c in h.report.columns])
     for record in records(db, h):
-        writer.writerow([text(v) for v in record.values()])
+        writer.writerow(csv_row(record.values()))
 
 
 def write_json(db: Database, h: Heading, stream: IO[str]) -> None:
@@ -381,15 +374,16 @@ def write_json(db: Database, h: Heading, stream: IO[str]) -> None:
         "titulo": h.report.title,
         "periodo": h.period,
     }
-    stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "filas": [')
+    stream.write(json_text(head)[:-1] + ', "filas": [')
     for n, record in enumerate(records(db, h)):
         values = {k: text(v) if isinstance(v, (Decimal, date)) else v for k, v in record.items()}
-        stream.write(("," if n else "") + "\n  " + json.dumps(values, ensure_ascii=False))
+        stream.write(("," if n else "") + "\n  " + json_text(values))
     stream.write("\n]}\n")
 
 
 def write_xlsx(db: Database, h: Heading, path: Path) -> None:
-    """Header block, typed numeric and date cells, frozen header row, column widths."""
+    """Header block, typed numeric and date cells, frozen header row, column widths; text
+    cells are inert strings (export.xlsx_row) and the file is private (files.private_open)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -400,8 +394,7 @@ def write_xlsx(db: Database, h: Heading, path: Path) -> None:
     assert isinstance(sheet, Worksheet), "a new workbook starts with one worksheet"
     sheet.title = h.report.name[:31]
     for label, value in h.lines():
-        sheet.append([label, value])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        xlsx_row(sheet, [label, value])[0].font = Font(bold=True)
     sheet.append([])
     sheet.append([c.label for c in h.report.columns])
     header_row = sheet.max_row
@@ -409,12 +402,13 @@ def write_xlsx(db: Database, h: Heading, path: Path) -> None:
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{header_row + 1}"  # a string: touching the cell would add a row
     for record in records(db, h):
-        sheet.append(list(record.values()))
-        for col, cell in zip(h.report.columns, sheet[sheet.max_row], strict=True):
+        cells = xlsx_row(sheet, list(record.values()))
+        for col, cell in zip(h.report.columns, cells, strict=True):
             if col.kind == "date" and cell.value is not None:
                 cell.number_format = "yyyy-mm-dd"
             elif col.kind in ("qty", "money"):
                 cell.number_format = "0.######"
     for index, col in enumerate(h.report.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(col.width, len(col.label)) + 2
-    book.save(path)
+    with files.private_open(path, "wb", like=file_path(db)) as out:
+        book.save(out)
