@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-FREE_TEXT = frozenset({"descripcion", "motivo", "reason", "observaciones"})
+FREE_TEXT = frozenset({"descripcion", "motivo", "reason"})  # the fields and options of free text
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
