@@ -5,6 +5,11 @@ import pytest
 import brokertui.core.anexo24  # noqa: F401  (the pedimentos -> entries seam, as in the app)
 from brokertui.core import db as store
 from brokertui.core.demo import clients as demo
+from tests.fuzz.report import (  # noqa: F401  (hooks: fuzz input counts per surface)
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
 
 TODAY = date(2026, 4, 15)
 

@@ -11,12 +11,15 @@ import hashlib
 import io
 import json
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from sqlite_utils import Database
 
@@ -104,6 +107,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
+        if not book.worksheets:
+            raise InterfaceError(f"{path.name}: el libro no tiene hojas de cálculo")
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [_cell(h).lower() for h in next(rows, ())]
         for number, values in enumerate(rows, start=2):
@@ -294,7 +299,12 @@ def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         if "field limit" in reason:
             reason = f"un campo tiene más de {csv.field_size_limit():,} caracteres"
         raise InterfaceError(f"{path.name}: no es un CSV legible: {reason}") from None
-    except (UnicodeError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # zipfile's ways to say a package is damaged, encrypted or of an unknown method
+        raise InterfaceError(
+            f"{path.name}: no es un XLSX legible: el zip está dañado o cifrado ({exc})"
+        ) from None
+    except (UnicodeError, OSError, ValueError, KeyError, TypeError, ParseError) as exc:
         # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
         raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
 
