@@ -1,33 +1,44 @@
-"""Reading an ANAM Data Stage zip defensively (formats.md §1.2, §1.3).
+"""Reading an ANAM Data Stage zip defensively and in bounded memory (formats.md §1.2, §1.3).
 
 A delivery is a zip of pipe-delimited `.asc` members named `{folio}_{tipo}.asc`, each with a
 header row, CRLF line ends, a trailing `|` and Latin-1 text. Hostile archives (path traversal,
-links, encryption, absurd sizes or compression ratios) are refused before anything is read.
+links, encryption, absurd sizes or compression ratios) are refused before anything is read;
+members are then streamed line by line, every inflated byte counted against the same limits
+(limits.Meter: a zip directory can lie), so no delivery is ever held in memory whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import stat
 import zipfile
-import zlib
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
+from brokertui.core import limits
 from brokertui.core.errors import BrokerError
 
 MEMBER_NAME = re.compile(r"^(\d+)_([0-9A-Za-z]+)\.asc$", re.IGNORECASE)
+# Limits of one delivery (README, "Data Stage"). A real monthly delivery of 12,853 partidas
+# inflates to about 10 MB; these leave room for years of a large exporter while every check
+# below stays cheap. Memory does not grow with them (members are streamed); the counts of
+# pedimentos and partidas the importer keeps in memory have their own limits (importer.py).
 MAX_MEMBERS = 200
-MAX_MEMBER_BYTES = 1 << 30  # 1 GiB uncompressed per member
-MAX_TOTAL_BYTES = 2 << 30
-MAX_RATIO = 200  # uncompressed / compressed, for members above 1 MiB
+MAX_MEMBER_BYTES = 1 << 30  # 1 GiB inflated per member
+MAX_TOTAL_BYTES = 2 << 30  # 2 GiB inflated in all
+MAX_LINE_BYTES = 16 << 10  # one line: real ones are under 1 KB (a 551 with its description)
 KNOWN = {
     *(str(n) for n in (*range(501, 513), 520, *range(551, 559), 701, 702)),
     "INCI",
     "SEL",
     "RESUMEN",
 }
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_ENCODINGS = ("UTF-8", "Windows-1252", "Latin-1")
 
 
 class DataStageError(BrokerError):
@@ -36,16 +47,61 @@ class DataStageError(BrokerError):
 
 @dataclass
 class Member:
-    """One `.asc` member: its header and its data lines as (line number, fields)."""
+    """One `.asc` member: its header; `rows()` streams its data lines."""
 
     name: str
     tipo: str
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    size: int  # inflated bytes, as the zip declares them
+    _open: Callable[[], IO[bytes]] = field(repr=False)
+    encoding: str = "UTF-8"  # the widest one its lines needed, known once they are read
 
     def index(self) -> dict[str, int]:
         """Column positions by lower-cased header name."""
         return {name.strip().lower(): i for i, name in enumerate(self.header)}
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number, fields) of every data line, read from the zip as they are needed."""
+        lines = self._lines()
+        next(lines, None)  # the header
+        yield from lines
+
+    def _lines(self) -> Generator[tuple[int, list[str]], None, None]:
+        with self._open() as stream:
+            for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), 1):
+                if len(raw) > MAX_LINE_BYTES:
+                    raise DataStageError(
+                        f"{self.name}:{number}: la línea tiene más de {MAX_LINE_BYTES:,} bytes"
+                    )
+                fields = split_line(self._decode(raw, number == 1))
+                if fields is not None:
+                    yield number, fields
+
+    def _decode(self, raw: bytes, first: bool) -> str:
+        """One line as text: strict UTF-8 (a BOM stripped), else cp1252, else Latin-1; the
+        member's encoding is the widest its lines needed (formats.md §1.3 step 3)."""
+        if self.encoding == "UTF-8":
+            try:
+                return raw.decode("utf-8-sig" if first else "utf-8")
+            except UnicodeDecodeError:
+                self.encoding = "Windows-1252"
+        if self.encoding == "Windows-1252" and not any(b in raw for b in _CP1252_UNDEFINED):
+            return raw.decode("cp1252")
+        self.encoding = "Latin-1"
+        return raw.decode("latin-1")
+
+
+def split_line(line: str) -> list[str] | None:
+    """A line split on `|`, the trailing empty field dropped; None for a blank line."""
+    line = line.rstrip("\r\n")
+    if not line.strip():
+        return None
+    fields = line.split("|")
+    if line.endswith("|"):
+        fields.pop()
+    if " |" in line or "| " in line or line[0] == " ":
+        fields = [f.strip() for f in fields]
+    return fields
 
 
 @dataclass
@@ -53,11 +109,14 @@ class Delivery:
     path: Path
     sha256: str
     size: int
-    content: bytes
     folio: str
     members: dict[str, Member]
-    encodings: set[str]
     unknown: list[str]
+
+    @property
+    def encodings(self) -> set[str]:
+        """The encodings the members read so far needed."""
+        return {m.encoding for m in self.members.values()}
 
 
 def _check_entry(info: zipfile.ZipInfo) -> None:
@@ -69,47 +128,19 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
         raise DataStageError(f"{name}: es un enlace simbólico; zip rechazado")
     if info.flag_bits & 0x1:
         raise DataStageError(f"{name}: está cifrado; zip rechazado")
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise DataStageError(f"{name}: {info.file_size:,} bytes descomprimido excede el límite")
-    ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > 1 << 20 and ratio > MAX_RATIO:
-        raise DataStageError(
-            f"{name}: proporción de compresión {ratio:,.0f}:1 absurda (bomba zip); zip rechazado"
-        )
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: strict UTF-8 (BOM stripped), else cp1252, else Latin-1."""
-    for codec, name in (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252")):
-        try:
-            return data.decode(codec), name
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "Latin-1"
-
-
-def split_lines(text: str) -> list[tuple[int, list[str]]]:
-    """Non-blank lines split on `|`, the trailing empty field dropped, with line numbers."""
-    result = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        fields = line.split("|")
-        if line.endswith("|"):
-            fields.pop()
-        if " |" in line or "| " in line or line[0] == " ":
-            fields = [f.strip() for f in fields]
-        result.append((number, fields))
-    return result
 
 
 def sha256_of(path: Path | str) -> str:
-    """The delivery's fingerprint (a zip already imported is recognised by it)."""
+    """The delivery's fingerprint (a zip already imported is recognised by it), read in
+    chunks."""
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with Path(path).open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
     except OSError as exc:
         raise DataStageError(f"{path}: {_why(exc)}") from None
+    return digest.hexdigest()
 
 
 def _why(exc: OSError) -> str:
@@ -122,26 +153,34 @@ def _why(exc: OSError) -> str:
     return f"no se puede leer ({exc.strerror})"
 
 
-def read(path: Path | str) -> Delivery:
-    """Open and check a delivery; every member decoded and split, nothing written."""
+@contextlib.contextmanager
+def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
+    """Open and check a delivery (`sha256`: its fingerprint when already known): its zip
+    directory and every member's header; the rows are read later, through `Member.rows()`,
+    while the delivery is open. Nothing is written."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise DataStageError(f"{path}: {_why(exc)}") from None
+    digest = sha256 or sha256_of(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise DataStageError(f"{path.name}: no es un archivo zip válido") from None
+    except OSError as exc:
+        raise DataStageError(f"{path}: {_why(exc)}") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
             raise DataStageError(f"{path.name}: {len(infos)} archivos, más de {MAX_MEMBERS}")
         for info in infos:
             _check_entry(info)
-        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            raise DataStageError(f"{path.name}: el contenido descomprimido excede 2 GiB")
-        members, encodings, unknown, folios = {}, set(), [], set()
+        limits.check_directory(
+            infos,
+            path.name,
+            DataStageError,
+            member_limit=lambda info: MAX_MEMBER_BYTES,
+            total_limit=MAX_TOTAL_BYTES,
+        )
+        meter = limits.Meter(path, DataStageError, MAX_TOTAL_BYTES)
+        members, unknown, folios = {}, [], set()
         for info in infos:
             base = PurePosixPath(info.filename).name
             match = MEMBER_NAME.match(base)
@@ -153,42 +192,20 @@ def read(path: Path | str) -> Delivery:
                 continue
             if tipo in members:
                 raise DataStageError(f"{base}: el miembro {tipo} viene repetido")
-            text, encoding = decode(_read_limited(archive, info))
-            encodings.add(encoding)
-            folios.add(folio)
-            lines = split_lines(text)
-            if not lines:
+            member = Member(base, tipo, [], info.file_size, _opener(meter, archive, info))
+            with contextlib.closing(member._lines()) as lines:
+                first = next(lines, None)
+            if first is None:
                 raise DataStageError(f"{base}: está vacío (le falta el renglón de encabezado)")
-            members[tipo] = Member(base, tipo, lines[0][1], lines[1:])
-    if not members:
-        raise DataStageError(f"{path.name}: no contiene miembros .asc de Data Stage")
-    if len(folios) > 1:
-        raise DataStageError(f"{path.name}: mezcla folios {', '.join(sorted(folios))}")
-    return Delivery(
-        path,
-        hashlib.sha256(content).hexdigest(),
-        len(content),
-        content,
-        folios.pop(),
-        members,
-        encodings,
-        unknown,
-    )
+            member.header = first[1]
+            members[tipo] = member
+            folios.add(folio)
+        if not members:
+            raise DataStageError(f"{path.name}: no contiene miembros .asc de Data Stage")
+        if len(folios) > 1:
+            raise DataStageError(f"{path.name}: mezcla folios {', '.join(sorted(folios))}")
+        yield Delivery(path, digest, path.stat().st_size, folios.pop(), members, unknown)
 
 
-def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read a member, refusing one that inflates past its declared size or is damaged."""
-    chunks, total = [], 0
-    try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(1 << 20):
-                total += len(chunk)
-                if total > info.file_size:
-                    raise DataStageError(f"{info.filename}: descomprime más de lo declarado")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        # a bad CRC, a corrupt deflate stream, a cut member or an unknown compression method
-        raise DataStageError(
-            f"{info.filename}: el miembro está dañado ({exc}); zip rechazado"
-        ) from None
-    return b"".join(chunks)
+def _opener(meter: limits.Meter, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    return lambda: meter.open(archive, info, MAX_MEMBER_BYTES)
