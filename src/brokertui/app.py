@@ -8,6 +8,9 @@ from functools import partial
 from sqlite_utils import Database
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.notifications import SeverityLevel
 
 from brokertui.core import dates
 from brokertui.core.catalogs import fold
@@ -20,6 +23,7 @@ from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
+from brokertui.screens.text import clean
 
 HOME = "tablero"
 
@@ -31,13 +35,15 @@ class ClientSwitcher(Provider):
         self.clients = clients.list_clients(self.app.db)
 
     def _label(self, client: clients.Client) -> str:
-        return f"{client.rfc}  {client.razon_social}"
+        return clean(f"{client.rfc}  {client.razon_social}")
 
     async def discover(self) -> Hits:
         for client in self.clients:
+            label = self._label(client)
             yield DiscoveryHit(
-                self._label(client),
+                Content(label),
                 partial(self.app.open_client, client.rfc),
+                text=label,
                 help="Abrir este cliente",
             )
 
@@ -50,10 +56,21 @@ class ClientSwitcher(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    _highlight(matcher, label),
                     partial(self.app.open_client, client.rfc),
+                    text=label,
                     help="Abrir este cliente",
                 )
+
+
+def _highlight(matcher: Matcher, label: str) -> Content:
+    """`label` with the letters the query matched highlighted, as Matcher.highlight does
+    but without reading `label` (user data) as markup."""
+    content = Content(label)
+    for offset in matcher.fuzzy_search.match(matcher.query, label)[1]:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class BrokerApp(App):
@@ -90,6 +107,28 @@ class BrokerApp(App):
         self._update_sub_title()
         if self.fixed_today is None:
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's line: titles and sub-titles hold user data (a razón social)."""
+        return super().format_title(clean(title), clean(sub_title))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast (a screen's too) is plain text: its messages carry user data."""
+        super().notify(
+            clean(message, lines=True),
+            title=clean(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _update_sub_title(self) -> None:
         who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"

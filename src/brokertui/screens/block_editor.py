@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from brokertui.screens import commands
+from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
@@ -88,7 +89,7 @@ class BlockEditor(Vertical):
         table = self.query_one(DataTable)
         table.clear()
         for i, row in enumerate(self.rows, start=1):
-            table.add_row(str(i), *(row.get(name, "") for name, _, _ in self.grid))
+            table.add_row(str(i), *(plain(row.get(name)) for name, _, _ in self.grid))
         table.move_cursor(row=self.current)
         self.query_one(".block-title", Static).update(
             f"[b]{self.title}[/] · {self.current + 1} de {len(self.rows)}   "
@@ -101,7 +102,7 @@ class BlockEditor(Vertical):
         table = self.query_one(DataTable)
         if name in self.grid_names and table.row_count > self.current:
             row_key = table.coordinate_to_cell_key((self.current, 0)).row_key
-            table.update_cell(row_key, name, value)
+            table.update_cell(row_key, name, plain(value))
 
     @property
     def grid_names(self) -> set[str]:

@@ -10,6 +10,7 @@ from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
 from brokertui.screens import commands
+from brokertui.screens.text import markup
 
 
 class ClientRulesScreen(ModalScreen[None]):
@@ -33,7 +34,9 @@ class ClientRulesScreen(ModalScreen[None]):
         selection = SelectionList[str](
             *((labels[name]["label"], name, state[name]) for name in restricted.RULES)
         )
-        selection.border_title = f"Reglas de pedimento · {client.rfc} (Espacio cambia)"
+        selection.border_title = markup(
+            "Reglas de pedimento · $rfc (Espacio cambia)", rfc=client.rfc
+        )
         yield selection
         yield Footer(compact=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
@@ -14,6 +15,7 @@ from brokertui.screens import commands
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.text import SAFE_INPUT, markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 SORT_LABELS = {
@@ -40,7 +42,12 @@ class ClientsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar()
-        yield Input(placeholder="Buscar por RFC o razón social  ( / )", id="search", compact=True)
+        yield Input(
+            placeholder="Buscar por RFC o razón social  ( / )",
+            id="search",
+            compact=True,
+            highlighter=SAFE_INPUT,
+        )
         yield Static("", id="list-info")
         yield PagedTable(
             [
@@ -164,7 +171,7 @@ class ClientDetailScreen(Screen):
         client = clients.get_client(db, self.rfc)
         self.client = client
         self.title = "Cliente"
-        estado = f"[b red]BAJA desde {client.baja_date}[/]" if client.baja_date else "activo"
+        estado = "[b red]BAJA desde $baja[/]" if client.baja_date else "activo"
         warning = (
             "  [yellow](dígito verificador no coincide; aceptado)[/]"
             if client.rfc_check_warning
@@ -172,35 +179,39 @@ class ClientDetailScreen(Screen):
         )
         entidades = catalogs.load("entidades").entries
         lines = [
-            f"[b]{client.razon_social}[/]",
-            f"RFC [b]{client.rfc}[/]{warning} · {estado}",
-            "Domicilio fiscal: "
-            + _address(
-                client.calle,
-                client.numero_exterior,
-                client.numero_interior and f"int. {client.numero_interior}",
-                client.colonia,
-                client.municipio,
-                client.codigo_postal and f"C.P. {client.codigo_postal}",
-                entidades.get(client.entidad_federativa, ""),
+            markup("[b]$name[/]", name=client.razon_social),
+            markup(f"RFC [b]$rfc[/]{warning} · {estado}", rfc=client.rfc, baja=client.baja_date),
+            markup(
+                "Domicilio fiscal: $address",
+                address=_address(
+                    client.calle,
+                    client.numero_exterior,
+                    client.numero_interior and f"int. {client.numero_interior}",
+                    client.colonia,
+                    client.municipio,
+                    client.codigo_postal and f"C.P. {client.codigo_postal}",
+                    entidades.get(client.entidad_federativa, ""),
+                ),
             ),
-            "Reglas de pedimento: "
-            + " · ".join(
-                f"{name} {'sí' if on else 'no'}"
-                for name, on in pedimento_rules.client_rules(db, client.id).items()
+            markup(
+                "Reglas de pedimento: $rules",
+                rules=" · ".join(
+                    f"{name} {'sí' if on else 'no'}"
+                    for name, on in pedimento_rules.client_rules(db, client.id).items()
+                ),
             ),
         ]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary", Static).update(Content("\n").join(lines))
         table = self.query_one("#programs", DataTable)
         table.clear()
         for p in programs.list_programs(db, rfc=self.rfc):
             extra = p.modalidad or (f"sectores {p.sectors}" if p.sectors else "")
-            table.add_row(p.type, p.number, str(p.authorized_on), p.status, extra)
+            table.add_row(*map(plain, (p.type, p.number, p.authorized_on, p.status, extra)))
         table = self.query_one("#sites", DataTable)
         table.clear()
         for s in clients.list_sites(db, self.rfc):
             where = _address(s.calle, s.numero, s.colonia, s.codigo_postal, s.entidad_federativa)
-            table.add_row(s.kind, s.nombre, where, str(s.baja_date or ""))
+            table.add_row(*map(plain, (s.kind, s.nombre, where, s.baja_date)))
 
     def _reload_after(self, result) -> None:
         if result:

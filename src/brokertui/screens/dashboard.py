@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -10,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core import dashboard
 from brokertui.core.dashboard import TEMPORARY
 from brokertui.screens import commands
+from brokertui.screens.text import plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 SEVERITY_STYLE = {
@@ -100,7 +100,7 @@ class DashboardScreen(Screen):
         ]
         if self.client_only:
             shown.append(f"cliente {client.rfc}" if client else "sin cliente elegido")
-        self.query_one("#filters", Static).update(" · ".join(shown))
+        self.query_one("#filters", Static).update(plain(" · ".join(shown)))
 
     def show_summary(self, s: dashboard.Summary) -> None:
         self.query_one("#summary", Static).update(
@@ -155,4 +155,4 @@ def _cells(row: dashboard.Row) -> dict:
         "name": row.detail,
     }
     style = SEVERITY_STYLE[row.severity]
-    return {"key": row.key, **{k: Text(v, style=style) for k, v in cells.items()}}
+    return {"key": row.key, **{k: plain(v, style=style) for k, v in cells.items()}}

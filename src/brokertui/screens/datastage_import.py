@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens import commands
 from brokertui.screens.jobs import Jobs
+from brokertui.screens.text import SAFE_INPUT, plain
 
 
 class DataStageImportScreen(Screen):
@@ -45,11 +46,19 @@ class DataStageImportScreen(Screen):
             with Horizontal():
                 yield Label("Archivo")
                 yield Input(
-                    placeholder="/ruta/al/1875724_Solicitudes.zip", id="import-path", compact=True
+                    placeholder="/ruta/al/1875724_Solicitudes.zip",
+                    id="import-path",
+                    compact=True,
+                    highlighter=SAFE_INPUT,
                 )
             with Horizontal():
                 yield Label("Sólo RFC")
-                yield Input(placeholder="vacío: el cliente elegido", id="import-rfc", compact=True)
+                yield Input(
+                    placeholder="vacío: el cliente elegido",
+                    id="import-rfc",
+                    compact=True,
+                    highlighter=SAFE_INPUT,
+                )
             yield ProgressBar(total=1, show_eta=False, id="import-progress")
             yield Static("", id="import-stage")
             yield Static("", id="import-result")
@@ -77,7 +86,7 @@ class DataStageImportScreen(Screen):
             self.show("", error=False)
 
     def staged(self, done: int, total: int, stage: str) -> None:
-        self.query_one("#import-stage", Static).update(f"{stage}…")
+        self.query_one("#import-stage", Static).update(plain(f"{stage}…"))
 
     def imported(self, path: Path, result: datastage.ImportResult) -> None:
         if result.already_imported:
@@ -98,7 +107,7 @@ class DataStageImportScreen(Screen):
 
     def show(self, text: str, *, error: bool) -> None:
         result = self.query_one("#import-result", Static)
-        result.update(text)
+        result.update(plain(text, lines=True))
         result.set_class(error, "-error")
 
     def action_leave(self) -> None:

@@ -8,6 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from brokertui.screens import commands
+from brokertui.screens.text import markup, plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -33,7 +34,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Static(self.question, classes="question")
+            yield Static(plain(self.question, lines=True), classes="question")
             with Horizontal():
                 yield Button("Sí \\[s]", id="yes", variant="warning")
                 yield Button("No \\[n]", id="no", variant="primary")
@@ -70,9 +71,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Static(self.question, classes="question")
+            yield Static(plain(self.question, lines=True), classes="question")
             for key, label in self.choices:
-                yield Static(f"[b]{key}[/]  {label}", classes="choice")
+                yield Static(markup("[b]$key[/]  $label", key=key, label=label), classes="choice")
             yield Static("[b]Esc[/]  volver", classes="choice")
 
     def on_key(self, event) -> None:

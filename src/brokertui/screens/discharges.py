@@ -4,7 +4,6 @@ the ledger's mode (quantity per part number or USD value per fracción)."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
@@ -18,6 +17,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimentos import spaced
+from brokertui.screens.text import SAFE_INPUT, markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 FILTERS = ("parte", "pedimento", "documento")
@@ -38,9 +38,19 @@ class DischargeScreen(ClientScreen):
         yield NavBar()
         yield Static(id="dis-summary")
         with Horizontal(id="dis-filters"):
-            yield Input(placeholder="Hasta AAAA-MM-DD (hoy)", id="dis-hasta", compact=True)
+            yield Input(
+                placeholder="Hasta AAAA-MM-DD (hoy)",
+                id="dis-hasta",
+                compact=True,
+                highlighter=SAFE_INPUT,
+            )
             for name in FILTERS:
-                yield Input(placeholder=name.capitalize(), id=f"filter-{name}", compact=True)
+                yield Input(
+                    placeholder=name.capitalize(),
+                    id=f"filter-{name}",
+                    compact=True,
+                    highlighter=SAFE_INPUT,
+                )
         yield ProgressBar(total=1, show_eta=False, id="dis-progress")
         yield PagedTable(
             [
@@ -109,10 +119,14 @@ class DischargeScreen(ClientScreen):
                 else "todas"
             )
             summary.update(
-                f"[b]{self.rfc}[/] · descargo por [b]{modo}[/] · entradas {s['entradas']} · "
-                f"salidas {s['salidas']} · "
-                f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
-                f"corridas {s['corridas']} · asignaciones: {shown}"
+                markup(
+                    f"[b]$rfc[/] · descargo por [b]$modo[/] · entradas {s['entradas']} · "
+                    f"salidas {s['salidas']} · "
+                    f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
+                    f"corridas {s['corridas']} · asignaciones: {shown}",
+                    rfc=self.rfc,
+                    modo=modo,
+                )
             )
         by_value = modo == "valor" and not self.show_pending
         self.query_one(PagedTable).relabel(
@@ -261,7 +275,7 @@ def _row(r: dict) -> dict:
         "cantidad": r["cantidad"],
         "estado": estado,
     }
-    return {"id": r["id"], **{k: Text(v, style=style) for k, v in cells.items()}}
+    return {"id": r["id"], **{k: plain(v, style=style) for k, v in cells.items()}}
 
 
 def _pending_row(r: dict) -> dict:
@@ -275,4 +289,4 @@ def _pending_row(r: dict) -> dict:
         "partida": "",
         "fecha_entrada": "",
     }
-    return {"id": f"s{r['id']}", **{k: Text(v, style="cyan") for k, v in cells.items()}}
+    return {"id": f"s{r['id']}", **{k: plain(v, style="cyan") for k, v in cells.items()}}

@@ -13,6 +13,7 @@ from brokertui.core.errors import BrokerError, Conflict, InvalidInput, NeedsConf
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
@@ -106,7 +107,7 @@ class FormScreen(Screen[Any]):
 
     def status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
-        status.update(message)
+        status.update(plain(message, lines=True))
         status.set_class(error, "-error")
 
     def action_cancel(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -14,6 +15,7 @@ from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
 from brokertui.screens.pedimento_form import PedimentoFormScreen
+from brokertui.screens.text import markup, plain
 
 PARTIDA_COLUMNS = [
     ("Sec", 3),
@@ -79,46 +81,81 @@ class PedimentoDetailScreen(Screen):
         p = pedimentos.get_pedimento(self.app.db, self.numero)
         claves = catalogs.load("claves").entries
         lines = [
-            f"[b]{pedimento_numero.Numero(p['numero']).official()}[/]   clave [b]{p['clave']}[/] "
-            f"{claves.get(p['clave'], '')}",
-            f"{'Importación' if p['tipo_operacion'] == '1' else 'Exportación'} · régimen "
-            f"{p['regimen'] or '—'} · aduana E/S {p['aduana_entrada']} · TC {p['tipo_cambio']}",
-            f"{p['rfc']} {p['razon_social']}",
-            f"Entrada {p['fecha_entrada'] or '—'} · pago {p['fecha_pago']} · origen "
-            f"{ORIGEN[p['origen']]}",
+            markup(
+                "[b]$numero[/]   clave [b]$clave[/] $nombre",
+                numero=pedimento_numero.Numero(p["numero"]).official(),
+                clave=p["clave"],
+                nombre=claves.get(p["clave"], ""),
+            ),
+            markup(
+                "$tipo · régimen $regimen · aduana E/S $aduana · TC $tc",
+                tipo="Importación" if p["tipo_operacion"] == "1" else "Exportación",
+                regimen=p["regimen"] or "—",
+                aduana=p["aduana_entrada"],
+                tc=p["tipo_cambio"],
+            ),
+            markup("$rfc $nombre", rfc=p["rfc"], nombre=p["razon_social"]),
+            markup(
+                "Entrada $entrada · pago $pago · origen $origen",
+                entrada=p["fecha_entrada"] or "—",
+                pago=p["fecha_pago"],
+                origen=ORIGEN[p["origen"]],
+            ),
         ]
         if p["rectifica"]:
-            lines.append(f"Rectifica a {spaced(p['rectifica'])}")
+            lines.append(markup("Rectifica a $numero", numero=spaced(p["rectifica"])))
         if p["rectificado_por"]:
-            lines.append(f"[b $warning]Rectificado por {spaced(p['rectificado_por'])}[/]")
+            lines.append(
+                markup(
+                    "[b $warning]Rectificado por $numero[/]", numero=spaced(p["rectificado_por"])
+                )
+            )
         for f in p["facturas"]:
             lines.append(
-                f"Factura {f['numero']} {f['fecha'] or ''} {f['incoterm']} "
-                f"USD {f['valor_usd']} · {f['proveedor']}"
+                markup(
+                    "Factura $numero $fecha $incoterm USD $usd · $proveedor",
+                    numero=f["numero"],
+                    fecha=f["fecha"] or "",
+                    incoterm=f["incoterm"],
+                    usd=f["valor_usd"],
+                    proveedor=f["proveedor"],
+                )
             )
         for i in p["identificadores"]:
             where = f"partida {i['secuencia']}" if i["secuencia"] else "pedimento"
             compl = " ".join(c for c in (i["complemento1"], i["complemento2"]) if c)
-            lines.append(f"Identificador {i['clave']} ({where}) {compl}")
-        self.query_one("#ped-head", Static).update("\n".join(lines))
+            lines.append(
+                markup(
+                    "Identificador $clave ($where) $compl",
+                    clave=i["clave"],
+                    where=where,
+                    compl=compl,
+                )
+            )
+        self.query_one("#ped-head", Static).update(Content("\n").join(lines))
         table = self.query_one("#ped-partidas", DataTable)
         table.clear(columns=True)
         for label, width in PARTIDA_COLUMNS:
             table.add_column(label, width=width)
         for x in p["partidas"]:
             table.add_row(
-                str(x["secuencia"]),
-                x["fraccion"],
-                x["nico"],
-                x["descripcion"],
-                x["numero_parte"],
-                x["cantidad_umc"],
-                x["umc"],
-                x["cantidad_umt"],
-                x["umt"],
-                x["valor_usd"],
-                x["pais"],
-                x["vence_alerta"] or "",
+                *map(
+                    plain,
+                    (
+                        x["secuencia"],
+                        x["fraccion"],
+                        x["nico"],
+                        x["descripcion"],
+                        x["numero_parte"],
+                        x["cantidad_umc"],
+                        x["umc"],
+                        x["cantidad_umt"],
+                        x["umt"],
+                        x["valor_usd"],
+                        x["pais"],
+                        x["vence_alerta"],
+                    ),
+                )
             )
 
     def action_edit(self) -> None:

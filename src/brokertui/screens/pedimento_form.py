@@ -28,6 +28,7 @@ from brokertui.core.quantities import parse_decimal
 from brokertui.screens import commands
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
@@ -333,7 +334,7 @@ class PedimentoFormScreen(Screen[str | None]):
 
     def status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
-        status.update(message)
+        status.update(plain(message, lines=True))
         status.set_class(error, "-error")
 
     def action_leave(self) -> None:

@@ -15,6 +15,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, edit_captured, spaced
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
+from brokertui.screens.text import markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 
@@ -73,10 +74,16 @@ class PedimentosScreen(ClientScreen):
 
     def reload(self) -> None:
         client = self.app.client
-        who = f"[b]{client.rfc}[/] {client.razon_social}" if client else "todos los clientes"
+        who = "[b]$rfc[/] $name" if client else "todos los clientes"
         pending = len(drafts.list_drafts(self.app.db))
         note = f" · [b $warning]{pending} borrador(es)[/] (b)" if pending else ""
-        self.query_one("#ped-summary", Static).update(f"Pedimentos de {who}{note}")
+        self.query_one("#ped-summary", Static).update(
+            markup(
+                f"Pedimentos de {who}{note}",
+                rfc=client and client.rfc,
+                name=client and client.razon_social,
+            )
+        )
         self.query_one(PagedTable).reload()
 
     def selected(self) -> str | None:
@@ -137,7 +144,7 @@ class DraftsScreen(ModalScreen[int | None]):
         self.found = found
 
     def compose(self) -> ComposeResult:
-        options = OptionList(*(Option(_draft_label(d), id=str(d["id"])) for d in self.found))
+        options = OptionList(*(Option(plain(_draft_label(d)), id=str(d["id"])) for d in self.found))
         options.border_title = "Borradores de captura (Enter continúa)"
         yield options
         yield Footer(compact=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -14,6 +15,7 @@ from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.text import markup, plain
 from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
 
 FIELDS = [
@@ -75,9 +77,13 @@ class RaoceScreen(Screen):
             level="warning",
         )
         head.update(
-            f"[b]{sheet['razon_social']}[/] · RFC [b]{sheet['rfc']}[/] · RAOCE "
-            f"[b]{self.year}[/] (ejercicio {self.year - 1}) · programas "
-            f"{', '.join(sheet['programas']) or 'ninguno'} · cifras en miles de pesos"
+            markup(
+                f"[b]$nombre[/] · RFC [b]$rfc[/] · RAOCE [b]{self.year}[/] (ejercicio "
+                f"{self.year - 1}) · programas $programas · cifras en miles de pesos",
+                nombre=sheet["razon_social"],
+                rfc=sheet["rfc"],
+                programas=", ".join(sheet["programas"]) or "ninguno",
+            )
         )
         self.show_sheet(sheet)
         self.query_one("#f-ventas", Input).focus()
@@ -85,24 +91,29 @@ class RaoceScreen(Screen):
     def show_sheet(self, sheet: dict) -> None:
         ped = sheet["exportaciones_pedimentos"]
         lines = [
-            "[b]Como se captura en VUCEM[/]",
-            *(f"  {label:40} [b]{sheet[key] or '—'}[/]" for label, key in raoce.VUCEM_FIELDS),
-            f"  Pedimentos de exportación del ejercicio: directas {ped['directas']}, "
-            f"indirectas {ped['indirectas']} (miles de pesos)",
+            markup("[b]Como se captura en VUCEM[/]"),
+            *(
+                markup(f"  {label:40} [b]$value[/]", value=sheet[key] or "—")
+                for label, key in raoce.VUCEM_FIELDS
+            ),
+            markup(
+                "  Pedimentos de exportación del ejercicio: directas $directas, "
+                "indirectas $indirectas (miles de pesos)",
+                **ped,
+            ),
         ]
         if sheet["bienes_producidos"]:
-            lines.append("[b]Relación de bienes producidos (PROSEC)[/]")
+            lines.append(markup("[b]Relación de bienes producidos (PROSEC)[/]"))
             lines += [
-                f"  {b['sector']} {b['fraccion']} {b['descripcion']} · {b['volumen']} "
-                f"(unidad {b['unidad']})"
+                markup("  $sector $fraccion $descripcion · $volumen (unidad $unidad)", **b)
                 for b in sheet["bienes_producidos"]
             ]
-        self.query_one("#raoce-computed", Static).update("\n".join(lines))
+        self.query_one("#raoce-computed", Static).update(Content("\n").join(lines))
         marks = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
         self.query_one("#raoce-checks", Static).update(
-            "\n".join(
-                ["[b]Verificaciones[/]"]
-                + [f"  {marks[c['passed']]} {c['rule']}: {c['detail']}" for c in sheet["checks"]]
+            Content("\n").join(
+                [markup("[b]Verificaciones[/]")]
+                + [markup(f"  {marks[c['passed']]} $rule: $detail", **c) for c in sheet["checks"]]
             )
         )
 
@@ -172,7 +183,14 @@ class FilingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form-body"):
-            yield Static(f"Acuse del RAOCE {self.year} de {self.program} · {self.rfc}")
+            yield Static(
+                markup(
+                    "Acuse del RAOCE $year de $program · $rfc",
+                    year=self.year,
+                    program=self.program,
+                    rfc=self.rfc,
+                )
+            )
             yield FieldRow(FieldSpec("folio", "Folio del acuse", "25 dígitos"))
             yield FieldRow(FieldSpec("date", "Fecha de presentación", "AAAA-MM-DD"))
         yield Static("", id="form-status")
@@ -198,7 +216,7 @@ class FilingScreen(Screen):
             field = getattr(exc, "field", "")
             if field in values:
                 self.query_one(f"#row-{field}", FieldRow).show(exc.message)
-            self.query_one("#form-status", Static).update(str(exc))
+            self.query_one("#form-status", Static).update(plain(exc, lines=True))
             return
         self.app.notify(f"RAOCE {self.year} de {self.program} registrado: {ob.status}.")
         self.dismiss(True)

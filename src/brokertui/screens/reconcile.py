@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core.pedimentos import reconcile
 from brokertui.screens import commands
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
+from brokertui.screens.text import markup
 from brokertui.screens.widgets import Column, PagedTable
 
 FIELD_ES = {
@@ -50,9 +51,12 @@ class ReconcileScreen(Screen):
         self.title = "Conciliación captura vs Data Stage"
         s = reconcile.summary(self.app.db, self.app.client.rfc)
         self.query_one("#ped-summary", Static).update(
-            f"[b]{self.app.client.rfc}[/] · capturados {s['captura']} · en Data Stage "
-            f"{s['datastage']} · [b]{s['diferencias']}[/] diferencias "
-            f"(sin Data Stage {s['solo_captura']}, sin captura {s['solo_datastage']})"
+            markup(
+                f"[b]$rfc[/] · capturados {s['captura']} · en Data Stage "
+                f"{s['datastage']} · [b]{s['diferencias']}[/] diferencias "
+                f"(sin Data Stage {s['solo_captura']}, sin captura {s['solo_datastage']})",
+                rfc=self.app.client.rfc,
+            )
         )
         self.query_one(DataTable).focus()
 

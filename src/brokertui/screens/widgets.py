@@ -12,6 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
 from brokertui.screens import commands
+from brokertui.screens.text import SAFE_INPUT, clean, plain
 
 
 class NavBar(Static):
@@ -57,7 +58,7 @@ class FieldRow(Vertical):
 
     def compose(self) -> ComposeResult:
         suggester = (
-            SuggestFromList(self.spec.suggestions, case_sensitive=False)
+            SuggestFromList([clean(s) for s in self.spec.suggestions], case_sensitive=False)
             if self.spec.suggestions
             else None
         )
@@ -68,6 +69,7 @@ class FieldRow(Vertical):
             suggester=suggester,
             disabled=self.spec.locked,
             compact=True,
+            highlighter=SAFE_INPUT,
         )
         with Horizontal(classes="field-line"):
             yield Label(self.spec.label, classes="field-label")
@@ -91,7 +93,7 @@ class FieldRow(Vertical):
     def show(self, message: str | None, level: str = "error") -> None:
         """Show (or clear, with None) the message beside the field."""
         note = self.query_one(".field-message", Static)
-        note.update(message or "")
+        note.update(plain(message, lines=True))
         note.set_class(bool(message), "-shown")
         for name in ("error", "warning"):
             note.set_class(name == level and bool(message), f"-{name}")
@@ -189,7 +191,7 @@ class PagedTable(Vertical):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
-def _cell(value) -> str | Text:
-    if isinstance(value, Text):  # already styled by the screen
+def _cell(value) -> Text:
+    if isinstance(value, Text):  # already styled (and cleaned) by the screen
         return value
-    return "" if value is None else str(value)
+    return plain(value)
