@@ -68,6 +68,7 @@ def test_client_and_program_round_trip(run):
             "baja_date": None,
             "programas": "IMMEX",
             "descargo_modo": "cantidad",
+            "version": 1,
         }
     ]
     rows = list(csv.DictReader(io.StringIO(run("program", "list", "--format", "csv").output)))

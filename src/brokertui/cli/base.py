@@ -76,22 +76,34 @@ class BrokerCommand(click.Command):
         return rest
 
 
-class Year(click.ParamType):
-    """A year of the app's date window (identifiers.DATE_WINDOW) in ASCII digits."""
+class Whole(click.ParamType):
+    """A whole number in ASCII digits within [minimum, maximum] (quantities.parse_integer)."""
 
-    name = "year"
+    def __init__(self, name: str, minimum: int, maximum: int = quantities.INT64_MAX) -> None:
+        self.name, self.minimum, self.maximum = name, minimum, maximum
 
     def convert(self, value, param, ctx) -> int:
         if isinstance(value, int):
             return value
-        first, last = identifiers.DATE_WINDOW
         try:
-            return quantities.parse_integer(value, minimum=first.year, maximum=last.year)
+            return quantities.parse_integer(value, minimum=self.minimum, maximum=self.maximum)
         except ValueError as exc:
-            raise InvalidInput(param.opts[0] if param else "year", str(exc)) from None
+            raise InvalidInput(param.opts[0] if param else self.name, str(exc)) from None
 
 
-YEAR = Year()
+# A year of the app's date window (identifiers.DATE_WINDOW).
+YEAR = Whole("year", identifiers.DATE_WINDOW[0].year, identifiers.DATE_WINDOW[1].year)
+
+
+def expect_version_option(command):
+    """--expect-version N: update the record only if it is still at version N (the one the
+    user read, shown by show/list); else refuse with what changed since (StaleRecord)."""
+    return click.option(
+        "--expect-version",
+        "expected_version",
+        type=Whole("version", 0),
+        help="Refuse the change if the record is no longer at this version (no lost updates).",
+    )(command)
 
 
 class BrokerGroup(click.Group):

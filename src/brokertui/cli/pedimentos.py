@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
+from brokertui.cli.base import (
+    FORMATS,
+    Env,
+    checked_date,
+    emit,
+    expect_version_option,
+    import_group,
+    main,
+    pass_env,
+)
 from brokertui.core import catalogs, export
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import model as pedimento_model
@@ -103,15 +112,23 @@ def pedimento_show(env: Env, numero: str, source: str | None) -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--force", is_flag=True, help="Accept warnings.")
 @click.option("--replace", is_flag=True, help="Overwrite the captured pedimento of that number.")
+@expect_version_option
 @pass_env
-def pedimento_add(env: Env, file, force: bool, replace: bool) -> None:
+def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) -> None:
     """Capture a pedimento from JSON: {"encabezado": {...}, "partidas": [...], ...}."""
     try:
         values = json.load(file)
     except json.JSONDecodeError as exc:
         raise InvalidInput("archivo", f"no es JSON válido (línea {exc.lineno})") from None
     ped = pedimento_model.parse(values)
-    problems = pedimentos.save(env.db, ped, today=env.today, force=force, replace=replace)
+    problems = pedimentos.save(
+        env.db,
+        ped,
+        today=env.today,
+        force=force,
+        replace=replace,
+        expected_version=expected_version,
+    )
     click.echo(f"Pedimento {ped.encabezado.numero} guardado con {len(ped.partidas)} partidas.")
     for problem in problems:
         click.echo(f"{'Nota' if problem.level == 'info' else 'Aviso'}: {problem}")

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, YEAR, Env, checked_date, emit, given, main, pass_env
+from brokertui.cli.base import (
+    FORMATS,
+    YEAR,
+    Env,
+    checked_date,
+    emit,
+    expect_version_option,
+    given,
+    main,
+    pass_env,
+)
 from brokertui.core import export
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import calendar, clients, deadlines, programs
@@ -47,11 +57,12 @@ def client_add(env: Env, force: bool, **values) -> None:
 @click.option("--rfc", required=True)
 @click.option("--razon-social")
 @address_options
+@expect_version_option
 @pass_env
-def client_edit(env: Env, rfc: str, **values) -> None:
+def client_edit(env: Env, rfc: str, expected_version: int | None, **values) -> None:
     """Change a client's razón social or domicilio fiscal."""
-    client = clients.update_client(env.db, rfc, given(**values))
-    click.echo(f"Cliente {client.rfc} actualizado")
+    client = clients.update_client(env.db, rfc, given(**values), expected_version=expected_version)
+    click.echo(f"Cliente {client.rfc} actualizado (versión {client.version})")
 
 
 @client_group.command("baja")
@@ -172,11 +183,17 @@ def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, st
 @click.option("--rfc", required=True)
 @click.option("--type", "type_", required=True)
 @click.option("--status", required=True, help=", ".join(programs.STATUSES))
+@expect_version_option
 @pass_env
-def program_status(env: Env, rfc: str, type_: str, status: str) -> None:
+def program_status(
+    env: Env, rfc: str, type_: str, status: str, expected_version: int | None
+) -> None:
     """Record the status of a client's program."""
-    program = programs.set_status(env.db, rfc, type_, status)
-    click.echo(f"{program.type} {program.number} de {program.rfc}: {program.status}")
+    program = programs.set_status(env.db, rfc, type_, status, expected_version=expected_version)
+    click.echo(
+        f"{program.type} {program.number} de {program.rfc}: {program.status} "
+        f"(versión {program.version})"
+    )
 
 
 @program_group.command("list")
@@ -277,21 +294,14 @@ def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
 @click.option("--exportaciones", required=True, help="Total exportaciones (b), miles de pesos.")
 @click.option("--importaciones", help="Total importaciones (c), miles de pesos (PROSEC only).")
 @click.option("--tipo-cambio", help="Average MXN per USD of the fiscal year.")
+@expect_version_option
 @pass_env
-def raoce_set(env: Env, rfc, year, ventas, exportaciones, importaciones, tipo_cambio) -> None:
+def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
     """Record the RAOCE worksheet figures; saldo and porcentaje are computed."""
-    sheet = raoce.set_worksheet(
-        env.db,
-        rfc,
-        year,
-        ventas=ventas,
-        exportaciones=exportaciones,
-        importaciones=importaciones,
-        tipo_cambio=tipo_cambio,
-    )
+    sheet = raoce.set_worksheet(env.db, rfc, year, expected_version=expected_version, **figures)
     click.echo(
         f"Saldo b-c {sheet['saldo']} · porcentaje de exportación "
-        f"{sheet['porcentaje_exportacion']} %"
+        f"{sheet['porcentaje_exportacion']} % (versión {sheet['version']})"
     )
 
 

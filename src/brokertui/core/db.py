@@ -25,7 +25,14 @@ import platformdirs
 from sqlite_utils import Database
 
 from brokertui.core import dblock, files
-from brokertui.core.errors import Conflict, DatabaseBusy, InvalidInput, SchemaTooNew
+from brokertui.core.errors import (
+    Change,
+    Conflict,
+    DatabaseBusy,
+    InvalidInput,
+    SchemaTooNew,
+    StaleRecord,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_TABLE = "schema_migrations"
@@ -275,20 +282,99 @@ def transaction(db: Database) -> Iterator[Database]:
 
 @contextlib.contextmanager
 def write(
-    db: Database, action: str, entity: str, key: str, detail: dict | None = None
+    db: Database,
+    action: str,
+    entity: str,
+    key: str,
+    detail: dict | None = None,
+    *,
+    version: int | None = None,
 ) -> Iterator[Database]:
     """One atomic write: BEGIN IMMEDIATE, the caller's checks and changes, an audit row, COMMIT.
 
     Nested calls (or a call inside `transaction()`) join the outer transaction, each still
-    recording its audit row.
+    recording its audit row. An update of a versioned record gives the `version` it produces
+    and its changes as `detail` {field: [old, new]} (what `changes_since` reads back).
     """
     with transaction(db):
         yield db
-        db.conn.execute(
-            "INSERT INTO audit_log (at, os_user, action, entity, entity_key, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str)],
+        audit(db, action, entity, key, detail, version=version)
+
+
+def audit(
+    db: Database,
+    action: str,
+    entity: str,
+    key: str,
+    detail: dict | None = None,
+    *,
+    version: int | None = None,
+) -> None:
+    """Record the audit row of a change, inside the caller's write transaction (`write` does it
+    for you; call it when the detail is known only once the change is made)."""
+    assert db.conn.in_transaction, "an audit row is written with the change it records"
+    db.conn.execute(
+        "INSERT INTO audit_log (at, os_user, action, entity, entity_key, detail, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [now(), os_user(), action, entity, key, json.dumps(detail or {}, default=str), version],
+    )
+
+
+# -- record versions (no lost updates) ------------------------------------------------------
+
+
+def check_version(
+    db: Database,
+    entity: str,
+    key: str,
+    *,
+    record: str,
+    version: int,
+    expected: int | None,
+    current: dict,
+) -> None:
+    """Inside the write transaction, before an update of a record stored at `version`: when
+    the caller read it at another (`expected`), StaleRecord with the audited changes since and
+    the `current` values. `record` names it for the user ("el cliente MAB9307148T4")."""
+    if expected is not None and expected != version:
+        raise StaleRecord(
+            record, expected, version, changes_since(db, entity, key, expected), current
         )
+
+
+def changes_since(db: Database, entity: str, key: str, version: int) -> list[Change]:
+    """The audited updates of a record that produced a version above `version`, oldest first."""
+    rows = db.execute(
+        "SELECT version, at, os_user, action, detail FROM audit_log "
+        "WHERE entity = ? AND entity_key = ? AND version > ? ORDER BY id",
+        [entity, key, version],
+    ).fetchall()
+    return [
+        Change(number, at, user, action, {k: tuple(v) for k, v in json.loads(detail).items()})
+        for number, at, user, action, detail in rows
+    ]
+
+
+def diff(old: dict, new: dict) -> dict[str, list]:
+    """The fields whose value differs, {field: [old, new]} (a field missing on one side is
+    None there): the audit detail of an update."""
+    return {k: [old.get(k), new.get(k)] for k in {**old, **new} if old.get(k) != new.get(k)}
+
+
+def merge_fields(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
+    """Merge field by field two edits of the values `base`: a field only they changed takes
+    theirs, one only I changed keeps mine; one both changed to different values is a clash
+    (listed, and kept mine in the result until the user chooses). A field missing on one side
+    is None there (a row one side removed, or added)."""
+    merged, clashes = {}, []
+    for name in {**base, **mine, **theirs}:
+        original, value, other = base.get(name), mine.get(name), theirs.get(name)
+        if other != original and value != original and value != other:
+            clashes.append(name)
+            merged[name] = value
+        else:
+            merged[name] = other if other != original else value
+    return merged, clashes
 
 
 @contextlib.contextmanager

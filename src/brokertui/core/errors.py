@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class BrokerError(Exception):
@@ -59,6 +60,53 @@ class NotFound(BrokerError):
 
 class Conflict(FieldError):
     """The change would break a uniqueness or state rule."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited update of a record: the version it produced, when (UTC ISO-8601), who (OS
+    user), the action and each field it changed, old → new."""
+
+    version: int
+    at: str
+    os_user: str
+    action: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def field_lines(self) -> list[str]:
+        """Each field changed, as "calle: 'Av. Uno' → 'Av. Dos'"."""
+        return [
+            f"{name}: {_shown(old)} → {_shown(new)}" for name, (old, new) in self.fields.items()
+        ]
+
+
+def _shown(value: Any) -> str:
+    return "(nada)" if value is None else f"'{value}'"
+
+
+class StaleRecord(Conflict):
+    """A save made from a version of the record older than the stored one: nothing was saved.
+    `version` is the stored version, `changes` the audited updates since the one read
+    (oldest first), `current` the stored values of the fields a user edits."""
+
+    def __init__(
+        self, record: str, expected: int, version: int, changes: list[Change], current: dict
+    ):
+        summary = "; ".join(
+            f"{c.os_user} cambió {line} el {c.at.replace('T', ' ')[:19]} UTC"
+            for c in changes
+            for line in c.field_lines()
+        )
+        super().__init__(
+            "version",
+            f"{record} cambió desde que lo leyó (versión {expected}, ahora {version})"
+            + (f": {summary}" if summary else "")
+            + "; no se guardó nada",
+        )
+        self.expected = expected
+        self.version = version
+        self.changes = changes
+        self.current = current
 
 
 class DatabaseBusy(BrokerError):

@@ -14,7 +14,16 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.db import contains, now, os_user, transaction, write
+from brokertui.core.db import (
+    audit,
+    check_version,
+    contains,
+    diff,
+    now,
+    os_user,
+    transaction,
+    write,
+)
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -50,12 +59,19 @@ def notify_stored(db: Database, client_ids: Iterable[int]) -> None:
 
 
 def save(
-    db: Database, ped: Pedimento, *, today: date, force: bool = False, replace: bool = False
+    db: Database,
+    ped: Pedimento,
+    *,
+    today: date,
+    force: bool = False,
+    replace: bool = False,
+    expected_version: int | None = None,
 ) -> list[Problem]:
     """Check and store a captured pedimento atomically; returns the info/warning findings.
 
     Errors raise InvalidInput; warnings raise NeedsConfirmation unless `force`. `replace`
-    overwrites the captured pedimento of the same number (editing).
+    overwrites the captured pedimento of the same number (editing); given the version the
+    caller read (`expected_version`), one changed since raises StaleRecord.
     """
     head = ped.encabezado
     client = clients.get_client(db, head.rfc)
@@ -68,19 +84,37 @@ def save(
         raise NeedsConfirmation(warnings[0].field, "; ".join(str(w) for w in warnings))
     with transaction(db):  # the checks below and the write are one step
         existing = db.execute(
-            "SELECT id FROM pedimentos WHERE numero = ? AND source = 'captura'", [head.numero]
+            "SELECT id, version FROM pedimentos WHERE numero = ? AND source = 'captura'",
+            [head.numero],
         ).fetchone()
         if existing and not replace:
             raise Conflict("numero", f"el pedimento {head.numero} ya fue capturado")
         if head.rectifica and not _exists(db, head.rectifica):
             raise InvalidInput("rectifica", f"el pedimento {head.rectifica} no está registrado")
         cal = calendar_for(db, "SAT")
-        action = "pedimento.edit" if existing else "pedimento.add"
-        with write(db, action, "pedimento", head.numero, {"partidas": len(ped.partidas)}):
-            if existing:
-                db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
-            _insert(db, ped, client.id, cal)
-            notify_stored(db, [client.id])
+        if not existing:
+            with write(
+                db, "pedimento.add", "pedimento", head.numero, {"partidas": len(ped.partidas)}
+            ):
+                _insert(db, ped, client.id, cal)
+                notify_stored(db, [client.id])
+            return problems
+        old = flat_values(form_values(get_pedimento(db, head.numero, "captura")))
+        check_version(
+            db,
+            "pedimento",
+            head.numero,
+            record=f"el pedimento {head.numero}",
+            version=existing[1],
+            expected=expected_version,
+            current=old,
+        )
+        version = existing[1] + 1
+        db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
+        _insert(db, ped, client.id, cal, version)
+        notify_stored(db, [client.id])
+        new = flat_values(form_values(get_pedimento(db, head.numero, "captura")))
+        audit(db, "pedimento.edit", "pedimento", head.numero, diff(old, new), version=version)
     return problems
 
 
@@ -88,7 +122,9 @@ def _exists(db: Database, numero: str) -> bool:
     return db.execute("SELECT 1 FROM pedimentos WHERE numero = ?", [numero]).fetchone() is not None
 
 
-def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar) -> None:
+def _insert(
+    db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar, version: int = 1
+) -> None:
     head = ped.encabezado
     stamp, user = now(), os_user()
     original = None
@@ -100,8 +136,8 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
     cursor = db.execute(
         "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
         "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
-        "original, created_at, created_by, updated_at) "
-        "VALUES (?, 'captura', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "original, created_at, created_by, updated_at, version) "
+        "VALUES (?, 'captura', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             head.numero,
             client_id,
@@ -118,6 +154,7 @@ def _insert(db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar)
             stamp,
             user,
             stamp,
+            version,
         ],
     )
     pid = cursor.lastrowid
@@ -355,6 +392,38 @@ def form_values(ped: dict) -> dict:
             for block in ("facturas", "identificadores", "partidas")
         },
     }
+
+
+BLOCK_NOUNS = {"facturas": "factura", "identificadores": "identificador", "partidas": "partida"}
+
+
+def flat_values(values: dict) -> dict[str, str]:
+    """The capture form's values (form_values) as one field per value: the encabezado's by
+    name, a block's as "partida 2, fraccion" (what the audit and a field-by-field merge use)."""
+    flat = dict(values["encabezado"])
+    for block, noun in BLOCK_NOUNS.items():
+        for n, row in enumerate(values.get(block, []), start=1):
+            flat.update({f"{noun} {n}, {name}": value for name, value in row.items()})
+    return flat
+
+
+def nested_values(flat: dict) -> dict:
+    """flat_values back into the capture form's values; a field that is None is left out and a
+    row left with no field is dropped."""
+    blocks = {noun: block for block, noun in BLOCK_NOUNS.items()}
+    values: dict = {"encabezado": {}, **{block: {} for block in BLOCK_NOUNS}}
+    for key, value in flat.items():
+        if value is None:
+            continue
+        noun, _, rest = key.partition(" ")
+        number, sep, name = rest.partition(", ")
+        if noun in blocks and sep and number.isdigit():
+            values[blocks[noun]].setdefault(int(number), {})[name] = value
+        else:
+            values["encabezado"][key] = value
+    for block in BLOCK_NOUNS:
+        values[block] = [row for _, row in sorted(values[block].items())]
+    return values
 
 
 def used_fracciones(db: Database, client_id: int, limit: int = 500) -> list[str]:

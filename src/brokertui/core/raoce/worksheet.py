@@ -14,7 +14,7 @@ from typing import Literal, overload
 from sqlite_utils import Database
 
 from brokertui.core import catalogs
-from brokertui.core.db import now, write
+from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.quantities import parse_decimal
@@ -81,7 +81,11 @@ def set_worksheet(
     exportaciones,
     importaciones=None,
     tipo_cambio=None,
+    expected_version: int | None = None,
 ) -> dict:
+    """Store a client's worksheet of a filing year (saldo and porcentaje are computed); given
+    the version the caller read (`expected_version`, 0: none stored yet), a worksheet changed
+    since raises StaleRecord."""
     client = clients.get_client(db, rfc)
     a = parse_amount("ventas", ventas)
     b = parse_amount("exportaciones", exportaciones)
@@ -105,24 +109,34 @@ def set_worksheet(
     tc = parse_amount("tipo_cambio", tipo_cambio, required=False)
     if tc is not None and tc == 0:
         raise InvalidInput("tipo_cambio", "debe ser mayor que cero")
-    with write(db, "raoce.set", "client", client.rfc, {"year": year}):
-        db.execute(
-            "INSERT INTO raoce_worksheets (client_id, filing_year, ventas_totales, "
-            "exportaciones, importaciones, tipo_cambio, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (client_id, filing_year) DO UPDATE SET ventas_totales = "
-            "excluded.ventas_totales, exportaciones = excluded.exportaciones, importaciones = "
-            "excluded.importaciones, tipo_cambio = excluded.tipo_cambio, updated_at = "
-            "excluded.updated_at",
-            [
-                client.id,
-                year,
-                str(a),
-                str(b),
-                None if c is None else str(c),
-                None if tc is None else str(tc),
-                now(),
-            ],
+    new = {
+        "ventas": str(a),
+        "exportaciones": str(b),
+        "importaciones": None if c is None else str(c),
+        "tipo_cambio": None if tc is None else str(tc),
+    }
+    key = f"{client.rfc} {year}"
+    with transaction(db):
+        version, old = _stored(db, client.id, year)
+        check_version(
+            db,
+            "raoce_worksheet",
+            key,
+            record=f"la hoja RAOCE {year} de {client.rfc}",
+            version=version,
+            expected=expected_version,
+            current=old,
         )
+        with write(db, "raoce.set", "raoce_worksheet", key, diff(old, new), version=version + 1):
+            db.execute(
+                "INSERT INTO raoce_worksheets (client_id, filing_year, ventas_totales, "
+                "exportaciones, importaciones, tipo_cambio, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, filing_year) DO UPDATE SET "
+                "ventas_totales = excluded.ventas_totales, exportaciones = excluded.exportaciones, "
+                "importaciones = excluded.importaciones, tipo_cambio = excluded.tipo_cambio, "
+                "updated_at = excluded.updated_at, version = raoce_worksheets.version + 1",
+                [client.id, year, *new.values(), now()],
+            )
     return show(db, client.rfc, year)
 
 
@@ -158,6 +172,17 @@ def add_bien(
         )
 
 
+def _stored(db: Database, client_id: int, year: int) -> tuple[int, dict]:
+    """The stored worksheet's version (0: none yet) and its figures by set_worksheet's names."""
+    row = db.execute(
+        "SELECT version, ventas_totales, exportaciones, importaciones, tipo_cambio FROM "
+        "raoce_worksheets WHERE client_id = ? AND filing_year = ?",
+        [client_id, year],
+    ).fetchone()
+    names = ("ventas", "exportaciones", "importaciones", "tipo_cambio")
+    return (row[0], dict(zip(names, row[1:], strict=True))) if row else (0, dict.fromkeys(names))
+
+
 def exported_from_pedimentos(db: Database, client_id: int, fiscal_year: int) -> dict:
     """Export pedimentos of the fiscal year (tipo de operación 2), direct and indirect
     (virtual claves), valued in miles de pesos: valor comercial, or USD × tipo de cambio."""
@@ -180,12 +205,8 @@ def exported_from_pedimentos(db: Database, client_id: int, fiscal_year: int) -> 
 def show(db: Database, rfc: str, year: int) -> dict:
     """The worksheet with its computed figures, cross-check and checks."""
     client = clients.get_client(db, rfc)
-    row = db.execute(
-        "SELECT ventas_totales, exportaciones, importaciones, tipo_cambio FROM "
-        "raoce_worksheets WHERE client_id = ? AND filing_year = ?",
-        [client.id, year],
-    ).fetchone()
-    a, b, c, tc = (Decimal(v) if v is not None else None for v in (row or (None,) * 4))
+    version, stored = _stored(db, client.id, year)
+    a, b, c, tc = (Decimal(v) if v is not None else None for v in stored.values())
     types = held_types(db, client.rfc)
     saldo = None if b is None else b - (c or 0)
     porcentaje = None if not a or b is None else (b / a * 100).quantize(CENT, ROUND_HALF_UP)
@@ -205,6 +226,7 @@ def show(db: Database, rfc: str, year: int) -> dict:
         "razon_social": client.razon_social,
         "filing_year": year,
         "fiscal_year": year - 1,
+        "version": version,
         "programas": sorted(types),
         "ventas_totales": _out(a),
         "exportaciones": _out(b),

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
-from brokertui.core.db import contains, now, write
+from brokertui.core.db import check_version, contains, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.models import (
     CodigoPostal,
@@ -64,6 +64,7 @@ class Client(Address):
     baja_date: date | None = None
     programas: str = ""
     descargo_modo: Literal["cantidad", "valor"] = "cantidad"  # the discharge ledger's mode
+    version: int = 1  # +1 on each update of its data (update_client, baja_client)
 
     @property
     def active(self) -> bool:
@@ -110,31 +111,52 @@ def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     return get_client(db, client.rfc)
 
 
-def update_client(db: Database, rfc: str, changes: dict) -> Client:
-    """Change the razón social or domicilio fiscal of a client (the RFC is its identity)."""
-    current = get_client(db, rfc)
+def update_client(
+    db: Database, rfc: str, changes: dict, *, expected_version: int | None = None
+) -> Client:
+    """Change the razón social or domicilio fiscal of a client (the RFC is its identity).
+
+    The changes apply to the client as stored when the write starts; given the version the
+    caller read (`expected_version`), a client changed since raises StaleRecord."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
         raise InvalidInput(field, "no se puede modificar (el RFC identifica al cliente)")
-    merged = build(ClientData, current.model_dump(include={"rfc", *EDITABLE_FIELDS}) | changes)
-    new = merged.model_dump(include=set(EDITABLE_FIELDS))
-    old = current.model_dump(include=set(EDITABLE_FIELDS))
-    diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
-    if diff:
-        with write(db, "client.edit", "client", current.rfc, diff):
-            db.table("clients").update(current.id, new | {"updated_at": now()})
+    with transaction(db):
+        current = get_client(db, rfc)
+        old = current.model_dump(include=set(EDITABLE_FIELDS))
+        check_version(
+            db,
+            "client",
+            current.rfc,
+            record=f"el cliente {current.rfc}",
+            version=current.version,
+            expected=expected_version,
+            current=old,
+        )
+        merged = build(ClientData, current.model_dump(include={"rfc", *EDITABLE_FIELDS}) | changes)
+        new = merged.model_dump(include=set(EDITABLE_FIELDS))
+        if changed := diff(old, new):
+            version = current.version + 1
+            with write(db, "client.edit", "client", current.rfc, changed, version=version):
+                db.table("clients").update(
+                    current.id, new | {"updated_at": now(), "version": version}
+                )
     return get_client(db, current.rfc)
 
 
 def baja_client(db: Database, rfc: str, on: date) -> Client:
     """Record the baja of a client; the record and its history are kept."""
-    client = get_client(db, rfc)
-    with write(db, "client.baja", "client", client.rfc, {"baja_date": on.isoformat()}):
+    with transaction(db):
         client = get_client(db, rfc)
         if client.baja_date:
             raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
-        db.table("clients").update(client.id, {"baja_date": on.isoformat(), "updated_at": now()})
+        version = client.version + 1
+        detail = {"baja_date": [None, on.isoformat()]}
+        with write(db, "client.baja", "client", client.rfc, detail, version=version):
+            db.table("clients").update(
+                client.id, {"baja_date": on.isoformat(), "updated_at": now(), "version": version}
+            )
     return get_client(db, client.rfc)
 
 

@@ -10,7 +10,7 @@ from pydantic import field_validator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers
-from brokertui.core.db import now, write
+from brokertui.core.db import check_version, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.models import Record, build
 from brokertui.core.registry.clients import Client, get_client
@@ -94,6 +94,7 @@ def check_combination(program: ProgramData) -> None:
 
 class Program(ProgramData):
     id: int
+    version: int = 1  # +1 on each update (set_status)
     rfc: str
     razon_social: str
 
@@ -141,25 +142,39 @@ def _check_unique(db: Database, client: Client, program: ProgramData) -> None:
         raise Conflict("type", f"{client.rfc} ya tiene el {program.type} {live[0]} sin cancelar")
 
 
-def set_status(db: Database, rfc: str, program_type: str, status: str) -> Program:
-    """Record the status the SE shows for a client's program (vigente, suspendido, cancelado)."""
-    program = find_program(db, rfc, program_type)
-    checked = build(
-        ProgramData, program.model_dump(include=set(ProgramData.model_fields)) | {"status": status}
-    )
-    with write(
-        db,
-        "program.status",
-        "program",
-        f"{program.type} {program.number}",
-        {"status": [program.status, checked.status]},
-    ):
-        db.table("programs").update(program.id, {"status": checked.status, "updated_at": now()})
+def set_status(
+    db: Database, rfc: str, program_type: str, status: str, *, expected_version: int | None = None
+) -> Program:
+    """Record the status the SE shows for a client's program (vigente, suspendido, cancelado);
+    given the version the caller read (`expected_version`), a program changed since raises
+    StaleRecord."""
+    with transaction(db):
+        program = find_program(db, rfc, program_type)
+        checked = build(
+            ProgramData,
+            program.model_dump(include=set(ProgramData.model_fields)) | {"status": status},
+        )
+        key = f"{program.type} {program.number}"
+        check_version(
+            db,
+            "program",
+            key,
+            record=f"el {key} de {program.rfc}",
+            version=program.version,
+            expected=expected_version,
+            current={"status": program.status},
+        )
+        version = program.version + 1
+        detail = {"status": [program.status, checked.status]}
+        with write(db, "program.status", "program", key, detail, version=version):
+            db.table("programs").update(
+                program.id, {"status": checked.status, "updated_at": now(), "version": version}
+            )
     return get_program(db, program.id)
 
 
 _PROGRAM_SELECT = """
-SELECT p.id, p.type, p.number, p.authorized_on, p.status, p.modalidad, p.sectors,
+SELECT p.id, p.type, p.number, p.authorized_on, p.status, p.modalidad, p.sectors, p.version,
        c.rfc, c.razon_social
 FROM programs p JOIN clients c ON c.id = p.client_id
 """
