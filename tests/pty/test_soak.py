@@ -1,0 +1,61 @@
+"""A short multi-user soak (issue 12, item 6): apps on ptys typing forms in bursts and CLI
+writers on one database at once (tests/pty/soak.py; benchmarks/soak_bench.py runs it for
+minutes). Run once per module; each test checks one promise."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.pty import soak as workload
+
+APPS, WRITERS, SECONDS = 2, 2, 30
+BUSY_TIMEOUT = 10  # db.BUSY_TIMEOUT_MS: past it a write is refused
+
+
+@pytest.fixture(scope="module")
+def soak(tmp_path_factory):
+    path = tmp_path_factory.mktemp("soak") / "soak.db"
+    workload.prepare(path, TODAY)
+    return path, workload.run_soak(path, TODAY, apps=APPS, writers=WRITERS, seconds=SECONDS)
+
+
+def _shown(items: list[str], limit: int = 3) -> str:
+    return f"{len(items)}:\n" + "\n-----\n".join(items[:limit])
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="type-ahead (issue 12 item 1), being fixed by another helper: in a burst, the keys "
+    "after a Tab land in the field the Tab left",
+)
+def test_every_value_typed_in_a_burst_is_stored_as_typed(soak):
+    path, result = soak
+    assert result.typed, "no app typed a form"
+    lost = workload.lost_keystrokes(path, result)
+    assert not lost, f"lost keystrokes {_shown(lost, 10)}\nforms not saved {_shown(result.unsaved)}"
+
+
+def test_every_cli_write_is_stored_as_written(soak):
+    path, result = soak
+    assert result.written and result.materiales, "the writers stored nothing"
+    assert not (lost := workload.lost_writes(path, result)), f"lost writes {_shown(lost, 10)}"
+
+
+def test_no_lock_error_traceback_or_failed_command(soak):
+    _, result = soak
+    assert not result.problems, f"seen in an output {_shown(result.problems)}"
+    assert not result.failures, f"failures {_shown(result.failures)}"
+
+
+def test_every_save_finishes_within_the_busy_timeout(soak, record_property, capsys):
+    _, result = soak
+    app = workload.percentiles(result.app_saves)
+    cli = workload.percentiles(result.cli_latencies())
+    record_property("app_save_seconds", app)
+    record_property("cli_save_seconds", cli)
+    with capsys.disabled():
+        print(f"\nsoak {APPS} apps + {WRITERS} writers, {SECONDS} s: app save {app}, CLI {cli}")
+    assert cli["n"] >= WRITERS
+    assert cli["max"] < BUSY_TIMEOUT
+    assert app["max"] < BUSY_TIMEOUT
