@@ -44,6 +44,7 @@ class ClientFormScreen(FormScreen):
             *ADDRESS,
         ]
         super().__init__(client.model_dump() if client else None)
+        self.version = client.version if client else None
         self.title = "Editar cliente" if client else "Cliente nuevo"
 
     def warning(self, name: str, value: Any) -> str | None:
@@ -52,7 +53,9 @@ class ClientFormScreen(FormScreen):
     def submit(self, values: dict[str, str], force: bool) -> clients.Client:
         if self.client:
             values.pop("rfc")
-            return clients.update_client(self.app.db, self.client.rfc, values)
+            return clients.update_client(
+                self.app.db, self.client.rfc, values, expected_version=self.version
+            )
         return clients.add_client(self.app.db, values, force=force)
 
 

@@ -431,6 +431,34 @@ TABLE = (
     Command("confirm.yes", "s", "Sí", "answer(True)", "Sí", "Confirmar"),
     Command("confirm.no", "n,escape", "No", "answer(False)", "No", "No confirmar"),
     Command("choice.back", "escape", "Volver", "choose(None)", "Volver", "Cerrar sin elegir"),
+    # Saving a record another user changed since it was opened (screens/stale.py)
+    Command(
+        "stale.reload",
+        "r",
+        "Recargar",
+        "choose('reload')",
+        "Recargar",
+        "Descartar lo mío y ver lo guardado por el otro usuario",
+    ),
+    Command(
+        "stale.overwrite",
+        "s",
+        "Sobrescribir",
+        "choose('overwrite')",
+        "Sobrescribir",
+        "Guardar lo mío de todos modos",
+    ),
+    Command(
+        "stale.merge",
+        "c",
+        "Combinar",
+        "choose('merge')",
+        "Combinar",
+        "Lo de cada uno; usted elige donde ambos cambiaron",
+    ),
+    Command(
+        "stale.back", "escape", "Volver", "choose(None)", "Volver", "Al formulario, sin guardar"
+    ),
     # The paged tables, while one has the focus
     Command("table.next_page", "n", "Pág.→", "page(1)"),
     Command("table.prev_page", "p", "←Pág.", "page(-1)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -9,10 +10,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui.core.errors import BrokerError, Conflict, InvalidInput, NeedsConfirmation
+from brokertui.core.errors import (
+    BrokerError,
+    Conflict,
+    InvalidInput,
+    NeedsConfirmation,
+    StaleRecord,
+)
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
@@ -24,6 +32,7 @@ class FormScreen(Screen[Any]):
     BINDINGS = commands.bindings("form")
     model: type[Record]
     fields: list[FieldSpec]
+    version: int | None = None  # editing: the stored version the values were read at
 
     def __init__(self, values: dict | None = None) -> None:
         super().__init__()
@@ -87,6 +96,10 @@ class FormScreen(Screen[Any]):
     def save(self, force: bool) -> None:
         try:
             result = self.submit(self.values(), force)
+        except StaleRecord as exc:
+            opened = {spec.name: _text(self.initial.get(spec.name)) for spec in self.fields}
+            resolve(self, exc, opened, self.values(), partial(self.rebase, exc))
+            return
         except NeedsConfirmation as exc:
             field = exc.field
             self.app.push_screen(
@@ -104,6 +117,22 @@ class FormScreen(Screen[Any]):
             self.status(str(exc), error=True)
             return
         self.dismiss(result)
+
+    def rebase(self, stale: StaleRecord, values: dict[str, str], save: bool) -> None:
+        """Go on from the record as stored now (after a stale save): `values` in the fields,
+        the stored ones as those opened, its version as the one read; then save them, or say
+        that the stored record was loaded."""
+        for name, value in values.items():
+            self.row(name).input.value = value
+        self.initial = {**self.initial, **stale.current}
+        self.version = stale.version
+        if save:
+            self.save(force=False)
+        else:
+            self.status(
+                f"Se cargó lo guardado (versión {stale.version}); lo que usted escribió se "
+                "descartó."
+            )
 
     def status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)

@@ -1,0 +1,209 @@
+"""No lost updates in the TUI (issue 12, item 2), with two app instances on one database file,
+each on its own connection: user 1 opens a client's edit form, user 2 changes calle and número,
+user 1 appends to the razón social and saves. The save is refused with who changed what, and
+each way on (reload, overwrite, merge) stores exactly what was chosen."""
+
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import pytest
+
+from brokertui.app import BrokerApp
+from brokertui.core import db as store
+from brokertui.core.registry import clients
+from brokertui.screens import stale
+from brokertui.screens.client_forms import ClientFormScreen
+from brokertui.screens.clients import ClientDetailScreen
+from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.stale import StaleScreen
+from tests.conftest import TODAY
+from tests.tui.conftest import type_text
+
+RFC = "MAB9307148T4"
+ORIGINAL = {"razon_social": "Alfa SA", "calle": "Av. Uno", "numero_exterior": "5"}
+
+
+@pytest.fixture
+def path(tmp_path):
+    path = tmp_path / "office.db"
+    database = store.connect(path)
+    clients.add_client(database, {"rfc": RFC, **ORIGINAL})
+    database.close()
+    return path
+
+
+@asynccontextmanager
+async def user(path):
+    """One broker: a BrokerApp on its own connection to the shared file, on the client list."""
+    database = store.connect(path)
+    app = BrokerApp(database, today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f3", "enter")
+            assert isinstance(app.screen, ClientDetailScreen)
+            yield app, pilot
+    finally:
+        database.close()
+
+
+async def set_field(pilot, app, name: str, value: str) -> None:
+    app.screen.query_one(f"#f-{name}").focus()
+    await pilot.press("end", "ctrl+u")  # clear the field
+    await type_text(pilot, value)
+
+
+def stored(path) -> dict:
+    database = store.connect(path)
+    try:
+        client = clients.get_client(database, RFC)
+    finally:
+        database.close()
+    return {
+        "razon_social": client.razon_social,
+        "calle": client.calle,
+        "numero_exterior": client.numero_exterior,
+        "version": client.version,
+    }
+
+
+@asynccontextmanager
+async def refused_save(path, *, my_calle: str | None = None):
+    """User 1 edits while user 2 saves calle 'Av. Dos' and número '12'; user 1's save (razón
+    social + ' de CV', and `my_calle`) meets the StaleScreen."""
+    async with user(path) as (app, pilot):
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ClientFormScreen) and form.focused.id == "f-razon_social"
+        async with user(path) as (other, other_pilot):
+            await other_pilot.press("e")
+            await set_field(other_pilot, other, "calle", "Av. Dos")
+            await set_field(other_pilot, other, "numero_exterior", "12")
+            await other_pilot.press("ctrl+s")
+            await other_pilot.pause()
+            assert isinstance(other.screen, ClientDetailScreen)  # saved
+        assert stored(path)["calle"] == "Av. Dos"
+        await pilot.press("end")
+        await type_text(pilot, " de CV")
+        if my_calle is not None:
+            await set_field(pilot, app, "calle", my_calle)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StaleScreen)
+        yield app, pilot, form
+
+
+async def test_the_dialog_says_who_changed_what_and_nothing_is_saved(path):
+    async with refused_save(path) as (app, pilot, form):
+        text = str(app.screen.query_one("#stale-changes").render())
+        user = store.os_user()
+        assert f"{user} cambió calle: 'Av. Uno' → 'Av. Dos' hace " in text
+        assert f"{user} cambió numero_exterior: '5' → '12' hace " in text
+        assert stored(path)["razon_social"] == "Alfa SA"
+        await pilot.press("escape")  # back to the form: still mine, still unsaved
+        assert app.screen is form
+        assert form.values()["razon_social"] == "Alfa SA de CV"
+        assert form.values()["calle"] == "Av. Uno"
+    assert stored(path) == {
+        "razon_social": "Alfa SA",
+        "calle": "Av. Dos",
+        "numero_exterior": "12",
+        "version": 2,
+    }
+
+
+async def test_reload_discards_mine_and_shows_theirs(path):
+    async with refused_save(path) as (app, pilot, form):
+        await pilot.press("r")
+        assert app.screen is form
+        assert {k: form.values()[k] for k in ORIGINAL} == {
+            "razon_social": "Alfa SA",
+            "calle": "Av. Dos",
+            "numero_exterior": "12",
+        }
+        assert "Se cargó lo guardado (versión 2)" in str(form.query_one("#form-status").render())
+        await pilot.press("end")  # and a save from there is no longer stale
+        await type_text(pilot, " de CV")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert stored(path) == {
+        "razon_social": "Alfa SA de CV",
+        "calle": "Av. Dos",
+        "numero_exterior": "12",
+        "version": 3,
+    }
+
+
+async def test_overwrite_saves_mine_as_typed(path):
+    async with refused_save(path) as (app, pilot, _):
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert stored(path) == {
+        "razon_social": "Alfa SA de CV",
+        "calle": "Av. Uno",
+        "numero_exterior": "5",
+        "version": 3,
+    }
+
+
+async def test_merge_takes_their_fields_and_mine(path):
+    async with refused_save(path) as (app, pilot, _):
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert stored(path) == {
+        "razon_social": "Alfa SA de CV",
+        "calle": "Av. Dos",
+        "numero_exterior": "12",
+        "version": 3,
+    }
+
+
+@pytest.mark.parametrize(("key", "calle"), [("m", "Av. Tres"), ("s", "Av. Dos")])
+async def test_merge_asks_for_a_field_both_changed(path, key, calle):
+    async with refused_save(path, my_calle="Av. Tres") as (app, pilot, _):
+        await pilot.press("c")
+        assert isinstance(app.screen, ChoiceScreen)
+        assert app.screen.title_text == "Combinar: calle"
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert stored(path) == {
+        "razon_social": "Alfa SA de CV",
+        "calle": calle,
+        "numero_exterior": "12",
+        "version": 3,
+    }
+
+
+def test_ago():
+    now = datetime.fromisoformat("2026-04-15T10:00:12+00:00")
+    assert stale.ago("2026-04-15T10:00:00+00:00", now) == "hace 12 s"
+    assert stale.ago("2026-04-15T09:57:00+00:00", now) == "hace 3 min"
+    assert stale.ago("2026-04-15T08:00:00+00:00", now) == "hace 2 h"
+    assert stale.ago("2026-04-13T08:00:00+00:00", now) == "el 2026-04-13 08:00 UTC"
+
+
+def test_dialog_snapshot(snap_compare, path, monkeypatch):
+    """The dialog at 80×24: user 'ana' changed calle and número 12 s before the save."""
+    monkeypatch.setattr(store, "os_user", lambda: "ana")
+    monkeypatch.setattr(store, "now", lambda: "2026-04-15T10:00:00+00:00")
+    monkeypatch.setattr(stale, "clock", lambda: datetime.fromisoformat("2026-04-15T10:00:12+00:00"))
+    database = store.connect(path)
+    app = BrokerApp(database, today=TODAY)
+
+    async def edit_meanwhile(pilot):
+        await pilot.press("f3", "enter", "e")
+        other = store.connect(path)
+        clients.update_client(other, RFC, {"calle": "Av. Dos", "numero_exterior": "12"})
+        other.close()
+        await pilot.press("end")
+        await type_text(pilot, " de CV")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, run_before=edit_meanwhile, terminal_size=(80, 24))
+    finally:
+        database.close()
