@@ -17,21 +17,50 @@ def test_app_on_a_pty_opens_clientes_and_quits(demo_path, terminal):
     term.assert_clean()
 
 
-def test_a_form_burst_lands_in_its_fields(demo_path, terminal):
-    """Text typed in one burst, Tab included, reaches the fields in order (no pause)."""
+def _client_form(terminal, demo_path):
     term = terminal(demo_path, size=(120, 40))
     term.wait_for("F3 Clientes", timeout=30)
     term.press("f3")
-    term.wait_for("ASM980127HN4")
+    term.wait_for("Orden: RFC")
     term.wait_quiet()  # F3 and "a" in one burst type the "a" into the search (see report)
     term.press("a")
     term.wait_for("Cliente nuevo")
-    term.send("XAXX", keys("tab"), "Hola")
-    screen = term.wait_for(lambda s: "XAXX" in s and "Hola" in s)
-    rfc_line = next(line for line in screen.splitlines() if line.lstrip().startswith("RFC"))
-    assert "XAXX" in rfc_line
-    term.send(keys("escape"), keys("ctrl+q"))
+    return term
+
+
+def _field(screen: str, label: str) -> str:
+    """The value shown right of a form field's label."""
+    line = next(line for line in screen.splitlines() if line.startswith(f" {label}  "))
+    return line.removeprefix(f" {label}").strip()
+
+
+def test_keys_reach_the_focused_field(demo_path, terminal):
+    """Text in one burst arrives whole (accents too), editing keys do what they say; after the
+    Tab has moved the focus, the next burst goes to the next field."""
+    term = _client_form(terminal, demo_path)
+    term.send("XAXX ñé")
+    term.wait_for("XAXX ñé")
+    term.press("left", "left", "backspace")
+    term.wait_for("XAXXñé")
+    term.send("Ü", keys("tab"))
+    term.wait_for("debe tener 12 caracteres")  # the RFC was checked as the focus left it
+    term.send("Hola Peñón")
+    screen = term.wait_for("Hola Peñón")
+    assert _field(screen, "RFC") == "XAXXÜñé"
+    assert _field(screen, "Razón social") == "Hola Peñón"
     assert term.close() == 0
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="type-ahead (issue 12 item 1), being fixed by another helper: an Input's binding "
+    "keys (arrows, Backspace) run after the printable keys that follow them in a burst",
+)
+def test_editing_keys_in_a_burst_apply_in_order(demo_path, terminal):
+    term = _client_form(terminal, demo_path)
+    term.send("XAXX ñé", keys("left", "left", "backspace"), "Ü")
+    screen = term.wait_for("XAXX")
+    assert _field(term.wait_quiet(0.5), "RFC") == "XAXXÜñé", screen
 
 
 def test_a_traceback_in_the_output_is_a_problem(demo_path, terminal):
