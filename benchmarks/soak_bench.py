@@ -6,7 +6,7 @@ run and undo a discharge and draw reports, all on one demo database.
 First the floor, in the same run and on the same database: one app alone, then one writer
 alone (--floor seconds each). Prints the save latencies (app: Ctrl+S to the saved client on
 screen; CLI: the command's wall time) of the floor and of the soak, their ratio, and the
-checks: lost keystrokes, lost writes, raw lock errors and tracebacks, failed commands. Exits
+checks: lost keystrokes, lost writes, tracebacks and raw lock errors, failed commands. Exits
 1 when a check fails. Run by hand:
 
     .venv/bin/python benchmarks/soak_bench.py --minutes 5 --apps 3 --writers 4
@@ -74,7 +74,7 @@ def main() -> int:
                 *workload.lost_keystrokes(path, soak),
             ],
             "lost writes": [*workload.lost_writes(path, floor), *workload.lost_writes(path, soak)],
-            "lock errors / tracebacks": floor.problems + soak.problems,
+            "tracebacks, lock or internal errors": floor.problems + soak.problems,
             "other failures": floor.failures + soak.failures,
         }
 

@@ -42,7 +42,7 @@ BUSY = "ocupada por otro usuario"  # db.busy_error: a write refused after the bu
 NOT_SAVED = ("Corrija los campos", "¿Guardar de todos modos?", BUSY)  # the form did not save
 # A discharge run or undo may be refused for what another writer did meanwhile; told so, it is
 # no lost write.
-REFUSALS = ("no tiene descargos que deshacer", "descargo en curso", "está descargando")
+REFUSALS = ("no tiene descargos que deshacer", "en curso por", "nada se guardó, córralo de nuevo")
 # What the apps and writers type: accents, ñ, ü, punctuation.
 SAMPLE = """Industria Peñón Álamo Güero Río Bravo Nogal Ébano Ñandú Cañada San José de la Luz
 Norte Sur Oriente Acero Plásticos Técnica Av. Blvd. Col. #12 3-B S.A. C.V. Pérez Ünica O'Hara
@@ -386,3 +386,12 @@ def _difference(typed: dict, stored: dict | None) -> str:
         return f"{typed['rfc']}: not stored (typed {typed})"
     fields = [f"{k}: typed {v!r}, stored {stored[k]!r}" for k, v in typed.items() if stored[k] != v]
     return f"{typed['rfc']}: " + "; ".join(fields)
+
+
+def ledger_check(db_path: Path, today: date) -> str | None:
+    """`brokertui check` of the demo client's discharge ledger: None when correct, else what
+    it printed."""
+    done = subprocess.run(
+        command(db_path, today, "check", f"--rfc={DEMO_CLIENT}"), capture_output=True, text=True
+    )
+    return None if done.returncode == 0 else done.stdout + done.stderr

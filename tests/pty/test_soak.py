@@ -42,6 +42,12 @@ def test_every_cli_write_is_stored_as_written(soak):
     assert not (lost := workload.lost_writes(path, result)), f"lost writes {_shown(lost, 10)}"
 
 
+def test_the_discharge_ledger_is_consistent_after_runs_and_undos_at_once(soak):
+    path, result = soak
+    assert "discharge run" in result.cli_saves, "no discharge ran"
+    assert workload.ledger_check(path, TODAY) is None
+
+
 def test_no_lock_error_traceback_or_failed_command(soak):
     _, result = soak
     assert not result.problems, f"seen in an output {_shown(result.problems)}"
