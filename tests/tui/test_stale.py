@@ -10,11 +10,13 @@ import pytest
 
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
-from brokertui.core.registry import clients
+from brokertui.core.raoce import worksheet as raoce
+from brokertui.core.registry import clients, programs
 from brokertui.screens import stale
 from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.stale import StaleScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import type_text
@@ -207,3 +209,76 @@ def test_dialog_snapshot(snap_compare, path, monkeypatch):
         assert snap_compare(app, run_before=edit_meanwhile, terminal_size=(80, 24))
     finally:
         database.close()
+
+
+@asynccontextmanager
+async def raoce_stale(path):
+    """User 1 has the RAOCE worksheet open (ventas 100, exportaciones 50) and types a tipo de
+    cambio while user 2 saves ventas 200; user 1's save meets the StaleScreen."""
+    database = store.connect(path)
+    programs.add_program(
+        database, RFC, {"type": "ECEX", "number": "E-1", "authorized_on": "2020-01-01"}, today=TODAY
+    )
+    raoce.set_worksheet(database, RFC, TODAY.year, ventas="100", exportaciones="50")
+    database.close()
+    async with raoce_user(path) as (app, pilot):
+        async with raoce_user(path) as (other, other_pilot):
+            await set_field(other_pilot, other, "ventas", "200")
+            await other_pilot.press("ctrl+s")
+            await other_pilot.pause()
+        await set_field(pilot, app, "tipo_cambio", "17.5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StaleScreen)
+        text = str(app.screen.query_one("#stale-changes").render())
+        assert "cambió ventas: '100' → '200' hace " in text
+        yield app, pilot
+
+
+@asynccontextmanager
+async def raoce_user(path):
+    database = store.connect(path)
+    app = BrokerApp(database, today=TODAY)
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            app.open_client(RFC)
+            await pilot.press("f7")
+            await pilot.pause()
+            assert isinstance(app.screen, RaoceScreen)
+            yield app, pilot
+    finally:
+        database.close()
+
+
+def worksheet(path) -> tuple:
+    database = store.connect(path)
+    try:
+        sheet = raoce.show(database, RFC, TODAY.year)
+    finally:
+        database.close()
+    return sheet["ventas_totales"], sheet["tipo_cambio_promedio"], sheet["version"]
+
+
+async def test_raoce_worksheet_merge(path):
+    async with raoce_stale(path) as (app, pilot):
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, RaoceScreen)
+        assert app.screen.values()["ventas"] == "200"
+    assert worksheet(path) == ("200", "17.5", 3)
+
+
+async def test_raoce_worksheet_keeps_mine_on_esc_and_reload_shows_theirs(path):
+    async with raoce_stale(path) as (app, pilot):
+        await pilot.press("escape")
+        sheet = app.screen
+        assert isinstance(sheet, RaoceScreen)
+        assert (sheet.values()["ventas"], sheet.values()["tipo_cambio"]) == ("100", "17.5")
+        assert worksheet(path) == ("200", None, 2)
+        await pilot.press("ctrl+s", "r")
+        assert (sheet.values()["ventas"], sheet.values()["tipo_cambio"]) == ("200", "")
+        await set_field(pilot, app, "tipo_cambio", "18")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, StaleScreen)
+    assert worksheet(path) == ("200", "18", 3)

@@ -4,17 +4,20 @@ client's pedimentos, the threshold checks per program, and filing (folio of the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from brokertui.core.errors import BrokerError, InvalidInput
+from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
 from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
 
@@ -39,6 +42,9 @@ class RaoceScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.year: int | None = None
+        self.loaded: tuple[str, int] | None = None  # (RFC, year) of the worksheet shown
+        self.opened: dict[str, str] = {}  # its figures as loaded, by field
+        self.version = 0  # its stored version when loaded (0: none yet)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,7 +61,14 @@ class RaoceScreen(Screen):
         self.title = "RAOCE"
 
     def on_screen_resume(self) -> None:
+        client = self.app.client
+        shown = (client.rfc if client else "", self.year or self.app.today.year)
+        if self.loaded == shown and self.values() != self.opened:
+            return  # what the user typed is never replaced behind him (a stale save keeps it)
         self.load()
+
+    def values(self) -> dict[str, str]:
+        return {s.name: self.query_one(f"#row-{s.name}", FieldRow).input.value for s in FIELDS}
 
     def load(self) -> None:
         client = self.app.client
@@ -68,6 +81,8 @@ class RaoceScreen(Screen):
         for spec in FIELDS:
             row = self.query_one(f"#row-{spec.name}", FieldRow)
             row.input.value = sheet[SHEET_KEYS[spec.name]] or ""
+        self.loaded, self.version = (client.rfc, self.year), sheet["version"]
+        self.opened = self.values()
         importaciones = self.query_one("#row-importaciones", FieldRow)
         importaciones.input.disabled = not sheet["importaciones_habilitado"]
         importaciones.show(
@@ -131,18 +146,35 @@ class RaoceScreen(Screen):
         client = self.app.client
         if client is None:
             return
-        values = {s.name: self.query_one(f"#row-{s.name}", FieldRow).input.value for s in FIELDS}
+        values = self.values()
         if self.query_one("#row-importaciones", FieldRow).input.disabled:
             values["importaciones"] = ""
         try:
-            sheet = raoce.set_worksheet(self.app.db, client.rfc, self.year, **values)
+            sheet = raoce.set_worksheet(
+                self.app.db, client.rfc, self.year, expected_version=self.version, **values
+            )
+        except StaleRecord as exc:
+            resolve(self, exc, self.opened, values, partial(self.rebase, exc))
+            return
         except InvalidInput as exc:
             if exc.field in SHEET_KEYS:
                 self.query_one(f"#row-{exc.field}", FieldRow).show(exc.message)
             self.notify(str(exc), severity="error")
             return
+        self.version, self.opened = sheet["version"], self.values()
         self.notify(f"Hoja RAOCE {self.year} guardada.")
         self.show_sheet(sheet)
+
+    def rebase(self, stale: StaleRecord, values: dict[str, str], save: bool) -> None:
+        """Go on from the worksheet as stored now (after a stale save), as FormScreen.rebase."""
+        for name, value in values.items():
+            self.query_one(f"#row-{name}", FieldRow).input.value = value
+        self.opened = {k: "" if v is None else v for k, v in stale.current.items()}
+        self.version = stale.version
+        if save:
+            self.action_save()
+        else:
+            self.notify(f"Se cargó la hoja guardada (versión {stale.version}); la suya se descartó")
 
     def action_year(self, step: int) -> None:
         self.year = (self.year or self.app.today.year) + step

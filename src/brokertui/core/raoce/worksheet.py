@@ -33,6 +33,8 @@ VUCEM_FIELDS = [
     ("Diferencia contra pedimentos (miles $)", "diferencia_pedimentos"),
 ]
 CENT = Decimal("0.01")
+# set_worksheet's figures (the CLI's options, the screen's fields), as the audit names them.
+WORKSHEET_FIELDS = ("ventas", "exportaciones", "importaciones", "tipo_cambio")
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,8 @@ def set_worksheet(
     tc = parse_amount("tipo_cambio", tipo_cambio, required=False)
     if tc is not None and tc == 0:
         raise InvalidInput("tipo_cambio", "debe ser mayor que cero")
-    new = {
-        "ventas": str(a),
-        "exportaciones": str(b),
-        "importaciones": None if c is None else str(c),
-        "tipo_cambio": None if tc is None else str(tc),
-    }
+    figures = [str(a), str(b), None if c is None else str(c), None if tc is None else str(tc)]
+    new = dict(zip(WORKSHEET_FIELDS, map(_out, (a, b, c, tc)), strict=True))
     key = f"{client.rfc} {year}"
     with transaction(db):
         version, old = _stored(db, client.id, year)
@@ -135,7 +133,7 @@ def set_worksheet(
                 "ventas_totales = excluded.ventas_totales, exportaciones = excluded.exportaciones, "
                 "importaciones = excluded.importaciones, tipo_cambio = excluded.tipo_cambio, "
                 "updated_at = excluded.updated_at, version = raoce_worksheets.version + 1",
-                [client.id, year, *new.values(), now()],
+                [client.id, year, *figures, now()],
             )
     return show(db, client.rfc, year)
 
@@ -172,15 +170,18 @@ def add_bien(
         )
 
 
-def _stored(db: Database, client_id: int, year: int) -> tuple[int, dict]:
-    """The stored worksheet's version (0: none yet) and its figures by set_worksheet's names."""
+def _stored(db: Database, client_id: int, year: int) -> tuple[int, dict[str, str | None]]:
+    """The stored worksheet's version (0: none yet) and its figures by set_worksheet's names,
+    as shown (_out)."""
     row = db.execute(
         "SELECT version, ventas_totales, exportaciones, importaciones, tipo_cambio FROM "
         "raoce_worksheets WHERE client_id = ? AND filing_year = ?",
         [client_id, year],
     ).fetchone()
-    names = ("ventas", "exportaciones", "importaciones", "tipo_cambio")
-    return (row[0], dict(zip(names, row[1:], strict=True))) if row else (0, dict.fromkeys(names))
+    if not row:
+        return 0, dict.fromkeys(WORKSHEET_FIELDS)
+    figures = (None if v is None else _out(Decimal(v)) for v in row[1:])
+    return row[0], dict(zip(WORKSHEET_FIELDS, figures, strict=True))
 
 
 def exported_from_pedimentos(db: Database, client_id: int, fiscal_year: int) -> dict:
