@@ -15,6 +15,12 @@ is priced at the weighted-average unit value of its temporary entries up to the 
 summed per fracción, and the engine discharges them from the oldest lots of that fracción, whose
 amount is the entry's `valor_usd`. An exit with a material that has no valued entry yet stays
 pending, whole, and is reported.
+
+A run never holds the write lock for long (issue 12): it claims the client (its row, status
+'escribiendo', one run per client at a time), computes from one snapshot outside any write
+transaction, writes its rows CHUNK at a time in short transactions (nothing reads a run that
+is not committed), and commits in a last short transaction that checks the client's data did
+not change meanwhile (else the rows are discarded and the run computed again).
 """
 
 from __future__ import annotations
@@ -27,14 +33,17 @@ from itertools import islice
 
 from sqlite_utils import Database
 
+from brokertui.core import leases, log
 from brokertui.core.anexo24 import entries, fifo
 from brokertui.core.db import contains, now, os_user, snapshot, transaction, write
-from brokertui.core.errors import InvalidInput, NotFound
+from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
 
 Progress = Callable[[int, int, str], None]
 BATCH = 50_000
+CHUNK = 20_000  # rows a run writes per short transaction
+ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
 MODES = ("cantidad", "valor")
 EXPORT_COLUMNS = {
     "cantidad": [
@@ -79,8 +88,8 @@ class RunResult:
         return asdict(self)
 
 
-class _DryRun(Exception):
-    """Raised inside the write transaction to roll a preview back."""
+class _Changed(Exception):
+    """Raised inside a run's last transaction to roll it back: its inputs changed."""
 
 
 def mode(db: Database, client_id: int) -> str:
@@ -154,11 +163,14 @@ LOT_KEY = {
 }
 LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
 
+# A run reads the allocations in force as they will be once its reversals count.
+AFTER_REVERSALS = "(SELECT * FROM active_allocations WHERE id NOT IN temp.reversed)"
+
 _LOTS_SQL = """
 SELECT e.id, {key} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
        {amount} - coalesce(u.used, 0) AS balance, e.vence
 FROM entradas e
-LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
+LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM {active} a
            JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
            GROUP BY a.entrada_id) u ON u.entrada_id = e.id
 WHERE e.client_id = :client AND {amount} > coalesce(u.used, 0)
@@ -174,7 +186,7 @@ FROM salidas s
 LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
                  AND b.producto = s.numero_parte
 WHERE s.client_id = :client AND s.fecha <= :hasta
-  AND {discharged} EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+  AND {discharged} EXISTS (SELECT 1 FROM {active} a WHERE a.salida_id = s.id)
 ORDER BY part, s.fecha, s.id
 """
 
@@ -185,14 +197,19 @@ WHERE client_id = :client AND valor_micro IS NOT NULL ORDER BY numero_parte, fec
 """
 
 
-def _material_demands(db: Database, params: dict, *, discharged: bool = False):
-    """The materials the exits consume (quantity mode's demands), sorted by part."""
-    sql = _DEMANDS_SQL.format(discharged="" if discharged else "NOT")
+def _material_demands(
+    db: Database, params: dict, *, discharged: bool = False, active: str = "active_allocations"
+):
+    """The materials the exits consume (quantity mode's demands), sorted by part: of the exits
+    without allocations in `active`, or (`discharged`) with."""
+    sql = _DEMANDS_SQL.format(discharged="" if discharged else "NOT", active=active)
     for sid, part, fecha, qty, factor in db.execute(sql, params):
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
 
 
-def _priced(db: Database, params: dict, *, discharged: bool = False):
+def _priced(
+    db: Database, params: dict, *, discharged: bool = False, active: str = "active_allocations"
+):
     """(demand, fracción, USD millionths or None) for each material demand: value mode."""
     fracciones = dict(
         db.execute(
@@ -201,7 +218,7 @@ def _priced(db: Database, params: dict, *, discharged: bool = False):
     )
     entry_rows = db.execute(_ENTRIES_SQL, params)
     entries = (fifo.Entry(*row) for row in entry_rows)
-    demands = _material_demands(db, params, discharged=discharged)
+    demands = _material_demands(db, params, discharged=discharged, active=active)
     try:
         for demand, value in fifo.valued(entries, demands):
             yield demand, fracciones.get(demand.part), value
@@ -219,7 +236,7 @@ def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, 
         "valor INTEGER)"
     )
     unvalued: dict[int, str] = {}
-    priced = ((d, f, v) for d, f, v in _priced(db, params) if v != 0)
+    priced = ((d, f, v) for d, f, v in _priced(db, params, active=AFTER_REVERSALS) if v != 0)
     while batch := list(islice(priced, BATCH)):
         for demand, fraccion, value in batch:
             if value is None or fraccion is None:
@@ -262,26 +279,133 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Discharge every pending exit up to `hasta` (re-discharging from `desde` when given or
-    when late data needs it), all in one transaction."""
+    when late data needs it) as one run, which readers see whole or not at all. A dry run
+    only computes. Another run of the client in progress is refused with who runs it."""
     report = progress or (lambda done, total, stage: None)
     client = clients.get_client(db, rfc)
-    result = RunResult(
-        None, desde.isoformat() if desde else None, hasta.isoformat(), dry_run=dry_run
-    )
+    if dry_run:
+        result = _new_result(desde, hasta, dry_run=True)
+        try:
+            with snapshot(db):
+                _compute(db, client.id, result, report)
+        finally:
+            _drop_scratch(db)
+        return result
+    claim, taken_over = _claim(db, client, hasta)
     try:
-        with write(db, "discharge.run", "client", client.rfc, {"hasta": result.hasta}):
-            _run(db, client.id, result, report)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        result.run_id = None
-    return result
+        if taken_over:
+            _purge(db, claim)
+        with transaction(db):
+            added = entries.sync_from_pedimentos(db, client.id)
+        for _ in range(ATTEMPTS):
+            result = _new_result(desde, hasta)
+            result.entries_added = added
+            with snapshot(db):
+                inputs = _inputs(db, client.id)
+                params = _compute(db, client.id, result, report)
+            result.run_id = claim.run_id
+            _write(db, claim, result, report)
+            if _commit(db, client, claim, result, params, inputs):
+                report(result.demands, result.demands or 1, "Listo")
+                return result
+            _purge(db, claim)
+        raise Conflict(
+            "rfc",
+            f"los datos de {client.rfc} cambiaron {ATTEMPTS} veces mientras se calculaba el "
+            "descargo (importaciones o ajustes de otros usuarios); nada se guardó, córralo de "
+            "nuevo",
+        )
+    except BaseException:
+        _abandon(db, claim)
+        raise
+    finally:
+        leases.drop(claim.holder)
+        _drop_scratch(db)
 
 
-def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> None:
+def _new_result(desde: date | None, hasta: date, *, dry_run: bool = False) -> RunResult:
+    return RunResult(None, desde.isoformat() if desde else None, hasta.isoformat(), dry_run=dry_run)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    run_id: int
+    holder: str
+
+
+def _claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, bool]:
+    """The client's discharge, claimed in a short transaction by a new run in 'escribiendo'
+    or by taking over one whose process died (True: its rows must be purged). Conflict when a
+    live one holds it."""
+    holder = leases.take()
+    try:
+        with transaction(db):
+            row = db.execute(
+                "SELECT id, os_user, started_at, holder, heartbeat FROM discharge_runs "
+                "WHERE client_id = ? AND status = 'escribiendo'",
+                [client.id],
+            ).fetchone()
+            if row and leases.alive(row[3], row[4]):
+                raise Conflict(
+                    "rfc",
+                    f"descargo de {client.rfc} en curso por {row[1]} desde "
+                    f"{leases.since(row[2])}; espere a que termine",
+                )
+            values = [now(), os_user(), hasta.isoformat(), holder, leases.stamp()]
+            if row:
+                db.execute(
+                    "UPDATE discharge_runs SET started_at = ?, os_user = ?, hasta = ?, "
+                    "holder = ?, heartbeat = ? WHERE id = ?",
+                    [*values, row[0]],
+                )
+                run_id = row[0]
+            else:
+                run_id = db.execute(
+                    "INSERT INTO discharge_runs (client_id, started_at, os_user, hasta, "
+                    "holder, heartbeat, params, status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, '{}', 'escribiendo')",
+                    [client.id, *values],
+                ).lastrowid
+    except BaseException:
+        leases.drop(holder)
+        raise
+    return _Claim(run_id, holder), row is not None
+
+
+def _renew(db: Database, claim: _Claim) -> None:
+    """Inside a write transaction: the run's heartbeat, after checking it is still ours."""
+    if not db.execute(
+        "UPDATE discharge_runs SET heartbeat = ? WHERE id = ? AND holder = ?",
+        [leases.stamp(), claim.run_id, claim.holder],
+    ).rowcount:
+        raise Conflict(
+            "rfc",
+            "otro proceso tomó este descargo por abandonado (no dio señales en "
+            f"{leases.STALE.seconds // 60} min); nada se guardó, córralo de nuevo",
+        )
+
+
+def _inputs(db: Database, client_id: int) -> tuple:
+    """What a run reads of the client, summed up: an entry, exit or import added, a run
+    undone or the mode switched since changes it (entries and exits are only ever added)."""
+    return db.execute(
+        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM entradas "
+        "WHERE client_id = :c), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM salidas WHERE client_id = :c), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM interface_imports "
+        "WHERE client_id = :c AND estado = 'hecho'), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM discharge_runs "
+        "WHERE client_id = :c AND status = 'committed'), "
+        "(SELECT descargo_modo FROM clients WHERE id = :c)",
+        {"c": client_id},
+    ).fetchone()
+
+
+def _compute(db: Database, client_id: int, result: RunResult, report: Progress) -> dict:
+    """Inside one snapshot: the run's reversals (temp.reversed) and allocations
+    (temp.new_allocations), counted in `result`; returns the run's params."""
     report(0, 1, "Preparando")
     result.modo = mode(db, client_id)
-    result.entries_added = entries.sync_from_pedimentos(db, client_id)
     if result.desde is None:
         result.desde = _pending_from(db, client_id, result.hasta)
     max_entrada, max_salida = db.execute(
@@ -289,44 +413,32 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
         "(SELECT coalesce(max(id), 0) FROM salidas WHERE client_id = :c)",
         {"c": client_id},
     ).fetchone()
-    run_id = db.execute(
-        "INSERT INTO discharge_runs (client_id, started_at, os_user, desde, hasta, params, "
-        "status) VALUES (?, ?, ?, ?, ?, ?, 'committed')",
-        [
-            client_id,
-            now(),
-            os_user(),
-            result.desde,
-            result.hasta,
-            json.dumps(
-                {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
-            ),
-        ],
-    ).lastrowid
-    result.run_id = run_id
+    _drop_scratch(db)
+    db.execute("CREATE TEMP TABLE reversed (allocation_id INTEGER)")
     if result.desde:
         result.reversed = db.execute(
-            "INSERT INTO allocation_reversals (allocation_id, run_id) SELECT a.id, ? "
-            "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-            "WHERE s.client_id = ? AND s.fecha >= ?",
-            [run_id, client_id, result.desde],
+            "INSERT INTO temp.reversed SELECT a.id FROM active_allocations a "
+            "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = ? AND s.fecha >= ?",
+            [client_id, result.desde],
         ).rowcount
+    db.execute("CREATE INDEX temp.reversed_id ON reversed (allocation_id)")
     params = {"client": client_id, "hasta": result.hasta}
     if result.modo == "valor":
         total, demands = _value_demands(db, params, result)
     else:
-        sql = _DEMANDS_SQL.format(discharged="NOT")
+        sql = _DEMANDS_SQL.format(discharged="NOT", active=AFTER_REVERSALS)
         total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-        demands = _material_demands(db, params)
-    lots_sql = _LOTS_SQL.format(key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo])
+        demands = _material_demands(db, params, active=AFTER_REVERSALS)
+    lots_sql = _LOTS_SQL.format(
+        key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo], active=AFTER_REVERSALS
+    )
     lot_rows = db.execute(lots_sql, params)
     lots = (fifo.Lot(*row) for row in lot_rows)
     result.demands = total
     allocations = fifo.discharge(lots, _counted(demands, total, report))
     shortfall_parts = set()
-    # New rows go to a scratch table while the queries above are still being read (SQLite
-    # leaves reading a table that the same connection is changing undefined), then in one go.
-    db.execute("DROP TABLE IF EXISTS temp.new_allocations")
+    # Scratch rows, written while the queries above are still being read; the run's own rows
+    # are written from them in chunks.
     db.execute(
         "CREATE TEMP TABLE new_allocations (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
@@ -343,22 +455,104 @@ def _run(db: Database, client_id: int, result: RunResult, report: Progress) -> N
             elif a.vencido:
                 result.vencidos += 1
         result.allocations += len(batch)
-    lot_rows.close()  # lots no demand reached are left unread; the scratch tables go below
-    report(total, total or 1, "Guardando")
-    db.execute(
-        "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, cantidad_micro, "
-        "vencido) SELECT ?, * FROM temp.new_allocations ORDER BY rowid",
-        [run_id],
-    )
-    for scratch in ("new_allocations", "value_demands", "unvalued"):
+    lot_rows.close()  # lots no demand reached are left unread
+    for scratch in ("value_demands", "unvalued"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     result.shortfall_parts = sorted(shortfall_parts)[:20]
-    db.execute(
-        "UPDATE discharge_runs SET demands = ?, allocations = ?, shortfalls = ?, reversed = ? "
-        "WHERE id = ?",
-        [result.demands, result.allocations, result.shortfalls, result.reversed, run_id],
-    )
-    report(total, total or 1, "Listo")
+    return {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
+
+
+def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
+    """The run's reversals and allocations, CHUNK rows per short transaction (in the order
+    computed), each renewing the claim."""
+    total = result.reversed + result.allocations or 1
+    done = 0
+    for count, sql in (
+        (
+            result.reversed,
+            "INSERT INTO allocation_reversals (run_id, allocation_id) SELECT ?, allocation_id "
+            "FROM temp.reversed WHERE rowid > ? AND rowid <= ?",
+        ),
+        (
+            result.allocations,
+            "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, "
+            "cantidad_micro, vencido) SELECT ?, * FROM temp.new_allocations "
+            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+        ),
+    ):
+        for start in range(0, count, CHUNK):
+            report(done, total, "Guardando")
+            with transaction(db):
+                _renew(db, claim)
+                db.execute(sql, [claim.run_id, start, start + CHUNK])
+            done += min(CHUNK, count - start)
+
+
+def _commit(
+    db: Database,
+    client: clients.Client,
+    claim: _Claim,
+    result: RunResult,
+    params: dict,
+    inputs: tuple,
+) -> bool:
+    """The run's last short transaction: committed, with its audit row, if the client's data
+    is as the run read it; False (nothing changed) when it is not."""
+    try:
+        with write(db, "discharge.run", "client", client.rfc, {"hasta": result.hasta}):
+            _renew(db, claim)
+            if _inputs(db, client.id) != inputs:
+                raise _Changed
+            db.execute(
+                "UPDATE discharge_runs SET status = 'committed', desde = ?, params = ?, "
+                "demands = ?, allocations = ?, shortfalls = ?, reversed = ?, holder = NULL, "
+                "heartbeat = NULL WHERE id = ?",
+                [
+                    result.desde,
+                    json.dumps(params),
+                    result.demands,
+                    result.allocations,
+                    result.shortfalls,
+                    result.reversed,
+                    claim.run_id,
+                ],
+            )
+    except _Changed:
+        return False
+    return True
+
+
+def _purge(db: Database, claim: _Claim) -> None:
+    """Delete what the run wrote, CHUNK rows per short transaction (it is still ours)."""
+    for sql in (
+        "DELETE FROM allocation_reversals WHERE rowid IN (SELECT rowid FROM "
+        "allocation_reversals WHERE run_id = ? LIMIT ?)",
+        "DELETE FROM allocations WHERE id IN (SELECT id FROM allocations WHERE run_id = ? LIMIT ?)",
+    ):
+        deleted = CHUNK
+        while deleted == CHUNK:
+            with transaction(db):
+                _renew(db, claim)
+                deleted = db.execute(sql, [claim.run_id, CHUNK]).rowcount
+
+
+def _abandon(db: Database, claim: _Claim) -> None:
+    """After a failure: the run's rows and row deleted if it is still ours. If that fails too,
+    the claim is left to the next run, which finds it dead (leases.alive) and cleans it."""
+    try:
+        _purge(db, claim)
+        with transaction(db):
+            db.execute(
+                "DELETE FROM discharge_runs WHERE id = ? AND holder = ?",
+                [claim.run_id, claim.holder],
+            )
+    except Exception as exc:  # the user is told of the first failure; this one is logged
+        log.log_trace(exc, f"descargo: la corrida {claim.run_id} queda para la siguiente")
+
+
+def _drop_scratch(db: Database) -> None:
+    for scratch in ("reversed", "new_allocations", "value_demands", "unvalued"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
 def _counted(demands, total: int, report: Progress):
