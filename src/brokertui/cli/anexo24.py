@@ -220,7 +220,8 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 @pass_env
 def import_ajustes(env: Env, file: Path, rfc: str) -> None:
     """Import ajustes (CSV or XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
-    count = ajustes.add_ajustes(env.db, rfc, interfaces.read_file(file), file.name)
+    rows = interfaces.read_file(file, ajustes.AJUSTE_HEADERS)
+    count = ajustes.add_ajustes(env.db, rfc, rows, file.name)
     click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
 
 

@@ -176,9 +176,16 @@ class _Metered(io.RawIOBase):
     def _guard(self, action):
         try:
             return action()
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            # a bad CRC, a corrupt deflate stream, a cut member, an unknown compression method
-            # or an encrypted member
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+        ) as exc:
+            # a bad CRC, a corrupt deflate stream, a cut member, an unknown compression method,
+            # an encrypted member or an offset outside the file
             raise self.meter.error(
                 f"{self.meter.prefix}{self.info.filename}: el miembro está dañado ({clip(exc)}); "
                 "archivo rechazado"

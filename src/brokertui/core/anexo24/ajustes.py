@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 from sqlite_utils import Database
 
+from brokertui.core import limits
 from brokertui.core.anexo24 import entries, interfaces
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput
@@ -19,6 +20,7 @@ from brokertui.core.registry import clients
 
 AJUSTE_TIPOS = ("faltante", "merma", "sobrante", "desensamble")
 AJUSTE_COLUMNS = ("fecha", "tipo", "numero_parte", "cantidad", "pedimento", "partida", "motivo")
+AJUSTE_HEADERS = ("fecha", "tipo", "numero_parte", "cantidad", "motivo")  # a file must have
 
 
 def _checked(check: Callable[[str], object], *, optional: bool = False) -> AfterValidator:
@@ -42,80 +44,96 @@ class AjusteData(Record):
 def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
     """Record ajustes (Anexo 24 Apartado B), all or nothing. Faltantes and mermas become exits
     (documento AJ-<id>) that the FIFO run discharges; sobrantes and desensamble recoveries
-    become lots of the pedimento and partida given. Returns how many were recorded."""
+    become lots of the pedimento and partida given. Rows are recorded as they are checked, in
+    one transaction rolled back when any is bad. Returns how many were recorded."""
     client = clients.get_client(db, rfc)
     known = interfaces.part_numbers(db, client.id, "materiales")
-    good, errors = [], []
-    for number, raw in rows:
-        problems = []
-        try:
-            data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
-            values = data.model_dump() | {
-                "cantidad": to_micro(data.cantidad),
-                "partida": int(data.partida) if data.partida else None,
-            }
-        except InvalidInput as exc:
-            values = {}
-            problems.append(f"{exc.field}: {exc.message}")
-        if not problems and values["numero_parte"] not in known:
-            problems.append(f"numero_parte: {values['numero_parte']} no está en materiales")
-        if (
-            not problems
-            and values["tipo"] in ("sobrante", "desensamble")
-            and not (values["pedimento"] and values["partida"])
-        ):
-            problems.append(
-                "pedimento y partida: un sobrante o una recuperación entra al "
-                "inventario con el pedimento que la ampara"
+    errors = limits.ErrorList()
+    detail: dict[str, object] = {"file": name}  # the audit row, written at the end
+    count = 0
+    with write(db, "inventory.ajustes", "client", client.rfc, detail):
+        for number, raw in rows:
+            values, problems = _checked_row(raw, known)
+            if problems:
+                errors.append(f"fila {number}: " + "; ".join(problems))
+                if errors.full:
+                    break
+            elif not errors:
+                _record(db, client.id, values)
+                count += 1
+        if errors:
+            raise interfaces.InterfaceError(
+                f"{name}: {errors.heading('filas')}; nada se registró:\n{errors.listing()}"
             )
-        if problems:
-            errors.append(f"fila {number}: " + "; ".join(problems))
-        else:
-            good.append(values)
-    if errors:
-        raise interfaces.InterfaceError(
-            f"{name}: {len(errors)} filas con error; nada se registró:\n"
-            + "\n".join(errors[: interfaces.MAX_ERRORS])
+        if not count:
+            raise interfaces.InterfaceError(
+                f"{name}: no tiene filas de datos bajo los encabezados "
+                f"{', '.join(AJUSTE_COLUMNS)}; nada se registró"
+            )
+        detail["rows"] = count
+    return count
+
+
+def _checked_row(raw: dict, known: set[str]) -> tuple[dict, list[str]]:
+    """One ajuste's values, and its problems as 'campo: regla'."""
+    try:
+        data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
+    except InvalidInput as exc:
+        return {}, [f"{exc.field}: {exc.message}"]
+    values = data.model_dump() | {
+        "cantidad": to_micro(data.cantidad),
+        "partida": int(data.partida) if data.partida else None,
+    }
+    if values["numero_parte"] not in known:
+        return values, [f"numero_parte: {values['numero_parte']} no está en materiales"]
+    if values["tipo"] in ("sobrante", "desensamble") and not (
+        values["pedimento"] and values["partida"]
+    ):
+        return values, [
+            "pedimento y partida: un sobrante o una recuperación entra al "
+            "inventario con el pedimento que la ampara"
+        ]
+    return values, []
+
+
+def _record(db: Database, client_id: int, v: dict) -> None:
+    """One checked ajuste, with the exit or the lot it brings."""
+    ajuste_id = db.execute(
+        "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
+        "pedimento, partida, motivo, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            client_id,
+            v["fecha"],
+            v["tipo"],
+            v["numero_parte"],
+            v["cantidad"],
+            v["pedimento"],
+            v["partida"],
+            v["motivo"],
+            now(),
+            os_user(),
+        ],
+    ).lastrowid
+    if v["tipo"] in ("faltante", "merma"):
+        link = interfaces.add_ajuste_exit(
+            db,
+            client_id,
+            documento=f"AJ-{ajuste_id}",
+            fecha=v["fecha"],
+            numero_parte=v["numero_parte"],
+            cantidad_micro=v["cantidad"],
         )
-    with write(db, "inventory.ajustes", "client", client.rfc, {"file": name, "rows": len(good)}):
-        for v in good:
-            ajuste_id = db.execute(
-                "INSERT INTO ajustes (client_id, fecha, tipo, numero_parte, cantidad_micro, "
-                "pedimento, partida, motivo, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    client.id,
-                    v["fecha"],
-                    v["tipo"],
-                    v["numero_parte"],
-                    v["cantidad"],
-                    v["pedimento"],
-                    v["partida"],
-                    v["motivo"],
-                    now(),
-                    os_user(),
-                ],
-            ).lastrowid
-            if v["tipo"] in ("faltante", "merma"):
-                link = interfaces.add_ajuste_exit(
-                    db,
-                    client.id,
-                    documento=f"AJ-{ajuste_id}",
-                    fecha=v["fecha"],
-                    numero_parte=v["numero_parte"],
-                    cantidad_micro=v["cantidad"],
-                )
-                db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
-            else:
-                link = entries.add_ajuste_lot(
-                    db,
-                    client.id,
-                    pedimento=v["pedimento"],
-                    partida=v["partida"],
-                    fecha=v["fecha"],
-                    numero_parte=v["numero_parte"],
-                    cantidad_micro=v["cantidad"],
-                    ajuste=f"AJ-{ajuste_id}",
-                )
-                db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])
-    return len(good)
+        db.execute("UPDATE ajustes SET salida_id = ? WHERE id = ?", [link, ajuste_id])
+    else:
+        link = entries.add_ajuste_lot(
+            db,
+            client_id,
+            pedimento=v["pedimento"],
+            partida=v["partida"],
+            fecha=v["fecha"],
+            numero_parte=v["numero_parte"],
+            cantidad_micro=v["cantidad"],
+            ajuste=f"AJ-{ajuste_id}",
+        )
+        db.execute("UPDATE ajustes SET entrada_id = ? WHERE id = ?", [link, ajuste_id])

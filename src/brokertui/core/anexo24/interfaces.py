@@ -6,27 +6,20 @@ file goes through the entries (entries.py).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import re
-import zipfile
-import zlib
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable, Hashable, Iterable
+from datetime import date
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, identifiers
+from brokertui.core import catalogs, identifiers, limits
 from brokertui.core.anexo24 import entries
+from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import now, os_user, write
-from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
@@ -60,63 +53,8 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
-MAX_ERRORS = 50
-BATCH = 20_000
-
-
-class InterfaceError(BrokerError):
-    """A file was refused; the message lists its bad rows."""
-
-
-# -- reading ----------------------------------------------------------------------------------
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, values by lower-cased header) from a CSV or XLSX file; row 1 is the header."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path)
-        return
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    for number, values in enumerate(reader, start=2):
-        if any(v.strip() for v in values):
-            yield number, dict(zip(header, (v.strip() for v in values), strict=False))
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):  # no exponent: 1e-05 is the number 0.00001 (parse_decimal)
-        return format(Decimal(repr(value)), "f")
-    return str(value).strip()
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        if not book.worksheets:
-            raise InterfaceError(f"{path.name}: el libro no tiene hojas de cálculo")
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [_cell(h).lower() for h in next(rows, ())]
-        for number, values in enumerate(rows, start=2):
-            cells = [_cell(v) for v in values]
-            if any(cells):
-                yield number, dict(zip(header, cells, strict=False))
-    finally:
-        book.close()
+BATCH = 20_000  # rows applied at a time
+BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -282,31 +220,9 @@ def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
     if kind not in COLUMNS:
         raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
     path = Path(path)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
-    return import_rows(db, kind, read_file(path), rfc, path.name, digest)
-
-
-def read_file(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """`read_rows`, a file it cannot read refused as InterfaceError (every import of an
-    interface-shaped file, ajustes included, reads through this)."""
-    try:
-        yield from read_rows(path)
-    except csv.Error as exc:
-        reason = str(exc)
-        if "field limit" in reason:
-            reason = f"un campo tiene más de {csv.field_size_limit():,} caracteres"
-        raise InterfaceError(f"{path.name}: no es un CSV legible: {reason}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        # zipfile's ways to say a package is damaged, encrypted or of an unknown method
-        raise InterfaceError(
-            f"{path.name}: no es un XLSX legible: el zip está dañado o cifrado ({exc})"
-        ) from None
-    except (UnicodeError, OSError, ValueError, KeyError, TypeError, ParseError) as exc:
-        # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
-        raise InterfaceError(f"{path.name}: no es un CSV o XLSX legible ({exc})") from None
+    digest = fingerprint(path)
+    headers = [c for c in COLUMNS[kind] if c != "merma_pct"]
+    return import_rows(db, kind, read_file(path, headers), rfc, path.name, digest)
 
 
 def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
@@ -323,13 +239,18 @@ def import_rows(
     client = clients.get_client(db, rfc)
     rows = iter(rows)
     first = next(rows, None)
-    missing = [c for c in COLUMNS[kind] if first and c not in first[1] and c != "merma_pct"]
+    if first is None:
+        raise InterfaceError(
+            f"{name}: no tiene filas de datos bajo los encabezados "
+            f"{', '.join(COLUMNS[kind])}; nada se importó"
+        )
+    missing = [c for c in COLUMNS[kind] if c not in first[1] and c != "merma_pct"]
     if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     known = {table: part_numbers(db, client.id, table) for table in ("materiales", "productos")}
-    errors: list[str] = []
+    errors = limits.ErrorList()
     seen: set[int] = set()
-    count = added = 0
+    count = added = size = 0
     with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
         import_id = db.execute(
             "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
@@ -337,26 +258,25 @@ def import_rows(
             [client.id, kind, name, digest, now(), os_user()],
         ).lastrowid
         pending: list[dict] = []
-        for number, raw in chain([first] if first else [], rows):
+        for number, raw in chain([first], rows):
             values, problems = _check_row(kind, raw)
             if not problems:
                 problems = _cross_check(kind, values, known, seen)
             if problems:
                 errors.append(f"fila {number}: " + "; ".join(problems))
-                if len(errors) >= MAX_ERRORS:
+                if errors.full:
                     break
                 continue
             count += 1
             if not errors:
                 pending.append(values)
-            if len(pending) >= BATCH and kind != "bom":  # a BOM is replaced per product: whole
+                size += sum(len(v) for v in values.values() if isinstance(v, str))
+            if len(pending) >= BATCH or size >= BATCH_CHARS:
                 added += APPLY[kind](db, client.id, import_id, pending)
-                pending = []
+                pending, size = [], 0
         if errors:
-            more = " (se muestran los primeros)" if len(errors) >= MAX_ERRORS else ""
             raise InterfaceError(
-                f"{name}: {len(errors)} filas con error{more}; nada se importó:\n"
-                + "\n".join(errors)
+                f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
             )
         added += APPLY[kind](db, client.id, import_id, pending)
         db.execute("UPDATE interface_imports SET rows = ? WHERE id = ?", [count, import_id])
@@ -390,10 +310,12 @@ def _apply_catalog(table: str, columns: tuple[str, ...]):
 
 
 def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
-    """The file replaces the whole BOM of every product it mentions."""
+    """The file replaces the whole BOM of every product it mentions (what an earlier batch of
+    the same file stored is kept)."""
     products = {r["producto"] for r in rows}
     db.conn.executemany(
-        "DELETE FROM bom WHERE client_id = ? AND producto = ?", [(client_id, p) for p in products]
+        "DELETE FROM bom WHERE client_id = ? AND producto = ? AND import_id IS NOT ?",
+        [(client_id, p, import_id) for p in products],
     )
     db.conn.executemany(
         "INSERT INTO bom (client_id, producto, material, cantidad, merma_pct, factor_micro, "

@@ -1,0 +1,348 @@
+"""Reading an interface file (CSV or XLSX) row by row in bounded memory (issue 11, item 6).
+
+A CSV is streamed; an XLSX is a zip of XML parts that openpyxl reads in read-only (streaming)
+mode, after its zip directory and every part have been checked here (sizes, ratio, and an
+expat scan counting rows, cells, elements and text) so that nothing openpyxl then builds in
+memory can grow past the limits below. The sheet used is the first whose first non-empty row
+holds the expected headers (a notes page before the data is skipped).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
+
+from brokertui.core import limits
+from brokertui.core.errors import BrokerError
+
+# Limits of one interface file (README, "Anexo 24"). Rows are streamed, so they bound time and
+# the size of one row, not memory: Excel's own limits for a sheet and a cell, and columns far
+# beyond the 10 an interface uses (extra ERP columns are read, then ignored).
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 1_024
+MAX_CELL_CHARS = 32_767
+MAX_ROW_CHARS = 1 << 20  # one row's text (a CSV record)
+# An XLSX: openpyxl parses every part but the sheets whole, and holds the shared strings.
+MAX_SHEETS = 100
+MAX_PARTS = 1_000  # zip members
+MAX_CELLS = 20_000_000  # in the whole workbook: 1,048,576 rows of about 20 columns
+MAX_SHARED_STRINGS = 1_048_576
+MAX_SHARED_BYTES = 64 << 20  # sharedStrings.xml, inflated
+MAX_PART_BYTES = 8 << 20  # any other part but the sheets (styles, workbook, relations)
+MAX_XLSX_BYTES = 1 << 30  # inflated, in all
+MAX_ELEMENTS = 100_000  # XML elements in one row, one shared string, or outside the rows
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_SHARED = "xl/sharedStrings.xml"
+_XLSX = (".xlsx", ".xlsm")
+
+
+class InterfaceError(BrokerError):
+    """A file was refused; the message lists its bad rows."""
+
+
+Rows = Iterator[tuple[int, dict[str, str]]]
+
+
+def fingerprint(path: Path) -> str:
+    """The file's sha256, read in chunks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InterfaceError(f"{path}: no se puede leer ({exc.strerror})") from None
+    return digest.hexdigest()
+
+
+def read_file(path: Path, headers: Iterable[str] = ()) -> Rows:
+    """`read_rows`, a file it cannot read refused as InterfaceError (every import of an
+    interface-shaped file, ajustes included, reads through this)."""
+    try:
+        yield from read_rows(path, headers)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field limit" in reason:
+            reason = f"un campo tiene más de {csv.field_size_limit():,} caracteres"
+        raise InterfaceError(f"{path.name}: no es un CSV legible: {reason}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # zipfile's ways to say a package is damaged, encrypted or of an unknown method
+        raise InterfaceError(
+            f"{path.name}: no es un XLSX legible: el zip está dañado o cifrado ({limits.clip(exc)})"
+        ) from None
+    except (UnicodeError, OSError, ValueError, KeyError, TypeError, ParseError) as exc:
+        # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
+        raise InterfaceError(
+            f"{path.name}: no es un CSV o XLSX legible ({limits.clip(exc)})"
+        ) from None
+
+
+def read_rows(path: Path, headers: Iterable[str] = ()) -> Rows:
+    """(row number, values by lower-cased header) of every non-empty data row; the header row
+    must hold every name in `headers`."""
+    wanted = tuple(headers)
+    if path.suffix.lower() in _XLSX:
+        yield from _xlsx_rows(path, wanted)
+    else:
+        yield from _csv_rows(path, wanted)
+
+
+def _check_cells(name: str, number: int, values: list[str]) -> None:
+    if len(values) > MAX_COLUMNS:
+        raise InterfaceError(f"{name}: la fila {number} tiene más de {MAX_COLUMNS:,} columnas")
+    if number > MAX_ROWS:
+        raise InterfaceError(f"{name}: tiene más de {MAX_ROWS:,} filas")
+    for value in values:
+        if len(value) > MAX_CELL_CHARS:
+            raise InterfaceError(
+                f"{name}: la fila {number} tiene una celda de más de {MAX_CELL_CHARS:,} caracteres"
+            )
+
+
+def _missing(name: str, header: list[str], wanted: tuple[str, ...]) -> None:
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (a BOM allowed) when the whole file is valid UTF-8, else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+class _Lines:
+    """The lines csv.reader asks for, refusing a record (its lines since `pending` was reset)
+    longer than MAX_ROW_CHARS."""
+
+    def __init__(self, stream, name: str):
+        self.stream, self.name = stream, name
+        self.pending = 0
+        self.record = 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.pending += len(line)
+        if self.pending > MAX_ROW_CHARS:
+            raise InterfaceError(
+                f"{self.name}: la fila {self.record} tiene más de {MAX_ROW_CHARS:,} caracteres"
+            )
+        return line
+
+
+def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, errors="replace", newline="") as stream:
+        lines = _Lines(stream, path.name)
+        for number, values in enumerate(csv.reader(lines), start=1):
+            _check_cells(path.name, number, values)
+            lines.pending, lines.record = 0, number + 1
+            cells = [v.strip() for v in values]
+            if number == 1:
+                header = [h.lower() for h in cells]
+                _missing(path.name, header, wanted)
+            elif any(cells):
+                yield number, dict(zip(header, cells, strict=False))
+
+
+# -- XLSX -------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):  # no exponent: 1e-05 is the number 0.00001 (parse_decimal)
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def _xlsx_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
+    from openpyxl import load_workbook
+
+    check_workbook(path)
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        if not book.worksheets:
+            raise InterfaceError(f"{path.name}: el libro no tiene hojas de cálculo")
+        header, rows = _data_sheet(book, path.name, wanted)
+        for number, cells in rows:
+            yield number, dict(zip(header, cells, strict=False))
+    finally:
+        book.close()
+
+
+def _data_sheet(book, name: str, wanted: tuple[str, ...]):
+    """The header and the remaining (row number, values) of the first sheet whose first
+    non-empty row holds every wanted header."""
+    tried = []
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # a stated size of A1:XFD1048576 would pad every row
+        rows = _sheet_rows(sheet)
+        header = [h.lower() for h in next(rows, (0, []))[1]]
+        if all(c in header for c in wanted):
+            return header, rows
+        tried.append(sheet.title)
+    if len(tried) == 1:
+        _missing(name, header, wanted)
+    raise InterfaceError(
+        f"{name}: ninguna hoja tiene los encabezados {', '.join(wanted)} en su primera fila "
+        f"con datos (hojas: {limits.clip(', '.join(tried))})"
+    )
+
+
+def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of the sheet's non-empty rows."""
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell(v) for v in values]
+        if any(cells):
+            yield number, cells
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook whose zip or XML would not fit the limits, before openpyxl reads it."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InterfaceError(f"{path.name}: no es un XLSX válido (no es un archivo zip)") from None
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if len(infos) > MAX_PARTS:
+            raise InterfaceError(f"{path.name}: tiene {len(infos):,} partes, más de {MAX_PARTS:,}")
+        sheets = sum(1 for i in infos if _SHEET.match(i.filename))
+        if sheets > MAX_SHEETS:
+            raise InterfaceError(f"{path.name}: tiene {sheets:,} hojas, más de {MAX_SHEETS}")
+        prefix = f"{path.name}: "
+        limits.check_directory(
+            infos,
+            path.name,
+            InterfaceError,
+            member_limit=_part_limit,
+            total_limit=MAX_XLSX_BYTES,
+            prefix=prefix,
+        )
+        meter = limits.Meter(path, InterfaceError, MAX_XLSX_BYTES, prefix)
+        scan = _Scan(path.name)
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with meter.open(archive, info, _part_limit(info)) as stream:
+                    scan.part(info.filename, stream)
+
+
+def _part_limit(info: zipfile.ZipInfo) -> int:
+    if _SHEET.match(info.filename):
+        return MAX_XLSX_BYTES
+    return MAX_SHARED_BYTES if info.filename == _SHARED else MAX_PART_BYTES
+
+
+class _Scan:
+    """An expat pass over the parts of one workbook counting what openpyxl would build:
+    elements per row, per shared string and outside them, cells per row and in all, rows,
+    shared strings, and the text of a cell or a shared string. No DTD is accepted."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.cells = self.strings = 0
+
+    def part(self, part: str, stream) -> None:
+        self.where = part
+        self.rows = self.row_cells = self.elements = self.text = 0
+        self.in_item = False  # within a cell or a shared string: its text adds up
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.CharacterDataHandler = self.characters
+        parser.StartDoctypeDeclHandler = self.doctype
+        try:
+            while chunk := stream.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            self.refuse(f"no es XML válido ({limits.clip(exc)})")
+
+    def refuse(self, reason: str) -> None:
+        raise InterfaceError(f"{self.name}: {self.where}: {reason}; archivo rechazado")
+
+    def doctype(self, *args) -> None:
+        self.refuse("declara un DTD, que un XLSX no lleva")
+
+    def start(self, tag: str, attributes: dict) -> None:
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
+        if tag == "c":  # the usual case first: this runs for every element of every sheet
+            self.cell(attributes.get("r", ""))
+        elif tag == "row":
+            self.row(attributes.get("r", ""))
+        elif tag == "si":
+            self.strings += 1
+            self.elements = self.text = 0
+            self.in_item = True
+            if self.strings > MAX_SHARED_STRINGS:
+                self.refuse(f"tiene más de {MAX_SHARED_STRINGS:,} textos compartidos")
+        elif not self.in_item:
+            self.text = 0
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            self.refuse(
+                f"tiene más de {MAX_ELEMENTS:,} elementos seguidos en una fila o fuera de ellas"
+            )
+
+    def row(self, number: str) -> None:
+        self.rows += 1
+        self.row_cells = self.elements = self.text = 0
+        self.in_item = False
+        if self.rows > MAX_ROWS or len(number) > 7 or (number.isdigit() and int(number) > MAX_ROWS):
+            self.refuse(f"tiene más de {MAX_ROWS:,} filas")
+
+    def cell(self, ref: str) -> None:
+        self.cells += 1
+        self.row_cells += 1
+        self.text = 0
+        self.in_item = True
+        if self.cells > MAX_CELLS:
+            self.refuse(f"el libro tiene más de {MAX_CELLS:,} celdas")
+        letters = ref.rstrip("0123456789")  # up to ZZ is column 702: only longer ones count
+        if self.row_cells > MAX_COLUMNS or (len(letters) > 2 and _column(letters) > MAX_COLUMNS):
+            self.refuse(f"una fila tiene más de {MAX_COLUMNS:,} columnas")
+
+    def characters(self, data: str) -> None:
+        self.text += len(data)
+        if self.text > MAX_CELL_CHARS:
+            self.refuse(f"tiene una celda o un texto de más de {MAX_CELL_CHARS:,} caracteres")
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
