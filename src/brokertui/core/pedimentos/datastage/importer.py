@@ -1,13 +1,17 @@
 """Import of ANAM Data Stage deliveries (formats.md §1): members 501, 505, 506, 507, 551, 554,
 557 and 701 are stored; the 15-digit number is rebuilt (§1.7); rectifications linked (§1.8).
 
-One zip is one transaction: any bad row refuses the whole delivery, reported as
+A delivery is stored whole or not at all: any bad row refuses it, reported as
 `member:line: reason`. The zip itself is kept unchanged; importing it again changes nothing.
+
+The write lock is held only to store (issue 12, item 4): the whole delivery is read and
+checked first, outside any write transaction, its rows ready to store staged in scratch tables
+of the connection (temp.staged_<member>); then one transaction stores them, inserts only.
 
 Memory stays bounded whatever the delivery holds: the pedimentos (501, completed by 506 and
 701) are kept, at most MAX_PEDIMENTOS of them; the rows of the other members are streamed from
-the zip and stored in batches as they are checked, and the transaction is rolled back if any
-row was bad. Errors are counted, only the first ones listed (limits.ErrorList).
+the zip and staged in batches as they are checked. Errors are counted, only the first ones
+listed (limits.ErrorList).
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ DIGITS = re.compile(r"^[0-9]+$")
 MAX_PEDIMENTOS = 50_000
 MAX_PARTIDAS = 1_000_000
 MAX_KEPT_CHARS = 20  # a 501 value kept per pedimento (ClaveDocumento, TipoCambio, aduana)
-BATCH = 5_000  # rows stored at a time (a line is at most delivery.MAX_LINE_BYTES)
+BATCH = 5_000  # rows staged or stored at a time (a line is at most delivery.MAX_LINE_BYTES)
+STAGED = ("505", "507", "551", "554", "557")  # members whose rows are staged, then stored
 KEY = ("patente", "pedimento", "seccionaduanera")
 PAID = ("fechapagoreal", "fechavalidacionpagor")  # synonyms (formats.md §1.3 step 8)
 REQUIRED = {
@@ -178,8 +183,8 @@ def import_zip(
     rfc: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Check a whole delivery and store it in one transaction, its rows streamed from the zip
-    in batches; any bad row rolls the whole delivery back."""
+    """Check a whole delivery outside any write transaction, then store it in one short
+    transaction; any bad row refuses it whole."""
     report = progress or (lambda done, total, stage: None)
     report(0, 1, "Leyendo el zip")
     digest = sha256_of(path)
@@ -188,12 +193,18 @@ def import_zip(
     with _bulk(), read(path, digest) as delivery:
         result = ImportResult(delivery.sha256)
         result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
-        with transaction(db):  # a second import of the zip waits here, then finds it stored
-            if _imported(db, delivery.sha256):
-                return ImportResult(delivery.sha256, already_imported=True)
-            audit = {"file": delivery.path.name, "sha256": delivery.sha256}
-            with write(db, "datastage.import", "datastage", delivery.folio, audit):
-                _import(db, delivery, rfc, result, report)
+        try:
+            heads = _check(db, delivery, rfc, result, report)
+            report(1, 1, "Guardando")
+            with transaction(db):  # a second import of the zip waits here, then finds it stored
+                if _imported(db, delivery.sha256):
+                    return ImportResult(delivery.sha256, already_imported=True)
+                audit = {"file": delivery.path.name, "sha256": delivery.sha256}
+                with write(db, "datastage.import", "datastage", delivery.folio, audit):
+                    _Store(db, delivery, heads, result).store()
+        finally:
+            for tipo in STAGED:
+                db.execute(f"DROP TABLE IF EXISTS temp.staged_{tipo}")
     return result
 
 
@@ -219,28 +230,30 @@ def _key(values: list[str], rows: _Rows) -> tuple[str, str, str]:
     return values[patente].zfill(4), values[pedimento].zfill(7), values[seccion].zfill(3)
 
 
-def _import(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) -> None:
+def _check(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) -> dict:
+    """Every row of the delivery checked, outside any write transaction; while none is bad,
+    the rows to store are staged (`_Staging`). Returns the pedimentos by key."""
     errors = limits.ErrorList()
     members = delivery.members
     heads, skipped = _pedimentos(db, delivery, rfc, errors)
     result.skipped_other_rfc = len(skipped)
     total = sum(m.size for m in members.values()) or 1
     done = members["501"].size
-    for tipo in ("506", "701"):  # they complete the pedimentos, stored next
+    for tipo in ("506", "701"):  # they complete the pedimentos, which the others need
         if tipo in members:
             for _ in _checked_rows(members[tipo], heads, skipped, errors):
                 pass
             done += members[tipo].size
             report(done, total, "Validando")
-    store = None if errors else _Store(db, delivery, heads, result)
-    for tipo in ("505", "507", "551", "554", "557"):
+    staging = _Staging(db, heads)
+    for tipo in STAGED:
         if tipo in members:
-            _stream(members[tipo], heads, skipped, errors, store)
+            _stream(members[tipo], heads, skipped, errors, staging)
             done += members[tipo].size
-            report(done, total, "Guardando")
-    if store is None or errors:
+            report(done, total, "Validando")
+    if errors:
         raise DataStageError(_summary(errors))
-    store.finish()
+    return heads
 
 
 def _pedimentos(db, delivery: Delivery, rfc, errors: limits.ErrorList):
@@ -263,8 +276,10 @@ def _pedimentos(db, delivery: Delivery, rfc, errors: limits.ErrorList):
     return heads, skipped
 
 
-def _stream(member: Member, heads: dict, skipped: set, errors: limits.ErrorList, store) -> None:
-    """Check every row of a member, storing them in batches while no error has been found."""
+def _stream(
+    member: Member, heads: dict, skipped: set, errors: limits.ErrorList, staging: _Staging
+) -> None:
+    """Check every row of a member, staging them in batches while no error has been found."""
     batch: list[tuple] = []
     partidas = 0
     for row in _checked_rows(member, heads, skipped, errors):
@@ -275,13 +290,13 @@ def _stream(member: Member, heads: dict, skipped: set, errors: limits.ErrorList,
                     f"{member.name}: más de {MAX_PARTIDAS:,} partidas; pida a la ANAM la "
                     "entrega por periodos más cortos"
                 )
-        if store and not errors:
+        if not errors:
             batch.append(row)
             if len(batch) >= BATCH:
-                store.rows(member.tipo, batch)
+                staging.rows(member.tipo, batch)
                 batch = []
-    if store and not errors:
-        store.rows(member.tipo, batch)
+    if not errors:
+        staging.rows(member.tipo, batch)
 
 
 def _checked_rows(member: Member, heads: dict, skipped: set, errors: limits.ErrorList):
@@ -558,17 +573,47 @@ _PARSERS = {
 }
 
 
+class _Staging:
+    """The rows of the staged members as they will be stored, but for their pedimento's id
+    (their key instead), in scratch tables of the connection: no write lock is taken."""
+
+    def __init__(self, db: Database, heads: dict):
+        self.db, self.heads = db, heads
+        self.cal = calendar_for(db, "SAT")
+        self.expiries: dict = {}
+        for head in heads.values():
+            head["temporal"] = is_temporary_entry(head["clave"], head["tipo_operacion"])
+
+    def rows(self, tipo: str, batch: list[tuple]) -> None:
+        """Stage parsed rows of one member (each starts with its pedimento's key)."""
+        if not batch:
+            return
+        if tipo == "551":
+            if len(self.expiries) > 10 * BATCH:  # a memo, not a record: keep it small
+                self.expiries.clear()
+            batch = [
+                (r[0], *_partida_row(self.heads[r[0]], r[1:], self.expiries, self.cal))
+                for r in batch
+            ]
+        width = len(batch[0]) + 2  # the key's three parts
+        columns = ", ".join(f"c{n}" for n in range(width))
+        self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_{tipo} ({columns})")
+        self.db.conn.executemany(
+            f"INSERT INTO temp.staged_{tipo} VALUES ({', '.join('?' * width)})",
+            [(*r[0], *r[1:]) for r in batch],
+        )
+
+
 class _Store:
-    """Writes one delivery: its import row (the zip copied in) and its pedimentos first, then
-    the rows of the other members batch by batch, then the counts."""
+    """Writes one delivery, inside the import's transaction: its import row (the zip copied
+    in) and its pedimentos, then the staged rows of the other members, then the counts."""
 
     def __init__(self, db: Database, delivery: Delivery, heads: dict, result: ImportResult):
         self.db, self.delivery, self.heads, self.result = db, delivery, heads, result
-        self.cal = calendar_for(db, "SAT")
-        self.expiries: dict = {}
+
+    def store(self) -> None:
+        db, delivery, heads = self.db, self.delivery, self.heads
         stamp, user = now(), os_user()
-        for head in heads.values():
-            head["temporal"] = is_temporary_entry(head["clave"], head["tipo_operacion"])
         cursor = db.execute(
             "INSERT INTO datastage_imports (sha256, filename, folio, size, content, encoding, "
             "pedimentos, partidas, imported_at, imported_by) "
@@ -613,28 +658,29 @@ class _Store:
             ),
         )
         self.pid = {key: pid_of[h["numero"]] for key, h in heads.items()}
+        for tipo in STAGED:
+            self.rows(tipo)
+        self.finish()
 
-    def rows(self, tipo: str, batch: list[tuple]) -> None:
-        """Store parsed rows of one member (each starts with its pedimento's key)."""
-        pid, db = self.pid, self.db
-        if tipo == "551":
-            self.result.partidas += len(batch)
-        if tipo == "505":
-            pedimento_store.insert_facturas(db, [(pid[r[0]], *r[1:]) for r in batch])
-        elif tipo in ("507", "554"):
-            pedimento_store.insert_identificadores(db, [(pid[r[0]], *r[1:]) for r in batch])
-        elif tipo == "557":
-            pedimento_store.insert_contribuciones(db, [(pid[r[0]], *r[1:]) for r in batch])
-        else:
-            if len(self.expiries) > 10 * BATCH:  # a memo, not a record: keep it small
-                self.expiries.clear()
-            pedimento_store.insert_partidas(
-                db,
-                [
-                    _partida_row(pid[r[0]], self.heads[r[0]], r[1:], self.expiries, self.cal)
-                    for r in batch
-                ],
-            )
+    def rows(self, tipo: str) -> None:
+        """Store the staged rows of one member, each with its pedimento's id."""
+        if not self.db.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE name = ?", [f"staged_{tipo}"]
+        ).fetchone():
+            return
+        insert = {
+            "505": pedimento_store.insert_facturas,
+            "507": pedimento_store.insert_identificadores,
+            "551": pedimento_store.insert_partidas,
+            "554": pedimento_store.insert_identificadores,
+            "557": pedimento_store.insert_contribuciones,
+        }[tipo]
+        pid = self.pid
+        cursor = self.db.execute(f"SELECT * FROM temp.staged_{tipo} ORDER BY rowid")
+        while batch := cursor.fetchmany(BATCH):
+            if tipo == "551":
+                self.result.partidas += len(batch)
+            insert(self.db, [(pid[r[:3]], *r[3:]) for r in batch])
 
     def finish(self) -> None:
         heads, result = self.heads, self.result
@@ -668,8 +714,9 @@ def _copy_zip(db: Database, import_id: int, delivery: Delivery) -> None:
         raise DataStageError(f"{delivery.path.name}: el archivo cambió mientras se importaba")
 
 
-def _partida_row(pid: int, head: dict, r: tuple, expiries: dict, cal) -> tuple:
-    """A parsed 551 row as a partidas row: tasa and tratado unknown, permanence computed."""
+def _partida_row(head: dict, r: tuple, expiries: dict, cal) -> tuple:
+    """A parsed 551 row as a partidas row but its pedimento's id: tasa and tratado unknown,
+    permanence computed."""
     dates = (None, None, None)
     if head["temporal"]:
         fraccion, start = r[1], head["fecha_entrada"] or head["fecha_pago"]
@@ -679,4 +726,4 @@ def _partida_row(pid: int, head: dict, r: tuple, expiries: dict, cal) -> tuple:
                 head["clave"], fraccion, date.fromisoformat(start), cal
             )
         dates = expiries[memo]
-    return (pid, *r, "", "", *dates)
+    return (*r, "", "", *dates)
