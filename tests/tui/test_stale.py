@@ -10,18 +10,24 @@ import pytest
 
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
+from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import clients, programs
 from brokertui.screens import stale
 from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.pedimento_detail import edit_captured
+from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.stale import StaleScreen
 from tests.conftest import TODAY
+from tests.core.pedimentos.test_pedimentos import values as pedimento_values
 from tests.tui.conftest import type_text
 
 RFC = "MAB9307148T4"
+NUMERO = "262439536000098"
 ORIGINAL = {"razon_social": "Alfa SA", "calle": "Av. Uno", "numero_exterior": "5"}
 
 
@@ -282,3 +288,71 @@ async def test_raoce_worksheet_keeps_mine_on_esc_and_reload_shows_theirs(path):
         await pilot.pause()
         assert not isinstance(app.screen, StaleScreen)
     assert worksheet(path) == ("200", "18", 3)
+
+
+@asynccontextmanager
+async def pedimento_stale(path):
+    """User 1 edits a captured pedimento (tipo de cambio 18.5) while another saves its partida
+    1 with cantidad UMC 15; user 1's save meets the StaleScreen."""
+    database = store.connect(path)
+    pedimentos.save(database, pedimento_model.parse(pedimento_values()), today=TODAY)
+    database.close()
+    database = store.connect(path)
+    app = BrokerApp(database, today=TODAY)
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            app.open_client(RFC)
+            await pilot.press("f4")
+            await pilot.pause()
+            edit_captured(app.screen, NUMERO)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, PedimentoFormScreen) and form.version == 1
+            other = store.connect(path)
+            changed = pedimento_model.parse(pedimento_values(partida_cantidad_umc="15"))
+            pedimentos.save(other, changed, today=TODAY, replace=True, expected_version=1)
+            other.close()
+            await set_field(pilot, app, "encabezado-tipo_cambio", "18.5")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, StaleScreen)
+            text = str(app.screen.query_one("#stale-changes").render())
+            assert "cambió partida 1, cantidad_umc: '12' → '15' hace " in text
+            yield app, pilot, form
+    finally:
+        database.close()
+
+
+def stored_pedimento(path) -> tuple:
+    database = store.connect(path)
+    try:
+        ped = pedimentos.get_pedimento(database, NUMERO, "captura")
+    finally:
+        database.close()
+    return ped["tipo_cambio"], ped["partidas"][0]["cantidad_umc"], ped["version"]
+
+
+async def test_pedimento_merge_keeps_their_partida_and_my_header(path):
+    async with pedimento_stale(path) as (app, pilot, form):
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is not form  # saved and closed
+    assert stored_pedimento(path) == ("18.5", "15", 3)
+
+
+async def test_pedimento_reload_shows_theirs(path):
+    async with pedimento_stale(path) as (app, pilot, form):
+        await pilot.press("r")
+        assert app.screen is form
+        assert form.values()["encabezado"]["tipo_cambio"] == "18.00120"
+        assert form.values()["partidas"][0]["cantidad_umc"] == "15"
+        assert form.version == 2
+    assert stored_pedimento(path) == ("18.00120", "15", 2)
+
+
+async def test_pedimento_overwrite_saves_mine(path):
+    async with pedimento_stale(path) as (app, pilot, form):
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is not form
+    assert stored_pedimento(path) == ("18.5", "12", 3)

@@ -76,11 +76,12 @@ class Change:
     def field_lines(self) -> list[str]:
         """Each field changed, as "calle: 'Av. Uno' → 'Av. Dos'"."""
         return [
-            f"{name}: {_shown(old)} → {_shown(new)}" for name, (old, new) in self.fields.items()
+            f"{name}: {quoted(old)} → {quoted(new)}" for name, (old, new) in self.fields.items()
         ]
 
 
-def _shown(value: Any) -> str:
+def quoted(value: Any) -> str:
+    """A field's value in a sentence: 'Av. Uno', or (nada) for none."""
     return "(nada)" if value is None else f"'{value}'"
 
 

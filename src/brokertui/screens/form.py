@@ -97,8 +97,10 @@ class FormScreen(Screen[Any]):
         try:
             result = self.submit(self.values(), force)
         except StaleRecord as exc:
-            opened = {spec.name: _text(self.initial.get(spec.name)) for spec in self.fields}
-            resolve(self, exc, opened, self.values(), partial(self.rebase, exc))
+            typed = self.values()
+            opened = {name: _text(self.initial.get(name)) for name in exc.current}
+            mine = {name: typed[name] for name in exc.current}
+            resolve(self, exc, opened, mine, partial(self.rebase, exc))
             return
         except NeedsConfirmation as exc:
             field = exc.field

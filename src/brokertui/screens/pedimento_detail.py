@@ -48,7 +48,7 @@ def edit_captured(screen: Screen, numero: str) -> None:
         )
         return
     screen.app.push_screen(
-        PedimentoFormScreen(pedimentos.form_values(ped), editing=True),
+        PedimentoFormScreen(pedimentos.form_values(ped), editing=True, version=ped["version"]),
         lambda _: screen.on_screen_resume(),
     )
 

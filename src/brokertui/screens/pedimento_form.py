@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,6 +19,7 @@ from brokertui.core.errors import (
     InvalidInput,
     Location,
     NeedsConfirmation,
+    StaleRecord,
 )
 from brokertui.core.models import check_field
 from brokertui.core.pedimentos import drafts, restricted, review
@@ -28,6 +30,7 @@ from brokertui.core.quantities import parse_decimal
 from brokertui.screens import commands
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
@@ -105,12 +108,18 @@ class PedimentoFormScreen(Screen[str | None]):
     BINDINGS = commands.bindings("pedimento_form")
 
     def __init__(
-        self, values: dict | None = None, *, draft_id: int | None = None, editing: bool = False
+        self,
+        values: dict | None = None,
+        *,
+        draft_id: int | None = None,
+        editing: bool = False,
+        version: int | None = None,
     ) -> None:
         super().__init__()
         self.initial = values or {}
         self.draft_id = draft_id
         self.editing = editing
+        self.version = version  # editing: the stored version the values were read at
         self._draft_timer = None
         self._blocks: dict[str, BlockEditor] = {}
 
@@ -290,7 +299,12 @@ class PedimentoFormScreen(Screen[str | None]):
         try:
             ped = pedimento_model.parse(self.values())
             problems = pedimentos.save(
-                self.app.db, ped, today=self.app.today, force=force, replace=self.editing
+                self.app.db,
+                ped,
+                today=self.app.today,
+                force=force,
+                replace=self.editing,
+                expected_version=self.version,
             )
         except NeedsConfirmation as exc:
             self.app.push_screen(
@@ -299,6 +313,11 @@ class PedimentoFormScreen(Screen[str | None]):
                 ),
                 lambda yes: self.action_save(force=True) if yes else None,
             )
+            return
+        except StaleRecord as exc:
+            opened = pedimentos.flat_values(self.initial)
+            typed = pedimentos.flat_values(self.values())
+            resolve(self, exc, opened, typed, partial(self.rebase, exc))
             return
         except BrokerError as exc:
             if isinstance(exc, FieldError):
@@ -315,6 +334,26 @@ class PedimentoFormScreen(Screen[str | None]):
             timeout=8 if notes else 4,
         )
         self.dismiss(ped.encabezado.numero)
+
+    def rebase(self, stale: StaleRecord, values: dict, save: bool) -> None:
+        """Go on from the pedimento as stored now (after a stale save), as FormScreen.rebase:
+        `values` (flat_values) in the header and the blocks' rows."""
+        shown = pedimentos.nested_values(values)
+        for spec in HEADER:
+            self.header_row(spec.name).input.value = shown["encabezado"].get(spec.name, "")
+        for name in _MODELS:
+            editor = self.block(name)
+            editor.rows = [dict(row) for row in shown[name]] or [{}]
+            editor.show(0)
+        self.initial = pedimentos.nested_values(stale.current)
+        self.version = stale.version
+        if save:
+            self.action_save()
+        else:
+            self.status(
+                f"Se cargó lo guardado (versión {stale.version}); lo que usted escribió se "
+                "descartó."
+            )
 
     def point_at(self, where: Location, message: str) -> None:
         """Show an error beside its field (in its block row) and put the cursor there."""

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from brokertui.core.db import merge_fields
-from brokertui.core.errors import StaleRecord
+from brokertui.core.errors import StaleRecord, quoted
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.text import markup, plain
@@ -94,11 +94,9 @@ class StaleScreen(ModalScreen[str | None]):
 def resolve(screen: Screen, stale: StaleRecord, base: dict, mine: dict, apply: Apply) -> None:
     """After a save refused as stale: ask the user, then `apply(values, save)` puts `values`
     in the form, now based on the stored record (stale.current at stale.version), and saves
-    them when `save`. `base` are the values as opened, `mine` as typed (text by field name)."""
+    them when `save`. `base` are the values as opened, `mine` as typed, by the field names of
+    stale.current (a field missing on one side: a row of a block that side does not have)."""
     theirs = {name: "" if value is None else str(value) for name, value in stale.current.items()}
-    fields = list(theirs)
-    base = {name: base.get(name, "") for name in fields}
-    mine = {name: mine.get(name, "") for name in fields}
 
     def chosen(answer: str | None) -> None:
         if answer == "reload":
@@ -132,14 +130,17 @@ def _settle(
         if key is None:
             return
         if key == "s":
-            merged[name] = theirs[name]
+            merged[name] = theirs.get(name)
         _settle(screen, stale, merged, theirs, rest, apply)
 
     screen.app.push_screen(
         ChoiceScreen(
             f"Ambos cambiaron {name}. ¿Cuál se queda?",
             f"Combinar: {name}",
-            [("m", f"el mío: '{merged[name]}'"), ("s", f"el de {who or 'otro'}: '{theirs[name]}'")],
+            [
+                ("m", f"el mío: {quoted(merged.get(name))}"),
+                ("s", f"el de {who or 'otro usuario'}: {quoted(theirs.get(name))}"),
+            ],
         ),
         chosen,
     )
