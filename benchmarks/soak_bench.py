@@ -83,26 +83,18 @@ def main() -> int:
         f"soak: {args.apps} apps ({typing}) + {args.writers} CLI writers, "
         f"{elapsed / 60:.1f} min on one database"
     )
-    print(f"{'save latency (s)':<22}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}{'p95/floor':>11}")
-    for label, times, baseline in (
-        ("app, floor (alone)", floor.app_saves, None),
-        ("app, soak", soak.app_saves, floor.app_saves),
-        ("CLI, floor (alone)", floor.cli_latencies(), None),
-        ("CLI, soak", soak.cli_latencies(), floor.cli_latencies()),
-    ):
-        row = workload.percentiles(times)
-        ratio = ""
-        if baseline is not None and (base := workload.percentiles(baseline)["p95"]):
-            ratio = f"{row['p95'] / base:.1f}x"
-        print(
-            f"{label:<22}{row['n']:>6}{row['p50']:>8.2f}{row['p95']:>8.2f}{row['max']:>8.2f}"
-            f"{ratio:>11}"
-        )
+    print(f"{'save latency (s)':<30}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}{'p95/floor':>11}")
+    _row("app, floor (alone)", floor.app_saves)
+    _row("app, soak", soak.app_saves, floor.app_saves)
+    _row("CLI, floor (alone)", floor.cli_latencies())
+    _row("CLI, soak", soak.cli_latencies(), floor.cli_latencies())
+    print("CLI, soak, by operation:")
     for operation, times in sorted(soak.cli_saves.items()):
-        row = workload.percentiles(times)
-        print(
-            f"  {operation:<20}{row['n']:>6}{row['p50']:>8.2f}{row['p95']:>8.2f}{row['max']:>8.2f}"
-        )
+        _row(f"  {operation}", times)
+    for face, parts in (("app (main thread)", soak.app_time), ("CLI", soak.cli_time)):
+        print(f"{face}, soak, where a save's time went:")
+        for part, seconds in parts.items():
+            _row(f"  {part}", seconds)
     print(
         f"forms typed: {len(floor.typed) + len(soak.typed)}, "
         f"not saved: {len(floor.unsaved) + len(soak.unsaved)}; "
@@ -113,6 +105,16 @@ def main() -> int:
         for item in found[:5]:
             print("   ", item.replace("\n", "\n    ")[:2000])
     return 1 if any(checks.values()) else 0
+
+
+def _row(label: str, seconds: list[float], floor: list[float] | None = None) -> None:
+    """One line of figures: n, p50, p95, max and, given the floor, p95 over the floor's."""
+    row = workload.percentiles(seconds)
+    ratio = ""
+    if floor and (base := workload.percentiles(floor)["p95"]):
+        ratio = f"{row['p95'] / base:.1f}x"
+    figures = f"{row['n']:>6}{row['p50']:>8.2f}{row['p95']:>8.2f}{row['max']:>8.2f}"
+    print(f"{label:<30}{figures}{ratio:>11}")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ CLI: the command's wall time).
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import string
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ NOT_SAVED = ("Corrija los campos", "¿Guardar de todos modos?", BUSY)  # the for
 # A discharge run or undo may be refused for what another writer did meanwhile; told so, it is
 # no lost write.
 REFUSALS = ("no tiene descargos que deshacer", "en curso por", "nada se guardó, córralo de nuevo")
+TIME_PARTS = ("on a CPU", "waiting for a CPU", "asleep (locks, disk, idle)")
 # What the apps and writers type: accents, ñ, ü, punctuation.
 SAMPLE = """Industria Peñón Álamo Güero Río Bravo Nogal Ébano Ñandú Cañada San José de la Luz
 Norte Sur Oriente Acero Plásticos Técnica Av. Blvd. Col. #12 3-B S.A. C.V. Pérez Ünica O'Hara
@@ -114,6 +117,10 @@ class Soak:
     materiales: dict[tuple[str, str], str] = field(default_factory=dict)  # (rfc, parte) -> desc
     app_saves: list[float] = field(default_factory=list)
     cli_saves: dict[str, list[float]] = field(default_factory=dict)  # operation -> wall times
+    # How the save latencies went, part by part (TIME_PARTS; _schedstat): the CLI commands'
+    # whole process, the apps' main thread (the one that saves) from Ctrl+S to the screen.
+    cli_time: dict[str, list[float]] = field(default_factory=lambda: _parts())
+    app_time: dict[str, list[float]] = field(default_factory=lambda: _parts())
     unsaved: list[str] = field(default_factory=list)  # app forms that did not save: the screen
     failures: list[str] = field(default_factory=list)  # anything else that went wrong
     problems: list[str] = field(default_factory=list)  # forbidden text in any output
@@ -225,6 +232,7 @@ def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> b
             time.sleep(pace)
     else:
         term.send(keys("tab").join(client[name].encode() for name in FORM_FIELDS))
+    before = _schedstat(term.process.pid)
     started = time.monotonic()
     term.press("ctrl+s")
     saved = f"RFC {client['rfc']} ·"
@@ -239,8 +247,11 @@ def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> b
         with soak.lock:
             soak.unsaved.append(f"typed {client} {how}, then Ctrl+S; the screen shows:\n{screen}")
         return False
+    elapsed = time.monotonic() - started
+    after = _schedstat(term.process.pid)
     with soak.lock:
-        soak.app_saves.append(time.monotonic() - started)
+        soak.app_saves.append(elapsed)
+        _split(soak.app_time, elapsed, after[0] - before[0], after[1] - before[1])
     term.press("escape")
     try:
         term.wait_for(lambda screen: "Cliente nuevo" not in screen and "Orden: RFC" in screen)
@@ -269,21 +280,56 @@ def _cli(
 ) -> str | None:
     """Run one command, time it, check its output; its stdout, or None when it failed."""
     started = time.monotonic()
-    done = subprocess.run(command(db_path, today, *args), capture_output=True, text=True)
+    returncode, stdout, stderr, (on_cpu, runnable) = _run(command(db_path, today, *args))
     elapsed = time.monotonic() - started
-    output = done.stdout + done.stderr
+    output = stdout + stderr
     seen = [word for word in FORBIDDEN if word in output]
     with soak.lock:
         if seen:
             soak.problems.append(f"brokertui {' '.join(args)}:\n{output}")
-        if done.returncode == 0:
+        if returncode == 0:
             soak.cli_saves.setdefault(operation, []).append(elapsed)
-            return done.stdout
+            _split(soak.cli_time, elapsed, on_cpu, runnable)
+            return stdout
         if refusable and BUSY not in output and any(r in output for r in REFUSALS):
-            soak.refusals.append(done.stderr.strip())
+            soak.refusals.append(stderr.strip())
             return None
-        soak.failures.append(f"brokertui {' '.join(args)} ended {done.returncode}:\n{output}")
+        soak.failures.append(f"brokertui {' '.join(args)} ended {returncode}:\n{output}")
         return None
+
+
+def _schedstat(pid: int) -> tuple[float, float]:
+    """Seconds a process's main thread has spent on a CPU and waiting for one (Linux)."""
+    on_cpu, runnable, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    return int(on_cpu) / 1e9, int(runnable) / 1e9
+
+
+def _parts() -> dict[str, list[float]]:
+    return {part: [] for part in TIME_PARTS}
+
+
+def _split(parts: dict[str, list[float]], wall: float, on_cpu: float, runnable: float) -> None:
+    for part, seconds in zip(TIME_PARTS, (on_cpu, runnable, wall - on_cpu - runnable), strict=True):
+        parts[part].append(seconds)
+
+
+def _run(line: list[str]) -> tuple[int, str, str, tuple[float, float]]:
+    """Exit status, stdout and stderr of a command, and its _schedstat (read before it is
+    reaped)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(line, stdout=out, stderr=err)
+        os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+        times = _schedstat(process.pid)
+        _, status = os.waitpid(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (
+            process.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            times,
+        )
 
 
 def _add(db_path, today, values, mine, workdir, soak) -> None:
