@@ -10,7 +10,6 @@ from tests.conftest import TODAY
 from tests.pty import soak as workload
 
 APPS, WRITERS, SECONDS = 2, 2, 30
-BUSY_TIMEOUT = 10  # db.BUSY_TIMEOUT_MS: past it a write is refused
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +53,21 @@ def test_no_lock_error_traceback_or_failed_command(soak):
     assert not result.failures, f"failures {_shown(result.failures)}"
 
 
-def test_every_save_finishes_within_the_busy_timeout(soak, record_property, capsys):
+def test_no_save_waits_on_a_lock_for_a_second(soak, record_property, capsys):
+    """Latencies are reported; what a save spent asleep (a lock, the disk) stays under a
+    second. Its wall time on a busy machine is mostly waiting for a CPU, which no code fixes."""
     _, result = soak
-    app = workload.percentiles(result.app_saves)
-    cli = workload.percentiles(result.cli_latencies())
-    record_property("app_save_seconds", app)
-    record_property("cli_save_seconds", cli)
+    figures = {
+        "app save": workload.percentiles(result.app_saves),
+        "CLI save": workload.percentiles(result.cli_latencies()),
+        **{f"app {p}": workload.percentiles(s) for p, s in result.app_time.items()},
+        **{f"CLI {p}": workload.percentiles(s) for p, s in result.cli_time.items()},
+    }
     with capsys.disabled():
-        print(f"\nsoak {APPS} apps + {WRITERS} writers, {SECONDS} s: app save {app}, CLI {cli}")
-    assert cli["n"] >= WRITERS
-    assert cli["max"] < BUSY_TIMEOUT
-    assert app["max"] < BUSY_TIMEOUT
+        print(f"\nsoak, {APPS} apps + {WRITERS} CLI writers for {SECONDS} s (seconds):")
+        for name, row in figures.items():
+            record_property(name, row)
+            print(f"  {name:<36} " + "  ".join(f"{k} {v:.2f}" for k, v in row.items()))
+    assert figures["CLI save"]["n"] >= WRITERS
+    assert figures[f"CLI {workload.TIME_PARTS[2]}"]["max"] < 1
+    assert figures[f"app {workload.TIME_PARTS[2]}"]["max"] < 1
