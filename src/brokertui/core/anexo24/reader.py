@@ -41,6 +41,9 @@ MAX_SHARED_BYTES = 64 << 20  # sharedStrings.xml, inflated
 MAX_PART_BYTES = 8 << 20  # any other part but the sheets (styles, workbook, relations)
 MAX_XLSX_BYTES = 1 << 30  # inflated, in all
 MAX_ELEMENTS = 100_000  # XML elements in one row, one shared string, or outside the rows
+# Bytes between two '>': expat holds a whole tag, comment or instruction before it reports it
+# (a cell's text, even of 32,767 escaped characters, is far below).
+MAX_TOKEN_BYTES = 1 << 20
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SHARED = "xl/sharedStrings.xml"
 _XLSX = (".xlsx", ".xlsm")
@@ -283,8 +286,16 @@ class _Scan:
         parser.StartElementHandler = self.start
         parser.CharacterDataHandler = self.characters
         parser.StartDoctypeDeclHandler = self.doctype
+        gap = 0  # bytes since the last '>'
         try:
             while chunk := stream.read(1 << 16):
+                first = chunk.find(b">")
+                longest = gap + (len(chunk) if first < 0 else first)
+                gap = longest if first < 0 else len(chunk) - 1 - chunk.rfind(b">")
+                if longest > MAX_TOKEN_BYTES:  # within a chunk (64 KiB) gaps are shorter
+                    self.refuse(
+                        f"tiene una etiqueta o un texto de más de {MAX_TOKEN_BYTES:,} bytes"
+                    )
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
