@@ -23,6 +23,7 @@ from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
+from brokertui.screens.live import Live
 from brokertui.screens.text import clean
 
 HOME = "tablero"
@@ -97,6 +98,7 @@ class BrokerApp(App):
         self.db = db
         self.fixed_today = today
         self.client: clients.Client | None = None
+        self.live = Live(self)
 
     @property
     def today(self) -> date:
@@ -107,6 +109,13 @@ class BrokerApp(App):
         self._update_sub_title()
         if self.fixed_today is None:
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
+        self.live.start()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
+
+    def action_reload_screen(self) -> None:
+        self.live.tick(force=True)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's line: titles and sub-titles hold user data (a razón social)."""

@@ -128,7 +128,7 @@ def test_latest_change_names_who_else_changed_the_record_since_a_mark(db, monkey
     clients.add_site(db, RFC, {"kind": "planta", "nombre": "Norte"})
     touch = changes.latest_change(db, "client", RFC, after=mark, but=me)
     assert (touch.os_user, touch.action) == ("luis", "site.add")
-    assert abs(touch.at - datetime.now(UTC)) < timedelta(seconds=5)
+    assert abs(datetime.fromisoformat(touch.at) - datetime.now(UTC)) < timedelta(seconds=5)
     edit = changes.latest_change(db, "client", RFC, after=mark, but=me, actions=["client."])
     assert edit.action == "client.edit"
     assert changes.latest_change(db, "client", RFC, after=changes.audit_mark(db), but=me) is None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -27,10 +26,10 @@ def audit_mark(db: Database) -> int:
 
 @dataclass(frozen=True)
 class Touch:
-    """The latest audited change of a record: who (OS user), when (UTC) and the action."""
+    """The latest audited change of a record: who (OS user), when (UTC ISO-8601), the action."""
 
     os_user: str
-    at: datetime
+    at: str
     action: str
 
 
@@ -52,4 +51,4 @@ def latest_change(
         "ORDER BY id DESC LIMIT 1",
         [entity, key, after, but, *actions],
     ).fetchone()
-    return Touch(row[0], datetime.fromisoformat(row[1]), row[2]) if row else None
+    return Touch(*row) if row else None

@@ -8,6 +8,7 @@ from typing import Any
 from brokertui.core import catalogs
 from brokertui.core.registry import clients, programs
 from brokertui.screens.form import FormScreen
+from brokertui.screens.live import Here
 from brokertui.screens.widgets import FieldSpec
 
 ENTIDADES = [
@@ -49,6 +50,11 @@ class ClientFormScreen(FormScreen):
 
     def warning(self, name: str, value: Any) -> str | None:
         return clients.rfc_warning(value) if name == "rfc" else None
+
+    def here(self) -> Here:
+        if self.client is None:
+            return Here()
+        return Here(self.client.rfc, ("client", self.client.rfc), ("client.edit",))
 
     def submit(self, values: dict[str, str], force: bool) -> clients.Client:
         if self.client:

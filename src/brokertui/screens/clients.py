@@ -15,6 +15,7 @@ from brokertui.screens import commands
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import SAFE_INPUT, markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
@@ -136,6 +137,9 @@ class ClientsScreen(Screen):
     def on_screen_resume(self) -> None:
         self.refresh_list()
 
+    def refresh_data(self) -> None:
+        self.refresh_list()
+
 
 class ClientDetailScreen(Screen):
     """One client: domicilio fiscal, programs, plantas and bodegas."""
@@ -152,6 +156,7 @@ class ClientDetailScreen(Screen):
         yield NavBar()
         with VerticalScroll(id="detail"):
             yield Static(id="summary")
+            yield LiveNote()
             yield Label("Programas", classes="section")
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
             yield Label("Plantas y bodegas", classes="section")
@@ -206,12 +211,20 @@ class ClientDetailScreen(Screen):
         table.clear()
         for p in programs.list_programs(db, rfc=self.rfc):
             extra = p.modalidad or (f"sectores {p.sectors}" if p.sectors else "")
-            table.add_row(*map(plain, (p.type, p.number, p.authorized_on, p.status, extra)))
+            table.add_row(
+                *map(plain, (p.type, p.number, p.authorized_on, p.status, extra)), key=str(p.id)
+            )
         table = self.query_one("#sites", DataTable)
         table.clear()
         for s in clients.list_sites(db, self.rfc):
             where = _address(s.calle, s.numero, s.colonia, s.codigo_postal, s.entidad_federativa)
-            table.add_row(*map(plain, (s.kind, s.nombre, where, s.baja_date)))
+            table.add_row(*map(plain, (s.kind, s.nombre, where, s.baja_date)), key=str(s.id))
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def here(self) -> Here:
+        return Here(self.rfc, ("client", self.rfc), ("client.", "site."))
 
     def _reload_after(self, result) -> None:
         if result:

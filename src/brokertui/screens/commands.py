@@ -100,6 +100,15 @@ TABLE = (
     Command("app.help", "f1", "Ayuda", "toggle_help", "Ayuda", "Teclas de la pantalla", show=False),
     Command("app.palette", "ctrl+p", "Comandos", "command_palette", show=False, priority=True),
     Command("app.quit", "ctrl+q", "Salir", "quit", "Salir", "Cerrar brokertui", priority=True),
+    Command(
+        "app.reload",
+        "ctrl+l",
+        "Actualizar",
+        "reload_screen",
+        "Actualizar",
+        "Volver a leer los datos de la pantalla (se actualiza sola cada segundo)",
+        show=False,
+    ),
     # Tablero (F2)
     Command(
         "dashboard.urgent",

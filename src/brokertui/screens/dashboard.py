@@ -74,6 +74,9 @@ class DashboardScreen(Screen):
     def on_screen_resume(self) -> None:
         self.load()  # also the first time it is shown; data may have changed elsewhere
 
+    def refresh_data(self) -> None:
+        self.load()
+
     def load(self) -> None:
         """The dashboard as of today with the filters chosen; one page shown."""
         today = self.app.today

@@ -77,6 +77,9 @@ class DischargeScreen(ClientScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def refresh_data(self) -> None:
+        self.reload()
+
     def filters(self) -> dict:
         values = {name: self.query_one(f"#filter-{name}", Input).value for name in FILTERS}
         return values | {"faltantes": self.only_problems}

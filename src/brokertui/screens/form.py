@@ -20,6 +20,7 @@ from brokertui.core.errors import (
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
@@ -43,6 +44,7 @@ class FormScreen(Screen[Any]):
         with VerticalScroll(id="form-body"):
             for spec in self.fields:
                 yield FieldRow(spec, _text(self.initial.get(spec.name)))
+        yield LiveNote()
         yield Static("", id="form-status")
         yield Footer(compact=True)
 

@@ -15,6 +15,7 @@ from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
 from brokertui.screens.pedimento_form import PedimentoFormScreen
+from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import markup, plain
 
 PARTIDA_COLUMNS = [
@@ -62,11 +63,13 @@ class PedimentoDetailScreen(Screen):
     def __init__(self, numero: str) -> None:
         super().__init__()
         self.numero = numero
+        self.rfc: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="ped-detail"):
             yield Static(id="ped-head")
+            yield LiveNote()
             yield DataTable(id="ped-partidas", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -77,8 +80,15 @@ class PedimentoDetailScreen(Screen):
     def on_screen_resume(self) -> None:
         self.load()
 
+    def refresh_data(self) -> None:
+        self.load()
+
+    def here(self) -> Here:
+        return Here(self.rfc, ("pedimento", self.numero))
+
     def load(self) -> None:
         p = pedimentos.get_pedimento(self.app.db, self.numero)
+        self.rfc = p["rfc"]
         claves = catalogs.load("claves").entries
         lines = [
             markup(

@@ -30,6 +30,7 @@ from brokertui.core.quantities import parse_decimal
 from brokertui.screens import commands
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
@@ -177,8 +178,18 @@ class PedimentoFormScreen(Screen[str | None]):
                 self.initial.get("partidas"),
             )
         yield Static(id="totals")
+        yield LiveNote()
         yield Static("", id="form-status")
         yield Footer(compact=True)
+
+    def here(self) -> Here:
+        head = self.initial.get("encabezado", {})
+        rfc = head.get("rfc") or (self.app.client.rfc if self.app.client else None)
+        if not self.editing:
+            return Here(rfc)
+        numero = head["numero"]
+        label = f"Pedimento {pedimento_numero.Numero(numero).spaced()}"
+        return Here(rfc, ("pedimento", numero), label=label)
 
     def on_mount(self) -> None:
         self.title = "Editar pedimento" if self.editing else "Captura de pedimento"

@@ -52,6 +52,9 @@ class PedimentosScreen(ClientScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def refresh_data(self) -> None:
+        self.reload()
+
     def fetch(self, offset: int, limit: int) -> list[dict]:
         rows = pedimentos.list_pedimentos(self.app.db, rfc=self.rfc, offset=offset, limit=limit)
         return [

@@ -17,6 +17,7 @@ from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
 from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
@@ -55,6 +56,7 @@ class RaoceScreen(Screen):
                 yield FieldRow(spec)
             yield Static(id="raoce-computed")
             yield Static(id="raoce-checks")
+        yield LiveNote()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -69,6 +71,13 @@ class RaoceScreen(Screen):
 
     def values(self) -> dict[str, str]:
         return {s.name: self.query_one(f"#row-{s.name}", FieldRow).input.value for s in FIELDS}
+
+    def here(self) -> Here:
+        """A worksheet is a form: never reloaded behind the user, its note says who changed it."""
+        client = self.app.client
+        if client is None or self.year is None:
+            return Here()
+        return Here(client.rfc, ("raoce_worksheet", f"{client.rfc} {self.year}"))
 
     def load(self) -> None:
         client = self.app.client

@@ -49,6 +49,14 @@ class ReconcileScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Conciliación captura vs Data Stage"
+        self.show_summary()
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        self.show_summary()
+        self.query_one(PagedTable).reload()
+
+    def show_summary(self) -> None:
         s = reconcile.summary(self.app.db, self.app.client.rfc)
         self.query_one("#ped-summary", Static).update(
             markup(
@@ -58,7 +66,6 @@ class ReconcileScreen(Screen):
                 rfc=self.app.client.rfc,
             )
         )
-        self.query_one(DataTable).focus()
 
     def fetch(self, offset: int, limit: int) -> list[dict]:
         rows = reconcile.differences(self.app.db, self.app.client.rfc, offset=offset, limit=limit)

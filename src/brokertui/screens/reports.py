@@ -49,6 +49,10 @@ class ReportsScreen(ClientScreen):
     async def on_screen_resume(self) -> None:
         await self.action_show(self.name_shown)
 
+    def refresh_data(self) -> None:
+        for table in self.query(PagedTable):
+            table.reload()
+
     def show_menu(self) -> None:
         self.query_one("#rep-menu", Static).update(
             " ".join(

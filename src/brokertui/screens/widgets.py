@@ -138,6 +138,7 @@ class PagedTable(Vertical):
         self.page_size = page_size
         self.page = 0
         self.total = 0
+        self.keep_page = False  # live refresh (screens/live.py): first_page keeps the page
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", zebra_stripes=True)
@@ -166,7 +167,7 @@ class PagedTable(Vertical):
     def reload(self, *, first_page: bool = False) -> None:
         """Fetch the current page again (after a change, a new filter or sort)."""
         self.total = self.count()
-        self.page = 0 if first_page else min(self.page, self.pages - 1)
+        self.page = 0 if first_page and not self.keep_page else min(self.page, self.pages - 1)
         rows = self.fetch(self.page * self.page_size, self.page_size)
         table = self.table
         table.clear()
