@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# What a message must not carry to the user's terminal: control characters (a quoted hostile
+# value's ESC would run there) and lone surrogates (which no terminal encoding can write).
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters (line breaks excepted) and lone surrogates written as
+    escapes: 'ESC[2J' becomes '\\x1b[2J'."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m[0])[1:-1], text)
+
 
 class BrokerError(Exception):
-    """Base class: the message is ready to show to the user."""
+    """Base class: the message is ready to show to the user (a quoted value's control
+    characters are escaped, see `visible`)."""
 
     heading = "Error"  # what the one line reporting it starts with
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(visible(a) if isinstance(a, str) else a for a in args))
 
     def line(self) -> str:
         """The one line a face prints: 'Error: rfc: debe tener 12 caracteres…'."""
@@ -43,7 +58,7 @@ class FieldError(BrokerError):
         super().__init__(f"{location}: {message}")
         self.location = location
         self.field = location.field
-        self.message = message
+        self.message = visible(message)
 
 
 class InvalidInput(FieldError):

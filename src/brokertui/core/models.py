@@ -13,6 +13,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from brokertui.core import identifiers, text
@@ -27,15 +28,34 @@ class Record(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_entry(cls, data: object, info: ValidationInfo) -> object:
+        """Every entered field at once, before any field's own validator runs: a subclass's
+        before-validator runs ahead of `_clean_text` and could echo a lone surrogate, which
+        pydantic cannot even report. InvalidInput names the field."""
+        if (info.context or {}).get("entry") and isinstance(data, dict):
+            for name, value in data.items():
+                try:
+                    _check_entered(str(name), value)
+                except ValueError as exc:
+                    raise InvalidInput(str(name), str(exc)) from None
+        return data
+
     @field_validator("*", mode="before")
     @classmethod
     def _clean_text(cls, value: object, info: ValidationInfo) -> object:
         if (info.context or {}).get("entry"):
-            free = info.field_name in text.FREE_TEXT
-            for item in value if isinstance(value, list | tuple) else (value,):
-                if isinstance(item, str):
-                    text.check_text(item, free_text=free)
+            _check_entered(info.field_name, value)
         return value
+
+
+def _check_entered(name: str | None, value: object) -> None:
+    """No control characters in an entered value or its items (a tab only in free text)."""
+    free = name in text.FREE_TEXT
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(item, str):
+            text.check_text(item, free_text=free)
 
 
 M = TypeVar("M", bound=Record)

@@ -9,12 +9,15 @@ import json
 from sqlite_utils import Database
 
 from brokertui.core.db import now, os_user, write
+from brokertui.core.text import strip_controls
 
 
 def save_draft(db: Database, draft_id: int | None, client_id: int | None, values: dict) -> int:
     """Create or update a draft; returns its id."""
-    numero = values.get("encabezado", {}).get("numero", "")
-    data = json.dumps(values, ensure_ascii=False)
+    # The form's raw values: a lone surrogate (an undecodable pasted byte) stays escaped in
+    # the JSON and out of the número, which SQLite could not store.
+    numero = strip_controls(str(values.get("encabezado", {}).get("numero", "")))
+    data = json.dumps(values)
     if draft_id is not None:
         cursor = db.execute(
             "UPDATE pedimento_drafts SET data = ?, numero = ?, client_id = ?, updated_at = ? "

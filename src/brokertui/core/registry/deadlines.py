@@ -178,6 +178,9 @@ WHERE p.status != 'cancelado' AND c.baja_date IS NULL AND p.authorized_on <= ?
 
 def obligations(db: Database, year: int, on: date, *, rfc: str | None = None) -> list[Obligation]:
     """Every RAOCE obligation of filing `year` as of `on`, most urgent first."""
+    first, last = identifiers.DATE_WINDOW
+    if not first.year <= year <= last.year:  # and so the lapse check's recursion stays short
+        raise InvalidInput("year", f"debe estar entre {first.year} y {last.year}")
     cal = calendar_for(db, "SE")
     sql, params = _PROGRAMS_SQL, [f"{year}-12-31"]
     if rfc:
@@ -308,9 +311,14 @@ def record_filing(
         raise InvalidInput("date", str(exc)) from None
     if when > today:
         raise InvalidInput("date", f"la fecha de presentación {when} es futura")
-    (current,) = [
-        o for o in obligations(db, year, today, rfc=program.rfc) if o.program == program.type
-    ]
+    found = [o for o in obligations(db, year, today, rfc=program.rfc) if o.program == program.type]
+    if not found:
+        raise Conflict(
+            "year",
+            f"{program.type} {program.number} (autorizado el {program.authorized_on}) no "
+            f"presenta el RAOCE {year}",
+        )
+    (current,) = found
     if current.status == "not_required":
         raise Conflict("year", f"{program.type} {program.number}: {current.note}")
     if when < current.opens_date:

@@ -72,7 +72,8 @@ class ProgramData(Record):
     def _sectors(cls, value) -> str:
         if isinstance(value, list | tuple):
             value = ",".join(value)
-        parts = [p for p in re.split(r"[\s,;]+", (value or "").upper()) if p]
+        text = "" if value is None else str(value)  # a face may pass a number
+        parts = [p for p in re.split(r"[\s,;]+", text.upper()) if p]
         known = catalogs.load("prosec_sectores").entries
         for part in parts:
             if part not in known:
