@@ -85,7 +85,9 @@ def _checked_row(raw: dict, known: set[str]) -> tuple[dict, list[str]]:
         "partida": int(data.partida) if data.partida else None,
     }
     if values["numero_parte"] not in known:
-        return values, [f"numero_parte: {values['numero_parte']} no está en materiales"]
+        return values, [
+            f"numero_parte: {limits.clip(values['numero_parte'])} no está en materiales"
+        ]
     if values["tipo"] in ("sobrante", "desensamble") and not (
         values["pedimento"] and values["partida"]
     ):

@@ -63,7 +63,7 @@ BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach
 def _code(catalog: str, value: str, what: str) -> str:
     code = catalogs.load(catalog).lookup(value)
     if code is None:
-        raise ValueError(f"«{value}» no está en el catálogo de {what}")
+        raise ValueError(f"«{limits.clip(value)}» no está en el catálogo de {what}")
     return code
 
 
@@ -189,9 +189,9 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[s
     key: Hashable  # the row's identity within the file
     if kind == "bom":
         if v["producto"] not in known["productos"]:
-            problems.append(f"producto: {v['producto']} no está en productos")
+            problems.append(f"producto: {limits.clip(v['producto'])} no está en productos")
         if v["material"] not in known["materiales"]:
-            problems.append(f"material: {v['material']} no está en materiales")
+            problems.append(f"material: {limits.clip(v['material'])} no está en materiales")
         try:
             factor_micro(v["cantidad"], v["merma_pct"])
         except ValueError as exc:
@@ -199,12 +199,12 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[s
         key = (v["producto"], v["material"])
     elif kind == "entradas":
         if v["numero_parte"] not in known["materiales"]:
-            problems.append(f"numero_parte: {v['numero_parte']} no está en materiales")
+            problems.append(f"numero_parte: {limits.clip(v['numero_parte'])} no está en materiales")
         key = (v["pedimento"], v["partida"], v["numero_parte"])
     elif kind == "salidas":
         table = "productos" if v["tipo_bien"] == "P" else "materiales"
         if v["numero_parte"] not in known[table]:
-            problems.append(f"numero_parte: {v['numero_parte']} no está en {table}")
+            problems.append(f"numero_parte: {limits.clip(v['numero_parte'])} no está en {table}")
         key = (v["documento"], v["numero_parte"], v["tipo_bien"])
     else:
         key = v.get("numero_parte", v.get("clave"))

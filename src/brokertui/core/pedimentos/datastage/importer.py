@@ -31,6 +31,7 @@ from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers, limits
 from brokertui.core.db import now, os_user, transaction, write
+from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
 from brokertui.core.pedimentos import store as pedimento_store
@@ -309,7 +310,7 @@ def _checked_rows(member: Member, heads: dict, skipped: set, errors: limits.Erro
         if key in skipped:
             continue
         if key not in heads:
-            rows.fail(line, f"el pedimento {limits.clip('-'.join(key))} no está en el miembro 501")
+            rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
             continue
         parsed = parser(values, rows, line, heads[key])
         if parsed is not None:
@@ -348,7 +349,7 @@ def _parse_501(member: Member, errors, clients, wanted):
             rows.fail(line, "; ".join(problems))
             continue
         if rfc not in clients:
-            unknown.add(limits.clip(rfc, MAX_KEPT_CHARS))
+            unknown.add(clip(rfc, MAX_KEPT_CHARS))
         assert paid is not None, "a missing FechaPagoReal is one of the problems"
         numero, warning = pedimento_numero.rebuild(*key, paid)
         if numero in lines:
@@ -379,14 +380,14 @@ def _head_problems(v: list[str], c: _Columns, paid: date | None) -> list[str]:
     """What is wrong with a 501 row's own values."""
     problems = []
     if paid is None:
-        problems.append(f"FechaPagoReal «{v[c['fechapagoreal']]}» no es una fecha")
+        problems.append(f"FechaPagoReal «{clip(v[c['fechapagoreal']])}» no es una fecha")
     if v[c["tipooperacion"]] not in ("1", "2"):
-        problems.append(f"TipoOperacion «{v[c['tipooperacion']]}» debe ser 1 o 2")
+        problems.append(f"TipoOperacion «{clip(v[c['tipooperacion']])}» debe ser 1 o 2")
     if v[c["tipopedimento"]] not in ("1", "2"):
-        problems.append(f"TipoPedimento «{v[c['tipopedimento']]}» debe ser 1 o 2")
+        problems.append(f"TipoPedimento «{clip(v[c['tipopedimento']])}» debe ser 1 o 2")
     tipo_cambio = _number_problem(v[c["tipocambio"]])
     if tipo_cambio:
-        problems.append(f"TipoCambio «{v[c['tipocambio']]}» {tipo_cambio}")
+        problems.append(f"TipoCambio «{clip(v[c['tipocambio']])}» {tipo_cambio}")
     for name in ("clavedocumento", "tipocambio", "seccionaduaneraentrada"):  # kept in memory
         if len(v[c[name]]) > MAX_KEPT_CHARS:
             problems.append(f"{COLUMN_NAMES[name]} tiene más de {MAX_KEPT_CHARS} caracteres")
@@ -408,7 +409,7 @@ def _number(values, rows, line, *names) -> list[str] | None:
     for name, text in zip(names, out, strict=True):
         problem = _number_problem(text)
         if problem:
-            rows.fail(line, f"{rows.member.header[c[name]]} «{text}» {problem}")
+            rows.fail(line, f"{rows.member.header[c[name]]} «{clip(text)}» {problem}")
             return None
     return out
 
@@ -446,7 +447,7 @@ def _p505(v, rows, line, head):
 def _p506(v, rows, line, head):
     fecha = _date(v[rows.c["fechaoperacion"]])
     if fecha is None:
-        rows.fail(line, f"FechaOperacion «{v[rows.c['fechaoperacion']]}» no es una fecha")
+        rows.fail(line, f"FechaOperacion «{clip(v[rows.c['fechaoperacion']])}» no es una fecha")
         return None
     if v[rows.c["tipofecha"]] == "1":  # ENTRADA (formats.md §1.5, 506)
         head["fecha_entrada"] = fecha.isoformat()
@@ -470,7 +471,7 @@ def _sequence(v, rows, line) -> int | None:
     try:
         return parse_integer(text)
     except ValueError:
-        rows.fail(line, f"SecuenciaFraccion «{text}» no es un número de partida")
+        rows.fail(line, f"SecuenciaFraccion «{clip(text)}» no es un número de partida")
         return None
 
 
@@ -496,7 +497,7 @@ def _p551(v, rows, line, head):
         return None
     seen[sec] = line
     if not (len(fraccion) == 8 and DIGITS.match(fraccion)):
-        rows.fail(line, f"Fraccion «{v[rows.c['fraccion']]}» no son 8 dígitos")
+        rows.fail(line, f"Fraccion «{clip(v[rows.c['fraccion']])}» no son 8 dígitos")
         return None
     return (
         sec,
