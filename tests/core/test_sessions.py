@@ -84,6 +84,19 @@ def test_the_keeper_registers_moves_and_ends_its_session_from_its_thread(db, tmp
     assert failures == []
 
 
+def test_the_keeper_beats_while_the_user_stays(db, tmp_path):
+    ticks = iter(NOW + timedelta(seconds=n) for n in range(10_000))
+    keeper = sessions.Keeper(
+        tmp_path / "test.db", CLIENT, failed=print, clock=lambda: next(ticks), heartbeat=0.05
+    )
+    keeper.start()
+    try:
+        beats = lambda: db.execute("SELECT heartbeat_at FROM sessions").fetchall()  # noqa: E731
+        wait_for(lambda: beats() and beats()[0][0] >= "2026-04-15T12:00:03+00:00")
+    finally:
+        keeper.stop()
+
+
 def test_a_keeper_that_cannot_write_reports_it_and_the_process_goes_on(tmp_path):
     failures = []
     keeper = sessions.Keeper(tmp_path, sessions.Place(), failed=failures.append)  # a folder
