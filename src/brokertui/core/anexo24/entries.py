@@ -8,6 +8,7 @@ importing the anexo24 package imports this module: pedimentos never imports anex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlite_utils import Database
@@ -18,9 +19,21 @@ from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
 
 
-def add_from_interface(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
-    """Rows of the entradas interface (checked values) as entries; returns how many were new."""
+def expiry(db: Database) -> Callable[[dict], str | None]:
+    """The permanence alert date (rules.md §2.2) of a checked row of the entradas interface,
+    its `vence`: an import works it out before it writes (`add_from_interface`)."""
     cal = calendar_for(db, "SAT")
+
+    def vence(row: dict) -> str | None:
+        start = date.fromisoformat(row["fecha_entrada"])
+        return permanence.dates(row["clave"], row["fraccion"], start, cal)[1]
+
+    return vence
+
+
+def add_from_interface(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
+    """Rows of the entradas interface (checked values and their `vence`) as entries; returns
+    how many were new."""
     return db.conn.executemany(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
@@ -38,13 +51,20 @@ def add_from_interface(db: Database, client_id: int, import_id: int, rows: list[
                 r["valor_usd"],
                 r["fraccion"],
                 r["pais_origen"],
-                permanence.dates(
-                    r["clave"], r["fraccion"], date.fromisoformat(r["fecha_entrada"]), cal
-                )[1],
+                r["vence"],
                 import_id,
             )
             for r in rows
         ],
+    ).rowcount
+
+
+def discard_import(db: Database, import_id: int, limit: int) -> int:
+    """Delete up to `limit` entries of an interface import that was never finished (their
+    readers never saw them); returns how many."""
+    return db.execute(
+        "DELETE FROM entradas WHERE id IN (SELECT id FROM entradas WHERE import_id = ? LIMIT ?)",
+        [import_id, limit],
     ).rowcount
 
 

@@ -2,13 +2,20 @@
 extra columns ignored), validated row by row and applied all or nothing per file. Owner of
 tables interface_imports, materiales, productos, bom, salidas and catalogo_anexo24; the entradas
 file goes through the entries (entries.py).
+
+An import never holds the write lock while it reads and checks (issue 12, item 4): every row
+is checked and staged first (a scratch table of the connection); then a catalog is applied in
+one short transaction, and entradas and salidas, which can be hundreds of thousands of rows,
+BATCH rows per short transaction while the import is 'cargando', which readers leave out
+(`loaded`), made 'hecho' by a last one. One such import per client and kind at a time; one
+whose process died is deleted by the next (core/leases.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from itertools import chain
@@ -16,10 +23,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, identifiers, limits
+from brokertui.core import catalogs, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
-from brokertui.core.db import now, os_user, write
+from brokertui.core.db import now, os_user, transaction, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
@@ -53,8 +60,18 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
-BATCH = 20_000  # rows applied at a time
+BATCH = 20_000  # rows applied at a time (entradas and salidas: per short transaction)
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
+CHUNKED = ("entradas", "salidas")  # only ever added: written in chunks, unseen until done
+
+
+def loaded(alias: str) -> str:
+    """SQL: the entradas or salidas row `alias` is not of an import still being written
+    (every reader of those tables leaves such rows out)."""
+    return (
+        f"({alias}.import_id IS NULL OR {alias}.import_id NOT IN "
+        "(SELECT id FROM interface_imports WHERE estado = 'cargando'))"
+    )
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -234,8 +251,8 @@ def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
 def import_rows(
     db: Database, kind: str, rows: Iterable[tuple[int, dict]], rfc: str, name: str, digest: str
 ) -> dict:
-    """Check rows (row number, values by header) and apply them: one transaction, refused
-    whole (rolled back) when any row is bad. Rows stream through in batches."""
+    """Check rows (row number, values by header) and apply them, all or nothing: refused whole
+    when any row is bad. Every row is checked before anything is written (module doc)."""
     client = clients.get_client(db, rfc)
     rows = iter(rows)
     first = next(rows, None)
@@ -247,48 +264,237 @@ def import_rows(
     missing = [c for c in COLUMNS[kind] if c not in first[1] and c != "merma_pct"]
     if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
-    known = {table: part_numbers(db, client.id, table) for table in ("materiales", "productos")}
-    errors = limits.ErrorList()
-    seen: set[int] = set()
-    count = added = size = 0
-    with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
-        import_id = db.execute(
-            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
-            "imported_at, imported_by) VALUES (?, ?, ?, ?, 0, ?, ?)",
-            [client.id, kind, name, digest, now(), os_user()],
-        ).lastrowid
-        pending: list[dict] = []
-        for number, raw in chain([first], rows):
-            values, problems = _check_row(kind, raw)
-            if not problems:
-                problems = _cross_check(kind, values, known, seen)
-            if problems:
-                errors.append(f"fila {number}: " + "; ".join(problems))
-                if errors.full:
-                    break
-                continue
-            count += 1
-            if not errors:
-                pending.append(values)
-                size += sum(len(v) for v in values.values() if isinstance(v, str))
-            if len(pending) >= BATCH or size >= BATCH_CHARS:
-                added += APPLY[kind](db, client.id, import_id, pending)
-                pending, size = [], 0
-        if errors:
-            raise InterfaceError(
-                f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
-            )
-        added += APPLY[kind](db, client.id, import_id, pending)
-        db.execute("UPDATE interface_imports SET rows = ? WHERE id = ?", [count, import_id])
-        if kind == "materiales":  # pedimento partidas with these part numbers become entries
-            entries.sync_from_pedimentos(db, client.id)
+    staged = _Staged(db, kind)
+    try:
+        _check_all(db, kind, client.id, chain([first], rows), name, staged)
+        if kind in CHUNKED:
+            import_id, added = _write_chunks(db, kind, client, name, digest, staged)
+        else:
+            with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
+                import_id = _new_import(db, client.id, kind, name, digest, staged.count)
+                added = sum(APPLY[kind](db, client.id, import_id, b) for b in staged.batches())
+                if kind == "materiales":  # pedimento partidas with these part numbers: entries
+                    entries.sync_from_pedimentos(db, client.id)
+    finally:
+        staged.drop()
     return {
         "kind": kind,
-        "rows": count,
+        "rows": staged.count,
         "added": added,
-        "skipped": count - added,
+        "skipped": staged.count - added,
         "import_id": import_id,
     }
+
+
+class _Staged:
+    """The checked rows of one file in a scratch table of the connection (temp.staged_rows;
+    writing it takes no lock on the database), in batches of at most BATCH rows and
+    BATCH_CHARS of text."""
+
+    def __init__(self, db: Database, kind: str):
+        self.db = db
+        self.columns = [*CHECKS[kind], *(["vence"] if kind == "entradas" else [])]
+        self.prepare = entries.expiry(db) if kind == "entradas" else None
+        self.ends: list[int] = []  # the last rowid of each batch
+        self.pending: list[tuple] = []
+        self.count = self.size = 0
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        db.execute("DROP TABLE IF EXISTS temp.staged_rows")
+        db.execute(f"CREATE TEMP TABLE staged_rows ({names})")
+
+    def add(self, values: dict) -> None:
+        if self.prepare:
+            values["vence"] = self.prepare(values)
+        self.pending.append(tuple(values[c] for c in self.columns))
+        self.size += sum(len(v) for v in values.values() if isinstance(v, str))
+        if len(self.pending) >= BATCH or self.size >= BATCH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            marks = ", ".join("?" for _ in self.columns)
+            self.db.conn.executemany(f"INSERT INTO temp.staged_rows VALUES ({marks})", self.pending)
+            self.count += len(self.pending)
+            self.ends.append(self.count)
+            self.pending, self.size = [], 0
+
+    def batches(self) -> Iterator[list[dict]]:
+        """Each batch's rows (values by column), in the file's order, read whole."""
+        start = 0
+        for end in self.ends:
+            cursor = self.db.execute(
+                "SELECT * FROM temp.staged_rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                [start, end],
+            )
+            yield [dict(zip(self.columns, row, strict=True)) for row in cursor.fetchall()]
+            start = end
+
+    def drop(self) -> None:
+        self.db.execute("DROP TABLE IF EXISTS temp.staged_rows")
+
+
+def _check_all(
+    db: Database,
+    kind: str,
+    client_id: int,
+    rows: Iterable[tuple[int, dict]],
+    name: str,
+    staged: _Staged,
+) -> None:
+    """Every row checked, outside any write transaction, and staged while none is bad;
+    InterfaceError listing the bad ones."""
+    known = {table: part_numbers(db, client_id, table) for table in ("materiales", "productos")}
+    errors = limits.ErrorList()
+    seen: set[int] = set()
+    for number, raw in rows:
+        values, problems = _check_row(kind, raw)
+        if not problems:
+            problems = _cross_check(kind, values, known, seen)
+        if problems:
+            errors.append(f"fila {number}: " + "; ".join(problems))
+            if errors.full:
+                break
+        elif not errors:
+            staged.add(values)
+    if errors:
+        raise InterfaceError(
+            f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
+        )
+    staged.flush()
+
+
+def _new_import(
+    db: Database,
+    client_id: int,
+    kind: str,
+    name: str,
+    digest: str,
+    rows: int,
+    holder: str | None = None,
+) -> int:
+    """The import's row: 'cargando' while `holder` writes it, else 'hecho'."""
+    cursor = db.execute(
+        "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, imported_at, "
+        "imported_by, estado, holder, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            client_id,
+            kind,
+            name,
+            digest,
+            rows,
+            now(),
+            os_user(),
+            "cargando" if holder else "hecho",
+            holder,
+            leases.stamp() if holder else None,
+        ],
+    )
+    assert cursor.lastrowid is not None, "an INSERT has a row id"
+    return cursor.lastrowid
+
+
+def _write_chunks(
+    db: Database, kind: str, client: clients.Client, name: str, digest: str, staged: _Staged
+) -> tuple[int, int]:
+    """Entradas or salidas: the import claimed in 'cargando', its rows applied a batch per
+    short transaction, then made 'hecho' with its audit row. A failure deletes what it wrote.
+    Returns the import's id and how many rows were new."""
+    holder = leases.take()
+    try:
+        import_id, stale = _claim(db, kind, client, name, digest, staged.count, holder)
+        try:
+            if stale:
+                _discard(db, kind, stale, holder)
+            added = 0
+            for batch in staged.batches():
+                with transaction(db):
+                    _renew(db, import_id, holder)
+                    added += APPLY[kind](db, client.id, import_id, batch)
+            with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
+                _renew(db, import_id, holder)
+                db.execute(
+                    "UPDATE interface_imports SET estado = 'hecho', holder = NULL, "
+                    "heartbeat = NULL WHERE id = ?",
+                    [import_id],
+                )
+        except BaseException:
+            _abandon(db, kind, import_id, holder)
+            raise
+    finally:
+        leases.drop(holder)
+    return import_id, added
+
+
+def _claim(
+    db: Database,
+    kind: str,
+    client: clients.Client,
+    name: str,
+    digest: str,
+    rows: int,
+    holder: str,
+) -> tuple[int, int | None]:
+    """In a short transaction: the new import's id, and the id of the client's import of the
+    same kind whose process died (now `holder`'s, to delete), if any. InterfaceError while a
+    live one is being written."""
+    with transaction(db):
+        row = db.execute(
+            "SELECT id, imported_by, imported_at, holder, heartbeat FROM interface_imports "
+            "WHERE client_id = ? AND kind = ? AND estado = 'cargando'",
+            [client.id, kind],
+        ).fetchone()
+        if row and leases.alive(row[3], row[4]):
+            raise InterfaceError(
+                f"{name}: importación de {kind} de {client.rfc} en curso por {row[1]} desde "
+                f"{leases.since(row[2])}; espere a que termine"
+            )
+        if row:
+            db.execute(
+                "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ?",
+                [holder, leases.stamp(), row[0]],
+            )
+        import_id = _new_import(db, client.id, kind, name, digest, rows, holder)
+    return import_id, row[0] if row else None
+
+
+def _renew(db: Database, import_id: int, holder: str) -> None:
+    """Inside a write transaction: the import's heartbeat, after checking it is still ours."""
+    if not db.execute(
+        "UPDATE interface_imports SET heartbeat = ? WHERE id = ? AND holder = ?",
+        [leases.stamp(), import_id, holder],
+    ).rowcount:
+        raise InterfaceError(
+            "otro proceso tomó esta importación por abandonada (no dio señales en "
+            f"{leases.STALE.seconds // 60} min); nada se importó, impórtela de nuevo"
+        )
+
+
+def _discard(db: Database, kind: str, import_id: int, holder: str) -> None:
+    """Delete an unfinished import held by `holder`: its rows, BATCH per short transaction,
+    then its row."""
+    deleted = BATCH
+    while deleted == BATCH:
+        with transaction(db):
+            _renew(db, import_id, holder)
+            deleted = DISCARD[kind](db, import_id, BATCH)
+    with transaction(db):
+        db.execute("DELETE FROM interface_imports WHERE id = ? AND holder = ?", [import_id, holder])
+
+
+def _abandon(db: Database, kind: str, import_id: int, holder: str) -> None:
+    """After a failure: the import deleted if it is still ours. If that fails too, the next
+    import of its kind finds it dead (leases.alive) and deletes it."""
+    try:
+        _discard(db, kind, import_id, holder)
+    except Exception as exc:  # the user is told of the first failure; this one is logged
+        log.log_trace(exc, f"importación {import_id}: queda para la siguiente")
+
+
+def _discard_salidas(db: Database, import_id: int, limit: int) -> int:
+    return db.execute(
+        "DELETE FROM salidas WHERE id IN (SELECT id FROM salidas WHERE import_id = ? LIMIT ?)",
+        [import_id, limit],
+    ).rowcount
 
 
 def _apply_catalog(table: str, columns: tuple[str, ...]):
@@ -391,6 +597,7 @@ APPLY = {
     "salidas": _apply_salidas,
     **{name: _apply_other(name) for name in OTHER_CATALOGS},
 }
+DISCARD = {"entradas": entries.discard_import, "salidas": _discard_salidas}
 
 
 def add_ajuste_exit(

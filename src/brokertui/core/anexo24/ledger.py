@@ -34,13 +34,15 @@ from itertools import islice
 from sqlite_utils import Database
 
 from brokertui.core import leases, log
-from brokertui.core.anexo24 import entries, fifo
+from brokertui.core.anexo24 import entries, fifo, interfaces
 from brokertui.core.db import contains, now, os_user, snapshot, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
 
 Progress = Callable[[int, int, str], None]
+# Entries (as e) and exits (as s) readers see: not of an interface import still being written.
+LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BATCH = 50_000
 CHUNK = 20_000  # rows a run writes per short transaction
 ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
@@ -141,13 +143,13 @@ def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
         return None
     late_exit = db.execute(
         "SELECT min(s.fecha) FROM salidas s WHERE s.client_id = ? AND s.id > ? "
-        "AND s.fecha <= ? AND s.fecha < ? AND NOT EXISTS (SELECT 1 FROM active_allocations a "
-        "WHERE a.salida_id = s.id)",
+        f"AND s.fecha <= ? AND s.fecha < ? AND {LOADED_S} AND NOT EXISTS (SELECT 1 FROM "
+        "active_allocations a WHERE a.salida_id = s.id)",
         [client_id, _seen(db, client_id, "max_salida_id"), hasta, last],
     ).fetchone()[0]
     late_entry = db.execute(
-        "SELECT min(fecha_entrada) FROM entradas WHERE client_id = ? AND id > ? "
-        "AND fecha_entrada <= ?",
+        "SELECT min(e.fecha_entrada) FROM entradas e WHERE e.client_id = ? AND e.id > ? "
+        f"AND e.fecha_entrada <= ? AND {LOADED_E}",
         [client_id, _seen(db, client_id, "max_entrada_id"), last],
     ).fetchone()[0]
     dates = [d for d in (late_exit, late_entry) if d]
@@ -166,34 +168,35 @@ LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
 # A run reads the allocations in force as they will be once its reversals count.
 AFTER_REVERSALS = "(SELECT * FROM active_allocations WHERE id NOT IN temp.reversed)"
 
-_LOTS_SQL = """
-SELECT e.id, {key} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
-       {amount} - coalesce(u.used, 0) AS balance, e.vence
+_LOTS_SQL = f"""
+SELECT e.id, {{key}} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
+       {{amount}} - coalesce(u.used, 0) AS balance, e.vence
 FROM entradas e
-LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM {active} a
+LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM {{active}} a
            JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
            GROUP BY a.entrada_id) u ON u.entrada_id = e.id
-WHERE e.client_id = :client AND {amount} > coalesce(u.used, 0)
+WHERE e.client_id = :client AND {{amount}} > coalesce(u.used, 0) AND {LOADED_E}
 ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
 """
 
 # Exits pending (or, for the check, discharged), exploded through the BOM (a product without
 # BOM stays a demand on the product itself, which no lot covers: an explicit shortfall).
-_DEMANDS_SQL = """
+_DEMANDS_SQL = f"""
 SELECT s.id, coalesce(b.material, s.numero_parte) AS part, s.fecha, s.cantidad_micro,
        b.factor_micro
 FROM salidas s
 LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
                  AND b.producto = s.numero_parte
-WHERE s.client_id = :client AND s.fecha <= :hasta
-  AND {discharged} EXISTS (SELECT 1 FROM {active} a WHERE a.salida_id = s.id)
+WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
+  AND {{discharged}} EXISTS (SELECT 1 FROM {{active}} a WHERE a.salida_id = s.id)
 ORDER BY part, s.fecha, s.id
 """
 
 # Every valued entry of the client, for the average unit value of each material.
-_ENTRIES_SQL = """
-SELECT numero_parte, fecha_entrada, cantidad_micro, valor_micro FROM entradas
-WHERE client_id = :client AND valor_micro IS NOT NULL ORDER BY numero_parte, fecha_entrada
+_ENTRIES_SQL = f"""
+SELECT e.numero_parte, e.fecha_entrada, e.cantidad_micro, e.valor_micro FROM entradas e
+WHERE e.client_id = :client AND e.valor_micro IS NOT NULL AND {LOADED_E}
+ORDER BY e.numero_parte, e.fecha_entrada
 """
 
 
@@ -389,9 +392,10 @@ def _inputs(db: Database, client_id: int) -> tuple:
     """What a run reads of the client, summed up: an entry, exit or import added, a run
     undone or the mode switched since changes it (entries and exits are only ever added)."""
     return db.execute(
-        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM entradas "
-        "WHERE client_id = :c), "
-        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM salidas WHERE client_id = :c), "
+        "SELECT (SELECT count(*) || ':' || coalesce(max(e.id), 0) FROM entradas e "
+        f"WHERE e.client_id = :c AND {LOADED_E}), "
+        "(SELECT count(*) || ':' || coalesce(max(s.id), 0) FROM salidas s "
+        f"WHERE s.client_id = :c AND {LOADED_S}), "
         "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM interface_imports "
         "WHERE client_id = :c AND estado = 'hecho'), "
         "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM discharge_runs "
@@ -409,8 +413,10 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     if result.desde is None:
         result.desde = _pending_from(db, client_id, result.hasta)
     max_entrada, max_salida = db.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM entradas WHERE client_id = :c), "
-        "(SELECT coalesce(max(id), 0) FROM salidas WHERE client_id = :c)",
+        "SELECT (SELECT coalesce(max(e.id), 0) FROM entradas e "
+        f"WHERE e.client_id = :c AND {LOADED_E}), "
+        "(SELECT coalesce(max(s.id), 0) FROM salidas s "
+        f"WHERE s.client_id = :c AND {LOADED_S})",
         {"c": client_id},
     ).fetchone()
     _drop_scratch(db)
@@ -674,9 +680,9 @@ def export_rows(db: Database, rfc: str):
         yield dict(zip(columns, values, strict=True))
 
 
-_PENDING_SQL = """
+_PENDING_SQL = f"""
 SELECT s.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte, s.cantidad_micro
-FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta
+FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
   AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
 """
 
@@ -708,11 +714,11 @@ def summary(db: Database, rfc: str, hasta: date) -> dict:
     """Pending exits, entries, exits and runs in force, counted in one snapshot."""
     client = clients.get_client(db, rfc)
     counts = db.execute(
-        "SELECT (SELECT count(*) FROM entradas WHERE client_id = :c), "
-        "(SELECT count(*) FROM salidas WHERE client_id = :c), "
+        f"SELECT (SELECT count(*) FROM entradas e WHERE e.client_id = :c AND {LOADED_E}), "
+        f"(SELECT count(*) FROM salidas s WHERE s.client_id = :c AND {LOADED_S}), "
         "(SELECT count(*) FROM discharge_runs WHERE client_id = :c AND status = 'committed'), "
         "(SELECT count(*) FROM salidas s WHERE s.client_id = :c AND s.fecha <= :hasta AND "
-        "NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id))",
+        f"{LOADED_S} AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id))",
         {"c": client.id, "hasta": hasta.isoformat()},
     ).fetchone()
     pending = counts[3]

@@ -17,6 +17,7 @@ from typing import IO
 from sqlite_utils import Database
 
 from brokertui.core import files
+from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
 from brokertui.core.db import file_path
 from brokertui.core.export import csv_row, json_text, text, xlsx_row
@@ -69,7 +70,7 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
         f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        f"AND {amount} > coalesce(u.used, 0)",
+        f"AND {amount} > coalesce(u.used, 0) AND {loaded('e')}",
         "fecha_entrada, pedimento, partida",
         as_of=True,
     )
@@ -91,7 +92,8 @@ def _saldos_fraccion_umt() -> Report:
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        "AND e.cantidad_micro > coalesce(u.used, 0) GROUP BY e.fraccion, m.umt, m.factor_umt",
+        f"AND e.cantidad_micro > coalesce(u.used, 0) AND {loaded('e')} "
+        "GROUP BY e.fraccion, m.umt, m.factor_umt",
         "fraccion, umt",
         as_of=True,
         per_fraccion=True,
@@ -111,7 +113,7 @@ def _saldos_fraccion_usd() -> Report:
         "sum(e.valor_micro - coalesce(u.used, 0)) AS saldo_usd "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        "AND e.valor_micro > coalesce(u.used, 0) GROUP BY 1",
+        f"AND e.valor_micro > coalesce(u.used, 0) AND {loaded('e')} GROUP BY 1",
         "fraccion",
         as_of=True,
     )
@@ -183,7 +185,7 @@ REPORTS = {
             "SELECT pedimento, partida, clave, fecha_entrada, numero_parte, fraccion, "
             "cantidad_micro AS cantidad, umc, valor_usd, pais_origen, vence AS "
             "fecha_vencimiento FROM entradas WHERE client_id = :client AND fecha_entrada "
-            "BETWEEN :desde AND :hasta",
+            f"BETWEEN :desde AND :hasta AND {loaded('entradas')}",
             "fecha_entrada, pedimento, partida",
         ),
         Report(
@@ -198,7 +200,8 @@ REPORTS = {
                 Col("cantidad", "Cantidad", "qty"),
             ),
             "SELECT documento, clave, fecha, tipo_bien, numero_parte, cantidad_micro AS cantidad, "
-            "id AS sid FROM salidas WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta",
+            "id AS sid FROM salidas WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta "
+            f"AND {loaded('salidas')}",
             "fecha, sid",
         ),
         _saldos("cantidad", "e.cantidad_micro", ""),

@@ -1,0 +1,213 @@
+"""An interface import never holds the write lock for long (issue 12, item 4): every row is
+checked before anything is written, and entradas and salidas are written a batch per short
+transaction while the import is 'cargando', which every reader leaves out, until a last short
+transaction makes it 'hecho'. One such import per client and kind at a time; one whose process
+died is deleted by the next.
+
+The import is paused between two of its batches (BATCH made 1 row, each written in its own
+transaction as it is read from the staged rows): a colleague's write on another connection
+finishes at once there, and every reader shows the state before the import.
+"""
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces, reports
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24.interfaces import InterfaceError
+from brokertui.core.registry import clients
+from tests.core.anexo24.conftest import RFC, TODAY, load, write_csv
+
+SPAWN = multiprocessing.get_context("spawn")
+WAIT = 30  # seconds: only a broken test waits this long
+LOTS = [
+    [f"26 07 3953 600{n:04d}", "1", "IN", "2026-02-01", "MAT-A", "10", "1", "8", "72085101", ""]
+    for n in range(100, 105)
+]
+
+
+def state(path) -> dict:
+    """What readers see, on a connection of their own."""
+    db = store.connect(path)
+    try:
+        entradas = reports.heading(db, "entradas", RFC, desde=TODAY.replace(month=1), hasta=TODAY)
+        return {
+            "summary": discharge.summary(db, RFC, TODAY),
+            "entradas": list(reports.records(db, entradas)),
+            "saldos": list(reports.records(db, reports.heading(db, "saldos", RFC, on=TODAY))),
+            "preview": discharge.run(db, RFC, hasta=TODAY, dry_run=True).as_dict(),
+        }
+    finally:
+        db.close()
+
+
+def timed_write(path) -> float:
+    """Seconds a colleague's short write takes (the client's razón social), own connection."""
+    db = store.connect(path)
+    try:
+        began = time.perf_counter()
+        clients.update_client(db, RFC, {"razon_social": f"Maquiladora Alfa {began:.0f} SA"})
+        return time.perf_counter() - began
+    finally:
+        db.close()
+
+
+class Paused:
+    """Wraps the staged batches an import writes: stops before each one after the first (its
+    transaction is over) until the test lets it go on."""
+
+    def __init__(self, batches):
+        self.batches = batches
+        self.paused, self.go_on = threading.Event(), threading.Event()
+
+    def __call__(self, staged):
+        for number, batch in enumerate(self.batches(staged)):
+            if number:
+                self.go_on.clear()
+                self.paused.set()
+                assert self.go_on.wait(WAIT)
+            yield batch
+
+    def next(self) -> None:
+        self.paused.clear()
+        self.go_on.set()
+
+
+@pytest.fixture
+def paused(monkeypatch):
+    monkeypatch.setattr(interfaces, "BATCH", 1)
+    pauses = Paused(interfaces._Staged.batches)
+    monkeypatch.setattr(interfaces._Staged, "batches", lambda staged: pauses(staged))
+    return pauses
+
+
+def import_in_thread(path, csv_path, outcome: dict) -> threading.Thread:
+    def work():
+        db = store.connect(path)
+        try:
+            outcome["result"] = interfaces.import_file(db, "entradas", csv_path, RFC)
+        except Exception as exc:
+            outcome["error"] = exc
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def test_colleagues_write_and_readers_see_nothing_of_an_import_being_written(
+    inv_db, tmp_path, paused
+):
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-03-01", "M", "MAT-A", "250"]])
+    path = store.file_path(inv_db)
+    before = state(path)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
+    outcome: dict = {}
+    thread = import_in_thread(path, csv_path, outcome)
+    for _ in range(len(LOTS) - 1):  # between every two of its 5 batches
+        assert paused.paused.wait(WAIT)
+        assert timed_write(path) < 1.0  # the old import held the lock here: 10 s, refused
+        assert state(path) == before
+        paused.next()
+    thread.join(WAIT)
+    assert outcome["result"]["added"] == len(LOTS)
+    after = state(path)
+    assert after["summary"]["entradas"] == before["summary"]["entradas"] + len(LOTS)
+    assert after["preview"]["shortfalls"] == 0 < before["preview"]["shortfalls"]
+
+
+def test_a_second_import_of_entradas_for_the_client_is_refused_with_who_runs_it(
+    inv_db, tmp_path, paused
+):
+    path = store.file_path(inv_db)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
+    outcome: dict = {}
+    thread = import_in_thread(path, csv_path, outcome)
+    assert paused.paused.wait(WAIT)
+    with pytest.raises(InterfaceError) as refused:
+        interfaces.import_file(inv_db, "entradas", csv_path, RFC)
+    assert f"lots.csv: importación de entradas de {RFC} en curso por {store.os_user()} desde " in (
+        str(refused.value)
+    )
+    # Another kind of the same client is not held up.
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-03-01", "M", "MAT-A", "5"]])
+    while thread.is_alive():
+        paused.next()
+        paused.paused.wait(0.5)
+    assert outcome["result"]["added"] == len(LOTS)
+
+
+def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(interfaces, "BATCH", 2)
+    apply, calls = interfaces.APPLY["entradas"], []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return apply(*args)
+
+    monkeypatch.setitem(interfaces.APPLY, "entradas", failing)
+    tables = ("entradas", "interface_imports")
+    counts = [inv_db[t].count for t in tables]
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
+    with pytest.raises(OSError):
+        interfaces.import_file(inv_db, "entradas", csv_path, RFC)
+    assert [inv_db[t].count for t in tables] == counts
+
+
+def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monkeypatch):
+    path = store.file_path(inv_db)
+    check, waits = interfaces._check_row, []
+
+    def checking(kind, raw):
+        waits.append(timed_write(path))
+        return check(kind, raw)
+
+    monkeypatch.setattr(interfaces, "_check_row", checking)
+    load(inv_db, tmp_path, "entradas", LOTS)
+    assert len(waits) == len(LOTS) and max(waits) < 1.0
+
+
+def _killed_import(path, csv_path, paused) -> None:
+    """Import entradas one row per batch and stop for good once two are written."""
+    interfaces.BATCH = 1
+    apply = interfaces.APPLY["entradas"]
+
+    def stop(db, client_id, import_id, rows):
+        if rows[0]["pedimento"].endswith("102"):
+            paused.set()
+            time.sleep(WAIT)
+        return apply(db, client_id, import_id, rows)
+
+    interfaces.APPLY["entradas"] = stop
+    interfaces.import_file(store.connect(path), "entradas", csv_path, RFC)
+
+
+def test_a_killed_import_is_unseen_and_the_next_one_deletes_it(inv_db, tmp_path):
+    path = store.file_path(inv_db)
+    before = state(path)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
+    paused = SPAWN.Event()
+    process = SPAWN.Process(target=_killed_import, args=(str(path), str(csv_path), paused))
+    process.start()
+    assert paused.wait(WAIT)
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(WAIT)
+    written = inv_db.execute(
+        "SELECT count(*) FROM entradas WHERE import_id IN "
+        "(SELECT id FROM interface_imports WHERE estado = 'cargando')"
+    ).fetchone()[0]
+    assert written == 2 and state(path) == before
+    result = interfaces.import_file(inv_db, "entradas", csv_path, RFC)
+    assert (result["rows"], result["added"]) == (len(LOTS), len(LOTS))
+    estados = [r[0] for r in inv_db.execute("SELECT estado FROM interface_imports")]
+    assert "cargando" not in estados
+    assert inv_db["entradas"].count == before["summary"]["entradas"] + len(LOTS)
