@@ -26,11 +26,12 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 COUNTS: Counter[tuple[str, str]] = Counter()
 
 
-def fuzz_settings(examples: int) -> settings:
+def fuzz_settings(examples: int, *, fixed: bool = False) -> settings:
     """Derandomized (the same inputs on every run, so CI is repeatable), no example database,
-    `examples` inputs unless BROKERTUI_FUZZ_EXAMPLES says otherwise."""
+    `examples` inputs unless BROKERTUI_FUZZ_EXAMPLES says otherwise (and the count is not
+    `fixed`, as for the sample run through real processes)."""
     return settings(
-        max_examples=EXAMPLES or examples,
+        max_examples=examples if fixed else EXAMPLES or examples,
         derandomize=True,
         database=None,
         deadline=None,

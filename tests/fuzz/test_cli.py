@@ -8,7 +8,6 @@ stay in it (a random path could overwrite anything)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
@@ -17,24 +16,19 @@ import sys
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from brokertui.cli import main
-from brokertui.core import log
-from brokertui.core.pedimentos.datastage import build
-from tests import builders
+from tests.fuzz.conftest import DEMO_RFC
 from tests.fuzz.guard import CONTROL, COUNTS, db_hash, fuzz_settings
-from tests.fuzz.test_xlsx import workbook
 from tests.fuzz.values import DATES, HOSTILE, NUMBERS, SURROGATES
 
 EXAMPLES = 1500
 PROCESSES = 12
 TODAY = "2026-04-15"
-DEMO_RFC = "MNB050315K70"  # the demo client with pedimentos and inventory
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple, click.Command]]:
@@ -72,38 +66,6 @@ BY_NAME = {
     "search": ("mnb", "a" * 60_000, "%", "_"),
 }
 EXTRA = ("--unknown", "--", "-x", "--rfc", "--format", "--help", *HOSTILE[:5])
-
-
-def _pool(folder: Path) -> None:
-    """The input files the commands may be given, valid and hostile."""
-    (folder / "materiales.csv").write_text(
-        "numero_parte,descripcion,fraccion,umc,umt,factor_umt,tipo\n"
-        "FZ-1,Pieza,73181504,6,6,1,directo\n"
-    )
-    (folder / "hostile.csv").write_bytes(b'a,b\n\x00,\x1b[2J\n"' + b"x" * 140_000 + b"\n")
-    header = "".join(
-        f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
-        for c, h in zip(
-            "ABCDEF",
-            ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
-            strict=True,
-        )
-    )
-    sheet = (
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<sheetData><row r="1">{header}</row></sheetData></worksheet>'
-    )
-    (folder / "book.xlsx").write_bytes(workbook([sheet]))
-    (folder / "damaged.xlsx").write_bytes(workbook([sheet])[:300])
-    ped = builders.pedimento("262439536000300", rfc=DEMO_RFC)
-    zip_path = build.write_zip(folder / "delivery.zip", [ped], folio="1999")
-    (folder / "cut.zip").write_bytes(zip_path.read_bytes()[:-40])
-    ped_json = {"encabezado": {"numero": "262439536000301", "rfc": DEMO_RFC}, "partidas": []}
-    (folder / "pedimento.json").write_text(json.dumps(ped_json))
-    (folder / "bad.json").write_text("{not json")
-    (folder / "empty").write_text("")
-    (folder / "folder").mkdir()
-    (folder / "backup.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
 
 
 def _values(param: click.Parameter) -> st.SearchStrategy[str]:
@@ -164,14 +126,6 @@ def _check(exit_code: int, output: str, stderr: str, before: str, db_path: Path)
         assert not CONTROL.search(stderr), stderr  # no control character reaches the terminal
 
 
-@pytest.fixture
-def cli_folder(demo_path, tmp_path, monkeypatch):
-    _pool(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(log, "LOG_FILE", tmp_path / "logs" / "brokertui.log")
-    return tmp_path
-
-
 def test_random_command_lines_end_cleanly(cli_folder, demo_path):
     env = {"BROKERTUI_DB": str(demo_path), "BROKERTUI_TODAY": TODAY}
     pristine = cli_folder / "pristine.db"
@@ -209,7 +163,7 @@ def test_a_sample_through_a_real_process(cli_folder, demo_path):
     }
     program = Path(sys.executable).parent / "brokertui"
 
-    @fuzz_settings(PROCESSES)
+    @fuzz_settings(PROCESSES, fixed=True)
     @given(args=invocation())
     def check(args: list[str]) -> None:
         before = _hash(demo_path)

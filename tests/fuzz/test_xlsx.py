@@ -18,22 +18,9 @@ from hypothesis import strategies as st
 from tests.fuzz.guard import attempt, fuzz_settings
 from tests.fuzz.test_csv import KINDS, VALID, columns, import_csv
 from tests.fuzz.values import HOSTILE, field_value
+from tests.fuzz.xlsx import MAIN, workbook
 
 EXAMPLES = 130
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_XF = 'numFmtId="{}" fontId="0" fillId="0" borderId="0" xfId="0"'
-_STYLES = (
-    f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'
-    '</font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    f'</cellStyleXfs><cellXfs count="2"><xf {_XF.format(0)}/>'
-    f'<xf {_XF.format(14)} applyNumberFormat="1"/></cellXfs><cellStyles count="1">'
-    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-)
 NUMBERS = ("1", "0.5", "-3", "1e309", "9" * 30, "NaN", "INF", "1.7976931348623157e308", "1e-400")
 FORMULAS = ("1+2", 'HYPERLINK("http://x")', "")
 DATE_SERIALS = ("46000", "2958465", "2958466", "99999999", "-1", "0", "60", "1e20")
@@ -81,53 +68,7 @@ def sheet(draw, kind: str) -> str:
         + "</row>"
         for n, row in enumerate(cells, 1)
     )
-    return f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>'
-
-
-def workbook(sheets: list[str]) -> bytes:
-    """An XLSX package holding these sheet XMLs, in order."""
-    n = range(1, len(sheets) + 1)
-    parts = {
-        "[Content_Types].xml": (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
-            + "".join(
-                f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                f'ContentType="{_CT}.worksheet+xml"/>'
-                for i in n
-            )
-            + "</Types>"
-        ),
-        "_rels/.rels": (
-            f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Target="xl/workbook.xml" '
-            f'Type="{_REL}/officeDocument"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-            + "".join(f'<sheet name="Hoja{i}" sheetId="{i}" r:id="rId{i}"/>' for i in n)
-            + "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<Relationships xmlns="{_PKG}">'
-            + "".join(
-                f'<Relationship Id="rId{i}" Target="worksheets/sheet{i}.xml" '
-                f'Type="{_REL}/worksheet"/>'
-                for i in n
-            )
-            + f'<Relationship Id="rId{len(sheets) + 1}" Target="styles.xml" Type="{_REL}/styles"/>'
-            "</Relationships>"
-        ),
-        "xl/styles.xml": _STYLES,
-        **{f"xl/worksheets/sheet{i}.xml": xml for i, xml in zip(n, sheets, strict=True)},
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, xml in parts.items():
-            archive.writestr(name, xml.encode("utf-8", errors="surrogatepass"))
-    return out.getvalue()
+    return f'<worksheet xmlns="{MAIN}"><sheetData>{body}</sheetData></worksheet>'
 
 
 @st.composite
@@ -138,7 +79,7 @@ def xlsx_bytes(draw, kind: str) -> bytes:
         notes = f'<c r="A1" t="inlineStr"><is><t>{note}</t></is></c>'
         sheets.insert(
             0,
-            f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{notes}</row>'
+            f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{notes}</row>'
             "</sheetData></worksheet>",
         )
     data = workbook(sheets)
