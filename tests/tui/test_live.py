@@ -13,14 +13,18 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
 from brokertui.core import sessions
+from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.registry import clients, programs
 from brokertui.screens import live
 from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.live import LiveNote
+from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.widgets import PagedTable
 from tests.conftest import TODAY
+from tests.core.pedimentos import test_pedimentos as pedimento_data
 
 ASM = "ASM980127HN4"  # the demo's first client in RFC order
 NEW = "AAA010101AA1"  # sorts before every demo client
@@ -231,3 +235,21 @@ async def test_a_session_that_stopped_beating_is_not_here(demo_db, other):
         app.live.clock = lambda: sessions.utc_now() + timedelta(seconds=sessions.STALE + 1)
         await pilot.press("ctrl+l")
         await until(pilot, lambda: note(detail) == "")
+
+
+async def test_the_pedimento_detail_reloads_and_names_who_changed_it(db, tmp_path, monkeypatch):
+    clients.add_client(db, {"rfc": pedimento_data.RFC, "razon_social": "Alfa SA"})
+    pedimentos.save(db, pedimento_model.parse(pedimento_data.values()), today=TODAY)
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(PedimentoDetailScreen("262439536000098"))
+        detail = app.screen
+        partidas = detail.query_one("#ped-partidas")
+        assert partidas.get_row_at(0)[5].plain == "12"  # cantidad UMC
+        other = store.connect(tmp_path / "test.db")
+        monkeypatch.setattr(store, "os_user", lambda: "luis")
+        changed = pedimento_model.parse(pedimento_data.values(partida_cantidad_umc="15"))
+        pedimentos.save(other, changed, today=TODAY, replace=True)
+        other.close()
+        await until(pilot, lambda: partidas.get_row_at(0)[5].plain == "15")
+        await until(pilot, lambda: note(detail).startswith("Actualizado por luis hace "))

@@ -165,7 +165,8 @@ class PedimentoDetailScreen(Screen):
                         x["pais"],
                         x["vence_alerta"],
                     ),
-                )
+                ),
+                key=str(x["secuencia"]),
             )
 
     def action_edit(self) -> None:
