@@ -19,6 +19,7 @@ A screen takes part through optional methods and a widget:
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,8 @@ class Live:
     def tick(self, *, force: bool = False) -> None:
         """One poll; `force` (the refresh key) reloads the screen whatever changed."""
         screen = self._screen()
+        if screen is None:  # starting or closing
+            return
         seen = self._seen.get(screen)
         first = seen is None
         if seen is None:  # it loaded its data when it opened, before this poll
@@ -128,15 +131,15 @@ class Live:
             elif seen.touch:
                 self._show(screen, seen)  # "hace N s" moves on
             self._failing = False
-        except Exception as exc:  # a poll that failed is retried; the first failure is logged
+        except (sqlite3.Error, OSError) as exc:  # retried next second; the first one logged
             if not self._failing:
                 _log(exc)
             self._failing = True
 
-    def _screen(self) -> Screen:
+    def _screen(self) -> Screen | None:
         """The screen the user works on: the top one but dialogs and the palette."""
         stack = self.app.screen_stack
-        return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), stack[-1])
+        return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
     def _poll(self) -> bool:
         """True when another connection committed; a new data generation when the audit log
