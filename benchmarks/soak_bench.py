@@ -111,7 +111,7 @@ def _row(label: str, seconds: list[float], floor: list[float] | None = None) -> 
     """One line of figures: n, p50, p95, max and, given the floor, p95 over the floor's."""
     row = workload.percentiles(seconds)
     ratio = ""
-    if floor and (base := workload.percentiles(floor)["p95"]):
+    if row["n"] and floor and (base := workload.percentiles(floor)["p95"]):
         ratio = f"{row['p95'] / base:.1f}x"
     figures = f"{row['n']:>6}{row['p50']:>8.2f}{row['p95']:>8.2f}{row['max']:>8.2f}"
     print(f"{label:<30}{figures}{ratio:>11}")

@@ -186,14 +186,16 @@ def run_soak(
 def _app_loop(
     db_path: Path, today: date, values: Values, deadline: float, soak: Soak, pace: float
 ) -> None:
-    term = _open_clients(db_path, today)
-    try:
-        while time.monotonic() < deadline:
-            if not _create_client(term, values, soak, pace):  # start afresh
-                _close(term, soak)
-                term = _open_clients(db_path, today)
-    finally:
-        _close(term, soak)
+    """Create clients until the deadline; after one that did not save, or an app that did
+    not show its Clientes screen, start a new app."""
+    while time.monotonic() < deadline:
+        term = Terminal(db_path, today=today, size=(100, 30))
+        try:
+            if _open_clients(term, soak):
+                while time.monotonic() < deadline and _create_client(term, values, soak, pace):
+                    pass
+        finally:
+            _close(term, soak)
 
 
 def _close(term: Terminal, soak: Soak) -> None:
@@ -204,13 +206,17 @@ def _close(term: Terminal, soak: Soak) -> None:
             soak.failures.append(f"an app ended with status {status}:\n{term.screen_text()}")
 
 
-def _open_clients(db_path: Path, today: date) -> Terminal:
-    term = Terminal(db_path, today=today, size=(100, 30))
-    term.wait_for("F3 Clientes", timeout=30)
-    term.press("f3")
-    term.wait_for("Orden: RFC", timeout=15)
+def _open_clients(term: Terminal, soak: Soak) -> bool:
+    try:
+        term.wait_for("F3 Clientes", timeout=30)
+        term.press("f3")
+        term.wait_for("Orden: RFC", timeout=15)
+    except AssertionError as exc:
+        soak.fail(f"the app did not show its Clientes screen: {exc}")
+        time.sleep(1)  # an app that cannot start is not restarted in a busy loop
+        return False
     term.wait_quiet(0.3)  # a key right after F3 lands in the search box (type-ahead defect)
-    return term
+    return True
 
 
 def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> bool:
