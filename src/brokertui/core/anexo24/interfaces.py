@@ -60,7 +60,7 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
-BATCH = 20_000  # rows applied at a time (entradas and salidas: per short transaction)
+BATCH = 10_000  # rows applied at a time (entradas and salidas: per short transaction)
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
 CHUNKED = ("entradas", "salidas")  # only ever added: written in chunks, unseen until done
 
@@ -397,7 +397,8 @@ def _write_chunks(
     db: Database, kind: str, client: clients.Client, name: str, digest: str, staged: _Staged
 ) -> tuple[int, int]:
     """Entradas or salidas: the import claimed in 'cargando', its rows applied a batch per
-    short transaction, then made 'hecho' with its audit row. A failure deletes what it wrote.
+    short transaction (with a pause between two, leases.pause), then made 'hecho' with its
+    audit row. A failure deletes what it wrote.
     Returns the import's id and how many rows were new."""
     holder = leases.take()
     try:
@@ -410,6 +411,7 @@ def _write_chunks(
                 with transaction(db):
                     _renew(db, import_id, holder)
                     added += APPLY[kind](db, client.id, import_id, batch)
+                leases.pause()
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
                 db.execute(
@@ -477,6 +479,7 @@ def _discard(db: Database, kind: str, import_id: int, holder: str) -> None:
         with transaction(db):
             _renew(db, import_id, holder)
             deleted = DISCARD[kind](db, import_id, BATCH)
+        leases.pause()
     with transaction(db):
         db.execute("DELETE FROM interface_imports WHERE id = ? AND holder = ?", [import_id, holder])
 

@@ -470,7 +470,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
 
 def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
     """The run's reversals and allocations, CHUNK rows per short transaction (in the order
-    computed), each renewing the claim."""
+    computed), each renewing the claim, with a pause between two (leases.pause)."""
     total = result.reversed + result.allocations or 1
     done = 0
     for count, sql in (
@@ -491,6 +491,7 @@ def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> 
             with transaction(db):
                 _renew(db, claim)
                 db.execute(sql, [claim.run_id, start, start + CHUNK])
+            leases.pause()
             done += min(CHUNK, count - start)
 
 
@@ -540,6 +541,7 @@ def _purge(db: Database, claim: _Claim) -> None:
             with transaction(db):
                 _renew(db, claim)
                 deleted = db.execute(sql, [claim.run_id, CHUNK]).rowcount
+            leases.pause()
 
 
 def _abandon(db: Database, claim: _Claim) -> None:
