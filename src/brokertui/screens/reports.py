@@ -51,7 +51,8 @@ class ReportsScreen(ClientScreen):
 
     def refresh_data(self) -> None:
         for table in self.query(PagedTable):
-            table.reload()
+            if table.is_mounted and table.display:  # not one action_show is replacing
+                table.reload()
 
     def show_menu(self) -> None:
         self.query_one("#rep-menu", Static).update(
