@@ -273,3 +273,19 @@ async def test_a_report_being_rebuilt_is_refreshed_at_the_next_poll(demo_db, mon
         await pilot.pause()
         assert reports.query_one(PagedTable).total > 0
         assert told == []  # no reload of a table without its columns ("Error interno")
+
+
+async def test_a_screen_still_being_built_is_refreshed_at_the_next_poll(demo_db, monkeypatch):
+    app = BrokerApp(demo_db, today=TODAY)
+    told = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: told.append(message))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        switching = asyncio.ensure_future(app.switch_mode("clientes"))
+        while not switching.done():  # every step of the new screen's mounting
+            app.live.tick(force=True)
+            await asyncio.sleep(0)
+        await pilot.pause()
+        app.live.tick(force=True)
+        assert app.screen.query_one(PagedTable).total == 8
+        assert told == []

@@ -110,7 +110,7 @@ class Live:
     def tick(self, *, force: bool = False) -> None:
         """One poll; `force` (the refresh key) reloads the screen whatever changed."""
         screen = self._screen()
-        if screen is None:  # starting or closing
+        if screen is None or not screen.is_mounted:  # starting, closing, or being built
             return
         seen = self._seen.get(screen)
         first = seen is None
