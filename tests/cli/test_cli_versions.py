@@ -111,3 +111,12 @@ def test_pedimento_replace_refuses_a_stale_version(run, tmp_path):
     assert "partida 1, cantidad_umc: '12' → '15'" in stale.output
     stored = json.loads(run("pedimento", "show", "262439536000098").output)
     assert (stored["version"], stored["partidas"][0]["cantidad_umc"]) == (2, "15")
+
+
+def test_client_baja_refuses_a_stale_version(run):
+    run("client", "edit", "--rfc", RFC, "--colonia", "Centro")
+    stale = run("client", "baja", "--rfc", RFC, "--expect-version", 1)
+    assert stale.exit_code == 1 and "colonia: '' → 'Centro'" in stale.output
+    assert shown(run)["baja_date"] is None
+    assert run("client", "baja", "--rfc", RFC, "--expect-version", 2).exit_code == 0
+    assert (shown(run)["baja_date"], shown(run)["version"]) == ("2026-04-15", 3)

@@ -68,11 +68,12 @@ def client_edit(env: Env, rfc: str, expected_version: int | None, **values) -> N
 @client_group.command("baja")
 @click.option("--rfc", required=True)
 @click.option("--date", "on", help="Fecha de baja (default: today).")
+@expect_version_option
 @pass_env
-def client_baja(env: Env, rfc: str, on: str | None) -> None:
+def client_baja(env: Env, rfc: str, on: str | None, expected_version: int | None) -> None:
     """Record a client's baja (the record is kept)."""
     when = env.today if on is None else checked_date("date", on)
-    client = clients.baja_client(env.db, rfc, when)
+    client = clients.baja_client(env.db, rfc, when, expected_version=expected_version)
     click.echo(f"Cliente {client.rfc} dado de baja el {client.baja_date}")
 
 

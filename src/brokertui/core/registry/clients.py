@@ -125,15 +125,7 @@ def update_client(
     with transaction(db):
         current = get_client(db, rfc)
         old = current.model_dump(include=set(EDITABLE_FIELDS))
-        check_version(
-            db,
-            "client",
-            current.rfc,
-            record=f"el cliente {current.rfc}",
-            version=current.version,
-            expected=expected_version,
-            current=old,
-        )
+        _check_version(db, current, expected_version)
         merged = build(ClientData, current.model_dump(include={"rfc", *EDITABLE_FIELDS}) | changes)
         new = merged.model_dump(include=set(EDITABLE_FIELDS))
         if changed := diff(old, new):
@@ -145,10 +137,26 @@ def update_client(
     return get_client(db, current.rfc)
 
 
-def baja_client(db: Database, rfc: str, on: date) -> Client:
-    """Record the baja of a client; the record and its history are kept."""
+def _check_version(db: Database, client: Client, expected: int | None) -> None:
+    """Inside the write transaction: StaleRecord if the caller read the client at another
+    version than the stored one (db.check_version)."""
+    check_version(
+        db,
+        "client",
+        client.rfc,
+        record=f"el cliente {client.rfc}",
+        version=client.version,
+        expected=expected,
+        current=client.model_dump(include=set(EDITABLE_FIELDS)),
+    )
+
+
+def baja_client(db: Database, rfc: str, on: date, *, expected_version: int | None = None) -> Client:
+    """Record the baja of a client; the record and its history are kept. Given the version the
+    caller read (`expected_version`), a client changed since raises StaleRecord."""
     with transaction(db):
         client = get_client(db, rfc)
+        _check_version(db, client, expected_version)
         if client.baja_date:
             raise Conflict("rfc", f"{client.rfc} ya está dado de baja desde {client.baja_date}")
         version = client.version + 1
