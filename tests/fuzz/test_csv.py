@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from brokertui.core.anexo24 import ajustes, interfaces
 from tests.fuzz.conftest import RFC
 from tests.fuzz.guard import attempt, fuzz_settings
-from tests.fuzz.values import HOSTILE, field_value
+from tests.fuzz.values import HOSTILE, field_value, mostly
 
 VALID = {
     "numero_parte": ("M-1", "M-2", "M-9", "P-1"),
     "descripcion": ("Tornillo", "Arnés"),
-    "fraccion": ("73181504", "7318.15.04", ""),
+    "fraccion": ("73181504", "7318.15.04"),
     "umc": ("6", "Pieza", "1"),
     "umt": ("6", "Kilo"),
     "factor_umt": ("1", "0.5"),
@@ -43,6 +43,14 @@ VALID = {
     "motivo": ("inventario",),
     "nombre": ("Proveedor SA",),
 }
+# Where a kind's valid values differ from VALID's.
+BY_KIND = {
+    "materiales": {"numero_parte": ("M-1", "M-3", "M-4"), "tipo": ("directo", "i")},
+    "productos": {"numero_parte": ("P-1", "P-2", "P-3")},
+    "entradas": {"numero_parte": ("M-1", "M-2"), "pedimento": ("262439536000098",)},
+    "salidas": {"numero_parte": ("M-1", "P-1"), "tipo_bien": ("M", "P")},
+    "ajustes": {"numero_parte": ("M-1", "M-2"), "tipo": ajustes.AJUSTE_TIPOS},
+}
 KINDS = (*interfaces.KINDS, "ajustes")
 EXAMPLES = {kind: 160 for kind in KINDS}
 
@@ -55,7 +63,7 @@ def columns(kind: str) -> tuple[str, ...]:
 def table(draw, kind: str) -> list[list[str]]:
     """A header (maybe with a column dropped, added, moved or renamed) and its rows."""
     header = list(columns(kind))
-    change = draw(st.sampled_from(["none", "none", "drop", "extra", "shuffle", "case"]))
+    change = draw(mostly("none", "drop", "extra", "shuffle", "case"))
     if change == "drop":
         header.pop(draw(st.integers(0, len(header) - 1)))
     elif change == "extra":
@@ -66,7 +74,8 @@ def table(draw, kind: str) -> list[list[str]]:
         header = [f" {h.upper()} " for h in header]
     rows = []
     for _ in range(draw(st.integers(0, 5))):
-        row = [draw(field_value(VALID.get(h.strip().lower(), ("x",)))) for h in header]
+        valid = VALID | BY_KIND.get(kind, {})
+        row = [draw(field_value(valid.get(h.strip().lower(), ("x",)))) for h in header]
         if draw(st.integers(0, 9)) == 0:  # a row with a missing or an extra field
             row = row[:-1] if draw(st.booleans()) else [*row, "extra"]
         rows.append(row)
@@ -85,9 +94,9 @@ def csv_bytes(draw, kind: str) -> bytes:
         out = io.StringIO()
         csv.writer(out, quoting=quoting, lineterminator=newline).writerows(rows)
         text = out.getvalue()
-    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+    encoding = draw(mostly("utf-8", "utf-8-sig", "cp1252", "utf-16"))
     data = text.encode(encoding, errors="replace")
-    damage = draw(st.sampled_from(["none", "none", "none", "flip", "cut", "nul", "huge", "junk"]))
+    damage = draw(mostly("none", "flip", "cut", "nul", "huge", "junk"))
     if damage == "flip" and data:
         at = draw(st.integers(0, len(data) - 1))
         data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from brokertui.core.pedimentos.datastage import build, importer
 from tests import builders
 from tests.fuzz.guard import attempt, fuzz_settings
-from tests.fuzz.values import DATES, HOSTILE, NUMBERS
+from tests.fuzz.values import DATES, HOSTILE, NUMBERS, mostly
 
 EXAMPLES = 2000
 FOLIO = "1875724"
@@ -43,7 +43,7 @@ def member_rows(draw, tipo: str) -> list[list[str]]:
     """The member's header and rows after a few edits."""
     rows = [build.HEADERS[tipo].split("|"), *(list(r) for r in MEMBERS[tipo])]
     for _ in range(draw(st.integers(1, 3))):
-        edit = draw(st.sampled_from(["set", "set", "set", "repeat", "remove", "column", "rename"]))
+        edit = draw(mostly("set", "repeat", "remove", "column", "rename"))
         at = draw(st.integers(1, max(1, len(rows) - 1)))
         if edit == "set" and len(rows) > 1:
             row = rows[at]
@@ -68,16 +68,16 @@ def _text(rows: list[list[str]], pipe: str, newline: str) -> str:
 
 @st.composite
 def delivery(draw) -> bytes:
-    encoding = draw(st.sampled_from(["latin-1", "latin-1", "utf-8", "utf-8-sig", "utf-16"]))
-    newline = draw(st.sampled_from(["\r\n", "\r\n", "\n", "\r"]))
+    encoding = draw(mostly("latin-1", "utf-8", "utf-8-sig", "utf-16"))
+    newline = draw(mostly("\r\n", "\n", "\r"))
     changed = draw(st.sets(st.sampled_from(sorted(MEMBERS)), min_size=1, max_size=3))
     members = {}
     for tipo in MEMBERS:
         rows = draw(member_rows(tipo)) if tipo in changed else None
-        pipe = draw(st.sampled_from(["|", "|", "", "||"])) if tipo in changed else "|"
+        pipe = draw(mostly("|", "", "||")) if tipo in changed else "|"
         rows = rows or [build.HEADERS[tipo].split("|"), *MEMBERS[tipo]]
         members[f"{FOLIO}_{tipo}.asc"] = _text(rows, pipe, newline)
-    change = draw(st.sampled_from(["none"] * 6 + ["empty", "drop", "extra", "folio", "path"]))
+    change = draw(mostly("none", "empty", "drop", "extra", "folio", "path"))
     name = draw(st.sampled_from(sorted(members)))
     if change == "empty":
         members[name] = ""
@@ -94,7 +94,7 @@ def delivery(draw) -> bytes:
         for member, text in members.items():
             archive.writestr(member, text.encode(encoding, errors="replace"))
     data = out.getvalue()
-    damage = draw(st.sampled_from(["none"] * 8 + ["flip", "cut"]))
+    damage = draw(mostly("none", "flip", "cut"))
     if damage == "flip":
         at = draw(st.integers(0, len(data) - 1))
         data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
