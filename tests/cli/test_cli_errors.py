@@ -1,6 +1,7 @@
 """No traceback reaches a CLI user: every failure is one Spanish line on stderr, exit status 1
 (issue 11 item 5). Unexpected ones name the log file that holds their trace."""
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -149,6 +150,18 @@ def test_a_real_process_prints_one_line_and_exits_1(tmp_path):
     assert done.returncode == 1 and done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith("Error de E/S: el archivo no es una base")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`brokertui … | head -1`: the reader went away; no 'Error de E/S: Broken pipe'."""
+    env = {**os.environ, "BROKERTUI_DB": str(tmp_path / "cli.db")}
+    command = [Path(sys.executable).parent / "brokertui", "catalog", "list", "--format", "json"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        process.stdout.close()
+        assert process.stderr.read() == b""
+        assert process.wait(timeout=60) == 1
 
 
 def test_failure_line_keeps_the_confirmation_hint():

@@ -134,8 +134,8 @@ class BrokerGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise  # click's own; a closed pipe (`| head`) ends quietly, as click does
         except Exception as exc:
             env = ctx.find_object(Env)
             raise Failure(_failure_line(exc, env.db_path if env else None)) from None
