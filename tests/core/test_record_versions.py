@@ -163,3 +163,13 @@ def test_the_audit_rows_of_versioned_updates_name_their_version(client_db):
     rows = store.audit_trail(client_db, "client", RFC)
     assert [(r["action"], r["version"]) for r in rows] == [("client.edit", 2), ("client.add", None)]
     assert json.loads(rows[0]["detail"]) == {"colonia": ["", "Centro"]}
+
+
+def test_a_long_list_of_changes_is_cut_in_the_message(client_db):
+    for n in range(8):
+        clients.update_client(client_db, RFC, {"colonia": f"C{n}"})
+    with pytest.raises(StaleRecord) as caught:
+        clients.update_client(client_db, RFC, {"colonia": "X"}, expected_version=1)
+    assert len(caught.value.changes) == 8
+    assert "'C4' → 'C5'" not in str(caught.value)
+    assert str(caught.value).endswith("; y 3 cambios más; no se guardó nada")

@@ -10,6 +10,7 @@ import pytest
 
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
+from brokertui.core.errors import Change, StaleRecord
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.raoce import worksheet as raoce
@@ -356,3 +357,16 @@ async def test_pedimento_overwrite_saves_mine(path):
         await pilot.pause()
         assert app.screen is not form
     assert stored_pedimento(path) == ("18.5", "12", 3)
+
+
+def test_the_dialog_lists_at_most_eight_changes():
+    at = "2026-04-15T10:00:00+00:00"
+    changes = [
+        Change(n + 2, at, "ana", "client.edit", {"colonia": (f"C{n}", f"C{n + 1}")})
+        for n in range(10)
+    ]
+    lines = stale.change_lines(
+        StaleRecord("el cliente X", 1, 11, changes, {}), datetime.fromisoformat(at)
+    )
+    assert len(lines) == 9 and lines[-1] == "y 2 cambios más"
+    assert lines[0] == "ana cambió colonia: 'C0' → 'C1' hace 0 s"

@@ -95,6 +95,12 @@ class Change:
         ]
 
 
+def at_most(lines: list[str], limit: int) -> list[str]:
+    """The first `limit` lines, and how many more there are ("y 12 cambios más")."""
+    more = len(lines) - limit
+    return lines if more <= 0 else [*lines[:limit], f"y {more} cambios más"]
+
+
 def quoted(value: Any) -> str:
     """A field's value in a sentence: 'Av. Uno', or (nada) for none."""
     return "(nada)" if value is None else f"'{value}'"
@@ -109,9 +115,14 @@ class StaleRecord(Conflict):
         self, record: str, expected: int, version: int, changes: list[Change], current: dict
     ):
         summary = "; ".join(
-            f"{c.os_user} cambió {line} el {c.at.replace('T', ' ')[:19]} UTC"
-            for c in changes
-            for line in c.field_lines()
+            at_most(
+                [
+                    f"{c.os_user} cambió {line} el {c.at.replace('T', ' ')[:19]} UTC"
+                    for c in changes
+                    for line in c.field_lines()
+                ],
+                5,
+            )
         )
         super().__init__(
             "version",

@@ -13,12 +13,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from brokertui.core.db import merge_fields
-from brokertui.core.errors import StaleRecord, quoted
+from brokertui.core.errors import StaleRecord, at_most, quoted
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.text import markup, plain
 
 Apply = Callable[[dict[str, str], bool], None]
+SHOWN_CHANGES = 8  # lines of changes the dialog lists (it fits 80x24 with its choices)
 
 
 def clock() -> datetime:
@@ -40,12 +41,16 @@ def ago(at: str, now: datetime) -> str:
 
 
 def change_lines(stale: StaleRecord, now: datetime) -> list[str]:
-    """One line per field changed: "ana cambió calle: 'Av. Uno' → 'Av. Dos' hace 12 s"."""
-    return [
+    """One line per field changed: "ana cambió calle: 'Av. Uno' → 'Av. Dos' hace 12 s" (the
+    first SHOWN_CHANGES, and how many more)."""
+    lines = [
         f"{change.os_user} cambió {line} {ago(change.at, now)}"
         for change in stale.changes
         for line in change.field_lines()
-    ] or [f"Otro usuario lo guardó (versión {stale.version}) sin cambios en estos campos."]
+    ]
+    return at_most(lines, SHOWN_CHANGES) or [
+        f"Otro usuario lo guardó (versión {stale.version}) sin cambios en estos campos."
+    ]
 
 
 class StaleScreen(ModalScreen[str | None]):
