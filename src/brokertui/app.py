@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from functools import partial
 
@@ -19,11 +20,13 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen
+from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.discharges import DischargeScreen
+from brokertui.screens.jobs import error_text
+from brokertui.screens.live import Live
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
-from brokertui.screens.live import Live
 from brokertui.screens.text import clean
 
 HOME = "tablero"
@@ -154,6 +157,31 @@ class BrokerApp(App):
         if self.current_mode != "clientes":
             self.switch_mode("clientes")
         self.push_screen(ClientDetailScreen(rfc))
+
+    def internal_error(self, error: Exception) -> None:
+        """Show an exception no screen handled in ErrorScreen (jobs.error_text words it and logs
+        an unexpected one's trace); the app goes on. One dialog at a time."""
+        text = error_text(error)
+        if not isinstance(self.screen, ErrorScreen):
+            self.push_screen(ErrorScreen(text))
+
+    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+        # Textual 8 runs every action (a key, the palette, a click) here, on the app's message
+        # loop: an exception would end that loop, and with it the app.
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            self.internal_error(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual 8 calls this for an exception in any other handler, callback or timer, then
+        # exits; while the app runs it shows the error instead.
+        if self.is_running and not self._closing:
+            with contextlib.suppress(Exception):  # if even the dialog fails, Textual's way
+                self.internal_error(error)
+                return
+        super()._handle_exception(error)
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -1,5 +1,26 @@
 """TUI test helpers."""
 
+import pytest
+
+from brokertui.app import BrokerApp
+
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+@pytest.fixture(autouse=True)
+def no_internal_errors(monkeypatch):
+    """The exceptions the app turned into its error dialog during a test. The dialog keeps a
+    user going, so a test would not notice the bug: any left here fails the test (a test of
+    the dialog itself empties the list)."""
+    seen: list[Exception] = []
+    show = BrokerApp.internal_error
+
+    def recorded(app, error):
+        seen.append(error)
+        show(app, error)
+
+    monkeypatch.setattr(BrokerApp, "internal_error", recorded)
+    yield seen
+    assert not seen, f"the TUI caught an unexpected exception: {seen[0]!r}"

@@ -10,10 +10,11 @@ from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.text import markup
 
 
-class ClientRulesScreen(ModalScreen[None]):
+class ClientRulesScreen(Guarded, ModalScreen[None]):
     """Space switches a rule; the change is saved at once (and audited)."""
 
     DEFAULT_CSS = """

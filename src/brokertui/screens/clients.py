@@ -12,6 +12,7 @@ from brokertui.core import catalogs
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients, programs
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.dialogs import ConfirmScreen
@@ -27,7 +28,7 @@ SORT_LABELS = {
 }
 
 
-class ClientsScreen(Screen):
+class ClientsScreen(Guarded, Screen):
     """Every client, filtered by RFC or name, sorted by a column, one page at a time."""
 
     CSS_PATH = "clients.tcss"
@@ -141,7 +142,7 @@ class ClientsScreen(Screen):
         self.refresh_list()
 
 
-class ClientDetailScreen(Screen):
+class ClientDetailScreen(Guarded, Screen):
     """One client: domicilio fiscal, programs, plantas and bodegas."""
 
     CSS_PATH = "clients.tcss"

@@ -440,6 +440,7 @@ TABLE = (
     Command("confirm.yes", "s", "Sí", "answer(True)", "Sí", "Confirmar"),
     Command("confirm.no", "n,escape", "No", "answer(False)", "No", "No confirmar"),
     Command("choice.back", "escape", "Volver", "choose(None)", "Volver", "Cerrar sin elegir"),
+    Command("error.close", "escape", "Cerrar", "close", "Cerrar", "Cerrar el aviso de error"),
     # Saving a record another user changed since it was opened (screens/stale.py)
     Command(
         "stale.reload",

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core import dashboard
 from brokertui.core.dashboard import TEMPORARY
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
@@ -23,7 +24,7 @@ SEVERITY_MARK = {"critical": "!!", "lost": "✗", "warning": "!", "info": "·", 
 PROGRAM_FILTERS = (None, *dashboard.PROGRAMS)
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(Guarded, Screen):
     """One row per obligation; filters by key; Enter opens the client."""
 
     CSS_PATH = "dashboard.tcss"

@@ -12,11 +12,12 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.text import SAFE_INPUT, plain
 
 
-class DataStageImportScreen(Screen):
+class DataStageImportScreen(Guarded, Screen):
     """Enter a path and press Enter; the result (or every bad row) is shown below."""
 
     DEFAULT_CSS = """

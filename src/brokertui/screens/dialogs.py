@@ -8,10 +8,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.text import markup, plain
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Guarded, ModalScreen[bool]):
     """Ask yes or no; dismisses with True only on an explicit yes."""
 
     DEFAULT_CSS = """
@@ -49,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Guarded, ModalScreen[str | None]):
     """Pick one of a few answers by its key; Esc dismisses with None (changed my mind)."""
 
     DEFAULT_CSS = """
@@ -83,3 +84,40 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def action_choose(self, answer: str | None) -> None:
         self.dismiss(answer)
+
+
+class ErrorScreen(Guarded, ModalScreen[None]):
+    """An error no screen expected (the app's last resort): what happened, and that the
+    app goes on."""
+
+    DEFAULT_CSS = """
+    ErrorScreen { align: center middle; }
+    ErrorScreen > Vertical {
+        width: 72; height: auto; max-width: 95%;
+        border: thick $error; background: $surface; padding: 1 2;
+    }
+    ErrorScreen .question { margin-bottom: 1; }
+    ErrorScreen Horizontal { height: auto; align-horizontal: right; }
+    """
+    BINDINGS = commands.bindings("error")
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "No se pudo completar la acción"
+            yield Static(plain(self.message, lines=True), classes="question")
+            yield Static("La aplicación sigue abierta: cierre este aviso y continúe.")
+            with Horizontal():
+                yield Button("Cerrar", id="close", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -19,6 +19,7 @@ from brokertui.core.errors import (
 )
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
@@ -26,7 +27,7 @@ from brokertui.screens.text import plain
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
-class FormScreen(Screen[Any]):
+class FormScreen(Guarded, Screen[Any]):
     """Subclasses set `model`, `fields` and implement `submit`; dismisses with its result."""
 
     CSS_PATH = "form.tcss"

@@ -14,8 +14,9 @@ from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
-from brokertui.screens.pedimento_form import PedimentoFormScreen
+from brokertui.screens.base import Guarded
 from brokertui.screens.live import Here, LiveNote
+from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.text import markup, plain
 
 PARTIDA_COLUMNS = [
@@ -54,7 +55,7 @@ def edit_captured(screen: Screen, numero: str) -> None:
     )
 
 
-class PedimentoDetailScreen(Screen):
+class PedimentoDetailScreen(Guarded, Screen):
     """One pedimento as stored: header, facturas, identificadores and partidas."""
 
     CSS_PATH = "pedimentos.tcss"

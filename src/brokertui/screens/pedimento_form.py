@@ -28,6 +28,7 @@ from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.quantities import parse_decimal
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.live import Here, LiveNote
@@ -102,7 +103,7 @@ _MODELS = {
 }
 
 
-class PedimentoFormScreen(Screen[str | None]):
+class PedimentoFormScreen(Guarded, Screen[str | None]):
     """Dismisses with the saved pedimento's number (None when left without saving)."""
 
     CSS_PATH = ["form.tcss", "pedimento_form.tcss"]

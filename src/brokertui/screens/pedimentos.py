@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
-from brokertui.screens.base import ClientScreen
+from brokertui.screens.base import ClientScreen, Guarded
 from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, edit_captured, spaced
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
@@ -132,7 +132,7 @@ class PedimentosScreen(ClientScreen):
         self.app.push_screen(ReconcileScreen())
 
 
-class DraftsScreen(ModalScreen[int | None]):
+class DraftsScreen(Guarded, ModalScreen[int | None]):
     """Pick a capture draft to continue; Supr deletes one."""
 
     DEFAULT_CSS = """

@@ -16,6 +16,7 @@ from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
@@ -36,7 +37,7 @@ SHEET_KEYS = {
 }
 
 
-class RaoceScreen(Screen):
+class RaoceScreen(Guarded, Screen):
     CSS_PATH = ["form.tcss", "raoce.tcss"]
     BINDINGS = commands.bindings("raoce")
 
@@ -211,7 +212,7 @@ class RaoceScreen(Screen):
         )
 
 
-class FilingScreen(Screen):
+class FilingScreen(Guarded, Screen):
     """Folio (25 digits) and date of the VUCEM acuse for one program."""
 
     CSS_PATH = "form.tcss"

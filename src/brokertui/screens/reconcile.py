@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core.pedimentos import reconcile
 from brokertui.screens import commands
+from brokertui.screens.base import Guarded
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
 from brokertui.screens.widgets import Column, PagedTable
@@ -24,7 +25,7 @@ FIELD_ES = {
 }
 
 
-class ReconcileScreen(Screen):
+class ReconcileScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("reconcile")
 
