@@ -18,7 +18,7 @@ import pytest
 
 from brokertui.core import db as store
 from brokertui.core import leases
-from brokertui.core.anexo24 import ledger, reports
+from brokertui.core.anexo24 import ajustes, ledger, reports
 from brokertui.core.errors import Conflict
 from brokertui.core.registry import clients
 from tests.core.anexo24.conftest import RFC, TODAY, load
@@ -154,7 +154,19 @@ def test_a_second_run_of_the_client_is_refused_with_who_runs_it(late_entry, monk
     assert state(path)["export"] == AFTER
 
 
-def test_a_run_whose_data_changed_meanwhile_is_computed_again(late_entry, tmp_path, monkeypatch):
+def exit_by_import(db, tmp_path) -> None:
+    load(db, tmp_path, "salidas", [["RT-2", "RT", "2026-03-01", "M", "MAT-A", "5"]])
+
+
+def exit_by_ajuste(db, tmp_path) -> None:
+    faltante = {"fecha": "2026-03-01", "tipo": "faltante", "numero_parte": "MAT-A"}
+    ajustes.add_ajustes(db, RFC, [(1, faltante | {"cantidad": "5", "motivo": "conteo"})], "a")
+
+
+@pytest.mark.parametrize("change", [exit_by_import, exit_by_ajuste])
+def test_a_run_whose_data_changed_meanwhile_is_computed_again(
+    late_entry, tmp_path, monkeypatch, change
+):
     path = late_entry
     monkeypatch.setattr(ledger, "CHUNK", 1)
     pauses = Pauses("Guardando", skip=1)
@@ -162,7 +174,7 @@ def test_a_run_whose_data_changed_meanwhile_is_computed_again(late_entry, tmp_pa
     thread = run_in_thread(path, pauses, outcome)
     assert pauses.paused.wait(WAIT)
     colleague = store.connect(path)
-    load(colleague, tmp_path, "salidas", [["RT-2", "RT", "2026-03-01", "M", "MAT-A", "5"]])
+    change(colleague, tmp_path)
     colleague.close()
     pauses.stages = ()
     pauses.next()
