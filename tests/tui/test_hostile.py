@@ -13,6 +13,7 @@ from textual.widgets import Static
 from brokertui.app import BrokerApp
 from brokertui.core.demo import pedimentos as demo_pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
+from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from tests import hostile
 from tests.conftest import TODAY
@@ -143,6 +144,7 @@ OPENINGS = {
     "paleta": palette,
     "ayuda": keys("f1"),
     "avisos": notices,
+    "aviso_de_error": lambda pilot: pilot.app.push_screen(ErrorScreen(hostile.ALL)),
 }
 
 
