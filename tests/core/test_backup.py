@@ -308,8 +308,8 @@ def test_the_demo_marker_is_written_with_the_demo_data(db):
 
 def test_deleting_a_draft_is_audited(db: Database):
     draft = drafts.save_draft(db, None, None, {"encabezado": {"numero": "262439536000098"}})
-    drafts.delete_draft(db, draft)
-    assert drafts.list_drafts(db) == []
+    drafts.delete_draft(db, draft, None)
+    assert drafts.list_drafts(db, None) == []
     row = audit_trail(db, "pedimento_draft", str(draft))[0]
     assert row["action"] == "draft.delete"
     assert json.loads(row["detail"]) == {"numero": "262439536000098"}

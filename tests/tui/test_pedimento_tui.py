@@ -5,9 +5,10 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
-from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.core.registry import clients
+from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
-from brokertui.screens.pedimentos import PedimentosScreen
+from brokertui.screens.pedimentos import DraftsScreen, PedimentosScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import type_text
 
@@ -42,6 +43,11 @@ PARTIDA = [
     "1000",
     None,
 ]  # then the cursor is on Tratado
+
+
+def client_drafts(db) -> list[dict]:
+    """This user's drafts of the demo IMMEX client."""
+    return drafts.list_drafts(db, clients.get_client(db, RFC).id)
 
 
 async def fill(pilot, values: list[str | None]) -> None:
@@ -83,7 +89,7 @@ async def test_five_partidas_captured_by_keyboard_alone(demo_db):
     assert saved["partidas"][0]["vence_alerta"] == "2027-10-10"  # 18 months (rules.md §2.1)
     assert saved["facturas"][0]["proveedor"] == "Northland Supply"
     assert saved["identificadores"][0]["complemento1"] == "1204-2006"
-    assert drafts.list_drafts(demo_db) == []  # the draft is gone once saved
+    assert client_drafts(demo_db) == []  # the draft is gone once saved
 
 
 async def test_bad_fields_are_named_beside_them_and_nothing_is_saved(demo_db):
@@ -139,7 +145,7 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
         await fill(pilot, HEADER[:3])
         await pilot.pause(1.2)  # the draft is written after a short quiet time
     # The session ends without saving (e.g. SSH dropped): the draft is in the database.
-    (draft,) = drafts.list_drafts(demo_db)
+    (draft,) = client_drafts(demo_db)
     assert draft["numero"] == "26 07 3953 6000999"  # normalized when the field was left
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -155,7 +161,7 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("d")  # discard
         await pilot.pause()
-    assert drafts.list_drafts(demo_db) == []
+    assert client_drafts(demo_db) == []
 
 
 async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
@@ -212,3 +218,43 @@ async def test_save_puts_the_cursor_on_the_partida_field_in_error(demo_db, row, 
         assert rule in message(screen, f"partidas-{name}")
         status = str(screen.query_one("#form-status").render())
         assert status.startswith(f"partida {row}, {name}: ")
+
+
+async def test_drafts_list_shows_this_clients_drafts_and_delete_asks_first(demo_db):
+    mine = clients.get_client(demo_db, RFC)
+    other = next(c for c in clients.list_clients(demo_db) if c.rfc != RFC)
+    kept = drafts.save_draft(demo_db, None, mine.id, {"encabezado": {"numero": "260739536000001"}})
+    drafts.save_draft(demo_db, None, other.id, {"encabezado": {"numero": "260739536000002"}})
+    demo_db.execute(  # a colleague's draft of the same client
+        "INSERT INTO pedimento_drafts (os_user, client_id, numero, data, updated_at) "
+        "VALUES ('luis', ?, '260739536000003', '{}', '2026-04-10T18:30:00+00:00')",
+        [mine.id],
+    )
+    demo_db.conn.commit()
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, DraftsScreen)
+        options = app.screen.query_one("OptionList")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) == 1
+        assert "260739536000001" in labels[0] and RFC in labels[0]
+        assert mine.razon_social[:16] in labels[0]
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "¿Borrar el borrador 260739536000001" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, DraftsScreen)
+        assert [d["id"] for d in client_drafts(demo_db)] == [kept]
+        await pilot.press("delete", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentosScreen)  # the list was emptied
+    assert client_drafts(demo_db) == []
+    assert [d["numero"] for d in drafts.list_drafts(demo_db, other.id)] == ["260739536000002"]
+    colleague = demo_db.execute("SELECT count(*) FROM pedimento_drafts WHERE os_user = 'luis'")
+    assert colleague.fetchone()[0] == 1

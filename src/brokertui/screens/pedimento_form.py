@@ -130,6 +130,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         head = dict(self.initial.get("encabezado", {}))
         if not head.get("rfc") and app.client:
             head["rfc"] = app.client.rfc
+        self.draft_client = app.client.id if app.client else None  # the drafts' client
         fracciones = tuple(pedimentos.used_fracciones(app.db, app.client.id)) if app.client else ()
         yield Header()
         with VerticalScroll(id="form-body"):
@@ -234,9 +235,8 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.write_draft)
 
     def write_draft(self) -> None:
-        client = self.app.client
         self.draft_id = drafts.save_draft(
-            self.app.db, self.draft_id, client.id if client else None, self.values()
+            self.app.db, self.draft_id, self.draft_client, self.values()
         )
 
     def show_totals(self) -> None:
@@ -337,7 +337,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             self.status(str(exc), error=True)
             return
         if self.draft_id is not None:
-            drafts.delete_draft(self.app.db, self.draft_id)
+            drafts.delete_draft(self.app.db, self.draft_id, self.draft_client)
         if self._draft_timer is not None:
             self._draft_timer.stop()
         notes = [str(p) for p in problems if p.level == "info"]
@@ -397,7 +397,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             if choice == "c":
                 self.write_draft()
             elif self.draft_id is not None:
-                drafts.delete_draft(self.app.db, self.draft_id)
+                drafts.delete_draft(self.app.db, self.draft_id, self.draft_client)
             self.dismiss(None)
 
         self.app.push_screen(

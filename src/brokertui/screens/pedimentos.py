@@ -8,10 +8,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from brokertui.core import dates
+from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen, Guarded
+from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, edit_captured, spaced
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
@@ -78,7 +81,7 @@ class PedimentosScreen(ClientScreen):
     def reload(self) -> None:
         client = self.app.client
         who = "[b]$rfc[/] $name" if client else "todos los clientes"
-        pending = len(drafts.list_drafts(self.app.db))
+        pending = len(drafts.list_drafts(self.app.db, self.client_id)) if client else 0
         note = f" · [b $warning]{pending} borrador(es)[/] (b)" if pending else ""
         self.query_one("#ped-summary", Static).update(
             markup(
@@ -105,10 +108,16 @@ class PedimentosScreen(ClientScreen):
         if numero:
             edit_captured(self, numero)
 
+    @property
+    def client_id(self) -> int | None:
+        return self.app.client.id if self.app.client else None
+
     def action_drafts(self) -> None:
-        found = drafts.list_drafts(self.app.db)
+        if self.needs_client():
+            return
+        found = drafts.list_drafts(self.app.db, self.client_id)
         if not found:
-            self.notify("No tiene borradores de captura.")
+            self.notify(f"No tiene borradores de captura de {self.rfc}.")
             return
         self.app.push_screen(DraftsScreen(found), self.resume_draft)
 
@@ -137,7 +146,7 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
 
     DEFAULT_CSS = """
     DraftsScreen { align: center middle; }
-    DraftsScreen > OptionList { width: 70; height: auto; max-height: 16;
+    DraftsScreen > OptionList { width: 76; max-width: 100%; height: auto; max-height: 16;
                                 border: thick $accent; background: $surface; }
     """
     BINDINGS = commands.bindings("drafts")
@@ -160,8 +169,21 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
         if options.highlighted is None:
             return
         option = options.get_option_at_index(options.highlighted)
-        drafts.delete_draft(self.app.db, int(option.id))
-        options.remove_option(option.id)
+        draft = next(d for d in self.found if str(d["id"]) == option.id)
+        self.app.push_screen(
+            ConfirmScreen(f"¿Borrar el borrador {_draft_label(draft)}?", "Borrar borrador"),
+            lambda yes: self.delete(draft) if yes else None,
+        )
+
+    def delete(self, draft: dict) -> None:
+        """Delete `draft` (asked first); only the user's own draft of this client."""
+        options = self.query_one(OptionList)
+        try:
+            drafts.delete_draft(self.app.db, draft["id"], self.app.client.id)
+        except BrokerError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        options.remove_option(str(draft["id"]))
         if not options.option_count:
             self.dismiss(None)
 
@@ -170,6 +192,7 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
 
 
 def _draft_label(draft: dict) -> str:
+    """Número, client (RFC and razón social) and when it was last written, Mexico City time."""
     numero = draft["numero"] or "(sin número)"
-    when = draft["updated_at"][:16].replace("T", " ")
-    return f"{numero:20}  {draft['rfc'] or '':13}  {when} UTC"
+    client = f"{draft['rfc'] or '':13} {(draft['razon_social'] or '')[:16]:16}"
+    return f"{numero:20}  {client}  {dates.local_time(draft['updated_at'])}"

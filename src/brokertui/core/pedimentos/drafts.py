@@ -9,6 +9,7 @@ import json
 from sqlite_utils import Database
 
 from brokertui.core.db import now, os_user, write
+from brokertui.core.errors import NotFound
 from brokertui.core.text import strip_controls
 
 
@@ -35,15 +36,17 @@ def save_draft(db: Database, draft_id: int | None, client_id: int | None, values
     return cursor.lastrowid
 
 
-def list_drafts(db: Database) -> list[dict]:
-    """The current user's drafts, newest first."""
+def list_drafts(db: Database, client_id: int | None) -> list[dict]:
+    """The current user's drafts for one client, newest first, with the client's RFC and
+    razón social."""
     return [
         dict(r)
         for r in db.query(
-            "SELECT d.id, d.numero, d.updated_at, c.rfc FROM pedimento_drafts d "
-            "LEFT JOIN clients c ON c.id = d.client_id WHERE d.os_user = ? "
+            "SELECT d.id, d.numero, d.updated_at, c.rfc, c.razon_social "
+            "FROM pedimento_drafts d LEFT JOIN clients c ON c.id = d.client_id "
+            "WHERE d.os_user = ? AND d.client_id IS ? "
             "ORDER BY d.updated_at DESC, d.id DESC",
-            [os_user()],
+            [os_user(), client_id],
         )
     ]
 
@@ -53,9 +56,14 @@ def load_draft(db: Database, draft_id: int) -> dict:
     return json.loads(row[0]) if row else {}
 
 
-def delete_draft(db: Database, draft_id: int) -> None:
-    """Delete a draft (discarded, or saved as a pedimento), with an audit row."""
-    row = db.execute("SELECT numero FROM pedimento_drafts WHERE id = ?", [draft_id]).fetchone()
-    detail = {"numero": row[0] if row else None}
-    with write(db, "draft.delete", "pedimento_draft", str(draft_id), detail):
+def delete_draft(db: Database, draft_id: int, client_id: int | None) -> None:
+    """Delete one of the current user's drafts for `client_id` (discarded, or saved as a
+    pedimento), with an audit row; another user's or another client's draft is refused."""
+    row = db.execute(
+        "SELECT numero FROM pedimento_drafts WHERE id = ? AND os_user = ? AND client_id IS ?",
+        [draft_id, os_user(), client_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"El borrador {draft_id} no existe o no es suyo para este cliente.")
+    with write(db, "draft.delete", "pedimento_draft", str(draft_id), {"numero": row[0]}):
         db.execute("DELETE FROM pedimento_drafts WHERE id = ?", [draft_id])
