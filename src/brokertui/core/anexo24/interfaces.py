@@ -60,7 +60,7 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
-BATCH = 10_000  # rows applied at a time (entradas and salidas: per short transaction)
+BATCH = 5_000  # rows applied at a time (entradas and salidas: per short transaction)
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
 CHUNKED = ("entradas", "salidas")  # only ever added: written in chunks, unseen until done
 

@@ -44,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 # Entries (as e) and exits (as s) readers see: not of an interface import still being written.
 LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BATCH = 50_000
-CHUNK = 20_000  # rows a run writes per short transaction
+CHUNK = 10_000  # rows a run writes per short transaction
 ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
 MODES = ("cantidad", "valor")
 EXPORT_COLUMNS = {
