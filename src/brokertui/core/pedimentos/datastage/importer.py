@@ -60,6 +60,13 @@ MAX_PARTIDAS = 1_000_000
 MAX_KEPT_CHARS = 20  # a 501 value kept per pedimento (ClaveDocumento, TipoCambio, aduana)
 BATCH = 5_000  # rows staged or stored at a time (a line is at most delivery.MAX_LINE_BYTES)
 STAGED = ("505", "507", "551", "554", "557")  # members whose rows are staged, then stored
+BLOCKS = {  # the pedimento block each one's rows are stored in
+    "505": "facturas",
+    "507": "identificadores",
+    "551": "partidas",
+    "554": "identificadores",
+    "557": "contribuciones",
+}
 KEY = ("patente", "pedimento", "seccionaduanera")
 PAID = ("fechapagoreal", "fechavalidacionpagor")  # synonyms (formats.md §1.3 step 8)
 REQUIRED = {
@@ -204,8 +211,8 @@ def import_zip(
                 with write(db, "datastage.import", "datastage", delivery.folio, audit):
                     _Store(db, delivery, heads, result).store()
         finally:
-            for tipo in STAGED:
-                db.execute(f"DROP TABLE IF EXISTS temp.staged_{tipo}")
+            for name in (*STAGED, "pids"):
+                db.execute(f"DROP TABLE IF EXISTS temp.staged_{name}")
     return result
 
 
@@ -658,30 +665,33 @@ class _Store:
                 for h in heads.values()
             ),
         )
-        self.pid = {key: pid_of[h["numero"]] for key, h in heads.items()}
+        db.execute("CREATE TEMP TABLE staged_pids (c0, c1, c2, pid, PRIMARY KEY (c0, c1, c2))")
+        db.conn.executemany(
+            "INSERT INTO temp.staged_pids VALUES (?, ?, ?, ?)",
+            [(*key, pid_of[h["numero"]]) for key, h in heads.items()],
+        )
         for tipo in STAGED:
             self.rows(tipo)
         self.finish()
 
     def rows(self, tipo: str) -> None:
-        """Store the staged rows of one member, each with its pedimento's id."""
+        """Store the staged rows of one member, each with its pedimento's id, in one
+        statement (no row passes through Python)."""
+        table = f"temp.staged_{tipo}"
         if not self.db.execute(
             "SELECT 1 FROM temp.sqlite_master WHERE name = ?", [f"staged_{tipo}"]
         ).fetchone():
             return
-        insert = {
-            "505": pedimento_store.insert_facturas,
-            "507": pedimento_store.insert_identificadores,
-            "551": pedimento_store.insert_partidas,
-            "554": pedimento_store.insert_identificadores,
-            "557": pedimento_store.insert_contribuciones,
-        }[tipo]
-        pid = self.pid
-        cursor = self.db.execute(f"SELECT * FROM temp.staged_{tipo} ORDER BY rowid")
-        while batch := cursor.fetchmany(BATCH):
-            if tipo == "551":
-                self.result.partidas += len(batch)
-            insert(self.db, [(pid[r[:3]], *r[3:]) for r in batch])
+        names = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        values = ", ".join(f"s.{name}" for name in names[3:])  # after the key's three parts
+        copied = pedimento_store.copy_block(
+            self.db,
+            BLOCKS[tipo],
+            f"SELECT k.pid, {values} FROM {table} s JOIN temp.staged_pids k "
+            "USING (c0, c1, c2) ORDER BY s.rowid",
+        )
+        if tipo == "551":
+            self.result.partidas += copied
 
     def finish(self) -> None:
         heads, result = self.heads, self.result
