@@ -233,7 +233,7 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[s
 
 
 def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
-    """Validate every row of an interface file and apply it, all in one transaction."""
+    """Validate every row of an interface file and apply it, all or nothing (`import_rows`)."""
     if kind not in COLUMNS:
         raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
     path = Path(path)
