@@ -4,7 +4,8 @@ Every write goes through `write()`: one `BEGIN IMMEDIATE` transaction (so concur
 queue on the busy timeout instead of failing on a lock upgrade), one audit row, commit or
 rollback as a whole. A check that guards a write (a duplicate key, the run to undo) reads
 inside that transaction (`transaction()` when the audit row needs what the check found), so
-no other writer can slip in between; reports that read several queries use `snapshot()`.
+no other writer can slip in between; reports that read several queries use `snapshot()`. A
+long job writes in short turns (`turns()`), so that colleagues never wait long for the lock.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import os
 import pwd
 import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 from sqlite_utils import Database
@@ -35,6 +39,7 @@ from brokertui.core.errors import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 SCHEMA_TABLE = "schema_migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.(.+)")
@@ -278,6 +283,44 @@ def transaction(db: Database) -> Iterator[Database]:
         if isinstance(exc, sqlite3.IntegrityError) and (conflict := _conflict(exc)):
             raise conflict from exc
         raise
+
+
+# A long job (an import, a discharge) writes in turns: transactions of about TURN seconds,
+# then PAUSE without the lock. A colleague waiting for the write lock polls it every 100 ms at
+# most (SQLite's busy handler), so a job that began its next transaction at once would win the
+# lock every time and keep him waiting; a turn measured in time, not rows, stays short however
+# busy the machine is.
+TURN = 0.2
+PAUSE = 0.1
+
+
+def pause() -> None:
+    """Leave the write lock to colleagues between two turns of a long job."""
+    time.sleep(PAUSE)
+
+
+def turns(
+    db: Database, steps: Iterable[T], step: Callable[[T], object], *, first: Callable[[], object]
+) -> Iterator[int]:
+    """Do `step` for each of `steps` in turns (above): `first` opens each transaction (a job
+    checks its claim there), at least one step each; yields how many steps are done after
+    each commit, outside the transaction (a job reports progress there), then pauses."""
+    pending = iter(steps)
+    upcoming = list(islice(pending, 1))
+    done = 0
+    while upcoming:
+        with transaction(db):
+            first()
+            began = time.monotonic()
+            while True:
+                step(upcoming[0])
+                done += 1
+                upcoming = list(islice(pending, 1))
+                if not upcoming or time.monotonic() - began >= TURN:
+                    break
+        yield done
+        if upcoming:
+            pause()
 
 
 @contextlib.contextmanager

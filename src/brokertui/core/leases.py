@@ -1,15 +1,11 @@
 """Claims on a long job (a discharge run, an interface import), kept in the job's own row so
-that a second one waits for the first or is told who runs it.
+that a second one is told who runs it.
 
 A claim names its holder, "host:pid:token", and carries a heartbeat the holder renews as it
 works. It is alive while its heartbeat is younger than STALE and, on this host, while its
 process exists (a killed process frees its claims at once; the token tells this process's own
 live claims from ones it left behind). A job that finds a claim that is not alive takes it
 over and cleans what it had written.
-
-Between two of its short write transactions a long job pauses (`pause`): a colleague waiting
-for the write lock polls it every 100 ms at most (SQLite's busy handler), so a job that began
-its next transaction at once would win every time and keep him waiting.
 """
 
 from __future__ import annotations
@@ -17,11 +13,9 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-import time
 from datetime import UTC, datetime, timedelta
 
 STALE = timedelta(minutes=10)  # a holder renews its heartbeat far more often than this
-PAUSE = 0.1  # seconds between two write transactions of a long job
 
 _held: set[str] = set()  # the claims this process holds now
 
@@ -36,11 +30,6 @@ def take() -> str:
 def drop(holder: str) -> None:
     """This process no longer holds the claim."""
     _held.discard(holder)
-
-
-def pause() -> None:
-    """Let colleagues waiting for the write lock have it before the job's next transaction."""
-    time.sleep(PAUSE)
 
 
 def stamp() -> str:

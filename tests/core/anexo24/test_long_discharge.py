@@ -4,8 +4,9 @@ snapshot outside any write transaction and writes its rows in short ones while t
 cleaned by the next; a run whose data changed meanwhile is computed again.
 
 The run is paused through its progress callback at the points where the old code held the
-lock (computing, and between two chunks it writes, CHUNK made 1 row): a colleague's write on
-another connection finishes at once there, and every reader shows the state before the run.
+lock (computing, and between two of the transactions it writes in, made 1 row each): a
+colleague's write on another connection finishes at once there, and every reader shows the
+state before the run.
 """
 
 import multiprocessing
@@ -27,6 +28,12 @@ SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
 LATE_LOT = ["25 07 3953 5000001", "1", "IN", "2025-12-01", "MAT-A", "60", "1", "50", "72085101"]
 AFTER = [("250739535000001", "60"), ("260739536000010", "90")]  # test_discharge's late entry
+
+
+@pytest.fixture
+def one_row_per_turn(monkeypatch):
+    monkeypatch.setattr(ledger, "STEP", 1)
+    monkeypatch.setattr(store, "TURN", 0)
 
 
 @pytest.fixture
@@ -106,17 +113,17 @@ def run_in_thread(path, progress, outcome: dict) -> threading.Thread:
 
 
 def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_written(
-    late_entry, monkeypatch
+    late_entry, one_row_per_turn
 ):
     path = late_entry
-    monkeypatch.setattr(ledger, "CHUNK", 1)
     before = state(path)
     assert before["export"] == [("260739536000010", "100"), ("260739536000020", "50")]
     pauses = Pauses("Preparando", "Guardando")
     outcome: dict = {}
     thread = run_in_thread(path, pauses, outcome)
-    # Preparando (computing), then 2 reversals and 2 allocations written one per transaction.
-    for _ in range(5):
+    # Computing, before writing, then after each of 2 reversals and 2 allocations, one per
+    # transaction (the last before the run is committed).
+    for _ in range(6):
         assert pauses.paused.wait(WAIT)
         assert timed_write(path) < 1.0  # the old run held the lock here: 10 s, then refused
         assert state(path) == before
@@ -129,10 +136,9 @@ def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_writ
     assert after["summary"]["corridas"] == 2
 
 
-def test_a_second_run_of_the_client_is_refused_with_who_runs_it(late_entry, monkeypatch):
+def test_a_second_run_of_the_client_is_refused_with_who_runs_it(late_entry, one_row_per_turn):
     path = late_entry
-    monkeypatch.setattr(ledger, "CHUNK", 1)
-    pauses = Pauses("Guardando", skip=1)  # one chunk written
+    pauses = Pauses("Guardando", skip=1)  # one row written
     outcome: dict = {}
     thread = run_in_thread(path, pauses, outcome)
     assert pauses.paused.wait(WAIT)
@@ -165,10 +171,9 @@ def exit_by_ajuste(db, tmp_path) -> None:
 
 @pytest.mark.parametrize("change", [exit_by_import, exit_by_ajuste])
 def test_a_run_whose_data_changed_meanwhile_is_computed_again(
-    late_entry, tmp_path, monkeypatch, change
+    late_entry, tmp_path, one_row_per_turn, change
 ):
     path = late_entry
-    monkeypatch.setattr(ledger, "CHUNK", 1)
     pauses = Pauses("Guardando", skip=1)
     outcome: dict = {}
     thread = run_in_thread(path, pauses, outcome)
@@ -190,9 +195,7 @@ def test_a_run_whose_data_changed_meanwhile_is_computed_again(
     db.close()
 
 
-def test_a_run_whose_data_keeps_changing_is_refused_and_leaves_nothing(
-    late_entry, tmp_path, monkeypatch
-):
+def test_a_run_whose_data_keeps_changing_is_refused_and_leaves_nothing(late_entry, tmp_path):
     path = late_entry
     before = state(path)
     exits = iter(range(2, 10))
@@ -221,8 +224,8 @@ def test_a_run_whose_data_keeps_changing_is_refused_and_leaves_nothing(
 
 
 def _killed_run(path, paused) -> None:
-    """Run the discharge, one row per chunk, and stop for good after the first chunk."""
-    ledger.CHUNK = 1
+    """Run the discharge, one row per transaction, and stop for good after the first."""
+    ledger.STEP, store.TURN = 1, 0
 
     def stop(done, total, stage):
         if stage == "Guardando" and done:
@@ -244,7 +247,7 @@ def test_a_killed_run_is_invisible_and_the_next_run_cleans_it(late_entry):
     db = store.connect(path)
     [dead] = [r for r in ledger.runs(db, RFC) if r["status"] == "escribiendo"]
     assert db.execute("SELECT count(*) FROM allocation_reversals").fetchone()[0] == 1
-    assert state(path) == before  # its chunk is there, unseen
+    assert state(path) == before  # its first row is there, unseen
     result = ledger.run(db, RFC, hasta=TODAY)
     assert result.run_id == dead["id"]  # taken over, its rows purged and written again
     assert [r["status"] for r in ledger.runs(db, RFC)] == ["committed", "committed"]
@@ -255,7 +258,7 @@ def test_a_killed_run_is_invisible_and_the_next_run_cleans_it(late_entry):
     assert state(path)["export"] == AFTER
 
 
-def test_a_claim_is_alive_while_its_process_works_and_its_heartbeat_is_fresh(monkeypatch):
+def test_a_claim_is_alive_while_its_process_works_and_its_heartbeat_is_fresh():
     fresh, old = leases.stamp(), "2026-01-01T00:00:00+00:00"
     mine = leases.take()
     assert leases.alive(mine, fresh)

@@ -4,8 +4,8 @@ transaction while the import is 'cargando', which every reader leaves out, until
 transaction makes it 'hecho'. One such import per client and kind at a time; one whose process
 died is deleted by the next.
 
-The import is paused between two of its batches (BATCH made 1 row, each written in its own
-transaction as it is read from the staged rows): a colleague's write on another connection
+The import is paused between two of the transactions it writes in (made 1 row each), through
+the pause a long job makes there (db.pause): a colleague's write on another connection
 finishes at once there, and every reader shows the state before the import.
 """
 
@@ -59,20 +59,16 @@ def timed_write(path) -> float:
 
 
 class Paused:
-    """Wraps the staged batches an import writes: stops before each one after the first (its
-    transaction is over) until the test lets it go on."""
+    """Stands for db.pause: stops the import between two of its transactions until the test
+    lets it go on."""
 
-    def __init__(self, batches):
-        self.batches = batches
+    def __init__(self):
         self.paused, self.go_on = threading.Event(), threading.Event()
 
-    def __call__(self, staged):
-        for number, batch in enumerate(self.batches(staged)):
-            if number:
-                self.go_on.clear()
-                self.paused.set()
-                assert self.go_on.wait(WAIT)
-            yield batch
+    def __call__(self):
+        self.go_on.clear()
+        self.paused.set()
+        assert self.go_on.wait(WAIT)
 
     def next(self) -> None:
         self.paused.clear()
@@ -80,10 +76,15 @@ class Paused:
 
 
 @pytest.fixture
-def paused(monkeypatch):
-    monkeypatch.setattr(interfaces, "BATCH", 1)
-    pauses = Paused(interfaces._Staged.batches)
-    monkeypatch.setattr(interfaces._Staged, "batches", lambda staged: pauses(staged))
+def one_row_per_turn(monkeypatch):
+    monkeypatch.setattr(interfaces, "STEP", 1)
+    monkeypatch.setattr(store, "TURN", 0)
+
+
+@pytest.fixture
+def paused(monkeypatch, one_row_per_turn):
+    pauses = Paused()
+    monkeypatch.setattr(store, "pause", pauses)
     return pauses
 
 
@@ -111,7 +112,7 @@ def test_colleagues_write_and_readers_see_nothing_of_an_import_being_written(
     csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
     outcome: dict = {}
     thread = import_in_thread(path, csv_path, outcome)
-    for _ in range(len(LOTS) - 1):  # between every two of its 5 batches
+    for _ in range(len(LOTS) - 1):  # between every two of its 5 transactions
         assert paused.paused.wait(WAIT)
         assert timed_write(path) < 1.0  # the old import held the lock here: 10 s, refused
         assert state(path) == before
@@ -144,23 +145,23 @@ def test_a_second_import_of_entradas_for_the_client_is_refused_with_who_runs_it(
     assert outcome["result"]["added"] == len(LOTS)
 
 
-def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(interfaces, "BATCH", 2)
-    apply, calls = interfaces.APPLY["entradas"], []
+def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch, one_row_per_turn):
+    copy, columns = interfaces.COPY["entradas"]
+    calls = []
 
     def failing(*args):
         calls.append(1)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return apply(*args)
+        return copy(*args)
 
-    monkeypatch.setitem(interfaces.APPLY, "entradas", failing)
+    monkeypatch.setitem(interfaces.COPY, "entradas", (failing, columns))
     tables = ("entradas", "interface_imports")
     counts = [inv_db[t].count for t in tables]
     csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
     with pytest.raises(OSError):
         interfaces.import_file(inv_db, "entradas", csv_path, RFC)
-    assert [inv_db[t].count for t in tables] == counts
+    assert len(calls) == 3 and [inv_db[t].count for t in tables] == counts
 
 
 def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monkeypatch):
@@ -177,17 +178,17 @@ def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monke
 
 
 def _killed_import(path, csv_path, paused) -> None:
-    """Import entradas one row per batch and stop for good once two are written."""
-    interfaces.BATCH = 1
-    apply = interfaces.APPLY["entradas"]
+    """Import entradas one row per transaction and stop for good once two are written."""
+    interfaces.STEP, store.TURN = 1, 0
+    copy, columns = interfaces.COPY["entradas"]
 
-    def stop(db, client_id, import_id, rows):
-        if rows[0]["pedimento"].endswith("102"):
+    def stop(db, client_id, import_id, source, params):
+        if params[0] == 2:  # the third row
             paused.set()
             time.sleep(WAIT)
-        return apply(db, client_id, import_id, rows)
+        return copy(db, client_id, import_id, source, params)
 
-    interfaces.APPLY["entradas"] = stop
+    interfaces.COPY["entradas"] = (stop, columns)
     interfaces.import_file(store.connect(path), "entradas", csv_path, RFC)
 
 

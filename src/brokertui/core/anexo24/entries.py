@@ -8,7 +8,7 @@ importing the anexo24 package imports this module: pedimentos never imports anex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlite_utils import Database
@@ -31,31 +31,33 @@ def expiry(db: Database) -> Callable[[dict], str | None]:
     return vence
 
 
-def add_from_interface(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
-    """Rows of the entradas interface (checked values and their `vence`) as entries; returns
-    how many were new."""
-    return db.conn.executemany(
+# The columns of the entradas interface an import gives add_from_interface, in this order.
+INTERFACE_COLUMNS = (
+    "pedimento",
+    "partida",
+    "clave",
+    "fecha_entrada",
+    "numero_parte",
+    "cantidad",
+    "umc",
+    "valor_usd",
+    "fraccion",
+    "pais_origen",
+    "vence",
+)
+
+
+def add_from_interface(
+    db: Database, client_id: int, import_id: int, source: str, params: Sequence = ()
+) -> int:
+    """Entries from checked rows of the entradas interface and their `vence` (`expiry`), as
+    the SELECT `source` gives them (INTERFACE_COLUMNS, in order: an import's staged rows, which
+    never pass through Python); returns how many were new."""
+    return db.execute(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
-        "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?)",
-        [
-            (
-                client_id,
-                r["pedimento"],
-                r["partida"],
-                r["clave"],
-                r["fecha_entrada"],
-                r["numero_parte"],
-                r["cantidad"],
-                r["umc"],
-                r["valor_usd"],
-                r["fraccion"],
-                r["pais_origen"],
-                r["vence"],
-                import_id,
-            )
-            for r in rows
-        ],
+        f"import_id) SELECT ?, *, 'interfaz', ? FROM ({source})",
+        [client_id, import_id, *params],
     ).rowcount
 
 

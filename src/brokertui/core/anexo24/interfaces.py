@@ -6,8 +6,8 @@ file goes through the entries (entries.py).
 An import never holds the write lock while it reads and checks (issue 12, item 4): every row
 is checked and staged first (a scratch table of the connection); then a catalog is applied in
 one short transaction, and entradas and salidas, which can be hundreds of thousands of rows,
-BATCH rows per short transaction while the import is 'cargando', which readers leave out
-(`loaded`), made 'hecho' by a last one. One such import per client and kind at a time; one
+in turns of short transactions (db.turns) while the import is 'cargando', which readers leave
+out (`loaded`), made 'hecho' by a last one. One such import per client and kind at a time; one
 whose process died is deleted by the next (core/leases.py).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import chain
@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from brokertui.core import catalogs, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
-from brokertui.core.db import now, os_user, transaction, write
+from brokertui.core.db import now, os_user, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
@@ -60,9 +60,10 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 KINDS = tuple(COLUMNS)
-BATCH = 5_000  # rows applied at a time (entradas and salidas: per short transaction)
+BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
-CHUNKED = ("entradas", "salidas")  # only ever added: written in chunks, unseen until done
+STEP = 1_000  # entradas and salidas: rows copied per statement, as many as fit in a turn
+CHUNKED = ("entradas", "salidas")  # only ever added: written in turns, unseen until done
 
 
 def loaded(alias: str) -> str:
@@ -396,22 +397,30 @@ def _new_import(
 def _write_chunks(
     db: Database, kind: str, client: clients.Client, name: str, digest: str, staged: _Staged
 ) -> tuple[int, int]:
-    """Entradas or salidas: the import claimed in 'cargando', its rows applied a batch per
-    short transaction (with a pause between two, leases.pause), then made 'hecho' with its
-    audit row. A failure deletes what it wrote.
-    Returns the import's id and how many rows were new."""
+    """Entradas or salidas: the import claimed in 'cargando', its staged rows copied STEP per
+    statement in turns of short transactions (db.turns), then made 'hecho' with its audit row.
+    A failure deletes what it wrote. Returns the import's id and how many rows were new."""
     holder = leases.take()
     try:
         import_id, stale = _claim(db, kind, client, name, digest, staged.count, holder)
         try:
             if stale:
                 _discard(db, kind, stale, holder)
-            added = 0
-            for batch in staged.batches():
-                with transaction(db):
-                    _renew(db, import_id, holder)
-                    added += APPLY[kind](db, client.id, import_id, batch)
-                leases.pause()
+            copy, columns = COPY[kind]
+            select = (
+                f"SELECT {', '.join(columns)} FROM temp.staged_rows "
+                "WHERE rowid > ? AND rowid <= ? ORDER BY rowid"
+            )
+            added = []
+            for _ in turns(
+                db,
+                range(0, staged.count, STEP),
+                lambda start: added.append(
+                    copy(db, client.id, import_id, select, [start, start + STEP])
+                ),
+                first=lambda: _renew(db, import_id, holder),
+            ):
+                pass
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
                 db.execute(
@@ -424,7 +433,7 @@ def _write_chunks(
             raise
     finally:
         leases.drop(holder)
-    return import_id, added
+    return import_id, sum(added)
 
 
 def _claim(
@@ -472,14 +481,16 @@ def _renew(db: Database, import_id: int, holder: str) -> None:
 
 
 def _discard(db: Database, kind: str, import_id: int, holder: str) -> None:
-    """Delete an unfinished import held by `holder`: its rows, BATCH per short transaction,
+    """Delete an unfinished import held by `holder`: its rows, STEP per statement in turns,
     then its row."""
-    deleted = BATCH
-    while deleted == BATCH:
-        with transaction(db):
-            _renew(db, import_id, holder)
-            deleted = DISCARD[kind](db, import_id, BATCH)
-        leases.pause()
+    count = db.execute(f"SELECT count(*) FROM {kind} WHERE import_id = ?", [import_id])
+    for _ in turns(
+        db,
+        range(0, count.fetchone()[0], STEP),
+        lambda _: DISCARD[kind](db, import_id, STEP),
+        first=lambda: _renew(db, import_id, holder),
+    ):
+        pass
     with transaction(db):
         db.execute("DELETE FROM interface_imports WHERE id = ? AND holder = ?", [import_id, holder])
 
@@ -545,23 +556,15 @@ def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
     return len(rows)
 
 
-def _apply_salidas(db, client_id: int, import_id: int, rows: list[dict]) -> int:
-    return db.conn.executemany(
+def _copy_salidas(
+    db: Database, client_id: int, import_id: int, source: str, params: Sequence = ()
+) -> int:
+    """Exits from checked rows of the salidas interface, as the SELECT `source` gives them
+    (COLUMNS['salidas'], in order); how many were new."""
+    return db.execute(
         "INSERT OR IGNORE INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
-        "numero_parte, cantidad_micro, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                client_id,
-                r["documento"],
-                r["clave"],
-                r["fecha"],
-                r["tipo_bien"],
-                r["numero_parte"],
-                r["cantidad"],
-                import_id,
-            )
-            for r in rows
-        ],
+        f"numero_parte, cantidad_micro, import_id) SELECT ?, *, ? FROM ({source})",
+        [client_id, import_id, *params],
     ).rowcount
 
 
@@ -596,9 +599,12 @@ APPLY = {
     "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
     "productos": _apply_catalog("productos", COLUMNS["productos"]),
     "bom": _apply_bom,
-    "entradas": entries.add_from_interface,
-    "salidas": _apply_salidas,
     **{name: _apply_other(name) for name in OTHER_CATALOGS},
+}
+# The kinds written in turns: how their staged rows are copied, and which columns, in order.
+COPY = {
+    "entradas": (entries.add_from_interface, entries.INTERFACE_COLUMNS),
+    "salidas": (_copy_salidas, COLUMNS["salidas"]),
 }
 DISCARD = {"entradas": entries.discard_import, "salidas": _discard_salidas}
 

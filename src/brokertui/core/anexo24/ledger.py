@@ -18,9 +18,9 @@ pending, whole, and is reported.
 
 A run never holds the write lock for long (issue 12): it claims the client (its row, status
 'escribiendo', one run per client at a time), computes from one snapshot outside any write
-transaction, writes its rows CHUNK at a time in short transactions (nothing reads a run that
-is not committed), and commits in a last short transaction that checks the client's data did
-not change meanwhile (else the rows are discarded and the run computed again).
+transaction, writes its rows in turns of short transactions (db.turns; nothing reads a run
+that is not committed), and commits in a last short transaction that checks the client's data
+did not change meanwhile (else the rows are discarded and the run computed again).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sqlite_utils import Database
 
 from brokertui.core import leases, log
 from brokertui.core.anexo24 import entries, fifo, interfaces
-from brokertui.core.db import contains, now, os_user, snapshot, transaction, write
+from brokertui.core.db import contains, now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
@@ -44,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 # Entries (as e) and exits (as s) readers see: not of an interface import still being written.
 LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BATCH = 50_000
-CHUNK = 10_000  # rows a run writes per short transaction
+STEP = 1_000  # rows a run writes per statement (as many as fit in a turn, db.turns)
 ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
 MODES = ("cantidad", "valor")
 EXPORT_COLUMNS = {
@@ -470,30 +470,33 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
 
 
 def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
-    """The run's reversals and allocations, CHUNK rows per short transaction (in the order
-    computed), each renewing the claim, with a pause between two (leases.pause)."""
-    total = result.reversed + result.allocations or 1
-    done = 0
-    for count, sql in (
-        (
-            result.reversed,
-            "INSERT INTO allocation_reversals (run_id, allocation_id) SELECT ?, allocation_id "
-            "FROM temp.reversed WHERE rowid > ? AND rowid <= ?",
-        ),
-        (
-            result.allocations,
-            "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, "
-            "cantidad_micro, vencido) SELECT ?, * FROM temp.new_allocations "
-            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-        ),
+    """The run's reversals and allocations, in the order computed, STEP rows per statement,
+    in turns of short transactions (db.turns) that first check the claim is still ours."""
+    steps = [
+        (sql, start)
+        for count, sql in (
+            (
+                result.reversed,
+                "INSERT INTO allocation_reversals (run_id, allocation_id) SELECT ?, "
+                "allocation_id FROM temp.reversed WHERE rowid > ? AND rowid <= ?",
+            ),
+            (
+                result.allocations,
+                "INSERT INTO allocations (run_id, salida_id, numero_parte, entrada_id, "
+                "cantidad_micro, vencido) SELECT ?, * FROM temp.new_allocations "
+                "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            ),
+        )
+        for start in range(0, count, STEP)
+    ]
+    report(0, len(steps) or 1, "Guardando")
+    for done in turns(
+        db,
+        steps,
+        lambda step: db.execute(step[0], [claim.run_id, step[1], step[1] + STEP]),
+        first=lambda: _renew(db, claim),
     ):
-        for start in range(0, count, CHUNK):
-            report(done, total, "Guardando")
-            with transaction(db):
-                _renew(db, claim)
-                db.execute(sql, [claim.run_id, start, start + CHUNK])
-            leases.pause()
-            done += min(CHUNK, count - start)
+        report(done, len(steps), "Guardando")
 
 
 def _commit(
@@ -531,18 +534,28 @@ def _commit(
 
 
 def _purge(db: Database, claim: _Claim) -> None:
-    """Delete what the run wrote, CHUNK rows per short transaction (it is still ours)."""
-    for sql in (
-        "DELETE FROM allocation_reversals WHERE rowid IN (SELECT rowid FROM "
-        "allocation_reversals WHERE run_id = ? LIMIT ?)",
-        "DELETE FROM allocations WHERE id IN (SELECT id FROM allocations WHERE run_id = ? LIMIT ?)",
+    """Delete what the run wrote, STEP rows per statement, in turns (it is still ours)."""
+    for table, delete in (
+        (
+            "allocation_reversals",
+            "DELETE FROM allocation_reversals WHERE rowid IN (SELECT rowid FROM "
+            "allocation_reversals WHERE run_id = ? LIMIT ?)",
+        ),
+        (
+            "allocations",
+            "DELETE FROM allocations WHERE id IN (SELECT id FROM allocations "
+            "WHERE run_id = ? LIMIT ?)",
+        ),
     ):
-        deleted = CHUNK
-        while deleted == CHUNK:
-            with transaction(db):
-                _renew(db, claim)
-                deleted = db.execute(sql, [claim.run_id, CHUNK]).rowcount
-            leases.pause()
+        count = db.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", [claim.run_id])
+
+        def step(_: int, delete: str = delete) -> None:
+            db.execute(delete, [claim.run_id, STEP])
+
+        for _ in turns(
+            db, range(0, count.fetchone()[0], STEP), step, first=lambda: _renew(db, claim)
+        ):
+            pass
 
 
 def _abandon(db: Database, claim: _Claim) -> None:
