@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +54,20 @@ def db_hash(db) -> str:
     return digest.hexdigest()
 
 
+_HASHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # db -> (changes, hash)
+
+
+def _state(db) -> str:
+    """db_hash, reused while the connection has changed no row since (sqlite's total_changes
+    counts every row written, a rolled-back one too): a refused input seldom writes at all,
+    and rehashing a database that grows with every accepted import made long runs quadratic."""
+    changes = db.conn.total_changes
+    cached = _HASHES.get(db)
+    if cached is None or cached[0] != changes:
+        cached = _HASHES[db] = (changes, db_hash(db))
+    return cached[1]
+
+
 def clean_message(text: str) -> None:
     """A message a user can read: a headline, no traceback, no terminal control character."""
     assert text.strip(), "an empty error message"
@@ -63,14 +78,14 @@ def clean_message(text: str) -> None:
 def attempt(surface: str, db, run: Callable[[], Any]) -> Any:
     """Run one input; success, or a clean BrokerError that wrote nothing. Any other exception
     propagates (hypothesis then shrinks and reports the input)."""
-    before = db_hash(db)
+    before = _state(db)
     try:
         result = run()
     except BrokerError as exc:
         clean_message(str(exc))
         if db.conn.in_transaction:
             raise AssertionError("a refused input left a transaction open") from exc
-        assert db_hash(db) == before, "a refused input changed the database"
+        assert _state(db) == before, "a refused input changed the database"
         COUNTS[surface, "refused"] += 1
         return exc
     COUNTS[surface, "accepted"] += 1
