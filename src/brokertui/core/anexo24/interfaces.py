@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from brokertui.core import catalogs, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
-from brokertui.core.db import now, os_user, transaction, turns, write
+from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
@@ -267,7 +267,8 @@ def import_rows(
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     staged = _Staged(db, kind)
     try:
-        _check_all(db, kind, client.id, chain([first], rows), name, staged)
+        with snapshot(db):  # one read transaction: staging it all is one temp transaction
+            _check_all(db, kind, client.id, chain([first], rows), name, staged)
         if kind in CHUNKED:
             import_id, added = _write_chunks(db, kind, client, name, digest, staged)
         else:

@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers, limits
-from brokertui.core.db import now, os_user, transaction, write
+from brokertui.core.db import now, os_user, snapshot, transaction, write
 from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
@@ -202,7 +202,8 @@ def import_zip(
         result = ImportResult(delivery.sha256)
         result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
         try:
-            heads = _check(db, delivery, rfc, result, report)
+            with snapshot(db):  # one read transaction: staging is one temp transaction
+                heads = _check(db, delivery, rfc, result, report)
             report(1, 1, "Guardando")
             with transaction(db):  # a second import of the zip waits here, then finds it stored
                 if _imported(db, delivery.sha256):
