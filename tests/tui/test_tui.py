@@ -25,8 +25,8 @@ async def test_new_client_with_two_programs_by_keyboard(db):
         await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")
         await type_text(pilot, "64000")
         await pilot.press("tab")
-        await type_text(pilot, "nuevo l")  # autocomplete: Tab takes "Nuevo León"
-        await pilot.press("tab", "ctrl+s")
+        await type_text(pilot, "nuevo l")  # autocomplete: Right takes "Nuevo León"
+        await pilot.press("right", "tab", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen)
         assert "MAB9307148T4" in app.sub_title  # the current client is in the header

@@ -63,26 +63,24 @@ class FormScreen(Guarded, Screen[Any]):
         """A non-blocking remark on a valid value (shown in yellow). None by default."""
         return None
 
-    def check(self, name: str) -> bool:
-        """Validate one field, normalize what the user typed, show the message."""
+    def check(self, name: str, left: str | None = None) -> bool:
+        """Validate one field, normalize what the user typed, show the message. `left`: the
+        value the field was left with (see FieldRow.normalize)."""
         row = self.row(name)
         if row.spec.locked:
             return True
-        row.complete()
         try:
-            value = check_field(self.model, name, row.input.value)
+            value = check_field(self.model, name, row.input.value if left is None else left)
         except InvalidInput as exc:
             row.show(exc.message)
             return False
-        normalized = _text(value)
-        if normalized != row.input.value:
-            row.input.value = normalized
+        row.normalize(_text(value), left)
         row.show(self.warning(name, value), level="warning")
         return True
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         if event.input.id and event.input.id.startswith("f-"):
-            self.check(event.input.id.removeprefix("f-"))
+            self.check(event.input.id.removeprefix("f-"), event.value)
 
     def submit(self, values: dict[str, str], force: bool) -> Any:
         raise NotImplementedError

@@ -255,32 +255,32 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         ident = (event.input.id or "").removeprefix("f-")
         block, _, name = ident.partition("-")
         if block == "encabezado":
-            self.check_field(self.header_row(name), pedimento_model.Encabezado, name)
+            self.check_field(self.header_row(name), pedimento_model.Encabezado, name, event.value)
         elif block in _MODELS:
             editor = self.block(block)
-            self.check_field(editor.field(name), _MODELS[block], name, editor)
+            self.check_field(editor.field(name), _MODELS[block], name, event.value, editor)
 
-    def check_field(self, row: FieldRow, model, name: str, editor=None) -> bool:
+    def check_field(self, row: FieldRow, model, name: str, left: str, editor=None) -> bool:
+        """Check the value a field was left with; normalize it unless the user is back in it
+        (FieldRow.normalize)."""
         if row.spec.locked:
             return True
-        row.complete()
         if (
-            not row.input.value.strip()
+            not left.strip()
             and editor is not None
             and not any(str(v).strip() for v in editor.rows[editor.current].values())
         ):
             row.show(None)  # an untouched row is ignored when saving
             return True
         try:
-            value = check_field(model, name, row.input.value)
+            value = check_field(model, name, left)
         except InvalidInput as exc:
             row.show(exc.message)
             return False
         text = "" if value is None else str(value)
         if editor is None and name in ("numero", "rectifica") and text:
             text = pedimento_numero.Numero(text).spaced()  # as brokers write it
-        if text != row.input.value:
-            row.input.value = text
+        row.normalize(text, left)
         row.show(self.remark(name, value, editor), level="warning")
         return True
 

@@ -47,6 +47,36 @@ class FieldSpec:
     locked: bool = False  # shown but not editable (e.g. the RFC when editing)
 
 
+class FieldInput(Input):
+    """A field's input: its list completes the text only when asked, by Right or End with the
+    cursor at the end (the entry shown in grey), never on its own when the field is left."""
+
+    def __init__(self, choices: Sequence[str], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+
+    def completion(self) -> str | None:
+        """The first entry of the list the text begins (case aside), if any."""
+        typed = self.value.casefold()
+        return next((c for c in self.choices if typed and c.casefold().startswith(typed)), None)
+
+    def accept(self) -> bool:
+        option = self.completion() if self.cursor_at_end else None
+        if option is None or option == self.value:
+            return False
+        self.value = option
+        self.cursor_position = len(option)
+        return True
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        if select or not self.accept():
+            super().action_cursor_right(select)
+
+    def action_end(self, select: bool = False) -> None:
+        if select or not self.accept():
+            super().action_end(select)
+
+
 class FieldRow(Vertical):
     """A label and an input on one line, with the field's message under them."""
 
@@ -62,7 +92,8 @@ class FieldRow(Vertical):
             if self.spec.suggestions
             else None
         )
-        self._input = Input(
+        self._input = FieldInput(
+            self.spec.suggestions,
             self.initial,
             placeholder=self.spec.placeholder,
             id=f"f-{self.prefix}{self.spec.name}",
@@ -77,18 +108,16 @@ class FieldRow(Vertical):
         yield Static("", classes="field-message")
 
     @property
-    def input(self) -> Input:
+    def input(self) -> FieldInput:
         return self._input
 
-    def complete(self) -> None:
-        """Take the autocomplete suggestion shown (the first entry the text is a prefix of)."""
-        typed = self.input.value.casefold()
-        if not typed:
-            return
-        for option in self.spec.suggestions:
-            if option.casefold().startswith(typed):
-                self.input.value = option
-                return
+    def normalize(self, text: str, left: str | None = None) -> None:
+        """Show a checked value as stored (`text`), unless the user is back in the field or
+        changed it since leaving it with `left` (a check never rewrites what is being typed)."""
+        field = self.input
+        back = field.screen.focused is field or field.value != left
+        if text != field.value and (left is None or not back):
+            field.value = text
 
     def show(self, message: str | None, level: str = "error") -> None:
         """Show (or clear, with None) the message beside the field."""
