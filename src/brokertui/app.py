@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 
 from sqlite_utils import Database
+from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -28,6 +29,7 @@ from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 from brokertui.screens.text import clean
+from brokertui.screens.typeahead import TypeAhead
 
 HOME = "tablero"
 
@@ -102,6 +104,7 @@ class BrokerApp(App):
         self.fixed_today = today
         self.client: clients.Client | None = None
         self.live = Live(self)
+        self.typeahead = TypeAhead(self)
 
     @property
     def today(self) -> date:
@@ -164,6 +167,10 @@ class BrokerApp(App):
         text = error_text(error)
         if not isinstance(self.screen, ErrorScreen):
             self.push_screen(ErrorScreen(text))
+
+    async def on_event(self, event: events.Event) -> None:
+        if not await self.typeahead.take(event):  # keys land where they were typed
+            await super().on_event(event)
 
     async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
         # Textual 8 runs every action (a key, the palette, a click) here, on the app's message

@@ -51,11 +51,6 @@ def test_keys_reach_the_focused_field(demo_path, terminal):
     assert term.close() == 0
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="type-ahead (issue 12 item 1), being fixed by another helper: an Input's binding "
-    "keys (arrows, Backspace) run after the printable keys that follow them in a burst",
-)
 def test_editing_keys_in_a_burst_apply_in_order(demo_path, terminal):
     term = _client_form(terminal, demo_path)
     term.send("XAXX ñé", keys("left", "left", "backspace"), "Ü")

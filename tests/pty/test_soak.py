@@ -23,11 +23,6 @@ def _shown(items: list[str], limit: int = 3) -> str:
     return f"{len(items)}:\n" + "\n-----\n".join(items[:limit])
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="type-ahead (issue 12 item 1), being fixed by another helper: in a burst, the keys "
-    "after a Tab land in the field the Tab left",
-)
 def test_every_value_typed_in_a_burst_is_stored_as_typed(soak):
     path, result = soak
     assert result.typed, "no app typed a form"

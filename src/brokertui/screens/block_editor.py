@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from brokertui.screens import commands
 from brokertui.screens.text import plain
+from brokertui.screens.typeahead import focus_now
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
@@ -109,7 +110,7 @@ class BlockEditor(Vertical):
         return {name for name, _, _ in self.grid}
 
     def focus_first(self) -> None:
-        self.field(self.specs[0].name).input.focus()
+        focus_now(self.field(self.specs[0].name).input)
 
     def action_add(self) -> None:
         self.store()

@@ -24,6 +24,7 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
+from brokertui.screens.typeahead import focus_now
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 
@@ -89,7 +90,7 @@ class FormScreen(Guarded, Screen[Any]):
         results = [self.check(spec.name) for spec in self.fields]
         if not all(results):
             bad = self.fields[results.index(False)].name
-            self.row(bad).input.focus()
+            focus_now(self.row(bad).input)
             self.status("Corrija los campos marcados antes de guardar.", error=True)
             return
         self.save(force=False)
@@ -113,7 +114,7 @@ class FormScreen(Guarded, Screen[Any]):
         except (InvalidInput, Conflict) as exc:
             if exc.field in {spec.name for spec in self.fields}:
                 self.row(exc.field).show(exc.message)
-                self.row(exc.field).input.focus()
+                focus_now(self.row(exc.field).input)
             self.status(str(exc), error=True)
             return
         except BrokerError as exc:

@@ -34,6 +34,7 @@ from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
+from brokertui.screens.typeahead import focus_now
 from brokertui.screens.widgets import FieldRow, FieldSpec
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
@@ -219,7 +220,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         block, _, name = (event.input.id or "").removeprefix("f-").partition("-")
-        if block in _MODELS:
+        if block in _MODELS and event.value == event.input.value:  # else a later one comes
             self.block(block).update_field(name, event.value)
             if name in ("valor_usd", "valor_aduana"):
                 self.show_totals()
@@ -381,7 +382,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             return
         if target is not None:
             self.call_after_refresh(target.show, message)
-            target.input.focus()
+            focus_now(target.input)
 
     def status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)

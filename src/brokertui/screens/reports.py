@@ -153,9 +153,12 @@ class ReportsScreen(ClientScreen):
 
         parts = reports.part_numbers(self.app.db, client.rfc)
 
-        async def done(count) -> None:
+        def done(count) -> None:
             if count:
                 self.notify("Ajuste registrado; el próximo descargo lo aplica.")
-                await self.action_show("ajustes")
+                # On this screen's queue, as its resume's: the callback runs on the app's, and
+                # two action_show at once removed each other's table ("Error interno").
+                self.name_shown = "ajustes"
+                self.call_later(self.action_show, "ajustes")
 
         self.app.push_screen(AjusteFormScreen(client.rfc, self.app.today, parts), done)
