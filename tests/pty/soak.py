@@ -215,7 +215,6 @@ def _open_clients(term: Terminal, soak: Soak) -> bool:
         soak.fail(f"the app did not show its Clientes screen: {exc}")
         time.sleep(1)  # an app that cannot start is not restarted in a busy loop
         return False
-    term.wait_quiet(0.3)  # a key right after F3 lands in the search box (type-ahead defect)
     return True
 
 

@@ -22,7 +22,6 @@ def _client_form(terminal, demo_path):
     term.wait_for("F3 Clientes", timeout=30)
     term.press("f3")
     term.wait_for("Orden: RFC")
-    term.wait_quiet()  # F3 and "a" in one burst type the "a" into the search (see report)
     term.press("a")
     term.wait_for("Cliente nuevo")
     return term
