@@ -127,7 +127,7 @@ OPENINGS = {
     "pedimento_capturado": captured_detail,
     "captura_del_pedimento": captured_form,
     "captura_nueva": keys("f4", "a"),
-    "captura_salir": keys("f4", "a", "escape"),
+    "captura_salir": keys("f4", "a", "2", "escape"),  # something typed: asked
     "borradores": keys("f4", "b"),
     "borrador_abierto": keys("f4", "b", "enter"),
     "conciliacion": keys("f4", "c"),

@@ -156,7 +156,11 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
         screen = app.screen
         assert isinstance(screen, PedimentoFormScreen)
         assert screen.header_row("clave").input.value == "IN"
-        await pilot.press("escape")
+        await pilot.press("escape")  # unchanged: left at once, the draft kept
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentosScreen)
+        assert len(client_drafts(demo_db)) == 1
+        await pilot.press("b", "enter", "end", "9", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("d")  # discard
@@ -258,3 +262,23 @@ async def test_drafts_list_shows_this_clients_drafts_and_delete_asks_first(demo_
     assert [d["numero"] for d in drafts.list_drafts(demo_db, other.id)] == ["260739536000002"]
     colleague = demo_db.execute("SELECT count(*) FROM pedimento_drafts WHERE os_user = 'luis'")
     assert colleague.fetchone()[0] == 1
+
+
+async def test_leaving_an_untouched_capture_asks_nothing(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PedimentosScreen)
+        await pilot.press("a")
+        await type_text(pilot, "2")
+        await pilot.pause(1.2)  # its draft is written
+        await pilot.press("backspace", "escape")  # back as it opened: left, draft dropped
+        assert isinstance(app.screen, PedimentosScreen)
+        await pilot.press("a")
+        await type_text(pilot, "2")
+        await pilot.press("escape")  # changed: asked
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("d")
+        await pilot.pause(1.2)  # nothing queued writes a draft once it is left
+    assert client_drafts(demo_db) == []

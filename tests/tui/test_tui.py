@@ -4,7 +4,7 @@ from brokertui.app import BrokerApp
 from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
-from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import type_text
 
@@ -63,7 +63,7 @@ async def test_fields_are_checked_when_left_and_save_is_refused(db):
         assert isinstance(app.screen, ClientFormScreen)
         assert "es obligatorio" in message(form, "razon_social")
         assert app.screen.focused.id == "f-rfc"  # back to the first bad field
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # something was typed: asked, then discarded
         assert isinstance(app.screen, ClientsScreen)
     assert clients.count_clients(db) == 0
 
@@ -179,3 +179,32 @@ async def test_discharge_mode_switch_by_keyboard(demo_db):
         assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "fraccion"
         first = discharge.allocations(demo_db, "MNB050315K70", limit=1)[0]
         assert (first["numero_parte"], first["cantidad"]) == ("39269099", "274.05")
+
+
+async def test_esc_on_a_form_with_changes_asks_and_each_answer_does_what_it_says(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("ASM980127HN4")
+        await pilot.pause()
+        await pilot.press("e")  # the client's edit form: nothing changed, Esc closes at once
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClientDetailScreen)
+        await pilot.press("e")
+        form = app.screen
+        await type_text(pilot, " Norte")
+        for answer in ("escape", "s"):  # back, and "seguir editando": the form as it was
+            await pilot.press("escape")
+            assert isinstance(app.screen, ChoiceScreen)
+            choices = [str(c.render()) for c in app.screen.query(".choice")]
+            assert choices == ["s  seguir editando", "d  descartar los cambios", "Esc  volver"]
+            await pilot.press(answer)
+            assert app.screen is form and form.focused.id == "f-razon_social"
+            assert form.values()["razon_social"].endswith(" Norte")
+        await type_text(pilot, "2")  # typing goes on in the same field
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, ClientDetailScreen)
+        await pilot.press("g")  # a new program: one value typed and erased is no change
+        await type_text(pilot, "X")
+        await pilot.press("backspace", "escape")
+        assert isinstance(app.screen, ClientDetailScreen)
+    assert not clients.get_client(demo_db, "ASM980127HN4").razon_social.endswith("Norte2")

@@ -20,7 +20,7 @@ from brokertui.core.errors import (
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
@@ -144,7 +144,19 @@ class FormScreen(Guarded, Screen[Any]):
         status.set_class(error, "-error")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; with values changed since the form opened, ask first (keep editing or
+        discard them; Esc in the question goes back to the form)."""
+        opened = {spec.name: _text(self.initial.get(spec.name)) for spec in self.fields}
+        if self.values() == opened:
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES),
+            lambda choice: self.dismiss(None) if choice == "d" else None,
+        )
+
+
+LEAVE_CHOICES = [("s", "seguir editando"), ("d", "descartar los cambios")]
 
 
 def _text(value: Any) -> str:

@@ -121,9 +121,11 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         super().__init__()
         self.initial = values or {}
         self.draft_id = draft_id
+        self.resumed_draft = draft_id  # kept when left unchanged
         self.editing = editing
         self.version = version  # editing: the stored version the values were read at
         self._draft_timer = None
+        self.left = False
         self._blocks: dict[str, BlockEditor] = {}
 
     def compose(self) -> ComposeResult:
@@ -199,6 +201,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         first = "tipo_operacion" if self.editing else "numero"
         self.query_one(f"#f-encabezado-{first}", Input).focus()
         self.show_totals()
+        self.opened = self.values()  # leaving asks only when something differs
 
     # -- values -------------------------------------------------------------------------------
 
@@ -236,6 +239,8 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.write_draft)
 
     def write_draft(self) -> None:
+        if self.left:  # a timer or change still queued when the user left writes nothing
+            return
         self.draft_id = drafts.save_draft(
             self.app.db, self.draft_id, self.draft_client, self.values()
         )
@@ -390,16 +395,23 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         status.set_class(error, "-error")
 
     def action_leave(self) -> None:
-        def answer(choice: str | None) -> None:
+        """Leave; as the other forms, ask only when something changed since it opened."""
+
+        def answer(choice: str | None, keep: int | None = None) -> None:
             if choice is None:
                 return
             if self._draft_timer is not None:
                 self._draft_timer.stop()
             if choice == "c":
                 self.write_draft()
-            elif self.draft_id is not None:
+            elif self.draft_id is not None and self.draft_id != keep:
                 drafts.delete_draft(self.app.db, self.draft_id, self.draft_client)
+            self.left = True
             self.dismiss(None)
+
+        if self.values() == self.opened:  # a draft written meanwhile holds the same: dropped
+            answer("d", keep=self.resumed_draft)
+            return
 
         self.app.push_screen(
             ChoiceScreen(
