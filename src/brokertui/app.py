@@ -35,7 +35,7 @@ HOME = "tablero"
 
 
 class ClientSwitcher(Provider):
-    """Command palette: fuzzy-match a client by RFC or razón social and open it."""
+    """Command palette: fuzzy-match a client by RFC or razón social and switch to it."""
 
     async def startup(self) -> None:
         self.clients = clients.list_clients(self.app.db)
@@ -48,7 +48,7 @@ class ClientSwitcher(Provider):
             label = self._label(client)
             yield DiscoveryHit(
                 Content(label),
-                partial(self.app.open_client, client.rfc),
+                partial(self.app.switch_client, client.rfc),
                 text=label,
                 help="Abrir este cliente",
             )
@@ -63,7 +63,7 @@ class ClientSwitcher(Provider):
                 yield Hit(
                     score,
                     _highlight(matcher, label),
-                    partial(self.app.open_client, client.rfc),
+                    partial(self.app.switch_client, client.rfc),
                     text=label,
                     help="Abrir este cliente",
                 )
@@ -151,15 +151,28 @@ class BrokerApp(App):
 
     def open_client(self, rfc: str) -> None:
         """Make `rfc` the current client and show its detail."""
+        if self.set_client(rfc):
+            if self.current_mode != "clientes":
+                self.switch_mode("clientes")
+            self.push_screen(ClientDetailScreen(rfc))
+
+    def switch_client(self, rfc: str) -> None:
+        """The palette's choice: make `rfc` the current client and stay on the screen in use,
+        shown again for it (as when it comes back to the front); on Clientes, open its detail."""
+        if self.current_mode == "clientes":
+            self.open_client(rfc)
+        elif self.set_client(rfc):
+            self.screen.post_message(events.ScreenResume())
+
+    def set_client(self, rfc: str) -> bool:
+        """Make `rfc` the current client (False, told, when it does not exist)."""
         try:
             self.client = clients.get_client(self.db, rfc)
         except NotFound as exc:
             self.notify(str(exc), severity="error")
-            return
+            return False
         self._update_sub_title()
-        if self.current_mode != "clientes":
-            self.switch_mode("clientes")
-        self.push_screen(ClientDetailScreen(rfc))
+        return True
 
     def internal_error(self, error: Exception) -> None:
         """Show an exception no screen handled in ErrorScreen (jobs.error_text words it and logs

@@ -137,3 +137,32 @@ async def test_footer_shows_the_keys_of_the_screen(demo_db, key, scope):
     table = [c for c in commands.TABLE if c.scope == scope]
     assert {(c.key, c.label) for c in table if c.show} <= shown
     assert not {(c.key, c.label) for c in table if not c.show} & shown
+
+
+@pytest.mark.parametrize(("key", "mode"), [("f5", "descargos"), ("f4", "pedimentos")])
+async def test_palette_client_switch_stays_on_the_screen_in_use(demo_db, key, mode):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "ASM980127HN4")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == mode and app.screen is screen
+        assert "ASM980127HN4" in app.sub_title
+        assert screen.rfc == "ASM980127HN4"
+        if mode == "pedimentos":  # shown again for the new client
+            summary = str(screen.query_one("#ped-summary").render())
+            assert "Pedimentos de ASM980127HN4" in summary
+        await pilot.press("f3", "ctrl+p")  # on Clientes the choice opens the client's detail
+        await type_text(pilot, "MNB050315K70")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert "MNB050315K70" in app.sub_title
