@@ -136,8 +136,8 @@ async def test_palette_switches_client_by_fuzzy_name(demo_db):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ClientDetailScreen)
-        assert app.client.rfc == "PTQ091125AB2"
+        assert app.current_mode == "tablero"  # the switch stays on the screen in use
+        assert app.client.rfc == "PTQ091125AB2" and "PTQ091125AB2" in app.sub_title
 
 
 async def test_f_keys_reach_every_main_screen(demo_db):
@@ -208,3 +208,25 @@ async def test_esc_on_a_form_with_changes_asks_and_each_answer_does_what_it_says
         await pilot.press("backspace", "escape")
         assert isinstance(app.screen, ClientDetailScreen)
     assert not clients.get_client(demo_db, "ASM980127HN4").razon_social.endswith("Norte2")
+
+
+async def test_a_failed_raoce_filing_leaves_focus_on_the_field_with_the_error(demo_db):
+    from brokertui.screens.raoce import FilingScreen
+
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f7", "ctrl+f", "1")  # its first program
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FilingScreen)
+        await type_text(pilot, "123")
+        await pilot.press("tab")
+        await type_text(pilot, "2026-04-10")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and "25" in message(screen, "folio")
+        assert screen.focused is not None and screen.focused.id == "f-folio"
+        await type_text(pilot, "4")  # typing lands there (the wrong value, selected, replaced)
+        assert screen.query_one("#f-folio").value == "4"

@@ -21,6 +21,7 @@ from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
+from brokertui.screens.typeahead import focus_now
 from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
 
 FIELDS = [
@@ -258,6 +259,9 @@ class FilingScreen(Guarded, Screen):
             field = getattr(exc, "field", "")
             if field in values:
                 self.query_one(f"#row-{field}", FieldRow).show(exc.message)
+                focus_now(self.query_one(f"#f-{field}", Input))  # typing goes on there
+            elif self.focused is None:
+                focus_now(self.query_one("#f-folio", Input))
             self.query_one("#form-status", Static).update(plain(exc, lines=True))
             return
         self.app.notify(f"RAOCE {self.year} de {self.program} registrado: {ob.status}.")
