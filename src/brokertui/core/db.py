@@ -290,7 +290,7 @@ def transaction(db: Database) -> Iterator[Database]:
 # most (SQLite's busy handler), so a job that began its next transaction at once would win the
 # lock every time and keep him waiting; a turn measured in time, not rows, stays short however
 # busy the machine is.
-TURN = 0.2
+TURN = 0.3
 PAUSE = 0.1
 
 
