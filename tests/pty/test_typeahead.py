@@ -3,10 +3,10 @@ with no pause, stores exactly what was typed.
 
 Each test runs one app (harness.Terminal) and, for each example hypothesis draws, writes ONE
 burst: the keys that open the form, every field's keys with the Tabs between them (Ctrl+N
-between the rows of a block), Ctrl+S, and for a client the program and the site forms behind
-it. It then waits for the record in the database and compares every stored value with what
-was typed, as the model reads it (a check may rewrite a field as stored: 'mab9307148t4' is
-'MAB9307148T4'). Values and keys come from tests/pty/typed.py: accents, punctuation, doubled
+between the rows of a block), Ctrl+S, and for a new client the program, site and edit forms
+behind it. It then waits for the record in the database and compares every stored value with
+what was typed, as the model reads it (a check may rewrite a field as stored: 'mab9307148t4'
+is 'MAB9307148T4'). Values and keys come from tests/pty/typed.py: accents, punctuation, doubled
 spaces, lower case, editing keys inside the burst, completions taken with Right. Examples are
 derandomized; BROKERTUI_TYPEAHEAD_EXAMPLES runs more.
 """
@@ -14,6 +14,7 @@ derandomized; BROKERTUI_TYPEAHEAD_EXAMPLES runs more.
 from __future__ import annotations
 
 import itertools
+import json
 from contextlib import closing
 from datetime import date, timedelta
 from decimal import Decimal
@@ -99,12 +100,9 @@ def _stored(db, sql: str, *params) -> dict | None:
 # Clients, programs, sites -----------------------------------------------------------------------
 
 
-@st.composite
-def client_program_site(draw) -> tuple[dict, dict, dict, bytes]:
-    """A new client, a program and a site of it: their values and the keys of the three forms
-    (from the client list: a, the client, Ctrl+S, g, the program, Ctrl+S, l, the site, Ctrl+S)."""
-    client = {
-        "rfc": _rfc(draw),
+def _address(draw) -> dict:
+    """A client's fields after its RFC."""
+    return {
         "razon_social": draw(text(1, 6)),
         "calle": draw(text(0, 4)),
         "numero_exterior": draw(optional(st.from_regex(r"[0-9]{1,5}( ?[A-Z])?", fullmatch=True))),
@@ -113,8 +111,21 @@ def client_program_site(draw) -> tuple[dict, dict, dict, bytes]:
         "municipio": draw(text(0, 3)),
         "codigo_postal": draw(optional(st.from_regex(r"[0-9]{5}", fullmatch=True))),
     }
+
+
+@st.composite
+def client_program_site(draw) -> tuple[dict, dict, dict, dict, bytes]:
+    """A new client, a program and a site of it, then the client edited: their values and the
+    keys of the four forms (from the client list: a, the client, Ctrl+S, g, the program,
+    Ctrl+S, l, the site, Ctrl+S, e, the client's new values, Ctrl+S)."""
+    client = {"rfc": _rfc(draw), **_address(draw)}
     client_keys = [field_keys(draw, value) for value in client.values()]
     client["entidad_federativa"], entidad = _entidad(draw)
+    edit = _address(draw)
+    edit["razon_social"] += " Nueva"  # never the same as before
+    edit_keys = [field_keys(draw, value) for value in edit.values()]
+    edit["entidad_federativa"], edit_entidad = _entidad(draw)
+    edit_keys = [keys("backspace") + typed for typed in (*edit_keys, edit_entidad)]
     kind = draw(st.sampled_from(programs.PROGRAM_TYPES))
     program = {
         "type": kind,
@@ -158,8 +169,11 @@ def client_program_site(draw) -> tuple[dict, dict, dict, bytes]:
         + b"l"
         + fields([*site_keys, site_entidad])
         + SAVE
+        + b"e"  # each field entered with its value selected: Backspace clears it
+        + fields(edit_keys)
+        + SAVE
     )
-    return client, program, site, burst
+    return client, program, site, {"rfc": client["rfc"], **edit}, burst
 
 
 _SECTORS = tuple(catalogs.load("prosec_sectores").entries)
@@ -172,9 +186,16 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
     @examples(3)
     @given(client_program_site())
     def typed(values) -> None:
-        client, program, site, burst = values
+        client, program, site, edited, burst = values
         term.send(burst)
         rfc = client["rfc"].upper()
+        saved = wait_stored(
+            term,
+            demo_path,
+            lambda db: _stored(db, "SELECT * FROM clients WHERE rfc = ? AND version = 2", rfc),
+        )
+        expected = build(clients.ClientData, edited).model_dump()
+        assert {k: saved[k] for k in expected} == expected
         stored = wait_stored(
             term,
             demo_path,
@@ -192,11 +213,14 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
         )
         expected = build(programs.ProgramData, program).model_dump(mode="json")
         assert {k: with_program[k] for k in expected} == expected
-        saved = wait_stored(
-            term, demo_path, lambda db: _stored(db, "SELECT * FROM clients WHERE rfc = ?", rfc)
-        )
+        with closing(store.connect(demo_path)) as db:  # the edit's audit: field [before, after]
+            (diff,) = db.execute(
+                "SELECT detail FROM audit_log WHERE action = 'client.edit' AND entity_key = ?",
+                [rfc],
+            ).fetchone()
+        before = {**saved, **{name: old for name, (old, _) in json.loads(diff).items()}}
         expected = build(clients.ClientData, client).model_dump()
-        assert {k: saved[k] for k in expected} == expected
+        assert {k: before[k] for k in expected} == expected
         term.press("escape")  # the client's detail, back to the list
         term.wait_for("Orden: RFC", timeout=30)
 
