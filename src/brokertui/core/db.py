@@ -286,12 +286,14 @@ def transaction(db: Database) -> Iterator[Database]:
 
 
 # A long job (an import, a discharge) writes in turns: transactions of about TURN seconds,
-# then PAUSE without the lock. A colleague waiting for the write lock polls it every 100 ms at
-# most (SQLite's busy handler), so a job that began its next transaction at once would win the
-# lock every time and keep him waiting; a turn measured in time, not rows, stays short however
-# busy the machine is.
+# then PAUSE without the lock, up to WAITS times in a row while colleagues commit meanwhile (so
+# that several queued saves all get through). A colleague waiting for the write lock polls it
+# every 100 ms at most (SQLite's busy handler), so a job that began its next transaction at
+# once would win the lock every time and keep him waiting; a turn measured in time, not rows,
+# stays short however busy the machine is.
 TURN = 0.3
 PAUSE = 0.1
+WAITS = 3
 
 
 def pause() -> None:
@@ -320,7 +322,20 @@ def turns(
                     break
         yield done
         if upcoming:
-            pause()
+            _let_others_write(db)
+
+
+def _let_others_write(db: Database) -> None:
+    """`pause`, then PAUSE again while other connections committed during the last one (PRAGMA
+    data_version counts their commits), WAITS pauses at most."""
+    version = db.execute("PRAGMA data_version").fetchone()[0]
+    pause()
+    for _ in range(WAITS - 1):
+        now_version = db.execute("PRAGMA data_version").fetchone()[0]
+        if now_version == version:
+            return
+        version = now_version
+        time.sleep(PAUSE)
 
 
 @contextlib.contextmanager
