@@ -425,7 +425,8 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     if result.desde:
         result.reversed = db.execute(
             "INSERT INTO temp.reversed SELECT a.id FROM active_allocations a "
-            "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = ? AND s.fecha >= ?",
+            "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = ? AND s.fecha >= ? "
+            "ORDER BY a.id",
             [client_id, result.desde],
         ).rowcount
     db.execute("CREATE INDEX temp.reversed_id ON reversed (allocation_id)")
@@ -445,14 +446,14 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     allocations = fifo.discharge(lots, _counted(demands, total, report))
     shortfall_parts = set()
     # Scratch rows, written while the queries above are still being read; the run's own rows
-    # are written from them in chunks.
+    # are written from them in turns.
     db.execute(
-        "CREATE TEMP TABLE new_allocations (salida_id INTEGER, numero_parte TEXT, "
+        "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
     while batch := list(islice(allocations, BATCH)):
         db.conn.executemany(
-            "INSERT INTO temp.new_allocations VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
             [(a.salida_id, a.part, a.lot_id, a.quantity, int(a.vencido)) for a in batch],
         )
         for a in batch:
@@ -463,7 +464,13 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
                 result.vencidos += 1
         result.allocations += len(batch)
     lot_rows.close()  # lots no demand reached are left unread
-    for scratch in ("value_demands", "unvalued"):
+    # Exit by exit, each one's rows in the engine's order (what the ledger's readers order by):
+    # FIFO gives old lots to old exits, so a turn's rows fall together in every index of
+    # allocations, and each commit writes few pages.
+    db.execute(
+        "CREATE TEMP TABLE new_allocations AS SELECT * FROM temp.computed ORDER BY salida_id, rowid"
+    )
+    for scratch in ("computed", "value_demands", "unvalued"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     result.shortfall_parts = sorted(shortfall_parts)[:20]
     return {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
@@ -573,7 +580,7 @@ def _abandon(db: Database, claim: _Claim) -> None:
 
 
 def _drop_scratch(db: Database) -> None:
-    for scratch in ("reversed", "new_allocations", "value_demands", "unvalued"):
+    for scratch in ("reversed", "computed", "new_allocations", "value_demands", "unvalued"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
