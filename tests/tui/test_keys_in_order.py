@@ -5,6 +5,8 @@ Autocomplete fills a field only when asked (Right or End at the end of the text)
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.keys import _character_to_key
 
@@ -21,13 +23,19 @@ NAMED |= {"ctrl+n", "f3", "f4"}
 
 async def burst(pilot, *parts: str) -> None:
     """Post every key of `parts` at once (a part is a key name of NAMED or text to type), then
-    wait until the app has handled them."""
+    wait until the app has taken them all and its screen is idle. (Pilot's pause alone may
+    return early on a loaded machine: it takes a process waiting for a CPU for an idle one.)"""
+    app = pilot.app
     for part in parts:
         if part in NAMED:
-            pilot.app.post_message(events.Key(part, None))
+            app.post_message(events.Key(part, None))
             continue
         for char in part:
-            pilot.app.post_message(events.Key(_character_to_key(char), char))
+            app.post_message(events.Key(_character_to_key(char), char))
+    deadline = time.monotonic() + 30
+    while app._message_queue.qsize() or app.typeahead.held is not None:
+        assert time.monotonic() < deadline, "the app did not take the keys in 30 s"
+        await pilot.pause(0.02)
     await pilot.pause()
     await pilot.pause()
 
