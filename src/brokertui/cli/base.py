@@ -3,6 +3,7 @@ options and checks, and `emit` for table/JSON/CSV output. Domain modules import 
 
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -10,10 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from brokertui.core import backup, db, export, identifiers, log, quantities, text
+from brokertui.core import db, export, identifiers, log, quantities, text
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -141,6 +140,85 @@ class BrokerGroup(click.Group):
             raise Failure(_failure_line(exc, env.db_path if env else None)) from None
 
 
+class RootGroup(BrokerGroup):
+    """The `brokertui` group, whose commands live in the domain modules, imported only when a
+    command is run (a cold start pays only for the command it runs). `--help` lists them from
+    COMMANDS without importing any (tests/cli/test_cold_start.py checks the list against the
+    real commands)."""
+
+    # Command -> (modules of brokertui.cli that define it or its subcommands, first help line).
+    COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+        "ajuste": (
+            ("anexo24",),
+            "Record one ajuste: faltante, merma, sobrante or desensamble recovery.",
+        ),
+        "backup": (
+            ("backup",),
+            "Respaldos de la base de datos: crear, verificar, restaurar y el respaldo diario.",
+        ),
+        "baja": (
+            ("anexo24",),
+            "Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja.",
+        ),
+        "calendar": (("registry",), "Business-day calendar: extra días inhábiles."),
+        "catalog": (
+            ("pedimentos",),
+            "Anexo 22 catalogs shipped with brokertui (replaceable by the user).",
+        ),
+        "check": (
+            ("anexo24",),
+            "Verify the discharge ledger (no lot over-discharged, every exit accounted for).",
+        ),
+        "client": (("registry",), "Clients (contribuyentes)."),
+        "dashboard": (
+            ("dashboard",),
+            "RAOCE obligations and temporary imports about to expire, most urgent first.",
+        ),
+        "deadlines": (
+            ("registry",),
+            "RAOCE obligations of every client as of today, most urgent first.",
+        ),
+        "demo": (("demo",), "Fill the database with a realistic demo dataset."),
+        "discharge": (("anexo24",), "FIFO (PEPS) discharge of temporary imports (Anexo 24)."),
+        "import": (("anexo24", "pedimentos"), "Import files: ANAM Data Stage deliveries."),
+        "pedimento": (("pedimentos",), "Pedimentos: list, show, capture from a JSON file."),
+        "program": (("registry",), "Foreign-trade programs (IMMEX, PROSEC, ALTEX, ECEX)."),
+        "raoce": (("raoce",), "RAOCE (annual report) filings."),
+        "reconcile": (
+            ("pedimentos",),
+            "Captured pedimentos against Data Stage: what is missing or differs.",
+        ),
+        "report": (
+            ("anexo24",),
+            "An Anexo 24 report, headed with the client's razón social, RFC and period.",
+        ),
+        "rules": (
+            ("pedimentos",),
+            "Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, "
+            "textiles).",
+        ),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.COMMANDS.keys() | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module in self.COMMANDS.get(cmd_name, ((),))[0]:
+            importlib.import_module(f"brokertui.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands from COMMANDS, worded as click words it (no import)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [
+            (name, click.Command(name, help=self.COMMANDS[name][1]).get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 def _failure_line(exc: Exception, db_path: Path | None) -> str:
     if isinstance(exc, NeedsConfirmation):
         return f"Error: {exc}; repita con --force para aceptarlo"
@@ -177,6 +255,9 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
     elif fmt == "csv":
         click.echo(export.to_csv(rows, columns), nl=False)
     else:
+        from rich.console import Console  # on use: most commands never print a table
+        from rich.table import Table
+
         table = Table(title=title, header_style="bold")
         for column in columns:
             table.add_column(column)
@@ -185,7 +266,7 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
         Console().print(table)
 
 
-@click.group(cls=BrokerGroup, invoke_without_command=True)
+@click.group(cls=RootGroup, invoke_without_command=True)
 @click.option(
     "--db",
     "db_path",
@@ -218,6 +299,8 @@ def _daily_backup(db_path: Path, background: bool) -> None:
     """The automatic daily backup (core/backup.py): before a command, or on a thread of its
     own while the TUI runs. A failure is a warning (logged when unexpected), never the
     command's failure."""
+
+    from brokertui.core import backup
 
     def run() -> None:
         try:

@@ -23,10 +23,9 @@ from datetime import UTC, datetime
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import platformdirs
-from sqlite_utils import Database
 
 from brokertui.core import dblock, files
 from brokertui.core.errors import (
@@ -37,6 +36,9 @@ from brokertui.core.errors import (
     SchemaTooNew,
     StaleRecord,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
@@ -134,6 +136,8 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         raise _translate(exc) from exc
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
+    from sqlite_utils import Database  # imported on first connection: `--help` needs none
+
     db = Database(conn, execute_plugins=False)
     try:
         migrate(db, target=migrate_to)

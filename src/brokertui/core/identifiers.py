@@ -10,9 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.mx import rfc as stdnum_rfc
-
 from brokertui.core import catalogs
 
 # formats.md §4.1 (phpcfdi/rfc RfcParser): letters, YYMMDD, homoclave, check character.
@@ -33,6 +30,8 @@ class Rfc:
     def warning(self) -> str | None:
         if self.check_digit_ok:
             return None
+        from stdnum.mx import rfc as stdnum_rfc  # imported on use: it costs a cold start 10 ms
+
         expected = stdnum_rfc.calc_check_digit(self.value[:-1])
         return (
             f"el dígito verificador de {self.value} no coincide (se esperaba {expected}); "
@@ -63,6 +62,9 @@ def parse_rfc(text: str, *, allow_generic: bool = False) -> Rfc:
         )
     if not _real_yymmdd(match[2]):
         raise ValueError(f"la fecha {match[2]} (AAMMDD) no existe")
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc as stdnum_rfc
+
     try:
         stdnum_rfc.validate(value)
     except StdnumError as exc:  # e.g. the SAT's list of inconvenient words

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
@@ -23,6 +22,8 @@ AUTHORITIES = ("ALL", "SE", "SAT", "ANAM")
 
 @cache
 def _base_holidays(year: int) -> frozenset[date]:
+    import holidays  # imported on use: it costs every command's cold start 15 ms
+
     days = set(holidays.country_holidays("MX", years=year))
     days.add(date(year, 5, 5))  # CFF art. 12 / LFPA art. 28 (rules.md §4.2, §4.5)
     return frozenset(days)
@@ -108,6 +109,8 @@ def list_inhabiles(db: Database, year: int | None = None) -> list[dict]:
         for row in db.query(f"SELECT day, authority, reason FROM inhabiles{where}", params)
     ]
     if year:
+        import holidays
+
         names = holidays.country_holidays("MX", years=year, language="es")
         for day in sorted(_base_holidays(year)):
             name = names.get(day, "Batalla de Puebla (CFF art. 12)")

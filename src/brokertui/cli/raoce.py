@@ -1,0 +1,86 @@
+"""RAOCE commands: record a filing, the worksheet's figures and PROSEC goods, show it as VUCEM
+asks for it."""
+
+from __future__ import annotations
+
+import click
+
+from brokertui.cli.base import YEAR, Env, expect_version_option, main, pass_env
+from brokertui.core import export
+from brokertui.core.raoce import worksheet as raoce
+from brokertui.core.registry import deadlines
+
+
+@main.group("raoce")
+def raoce_group() -> None:
+    """RAOCE (annual report) filings."""
+
+
+@raoce_group.command("file")
+@click.option("--rfc", required=True)
+@click.option("--program", "program_type", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
+@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
+@click.option("--folio", required=True, help="The 25-digit folio of the VUCEM acuse.")
+@click.option("--date", "filed_on", required=True, help="Filing date (AAAA-MM-DD).")
+@pass_env
+def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
+    """Record a filed RAOCE."""
+    ob = deadlines.record_filing(env.db, rfc, program_type, year, folio, filed_on, today=env.today)
+    click.echo(
+        f"RAOCE {year} de {ob.program} {ob.program_number} ({ob.rfc}) presentado el {ob.filed_on}"
+    )
+    click.echo(f"  corrección de errores: hasta el {ob.correction_until} (5 días hábiles)")
+    if ob.reactivation_on:
+        click.echo(f"  presentado en suspensión: reactivación esperada el {ob.reactivation_on}")
+
+
+@raoce_group.command("set")
+@click.option("--rfc", required=True)
+@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
+@click.option("--ventas", required=True, help="Ventas totales (a), miles de pesos.")
+@click.option("--exportaciones", required=True, help="Total exportaciones (b), miles de pesos.")
+@click.option("--importaciones", help="Total importaciones (c), miles de pesos (PROSEC only).")
+@click.option("--tipo-cambio", help="Average MXN per USD of the fiscal year.")
+@expect_version_option
+@pass_env
+def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
+    """Record the RAOCE worksheet figures; saldo and porcentaje are computed."""
+    sheet = raoce.set_worksheet(env.db, rfc, year, expected_version=expected_version, **figures)
+    click.echo(
+        f"Saldo b-c {sheet['saldo']} · porcentaje de exportación "
+        f"{sheet['porcentaje_exportacion']} % (versión {sheet['version']})"
+    )
+
+
+@raoce_group.command("add-bien")
+@click.option("--rfc", required=True)
+@click.option("--year", type=YEAR, required=True)
+@click.option("--sector", required=True, help="PROSEC sector, e.g. XIX.")
+@click.option("--fraccion", required=True)
+@click.option("--descripcion", required=True)
+@click.option("--unidad", required=True, help="Apéndice 7 unit, code or name.")
+@click.option("--volumen", required=True)
+@pass_env
+def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
+    """Add a good produced to the PROSEC relación de bienes producidos."""
+    raoce.add_bien(env.db, rfc, year, **bien)
+    click.echo("Bien producido agregado.")
+
+
+@raoce_group.command("show")
+@click.option("--rfc", required=True)
+@click.option("--year", type=YEAR, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_env
+def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:
+    """The worksheet as VUCEM asks for it, with the cross-check and the threshold checks."""
+    sheet = raoce.show(env.db, rfc, year)
+    if fmt == "json":
+        click.echo(export.to_json(sheet))
+        return
+    for label, key in raoce.VUCEM_FIELDS:
+        value = sheet[key]
+        click.echo(f"{label:38} {'' if value is None else value}")
+    for check in sheet["checks"]:
+        mark = {True: "✓", False: "✗", None: "?"}[check["passed"]]
+        click.echo(f"{mark} {check['rule']}: {check['detail']}")
