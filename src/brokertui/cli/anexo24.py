@@ -10,9 +10,20 @@ from pathlib import Path
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
+from brokertui.cli.base import (
+    FORMATS,
+    Env,
+    checked_date,
+    emit,
+    import_group,
+    main,
+    pass_env,
+    period,
+    period_options,
+    reconcile_group,
+)
 from brokertui.core import export, files
-from brokertui.core.anexo24 import ajustes, bajas, interfaces, reports
+from brokertui.core.anexo24 import ajustes, bajas, crosscheck, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
@@ -252,3 +263,59 @@ def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> N
     when = checked_date("--date", on) if on else env.today
     bajas.baja(env.db, rfc, catalogo, clave, when)
     click.echo(f"{clave} dado de baja en {catalogo} el {when}; el registro se conserva.")
+
+
+@reconcile_group.command("entradas")
+@click.option("--rfc", required=True)
+@period_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table"
+)
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for xlsx).",
+)
+@pass_env
+def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
+    """The Anexo 24 entradas against Data Stage 551, per pedimento and partida: what is
+    missing on either side, and fracción, UMC, cantidades UMC/UMT and valor USD differences
+    (valor beyond the tolerance, `reconcile tolerancia`)."""
+    start, end = period(desde, hasta)
+    if fmt == "xlsx":
+        if output is None:
+            raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o CRUCE.xlsx)")
+        count = crosscheck.write_xlsx(env.db, rfc, output, desde=start, hasta=end, like=env.db_path)
+        click.echo(f"Cruce de entradas: {count} diferencias en {output}")
+        return
+    found = crosscheck.differences(env.db, rfc, desde=start, hasta=end)
+    rows = [d.as_dict() for d in found]
+    if fmt in ("json", "csv"):
+        with _output(env, output) as stream:
+            stream.write(
+                export.to_json(rows) + "\n"
+                if fmt == "json"
+                else export.to_csv(rows, [*crosscheck.COLUMNS, "descripcion"])
+            )
+        return
+    emit(rows, crosscheck.COLUMNS, "table", title="Cruce Anexo 24 (entradas) vs Data Stage")
+    s = crosscheck.summary(found)
+    click.echo(
+        f"Diferencias {s['diferencias']}: sólo en el Anexo 24 {s['solo_anexo24']}, sólo en "
+        f"Data Stage {s['solo_datastage']}, partidas sólo en el Anexo 24 "
+        f"{s['partida_solo_anexo24']}, sólo en Data Stage {s['partida_solo_datastage']}, "
+        f"campos distintos {s['partida']}."
+    )
+
+
+@reconcile_group.command("tolerancia")
+@click.argument("valor", required=False)
+@click.option("--rfc", help="Only this client (default: the whole office).")
+@pass_env
+def reconcile_tolerance(env: Env, valor: str | None, rfc: str | None) -> None:
+    """Show or set the valor USD tolerance of the entradas cross-check."""
+    if valor is not None:
+        crosscheck.set_tolerance(env.db, valor, rfc)
+    who = f"de {rfc.strip().upper()}" if rfc else "de la oficina"
+    click.echo(f"Tolerancia en valor USD {who}: {crosscheck.tolerance(env.db, rfc)}")

@@ -243,6 +243,20 @@ def checked_date(name: str, value: str) -> date:
         raise click.ClickException(f"{name}: {exc}") from None
 
 
+def period_options(command):
+    """--from / --to: a range of payment dates."""
+    command = click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")(command)
+    return click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")(command)
+
+
+def period(desde: str | None, hasta: str | None) -> tuple[date | None, date | None]:
+    """The --from / --to dates given (None when not)."""
+    return (
+        checked_date("--from", desde) if desde else None,
+        checked_date("--to", hasta) if hasta else None,
+    )
+
+
 def given(**values) -> dict:
     """The options the user gave (not None)."""
     return {k: v for k, v in values.items() if v is not None}
@@ -322,3 +336,18 @@ pass_env = click.make_pass_decorator(Env)
 @main.group("import")
 def import_group() -> None:
     """Import files: ANAM Data Stage deliveries."""
+
+
+@main.group("reconcile", invoke_without_command=True)
+@click.option("--rfc", help="The client (for `reconcile --rfc RFC` alone).")
+@period_options
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
+    """Cross-checks against Data Stage: `pedimentos` (captured ones; the default, as
+    `reconcile --rfc RFC`), `entradas` (the Anexo 24), `tolerancia`."""
+    if ctx.invoked_subcommand is None:
+        if not rfc:
+            raise click.UsageError("--rfc: es obligatorio")
+        command = reconcile_group.commands["pedimentos"]
+        ctx.invoke(command, rfc=rfc, desde=desde, hasta=hasta, fmt=fmt)

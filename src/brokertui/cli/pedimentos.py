@@ -11,12 +11,14 @@ import click
 from brokertui.cli.base import (
     FORMATS,
     Env,
-    checked_date,
     emit,
     expect_version_option,
     import_group,
     main,
     pass_env,
+    period,
+    period_options,
+    reconcile_group,
 )
 from brokertui.core import catalogs, export
 from brokertui.core.errors import InvalidInput
@@ -38,19 +40,6 @@ PEDIMENTO_COLUMNS = [
     "rectifica",
     "rectificado_por",
 ]
-
-
-def period_options(command):
-    """--from / --to: a range of payment dates."""
-    command = click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")(command)
-    return click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")(command)
-
-
-def _period(desde: str | None, hasta: str | None):
-    return (
-        checked_date("--from", desde) if desde else None,
-        checked_date("--to", hasta) if hasta else None,
-    )
 
 
 @import_group.command("datastage")
@@ -89,7 +78,7 @@ def pedimento_group() -> None:
 @pass_env
 def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
     """Every pedimento, rectified ones included, newest first."""
-    start, end = _period(desde, hasta)
+    start, end = period(desde, hasta)
     rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end)
     emit(
         [{k: r[k] for k in PEDIMENTO_COLUMNS} for r in rows],
@@ -134,14 +123,15 @@ def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) 
         click.echo(f"{'Nota' if problem.level == 'info' else 'Aviso'}: {problem}")
 
 
-@main.command("reconcile")
+@reconcile_group.command("pedimentos")
 @click.option("--rfc", required=True)
 @period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def reconcile_cmd(env: Env, rfc, desde, hasta, fmt) -> None:
-    """Captured pedimentos against Data Stage: what is missing or differs."""
-    start, end = _period(desde, hasta)
+def reconcile_pedimentos(env: Env, rfc, desde, hasta, fmt) -> None:
+    """Captured pedimentos against Data Stage: what is missing or differs (also plain
+    `reconcile --rfc RFC`)."""
+    start, end = period(desde, hasta)
     rows = reconcile.differences(env.db, rfc, desde=start, hasta=end)
     columns = ["numero", "tipo", "partida", "campo", "captura", "datastage"]
     emit(rows, columns, fmt, title="Conciliación captura vs Data Stage")

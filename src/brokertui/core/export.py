@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from brokertui.core import files
+
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls but tab, LF and CR (illegal in XLSX, terminal escapes in CSV), DEL and C1.
@@ -98,3 +100,38 @@ def to_csv(rows: Iterable[dict], columns: list[str]) -> str:
     for row in rows:
         writer.writerow(csv_row(row.get(k) for k in columns))
     return out.getvalue()
+
+
+def write_xlsx(
+    path,
+    *,
+    sheet: str,
+    heading: Sequence[tuple[str, str]],
+    columns: Sequence[str],
+    rows: Iterable[dict],
+    like=None,
+) -> int:
+    """A one-sheet workbook: the `heading` lines (label in bold, value), a blank row, the
+    column names (bold, frozen) and each row's `columns`, every cell inert (`xlsx_row`); the
+    file private as files.private_open makes it (`like`: the database it belongs with).
+    Returns how many rows were written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    book = Workbook()
+    page = book.active
+    assert isinstance(page, Worksheet), "a new workbook starts with one worksheet"
+    page.title = sheet[:31]
+    for label, value in heading:
+        xlsx_row(page, [label, value])[0].font = Font(bold=True)
+    page.append([])
+    for cell in xlsx_row(page, list(columns)):
+        cell.font = Font(bold=True)
+    page.freeze_panes = f"A{page.max_row + 1}"
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is returned)
+        xlsx_row(page, [row.get(c) for c in columns])
+    with files.private_open(path, "wb", like=like) as out:
+        book.save(out)
+    return count

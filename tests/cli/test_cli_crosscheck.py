@@ -1,0 +1,72 @@
+"""CLI of the Anexo 24 entradas cross-check: `reconcile entradas` (table, JSON, CSV, XLSX) and
+`reconcile tolerancia`; `reconcile --rfc` alone is still the captured-vs-Data Stage one."""
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from brokertui.cli import main
+from brokertui.core.anexo24 import crosscheck
+from brokertui.core.registry import clients
+from tests.builders import RFC
+from tests.core.anexo24.test_crosscheck import planted  # noqa: F401 (the fixture)
+
+
+@pytest.fixture
+def run(planted, tmp_path):  # noqa: F811
+    env = {"BROKERTUI_DB": str(tmp_path / "test.db"), "BROKERTUI_TODAY": "2026-04-15"}
+
+    def invoke(*args):
+        result = CliRunner(env=env).invoke(main, [str(a) for a in args])
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+def test_json_lists_the_golden_differences(run, planted):  # noqa: F811
+    result = run("reconcile", "entradas", "--rfc", RFC, "--to", "2026-01-31", "--format", "json")
+    assert result.exit_code == 0, result.output
+    expected = crosscheck.differences(planted, RFC, hasta=date(2026, 1, 31))
+    assert json.loads(result.output) == [d.as_dict() for d in expected]
+    assert len(expected) == 9
+
+
+def test_table_summarises_and_the_tolerance_is_set_per_client(run):
+    result = run("reconcile", "entradas", "--rfc", RFC, "--to", "2026-01-31")
+    assert "Diferencias 9: sólo en el Anexo 24 1, sólo en Data Stage 1" in result.output
+    assert "campos distintos 5" in result.output
+    assert f"USD de {RFC}: 5\n" in run("reconcile", "tolerancia", "5", "--rfc", RFC).output
+    result = run("reconcile", "entradas", "--rfc", RFC, "--to", "2026-01-31")
+    assert "Diferencias 8:" in result.output  # the USD 5.00 of pedimento 3 partida 2 now fits
+    bad = run("reconcile", "tolerancia", "--rfc", RFC, "--", "-2")
+    assert bad.exit_code == 1 and "tolerancia" in bad.output
+
+
+def test_plain_reconcile_still_compares_captures(run):
+    result = run("reconcile", "--rfc", RFC, "--format", "json")
+    rows = json.loads(result.output)  # nothing was captured: every Data Stage one is missing
+    assert result.exit_code == 0 and {r["tipo"] for r in rows} == {"solo_datastage"}
+    assert len(rows) == 7
+    assert run("reconcile").exit_code == 2
+
+
+def test_csv_and_xlsx_exports_are_inert(run, planted, tmp_path):  # noqa: F811
+    clients.update_client(planted, RFC, {"razon_social": '=HYPERLINK("http://x","y")'})
+    out = tmp_path / "cruce.csv"
+    assert run("reconcile", "entradas", "--rfc", RFC, "--format", "csv", "-o", out).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "numero,tipo,partida,campo,anexo24,datastage,descripcion"
+    assert len(lines) == 11
+    book = tmp_path / "cruce.xlsx"
+    result = run("reconcile", "entradas", "--rfc", RFC, "--format", "xlsx", "-o", book)
+    assert "10 diferencias" in result.output
+    sheet = load_workbook(book).active
+    name = sheet.cell(1, 2)
+    assert name.value.startswith("=HYPERLINK") and name.data_type == "s" and name.quotePrefix
+    assert [c.value for c in sheet[7]][:2] == ["numero", "tipo"]
+    assert sheet.max_row == 17
+    assert run("reconcile", "entradas", "--rfc", RFC, "--format", "xlsx").exit_code == 1
