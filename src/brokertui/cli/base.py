@@ -185,8 +185,8 @@ class RootGroup(BrokerGroup):
         "program": (("registry",), "Foreign-trade programs (IMMEX, PROSEC, ALTEX, ECEX)."),
         "raoce": (("raoce",), "RAOCE (annual report) filings."),
         "reconcile": (
-            ("pedimentos",),
-            "Captured pedimentos against Data Stage: what is missing or differs.",
+            ("anexo24", "pedimentos"),
+            "Cross-checks against Data Stage: captured pedimentos, the Anexo 24 entradas.",
         ),
         "report": (
             ("anexo24",),
@@ -344,8 +344,10 @@ def import_group() -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
-    """Cross-checks against Data Stage: `pedimentos` (captured ones; the default, as
-    `reconcile --rfc RFC`), `entradas` (the Anexo 24), `tolerancia`."""
+    """Cross-checks against Data Stage: captured pedimentos, the Anexo 24 entradas.
+
+    `reconcile --rfc RFC` alone is `reconcile pedimentos --rfc RFC`; `entradas` cross-checks
+    the Anexo 24, `tolerancia` sets its valor USD tolerance."""
     if ctx.invoked_subcommand is None:
         if not rfc:
             raise click.UsageError("--rfc: es obligatorio")
