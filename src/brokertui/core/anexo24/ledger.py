@@ -2,7 +2,9 @@
 exits, their append-only allocation rows, undo, and re-running from a date.
 
 Balances are derived from the ledger: a lot's balance is its quantity minus the allocations in
-force (`active_allocations`: of committed runs, not reversed by a later committed run). A run
+force (`active_allocations`: of committed runs, not reversed by a later committed run, found by
+index through `allocations.reversed_by`, which a run's commit sets on the rows it reverses and
+its undo clears; `allocation_reversals` keeps the history). A run
 from a date first reverses every allocation in force of exits on or after that date, then
 discharges them again with everything before it, so a late entry or exit ends as if it had come
 in order. A run without a date finds that date itself when late data needs it.
@@ -535,6 +537,12 @@ def _commit(
                     claim.run_id,
                 ],
             )
+            # The rows it reverses leave the allocations in force with it (reversed_by).
+            db.execute(
+                "UPDATE allocations SET reversed_by = ? WHERE id IN (SELECT allocation_id "
+                "FROM allocation_reversals WHERE run_id = ?)",
+                [claim.run_id, claim.run_id],
+            )
     except _Changed:
         return False
     return True
@@ -605,6 +613,7 @@ def undo_last(db: Database, rfc: str) -> dict:
             raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
         with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
             db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
+            db.execute("UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]])
     return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
 
 
