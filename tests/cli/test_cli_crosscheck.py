@@ -51,7 +51,7 @@ def test_plain_reconcile_still_compares_captures(run):
     rows = json.loads(result.output)  # nothing was captured: every Data Stage one is missing
     assert result.exit_code == 0 and {r["tipo"] for r in rows} == {"solo_datastage"}
     assert len(rows) == 7
-    assert run("reconcile").exit_code == 2
+    assert run("reconcile").exit_code == 1  # a usage error, as every user error
 
 
 def test_csv_and_xlsx_exports_are_inert(run, planted, tmp_path):  # noqa: F811

@@ -26,11 +26,11 @@ def test_help_imports_no_command_module():
         "import sys\nfrom brokertui.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('brokertui.cli.') "
-        "and m != 'brokertui.cli.base'))"
+        "and m not in ('brokertui.cli.base', 'brokertui.cli.spanish')))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
-    assert "discharge  FIFO (PEPS) discharge" in out.stdout
+    assert "discharge  Descargo PEPS de las importaciones" in out.stdout
 
 
 def test_the_command_list_matches_the_commands():

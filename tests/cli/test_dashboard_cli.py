@@ -118,5 +118,5 @@ def test_today_option_and_errors(run):
     unknown = run("dashboard", "--rfc", "XAXX010101000")
     assert unknown.exit_code == 1
     assert "no hay un cliente con el RFC XAXX010101000" in unknown.output
-    assert run("dashboard", "--today", "2026-13-01").exit_code == 2
-    assert run("dashboard", "--program", "OTRO").exit_code == 2
+    assert run("dashboard", "--today", "2026-13-01").exit_code == 1
+    assert run("dashboard", "--program", "OTRO").exit_code == 1

@@ -39,8 +39,10 @@ def _output(env: Env, output: Path | None):
 def _interface_command(kind: str) -> None:
     columns = ",".join(interfaces.COLUMNS[kind])
 
-    @import_group.command(kind, help=f"Import the {kind} interface (CSV or XLSX): {columns}.")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @import_group.command(kind, help=f"Importa la interfaz de {kind} (CSV o XLSX): {columns}.")
+    @click.argument(
+        "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )
     @click.option("--rfc", required=True)
     @pass_env
     def command(env: Env, file: Path, rfc: str) -> None:
@@ -57,18 +59,18 @@ for _kind in interfaces.KINDS:
 
 @main.group("discharge")
 def discharge_group() -> None:
-    """FIFO (PEPS) discharge of temporary imports (Anexo 24)."""
+    """Descargo PEPS de las importaciones temporales (Anexo 24)."""
 
 
 @discharge_group.command("run")
 @click.option("--rfc", required=True)
-@click.option("--until", "hasta", help="Exits up to this date (default: today).")
-@click.option("--from", "desde", help="Re-discharge every exit from this date.")
-@click.option("--dry-run", is_flag=True, help="Show what would be discharged; write nothing.")
+@click.option("--until", "hasta", help="Salidas hasta esta fecha (por omisión, hoy).")
+@click.option("--from", "desde", help="Vuelve a descargar cada salida desde esta fecha.")
+@click.option("--dry-run", is_flag=True, help="Muestra lo que se descargaría; no guarda nada.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
-    """Discharge the pending exits, oldest temporary import first."""
+    """Descarga las salidas pendientes, de la importación temporal más antigua primero."""
     result = discharge.run(
         env.db,
         rfc,
@@ -97,11 +99,11 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
 
 @discharge_group.command("mode")
 @click.option("--rfc", required=True)
-@click.argument("modo", required=False)
+@click.argument("modo", metavar="MODO", required=False)
 @pass_env
 def discharge_mode(env: Env, rfc: str, modo: str | None) -> None:
-    """Show or set the client's discharge mode: cantidad (per part number) or valor (USD per
-    fracción, for certified companies). Refused while allocations are in force."""
+    """Muestra o cambia el modo de descargo del cliente: cantidad (por número de parte) o valor
+    (USD por fracción, para empresas certificadas). Se niega mientras haya asignaciones vigentes."""
     if modo is None:
         client = clients.get_client(env.db, rfc)
         click.echo(f"{client.rfc}: descargo por {client.descargo_modo}")
@@ -114,7 +116,7 @@ def discharge_mode(env: Env, rfc: str, modo: str | None) -> None:
 @click.option("--rfc", required=True)
 @pass_env
 def discharge_undo(env: Env, rfc: str) -> None:
-    """Undo the client's last discharge run."""
+    """Deshace la última corrida de descargo del cliente."""
     undone = discharge.undo_last(env.db, rfc)
     click.echo(
         f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: "
@@ -127,7 +129,7 @@ def discharge_undo(env: Env, rfc: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def discharge_runs(env: Env, rfc: str, fmt: str) -> None:
-    """The client's discharge runs, newest first."""
+    """Las corridas de descargo del cliente, la más reciente primero."""
     rows = discharge.runs(env.db, rfc)
     emit(
         rows,
@@ -155,11 +157,11 @@ def discharge_runs(env: Env, rfc: str, fmt: str) -> None:
     "-o",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    help="Escribe en este archivo en vez de la salida estándar.",
 )
 @pass_env
 def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
-    """Every allocation in force (a shortfall has no pedimento, partida or fecha_entrada)."""
+    """Cada asignación vigente (un faltante no tiene pedimento, partida ni fecha_entrada)."""
     rows = discharge.export_rows(env.db, rfc)
     with _output(env, output) as stream:
         if fmt == "csv":
@@ -178,10 +180,10 @@ def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
 
 
 @main.command("check")
-@click.option("--rfc", help="Only this client.")
+@click.option("--rfc", help="Sólo este cliente.")
 @pass_env
 def check_cmd(env: Env, rfc: str | None) -> None:
-    """Verify the discharge ledger (no lot over-discharged, every exit accounted for)."""
+    """Verifica el libro de descargos (ningún lote descargado de más, cada salida contada)."""
     problems = discharge.check(env.db, rfc)
     if problems:
         for problem in problems[:50]:
@@ -191,21 +193,21 @@ def check_cmd(env: Env, rfc: str | None) -> None:
 
 
 @main.command("report")
-@click.argument("name", type=click.Choice(reports.NAMES))
+@click.argument("name", metavar="REPORTE", type=click.Choice(reports.NAMES))
 @click.option("--rfc", required=True)
-@click.option("--from", "desde", help="Period start (AAAA-MM-DD; default 1 January).")
-@click.option("--to", "hasta", help="Period end (AAAA-MM-DD; default today).")
-@click.option("--on", "on", help="Balance date for saldos (default --to or today).")
+@click.option("--from", "desde", help="Inicio del periodo (AAAA-MM-DD; por omisión, 1 de enero).")
+@click.option("--to", "hasta", help="Fin del periodo (AAAA-MM-DD; por omisión, hoy).")
+@click.option("--on", "on", help="Fecha de corte de los saldos (por omisión, --to u hoy).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv")
 @click.option(
     "-o",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (required for xlsx).",
+    help="Escribe en este archivo (obligatorio para xlsx).",
 )
 @pass_env
 def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
-    """An Anexo 24 report, headed with the client's razón social, RFC and period."""
+    """Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo del cliente."""
     to = checked_date("--to", hasta) if hasta else env.today
     heading = reports.heading(
         env.db,
@@ -226,11 +228,13 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 
 
 @import_group.command("ajustes")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--rfc", required=True)
 @pass_env
 def import_ajustes(env: Env, file: Path, rfc: str) -> None:
-    """Import ajustes (CSV or XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
+    """Importa ajustes (CSV o XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
     rows = interfaces.read_file(file, ajustes.AJUSTE_HEADERS)
     count = ajustes.add_ajustes(env.db, rfc, rows, file.name)
     click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
@@ -242,12 +246,12 @@ def import_ajustes(env: Env, file: Path, rfc: str) -> None:
 @click.option("--tipo", required=True, type=click.Choice(ajustes.AJUSTE_TIPOS))
 @click.option("--parte", "numero_parte", required=True)
 @click.option("--cantidad", required=True)
-@click.option("--pedimento", default="", help="Sobrante / desensamble: the pedimento.")
-@click.option("--partida", default="", help="Sobrante / desensamble: its partida.")
+@click.option("--pedimento", default="", help="Sobrante o desensamble: el pedimento.")
+@click.option("--partida", default="", help="Sobrante o desensamble: su partida.")
 @click.option("--motivo", required=True)
 @pass_env
 def ajuste_cmd(env: Env, rfc: str, **values) -> None:
-    """Record one ajuste: faltante, merma, sobrante or desensamble recovery."""
+    """Registra un ajuste: faltante, merma, sobrante o recuperación por desensamble."""
     ajustes.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
     click.echo(f"Ajuste {values['tipo']} registrado; el próximo descargo lo aplica.")
 
@@ -255,11 +259,11 @@ def ajuste_cmd(env: Env, rfc: str, **values) -> None:
 @main.command("baja")
 @click.option("--rfc", required=True)
 @click.option("--catalogo", required=True, type=click.Choice(bajas.BAJA_TABLES))
-@click.option("--clave", required=True, help="Part number or catalog key.")
-@click.option("--date", "on", help="Fecha de baja (default: today).")
+@click.option("--clave", required=True, help="Número de parte o clave del catálogo.")
+@click.option("--date", "on", help="Fecha de baja (por omisión, hoy).")
 @pass_env
 def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> None:
-    """Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja."""
+    """Da de baja un registro de un catálogo del Anexo 24; se conserva con su fecha de baja."""
     when = checked_date("--date", on) if on else env.today
     bajas.baja(env.db, rfc, catalogo, clave, when)
     click.echo(f"{clave} dado de baja en {catalogo} el {when}; el registro se conserva.")
@@ -275,13 +279,13 @@ def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> N
     "-o",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (required for xlsx).",
+    help="Escribe en este archivo (obligatorio para xlsx).",
 )
 @pass_env
 def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
-    """The Anexo 24 entradas against Data Stage 551, per pedimento and partida: what is
-    missing on either side, and fracción, UMC, cantidades UMC/UMT and valor USD differences
-    (valor beyond the tolerance, `reconcile tolerancia`)."""
+    """Las entradas del Anexo 24 contra el 551 de Data Stage, por pedimento y partida: lo que
+    falta de cada lado y las diferencias de fracción, UMC, cantidades UMC/UMT y valor USD (el
+    valor, más allá de la tolerancia: `reconcile tolerancia`)."""
     start, end = period(desde, hasta)
     if fmt == "xlsx":
         if output is None:
@@ -310,11 +314,11 @@ def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
 
 
 @reconcile_group.command("tolerancia")
-@click.argument("valor", required=False)
-@click.option("--rfc", help="Only this client (default: the whole office).")
+@click.argument("valor", metavar="VALOR", required=False)
+@click.option("--rfc", help="Sólo este cliente (por omisión, toda la oficina).")
 @pass_env
 def reconcile_tolerance(env: Env, valor: str | None, rfc: str | None) -> None:
-    """Show or set the valor USD tolerance of the entradas cross-check."""
+    """Muestra o cambia la tolerancia en valor USD del cruce de entradas."""
     if valor is not None:
         crosscheck.set_tolerance(env.db, valor, rfc)
     who = f"de {rfc.strip().upper()}" if rfc else "de la oficina"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from brokertui.cli.base import Env, emit, main, pass_env
+from brokertui.cli.base import Env, Whole, emit, main, pass_env
 from brokertui.core import backup, export
 from brokertui.core.errors import BrokerError
 
@@ -77,7 +77,9 @@ def restore_cmd(env: Env, archivo: Path) -> None:
 
 @backup_group.command("settings")
 @click.option("--daily/--no-daily", default=None, help="Activa o desactiva el respaldo diario.")
-@click.option("--keep", type=int, help="Cuántos respaldos conserva respaldos/ (1 a 366).")
+@click.option(
+    "--keep", type=Whole("keep", 0), help="Cuántos respaldos conserva respaldos/ (1 a 366)."
+)
 @pass_env
 def settings_cmd(env: Env, daily: bool | None, keep: int | None) -> None:
     """Muestra o cambia el respaldo diario automático (lo hace el primer comando o la primera

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import click
 
+from brokertui.cli import spanish
 from brokertui.core import db, export, identifiers, log, quantities, text
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
+
+spanish.install()  # before any option below is declared: click words some of them at once
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -67,7 +70,13 @@ def _check_text_params(command: click.Command, ctx: click.Context) -> None:
 
 
 class BrokerCommand(click.Command):
-    """A command whose options' text is checked before it runs (_check_text_params)."""
+    """A command whose options' text is checked before it runs (_check_text_params), its help
+    in Spanish (cli/spanish.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+        spanish.spanish_metavars(self)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
@@ -91,7 +100,7 @@ class Whole(click.ParamType):
 
 
 # A year of the app's date window (identifiers.DATE_WINDOW).
-YEAR = Whole("year", identifiers.DATE_WINDOW[0].year, identifiers.DATE_WINDOW[1].year)
+YEAR = Whole("año", identifiers.DATE_WINDOW[0].year, identifiers.DATE_WINDOW[1].year)
 
 
 def expect_version_option(command):
@@ -100,8 +109,8 @@ def expect_version_option(command):
     return click.option(
         "--expect-version",
         "expected_version",
-        type=Whole("version", 0),
-        help="Refuse the change if the record is no longer at this version (no lost updates).",
+        type=Whole("versión", 0),
+        help="Rechaza el cambio si el registro ya no está en esta versión (nada se pierde).",
     )(command)
 
 
@@ -114,6 +123,16 @@ class BrokerGroup(click.Group):
     command_class = BrokerCommand
     group_class = type  # subgroups are BrokerGroups too
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
+        optional = kwargs.get("invoke_without_command", False)
+        kwargs.setdefault(
+            "subcommand_metavar",
+            spanish.OPTIONAL_SUBCOMMAND_METAVAR if optional else spanish.SUBCOMMAND_METAVAR,
+        )
+        super().__init__(*args, **kwargs)
+        spanish.spanish_metavars(self)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
         _check_text_params(self, ctx)
@@ -122,6 +141,12 @@ class BrokerGroup(click.Group):
     def main(self, *args, **kwargs):
         try:
             return super().main(*args, **kwargs)
+        except SystemExit as exit:
+            # click ends a usage error (bad option or value, missing argument) with status 2;
+            # for brokertui every user error is status 1
+            if exit.code == click.UsageError.exit_code:
+                sys.exit(1)
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # raised while click parsed the group's own options
@@ -146,11 +171,13 @@ class RootGroup(BrokerGroup):
     COMMANDS without importing any (tests/cli/test_cold_start.py checks the list against the
     real commands)."""
 
+    group_class = BrokerGroup  # its subgroups (import, reconcile) list their own commands
+
     # Command -> (modules of brokertui.cli that define it or its subcommands, first help line).
     COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "ajuste": (
             ("anexo24",),
-            "Record one ajuste: faltante, merma, sobrante or desensamble recovery.",
+            "Registra un ajuste: faltante, merma, sobrante o recuperación por desensamble.",
         ),
         "backup": (
             ("backup",),
@@ -158,44 +185,51 @@ class RootGroup(BrokerGroup):
         ),
         "baja": (
             ("anexo24",),
-            "Deactivate an Anexo 24 catalog record; it is kept with its fecha de baja.",
+            "Da de baja un registro de un catálogo del Anexo 24; se conserva con su fecha de baja.",
         ),
-        "calendar": (("registry",), "Business-day calendar: extra días inhábiles."),
+        "calendar": (("registry",), "Calendario de días hábiles: días inhábiles adicionales."),
         "catalog": (
             ("pedimentos",),
-            "Anexo 22 catalogs shipped with brokertui (replaceable by the user).",
+            "Catálogos del Anexo 22 incluidos en brokertui (el usuario puede reemplazarlos).",
         ),
         "check": (
             ("anexo24",),
-            "Verify the discharge ledger (no lot over-discharged, every exit accounted for).",
+            "Verifica el libro de descargos (ningún lote descargado de más, cada salida contada).",
         ),
-        "client": (("registry",), "Clients (contribuyentes)."),
+        "client": (("registry",), "Clientes (contribuyentes)."),
         "dashboard": (
             ("dashboard",),
-            "RAOCE obligations and temporary imports about to expire, most urgent first.",
+            "Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero.",
         ),
         "deadlines": (
             ("registry",),
-            "RAOCE obligations of every client as of today, most urgent first.",
+            "Obligaciones RAOCE de cada cliente al día de hoy, la más urgente primero.",
         ),
-        "demo": (("demo",), "Fill the database with a realistic demo dataset."),
-        "discharge": (("anexo24",), "FIFO (PEPS) discharge of temporary imports (Anexo 24)."),
-        "import": (("anexo24", "pedimentos"), "Import files: ANAM Data Stage deliveries."),
-        "pedimento": (("pedimentos",), "Pedimentos: list, show, capture from a JSON file."),
-        "program": (("registry",), "Foreign-trade programs (IMMEX, PROSEC, ALTEX, ECEX)."),
-        "raoce": (("raoce",), "RAOCE (annual report) filings."),
+        "demo": (("demo",), "Llena la base con datos de demostración realistas."),
+        "discharge": (("anexo24",), "Descargo PEPS de las importaciones temporales (Anexo 24)."),
+        "import": (
+            ("anexo24", "pedimentos"),
+            "Importa archivos: entregas Data Stage de ANAM e interfaces del ERP.",
+        ),
+        "pedimento": (
+            ("pedimentos",),
+            "Pedimentos: listar, mostrar, capturar desde un archivo JSON.",
+        ),
+        "program": (("registry",), "Programas de comercio exterior (IMMEX, PROSEC, ALTEX, ECEX)."),
+        "raoce": (("raoce",), "RAOCE (reporte anual): hoja de trabajo y presentaciones."),
         "reconcile": (
             ("anexo24", "pedimentos"),
-            "Cross-checks against Data Stage: captured pedimentos, the Anexo 24 entradas.",
+            "Cruces contra Data Stage: los pedimentos capturados, las entradas del Anexo 24.",
         ),
         "report": (
             ("anexo24",),
-            "An Anexo 24 report, headed with the client's razón social, RFC and period.",
+            "Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo "
+            "del cliente.",
         ),
         "rules": (
             ("pedimentos",),
-            "Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, "
-            "textiles).",
+            "Muestra o cambia las reglas de pedimento del cliente (sensibles, garantia, "
+            "petroliferos, textiles).",
         ),
     }
 
@@ -215,7 +249,7 @@ class RootGroup(BrokerGroup):
             (name, click.Command(name, help=self.COMMANDS[name][1]).get_short_help_str(limit))
             for name in names
         ]
-        with formatter.section("Commands"):
+        with formatter.section(spanish.gettext("Commands")):
             formatter.write_dl(rows)
 
 
@@ -286,18 +320,18 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="BROKERTUI_DB",
-    help="Database file (default: the user data directory).",
+    help="Archivo de la base de datos (por omisión, el de la carpeta de datos del usuario).",
 )
 @click.option(
     "--today",
     callback=parse_date_option,
     envvar="BROKERTUI_TODAY",
-    help="Treat this date (AAAA-MM-DD) as today.",
+    help="Toma esta fecha (AAAA-MM-DD) como hoy.",
 )
 @click.version_option(package_name="brokertui")
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
-    """brokertui: deadlines, pedimentos and Anexo 24 inventory for customs brokers."""
+    """brokertui: vencimientos, pedimentos e inventario del Anexo 24 para agencias aduanales."""
     ctx.obj = Env(db_path or db.default_db_path(), today)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand != "backup":
@@ -335,19 +369,19 @@ pass_env = click.make_pass_decorator(Env)
 
 @main.group("import")
 def import_group() -> None:
-    """Import files: ANAM Data Stage deliveries."""
+    """Importa archivos: entregas Data Stage de ANAM e interfaces del ERP."""
 
 
 @main.group("reconcile", invoke_without_command=True)
-@click.option("--rfc", help="The client (for `reconcile --rfc RFC` alone).")
+@click.option("--rfc", help="El cliente (para `reconcile --rfc RFC` sin subcomando).")
 @period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
-    """Cross-checks against Data Stage: captured pedimentos, the Anexo 24 entradas.
+    """Cruces contra Data Stage: los pedimentos capturados, las entradas del Anexo 24.
 
-    `reconcile --rfc RFC` alone is `reconcile pedimentos --rfc RFC`; `entradas` cross-checks
-    the Anexo 24, `tolerancia` sets its valor USD tolerance."""
+    `reconcile --rfc RFC` a secas es `reconcile pedimentos --rfc RFC`; `entradas` cruza el
+    Anexo 24, `tolerancia` fija su tolerancia en valor USD."""
     if ctx.invoked_subcommand is None:
         if not rfc:
             raise click.UsageError("--rfc: es obligatorio")

@@ -26,20 +26,20 @@ TABLE_COLUMNS = [c for c in COLUMNS if c not in ("razon_social", "pedimento")]
 
 @main.command("dashboard")
 @click.option(
-    "--today", "on", callback=parse_date_option, help="Treat this date (AAAA-MM-DD) as today."
+    "--today", "on", callback=parse_date_option, help="Toma esta fecha (AAAA-MM-DD) como hoy."
 )
-@click.option("--year", type=YEAR, help="RAOCE filing year (default: today's year).")
-@click.option("--rfc", help="Only this client.")
+@click.option("--year", type=YEAR, help="Año de presentación del RAOCE (por omisión, el de hoy).")
+@click.option("--rfc", help="Sólo este cliente.")
 @click.option(
     "--program",
     type=click.Choice(dashboard.PROGRAMS, case_sensitive=False),
-    help=f"Only this program's rows ({dashboard.TEMPORARY}: temporary-import lots).",
+    help=f"Sólo los renglones de este programa ({dashboard.TEMPORARY}: lotes temporales).",
 )
-@click.option("--urgent", is_flag=True, help="Only critical and warning rows.")
+@click.option("--urgent", is_flag=True, help="Sólo los renglones urgentes (críticos y de aviso).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def dashboard_cmd(env: Env, on, year, rfc, program, urgent, fmt) -> None:
-    """RAOCE obligations and temporary imports about to expire, most urgent first."""
+    """Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero."""
     today = on or env.today
     board = dashboard.load(env.db, today, year=year, rfc=rfc, program=program, urgent_only=urgent)
     emit(

@@ -13,10 +13,10 @@ from brokertui.core.demo import reset as demo_reset
 @click.option(
     "--reset",
     is_flag=True,
-    help="Replace a demo database with a fresh one (any other database is refused).",
+    help="Reemplaza una base de demostración por una nueva (cualquier otra base se rechaza).",
 )
 @pass_env
 def demo_cmd(env: Env, reset: bool) -> None:
-    """Fill the database with a realistic demo dataset."""
+    """Llena la base con datos de demostración realistas."""
     count = demo_reset.reset(env.db_path, env.today) if reset else demo.load(env.db, env.today)
     click.echo(f"Datos de demostración: {count} clientes en {env.db_path}")

@@ -43,12 +43,14 @@ PEDIMENTO_COLUMNS = [
 
 
 @import_group.command("datastage")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rfc", help="Import only this client's pedimentos (others are skipped).")
+@click.argument(
+    "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--rfc", help="Importa sólo los pedimentos de este cliente (omite los demás).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def import_datastage(env: Env, file: Path, rfc: str | None, fmt: str) -> None:
-    """Import a Data Stage zip ({folio}_Solicitudes.zip), all or nothing."""
+    """Importa un zip de Data Stage ({folio}_Solicitudes.zip), todo o nada."""
     result = datastage.import_zip(env.db, file, rfc=rfc)
     if fmt == "json":
         click.echo(export.to_json(result.as_dict()))
@@ -68,16 +70,16 @@ def import_datastage(env: Env, file: Path, rfc: str | None, fmt: str) -> None:
 
 @main.group("pedimento")
 def pedimento_group() -> None:
-    """Pedimentos: list, show, capture from a JSON file."""
+    """Pedimentos: listar, mostrar, capturar desde un archivo JSON."""
 
 
 @pedimento_group.command("list")
-@click.option("--rfc", help="Only this client.")
+@click.option("--rfc", help="Sólo este cliente.")
 @period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
-    """Every pedimento, rectified ones included, newest first."""
+    """Cada pedimento, rectificados incluidos, el más reciente primero."""
     start, end = period(desde, hasta)
     rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end)
     emit(
@@ -89,22 +91,22 @@ def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
 
 
 @pedimento_group.command("show")
-@click.argument("numero")
+@click.argument("numero", metavar="NÚMERO")
 @click.option("--source", type=click.Choice(["captura", "datastage"]))
 @pass_env
 def pedimento_show(env: Env, numero: str, source: str | None) -> None:
-    """One pedimento with its facturas, identificadores and partidas, as JSON."""
+    """Un pedimento con sus facturas, identificadores y partidas, en JSON."""
     click.echo(export.to_json(pedimentos.get_pedimento(env.db, numero, source)))
 
 
 @pedimento_group.command("add")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--force", is_flag=True, help="Accept warnings.")
-@click.option("--replace", is_flag=True, help="Overwrite the captured pedimento of that number.")
+@click.argument("file", metavar="ARCHIVO", type=click.File("r", encoding="utf-8"))
+@click.option("--force", is_flag=True, help="Acepta los avisos.")
+@click.option("--replace", is_flag=True, help="Sobrescribe el pedimento capturado con ese número.")
 @expect_version_option
 @pass_env
 def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) -> None:
-    """Capture a pedimento from JSON: {"encabezado": {...}, "partidas": [...], ...}."""
+    """Captura un pedimento desde JSON: {"encabezado": {...}, "partidas": [...], ...}."""
     try:
         values = json.load(file)
     except json.JSONDecodeError as exc:
@@ -129,8 +131,8 @@ def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) 
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def reconcile_pedimentos(env: Env, rfc, desde, hasta, fmt) -> None:
-    """Captured pedimentos against Data Stage: what is missing or differs (also plain
-    `reconcile --rfc RFC`)."""
+    """Pedimentos capturados contra Data Stage: lo que falta o difiere (también
+    `reconcile --rfc RFC` a secas)."""
     start, end = period(desde, hasta)
     rows = reconcile.differences(env.db, rfc, desde=start, hasta=end)
     columns = ["numero", "tipo", "partida", "campo", "captura", "datastage"]
@@ -149,7 +151,8 @@ def reconcile_pedimentos(env: Env, rfc, desde, hasta, fmt) -> None:
 @click.option("--off", "turn_off", multiple=True, help=", ".join(restricted.RULES))
 @pass_env
 def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
-    """Show or switch a client's pedimento rules (sensibles, garantia, petroliferos, textiles)."""
+    """Muestra o cambia las reglas de pedimento del cliente (sensibles, garantia,
+    petroliferos, textiles)."""
     state = pedimento_rules.client_rules(env.db, clients.get_client(env.db, rfc).id)
     for names, enabled in ((turn_on, True), (turn_off, False)):
         for name in names:
@@ -161,13 +164,13 @@ def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
 
 @main.group("catalog")
 def catalog_group() -> None:
-    """Anexo 22 catalogs shipped with brokertui (replaceable by the user)."""
+    """Catálogos del Anexo 22 incluidos en brokertui (el usuario puede reemplazarlos)."""
 
 
 @catalog_group.command("list")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 def catalog_list(fmt: str) -> None:
-    """Each catalog with its source, date and where it was loaded from."""
+    """Cada catálogo con su fuente, su fecha y de dónde se cargó."""
     rows = []
     for name in catalogs.NAMES:
         c = catalogs.load(name)

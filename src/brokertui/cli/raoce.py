@@ -13,18 +13,23 @@ from brokertui.core.registry import deadlines
 
 @main.group("raoce")
 def raoce_group() -> None:
-    """RAOCE (annual report) filings."""
+    """RAOCE (reporte anual): hoja de trabajo y presentaciones."""
 
 
 @raoce_group.command("file")
 @click.option("--rfc", required=True)
-@click.option("--program", "program_type", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
-@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
-@click.option("--folio", required=True, help="The 25-digit folio of the VUCEM acuse.")
-@click.option("--date", "filed_on", required=True, help="Filing date (AAAA-MM-DD).")
+@click.option("--program", "program_type", required=True, help="IMMEX, PROSEC, ALTEX o ECEX.")
+@click.option(
+    "--year",
+    type=YEAR,
+    required=True,
+    help="Año de presentación (el reporte cubre el año anterior).",
+)
+@click.option("--folio", required=True, help="El folio de 25 dígitos del acuse de VUCEM.")
+@click.option("--date", "filed_on", required=True, help="Fecha de presentación (AAAA-MM-DD).")
 @pass_env
 def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
-    """Record a filed RAOCE."""
+    """Registra un RAOCE presentado."""
     ob = deadlines.record_filing(env.db, rfc, program_type, year, folio, filed_on, today=env.today)
     click.echo(
         f"RAOCE {year} de {ob.program} {ob.program_number} ({ob.rfc}) presentado el {ob.filed_on}"
@@ -36,15 +41,20 @@ def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
 
 @raoce_group.command("set")
 @click.option("--rfc", required=True)
-@click.option("--year", type=YEAR, required=True, help="Filing year (the report covers year-1).")
+@click.option(
+    "--year",
+    type=YEAR,
+    required=True,
+    help="Año de presentación (el reporte cubre el año anterior).",
+)
 @click.option("--ventas", required=True, help="Ventas totales (a), miles de pesos.")
 @click.option("--exportaciones", required=True, help="Total exportaciones (b), miles de pesos.")
-@click.option("--importaciones", help="Total importaciones (c), miles de pesos (PROSEC only).")
-@click.option("--tipo-cambio", help="Average MXN per USD of the fiscal year.")
+@click.option("--importaciones", help="Total importaciones (c), miles de pesos (sólo PROSEC).")
+@click.option("--tipo-cambio", help="Tipo de cambio promedio (MXN por USD) del ejercicio.")
 @expect_version_option
 @pass_env
 def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
-    """Record the RAOCE worksheet figures; saldo and porcentaje are computed."""
+    """Registra las cifras de la hoja RAOCE; el saldo y el porcentaje se calculan."""
     sheet = raoce.set_worksheet(env.db, rfc, year, expected_version=expected_version, **figures)
     click.echo(
         f"Saldo b-c {sheet['saldo']} · porcentaje de exportación "
@@ -55,14 +65,14 @@ def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
 @raoce_group.command("add-bien")
 @click.option("--rfc", required=True)
 @click.option("--year", type=YEAR, required=True)
-@click.option("--sector", required=True, help="PROSEC sector, e.g. XIX.")
+@click.option("--sector", required=True, help="Sector PROSEC, p. ej. XIX.")
 @click.option("--fraccion", required=True)
 @click.option("--descripcion", required=True)
-@click.option("--unidad", required=True, help="Apéndice 7 unit, code or name.")
+@click.option("--unidad", required=True, help="Unidad del Apéndice 7, clave o nombre.")
 @click.option("--volumen", required=True)
 @pass_env
 def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
-    """Add a good produced to the PROSEC relación de bienes producidos."""
+    """Agrega un bien a la relación de bienes producidos del PROSEC."""
     raoce.add_bien(env.db, rfc, year, **bien)
     click.echo("Bien producido agregado.")
 
@@ -73,7 +83,7 @@ def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:
-    """The worksheet as VUCEM asks for it, with the cross-check and the threshold checks."""
+    """La hoja como la pide VUCEM, con el cruce contra pedimentos y las revisiones de umbrales."""
     sheet = raoce.show(env.db, rfc, year)
     if fmt == "json":
         click.echo(export.to_json(sheet))

@@ -32,17 +32,17 @@ def address_options(command):
 
 @main.group("client")
 def client_group() -> None:
-    """Clients (contribuyentes)."""
+    """Clientes (contribuyentes)."""
 
 
 @client_group.command("add")
 @click.option("--rfc", required=True)
 @click.option("--razon-social", required=True)
 @address_options
-@click.option("--force", is_flag=True, help="Accept an RFC whose check digit does not match.")
+@click.option("--force", is_flag=True, help="Acepta un RFC cuyo dígito verificador no coincide.")
 @pass_env
 def client_add(env: Env, force: bool, **values) -> None:
-    """Register a client."""
+    """Registra un cliente."""
     client = clients.add_client(env.db, given(**values), force=force)
     note = (
         " (dígito verificador no coincide; aceptado con --force)"
@@ -59,30 +59,30 @@ def client_add(env: Env, force: bool, **values) -> None:
 @expect_version_option
 @pass_env
 def client_edit(env: Env, rfc: str, expected_version: int | None, **values) -> None:
-    """Change a client's razón social or domicilio fiscal."""
+    """Cambia la razón social o el domicilio fiscal de un cliente."""
     client = clients.update_client(env.db, rfc, given(**values), expected_version=expected_version)
     click.echo(f"Cliente {client.rfc} actualizado (versión {client.version})")
 
 
 @client_group.command("baja")
 @click.option("--rfc", required=True)
-@click.option("--date", "on", help="Fecha de baja (default: today).")
+@click.option("--date", "on", help="Fecha de baja (por omisión, hoy).")
 @expect_version_option
 @pass_env
 def client_baja(env: Env, rfc: str, on: str | None, expected_version: int | None) -> None:
-    """Record a client's baja (the record is kept)."""
+    """Registra la baja de un cliente (el registro se conserva)."""
     when = env.today if on is None else checked_date("date", on)
     client = clients.baja_client(env.db, rfc, when, expected_version=expected_version)
     click.echo(f"Cliente {client.rfc} dado de baja el {client.baja_date}")
 
 
 @client_group.command("list")
-@click.option("--search", help="Part of the RFC or razón social.")
-@click.option("--all", "include_baja", is_flag=True, help="Include clients dados de baja.")
+@click.option("--search", help="Parte del RFC o de la razón social.")
+@click.option("--all", "include_baja", is_flag=True, help="Incluye los clientes dados de baja.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> None:
-    """List clients."""
+    """Lista los clientes."""
     rows = [
         c.model_dump(mode="json")
         for c in clients.list_clients(env.db, search=search, include_baja=include_baja)
@@ -95,7 +95,7 @@ def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> N
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def client_show(env: Env, rfc: str, fmt: str) -> None:
-    """Show a client with its sites and programs."""
+    """Muestra un cliente con sus plantas, bodegas y programas."""
     client = clients.get_client(env.db, rfc)
     detail = {"rfc": client.rfc, "razon_social": client.razon_social}
     detail |= client.model_dump(mode="json", exclude={"id"})
@@ -132,7 +132,7 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
 @click.option("--entidad-federativa")
 @pass_env
 def client_add_site(env: Env, rfc: str, **values) -> None:
-    """Register a planta or bodega of a client."""
+    """Registra una planta o bodega de un cliente."""
     site = clients.add_site(env.db, rfc, given(**values))
     click.echo(f"{site.kind.capitalize()} «{site.nombre}» registrada para {rfc.upper()}")
 
@@ -153,20 +153,20 @@ PROGRAM_COLUMNS = [
 
 @main.group("program")
 def program_group() -> None:
-    """Foreign-trade programs (IMMEX, PROSEC, ALTEX, ECEX)."""
+    """Programas de comercio exterior (IMMEX, PROSEC, ALTEX, ECEX)."""
 
 
 @program_group.command("add")
 @click.option("--rfc", required=True)
-@click.option("--type", "type_", required=True, help="IMMEX, PROSEC, ALTEX or ECEX.")
+@click.option("--type", "type_", required=True, help="IMMEX, PROSEC, ALTEX o ECEX.")
 @click.option("--number", required=True)
-@click.option("--authorized", required=True, help="Authorization date (AAAA-MM-DD).")
+@click.option("--authorized", required=True, help="Fecha de autorización (AAAA-MM-DD).")
 @click.option("--modalidad", help="IMMEX: " + ", ".join(programs.MODALIDADES))
-@click.option("--sectors", help="PROSEC sectors, e.g. 'I,XIX'.")
+@click.option("--sectors", help="Sectores PROSEC, p. ej. 'I,XIX'.")
 @click.option("--status", default="vigente", help=", ".join(programs.STATUSES))
 @pass_env
 def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, status) -> None:
-    """Register a program for a client."""
+    """Registra un programa de un cliente."""
     data = given(
         type=type_,
         number=number,
@@ -188,7 +188,7 @@ def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, st
 def program_status(
     env: Env, rfc: str, type_: str, status: str, expected_version: int | None
 ) -> None:
-    """Record the status of a client's program."""
+    """Registra el estado del programa de un cliente."""
     program = programs.set_status(env.db, rfc, type_, status, expected_version=expected_version)
     click.echo(
         f"{program.type} {program.number} de {program.rfc}: {program.status} "
@@ -197,11 +197,11 @@ def program_status(
 
 
 @program_group.command("list")
-@click.option("--rfc", help="Only this client's programs.")
+@click.option("--rfc", help="Sólo los programas de este cliente.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def program_list(env: Env, rfc: str | None, fmt: str) -> None:
-    """List programs."""
+    """Lista los programas."""
     rows = [
         p.model_dump(mode="json", exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)
     ]
@@ -248,12 +248,12 @@ TABLE_DEADLINE_COLUMNS = [
 
 
 @main.command("deadlines")
-@click.option("--year", type=YEAR, help="Filing year (default: today's year).")
-@click.option("--rfc", help="Only this client.")
+@click.option("--year", type=YEAR, help="Año de presentación (por omisión, el de hoy).")
+@click.option("--rfc", help="Sólo este cliente.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def deadlines_cmd(env: Env, year: int | None, rfc: str | None, fmt: str) -> None:
-    """RAOCE obligations of every client as of today, most urgent first."""
+    """Obligaciones RAOCE de cada cliente al día de hoy, la más urgente primero."""
     if rfc:
         clients.get_client(env.db, rfc)  # a clear error for an unknown RFC
     rows = [
@@ -266,25 +266,25 @@ def deadlines_cmd(env: Env, year: int | None, rfc: str | None, fmt: str) -> None
 
 @main.group("calendar")
 def calendar_group() -> None:
-    """Business-day calendar: extra días inhábiles."""
+    """Calendario de días hábiles: días inhábiles adicionales."""
 
 
 @calendar_group.command("add-inhabil")
-@click.argument("day")
-@click.option("--reason", required=True, help="E.g. the DOF acuerdo that declares it.")
-@click.option("--authority", default="ALL", help="ALL, SE, SAT or ANAM.")
+@click.argument("day", metavar="DÍA")
+@click.option("--reason", required=True, help="P. ej. el acuerdo del DOF que lo declara.")
+@click.option("--authority", default="ALL", help="ALL (todas), SE, SAT o ANAM.")
 @pass_env
 def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
-    """Record an extra non-working day."""
+    """Registra un día inhábil adicional."""
     row = calendar.add_inhabil(env.db, day, reason, authority)
     click.echo(f"{row['day']} inhábil para {row['authority']}: {row['reason']}")
 
 
 @calendar_group.command("list")
-@click.option("--year", type=YEAR, help="Also list that year's legal holidays.")
+@click.option("--year", type=YEAR, help="Lista también los días festivos de ley de ese año.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
 def calendar_list(env: Env, year: int | None, fmt: str) -> None:
-    """List extra non-working days (and a year's legal holidays)."""
+    """Lista los días inhábiles adicionales (y los festivos de ley de un año)."""
     rows = calendar.list_inhabiles(env.db, year)
     emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")
