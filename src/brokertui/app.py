@@ -15,9 +15,9 @@ from textual.fuzzy import Matcher
 from textual.notifications import SeverityLevel
 
 from brokertui.core import dates
-from brokertui.core.catalogs import fold
 from brokertui.core.errors import NotFound
 from brokertui.core.registry import clients
+from brokertui.core.text import fold
 from brokertui.screens import commands
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen

@@ -17,10 +17,12 @@ from brokertui.cli.base import (
     emit,
     import_group,
     main,
+    matching,
     pass_env,
     period,
     period_options,
     reconcile_group,
+    search_option,
 )
 from brokertui.core import export, files
 from brokertui.core.anexo24 import ajustes, bajas, crosscheck, interfaces, reports
@@ -126,11 +128,12 @@ def discharge_undo(env: Env, rfc: str) -> None:
 
 @discharge_group.command("runs")
 @click.option("--rfc", required=True)
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def discharge_runs(env: Env, rfc: str, fmt: str) -> None:
+def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     """Las corridas de descargo del cliente, la más reciente primero."""
-    rows = discharge.runs(env.db, rfc)
+    rows = matching(discharge.runs(env.db, rfc), search, "started_at")
     emit(
         rows,
         [

@@ -14,6 +14,7 @@ import click
 
 from brokertui.cli import spanish
 from brokertui.core import db, export, identifiers, log, quantities, text
+from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
 spanish.install()  # before any option below is declared: click words some of them at once
@@ -294,6 +295,41 @@ def period(desde: str | None, hasta: str | None) -> tuple[date | None, date | No
 def given(**values) -> dict:
     """The options the user gave (not None)."""
     return {k: v for k, v in values.items() if v is not None}
+
+
+SEARCH_HELP = (
+    "Sólo las filas que contienen este texto, sin importar mayúsculas ni acentos; un número "
+    "con o sin espacios o guiones; una fecha AAAA-MM-DD o un rango AAAA-MM-DD..AAAA-MM-DD."
+)
+
+
+def search_option(command):
+    """--search TEXT (core/search.py), the same on every command that lists."""
+    return click.option("--search", help=SEARCH_HELP)(command)
+
+
+def matching(rows: list[dict], search: str | None, date_key: str | None = None) -> list[dict]:
+    """The rows (of a list the core does not search) matching `search` in any value, and in
+    `date_key`'s date for a date range."""
+    wanted = find.parse(search)
+    if not wanted:
+        return rows
+    if (wanted.desde or wanted.hasta) and date_key is None:
+        raise InvalidInput("search", "esta lista no tiene fecha; busque sin AAAA-MM-DD")
+    return [
+        row
+        for row in rows
+        if find.matches(row.values(), wanted, _day(row.get(date_key)) if date_key else None)
+    ]
+
+
+def _day(value) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, YEAR, Env, emit, main, parse_date_option, pass_env
+from brokertui.cli.base import (
+    FORMATS,
+    YEAR,
+    Env,
+    emit,
+    main,
+    parse_date_option,
+    pass_env,
+    search_option,
+)
 from brokertui.core import dashboard
 
 COLUMNS = [
@@ -36,12 +45,15 @@ TABLE_COLUMNS = [c for c in COLUMNS if c not in ("razon_social", "pedimento")]
     help=f"Sólo los renglones de este programa ({dashboard.TEMPORARY}: lotes temporales).",
 )
 @click.option("--urgent", is_flag=True, help="Sólo los renglones urgentes (críticos y de aviso).")
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def dashboard_cmd(env: Env, on, year, rfc, program, urgent, fmt) -> None:
+def dashboard_cmd(env: Env, on, year, rfc, program, urgent, search, fmt) -> None:
     """Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero."""
     today = on or env.today
-    board = dashboard.load(env.db, today, year=year, rfc=rfc, program=program, urgent_only=urgent)
+    board = dashboard.load(
+        env.db, today, year=year, rfc=rfc, program=program, urgent_only=urgent, search=search
+    )
     emit(
         [row.as_dict() for row in board.rows],
         COLUMNS if fmt != "table" else TABLE_COLUMNS,

@@ -15,10 +15,12 @@ from brokertui.cli.base import (
     expect_version_option,
     import_group,
     main,
+    matching,
     pass_env,
     period,
     period_options,
     reconcile_group,
+    search_option,
 )
 from brokertui.core import catalogs, export
 from brokertui.core.errors import InvalidInput
@@ -76,12 +78,13 @@ def pedimento_group() -> None:
 @pedimento_group.command("list")
 @click.option("--rfc", help="Sólo este cliente.")
 @period_options
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def pedimento_list(env: Env, rfc, desde, hasta, fmt) -> None:
+def pedimento_list(env: Env, rfc, desde, hasta, search, fmt) -> None:
     """Cada pedimento, rectificados incluidos, el más reciente primero."""
     start, end = period(desde, hasta)
-    rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end)
+    rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end, search=search)
     emit(
         [{k: r[k] for k in PEDIMENTO_COLUMNS} for r in rows],
         PEDIMENTO_COLUMNS,
@@ -128,13 +131,14 @@ def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) 
 @reconcile_group.command("pedimentos")
 @click.option("--rfc", required=True)
 @period_options
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def reconcile_pedimentos(env: Env, rfc, desde, hasta, fmt) -> None:
+def reconcile_pedimentos(env: Env, rfc, desde, hasta, search, fmt) -> None:
     """Pedimentos capturados contra Data Stage: lo que falta o difiere (también
     `reconcile --rfc RFC` a secas)."""
     start, end = period(desde, hasta)
-    rows = reconcile.differences(env.db, rfc, desde=start, hasta=end)
+    rows = reconcile.differences(env.db, rfc, desde=start, hasta=end, search=search)
     columns = ["numero", "tipo", "partida", "campo", "captura", "datastage"]
     emit(rows, columns, fmt, title="Conciliación captura vs Data Stage")
     if fmt == "table":
@@ -168,8 +172,9 @@ def catalog_group() -> None:
 
 
 @catalog_group.command("list")
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
-def catalog_list(fmt: str) -> None:
+def catalog_list(search: str | None, fmt: str) -> None:
     """Cada catálogo con su fuente, su fecha y de dónde se cargó."""
     rows = []
     for name in catalogs.NAMES:
@@ -183,6 +188,7 @@ def catalog_list(fmt: str) -> None:
                 "source": c.source,
             }
         )
+    rows = matching(rows, search, "as_of")
     emit(rows, ["name", "entries", "as_of", "origin", "source"], fmt, title="Catálogos")
     if fmt == "table":
         click.echo(f"Reemplazos del usuario: {catalogs.user_dir()}/NOMBRE.json")

@@ -14,7 +14,9 @@ from brokertui.cli.base import (
     expect_version_option,
     given,
     main,
+    matching,
     pass_env,
+    search_option,
 )
 from brokertui.core import export
 from brokertui.core.registry import calendar, clients, deadlines, programs
@@ -77,7 +79,7 @@ def client_baja(env: Env, rfc: str, on: str | None, expected_version: int | None
 
 
 @client_group.command("list")
-@click.option("--search", help="Parte del RFC o de la razón social.")
+@search_option
 @click.option("--all", "include_baja", is_flag=True, help="Incluye los clientes dados de baja.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
@@ -198,14 +200,15 @@ def program_status(
 
 @program_group.command("list")
 @click.option("--rfc", help="Sólo los programas de este cliente.")
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def program_list(env: Env, rfc: str | None, fmt: str) -> None:
+def program_list(env: Env, rfc: str | None, search: str | None, fmt: str) -> None:
     """Lista los programas."""
     rows = [
         p.model_dump(mode="json", exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)
     ]
-    emit(rows, PROGRAM_COLUMNS, fmt, title="Programas")
+    emit(matching(rows, search, "authorized_on"), PROGRAM_COLUMNS, fmt, title="Programas")
 
 
 # --- deadlines -------------------------------------------------------------------------------
@@ -250,9 +253,10 @@ TABLE_DEADLINE_COLUMNS = [
 @main.command("deadlines")
 @click.option("--year", type=YEAR, help="Año de presentación (por omisión, el de hoy).")
 @click.option("--rfc", help="Sólo este cliente.")
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def deadlines_cmd(env: Env, year: int | None, rfc: str | None, fmt: str) -> None:
+def deadlines_cmd(env: Env, year: int | None, rfc: str | None, search, fmt: str) -> None:
     """Obligaciones RAOCE de cada cliente al día de hoy, la más urgente primero."""
     if rfc:
         clients.get_client(env.db, rfc)  # a clear error for an unknown RFC
@@ -261,7 +265,12 @@ def deadlines_cmd(env: Env, year: int | None, rfc: str | None, fmt: str) -> None
         for o in deadlines.obligations(env.db, year or env.today.year, env.today, rfc=rfc)
     ]
     columns = DEADLINE_COLUMNS if fmt != "table" else TABLE_DEADLINE_COLUMNS
-    emit(rows, columns, fmt, title=f"RAOCE {year or env.today.year} al {env.today}")
+    emit(
+        matching(rows, search, "next_event_date"),
+        columns,
+        fmt,
+        title=f"RAOCE {year or env.today.year} al {env.today}",
+    )
 
 
 @main.group("calendar")
@@ -282,9 +291,10 @@ def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
 
 @calendar_group.command("list")
 @click.option("--year", type=YEAR, help="Lista también los días festivos de ley de ese año.")
+@search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def calendar_list(env: Env, year: int | None, fmt: str) -> None:
+def calendar_list(env: Env, year: int | None, search: str | None, fmt: str) -> None:
     """Lista los días inhábiles adicionales (y los festivos de ley de un año)."""
-    rows = calendar.list_inhabiles(env.db, year)
+    rows = matching(calendar.list_inhabiles(env.db, year), search, "day")
     emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")

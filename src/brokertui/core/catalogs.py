@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
 import platformdirs
+
+from brokertui.core.text import fold
 
 NAMES = (
     "aduanas",
@@ -61,12 +62,6 @@ class Catalog:
         return [f"{code} {name}" for code, name in self.entries.items()] + [
             f"{name} ({code})" for code, name in self.entries.items()
         ]
-
-
-def fold(text: str) -> str:
-    """Upper-case without accents, for lenient matching ("Querétaro" == "QUERETARO")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
 def user_dir() -> Path:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from brokertui.core import search as find
 from brokertui.core.pedimentos.numero import Numero
 from brokertui.core.registry import clients, deadlines
 from brokertui.core.registry.programs import PROGRAM_TYPES
@@ -166,9 +167,13 @@ def build(
     *,
     program: str | None = None,
     urgent_only: bool = False,
+    search: str | None = None,
 ) -> Dashboard:
     """Obligations and lots in one list, most urgent first (severity, then date), keeping only
-    `program`'s rows (TEMPORARY: the lots) and, if `urgent_only`, critical and warning ones."""
+    `program`'s rows (TEMPORARY: the lots), if `urgent_only` critical and warning ones, and
+    those matching `search` (core/search.py: RFC, razón social, program, status, pedimento, a
+    range of the next event's date)."""
+    wanted = find.parse(search)
     lot_rows = [lot_row(lot, today) for lot in lots]
     ranked = [(deadlines.urgency(ob), obligation_row(ob)) for ob in obligations]
     ranked += [(_lot_urgency(row), row) for row in lot_rows]
@@ -178,8 +183,13 @@ def build(
         for _, row in ranked
         if (program is None or row.program == program)
         and (not urgent_only or row.severity in URGENT)
+        and (not wanted or find.matches(_searched(row), wanted, row.event_date))
     ]
     return Dashboard(rows, summarize(obligations, lot_rows, today))
+
+
+def _searched(row: Row) -> tuple:
+    return (row.rfc, row.razon_social, row.program, row.status, row.event, row.detail)
 
 
 def load(
@@ -190,6 +200,7 @@ def load(
     rfc: str | None = None,
     program: str | None = None,
     urgent_only: bool = False,
+    search: str | None = None,
 ) -> Dashboard:
     """The dashboard as of `today` for RAOCE filing `year` (default today's), of one client
     (`rfc`) or all."""
@@ -197,7 +208,7 @@ def load(
         rfc = clients.get_client(db, rfc).rfc  # a clear error for an unknown RFC
     obligations = deadlines.obligations(db, year or today.year, today, rfc=rfc)
     lots = expiring_lots(db, today, rfc=rfc)
-    return build(obligations, lots, today, program=program, urgent_only=urgent_only)
+    return build(obligations, lots, today, program=program, urgent_only=urgent_only, search=search)
 
 
 _EXPIRING_SQL = """

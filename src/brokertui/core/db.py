@@ -32,10 +32,10 @@ from brokertui.core.errors import (
     Change,
     Conflict,
     DatabaseBusy,
-    InvalidInput,
     SchemaTooNew,
     StaleRecord,
 )
+from brokertui.core.text import fold
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -136,6 +136,8 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         raise _translate(exc) from exc
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
+    # fold(x): the searches' text without case or accents (core/search.py)
+    conn.create_function("fold", 1, _fold, deterministic=True)
     from sqlite_utils import Database  # imported on first connection: `--help` needs none
 
     db = Database(conn, execute_plugins=False)
@@ -145,6 +147,10 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         conn.close()
         raise
     return db
+
+
+def _fold(value: object) -> str | None:
+    return None if value is None else fold(str(value))
 
 
 def schema_version(db: Database) -> int:
@@ -454,20 +460,6 @@ def snapshot(db: Database) -> Iterator[Database]:
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
-
-
-MAX_SEARCH = 200  # characters of a search; SQLite refuses LIKE patterns past 50,000 bytes
-
-
-def contains(search: str, field: str = "search") -> str:
-    """The LIKE pattern of values containing `search` (stripped); InvalidInput naming `field`
-    when it is longer than MAX_SEARCH characters."""
-    value = search.strip()
-    if len(value) > MAX_SEARCH:
-        raise InvalidInput(
-            field, f"una búsqueda admite hasta {MAX_SEARCH} caracteres; tiene {len(value):,}"
-        )
-    return f"%{value}%"
 
 
 def audit_trail(db: Database, entity: str | None = None, key: str | None = None) -> list[dict]:

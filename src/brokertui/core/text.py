@@ -11,6 +11,7 @@ surrogates (undecodable bytes of a command line) are refused too: SQLite cannot 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 FREE_TEXT = frozenset({"descripcion", "motivo", "reason"})  # the fields and options of free text
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -34,3 +35,15 @@ def strip_controls(value: str) -> str:
     if _CONTROL_OR_TAB.search(value) is None:
         return value
     return _CONTROL_OR_TAB.sub(lambda m: " " if m[0].isspace() else "", value)
+
+
+def fold(text: str) -> str:
+    """`text` for lenient matching: upper case, without accents or other marks, its whitespace
+    runs one space, stripped ("  Querétaro\tnorte" -> "QUERETARO NORTE"). Idempotent: the
+    marks are dropped again after upper-casing ("ǰ" has no precomposed upper case)."""
+    return " ".join(_unmarked(_unmarked(text).upper()).split())
+
+
+def _unmarked(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -81,8 +81,8 @@ class DischargeScreen(ClientScreen):
         self.reload()
 
     def filters(self) -> dict:
-        values = {name: self.query_one(f"#filter-{name}", Input).value for name in FILTERS}
-        return values | {"faltantes": self.only_problems}
+        values = [self.query_one(f"#filter-{name}", Input).value for name in FILTERS]
+        return {"search": " ".join(values), "faltantes": self.only_problems}
 
     def fetch(self, offset: int, limit: int) -> list[dict]:
         if not self.rfc:

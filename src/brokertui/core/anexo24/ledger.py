@@ -36,8 +36,9 @@ from itertools import islice
 from sqlite_utils import Database
 
 from brokertui.core import leases, log
+from brokertui.core import search as find
 from brokertui.core.anexo24 import entries, fifo, interfaces
-from brokertui.core.db import contains, now, os_user, snapshot, transaction, turns, write
+from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
 from brokertui.core.registry import clients
@@ -640,30 +641,48 @@ WHERE s.client_id = :client
 """
 
 
+# The columns a list of allocations sorts by, as the F5 screen names them; the discharge's
+# own order breaks ties.
+ALLOCATION_SORTS = {
+    "fecha": "s.fecha",
+    "documento": "s.documento",
+    "numero_parte": "a.numero_parte",
+    "cantidad": "a.cantidad_micro",
+    "estado": "(a.entrada_id IS NULL) * 2 + a.vencido",
+    "pedimento": "e.pedimento",
+    "partida": "e.partida",
+    "fecha_entrada": "e.fecha_entrada",
+}
+_ALLOCATION_SEARCH = find.Fields(
+    text=("a.numero_parte", "s.documento"), digits=("e.pedimento",), date="s.fecha"
+)
+
+
 def _alloc_filters(filters: dict) -> tuple[str, dict]:
-    sql, params = "", {}
-    for name, column in (
-        ("parte", "a.numero_parte"),
-        ("pedimento", "e.pedimento"),
-        ("documento", "s.documento"),
-    ):
-        value = (filters.get(name) or "").strip()
-        if value:
-            sql += f" AND {column} LIKE :{name}"
-            params[name] = contains(value, name)
+    """Only those matching `search` (core/search.py: part or fracción, documento, pedimento,
+    a date range of the exit), and only shortfalls and vencidos with `faltantes`."""
+    where, params = find.where(find.parse(filters.get("search")), _ALLOCATION_SEARCH)
     if filters.get("faltantes"):
-        sql += " AND (a.entrada_id IS NULL OR a.vencido = 1)"
-    return sql, params
+        where.append("(a.entrada_id IS NULL OR a.vencido = 1)")
+    return "".join(f" AND {condition}" for condition in where), params
 
 
 def allocations(
-    db: Database, rfc: str, *, offset: int = 0, limit: int | None = None, **filters
+    db: Database,
+    rfc: str,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+    **filters,
 ) -> list[dict]:
-    """Allocations in force, in discharge order, paged; filters: parte, pedimento, documento,
-    faltantes (only shortfalls and vencidos)."""
+    """Allocations in force, in discharge order (or by a column of ALLOCATION_SORTS), paged;
+    filters: search, faltantes (only shortfalls and vencidos)."""
     client = clients.get_client(db, rfc)
     where, params = _alloc_filters(filters)
-    sql = _ALLOC_SELECT + where + " ORDER BY s.fecha, s.id, a.id"
+    order = find.order_by(sort, descending, ALLOCATION_SORTS, "s.fecha, s.id, a.id")
+    sql = f"{_ALLOC_SELECT}{where} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}

@@ -17,6 +17,7 @@ from typing import IO
 from sqlite_utils import Database
 
 from brokertui.core import files
+from brokertui.core import search as find
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
 from brokertui.core.db import file_path
@@ -303,14 +304,35 @@ def _params(db: Database, h: Heading) -> dict:
     }
 
 
-def count(db: Database, h: Heading) -> int:
+def _search_fields(report: Report) -> find.Fields:
+    """A report's rows are found by their text columns (número de parte, fracción, documento,
+    tipo, motivo...), pedimento digits and their first date column: a scan of the report's
+    own rows, which its query already bounds to one client and period."""
+    texts = [f"r.{c.key}" for c in report.columns if c.kind == "text"]
+    dates = [f"r.{c.key}" for c in report.columns if c.kind == "date"]
+    return find.Fields(text=texts, digits=texts, date=dates[0] if dates else None)
+
+
+def _query(h: Heading, search: str | None, sort: str | None, descending: bool) -> tuple:
+    """The report's SELECT with `search` applied and ordered (by `sort`, a column key, then
+    the report's order), and its extra parameters."""
+    where, params = find.where(find.parse(search), _search_fields(h.report))
+    sorts = {c.key: f"r.{c.key}" for c in h.report.columns}
+    order = find.order_by(sort, descending, sorts, h.report.order) if sort else h.report.order
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    return f"SELECT * FROM ({h.report.sql}) r{condition} ORDER BY {order}", params
+
+
+def count(db: Database, h: Heading, *, search: str | None = None) -> int:
     if h.report.per_fraccion:
-        return len(_per_fraccion(db, h))
-    return db.execute(f"SELECT count(*) FROM ({h.report.sql})", _params(db, h)).fetchone()[0]
+        return len(_per_fraccion(db, h, search))
+    sql, params = _query(h, search, None, False)
+    return db.execute(f"SELECT count(*) FROM ({sql})", _params(db, h) | params).fetchone()[0]
 
 
-def _per_fraccion(db: Database, h: Heading) -> list[dict]:
-    """Balances in UMT per fracción: Σ saldo (UMC) × factor UMC→UMT, exactly."""
+def _per_fraccion(db: Database, h: Heading, search: str | None = None) -> list[dict]:
+    """Balances in UMT per fracción: Σ saldo (UMC) × factor UMC→UMT, exactly (those whose
+    fracción or UMT match `search`)."""
     totals: dict[tuple, dict] = {}
     sql = f"SELECT * FROM ({h.report.sql}) ORDER BY {h.report.order}"
     for fraccion, umt, factor, lotes, saldo in db.execute(sql, _params(db, h)):
@@ -319,20 +341,32 @@ def _per_fraccion(db: Database, h: Heading) -> list[dict]:
         )
         row["lotes"] += lotes
         row["saldo_umt"] += Decimal(to_text(saldo)) * Decimal(factor)
-    return list(totals.values())
+    wanted = find.parse(search)
+    return [row for row in totals.values() if find.matches((row["fraccion"], row["umt"]), wanted)]
 
 
-def records(db: Database, h: Heading, *, offset: int = 0, limit: int | None = None):
+def records(
+    db: Database,
+    h: Heading,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+):
     """Rows as dicts of the report's columns, values typed for export (quantities as
-    Decimal, dates as date, counts as int)."""
+    Decimal, dates as date, counts as int); those matching `search` (core/search.py), in the
+    report's order or by the column `sort`."""
+    end = None if limit is None else offset + limit
     if h.report.per_fraccion:
-        rows = _per_fraccion(db, h)
-        end = None if limit is None else offset + limit
+        rows = _per_fraccion(db, h, search)
+        find.sort_rows(rows, sort, descending, [c.key for c in h.report.columns])
         for row in rows[offset:end]:
             yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
         return
-    sql = f"SELECT * FROM ({h.report.sql}) ORDER BY {h.report.order}"
-    params = _params(db, h)
+    sql, params = _query(h, search, sort, descending)
+    params |= _params(db, h)
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}

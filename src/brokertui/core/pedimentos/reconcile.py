@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from brokertui.core import search as find
 from brokertui.core.db import snapshot
 from brokertui.core.registry import clients
 
@@ -88,18 +89,44 @@ def _params(db: Database, rfc: str, desde: date | None, hasta: date | None) -> d
     }
 
 
+# The columns a list of differences sorts by, as the screen names them.
+SORTS = {
+    "numero": "numero",
+    "descripcion": "tipo",
+    "partida": "partida",
+    "campo": "campo",
+    "captura": "captura",
+    "datastage": "datastage",
+}
+# A difference is found by número, kind (its Spanish words), field and either side's value.
+_SEARCH = find.Fields(
+    text=("r.campo", "r.captura", "r.datastage"), digits=("r.numero",), coded=(("r.tipo", KINDS),)
+)
+
+
+def _matching(search: str | None) -> tuple[str, dict]:
+    where, params = find.where(find.parse(search), _SEARCH)
+    return f"SELECT * FROM ({_SQL}) r" + (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 def differences(
     db: Database,
     rfc: str,
     *,
     desde: date | None = None,
     hasta: date | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[dict]:
-    """Difference rows ordered by number, then partida."""
-    sql = f"SELECT * FROM ({_SQL}) ORDER BY numero, partida IS NOT NULL, partida, tipo, campo"
-    params = _params(db, rfc, desde, hasta)
+    """Difference rows ordered by number, then partida (or by a column of SORTS), those
+    matching `search` (core/search.py) only."""
+    sql, params = _matching(search)
+    tie = "numero, partida IS NOT NULL, partida, tipo, campo"
+    sql += f" ORDER BY {find.order_by(sort, descending, SORTS, tie) if sort else tie}"
+    params |= _params(db, rfc, desde, hasta)
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}
@@ -107,6 +134,14 @@ def differences(
     for row in rows:
         row["descripcion"] = KINDS[row["tipo"]]
     return rows
+
+
+def count(db: Database, rfc: str, *, search: str | None = None) -> int:
+    """How many differences match `search`."""
+    sql, params = _matching(search)
+    return db.execute(
+        f"SELECT count(*) FROM ({sql})", params | _params(db, rfc, None, None)
+    ).fetchone()[0]
 
 
 def summary(db: Database, rfc: str, *, desde: date | None = None, hasta: date | None = None):

@@ -14,10 +14,11 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from brokertui.core import catalogs
+from brokertui.core import search as find
 from brokertui.core.db import (
     audit,
     check_version,
-    contains,
     diff,
     now,
     os_user,
@@ -297,25 +298,58 @@ FROM pedimentos p JOIN clients c ON c.id = p.client_id
 """
 
 
-def _list_filters(rfc, desde, hasta, search) -> tuple[str, list]:
+# The columns a list of pedimentos sorts by, as the screen names them.
+SORTS = {
+    "fecha_pago": "p.fecha_pago",
+    "numero": "p.numero",
+    "clave": "p.clave",
+    "tipo": "p.tipo_operacion",
+    "partidas": "partidas",
+    "rectificado_por": "rectificado_por",
+    "origen": "origen",
+    "rfc": "c.rfc",
+}
+
+
+def _search_fields() -> find.Fields:
+    """A pedimento is found by its número (any written form, or part of it), clave, fecha de
+    pago, RFC, its partidas' fracción and número de parte, its facturas' número and proveedor."""
+    claves = catalogs.load("claves").entries
+    return find.Fields(
+        text=("c.rfc",),
+        digits=("p.numero",),
+        date="p.fecha_pago",
+        exact=(("p.clave", claves.__contains__),),
+        exists=(
+            (
+                "partidas x WHERE x.pedimento_id = p.id",
+                find.Fields(text=("x.numero_parte",), digits=("x.fraccion",)),
+            ),
+            (
+                "facturas f WHERE f.pedimento_id = p.id",
+                find.Fields(text=("f.numero", "f.proveedor")),
+            ),
+        ),
+    )
+
+
+def _list_filters(rfc, desde, hasta, search) -> tuple[str, dict]:
     # One row per number: Data Stage (the authority's record) wins over the captured copy.
-    where_ = [
+    where_, params = find.where(find.parse(search), _search_fields())
+    where_.insert(
+        0,
         "(p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d "
-        "WHERE d.numero = p.numero AND d.source = 'datastage'))"
-    ]
-    params: list = []
+        "WHERE d.numero = p.numero AND d.source = 'datastage'))",
+    )
     if rfc:
-        where_.append("c.rfc = ?")
-        params.append(rfc.strip().upper())
+        where_.append("c.rfc = :rfc")
+        params["rfc"] = rfc.strip().upper()
     if desde:
-        where_.append("p.fecha_pago >= ?")
-        params.append(desde.isoformat())
+        where_.append("p.fecha_pago >= :desde")
+        params["desde"] = desde.isoformat()
     if hasta:
-        where_.append("p.fecha_pago <= ?")
-        params.append(hasta.isoformat())
-    if search:
-        where_.append("(p.numero LIKE ? OR p.clave = ?)")
-        params += [contains(search.replace(" ", "")), search.strip().upper()]
+        where_.append("p.fecha_pago <= :hasta")
+        params["hasta"] = hasta.isoformat()
     return " WHERE " + " AND ".join(where_), params
 
 
@@ -326,15 +360,19 @@ def list_pedimentos(
     desde: date | None = None,
     hasta: date | None = None,
     search: str | None = None,
+    sort: str | None = None,
+    descending: bool = True,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[dict]:
-    """Pedimentos newest first, rectified ones included, one row per number."""
+    """Pedimentos newest first (or by a column of SORTS), rectified ones included, one row per
+    number, those matching `search` (core/search.py) only."""
     where_, params = _list_filters(rfc, desde, hasta, search)
-    sql = _LIST_SELECT + where_ + " ORDER BY p.fecha_pago DESC, p.numero DESC"
+    order = find.order_by(sort, descending, SORTS, "p.numero DESC")
+    sql = f"{_LIST_SELECT}{where_} ORDER BY {order}"
     if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
     return [dict(row) for row in db.query(sql, params)]
 
 
@@ -344,6 +382,12 @@ def count_pedimentos(db: Database, **filters) -> int:
     )
     sql = "SELECT count(*) FROM pedimentos p JOIN clients c ON c.id = p.client_id" + where_
     return db.execute(sql, params).fetchone()[0]
+
+
+def find_numeros(db: Database, digits: str, limit: int = 10) -> list[dict]:
+    """Pedimentos whose número contains `digits` (the command palette's jump), newest first:
+    a scan of the (numero, source) index, no table row read but the matches'."""
+    return list_pedimentos(db, search=digits, limit=limit) if digits.isdigit() else []
 
 
 def get_pedimento(db: Database, numero: str, source: str | None = None) -> dict:

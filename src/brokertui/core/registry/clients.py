@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from sqlite_utils import Database
 
-from brokertui.core import identifiers
-from brokertui.core.db import check_version, contains, diff, now, transaction, write
+from brokertui.core import catalogs, identifiers
+from brokertui.core import search as find
+from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from brokertui.core.models import (
     CodigoPostal,
@@ -32,7 +33,14 @@ ADDRESS_FIELDS = (
     "entidad_federativa",
 )
 EDITABLE_FIELDS = ("razon_social", *ADDRESS_FIELDS)
-SORT_COLUMNS = ("rfc", "razon_social", "entidad_federativa", "programas")
+# The columns a list of clients sorts by (and their SQL over _CLIENT_SELECT's row).
+SORTS = {
+    "rfc": "rfc",
+    "razon_social": "fold(razon_social)",
+    "entidad_federativa": "entidad_federativa",
+    "programas": "programas",
+    "baja_date": "baja_date",
+}
 
 
 class Address(Record):
@@ -197,13 +205,19 @@ def get_client(db: Database, rfc: str) -> Client:
     return _client(rows[0])
 
 
-def _filters(search: str | None, include_baja: bool) -> tuple[str, list]:
-    where, params = [], []
+def _search_fields() -> find.Fields:
+    """A client is found by RFC, razón social, municipio or entidad (its name, accents
+    optional): a scan of the clients table, a few thousand rows at most."""
+    return find.Fields(
+        text=("c.rfc", "c.razon_social", "c.municipio"),
+        coded=(("c.entidad_federativa", catalogs.load("entidades").entries),),
+    )
+
+
+def _filters(text: str | None, include_baja: bool) -> tuple[str, dict]:
+    where, params = find.where(find.parse(text), _search_fields())
     if not include_baja:
         where.append("c.baja_date IS NULL")
-    if search:
-        where.append("(c.rfc LIKE ? OR c.razon_social LIKE ?)")
-        params += [contains(search)] * 2
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -212,20 +226,19 @@ def list_clients(
     *,
     search: str | None = None,
     include_baja: bool = False,
-    sort: str = "rfc",
+    sort: str | None = "rfc",
     descending: bool = False,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Client]:
-    """One page of clients (all of them without `limit`)."""
-    if sort not in SORT_COLUMNS:
-        raise InvalidInput("sort", f"se ordena por {', '.join(SORT_COLUMNS)}")
+    """One page of clients (all of them without `limit`) matching `search` (core/search.py),
+    sorted by a column of SORTS."""
     where, params = _filters(search, include_baja)
-    order = f"{sort} COLLATE NOCASE {'DESC' if descending else 'ASC'}, rfc"
+    order = find.order_by(sort, descending, SORTS, "rfc")
     sql = f"SELECT * FROM ({_CLIENT_SELECT}{where}) ORDER BY {order}"
     if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": limit, "offset": offset}
     return [_client(row) for row in db.query(sql, params)]
 
 

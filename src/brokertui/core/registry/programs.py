@@ -14,6 +14,7 @@ from brokertui.core.db import check_version, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.models import Record, build
 from brokertui.core.registry.clients import Client, get_client
+from brokertui.core.text import fold
 
 PROGRAM_TYPES = ("IMMEX", "PROSEC", "ALTEX", "ECEX")
 MODALIDADES = ("industrial", "servicios", "albergue", "controladora", "tercerizacion")
@@ -62,7 +63,7 @@ class ProgramData(Record):
     def _modalidad(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = catalogs.fold(value).lower().replace("ó", "o")
+        value = fold(value).lower().replace("ó", "o")
         if value not in MODALIDADES:
             raise ValueError(f"debe ser una de: {', '.join(MODALIDADES)}")
         return value

@@ -1,0 +1,253 @@
+"""Search without case or accents (issue 16, item 1): the terms of a search, folding, and each
+list the core searches (clients, pedimentos, allocations, reports, reconciliation, the
+dashboard)."""
+
+import unicodedata
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brokertui.core import dashboard
+from brokertui.core import search as find
+from brokertui.core.errors import InvalidInput
+from brokertui.core.pedimentos import reconcile
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos.datastage import build as datastage_build
+from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.registry import clients
+from brokertui.core.text import fold
+from tests.builders import RFC, partida, pedimento
+from tests.conftest import TODAY
+
+NUMERO = "262434456001234"  # 26 24 3445 6001234: patente 3445, consecutive 6001234
+
+
+@pytest.fixture
+def found_db(db, tmp_path):
+    clients.add_client(
+        db,
+        {
+            "rfc": RFC,
+            "razon_social": "Plásticos del Bajío, S.A. de C.V.",
+            "municipio": "Querétaro",
+            "entidad_federativa": "QUE",
+        },
+    )
+    clients.add_client(
+        db,
+        {
+            "rfc": "ACM020202CD2",
+            "razon_social": "Aceros de Monterrey",
+            "municipio": "Apodaca",
+            "entidad_federativa": "NLE",
+        },
+        force=True,
+    )
+    peds = [
+        pedimento(
+            NUMERO,
+            partidas=[partida(fraccion="39269099", parte="TAPA-Ñ-7")],
+            facturas=[
+                ("FAC-2211", "2026-01-02 00:00:00", "FCA", "USD", "1976.88", "Resinas Guadalupe")
+            ],
+        ),
+        pedimento(
+            "262439536000098",
+            clave="A1",
+            pagado="2026-03-10 10:00:00",
+            entrada="2026-03-10",
+            partidas=[partida(fraccion="85389099", parte="P-1")],
+        ),
+    ]
+    datastage.import_zip(db, datastage_build.write_zip(tmp_path / "d.zip", peds))
+    return db
+
+
+def rfcs(db, text):
+    return [c.rfc for c in clients.list_clients(db, search=text)]
+
+
+def numeros(db, text, **filters):
+    return [p["numero"] for p in pedimentos.list_pedimentos(db, search=text, **filters)]
+
+
+# -- folding and the terms of a search --------------------------------------------------------
+
+
+def test_fold_drops_case_accents_and_extra_spaces():
+    assert fold("  Plásticos\tdel  BAJÍO ") == "PLASTICOS DEL BAJIO"
+    assert fold("ÑANDÚ straße") == "NANDU STRASSE"
+
+
+@given(st.text())
+def test_folding_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)
+
+
+ACCENTS = ("\u0301", "\u0300", "\u0308", "\u0303", "\u0302")  # acute, grave, diaeresis, tilde…
+
+
+@st.composite
+def written_otherwise(draw, value: str) -> str:
+    """`value` with any mix of upper and lower case and accents added, composed or not."""
+    out = []
+    for char in value:
+        char = char.upper() if draw(st.booleans()) else char.lower()
+        if char.isalpha() and draw(st.booleans()):
+            char += draw(st.sampled_from(ACCENTS))
+        out.append(char)
+    form = draw(st.sampled_from(("NFC", "NFD")))
+    return unicodedata.normalize(form, "".join(out))
+
+
+VALUES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ñ0123456789-.", min_size=1, max_size=20)
+
+
+@given(st.data(), VALUES)
+def test_a_value_finds_itself_written_with_any_case_and_accents(data, value):
+    if not value.strip():
+        return
+    typed = data.draw(written_otherwise(value))
+    assert find.matches([value], find.parse(typed))
+    assert find.matches([typed], find.parse(value))
+
+
+@given(st.data(), st.text(alphabet="abcdefghijklmnñopqrstuvwxyz ", min_size=1, max_size=12))
+def test_sql_finds_a_razon_social_however_it_is_typed(db_once, data, value):
+    if not value.strip():
+        return
+    stored = data.draw(written_otherwise(value))
+    db_once.execute("UPDATE clients SET razon_social = ?", [stored])
+    assert rfcs(db_once, data.draw(written_otherwise(value))) == ["ACM020202CD2"]
+
+
+@pytest.fixture(scope="module")
+def db_once(tmp_path_factory):
+    from brokertui.core import db as store
+
+    database = store.connect(tmp_path_factory.mktemp("once") / "t.db")
+    clients.add_client(database, {"rfc": "ACM020202CD2", "razon_social": "x"}, force=True)
+    yield database
+    database.close()
+
+
+def test_numbers_written_with_spaces_dashes_or_dots_are_one_term():
+    search = find.parse("3445 6001234 tapa 8471.30.01")
+    assert [(t.text, t.digits) for t in search.terms] == [
+        ("3445 6001234", "34456001234"),
+        ("TAPA", ""),
+        ("8471.30.01", "84713001"),
+    ]
+    assert find.parse("26-24-3445-6001234").terms[0].digits == NUMERO
+
+
+def test_dates_and_ranges():
+    search = find.parse("2026-01-01..2026-03-31 IN")
+    assert (search.desde, search.hasta) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert find.parse("..2026-03-31").desde is None
+    day = find.parse("2026-02-03")
+    assert day.desde == day.hasta == date(2026, 2, 3)
+    with pytest.raises(InvalidInput, match="search"):
+        find.parse("2026-02-30")
+
+
+def test_a_search_too_long_is_refused_naming_the_field():
+    with pytest.raises(InvalidInput, match="hasta 200 caracteres"):
+        find.parse("x" * 201, "buscar")
+
+
+def test_natural_sort_keeps_numbers_numeric_and_empty_values_last():
+    rows = [{"d": "10"}, {"d": ""}, {"d": "9"}, {"d": "-2"}, {"d": "Árbol"}, {"d": "abeto"}]
+    assert [r["d"] for r in find.sort_rows(rows, "d", False, ["d"])] == [
+        "-2",
+        "9",
+        "10",
+        "abeto",
+        "Árbol",
+        "",
+    ]
+    assert [r["d"] for r in find.sort_rows(rows, "d", True, ["d"])][-1] == ""
+    with pytest.raises(InvalidInput, match="orden"):
+        find.sort_rows(rows, "x", False, ["d"])
+
+
+# -- clients ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["plast", "PLÁS", "queretaro", "QUERÉTARO", "bajio s.a.", "bma22", "Querétaro plast"],
+)
+def test_clients_found_without_accents_or_case(found_db, typed):
+    assert rfcs(found_db, typed) == [RFC]
+
+
+def test_clients_found_by_entidad_name_and_like_wildcards_are_literal(found_db):
+    assert rfcs(found_db, "nuevo león") == ["ACM020202CD2"]
+    assert rfcs(found_db, "%") == rfcs(found_db, "_") == []
+    assert clients.count_clients(found_db, search="plast") == 1
+
+
+def test_clients_sorted_by_any_column_either_way(found_db):
+    by_name = clients.list_clients(found_db, sort="razon_social", descending=True)
+    assert [c.rfc for c in by_name] == [RFC, "ACM020202CD2"]
+    with pytest.raises(InvalidInput, match="orden"):
+        clients.list_clients(found_db, sort="id; DROP TABLE clients")
+
+
+# -- pedimentos -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["3445 6001234", "34456001234", "6001234", "26 24 3445 6001234", "24-3445-600"]
+)
+def test_a_pedimento_found_by_its_number_in_any_written_form(found_db, typed):
+    assert numeros(found_db, typed) == [NUMERO]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("3926", [NUMERO]),  # fracción
+        ("tapa-n", [NUMERO]),  # número de parte, accents aside
+        ("resinas guadalupe", [NUMERO]),  # proveedor
+        ("fac-2211", [NUMERO]),  # factura
+        ("A1", ["262439536000098"]),  # clave: the code only, not every text holding "a1"
+        ("2026-03-01..2026-03-31", ["262439536000098"]),  # fecha de pago
+        ("..2026-02-01", [NUMERO]),
+        ("nandu", ["262439536000098"]),  # the builder's proveedor ÑANDÚ SUPPLY
+        ("plast", []),  # the razón social is the client's, not searched here
+    ],
+)
+def test_a_pedimento_found_by_its_fields(found_db, typed, expected):
+    assert numeros(found_db, typed) == expected
+    assert pedimentos.count_pedimentos(found_db, search=typed) == len(expected)
+
+
+def test_pedimentos_sorted_by_a_column_and_the_palette_jump(found_db):
+    assert numeros(found_db, None, sort="clave", descending=False) == ["262439536000098", NUMERO]
+    assert [p["numero"] for p in pedimentos.find_numeros(found_db, "6001234")] == [NUMERO]
+    assert pedimentos.find_numeros(found_db, "abc") == []
+
+
+# -- the other lists --------------------------------------------------------------------------
+
+
+def test_reconciliation_differences_searched_and_sorted(found_db):
+    every = reconcile.differences(found_db, RFC)
+    assert {r["tipo"] for r in every} == {"solo_datastage"}
+    only = reconcile.differences(found_db, RFC, search="6001234")
+    assert [r["numero"] for r in only] == [NUMERO]
+    assert reconcile.count(found_db, RFC, search="no fue capturado") == len(every)
+    assert reconcile.count(found_db, RFC, search="encabezado") == 0
+    desc = reconcile.differences(found_db, RFC, sort="numero", descending=True)
+    assert [r["numero"] for r in desc] == sorted((r["numero"] for r in every), reverse=True)
+
+
+def test_dashboard_rows_searched_without_accents(demo_db):
+    everything = dashboard.load(demo_db, TODAY).rows
+    plast = dashboard.load(demo_db, TODAY, search="plasticos tecnicos").rows
+    assert plast and all(row.rfc == "PTQ091125AB2" for row in plast)
+    assert len(plast) < len(everything)
