@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import brokertui
+from brokertui.core.pedimentos.datastage.members import OWN_TABLES
 
 SRC = Path(brokertui.__file__).parent
 WRITE = re.compile(
@@ -20,6 +21,9 @@ DYNAMIC = {
     ("core/db.py", "{SCHEMA_TABLE}"): {"schema_migrations"},
     ("core/anexo24/interfaces.py", "{table}"): {"materiales", "productos"},  # _apply_catalog
     ("core/anexo24/interfaces.py", "{catalogo}"): {"materiales", "productos"},  # mark_baja
+    ("core/pedimentos/datastage/member_tables.py", "{member.table}"): {
+        m.table for m in OWN_TABLES.values()
+    },
 }
 
 
@@ -107,6 +111,9 @@ def test_the_owners_are_the_ones_named_in_the_design():
     }
     assert owners["client_rules"] == "core/pedimentos/rules.py"
     assert owners["datastage_imports"] == "core/pedimentos/datastage/importer.py"
+    assert {owners[m.table] for m in OWN_TABLES.values()} == {
+        "core/pedimentos/datastage/member_tables.py"
+    }
     assert owners["entradas"] == "core/anexo24/entries.py"
     assert owners["ajustes"] == "core/anexo24/ajustes.py"
     assert owners["clients"] == "core/registry/clients.py"

@@ -128,12 +128,13 @@ def _insert(
 ) -> None:
     head = ped.encabezado
     stamp, user = now(), os_user()
-    original = None
+    original = None  # the first of the chain when it is not the one rectified (as 701 says)
     if head.rectifica:
         row = db.execute(
-            "SELECT coalesce(original, numero) FROM pedimentos WHERE numero = ?", [head.rectifica]
+            "SELECT coalesce(original, rectifica) FROM pedimentos WHERE numero = ?",
+            [head.rectifica],
         ).fetchone()
-        original = row[0] if row else head.rectifica
+        original = row[0] if row else None
     cursor = db.execute(
         "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
         "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "

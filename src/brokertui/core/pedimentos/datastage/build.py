@@ -1,7 +1,7 @@
 """Writing Data Stage-shaped zips (the demo database, tests and benchmarks use them).
 
-Headers are the literal column names of formats.md §1.5; lines end in `|` and CRLF, text is
-Latin-1, as ANAM delivers them.
+Headers are the literal column names of formats.md §1.5 (members.py); every one of the 26
+members is written, lines end in `|` and CRLF, text is Latin-1, as ANAM delivers them.
 """
 
 from __future__ import annotations
@@ -9,38 +9,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-HEADERS = {
-    "501": "Patente|Pedimento|SeccionAduanera|TipoOperacion|ClaveDocumento|"
-    "SeccionAduaneraEntrada|CurpContribuyente|Rfc|CurpAgenteA|TipoCambio|TotalFletes|"
-    "TotalSeguros|TotalEmbalajes|TotalIncrementables|TotalDeducibles|PesoBrutoMercancia|"
-    "MedioTransporteSalida|MedioTransporteArribo|MedioTransporteEntrada_Salida|"
-    "DestinoMercancia|NombreContribuyente|CalleContribuyente|NumInteriorContribuyente|"
-    "NumExteriorContribuyente|CPContribuyente|MunicipioContribuyente|EntidadFedContribuyente|"
-    "PaisContribuyente|TipoPedimento|FechaRecepcionPedimento|FechaPagoReal",
-    "505": "Patente|Pedimento|SeccionAduanera|FechaFacturacion|NumeroFactura|"
-    "TerminoFacturacion|MonedaFacturacion|ValorDolares|ValorMonedaExtranjera|PaisFacturacion|"
-    "EntidadFedFacturacion|IndentFiscalProveedor|ProveedorMercancia|CalleProveedor|"
-    "NumInteriorProveedor|NumExteriorProveedor|CpProveedor|MunicipioProveedor|FechaPagoReal",
-    "506": "Patente|Pedimento|SeccionAduanera|TipoFecha|FechaOperacion|FechaValidacionPagoR",
-    "507": "Patente|Pedimento|SeccionAduanera|ClaveCaso|IdentificadorCaso|TipoPedimento|"
-    "ComplementoCaso|FechaValidacionPagoR",
-    "551": "Patente|Pedimento|SeccionAduanera|Fraccion|SecuenciaFraccion|SubdivisionFraccion|"
-    "DescripcionMercancia|PrecioUnitario|ValorAduana|ValorComercial|ValorDolares|"
-    "CantidadUMComercial|UnidadMedidaComercial|CantidadUMTarifa|UnidadMedidaTarifa|"
-    "ValorAgregado|ClaveVinculacion|MetodoValorizacion|CodigoMercanciaProducto|"
-    "MarcaMercanciaProducto|ModeloMercanciaProducto|PaisOrigenDestino|PaisCompradorVendedor|"
-    "EntidadFedOrigen|EntidadFedDestino|EntidadFedComprador|EntidadFedVendedor|TipoOperacion|"
-    "ClaveDocumento|FechaPagoReal",
-    "552": "Patente|Pedimento|SeccionAduanera|Fraccion|SecuenciaFraccion|VinNumeroSerie|"
-    "KilometrajeVehiculo|FechaPagoReal",
-    "554": "Patente|Pedimento|SeccionAduanera|Fraccion|SecuenciaFraccion|ClaveCaso|"
-    "IdentificadorCaso|ComplementoCaso|FechaPagoReal",
-    "557": "Patente|Pedimento|SeccionAduanera|Fraccion|SecuenciaFraccion|ClaveContribucion|"
-    "FormaPago|ImportePago|FechaPagoReal",
-    "701": "Patente|Pedimento|SeccionAduanera|ClaveDocumento|FechaPago|PedimentoAnterior|"
-    "PatenteAnterior|SeccionAduaneraAnterior|DocumentoAnterior|FechaOperacionAnterior|"
-    "PedimentoOriginal|PatenteAduanalOrig|SeccionAduaneraDespOrig|FechaPagoReal",
-}
+from brokertui.core.pedimentos.datastage.members import KEY, MEMBERS
+
+HEADERS = {tipo: member.header for tipo, member in MEMBERS.items()}
 
 
 def members_for(pedimentos: list[dict]) -> dict[str, list[list[str]]]:
@@ -51,7 +22,10 @@ def members_for(pedimentos: list[dict]) -> dict[str, list[list[str]]]:
     moneda, usd, proveedor)], identificadores [(clave, compl1, compl2)], partidas [dict with
     fraccion, nico, descripcion, parte, precio, aduana, comercial, usd, umc_qty, umc,
     umt_qty, umt, pais, gi (optional (folio, monto))], rectifica (optional 15 digits, with
-    rectifica_pagado).
+    rectifica_pagado; `original`: the 701's PedimentoOriginal, PatenteAduanalOrig and
+    SeccionAduaneraDespOrig, by default "0", "0", "" as ANAM writes a first rectification),
+    miembros (optional: {tipo: [{header: value}]}, rows of the other members, the key and
+    FechaPagoReal filled in).
     """
     rows: dict[str, list[list[str]]] = {m: [] for m in HEADERS}
     for p in pedimentos:
@@ -167,13 +141,25 @@ def members_for(pedimentos: list[dict]) -> dict[str, list[list[str]]]:
                     a[2:4] + "0",
                     p["clave"],
                     p["rectifica_pagado"],
-                    a[8:],
-                    a[4:8],
-                    a[2:4] + "0",
+                    *p.get("original", ("0", "0", "")),
                     paid,
                 ]
             )
+        for tipo, extra in p.get("miembros", {}).items():
+            rows[tipo] += [member_row(tipo, key, values, paid) for values in extra]
     return rows
+
+
+def member_row(tipo: str, key: list[str], values: dict[str, str], paid: str) -> list[str]:
+    """One row of a member in its header's order: the key, the payment date and `values` by
+    header name, the other columns empty."""
+    given = dict(zip(KEY, key, strict=True)) | {"FechaPagoReal": paid} | values
+    return [given.get(c.header, "") for c in MEMBERS[tipo].columns]
+
+
+def file_tipo(tipo: str) -> str:
+    """The member's part of its file name as ANAM writes it (`551`, `Inci`, `Sel`)."""
+    return tipo if tipo.isdigit() else tipo.capitalize()
 
 
 def write_zip(
@@ -191,7 +177,7 @@ def write_zip(
         for member, rows in members_for(pedimentos).items():
             lines = [HEADERS[member], *("|".join(r) for r in rows)]
             text = "".join(f"{line}|{newline}" for line in lines)
-            archive.writestr(f"{folio}_{member}.asc", text.encode(encoding))
+            archive.writestr(f"{folio}_{file_tipo(member)}.asc", text.encode(encoding))
         for name, text in (extra or {}).items():
             archive.writestr(name, text.encode(encoding))
     return path

@@ -92,13 +92,13 @@ class Member:
 
 
 def split_line(line: str) -> list[str] | None:
-    """A line split on `|`, the trailing empty field dropped; None for a blank line."""
+    """A line split on `|`, None for a blank line. A trailing `|` leaves an empty last field:
+    the header drops it (`Member.header`), a row's is dropped once its width is known (a row
+    may end in an empty field, with or without the trailing `|`)."""
     line = line.rstrip("\r\n")
     if not line.strip():
         return None
     fields = line.split("|")
-    if line.endswith("|"):
-        fields.pop()
     if " |" in line or "| " in line or line[0] == " ":
         fields = [f.strip() for f in fields]
     return fields
@@ -197,7 +197,7 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
                 first = next(lines, None)
             if first is None:
                 raise DataStageError(f"{base}: está vacío (le falta el renglón de encabezado)")
-            member.header = first[1]
+            member.header = first[1][:-1] if first[1][-1] == "" else first[1]
             members[tipo] = member
             folios.add(folio)
         if not members:

@@ -1,5 +1,7 @@
-"""Import of ANAM Data Stage deliveries (formats.md §1): members 501, 505, 506, 507, 551, 554,
-557 and 701 are stored; the 15-digit number is rebuilt (§1.7); rectifications linked (§1.8).
+"""Import of ANAM Data Stage deliveries (formats.md §1): all 26 members are read and stored,
+each as members.py declares it (501, 505, 506, 507, 551, 554, 557 and 701 into the pedimento
+tables, the others into their `ds_*` tables); the 15-digit number is rebuilt (§1.7);
+rectifications linked to their real original or to none (§1.8).
 
 A delivery is stored whole or not at all: any bad row refuses it, reported as
 `member:line: reason`. The zip itself is kept unchanged; importing it again changes nothing.
@@ -35,7 +37,7 @@ from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
 from brokertui.core.pedimentos import store as pedimento_store
-from brokertui.core.pedimentos.datastage.build import HEADERS
+from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.core.pedimentos.datastage.delivery import (
     DataStageError,
     Delivery,
@@ -43,14 +45,20 @@ from brokertui.core.pedimentos.datastage.delivery import (
     read,
     sha256_of,
 )
+from brokertui.core.pedimentos.datastage.members import MEMBERS, OWN_TABLES
+from brokertui.core.pedimentos.datastage.members import Member as MemberSpec
 from brokertui.core.pedimentos.review import is_temporary_entry
 from brokertui.core.quantities import check_limits, parse_integer
 from brokertui.core.registry.calendar import calendar_for
 from brokertui.core.text import strip_controls
 
 Progress = Callable[[int, int, str], None]
-NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # the ANAM's numbers: no separators, no exponent
-SAFE_NUMBER = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")  # surely within check_limits
+# The ANAM's numbers: no separators, no exponent; the integer or the decimal part may be
+# missing (`.00` in 2022-2023 deliveries, `5.`), leading zeros may be written (issue 13).
+NUMBER = re.compile(r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$")
+# Already in the stored form (no leading zero but one, no bare point) and surely within
+# check_limits: the usual case, kept as it is.
+SAFE_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?$")
 DIGITS = re.compile(r"^[0-9]+$")
 # What the importer keeps in memory while it reads a delivery: every pedimento (about 1.5 KB
 # each) and a line number per partida (to name a repeated one). A real monthly delivery holds
@@ -59,45 +67,15 @@ MAX_PEDIMENTOS = 50_000
 MAX_PARTIDAS = 1_000_000
 MAX_KEPT_CHARS = 20  # a 501 value kept per pedimento (ClaveDocumento, TipoCambio, aduana)
 BATCH = 5_000  # rows staged or stored at a time (a line is at most delivery.MAX_LINE_BYTES)
-STAGED = ("505", "507", "551", "554", "557")  # members whose rows are staged, then stored
-BLOCKS = {  # the pedimento block each one's rows are stored in
-    "505": "facturas",
-    "507": "identificadores",
-    "551": "partidas",
-    "554": "identificadores",
-    "557": "contribuciones",
-}
+# Members whose rows are staged, then stored: those of the pedimento blocks, then (after the
+# 551, which the partida-level ones are checked against) those with a table of their own.
+STAGED = ("505", "507", "551", "554", "557", *OWN_TABLES)
 KEY = ("patente", "pedimento", "seccionaduanera")
 PAID = ("fechapagoreal", "fechavalidacionpagor")  # synonyms (formats.md §1.3 step 8)
-REQUIRED = {
-    "501": (*KEY, "tipooperacion", "clavedocumento", "rfc", "tipocambio", "tipopedimento"),
-    "505": (*KEY, "numerofactura", "valordolares"),
-    "506": (*KEY, "tipofecha", "fechaoperacion"),
-    "507": (*KEY, "clavecaso"),
-    "551": (
-        *KEY,
-        "fraccion",
-        "secuenciafraccion",
-        "descripcionmercancia",
-        "valordolares",
-        "cantidadumcomercial",
-        "unidadmedidacomercial",
-        "cantidadumtarifa",
-        "unidadmedidatarifa",
-    ),
-    "554": (*KEY, "secuenciafraccion", "clavecaso"),
-    "557": (*KEY, "secuenciafraccion", "clavecontribucion", "importepago"),
-    "701": (
-        *KEY,
-        "pedimentoanterior",
-        "patenteanterior",
-        "seccionaduaneraanterior",
-        "fechaoperacionanterior",
-    ),
-}
+REQUIRED = {tipo: tuple(h.lower() for h in m.required) for tipo, m in MEMBERS.items()}
 
 
-COLUMN_NAMES = {c.lower(): c for h in HEADERS.values() for c in h.split("|")}
+COLUMN_NAMES = {c.header.lower(): c.header for m in MEMBERS.values() for c in m.columns}
 
 
 @dataclass
@@ -137,9 +115,10 @@ class _Rows:
         self.member = member
         self.errors = errors
         index = member.index()
-        missing = [c for c in REQUIRED[member.tipo] if c not in index]
-        if not any(p in index for p in PAID) and member.tipo != "506":
-            missing.append("FechaPagoReal")
+        has_paid = any(p in index for p in PAID)
+        missing = [
+            c for c in REQUIRED[member.tipo] if c not in index and not (c in PAID and has_paid)
+        ]
         if missing:
             names = ", ".join(COLUMN_NAMES.get(c, c) for c in missing)
             raise DataStageError(f"{member.name}: faltan las columnas {names}")
@@ -148,9 +127,13 @@ class _Rows:
         self.key = tuple(self.c[name] for name in KEY)
 
     def __iter__(self):
+        width = self.width
         for line, values in self.member.rows():
-            if len(values) != self.width:
-                self.fail(line, f"tiene {len(values)} campos y el encabezado {self.width}")
+            if len(values) == width + 1 and not values[-1]:
+                values.pop()  # the trailing `|` (a header may come with or without one)
+            if len(values) != width:
+                count = len(values) - (not values[-1])  # a trailing `|` ends no field
+                self.fail(line, f"tiene {count} campos y el encabezado {width}")
                 continue
             # Control characters are removed, not refused: the ANAM's delivery cannot be
             # corrected by the user, and the zip is kept unchanged (datastage_imports.content).
@@ -250,14 +233,14 @@ def _check(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) 
     done = members["501"].size
     for tipo in ("506", "701"):  # they complete the pedimentos, which the others need
         if tipo in members:
-            for _ in _checked_rows(members[tipo], heads, skipped, errors):
+            for _ in _checked_rows(members[tipo], heads, skipped, errors, result.warnings):
                 pass
             done += members[tipo].size
             report(done, total, "Validando")
     staging = _Staging(db, heads)
     for tipo in STAGED:
         if tipo in members:
-            _stream(members[tipo], heads, skipped, errors, staging)
+            _stream(members[tipo], heads, skipped, errors, staging, result.warnings)
             done += members[tipo].size
             report(done, total, "Validando")
     if errors:
@@ -286,12 +269,17 @@ def _pedimentos(db, delivery: Delivery, rfc, errors: limits.ErrorList):
 
 
 def _stream(
-    member: Member, heads: dict, skipped: set, errors: limits.ErrorList, staging: _Staging
+    member: Member,
+    heads: dict,
+    skipped: set,
+    errors: limits.ErrorList,
+    staging: _Staging,
+    warnings: list[str],
 ) -> None:
     """Check every row of a member, staging them in batches while no error has been found."""
     batch: list[tuple] = []
     partidas = 0
-    for row in _checked_rows(member, heads, skipped, errors):
+    for row in _checked_rows(member, heads, skipped, errors, warnings):
         if member.tipo == "551":
             partidas += 1
             if partidas > MAX_PARTIDAS:
@@ -308,21 +296,48 @@ def _stream(
         staging.rows(member.tipo, batch)
 
 
-def _checked_rows(member: Member, heads: dict, skipped: set, errors: limits.ErrorList):
-    """The member's rows as parsed (the key first), for pedimentos of the 501; a row of an
-    unknown pedimento or a bad one is recorded as an error and left out."""
-    parser = _PARSERS[member.tipo]
+def _checked_rows(
+    member: Member, heads: dict, skipped: set, errors: limits.ErrorList, warnings: list[str]
+):
+    """The member's rows as parsed (the key first), for pedimentos of the 501; a bad row is
+    recorded as an error and left out. A row of a pedimento not in the 501 is an error in the
+    members the pedimento tables are built from; in the others (their meaning for the
+    pedimento is only informative) it is counted in a warning and left in the zip alone, as
+    is a row of a partida the 551 does not have."""
+    spec = MEMBERS[member.tipo]
     rows = _Rows(member, errors)
+    parser = _PARSERS.get(member.tipo) or _Reader(spec, rows)
+    if spec.level == "entrega":  # Resumen: one per delivery, no pedimento key
+        for line, values in rows:
+            parsed = parser(values, rows, line, None)
+            if parsed is not None:
+                yield (("", "", ""), *parsed)
+        return
+    strays = orphans = 0
+    sequence = spec.names.index("secuencia") if spec.own_table and spec.level == "partida" else None
     for line, values in rows:
         key = _key(values, rows)
         if key in skipped:
             continue
-        if key not in heads:
-            rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
+        head = heads.get(key)
+        if head is None:
+            if not spec.own_table:
+                rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
+            strays += 1
             continue
-        parsed = parser(values, rows, line, heads[key])
-        if parsed is not None:
-            yield (key, *parsed)
+        parsed = parser(values, rows, line, head)
+        if parsed is None:
+            continue
+        if sequence is not None and parsed[sequence] not in head.get("partida_lines", ()):
+            orphans += 1
+        yield (key, *parsed)
+    if strays and spec.own_table:
+        warnings.append(
+            f"{member.name}: {strays:,} renglones de pedimentos que no están en el miembro 501; "
+            "se conservan sólo en el zip"
+        )
+    if orphans:
+        warnings.append(f"{member.name}: {orphans:,} renglones de partidas que no están en el 551")
 
 
 def _parse_501(member: Member, errors, clients, wanted):
@@ -374,7 +389,7 @@ def _parse_501(member: Member, errors, clients, wanted):
             "clave": clave,
             "tipo_operacion": v[c["tipooperacion"]],
             "fecha_pago": paid.isoformat(),
-            "tipo_cambio": v[c["tipocambio"]],
+            "tipo_cambio": canonical(v[c["tipocambio"]]),
             "tipo_pedimento": v[c["tipopedimento"]],
             "aduana_entrada": v[c["seccionaduaneraentrada"]].zfill(3) or key[2],
             "fecha_entrada": None,
@@ -414,12 +429,24 @@ def _number(values, rows, line, *names) -> list[str] | None:
     out = [values[c[name]] or "0" for name in names]
     if all(map(SAFE_NUMBER.match, out)):
         return out
-    for name, text in zip(names, out, strict=True):
+    for n, (name, text) in enumerate(zip(names, out, strict=True)):
         problem = _number_problem(text)
         if problem:
             rows.fail(line, f"{rows.member.header[c[name]]} «{clip(text)}» {problem}")
             return None
+        out[n] = canonical(text)
     return out
+
+
+def canonical(text: str) -> str:
+    """An ANAM number (NUMBER) in its stored form: one leading zero at most, a zero before a
+    bare decimal point, no bare point at the end (`.00` → `0.00`, `5.` → `5`, `007.50` →
+    `7.50`); its decimals are kept as delivered."""
+    if SAFE_NUMBER.match(text):
+        return text
+    sign = "-" if text.startswith("-") else ""
+    whole, _, decimals = text[len(sign) :].partition(".")
+    return sign + (whole.lstrip("0") or "0") + ("." + decimals if decimals else "")
 
 
 @lru_cache(maxsize=8192)
@@ -553,10 +580,13 @@ def _p701(v, rows, line, head):
         v[rows.c["pedimentoanterior"]],
         v[rows.c["seccionaduaneraanterior"]],
     )
+    # Real 701 rows write PedimentoOriginal=0, PatenteAduanalOrig=0 and a blank sección when
+    # the anterior is itself the first of the chain: then there is no separate original
+    # (issue 13, item 3). A patente or sección not given is the anterior's.
     first = (
-        v[rows.c["patenteaduanalorig"]] or previous[0],
-        v[rows.c["pedimentooriginal"]],
-        v[rows.c["seccionaduaneradesporig"]] or previous[2],
+        _given(v[rows.c["patenteaduanalorig"]]) or previous[0],
+        _given(v[rows.c["pedimentooriginal"]]),
+        _given(v[rows.c["seccionaduaneradesporig"]]) or previous[2],
     )
     if not _is_key(*previous) or (first[1] and not _is_key(*first)):
         rows.fail(
@@ -567,9 +597,84 @@ def _p701(v, rows, line, head):
         return None
     numero, _ = pedimento_numero.rebuild(*previous, anterior)
     original = pedimento_numero.rebuild(*first, anterior)[0] if first[1] else None
-    head["rectifica"], head["original"] = numero, original or numero
+    head["rectifica"], head["original"] = numero, original if original != numero else None
     return None
 
+
+def _given(text: str) -> str:
+    """A key part of a 701 or 512 original: "" when blank or all zeros (not given)."""
+    return "" if not text.strip("0 ") else text
+
+
+class _Reader:
+    """A row of a member stored in a `ds_*` table, read as its spec says (members.Column):
+    the stored columns in order, then the derived ones; None after recording its error."""
+
+    def __init__(self, spec: MemberSpec, rows: _Rows):
+        c = rows.c
+        self.spec = spec
+        self.index = [c[col.header.lower()] for col in spec.stored]
+        kinds = [col.kind for col in spec.stored]
+        self.numbers = [n for n, kind in enumerate(kinds) if kind == "number"]
+        self.integers = [n for n, kind in enumerate(kinds) if kind == "integer"]
+        self.codes = [n for n, kind in enumerate(kinds) if kind == "code"]
+        self.dates = [n for n, kind in enumerate(kinds) if kind == "date"]
+        self.required = [n for n, col in enumerate(spec.stored) if col.required]
+        self.derive = _DERIVED.get(spec.tipo)
+
+    def __call__(self, v, rows, line, head):
+        out: list = [v[i] for i in self.index]
+        for n in self.required:
+            if not out[n]:
+                rows.fail(line, f"{self.spec.stored[n].header} está vacío")
+                return None
+        for n in self.numbers:
+            text = out[n]
+            if text and not SAFE_NUMBER.match(text):
+                problem = _number_problem(text)
+                if problem:
+                    rows.fail(line, f"{self.spec.stored[n].header} «{clip(text)}» {problem}")
+                    return None
+                out[n] = canonical(text)
+        for n in self.integers:
+            try:
+                out[n] = _integer(out[n])
+            except ValueError:
+                header = self.spec.stored[n].header
+                rows.fail(line, f"{header} «{clip(out[n])}» no es un número entero")
+                return None
+        for n in self.codes:
+            out[n] = out[n].upper()
+        for n in self.dates:
+            day = _date(out[n]) if out[n] else None
+            if day is not None:
+                out[n] = day.isoformat()
+        if self.derive:
+            out += self.derive(out, head)
+        return out
+
+
+def _integer(text: str) -> int | None:
+    """An integer column: None when empty; ValueError when not an integer."""
+    if not text:
+        return None
+    if len(text) < 10 and DIGITS.match(text):  # the usual case, surely within 64 bits
+        return int(text)
+    return parse_integer(text)
+
+
+def _numero_original(out: list, head: dict) -> list[str]:
+    """512: the 15-digit number of the pedimento discharged (formats.md §1.7), its year from
+    FechaOperacionOrig (else the descargo's payment); "" when not given (zeros or blank)."""
+    patente, pedimento, seccion, _, fecha = out[:5]
+    key = (_given(patente), _given(pedimento), _given(seccion))
+    if not all(key) or not _is_key(*key):
+        return [""]
+    day = _date(fecha) or date.fromisoformat(head["fecha_pago"])
+    return [pedimento_numero.rebuild(key[0].zfill(4), key[1].zfill(7), key[2].zfill(3), day)[0]]
+
+
+_DERIVED = {"512": _numero_original}
 
 _PARSERS = {
     "506": _p506,
@@ -685,12 +790,18 @@ class _Store:
             return
         names = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
         values = ", ".join(f"s.{name}" for name in names[3:])  # after the key's three parts
-        copied = pedimento_store.copy_block(
-            self.db,
-            BLOCKS[tipo],
-            f"SELECT k.pid, {values} FROM {table} s JOIN temp.staged_pids k "
-            "USING (c0, c1, c2) ORDER BY s.rowid",
-        )
+        spec = MEMBERS[tipo]
+        if spec.level == "entrega":
+            select = f"SELECT {self.import_id}, {values} FROM {table} s ORDER BY s.rowid"
+        else:
+            select = (
+                f"SELECT k.pid, {values} FROM {table} s JOIN temp.staged_pids k "
+                "USING (c0, c1, c2) ORDER BY s.rowid"
+            )
+        if spec.own_table:
+            member_tables.copy(self.db, spec, select)
+            return
+        copied = pedimento_store.copy_block(self.db, spec.table, select)
         if tipo == "551":
             self.result.partidas += copied
 
