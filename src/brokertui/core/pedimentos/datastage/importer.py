@@ -463,7 +463,8 @@ def _number_problem(text: str) -> str | None:
 
 
 def _p505(v, rows, line, head):
-    nums = _number(v, rows, line, "valordolares")
+    foreign = v[rows.c["valormonedaextranjera"]]  # empty in some years: kept empty
+    nums = _number(v, rows, line, "valordolares", *(["valormonedaextranjera"] if foreign else []))
     if nums is None:
         return None
     fecha = _date(v[rows.c["fechafacturacion"]])
@@ -472,7 +473,7 @@ def _p505(v, rows, line, head):
         fecha.isoformat() if fecha else None,
         v[rows.c["terminofacturacion"]],
         v[rows.c["monedafacturacion"]],
-        v[rows.c["valormonedaextranjera"]],
+        nums[1] if foreign else "",
         nums[0],
         v[rows.c["proveedormercancia"]],
         v[rows.c["indentfiscalproveedor"]],

@@ -20,8 +20,9 @@ PAID = ("FechaPagoReal", "FechaValidacionPagoR")  # synonyms (formats.md §1.3 s
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header name; `name` is where it is stored ("" when it is not stored on
-    its own: the key, the payment date, a TipoPedimento repeated from 501); `kind` says how
+    """One column: its header name; `name` is its column in the member's `ds_*` table ("" when
+    it has none: the key, the payment date, a TipoPedimento repeated from 501, and the columns
+    of the members the importer's own parsers map into the pedimento tables); `kind` says how
     the value is read:
 
     - text: as delivered (trimmed, control characters removed);
@@ -32,8 +33,9 @@ class Column:
     - date: ISO when it reads as a date, else kept as delivered (formats.md §1.2: only
       `YYYY-MM-DD HH:MM:SS` has been observed; keep the raw string).
 
-    `required`: a delivery whose member lacks the column is refused, and so is a row where it
-    is empty."""
+    `required`: a delivery whose member lacks the column is refused, and so is a row of a
+    `ds_*` member where it is empty (the pedimento tables' parsers read an empty required
+    amount as 0, as before)."""
 
     header: str
     name: str = ""
@@ -125,9 +127,9 @@ MEMBERS: dict[str, Member] = {
                 _c("CurpContribuyente"),
                 _c("Rfc", required=True),
                 _c("CurpAgenteA"),
-                _c("TipoCambio", required=True),
+                _c("TipoCambio", kind="number", required=True),
                 *(
-                    _c(h)
+                    _c(h, kind="number")
                     for h in (
                         "TotalFletes",
                         "TotalSeguros",
@@ -135,6 +137,11 @@ MEMBERS: dict[str, Member] = {
                         "TotalIncrementables",
                         "TotalDeducibles",
                         "PesoBrutoMercancia",
+                    )
+                ),
+                *(
+                    _c(h)
+                    for h in (
                         "MedioTransporteSalida",
                         "MedioTransporteArribo",
                         "MedioTransporteEntrada_Salida",
@@ -192,8 +199,8 @@ MEMBERS: dict[str, Member] = {
                 _c("NumeroFactura", required=True),
                 _c("TerminoFacturacion"),
                 _c("MonedaFacturacion"),
-                _c("ValorDolares", required=True),
-                _c("ValorMonedaExtranjera"),
+                _c("ValorDolares", kind="number", required=True),
+                _c("ValorMonedaExtranjera", kind="number"),
                 _c("PaisFacturacion"),
                 _c("EntidadFedFacturacion"),
                 _c("IndentFiscalProveedor"),
@@ -321,18 +328,18 @@ MEMBERS: dict[str, Member] = {
                 _c("SecuenciaFraccion", required=True),
                 _c("SubdivisionFraccion"),
                 _c("DescripcionMercancia", required=True),
-                _c("PrecioUnitario"),
-                _c("ValorAduana"),
-                _c("ValorComercial"),
-                _c("ValorDolares", required=True),
-                _c("CantidadUMComercial", required=True),
+                _c("PrecioUnitario", kind="number"),
+                _c("ValorAduana", kind="number"),
+                _c("ValorComercial", kind="number"),
+                _c("ValorDolares", kind="number", required=True),
+                _c("CantidadUMComercial", kind="number", required=True),
                 _c("UnidadMedidaComercial", required=True),
-                _c("CantidadUMTarifa", required=True),
+                _c("CantidadUMTarifa", kind="number", required=True),
                 _c("UnidadMedidaTarifa", required=True),
+                _c("ValorAgregado", kind="number"),
                 *(
                     _c(h)
                     for h in (
-                        "ValorAgregado",
                         "ClaveVinculacion",
                         "MetodoValorizacion",
                         "CodigoMercanciaProducto",
@@ -419,7 +426,7 @@ MEMBERS: dict[str, Member] = {
                 _c("SecuenciaFraccion", required=True),
                 _c("ClaveContribucion", required=True),
                 _c("FormaPago"),
-                _c("ImportePago", required=True),
+                _c("ImportePago", kind="number", required=True),
                 _PAGO,
             ),
         ),
