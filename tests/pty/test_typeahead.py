@@ -3,12 +3,13 @@ with no pause, stores exactly what was typed.
 
 Each test runs one app (harness.Terminal) and, for each example hypothesis draws, writes ONE
 burst: the keys that open the form, every field's keys with the Tabs between them (Ctrl+N
-between the rows of a block), Ctrl+S, and for a new client the program, site and edit forms
-behind it. It then waits for the record in the database and compares every stored value with
-what was typed, as the model reads it (a check may rewrite a field as stored: 'mab9307148t4'
-is 'MAB9307148T4'). Values and keys come from tests/pty/typed.py: accents, punctuation, doubled
-spaces, lower case, editing keys inside the burst, completions taken with Right. Examples are
-derandomized; BROKERTUI_TYPEAHEAD_EXAMPLES runs more.
+between the rows of a block), Ctrl+S, for a new client the program, site and edit forms behind
+it, for a RAOCE filing a refused save and the field typed again. It then waits for the record
+in the database and compares every stored value with what was typed, as the model reads it (a
+check may rewrite a field as stored: 'mab9307148t4' is 'MAB9307148T4'). Values and keys come
+from tests/pty/typed.py: accents, punctuation, doubled spaces, lower case, editing keys inside
+the burst, completions taken with Right. Examples are derandomized;
+BROKERTUI_TYPEAHEAD_EXAMPLES runs more, with new values each run.
 """
 
 from __future__ import annotations
@@ -484,5 +485,58 @@ def test_raoce_worksheet_typed_in_one_burst(demo_path, terminal):
         assert figures == {
             name: raoce.parse_amount(name, value, required=False) for name, value in values.items()
         }
+
+    typed()
+
+
+# RAOCE filing ---------------------------------------------------------------------------------
+
+# Demo clients and the programs they file for, in the order the filing's choice numbers them.
+FILERS = {"MNB050315K70": ("IMMEX",), "ASM980127HN4": ("IMMEX", "PROSEC")}
+FILERS |= {"CEB110902QW7": ("PROSEC",), "PTQ091125AB2": ("ECEX", "PROSEC")}
+
+
+@st.composite
+def filing(draw) -> tuple[str, str, dict, bytes]:
+    """A program's acuse and the keys from choosing the client to Ctrl+S: first a folio one
+    digit short (the save is refused, the focus goes to the folio with it selected), then the
+    right folio typed over it and Ctrl+S again."""
+    rfc = draw(st.sampled_from(tuple(FILERS)))
+    choice = draw(st.integers(1, len(FILERS[rfc])))
+    folio = draw(st.from_regex(r"[0-9]{25}", fullmatch=True))
+    day = draw(st.dates(date(TODAY.year, 4, 1), TODAY))  # the RAOCE opens on April 1st
+    typed = draw(st.sampled_from((day.isoformat(), day.strftime("%d/%m/%Y"))))
+    burst = (
+        _select_client(rfc)
+        + keys("f7", "ctrl+f")
+        + str(choice).encode()
+        + fields([field_keys(draw, folio[:-1]), field_keys(draw, typed)])
+        + SAVE
+        + field_keys(draw, folio)
+        + SAVE
+    )
+    return rfc, FILERS[rfc][choice - 1], {"folio": folio, "filed_on": day.isoformat()}, burst
+
+
+def test_raoce_filing_typed_in_one_burst(demo_path, terminal):
+    term = _open_clients(terminal, demo_path)
+    query = (
+        "SELECT f.folio, f.filed_on FROM raoce_filings f JOIN programs p ON p.id = f.program_id "
+        "JOIN clients c ON c.id = p.client_id WHERE c.rfc = ? AND p.type = ?"
+    )
+
+    @examples(3)
+    @given(filing())
+    def typed(values) -> None:
+        rfc, program, expected, burst = values
+        with closing(store.connect(demo_path)) as db, store.transaction(db):
+            db.execute(  # the example before may have filed the same program's RAOCE
+                "DELETE FROM raoce_filings WHERE program_id IN (SELECT p.id FROM programs p "
+                "JOIN clients c ON c.id = p.client_id WHERE c.rfc = ? AND p.type = ?)",
+                [rfc, program],
+            )
+        term.send(burst)
+        assert wait_stored(term, demo_path, lambda db: _stored(db, query, rfc, program)) == expected
+        term.wait_for(lambda screen: "Acuse del RAOCE" not in screen, timeout=30)
 
     typed()
