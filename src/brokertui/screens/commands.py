@@ -435,7 +435,7 @@ TABLE = (
         "Folio y fecha del acuse",
         priority=True,
     ),
-    Command("filing.cancel", "escape", "Cancelar", "app.pop_screen", "Cancelar", "Sin registrar"),
+    Command("filing.cancel", "escape", "Cancelar", "cancel", "Cancelar", "Sin registrar"),
     # Dialogs
     Command("confirm.yes", "s", "Sí", "answer(True)", "Sí", "Confirmar"),
     Command("confirm.no", "n,escape", "No", "answer(False)", "No", "No confirmar"),

@@ -147,13 +147,19 @@ class FormScreen(Guarded, Screen[Any]):
         """Close; with values changed since the form opened, ask first (keep editing or
         discard them; Esc in the question goes back to the form)."""
         opened = {spec.name: _text(self.initial.get(spec.name)) for spec in self.fields}
-        if self.values() == opened:
-            self.dismiss(None)
-            return
-        self.app.push_screen(
-            ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES),
-            lambda choice: self.dismiss(None) if choice == "d" else None,
-        )
+        leave(self, self.values() != opened)
+
+
+def leave(screen: Screen, changed: bool) -> None:
+    """Close `screen` (dismissing None); when `changed`, ask first: keep editing or discard
+    the changes (Esc in the question goes back to the form, the focus where it was)."""
+    if not changed:
+        screen.dismiss(None)
+        return
+    screen.app.push_screen(
+        ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES),
+        lambda choice: screen.dismiss(None) if choice == "d" else None,
+    )
 
 
 LEAVE_CHOICES = [("s", "seguir editando"), ("d", "descartar los cambios")]

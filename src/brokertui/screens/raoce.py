@@ -18,6 +18,7 @@ from brokertui.core.registry import deadlines
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.form import leave
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
@@ -169,7 +170,9 @@ class RaoceScreen(Guarded, Screen):
             return
         except InvalidInput as exc:
             if exc.field in SHEET_KEYS:
-                self.query_one(f"#row-{exc.field}", FieldRow).show(exc.message)
+                row = self.query_one(f"#row-{exc.field}", FieldRow)
+                row.show(exc.message)
+                focus_now(row.input)  # typing goes on in the field to correct
             self.notify(str(exc), severity="error")
             return
         self.version, self.opened = sheet["version"], self.values()
@@ -205,7 +208,8 @@ class RaoceScreen(Guarded, Screen):
             ),
             lambda key: (
                 self.app.push_screen(
-                    FilingScreen(client.rfc, dict(choices)[key], self.year), lambda _: self.load()
+                    FilingScreen(client.rfc, dict(choices)[key], self.year),
+                    lambda filed: self.load() if filed else None,
                 )
                 if key
                 else None
@@ -266,3 +270,7 @@ class FilingScreen(Guarded, Screen):
             return
         self.app.notify(f"RAOCE {self.year} de {self.program} registrado: {ob.status}.")
         self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close; with a folio or date typed, ask first (as every form)."""
+        leave(self, any(self.query_one(f"#f-{n}", Input).value for n in ("folio", "date")))
