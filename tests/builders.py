@@ -38,3 +38,27 @@ def pedimento(numero="262439536000098", rfc=RFC, **changes) -> dict:
         partidas=[partida()],
     )
     return ped | changes
+
+
+def client_rfc(n: int) -> str:
+    """The n-th fictitious persona moral RFC, with a correct check digit (formats.md §4.2)."""
+    from datetime import date, timedelta
+
+    from stdnum.mx.rfc import calc_check_digit
+
+    body = f"CLI{date(2001, 1, 1) + timedelta(days=n):%y%m%d}A1"
+    return body + calc_check_digit(body)
+
+
+def monthly(who: int, year: int, month: int, n: int = 0, **changes) -> dict:
+    """Pedimento n of client_rfc(who) paid on the 10th of a month, its number unique per
+    (who < 1000, month, n < 10): aduana 24, patente 3953 (formats.md §1.7)."""
+    rfc = client_rfc(who)
+    return pedimento(
+        f"{year % 100:02d}243953{year % 10}{month:02d}{who:03d}{n}",
+        rfc=rfc,
+        nombre=f"CLIENTE {who} DEL BAJÍO, S.A. DE C.V.",
+        pagado=f"{year}-{month:02d}-10 10:00:00",
+        entrada=f"{year}-{month:02d}-09",
+        **changes,
+    )

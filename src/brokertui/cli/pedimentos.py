@@ -4,6 +4,7 @@ per-client rules and catalogs."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -28,6 +29,7 @@ from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import reconcile, restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos.datastage import batch as datastage_batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
 
@@ -45,29 +47,49 @@ PEDIMENTO_COLUMNS = [
 
 
 @import_group.command("datastage")
-@click.argument(
-    "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+@click.argument("path", metavar="ZIP_O_CARPETA", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--rfc", help="Importa sólo los pedimentos de este cliente (el resto queda en el zip)."
 )
-@click.option("--rfc", help="Importa sólo los pedimentos de este cliente (omite los demás).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
-def import_datastage(env: Env, file: Path, rfc: str | None, fmt: str) -> None:
-    """Importa un zip de Data Stage ({folio}_Solicitudes.zip), todo o nada."""
-    result = datastage.import_zip(env.db, file, rfc=rfc)
+def import_datastage(env: Env, path: Path, rfc: str | None, fmt: str) -> None:
+    """Importa un zip de Data Stage ({folio}_Solicitudes.zip) o los zips de una carpeta, cada
+    uno todo o nada; cada pedimento va al cliente de su RFC y los de RFC no registrados se
+    apartan hasta registrar el cliente."""
+    if path.is_dir():
+        if rfc:
+            raise InvalidInput("--rfc", "no se usa con una carpeta: se importan todos los RFC")
+        summary = datastage_batch.import_folder(env.db, path, progress=_progress_line())
+        if fmt == "json":
+            click.echo(export.to_json(summary.as_dict()))
+            return
+        click.echo(f"{path}: {summary.zips} zips leídos, {summary.already} ya importados.")
+        for line in summary.lines():
+            click.echo(line)
+        return
+    result = datastage.import_zip(env.db, path, rfc=rfc)
     if fmt == "json":
         click.echo(export.to_json(result.as_dict()))
         return
-    if result.already_imported:
-        click.echo(f"{file.name} ya estaba importado (sha256 {result.sha256[:12]}…); nada cambió.")
-        return
-    click.echo(
-        f"{file.name}: {result.pedimentos} pedimentos, {result.partidas} partidas, "
-        f"{result.rectificaciones} rectificaciones ({result.encoding})."
-    )
-    if result.skipped_other_rfc:
-        click.echo(f"{result.skipped_other_rfc} pedimentos de otros RFC omitidos.")
-    for warning in result.warnings:
-        click.echo(f"Aviso: {warning}")
+    for line in datastage_batch.zip_lines(path.name, result):
+        click.echo(line)
+
+
+def _progress_line():
+    """The percentage done on one line of a terminal's stderr while a folder imports (none
+    when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    shown = [-1]
+
+    def report(done: int, total: int, stage: str) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent != shown[0]:
+            shown[0] = percent
+            click.echo(f"\r{percent:3}%", err=True, nl=percent == 100)
+
+    return report
 
 
 @main.group("pedimento")

@@ -44,7 +44,9 @@ def client_group() -> None:
 @click.option("--force", is_flag=True, help="Acepta un RFC cuyo dígito verificador no coincide.")
 @pass_env
 def client_add(env: Env, force: bool, **values) -> None:
-    """Registra un cliente."""
+    """Registra un cliente (e importa sus pedimentos apartados en entregas de Data Stage)."""
+    from brokertui.core.pedimentos.datastage import batch as datastage_batch
+
     client = clients.add_client(env.db, given(**values), force=force)
     note = (
         " (dígito verificador no coincide; aceptado con --force)"
@@ -52,6 +54,11 @@ def client_add(env: Env, force: bool, **values) -> None:
         else ""
     )
     click.echo(f"Cliente {client.rfc} registrado{note}")
+    waiting = datastage_batch.import_waiting(env.db, client.rfc)
+    if waiting.zips or waiting.rechazados:
+        click.echo(f"Data Stage: {waiting.zips} entregas guardadas tenían pedimentos suyos.")
+        for line in waiting.lines():
+            click.echo(line)
 
 
 @client_group.command("edit")

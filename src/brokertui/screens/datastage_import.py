@@ -1,4 +1,5 @@
-"""Importar Data Stage: a zip path, then the import in a worker with a progress bar."""
+"""Importar Data Stage: a zip or a folder of zips, then the import in a worker with one
+progress bar and a summary (per client, kept-aside RFCs, refused files)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
+from brokertui.core.pedimentos.datastage import batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
@@ -18,7 +20,8 @@ from brokertui.screens.text import SAFE_INPUT, plain
 
 
 class DataStageImportScreen(Guarded, Screen):
-    """Enter a path and press Enter; the result (or every bad row) is shown below."""
+    """Enter a zip's or a folder's path and press Enter; the result (or every bad row) is
+    shown below."""
 
     DEFAULT_CSS = """
     DataStageImportScreen Vertical { padding: 1 2; }
@@ -28,6 +31,7 @@ class DataStageImportScreen(Guarded, Screen):
     DataStageImportScreen ProgressBar { margin: 1 0; }
     DataStageImportScreen #import-stage { color: $text-muted; }
     DataStageImportScreen #import-result { height: auto; }
+    DataStageImportScreen VerticalScroll { height: 1fr; }
     DataStageImportScreen #import-result.-error { color: $error; }
     """
     BINDINGS = commands.bindings("datastage_import")
@@ -40,14 +44,14 @@ class DataStageImportScreen(Guarded, Screen):
         yield Header()
         with Vertical():
             yield Static(
-                "Archivo zip de Data Stage entregado por ANAM ({folio}_Solicitudes.zip)."
-                " Se importa completo o nada; los pedimentos de RFC que no son clientes"
-                " se omiten."
+                "Zip de Data Stage entregado por ANAM ({folio}_Solicitudes.zip) o una carpeta"
+                " de zips. Cada zip se importa completo o nada; cada pedimento va al cliente"
+                " de su RFC y los de RFC que no son clientes se apartan hasta registrarlos."
             )
             with Horizontal():
-                yield Label("Archivo")
+                yield Label("Zip/carpeta")
                 yield Input(
-                    placeholder="/ruta/al/1875724_Solicitudes.zip",
+                    placeholder="/ruta/al/1875724_Solicitudes.zip o /ruta/a/la/carpeta",
                     id="import-path",
                     compact=True,
                     highlighter=SAFE_INPUT,
@@ -55,20 +59,19 @@ class DataStageImportScreen(Guarded, Screen):
             with Horizontal():
                 yield Label("Sólo RFC")
                 yield Input(
-                    placeholder="vacío: el cliente elegido",
+                    placeholder="vacío: todos los RFC del zip",
                     id="import-rfc",
                     compact=True,
                     highlighter=SAFE_INPUT,
                 )
             yield ProgressBar(total=1, show_eta=False, id="import-progress")
             yield Static("", id="import-stage")
-            yield Static("", id="import-result")
+            with VerticalScroll():
+                yield Static("", id="import-result")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Importar Data Stage"
-        if self.app.client:
-            self.query_one("#import-rfc", Input).value = self.app.client.rfc
         self.query_one("#import-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -78,9 +81,18 @@ class DataStageImportScreen(Guarded, Screen):
             return
         zip_path = Path(path).expanduser()
         rfc = self.query_one("#import-rfc", Input).value.strip() or None
+        if zip_path.is_dir():
+            if rfc:
+                self.show("Sólo RFC no se usa con una carpeta: se importan todos.", error=True)
+                return
+            task = partial(_folder, zip_path)
+            done = partial(self.folder_imported, zip_path)
+        else:
+            task = partial(_zip, zip_path, rfc)
+            done = partial(self.imported, zip_path)
         if self.jobs.start(
-            lambda conn, progress: datastage.import_zip(conn, zip_path, rfc=rfc, progress=progress),
-            partial(self.imported, zip_path),
+            task,
+            done,
             failed=partial(self.finish, error=True),
             progress=self.staged,
         ):
@@ -90,17 +102,11 @@ class DataStageImportScreen(Guarded, Screen):
         self.query_one("#import-stage", Static).update(plain(f"{stage}…"))
 
     def imported(self, path: Path, result: datastage.ImportResult) -> None:
-        if result.already_imported:
-            text = f"{path.name} ya estaba importado; nada cambió."
-        else:
-            text = (
-                f"{path.name}: {result.pedimentos} pedimentos, {result.partidas} partidas, "
-                f"{result.rectificaciones} rectificaciones importados ({result.encoding})."
-            )
-            if result.skipped_other_rfc:
-                text += f"\n{result.skipped_other_rfc} pedimentos de otros RFC omitidos."
-            text += "".join(f"\nAviso: {w}" for w in result.warnings[:20])
-        self.finish(text, error=False)
+        self.finish("\n".join(batch.zip_lines(path.name, result)[:60]), error=False)
+
+    def folder_imported(self, path: Path, summary: batch.Summary) -> None:
+        head = f"{path}: {summary.zips} zips leídos, {summary.already} ya importados."
+        self.finish("\n".join([head, *summary.lines()][:200]), error=False)
 
     def finish(self, text: str, *, error: bool) -> None:
         self.query_one("#import-stage", Static).update("Error" if error else "Listo")
@@ -116,3 +122,11 @@ class DataStageImportScreen(Guarded, Screen):
             self.notify("La importación sigue en curso; espere a que termine.")
             return
         self.dismiss(None)
+
+
+def _zip(path: Path, rfc: str | None, conn, progress) -> datastage.ImportResult:
+    return datastage.import_zip(conn, path, rfc=rfc, progress=progress)
+
+
+def _folder(path: Path, conn, progress) -> batch.Summary:
+    return batch.import_folder(conn, path, progress=progress)

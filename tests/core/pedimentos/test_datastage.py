@@ -171,13 +171,12 @@ def test_row_errors_for_unknown_pedimento_and_short_rows(ds_db, tmp_path):
     assert "1875724_554.asc:3: tiene 7 campos y el encabezado 9" in str(exc.value)
 
 
-def test_unknown_rfc_refused_unless_filtered(ds_db, tmp_path):
+def test_unknown_rfc_kept_aside_and_filter_leaves_others_pending(ds_db, tmp_path):
     stranger = pedimento("262439536000199", rfc="GODE561231GR8")
     path = datastage_build.write_zip(tmp_path / "d.zip", [pedimento(), stranger])
-    with pytest.raises(DataStageError, match="RFC no registrados como clientes: GODE561231GR8"):
-        datastage.import_zip(ds_db, path)
     result = datastage.import_zip(ds_db, path, rfc=RFC)
-    assert (result.pedimentos, result.skipped_other_rfc) == (1, 1)
+    assert (result.pedimentos, result.skipped_other_rfc) == (1, 0)
+    assert [(c.rfc, c.pedimentos) for c in result.apartados] == [("GODE561231GR8", 1)]
 
 
 def _zip_with(path, name, data=b"x", **info):

@@ -4,7 +4,11 @@ tables, the others into their `ds_*` tables); the 15-digit number is rebuilt (§
 rectifications linked to their real original or to none (§1.8).
 
 A delivery is stored whole or not at all: any bad row refuses it, reported as
-`member:line: reason`. The zip itself is kept unchanged; importing it again changes nothing.
+`member:line: reason`. The zip itself is kept unchanged. A broker's delivery holds many RFCs:
+each pedimento goes to the client of its 501 Rfc; those of RFCs no client has are kept aside
+in the stored zip, as are other clients' when `rfc` filters (routes.py), and imported later
+from it. A pedimento is stored again only when its version (a digest of its rows) changed:
+importing a delivery again, whole or client by client, changes nothing.
 
 The write lock is held only to store (issue 12, item 4): the whole delivery is read and
 checked first, outside any write transaction, its rows ready to store staged in scratch tables
@@ -37,7 +41,7 @@ from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
 from brokertui.core.pedimentos import store as pedimento_store
-from brokertui.core.pedimentos.datastage import member_tables
+from brokertui.core.pedimentos.datastage import member_tables, routes
 from brokertui.core.pedimentos.datastage.delivery import (
     DataStageError,
     Delivery,
@@ -80,17 +84,29 @@ COLUMN_NAMES = {c.header.lower(): c.header for m in MEMBERS.values() for c in m.
 
 @dataclass
 class ImportResult:
+    """What one import did. `pedimentos` counts those read for the clients imported (new,
+    updated or unchanged); `partidas` those stored; `clientes` and `apartados` are the routes
+    (routes.Census) of the clients imported and of the RFCs no client has."""
+
     sha256: str
     already_imported: bool = False
     pedimentos: int = 0
     partidas: int = 0
     rectificaciones: int = 0
     skipped_other_rfc: int = 0
+    nuevos: int = 0
+    actualizados: int = 0
+    sin_cambio: int = 0
     encoding: str = ""
     warnings: list[str] = field(default_factory=list)
+    clientes: list[routes.Census] = field(default_factory=list)
+    apartados: list[routes.Census] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["clientes"] = [c.as_dict() for c in self.clientes]
+        out["apartados"] = [c.as_dict() for c in self.apartados]
+        return out
 
 
 class _Columns(dict):
@@ -174,34 +190,48 @@ def import_zip(
     rfc: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Check a whole delivery outside any write transaction, then store it in one short
-    transaction; any bad row refuses it whole."""
+    """Check a whole delivery outside any write transaction, then store what changed in one
+    short transaction; any bad row refuses it whole. `rfc` imports only that client's
+    pedimentos, leaving the others pending in the stored zip."""
     report = progress or (lambda done, total, stage: None)
     report(0, 1, "Leyendo el zip")
     digest = sha256_of(path)
-    if _imported(db, digest):
+    clients = {r["rfc"]: r["id"] for r in db.query("SELECT rfc, id FROM clients")}
+    wanted = rfc.strip().upper() if rfc else None
+    if wanted and wanted not in clients:
+        raise DataStageError(f"rfc: no hay un cliente con el RFC {wanted}")
+    if _done(db, digest, wanted, clients):
         return ImportResult(digest, already_imported=True)
     with _bulk(), read(path, digest) as delivery:
         result = ImportResult(delivery.sha256)
         result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
         try:
             with snapshot(db):  # one read transaction: staging is one temp transaction
-                heads = _check(db, delivery, rfc, result, report)
+                heads, census = _check(db, delivery, (wanted, clients), result, report)
             report(1, 1, "Guardando")
             with transaction(db):  # a second import of the zip waits here, then finds it stored
-                if _imported(db, delivery.sha256):
+                if _done(db, delivery.sha256, wanted, clients):
                     return ImportResult(delivery.sha256, already_imported=True)
-                audit = {"file": delivery.path.name, "sha256": delivery.sha256}
-                with write(db, "datastage.import", "datastage", delivery.folio, audit):
-                    _Store(db, delivery, heads, result).store()
+                store = _Store(db, delivery, heads, census, result)
+                if store.needed():
+                    audit = {"file": delivery.path.name, "sha256": delivery.sha256}
+                    with write(db, "datastage.import", "datastage", delivery.folio, audit):
+                        store.store()
         finally:
             for name in (*STAGED, "pids"):
                 db.execute(f"DROP TABLE IF EXISTS temp.staged_{name}")
     return result
 
 
-def _imported(db: Database, digest: str) -> bool:
-    return bool(db.execute("SELECT 1 FROM datastage_imports WHERE sha256 = ?", [digest]).fetchone())
+def _import_id(db: Database, digest: str) -> int | None:
+    row = db.execute("SELECT id FROM datastage_imports WHERE sha256 = ?", [digest]).fetchone()
+    return row[0] if row else None
+
+
+def _done(db: Database, digest: str, wanted: str | None, clients: dict[str, int]) -> bool:
+    """Whether the delivery is stored and reading it again would find nothing to import."""
+    import_id = _import_id(db, digest)
+    return import_id is not None and routes.complete(db, import_id, wanted, clients)
 
 
 @contextmanager
@@ -222,13 +252,16 @@ def _key(values: list[str], rows: _Rows) -> tuple[str, str, str]:
     return values[patente].zfill(4), values[pedimento].zfill(7), values[seccion].zfill(3)
 
 
-def _check(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) -> dict:
+def _check(db, delivery: Delivery, routing, result: ImportResult, report: Progress):
     """Every row of the delivery checked, outside any write transaction; while none is bad,
-    the rows to store are staged (`_Staging`). Returns the pedimentos by key."""
+    the rows to store are staged (`_Staging`). Returns the pedimentos by key and the census
+    of the 501's RFCs."""
     errors = limits.ErrorList()
     members = delivery.members
-    heads, skipped = _pedimentos(db, delivery, rfc, errors)
-    result.skipped_other_rfc = len(skipped)
+    heads, skipped, census = _pedimentos(delivery, routing, errors)
+    result.skipped_other_rfc = sum(
+        c.pedimentos for c in census.values() if c.estado == routes.PENDING
+    )
     total = sum(m.size for m in members.values()) or 1
     done = members["501"].size
     for tipo in ("506", "701"):  # they complete the pedimentos, which the others need
@@ -245,27 +278,18 @@ def _check(db, delivery: Delivery, rfc, result: ImportResult, report: Progress) 
             report(done, total, "Validando")
     if errors:
         raise DataStageError(_summary(errors))
-    return heads
+    return heads, census
 
 
-def _pedimentos(db, delivery: Delivery, rfc, errors: limits.ErrorList):
-    """The 501 read: pedimentos by key, and the keys of other RFCs' (left out by `rfc`)."""
+def _pedimentos(delivery: Delivery, routing, errors: limits.ErrorList):
+    """The 501 read: the pedimentos to import by key, the keys of those left in the stored
+    zip (other RFCs', or other clients' when filtering), and the census of RFCs."""
     members = delivery.members
     if "501" not in members:
         raise DataStageError(f"{delivery.path.name}: falta el miembro 501 (datos generales)")
-    clients = {r["rfc"]: r["id"] for r in db.query("SELECT rfc, id FROM clients")}
-    wanted = rfc.strip().upper() if rfc else None
-    if wanted and wanted not in clients:
-        raise DataStageError(f"rfc: no hay un cliente con el RFC {wanted}")
-    heads, skipped, unknown = _parse_501(members["501"], errors, clients, wanted)
-    if unknown:
-        shown = ", ".join(sorted(unknown)[:10])
-        more = f" y {len(unknown) - 10:,} más" if len(unknown) > 10 else ""
-        errors.append(
-            f"{members['501'].name}: RFC no registrados como clientes: {shown}{more} "
-            "(regístrelos o use --rfc)"
-        )
-    return heads, skipped
+    census: dict[str, routes.Census] = {}
+    heads, skipped = _parse_501(members["501"], errors, routing, census)
+    return heads, skipped, census
 
 
 def _stream(
@@ -325,6 +349,7 @@ def _checked_rows(
                 rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
             strays += 1
             continue
+        head["version"].update(f"{member.tipo}|{'|'.join(values)}\n".encode())
         parsed = parser(values, rows, line, head)
         if parsed is None:
             continue
@@ -340,13 +365,13 @@ def _checked_rows(
         warnings.append(f"{member.name}: {orphans:,} renglones de partidas que no están en el 551")
 
 
-def _parse_501(member: Member, errors, clients, wanted):
+def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]):
+    wanted, clients = routing
     rows = _Rows(member, errors)
     c = rows.c
     claves = catalogs.load("claves").entries
     heads: dict[tuple[str, str, str], dict] = {}
     skipped: set[tuple[str, str, str]] = set()
-    unknown: set[str] = set()
     lines: dict[str, int] = {}  # the line of each rebuilt número
     for line, v in rows:
         key = _key(v, rows)
@@ -360,10 +385,18 @@ def _parse_501(member: Member, errors, clients, wanted):
                 f"{member.name}: más de {MAX_PEDIMENTOS:,} pedimentos; pida a la ANAM la "
                 "entrega por periodos más cortos"
             )
-        rfc = v[c["rfc"]].upper()
-        if wanted and rfc != wanted:
+        rfc = clip(v[c["rfc"]].upper(), MAX_KEPT_CHARS)
+        seen = census.get(rfc)
+        if seen is None:
+            name = clip(v[c["nombrecontribuyente"]], 120)
+            seen = census[rfc] = routes.Census(rfc, name, clients.get(rfc))
+        seen.pedimentos += 1
+        seen.span(_date(v[c["fechapagoreal"]]))
+        if seen.client_id is None or (wanted and rfc != wanted):
+            seen.estado = routes.KEPT_ASIDE if seen.client_id is None else routes.PENDING
             skipped.add(key)
             continue
+        seen.estado = routes.IMPORTED
         paid = _date(v[c["fechapagoreal"]])
         problems = _head_problems(v, c, paid)
         if key in heads:
@@ -371,8 +404,6 @@ def _parse_501(member: Member, errors, clients, wanted):
         if problems:
             rows.fail(line, "; ".join(problems))
             continue
-        if rfc not in clients:
-            unknown.add(clip(rfc, MAX_KEPT_CHARS))
         assert paid is not None, "a missing FechaPagoReal is one of the problems"
         numero, warning = pedimento_numero.rebuild(*key, paid)
         if numero in lines:
@@ -385,7 +416,9 @@ def _parse_501(member: Member, errors, clients, wanted):
         clave = v[c["clavedocumento"]].upper()
         heads[key] = {
             "numero": numero,
-            "client_id": clients.get(rfc),
+            "rfc": rfc,
+            "version": _version("501", v),
+            "client_id": clients[rfc],
             "clave": clave,
             "tipo_operacion": v[c["tipooperacion"]],
             "fecha_pago": paid.isoformat(),
@@ -396,7 +429,15 @@ def _parse_501(member: Member, errors, clients, wanted):
             "warnings": [w for w in (warning,) if w]
             + ([f"clave {clave} no está en el Apéndice 2"] if clave not in claves else []),
         }
-    return heads, skipped, unknown
+    return heads, skipped
+
+
+def _version(tipo: str, values: list[str]):
+    """A pedimento's version: a digest of its rows, started with its 501 row and updated with
+    each row of the other members read for it (`_checked_rows`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{tipo}|{'|'.join(values)}\n".encode())
+    return digest
 
 
 def _head_problems(v: list[str], c: _Columns, paid: date | None) -> list[str]:
@@ -721,32 +762,83 @@ class _Staging:
 
 class _Store:
     """Writes one delivery, inside the import's transaction: its import row (the zip copied
-    in) and its pedimentos, then the staged rows of the other members, then the counts."""
+    in, the first time), the pedimentos whose version changed, then the staged rows of the
+    other members for them, the routes and the counts."""
 
-    def __init__(self, db: Database, delivery: Delivery, heads: dict, result: ImportResult):
+    def __init__(self, db, delivery: Delivery, heads: dict, census: dict, result: ImportResult):
         self.db, self.delivery, self.heads, self.result = db, delivery, heads, result
+        self.census = census
+        self.import_id = _import_id(db, delivery.sha256)
+        self.first = False  # whether this import stores the delivery (its import row)
+        self.versions = {h["numero"]: h["version"].hexdigest() for h in heads.values()}
+        self.plan = routes.plan(db, self.import_id, self.versions)
+        self.changed = {k: h for k, h in heads.items() if self.plan.changed(h["numero"])}
+        for c in census.values():
+            c.nuevos = c.actualizados = c.sin_cambio = 0
+        for h in heads.values():
+            c = census[h["rfc"]]
+            if h["numero"] in self.plan.new:
+                c.nuevos += 1
+            elif h["numero"] in self.plan.updated:
+                c.actualizados += 1
+            else:
+                c.sin_cambio += 1
+        result.clientes = [c for c in census.values() if c.estado == routes.IMPORTED]
+        result.apartados = [c for c in census.values() if c.estado == routes.KEPT_ASIDE]
+        result.nuevos, result.actualizados = len(self.plan.new), len(self.plan.updated)
+        result.sin_cambio = len(self.plan.unchanged)
+        result.pedimentos = len(heads)
+        result.rectificaciones = sum(1 for h in heads.values() if h.get("rectifica"))
+        result.encoding = "/".join(sorted(delivery.encodings))
+        for h in self.changed.values():
+            result.warnings += [f"{h['numero']}: {w}" for w in h["warnings"]]
+
+    def needed(self) -> bool:
+        """Whether anything is to be written: a delivery not stored yet, a pedimento changed,
+        or a route changed."""
+        if self.import_id is None or self.changed:
+            return True
+        recorded = dict(
+            self.db.execute(
+                "SELECT rfc, estado FROM datastage_routes WHERE import_id = ?", [self.import_id]
+            ).fetchall()
+        )
+        return any(recorded.get(rfc) != c.estado for rfc, c in self.census.items())
 
     def store(self) -> None:
-        db, delivery, heads = self.db, self.delivery, self.heads
+        db, delivery, heads = self.db, self.delivery, self.changed
         stamp, user = now(), os_user()
-        cursor = db.execute(
-            "INSERT INTO datastage_imports (sha256, filename, folio, size, content, encoding, "
-            "pedimentos, partidas, imported_at, imported_by) "
-            "VALUES (?, ?, ?, ?, zeroblob(?), '', ?, 0, ?, ?)",
-            [
-                delivery.sha256,
-                delivery.path.name,
-                delivery.folio,
-                delivery.size,
-                delivery.size,
-                len(heads),
-                stamp,
-                user,
-            ],
-        )
-        assert cursor.lastrowid is not None, "an INSERT has a row id"
-        self.import_id = cursor.lastrowid
-        _copy_zip(db, self.import_id, delivery)
+        solicitante, desde, hasta = _period(delivery, self.census.values())
+        if self.import_id is None:
+            cursor = db.execute(
+                "INSERT INTO datastage_imports (sha256, filename, folio, size, content, "
+                "encoding, pedimentos, partidas, imported_at, imported_by, solicitante, "
+                "periodo_desde, periodo_hasta) "
+                "VALUES (?, ?, ?, ?, zeroblob(?), ?, ?, 0, ?, ?, ?, ?, ?)",
+                [
+                    delivery.sha256,
+                    delivery.path.name,
+                    delivery.folio,
+                    delivery.size,
+                    delivery.size,
+                    self.result.encoding,
+                    sum(c.pedimentos for c in self.census.values()),
+                    stamp,
+                    user,
+                    solicitante,
+                    desde,
+                    hasta,
+                ],
+            )
+            assert cursor.lastrowid is not None, "an INSERT has a row id"
+            self.import_id, self.first = cursor.lastrowid, True
+            _copy_zip(db, self.import_id, delivery)
+        else:  # stored before: its period may not have been recorded then
+            db.execute(
+                "UPDATE datastage_imports SET solicitante = ?, periodo_desde = ?, "
+                "periodo_hasta = ? WHERE id = ?",
+                [solicitante, desde, hasta, self.import_id],
+            )
         pid_of = pedimento_store.replace_datastage(
             db,
             self.import_id,
@@ -779,11 +871,18 @@ class _Store:
         )
         for tipo in STAGED:
             self.rows(tipo)
+        routes.record(
+            db,
+            self.import_id,
+            self.census.values(),
+            self.versions,
+            (h["numero"] for h in heads.values()),
+        )
         self.finish()
 
     def rows(self, tipo: str) -> None:
-        """Store the staged rows of one member, each with its pedimento's id, in one
-        statement (no row passes through Python)."""
+        """Store the staged rows of one member for the changed pedimentos, each with its
+        pedimento's id, in one statement (no row passes through Python)."""
         table = f"temp.staged_{tipo}"
         if not self.db.execute(
             "SELECT 1 FROM temp.sqlite_master WHERE name = ?", [f"staged_{tipo}"]
@@ -792,6 +891,8 @@ class _Store:
         names = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
         values = ", ".join(f"s.{name}" for name in names[3:])  # after the key's three parts
         spec = MEMBERS[tipo]
+        if spec.level == "entrega" and not self.first:  # stored with the delivery's first read
+            return
         if spec.level == "entrega":
             select = f"SELECT {self.import_id}, {values} FROM {table} s ORDER BY s.rowid"
         else:
@@ -807,17 +908,34 @@ class _Store:
             self.result.partidas += copied
 
     def finish(self) -> None:
-        heads, result = self.heads, self.result
-        result.encoding = "/".join(sorted(self.delivery.encodings))
         self.db.execute(
-            "UPDATE datastage_imports SET encoding = ?, partidas = ? WHERE id = ?",
-            [result.encoding, result.partidas, self.import_id],
+            "UPDATE datastage_imports SET partidas = (SELECT count(*) FROM partidas x "
+            "JOIN pedimentos p ON p.id = x.pedimento_id WHERE p.import_id = :id) WHERE id = :id",
+            {"id": self.import_id},
         )
-        pedimento_store.notify_stored(self.db, {h["client_id"] for h in heads.values()})
-        result.pedimentos = len(heads)
-        result.rectificaciones = sum(1 for h in heads.values() if h.get("rectifica"))
-        for h in heads.values():
-            result.warnings += [f"{h['numero']}: {w}" for w in h["warnings"]]
+        pedimento_store.notify_stored(self.db, {h["client_id"] for h in self.changed.values()})
+
+
+def _period(delivery: Delivery, census) -> tuple[str, str | None, str | None]:
+    """Who asked for the delivery and the months it covers: its Resumen member's
+    RFCoPatenteAduanal, Fecha_Inicial and Fecha_Final (formats.md §1.5) when it has one,
+    else the payment dates of its 501."""
+    first = [c.desde for c in census if c.desde]
+    last = [c.hasta for c in census if c.hasta]
+    desde, hasta = min(first, default=None), max(last, default=None)
+    member = delivery.members.get("RESUMEN")
+    if member is None:
+        return "", desde, hasta
+    index = member.index()
+    for _, values in member.rows():
+        row = {name: values[i] for name, i in index.items() if i < len(values)}
+        start = _date(row.get("fecha_inicial", ""))
+        end = _date(row.get("fecha_final", ""))
+        solicitante = clip(row.get("rfcopatenteaduanal", "").upper(), MAX_KEPT_CHARS)
+        if start and end and start <= end:
+            return solicitante, start.isoformat(), end.isoformat()
+        return solicitante, desde, hasta
+    return "", desde, hasta
 
 
 def _copy_zip(db: Database, import_id: int, delivery: Delivery) -> None:
