@@ -71,7 +71,7 @@ def test_help_is_spanish(path):
         (["client", "show", "--rfc"], "Error: La opción '--rfc' necesita un valor."),
         (["deadlines", "--year", "dos mil"], "Error: --year: «dos mil» no es un número entero"),
         (["backup", "settings", "--keep", "x"], "Error: --keep: «x» no es un número entero"),
-        (["import", "datastage", "/no/existe.zip"], "Error: Valor no válido para 'ARCHIVO'"),
+        (["import", "datastage", "/no/existe.zip"], "Error: Valor no válido para 'ZIP_O_CARPETA'"),
     ],
 )
 def test_click_errors_are_spanish_with_status_1(tmp_path, args, message):
