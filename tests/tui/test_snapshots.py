@@ -7,6 +7,7 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
 from tests.conftest import TODAY
+from tests.tui.test_crosscheck_tui import plant as plant_entradas
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -83,10 +84,13 @@ def test_palette_client_switcher(snap_compare, demo_db):
 MNB = "MNB050315K70"  # the demo client with pedimentos
 
 
-def with_client(*keys: str, then=None):
-    """A run_before that makes the demo IMMEX client current, presses keys, then `then`."""
+def with_client(*keys: str, then=None, before=None):
+    """A run_before that makes the demo IMMEX client current, presses keys, then `then`
+    (`before(db)` changes the data first)."""
 
     async def run(pilot):
+        if before:
+            before(pilot.app.db)
         pilot.app.open_client(MNB)
         await pilot.pause()
         await pilot.press(*keys)
@@ -145,6 +149,7 @@ PEDIMENTO_SCREENS = {
     "pedimento_detalle": with_client("f4", "enter"),
     "datastage_importar": with_client("f4", "i"),
     "conciliacion": with_client("f4", "c"),
+    "cruce_entradas": with_client("f4", "k", before=plant_entradas),
     "cliente_reglas": with_client("x"),
     "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
     "descargos_antes": with_client("f5"),

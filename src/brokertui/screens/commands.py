@@ -288,7 +288,32 @@ TABLE = (
         "datastage_import.back", "escape", "Volver", "leave", "Volver", "Regresar a Pedimentos"
     ),
     Command(
+        "pedimentos.crosscheck",
+        "k",
+        "Cruce",
+        "crosscheck",
+        "Cruce Anexo 24 vs Data Stage",
+        "Entradas del Anexo 24 contra las partidas de Data Stage del cliente elegido",
+    ),
+    Command(
         "reconcile.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar a Pedimentos"
+    ),
+    Command(
+        "reconcile.crosscheck",
+        "k",
+        "Cruce",
+        "crosscheck",
+        "Cruce Anexo 24 vs Data Stage",
+        "Entradas del Anexo 24 contra las partidas de Data Stage",
+    ),
+    Command("crosscheck.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar el cruce"),
+    Command(
+        "crosscheck.export",
+        "x",
+        "Exportar XLSX",
+        "export",
+        "Exportar cruce a XLSX",
+        "Las diferencias, en ~/brokertui-reportes",
     ),
     Command(
         "pedimento_form.save",

@@ -14,6 +14,7 @@ from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen, Guarded
+from brokertui.screens.crosscheck import CrossCheckScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, edit_captured, spaced
 from brokertui.screens.pedimento_form import PedimentoFormScreen
@@ -139,6 +140,11 @@ class PedimentosScreen(ClientScreen):
         if self.needs_client():
             return
         self.app.push_screen(ReconcileScreen())
+
+    def action_crosscheck(self) -> None:
+        if self.needs_client():
+            return
+        self.app.push_screen(CrossCheckScreen())
 
 
 class DraftsScreen(Guarded, ModalScreen[int | None]):

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core.pedimentos import reconcile
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
+from brokertui.screens.crosscheck import CrossCheckScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
 from brokertui.screens.widgets import Column, PagedTable
@@ -82,3 +83,6 @@ class ReconcileScreen(Guarded, Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(PedimentoDetailScreen(event.row_key.value.split(":")[0]))
+
+    def action_crosscheck(self) -> None:
+        self.app.push_screen(CrossCheckScreen())

@@ -1,0 +1,123 @@
+"""Cruce Anexo 24: the current client's Anexo 24 entradas against Data Stage 551, per
+pedimento and partida (core/anexo24/crosscheck.py), with its export to XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from brokertui.core import files
+from brokertui.core.anexo24 import crosscheck
+from brokertui.core.errors import NotFound
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.screens import commands
+from brokertui.screens.base import Guarded
+from brokertui.screens.jobs import Jobs
+from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
+from brokertui.screens.text import markup
+from brokertui.screens.widgets import Column, PagedTable
+
+# What differs, in few words: the side a pedimento or partida is only on (the Part. column
+# tells which), else the field.
+SHORT = {
+    "solo_anexo24": "sólo en Anexo 24",
+    "solo_datastage": "sólo en Data Stage",
+    "partida_solo_anexo24": "sólo en Anexo 24",
+    "partida_solo_datastage": "sólo en Data Stage",
+}
+
+
+class CrossCheckScreen(Guarded, Screen):
+    """Every difference, paged; Enter opens the pedimento, x writes the XLSX."""
+
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = commands.bindings("crosscheck")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[crosscheck.Difference] = []
+        self.jobs = Jobs(self)
+
+    @property
+    def rfc(self) -> str:
+        return self.app.client.rfc
+
+    def compose(self) -> ComposeResult:
+        self.found = crosscheck.differences(self.app.db, self.rfc)  # before the table mounts
+        yield Header()
+        yield Static(id="ped-summary")
+        yield PagedTable(
+            [
+                Column("numero", "Número", 18),
+                Column("partida", "Part.", 5),
+                Column("diferencia", "Diferencia", 18),
+                Column("anexo24", "Anexo 24", 14),
+                Column("datastage", "Data Stage", 13),
+            ],
+            self.fetch,
+            lambda: len(self.found),
+            key="key",
+            noun="diferencias",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Cruce Anexo 24 (entradas) vs Data Stage"
+        self.show_summary()
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        self.found = crosscheck.differences(self.app.db, self.rfc)
+        self.show_summary()
+        self.query_one(PagedTable).reload()
+
+    def show_summary(self) -> None:
+        s = crosscheck.summary(self.found)
+        tolerance = crosscheck.tolerance(self.app.db, self.rfc)
+        self.query_one("#ped-summary", Static).update(
+            markup(
+                f"[b]$rfc[/] · [b]{s['diferencias']}[/] diferencias: sin Data Stage "
+                f"{s['solo_anexo24']}, sin Anexo 24 {s['solo_datastage']}, partidas "
+                f"{s['partida_solo_anexo24'] + s['partida_solo_datastage']}, campos "
+                f"{s['partida']} · tolerancia USD {tolerance}",
+                rfc=self.rfc,
+            )
+        )
+
+    def fetch(self, offset: int, limit: int) -> list[dict]:
+        return [
+            {
+                **d.as_dict(),
+                "key": f"{d.numero}:{offset + i}",
+                "numero": spaced(d.numero),
+                "diferencia": SHORT.get(d.tipo) or crosscheck.FIELD_ES[d.campo or ""],
+            }
+            for i, d in enumerate(self.found[offset : offset + limit])
+        ]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        numero = event.row_key.value.split(":")[0]
+        try:
+            pedimentos.get_pedimento(self.app.db, numero)
+        except NotFound:  # only in the ERP's entradas
+            self.notify(f"El pedimento {spaced(numero)} no está registrado.", severity="warning")
+            return
+        self.app.push_screen(PedimentoDetailScreen(numero))
+
+    def action_export(self) -> None:
+        if self.jobs.running:
+            return
+        rfc, today = self.rfc, self.app.today
+        folder = Path.home() / "brokertui-reportes"
+        path = folder / f"{rfc}-cruce-entradas-{today.isoformat()}.xlsx"
+
+        def export(conn, _progress) -> int:
+            files.ensure_private_dir(folder)
+            return crosscheck.write_xlsx(conn, rfc, path)
+
+        self.jobs.start(
+            export, lambda count: self.notify(f"Cruce: {count} diferencias en {path}", timeout=8)
+        )

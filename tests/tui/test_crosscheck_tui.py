@@ -1,0 +1,93 @@
+"""The Cruce Anexo 24 screen (issue 13, item 6): reached by k from Pedimentos and from the
+Conciliación, it lists the client's differences, opens a pedimento with Enter (or says it is
+not registered) and writes the XLSX with x."""
+
+from openpyxl import load_workbook
+
+from brokertui.app import BrokerApp
+from brokertui.core.anexo24 import interfaces
+from brokertui.screens.crosscheck import CrossCheckScreen
+from brokertui.screens.pedimento_detail import PedimentoDetailScreen
+from brokertui.screens.reconcile import ReconcileScreen
+from tests.conftest import TODAY
+
+RFC = "MNB050315K70"  # the demo IMMEX client
+PLANTED = [  # entradas of the ERP that Data Stage does not back
+    ["25 07 3953 5009999", "1", "IN", "2025-11-10", "INT-4471", "10", "6", "24", "", "USA"],
+    ["24 07 3953 4000137", "3", "IN", "2024-03-10", "INT-4471", "10", "6", "24", "", "USA"],
+    ["24 07 3953 4000411", "1", "IN", "2024-04-02", "INT-4471", "100", "6", "240", "", "USA"],
+]
+
+
+def plant(db) -> None:
+    """Three ERP entradas of the demo client: a pedimento and a partida Data Stage lacks, and
+    a partida the ERP splits with a part of another fracción (fracción, cantidad and value)."""
+    columns = interfaces.COLUMNS["entradas"]
+    rows = [(n, dict(zip(columns, row, strict=True))) for n, row in enumerate(PLANTED, 2)]
+    interfaces.import_rows(db, "entradas", rows, RFC, "entradas.csv", "planted")
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#ped-summary").render())
+
+
+async def test_k_opens_the_cross_check_from_pedimentos_and_from_the_reconciliation(demo_db):
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "k")
+        await pilot.pause()
+        assert isinstance(app.screen, CrossCheckScreen)
+        assert "6 diferencias: sin Data Stage 1" in summary(app)
+        table = app.screen.query_one("DataTable")
+        shown = [table.get_row_at(n) for n in range(table.row_count)]
+        assert [str(r[2]) for r in shown] == [
+            "sólo en Anexo 24",
+            "fracción",
+            "cantidad UMC",
+            "cantidad UMT",
+            "valor USD",
+            "sólo en Anexo 24",
+        ]
+        await pilot.press("escape", "c", "k")
+        await pilot.pause()
+        assert isinstance(app.screen, CrossCheckScreen)
+        assert isinstance(app.screen_stack[-2], ReconcileScreen)
+
+
+async def test_enter_opens_the_pedimento_or_says_it_is_not_registered(demo_db):
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "k")
+        await pilot.pause()
+        await pilot.press(*["down"] * 5, "enter")  # the last row: a pedimento only the ERP has
+        await pilot.pause()
+        assert isinstance(app.screen, CrossCheckScreen)
+        assert any("no está registrado" in str(n.message) for n in app._notifications)
+        await pilot.press(*["up"] * 5, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PedimentoDetailScreen)
+        assert app.screen.numero == "240739534000137"
+
+
+async def test_x_writes_the_differences_to_xlsx(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "k")
+        await pilot.pause()
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    path = tmp_path / "brokertui-reportes" / f"{RFC}-cruce-entradas-{TODAY.isoformat()}.xlsx"
+    sheet = load_workbook(path).active
+    assert sheet.max_row == 7 + 6  # 5 heading lines, a blank row, the column names, the rows
+    assert [c.value for c in sheet[8]][:3] == ["240739534000137", "partida_solo_anexo24", 3]
