@@ -69,3 +69,51 @@ def test_folder_import_summary_in_table_and_json(run, tmp_path):
     assert again["rechazados"][0]["archivo"] == "3_Solicitudes.zip"
     refused = run("import", "datastage", folder, "--rfc", client_rfc(1))
     assert refused.exit_code != 0 and "--rfc" in refused.output
+
+
+def test_oficio_and_deliveries_per_month(run, tmp_path):
+    added = run(
+        "oficio", "add", "--rfc", client_rfc(1), "--numero", "800-1", "--fecha", "2026-01-10",
+        "--vence", "2026-06-30",
+    )  # fmt: skip
+    assert added.output == (
+        f"Oficio 800-1 registrado para {client_rfc(1)}: vence el 2026-06-30 (faltan 76 días).\n"
+    )
+    bad = run("oficio", "add", "--rfc", client_rfc(1), "--numero", "2", "--fecha", "2026-02-01",
+              "--vence", "2026-01-01")  # fmt: skip
+    assert bad.exit_code == 1 and "vence: debe ser posterior a la fecha del oficio" in bad.output
+    listed = json.loads(run("oficio", "list", "--format", "json").output)
+    assert listed == [
+        {
+            "rfc": client_rfc(1),
+            "numero": "800-1",
+            "fecha": "2026-01-10",
+            "vence": "2026-06-30",
+            "estado": "vigente",
+        }
+    ]
+    path = datastage_build.write_zip(tmp_path / "1_Solicitudes.zip", [monthly(1, 2026, 1)])
+    run("import", "datastage", path)
+    months = json.loads(run("datastage", "entregas", "--format", "json").output)
+    assert [(m["mes"], m["estado"], m["pedimentos"]) for m in months] == [
+        ("2026-03", "por llegar", 0),  # today 2026-04-15: March may still come today
+        ("2026-02", "atrasada", 0),
+        ("2026-01", "recibida", 1),
+    ]
+    assert months[2]["entregas"] == "1_Solicitudes.zip" and months[2]["oficio"] == "800-1"
+    unknown = run("datastage", "entregas", "--rfc", client_rfc(7))
+    assert unknown.exit_code == 1
+
+
+def test_kept_aside_rfcs_listed(run, tmp_path):
+    path = datastage_build.write_zip(tmp_path / "1.zip", [monthly(1, 2026, 1), monthly(4, 2026, 1)])
+    run("import", "datastage", path)
+    kept = json.loads(run("datastage", "apartados", "--format", "json").output)
+    assert kept == [
+        {
+            "rfc": client_rfc(4),
+            "razon_social": "CLIENTE 4 DEL BAJÍO, S.A. DE C.V.",
+            "pedimentos": 1,
+            "entregas": "1.zip",
+        }
+    ]

@@ -202,6 +202,10 @@ class RootGroup(BrokerGroup):
             ("dashboard",),
             "Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero.",
         ),
+        "datastage": (
+            ("datastage",),
+            "Entregas de Data Stage por cliente y mes, y los RFC apartados.",
+        ),
         "deadlines": (
             ("registry",),
             "Obligaciones RAOCE de cada cliente al día de hoy, la más urgente primero.",
@@ -211,6 +215,10 @@ class RootGroup(BrokerGroup):
         "import": (
             ("anexo24", "pedimentos"),
             "Importa archivos: entregas Data Stage de ANAM e interfaces del ERP.",
+        ),
+        "oficio": (
+            ("datastage",),
+            "Oficios de matriz de seguridad de ANAM (sin uno vigente no llega Data Stage).",
         ),
         "pedimento": (
             ("pedimentos",),

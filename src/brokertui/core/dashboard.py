@@ -10,12 +10,15 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from brokertui.core import search as find
+from brokertui.core.pedimentos.datastage import schedule
 from brokertui.core.pedimentos.numero import Numero
 from brokertui.core.registry import clients, deadlines
 from brokertui.core.registry.programs import PROGRAM_TYPES
 
 TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown with RAOCE rows
-PROGRAMS = (*PROGRAM_TYPES, TEMPORARY)  # what the program filter accepts
+OFICIO = "Oficio"  # the oficio de matriz de seguridad's expiry (anam-pedimento-data-request.txt)
+DATASTAGE = "DStage"  # clients whose monthly Data Stage delivery is late (datastage/schedule.py)
+PROGRAMS = (*PROGRAM_TYPES, TEMPORARY, OFICIO, DATASTAGE)  # what the program filter accepts
 URGENT = ("critical", "warning")
 STATUS_ES = {
     "not_open": "por abrir",
@@ -139,6 +142,58 @@ def lot_row(lot: dict, today: date) -> Row:
     )
 
 
+def oficio_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
+    """The countdown to the renewal of a client's latest oficio, from 90 days before its
+    expiry on (and once expired: ANAM sends nothing without a vigente one)."""
+    oficio = client.oficio()
+    if oficio is None or (oficio.vence - today).days > 90:
+        return None
+    days_left = (oficio.vence - today).days
+    label, severity = bucket(days_left)
+    return Row(
+        key=f"{client.rfc}:{OFICIO}",
+        severity=severity,
+        rfc=client.rfc,
+        program=OFICIO,
+        status=label,
+        event="renovar oficio",
+        event_date=oficio.vence,
+        days_left=days_left,
+        business_days_left=None,
+        razon_social=client.razon_social,
+        pedimento=None,
+        detail=f"Oficio {oficio.numero} · {client.razon_social}",
+    )
+
+
+def late_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
+    """A client's months whose Data Stage delivery is late, dated by the oldest's due day."""
+    late = client.late[::-1]  # oldest first
+    if not late:
+        return None
+    shown = ", ".join(m.month.strftime("%Y-%m") for m in late[:4])
+    return Row(
+        key=f"{client.rfc}:{DATASTAGE}",
+        severity="critical",
+        rfc=client.rfc,
+        program=DATASTAGE,
+        status="atrasada",
+        event="entrega",
+        event_date=late[0].due,
+        days_left=(late[0].due - today).days,
+        business_days_left=None,
+        razon_social=client.razon_social,
+        pedimento=None,
+        detail=f"{len(late)} mes(es) sin entrega: {shown}{'…' if len(late) > 4 else ''}",
+    )
+
+
+def delivery_rows(clients_: list[schedule.ClientDeliveries], today: date) -> list[Row]:
+    """The oficio and late-delivery rows of each client that has one."""
+    rows = [oficio_row(c, today) for c in clients_] + [late_row(c, today) for c in clients_]
+    return [row for row in rows if row is not None]
+
+
 def _lot_urgency(row: Row) -> tuple:
     return (deadlines.SEVERITY_ORDER.index(row.severity), row.event_date, row.rfc, row.pedimento)
 
@@ -168,15 +223,17 @@ def build(
     program: str | None = None,
     urgent_only: bool = False,
     search: str | None = None,
+    deliveries: list[Row] | None = None,
 ) -> Dashboard:
-    """Obligations and lots in one list, most urgent first (severity, then date), keeping only
+    """Obligations, lots and `deliveries` (delivery_rows) in one list, most urgent first
+    (severity, then date), keeping only
     `program`'s rows (TEMPORARY: the lots), if `urgent_only` critical and warning ones, and
     those matching `search` (core/search.py: RFC, razón social, program, status, pedimento, a
     range of the next event's date)."""
     wanted = find.parse(search)
     lot_rows = [lot_row(lot, today) for lot in lots]
     ranked = [(deadlines.urgency(ob), obligation_row(ob)) for ob in obligations]
-    ranked += [(_lot_urgency(row), row) for row in lot_rows]
+    ranked += [(_lot_urgency(row), row) for row in [*lot_rows, *(deliveries or [])]]
     ranked.sort(key=lambda pair: pair[0])
     rows = [
         row
@@ -208,7 +265,16 @@ def load(
         rfc = clients.get_client(db, rfc).rfc  # a clear error for an unknown RFC
     obligations = deadlines.obligations(db, year or today.year, today, rfc=rfc)
     lots = expiring_lots(db, today, rfc=rfc)
-    return build(obligations, lots, today, program=program, urgent_only=urgent_only, search=search)
+    deliveries = delivery_rows(schedule.load(db, today, rfc=rfc), today)
+    return build(
+        obligations,
+        lots,
+        today,
+        program=program,
+        urgent_only=urgent_only,
+        search=search,
+        deliveries=deliveries,
+    )
 
 
 _EXPIRING_SQL = """

@@ -7,7 +7,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import dashboard
-from brokertui.core.dashboard import TEMPORARY
+from brokertui.core.dashboard import DATASTAGE, OFICIO, TEMPORARY
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
@@ -22,6 +22,12 @@ SEVERITY_STYLE = {
 }
 SEVERITY_MARK = {"critical": "!!", "lost": "✗", "warning": "!", "info": "·", "ok": "✓"}
 PROGRAM_FILTERS = (None, *dashboard.PROGRAMS)
+PROGRAM_LABELS = {
+    None: "todos los programas",
+    TEMPORARY: "permanencia de temporales",
+    OFICIO: "oficios de matriz de seguridad",
+    DATASTAGE: "entregas Data Stage atrasadas",
+}
 
 
 class DashboardScreen(Guarded, Screen):
@@ -98,9 +104,7 @@ class DashboardScreen(Guarded, Screen):
         shown = [
             f"RAOCE {year} (ejercicio {year - 1})",
             "sólo urgentes" if self.urgent_only else "todos",
-            {None: "todos los programas", TEMPORARY: "permanencia de temporales"}.get(
-                self.program, self.program
-            ),
+            PROGRAM_LABELS.get(self.program, self.program),
         ]
         if self.client_only:
             shown.append(f"cliente {client.rfc}" if client else "sin cliente elegido")
