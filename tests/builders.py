@@ -62,3 +62,45 @@ def monthly(who: int, year: int, month: int, n: int = 0, **changes) -> dict:
         entrada=f"{year}-{month:02d}-09",
         **changes,
     )
+
+
+# A row of every Data Stage member with a table of its own, by header name (formats.md
+# §1.5), for pedimento(miembros=MIEMBROS): partida-level ones on partida 1.
+MIEMBROS = {
+    "502": [{"RfcTransportista": "tra010101aaa", "NombreTransportista": "FLETES DEL NORTE"}],
+    "503": [{"NumeroGuia": "MAWB-0001", "TipoGuia": "m"}],
+    "504": [{"NumContenedor": "MSKU1234567", "TipoContenedor": "3"}],
+    "508": [{"InstitucionEmisora": "1", "NumeroCuenta": "77", "TotalGarantia": ".00"}],
+    "509": [{"ClaveContribucion": "6", "TasaContribucion": "16.", "TipoTasa": "1"}],
+    "510": [{"ClaveContribucion": "1", "FormaPago": "0", "ImportePago": "0352"}],
+    "511": [{"SecuenciaObservacion": "1", "Observaciones": "MERCANCÍA NUEVA"}],
+    "512": [
+        {
+            "PatenteAduanalOrig": "3953",
+            "PedimentoOriginal": "5000011",
+            "SeccionAduaneraDespOrig": "240",
+            "DocumentoOriginal": "in",
+            "FechaOperacionOrig": "2025-03-04 10:00:00",
+            "FraccionOriginal": "85389099",
+            "UnidadMedida": "6",
+            "MercanciaDescargada": "12.000",
+        }
+    ],
+    "520": [{"NombreDestinatarioMercancia": "CLIENTE USA", "PaisDestinatario": "usa"}],
+    "552": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "VinNumeroSerie": "SN-001"}],
+    "553": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "ClavePermiso": "c1"}],
+    "555": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "TotalGarantia": "5."}],
+    "556": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "ClaveContribucion": "6"}],
+    "558": [
+        {
+            "Fraccion": "85389099",
+            "SecuenciaFraccion": "1",
+            "SecuenciaObservacion": "1",
+            "Observaciones": "No. De parte: 5HYV-355080-9000",
+        }
+    ],
+    "702": [{"ClaveContribucion": "6", "FormaPago": "0", "ImportePago": "-12.50"}],
+    "INCI": [{"ConsecutivoRemesa": "1", "GradoIncidencia": "2"}],
+    "SEL": [{"ConsecutivoRemesa": "1", "FechaSeleccion": "2026-01-05", "SemaforoFiscal": "1"}],
+    "RESUMEN": [{"Folio": "1875724", "RFCoPatenteAduanal": RFC, "Total_Fracciones": "1"}],
+}

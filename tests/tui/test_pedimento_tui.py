@@ -282,3 +282,30 @@ async def test_leaving_an_untouched_capture_asks_nothing(demo_db):
         await pilot.press("d")
         await pilot.pause(1.2)  # nothing queued writes a draft once it is left
     assert client_drafts(demo_db) == []
+
+
+async def test_the_detail_shows_the_highlighted_partidas_members_as_plain_text(demo_db, tmp_path):
+    """Tab reaches the partidas; each one's Data Stage members follow the cursor (issue 13,
+    item 4), and delivered text that looks like markup is shown as it is."""
+    from brokertui.screens.pedimento_detail import PedimentoDetailScreen
+    from tests.tui.test_snapshots import RECTIFICACION, deliver_every_member
+
+    deliver_every_member(demo_db, tmp_path)
+    demo_db.execute(
+        "UPDATE ds_observaciones_partida SET texto = '[red]ROJO[/red]' WHERE secuencia = 2"
+    )
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(PedimentoDetailScreen(RECTIFICACION))
+        await pilot.pause()
+
+        def panel() -> str:
+            return str(app.screen.query_one("#ped-partida").render())
+
+        assert "Partida 1" in panel() and "SN-001" in panel()
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        assert "Partida 2" in panel() and "SN-001" not in panel()
+        assert "[red]ROJO[/red]" in panel()
+        members = str(app.screen.query_one("#ped-members").render())
+        assert "Transporte: RFC TRA010101AAA · FLETES DEL NORTE" in members

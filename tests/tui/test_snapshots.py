@@ -199,3 +199,64 @@ def test_value_report_screen(snap_compare, demo_db, report):
     app = BrokerApp(demo_db, today=TODAY)
     run = _report_after_run(report, by_value=True)
     assert snap_compare(app, run_before=run, terminal_size=SIZES["120x40"])
+
+
+RECTIFICADO, RECTIFICACION = "260739536000701", "260739536000702"
+
+
+def deliver_every_member(db, tmp_path) -> None:
+    """A Data Stage delivery for the demo client: a pedimento and its rectification, which
+    carries a row of every member (tests/builders.MIEMBROS) and a 702 diferencia."""
+    from brokertui.core.pedimentos.datastage import build, importer
+    from tests.builders import MIEMBROS, partida, pedimento
+
+    miembros = MIEMBROS | {
+        "553": [*MIEMBROS["553"], {"SecuenciaFraccion": "2", "ClavePermiso": "C1"}],
+        "558": [
+            *MIEMBROS["558"],
+            {"SecuenciaFraccion": "1", "SecuenciaObservacion": "2", "Observaciones": "NUEVO"},
+            {"SecuenciaFraccion": "2", "Observaciones": "No. De parte: 4HXT-100"},
+        ],
+    }
+    first = pedimento(RECTIFICADO, rfc=MNB, pagado="2026-01-05 10:00:00")
+    rect = pedimento(
+        RECTIFICACION,
+        rfc=MNB,
+        pagado="2026-01-09 10:00:00",
+        rectifica=RECTIFICADO,
+        rectifica_pagado="2026-01-05 10:00:00",
+        partidas=[partida(), partida(fraccion="39269099", descripcion="SOPORTE PLASTICO")],
+        miembros=miembros,
+    )
+    importer.import_zip(db, build.write_zip(tmp_path / "d.zip", [first, rect]))
+
+
+def open_detail(numero: str, *keys: str):
+    async def run(pilot):
+        from brokertui.screens.pedimento_detail import PedimentoDetailScreen
+
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.app.push_screen(PedimentoDetailScreen(numero))
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run
+
+
+DETAIL_VIEWS = {
+    "arriba-80x24": ((), SIZES["80x24"]),
+    "arriba-120x40": ((), SIZES["120x40"]),
+    "partida2-80x24": (("tab", "down"), SIZES["80x24"]),  # Tab: the partidas; partida 2
+    "abajo-80x24": (("end",), SIZES["80x24"]),  # the detail scrolled to its end
+}
+
+
+@pytest.mark.parametrize("view", DETAIL_VIEWS)
+def test_pedimento_detail_with_every_member(snap_compare, demo_db, tmp_path, view):
+    """The detail shows every Data Stage member (issue 13, item 4) in sections that scroll."""
+    deliver_every_member(demo_db, tmp_path)
+    keys, size = DETAIL_VIEWS[view]
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=open_detail(RECTIFICACION, *keys), terminal_size=size)

@@ -1,5 +1,6 @@
-"""One pedimento as stored (header, facturas, identificadores, partidas), opened from the
-list, the reconciliation and the dashboard."""
+"""One pedimento as stored (header, facturas, identificadores, the Data Stage members, partidas
+and the highlighted partida's members), opened from the list, the reconciliation and the
+dashboard. One scrolling column of sections, usable at 80x24."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from brokertui.core import catalogs
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
-from brokertui.screens import commands
+from brokertui.core.pedimentos.datastage import member_tables
+from brokertui.screens import commands, pedimento_members
 from brokertui.screens.base import Guarded
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.pedimento_form import PedimentoFormScreen
@@ -56,7 +58,8 @@ def edit_captured(screen: Screen, numero: str) -> None:
 
 
 class PedimentoDetailScreen(Guarded, Screen):
-    """One pedimento as stored: header, facturas, identificadores and partidas."""
+    """One pedimento as stored: header, facturas, identificadores, the pedimento's Data Stage
+    members, partidas, and under them the highlighted partida's members."""
 
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("pedimento_detail")
@@ -65,6 +68,8 @@ class PedimentoDetailScreen(Guarded, Screen):
         super().__init__()
         self.numero = numero
         self.rfc: str | None = None
+        self.blocks: dict[str, list[dict]] = {}
+        self.partida: int | None = None  # the one whose members are shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +77,8 @@ class PedimentoDetailScreen(Guarded, Screen):
             yield Static(id="ped-head")
             yield LiveNote()
             yield DataTable(id="ped-partidas", cursor_type="row", zebra_stripes=True)
+            yield Static(id="ped-partida")
+            yield Static(id="ped-members")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -90,6 +97,7 @@ class PedimentoDetailScreen(Guarded, Screen):
     def load(self) -> None:
         p = pedimentos.get_pedimento(self.app.db, self.numero)
         self.rfc = p["rfc"]
+        self.blocks = member_tables.for_pedimento(self.app.db, p["id"])
         claves = catalogs.load("claves").entries
         lines = [
             markup(
@@ -115,6 +123,9 @@ class PedimentoDetailScreen(Guarded, Screen):
         ]
         if p["rectifica"]:
             lines.append(markup("Rectifica a $numero", numero=spaced(p["rectifica"])))
+            if p["original"]:
+                lines.append(markup("Original de la cadena $numero", numero=spaced(p["original"])))
+        lines += pedimento_members.diferencias(self.blocks)
         if p["rectificado_por"]:
             lines.append(
                 markup(
@@ -144,6 +155,10 @@ class PedimentoDetailScreen(Guarded, Screen):
                 )
             )
         self.query_one("#ped-head", Static).update(Content("\n").join(lines))
+        members = pedimento_members.pedimento_lines(self.blocks)
+        shown = self.query_one("#ped-members", Static)
+        shown.display = bool(members)
+        shown.update(Content("\n").join(members))
         table = self.query_one("#ped-partidas", DataTable)
         table.clear(columns=True)
         for label, width in PARTIDA_COLUMNS:
@@ -169,6 +184,26 @@ class PedimentoDetailScreen(Guarded, Screen):
                 ),
                 key=str(x["secuencia"]),
             )
+        self.show_partida(p["partidas"][0]["secuencia"] if p["partidas"] else None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        secuencia = int(event.row_key.value) if event.row_key.value is not None else None
+        if secuencia != self.partida:  # the user moved: bring its members into view
+            self.show_partida(secuencia)
+            panel = self.query_one("#ped-partida", Static)
+            self.call_after_refresh(panel.scroll_visible, animate=False)
+
+    def show_partida(self, secuencia: int | None) -> None:
+        """The partida-level members of the highlighted partida, under the table."""
+        self.partida = secuencia
+        lines = []
+        if secuencia is not None:
+            lines = pedimento_members.partida_lines(self.blocks, secuencia)
+            if lines:
+                lines.insert(0, markup("[b]Partida $sec[/]", sec=secuencia))
+        shown = self.query_one("#ped-partida", Static)
+        shown.display = bool(lines)
+        shown.update(Content("\n").join(lines))
 
     def action_edit(self) -> None:
         edit_captured(self, self.numero)

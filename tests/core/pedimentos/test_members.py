@@ -13,7 +13,7 @@ from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
 from brokertui.core.pedimentos.datastage.members import MEMBERS, OWN_TABLES
 from brokertui.core.registry import clients
-from tests.builders import RFC, partida, pedimento
+from tests.builders import MIEMBROS, RFC, partida, pedimento
 
 NUMERO = "262439536000098"
 
@@ -22,47 +22,6 @@ NUMERO = "262439536000098"
 def ds_db(db):
     clients.add_client(db, {"rfc": RFC, "razon_social": "Bajío Máquinas SA"})
     return db
-
-
-# One row of every member with a table of its own, by header name (formats.md §1.5).
-MIEMBROS = {
-    "502": [{"RfcTransportista": "tra010101aaa", "NombreTransportista": "FLETES DEL NORTE"}],
-    "503": [{"NumeroGuia": "MAWB-0001", "TipoGuia": "m"}],
-    "504": [{"NumContenedor": "MSKU1234567", "TipoContenedor": "3"}],
-    "508": [{"InstitucionEmisora": "1", "NumeroCuenta": "77", "TotalGarantia": ".00"}],
-    "509": [{"ClaveContribucion": "6", "TasaContribucion": "16.", "TipoTasa": "1"}],
-    "510": [{"ClaveContribucion": "1", "FormaPago": "0", "ImportePago": "0352"}],
-    "511": [{"SecuenciaObservacion": "1", "Observaciones": "MERCANCÍA NUEVA"}],
-    "512": [
-        {
-            "PatenteAduanalOrig": "3953",
-            "PedimentoOriginal": "5000011",
-            "SeccionAduaneraDespOrig": "240",
-            "DocumentoOriginal": "in",
-            "FechaOperacionOrig": "2025-03-04 10:00:00",
-            "FraccionOriginal": "85389099",
-            "UnidadMedida": "6",
-            "MercanciaDescargada": "12.000",
-        }
-    ],
-    "520": [{"NombreDestinatarioMercancia": "CLIENTE USA", "PaisDestinatario": "usa"}],
-    "552": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "VinNumeroSerie": "SN-001"}],
-    "553": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "ClavePermiso": "c1"}],
-    "555": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "TotalGarantia": "5."}],
-    "556": [{"Fraccion": "85389099", "SecuenciaFraccion": "1", "ClaveContribucion": "6"}],
-    "558": [
-        {
-            "Fraccion": "85389099",
-            "SecuenciaFraccion": "1",
-            "SecuenciaObservacion": "1",
-            "Observaciones": "No. De parte: 5HYV-355080-9000",
-        }
-    ],
-    "702": [{"ClaveContribucion": "6", "FormaPago": "0", "ImportePago": "-12.50"}],
-    "INCI": [{"ConsecutivoRemesa": "1", "GradoIncidencia": "2"}],
-    "SEL": [{"ConsecutivoRemesa": "1", "FechaSeleccion": "2026-01-05", "SemaforoFiscal": "1"}],
-    "RESUMEN": [{"Folio": "1875724", "RFCoPatenteAduanal": RFC, "Total_Fracciones": "1"}],
-}
 
 
 def test_the_spec_declares_26_members_and_the_tables_follow_it(ds_db):
