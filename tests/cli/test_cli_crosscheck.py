@@ -13,6 +13,7 @@ from brokertui.core.anexo24 import crosscheck
 from brokertui.core.registry import clients
 from tests.builders import RFC
 from tests.core.anexo24.test_crosscheck import planted  # noqa: F401 (the fixture)
+from tests.core.anexo24.test_partnumbers import delivered  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
@@ -70,3 +71,20 @@ def test_csv_and_xlsx_exports_are_inert(run, planted, tmp_path):  # noqa: F811
     assert [c.value for c in sheet[7]][:2] == ["numero", "tipo"]
     assert sheet.max_row == 17
     assert run("reconcile", "entradas", "--rfc", RFC, "--format", "xlsx").exit_code == 1
+
+
+def test_parts_unknown_to_the_catalogs_and_the_pattern_option(tmp_path, delivered):  # noqa: F811
+    env = {"BROKERTUI_DB": str(tmp_path / "test.db"), "BROKERTUI_TODAY": "2026-04-15"}
+
+    def run(*args):
+        return CliRunner(env=env).invoke(main, list(args))
+
+    listed = json.loads(run("reconcile", "partes", "--rfc", RFC, "--format", "json").output)
+    assert [r["numero_parte"] for r in listed] == ["Q-7", "ZZ-9", "PROD-1"]
+    table = run("reconcile", "partes", "--rfc", RFC).output
+    assert "sin número (lo da la interfaz de entradas) 2; sin catálogo 3." in table
+    bad = run("rules", "--rfc", RFC, "--patron-parte", "No de parte: (")
+    assert bad.exit_code == 1
+    assert "patron_numero_parte: no es una expresión regular válida" in bad.output
+    good = run("rules", "--rfc", RFC, "--patron-parte", r"parte\s*#\s*(\S+)")
+    assert good.exit_code == 0 and r"patron_parte  parte\s*#\s*(\S+)" in good.output

@@ -326,3 +326,20 @@ def reconcile_tolerance(env: Env, valor: str | None, rfc: str | None) -> None:
         crosscheck.set_tolerance(env.db, valor, rfc)
     who = f"de {rfc.strip().upper()}" if rfc else "de la oficina"
     click.echo(f"Tolerancia en valor USD {who}: {crosscheck.tolerance(env.db, rfc)}")
+
+
+@reconcile_group.command("partes")
+@click.option("--rfc", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def reconcile_parts(env: Env, rfc: str, fmt: str) -> None:
+    """Las partidas temporales cuyo número de parte (del 551 o de las observaciones 558) no
+    está en los materiales del cliente: no se vuelven entradas y se listan aquí."""
+    listed, counts = crosscheck.unknown_parts(env.db, rfc)
+    emit(listed, crosscheck.PART_COLUMNS, fmt, title="Números de parte sin catálogo")
+    if fmt == "table":
+        click.echo(
+            f"Partidas con número de parte del 551 {counts['551']}, de observaciones "
+            f"{counts['558']}, capturado {counts['captura']}, sin número (lo da la interfaz "
+            f"de entradas) {counts['ninguno']}; sin catálogo {counts['desconocidos']}."
+        )

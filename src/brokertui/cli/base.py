@@ -425,7 +425,8 @@ def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
     """Cruces contra Data Stage: los pedimentos capturados, las entradas del Anexo 24.
 
     `reconcile --rfc RFC` a secas es `reconcile pedimentos --rfc RFC`; `entradas` cruza el
-    Anexo 24, `tolerancia` fija su tolerancia en valor USD."""
+    Anexo 24, `tolerancia` fija su tolerancia en valor USD, `partes` lista los números de
+    parte que ningún catálogo conoce."""
     if ctx.invoked_subcommand is None:
         if not rfc:
             raise click.UsageError("--rfc: es obligatorio")

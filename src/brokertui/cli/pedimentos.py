@@ -175,17 +175,25 @@ def reconcile_pedimentos(env: Env, rfc, desde, hasta, search, fmt) -> None:
 @click.option("--rfc", required=True)
 @click.option("--on", "turn_on", multiple=True, help=", ".join(restricted.RULES))
 @click.option("--off", "turn_off", multiple=True, help=", ".join(restricted.RULES))
+@click.option(
+    "--patron-parte",
+    "pattern",
+    help="Expresión regular del número de parte en las observaciones de partida (558).",
+)
 @pass_env
-def rules_cmd(env: Env, rfc: str, turn_on, turn_off) -> None:
+def rules_cmd(env: Env, rfc: str, turn_on, turn_off, pattern) -> None:
     """Muestra o cambia las reglas de pedimento del cliente (sensibles, garantia,
-    petroliferos, textiles)."""
+    petroliferos, textiles) y su patrón de número de parte."""
     state = pedimento_rules.client_rules(env.db, clients.get_client(env.db, rfc).id)
+    if pattern is not None:
+        pedimento_rules.set_part_pattern(env.db, rfc, pattern)
     for names, enabled in ((turn_on, True), (turn_off, False)):
         for name in names:
             state = pedimento_rules.set_client_rule(env.db, rfc, name, enabled)
     labels = restricted.config()["rules"]
     for name, enabled in state.items():
         click.echo(f"{name:13} {'sí' if enabled else 'no':3} {labels[name]['label']}")
+    click.echo(f"patron_parte  {pedimento_rules.part_pattern(env.db, rfc)}")
 
 
 @main.group("catalog")

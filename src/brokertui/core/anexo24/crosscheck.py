@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlite_utils import Database
 
 from brokertui.core import export, settings
+from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.db import snapshot
 from brokertui.core.errors import InvalidInput
@@ -263,6 +264,56 @@ def summary(found: list[Difference]) -> dict[str, int]:
     for difference in found:
         counts[difference.tipo] += 1
     return {"diferencias": len(found), **counts}
+
+
+# -- part numbers the catalogs do not know (issue 13, item 5) ---------------------------------
+
+PART_COLUMNS = ["numero", "partida", "fraccion", "numero_parte", "origen", "motivo", "descripcion"]
+
+
+def unknown_parts(db: Database, rfc: str) -> tuple[list[dict], dict[str, int]]:
+    """The client's inventory partidas (entries.INVENTORY_PARTIDAS) whose part number, from 551
+    (or the capture) or from 558 observaciones, is not one of its materiales: they become no
+    entry, so they are listed here rather than dropped. Also the counts of partidas by where
+    their part number came from ('551', '558', 'captura', or 'ninguno': the ERP gives it)."""
+    client = clients.get_client(db, rfc)
+    with snapshot(db):
+        sql = entries.INVENTORY_PARTIDAS.format(parts="1")
+        rows = db.execute(sql, {"client": client.id}).fetchall()
+        observed = entries.observed_parts(db, client.id)
+        catalogs = dict(
+            db.execute(
+                "SELECT numero_parte, 'materiales' FROM materiales WHERE client_id = ? UNION ALL "
+                "SELECT numero_parte, 'productos' FROM productos WHERE client_id = ? AND "
+                "numero_parte NOT IN (SELECT numero_parte FROM materiales WHERE client_id = ?)",
+                [client.id] * 3,
+            ).fetchall()
+        )
+    counts = {"551": 0, "558": 0, "captura": 0, "ninguno": 0, "desconocidos": 0}
+    listed = []
+    for r in rows:
+        part, origin = r[4], ("551" if r[13] == "datastage" else "captura")
+        if not part and (part := observed.get((r[11], r[1]), "")):
+            origin = "558"
+        counts[origin if part else "ninguno"] += 1
+        if part and catalogs.get(part) != "materiales":
+            counts["desconocidos"] += 1
+            motivo = (
+                "es un producto, no un material" if part in catalogs else "no está en materiales"
+            )
+            listed.append(
+                {
+                    "numero": r[0],
+                    "partida": r[1],
+                    "fraccion": r[8],
+                    "numero_parte": part,
+                    "origen": origin,
+                    "motivo": motivo,
+                    "descripcion": r[12],
+                }
+            )
+    listed.sort(key=lambda row: (row["numero"], row["partida"]))
+    return listed, counts
 
 
 # -- output -----------------------------------------------------------------------------------

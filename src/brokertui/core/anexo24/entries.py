@@ -13,7 +13,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core.pedimentos import permanence
+from brokertui.core.pedimentos import partnumbers, permanence
+from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
@@ -91,31 +92,56 @@ def add_ajuste_lot(
     ).lastrowid
 
 
+# The partidas of a client's inventory: temporary imports, one copy per pedimento (Data Stage
+# first), the latest of a rectification chain; `{parts}` narrows them by part number.
+INVENTORY_PARTIDAS = """
+SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
+       x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais, x.vence_alerta,
+       x.pedimento_id, x.descripcion, p.source
+FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
+WHERE p.client_id = :client AND x.categoria IS NOT NULL AND ({parts})
+  AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
+       WHERE d.numero = p.numero AND d.source = 'datastage'))
+  AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
+"""
+# A part number of 551 (or captured) that is a material, or none there but 558 observaciones.
+_CANDIDATES = (
+    "x.numero_parte IN (SELECT numero_parte FROM materiales WHERE client_id = :client) OR "
+    "(x.numero_parte = '' AND EXISTS (SELECT 1 FROM ds_observaciones_partida o "
+    "WHERE o.pedimento_id = x.pedimento_id AND o.secuencia = x.secuencia))"
+)
+
+
+def observed_parts(db: Database, client_id: int) -> dict[tuple[int, int], str]:
+    """(pedimento id, partida) -> the part number its 558 observaciones give by the client's
+    pattern (pedimentos/partnumbers.py), for the partidas without one in 551."""
+    rfc = db.execute("SELECT rfc FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+    pattern = partnumbers.compile_pattern(pedimento_rules.part_pattern(db, rfc))
+    return partnumbers.from_observaciones(db, client_id, pattern)
+
+
 def sync_from_pedimentos(db: Database, client_id: int) -> int:
     """The one seam from pedimentos to the Anexo 24 entries: add as entries the temporary-import
-    partidas that carry a part number of the client's materiales (one copy per pedimento, Data
-    Stage first, the latest of a rectification chain). Runs as the pedimentos store's
-    `on_stored` listener, after a materiales import and at the start of a discharge run.
-    Returns how many were added; call inside a write transaction."""
-    rows = db.execute(
-        """
-        SELECT p.numero, x.secuencia, p.clave, coalesce(p.fecha_entrada, p.fecha_pago),
-               x.numero_parte, x.cantidad_umc, x.umc, x.valor_usd, x.fraccion, x.pais,
-               x.vence_alerta
-        FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
-        JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = x.numero_parte
-        WHERE p.client_id = ? AND x.categoria IS NOT NULL AND x.numero_parte <> ''
-          AND (p.source = 'datastage' OR NOT EXISTS (SELECT 1 FROM pedimentos d
-               WHERE d.numero = p.numero AND d.source = 'datastage'))
-          AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
-        """,
-        [client_id],
-    ).fetchall()
+    partidas (INVENTORY_PARTIDAS) whose part number is one of the client's materiales: from
+    551 (or the capture), else from 558 observaciones (observed_parts). Runs as the
+    pedimentos store's `on_stored` listener, after a materiales import and at the start of a
+    discharge run. Returns how many were added; call inside a write transaction."""
+    rows = db.execute(INVENTORY_PARTIDAS.format(parts=_CANDIDATES), {"client": client_id})
+    observed = observed_parts(db, client_id)
+    known = {
+        r[0]
+        for r in db.execute("SELECT numero_parte FROM materiales WHERE client_id = ?", [client_id])
+    }
+    entries = []
+    for r in rows:
+        part = r[4] or observed.get((r[11], r[1]))
+        if part in known:
+            entries.append((client_id, *r[:4], part, to_micro(r[5]), *r[6:11]))
     return db.conn.executemany(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
-        [(client_id, *r[:5], to_micro(r[5]), *r[6:]) for r in rows],
+        entries,
     ).rowcount
 
 
