@@ -238,7 +238,7 @@ class RootGroup(BrokerGroup):
         "rules": (
             ("pedimentos",),
             "Muestra o cambia las reglas de pedimento del cliente (sensibles, garantia, "
-            "petroliferos, textiles).",
+            "petroliferos, textiles) y su patrón de número de parte.",
         ),
     }
 
