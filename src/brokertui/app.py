@@ -29,7 +29,7 @@ from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 from brokertui.screens.text import clean
-from brokertui.screens.typeahead import TypeAhead
+from brokertui.screens.typeahead import TypeAhead, read_escape_first
 
 HOME = "tablero"
 
@@ -105,6 +105,7 @@ class BrokerApp(App):
         self.client: clients.Client | None = None
         self.live = Live(self)
         self.typeahead = TypeAhead(self)
+        read_escape_first()
 
     @property
     def today(self) -> date:

@@ -13,9 +13,8 @@ feeds it to pyte, a VT100 emulator, so tests read the screen as the user sees it
     assert term.returncode == 0
 
 `send` writes everything it is given as ONE write, with no pause: str parts are typed literally,
-bytes parts are raw (`keys(...)` turns key names into their xterm sequences). The one exception
-is Esc: a terminal cannot tell an Esc followed at once by a key from an Alt+key (Textual waits
-ESCDELAY, 100 ms), so `send` writes up to each Esc key and pauses ESC_PAUSE after it.
+bytes parts are raw (`keys(...)` turns key names into their xterm sequences). An Esc followed at
+once by a key is read by the app as Esc and that key (typeahead.EscapeFirstParser).
 
 The output is watched for FORBIDDEN texts (a traceback, a raw SQLite lock error, the app's
 "Error interno") with escape sequences removed; `problems` lists what was seen and
@@ -74,8 +73,6 @@ KEYS: dict[str, bytes] = {
     "f11": b"\x1b[23~",
     "f12": b"\x1b[24~",
 }
-ESC = KEYS["escape"]
-ESC_PAUSE = 0.25  # past Textual's ESCDELAY (100 ms): the Esc is read as Esc, not Alt+next key
 # Textual asks whether the terminal has synchronized output (mode 2026); told yes, it wraps each
 # frame in BEGIN_FRAME ... END_FRAME, and the screen is updated a whole frame at a time.
 SYNC_QUERY = "\x1b[?2026$p"
@@ -258,14 +255,8 @@ class Terminal:
     # Input --------------------------------------------------------------------------------
 
     def send(self, *parts: str | bytes) -> None:
-        """Type `parts` as one burst (str: text typed as it is; bytes: raw, e.g. keys(...)).
-        Only after an Esc key does it pause (ESC_PAUSE: see the module docstring)."""
-        data = b"".join(part.encode() if isinstance(part, str) else part for part in parts)
-        chunks = _split_after_escapes(data)
-        for index, chunk in enumerate(chunks):
-            self._write(chunk)
-            if index < len(chunks) - 1:
-                time.sleep(ESC_PAUSE)
+        """Type `parts` as one burst (str: text typed as it is; bytes: raw, e.g. keys(...))."""
+        self._write(b"".join(part.encode() if isinstance(part, str) else part for part in parts))
 
     def press(self, *names: str) -> None:
         """Press these keys (names as in `keys`) as one burst."""
@@ -311,24 +302,6 @@ class Terminal:
         self.close()
         if exc_info[0] is None:
             self.assert_clean()
-
-
-def _split_after_escapes(data: bytes) -> list[bytes]:
-    """`data` cut after every lone Esc key (an Esc that does not start a key's sequence)."""
-    sequences = tuple(seq for seq in KEYS.values() if seq.startswith(ESC) and seq != ESC)
-    chunks, start, index = [], 0, 0
-    while index < len(data):
-        if data[index : index + 1] == ESC:
-            known = next((s for s in sequences if data.startswith(s, index)), None)
-            if known:
-                index += len(known)
-                continue
-            chunks.append(data[start : index + 1])
-            start = index + 1
-        index += 1
-    if start < len(data) or not chunks:
-        chunks.append(data[start:])
-    return chunks
 
 
 def _whole_frames(text: str) -> tuple[str, str]:

@@ -28,10 +28,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.drivers import linux_driver
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
@@ -162,3 +166,46 @@ async def _handled(node: MessagePump) -> None:
     while not done.is_set() and not _gone(node) and time.monotonic() < until:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), CHECK_EVERY)
+
+
+# An Esc typed just before another key ----------------------------------------------------------
+
+# What may follow ESC in what a terminal sends (CSI, SS3, the OSC, DCS and APC replies to the
+# app's queries, their ST, and ESC itself): any other character after ESC is a key of its own.
+SEQUENCE_STARTS = frozenset("[O]P_\\\x1b")
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+class EscapeFirstParser(XTermParser):
+    """Textual's terminal parser, except that Esc followed at once by a key (in one read, as
+    keys typed fast arrive over SSH) is the Escape key and then that key. Textual takes ESC
+    and the next characters for one escape sequence until ESCDELAY (100 ms) passes with no
+    input; when the next key came before, it turned the pair into '^' and the key: Esc then
+    'd' typed fast put '^d' into the field instead of leaving it. The app binds no Alt+key, the
+    other meaning of ESC and a key. Inside a bracketed paste nothing is split."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self.escape_pending = False  # the last character fed was ESC
+        self.pasting = False
+
+    def feed(self, data: str) -> Iterable[events.Event | Message]:
+        start = 0
+        for index, character in enumerate(data):
+            if character == "\x1b" and data.startswith((PASTE_START, PASTE_END), index):
+                self.pasting = data.startswith(PASTE_START, index)
+            if self.escape_pending and not self.pasting and character not in SEQUENCE_STARTS:
+                if start < index:
+                    yield from super().feed(data[start:index])
+                start = index
+                if self._timeout_time is not None:  # still waiting after the ESC: Escape
+                    self._timeout_time = 0.0
+                    yield from self.tick()
+            self.escape_pending = character == "\x1b"
+        if start < len(data) or not data:
+            yield from super().feed(data[start:])
+
+
+def read_escape_first() -> None:
+    """Make the app's terminal input (Linux driver) use EscapeFirstParser."""
+    linux_driver.XTermParser = EscapeFirstParser  # type: ignore[misc]
