@@ -29,7 +29,7 @@ from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 from brokertui.screens.text import clean
-from brokertui.screens.typeahead import TypeAhead, read_escape_first
+from brokertui.screens.typeahead import Palette, TypeAhead, read_escape_first
 
 HOME = "tablero"
 
@@ -120,6 +120,11 @@ class BrokerApp(App):
 
     def on_unmount(self) -> None:
         self.live.stop()
+
+    def action_command_palette(self) -> None:
+        """Show the command palette (typeahead.Palette: Enter waits for the search)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_reload_screen(self) -> None:
         self.live.tick(force=True)

@@ -5,12 +5,13 @@ Autocomplete fills a field only when asked (Right or End at the end of the text)
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from textual import events
 from textual.keys import _character_to_key
 
-from brokertui.app import BrokerApp
+from brokertui.app import BrokerApp, ClientSwitcher
 from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen
 from brokertui.screens.clients import ClientDetailScreen
@@ -18,7 +19,7 @@ from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
 
 NAMED = {"tab", "shift+tab", "enter", "backspace", "left", "right", "home", "end", "ctrl+s"}
-NAMED |= {"ctrl+n", "f3", "f4"}
+NAMED |= {"ctrl+n", "ctrl+p", "f3", "f4"}
 
 
 async def burst(pilot, *parts: str) -> None:
@@ -132,3 +133,23 @@ async def test_block_rows_added_in_a_burst_keep_their_own_values(demo_db):
         rows = [(row["fraccion"], row["nico"]) for row in editor.values()]
         assert rows == [("39269099", "10"), ("72085101", "20")]
         assert editor.current == 1
+
+
+async def test_ctrl_p_a_client_and_enter_typed_at_once_switch_to_it(demo_db, monkeypatch):
+    """Enter typed before the palette's search of the RFC is done waits for it (it chose among
+    the hits of the text as it was a moment before). The search is slowed down, as on a busy
+    machine."""
+    search = ClientSwitcher.search
+
+    async def slow(self, query):
+        await asyncio.sleep(0.3)
+        async for hit in search(self, query):
+            yield hit
+
+    monkeypatch.setattr(ClientSwitcher, "search", slow)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for rfc in ("ASM980127HN4", "MNB050315K70"):
+            await burst(pilot, "f4", "ctrl+p", rfc, "enter")
+            assert app.client is not None and app.client.rfc == rfc
+            assert app.current_mode == "pedimentos"
