@@ -200,14 +200,14 @@ def test_an_undo_with_nothing_left_says_so(tmp_path):
 def _paused_check(path, paused, resume, results) -> None:
     """`check`, stopped between reading the exits' demands and their allocations while another
     process undoes a run."""
-    original = ledger._material_demands
+    original = ledger._discharged_demands
 
     def demands(*args, **kwargs):
         yield from original(*args, **kwargs)
         paused.set()
         resume.wait(WAIT)
 
-    ledger._material_demands = demands
+    ledger._discharged_demands = demands
     results.put(cli(path, "check", "--rfc", RFC))
 
 

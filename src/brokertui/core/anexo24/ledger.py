@@ -28,7 +28,7 @@ did not change meanwhile (else the rows are discarded and the run computed again
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import islice
@@ -37,7 +37,8 @@ from sqlite_utils import Database
 
 from brokertui.core import leases, log
 from brokertui.core import search as find
-from brokertui.core.anexo24 import entries, fifo, interfaces
+from brokertui.core.anexo24 import entries, fifo, interfaces, scope
+from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.quantities import times, to_text
@@ -121,110 +122,65 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
     return modo
 
 
-def _seen(db: Database, client_id: int, key: str) -> int:
-    """The highest entry or exit id (`key` in a run's params) the committed runs have seen."""
-    return (
-        db.execute(
-            f"SELECT max(json_extract(params, '$.{key}')) FROM discharge_runs "
-            "WHERE client_id = ? AND status = 'committed'",
-            [client_id],
-        ).fetchone()[0]
-        or 0
-    )
-
-
-def _pending_from(db: Database, client_id: int, hasta: str) -> str | None:
-    """The date a plain run must re-discharge from: the earliest exit or entry added since the
-    last run that is dated before an exit already discharged. (An exit a run has already seen
-    and left pending, one that could not be priced, does not make every later run redo it.)"""
-    last = db.execute(
-        "SELECT max(s.fecha) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-        "WHERE s.client_id = ?",
-        [client_id],
-    ).fetchone()[0]
-    if last is None:
-        return None
-    late_exit = db.execute(
-        "SELECT min(s.fecha) FROM salidas s WHERE s.client_id = ? AND s.id > ? "
-        f"AND s.fecha <= ? AND s.fecha < ? AND {LOADED_S} AND NOT EXISTS (SELECT 1 FROM "
-        "active_allocations a WHERE a.salida_id = s.id)",
-        [client_id, _seen(db, client_id, "max_salida_id"), hasta, last],
-    ).fetchone()[0]
-    late_entry = db.execute(
-        "SELECT min(e.fecha_entrada) FROM entradas e WHERE e.client_id = ? AND e.id > ? "
-        f"AND e.fecha_entrada <= ? AND {LOADED_E}",
-        [client_id, _seen(db, client_id, "max_entrada_id"), last],
-    ).fetchone()[0]
-    dates = [d for d in (late_exit, late_entry) if d]
-    return min(dates) if dates else None
-
-
-# A lot's key and amount per mode: the part number and quantity, or the fracción (the entry's,
-# else its material's) and USD value.
-LOT_KEY = {
-    "cantidad": "e.numero_parte",
-    "valor": "coalesce(nullif(e.fraccion, ''), (SELECT m.fraccion FROM materiales m "
-    "WHERE m.client_id = e.client_id AND m.numero_parte = e.numero_parte), '')",
-}
 LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
 
-# A run reads the allocations in force as they will be once its reversals count.
-AFTER_REVERSALS = "(SELECT * FROM active_allocations WHERE id NOT IN temp.reversed)"
-
+# The lots of the dirty keys, oldest first, with their balance once the run's candidates are
+# taken back (each lot's allocations in force summed by index); lots used up are dropped as
+# they are read.
 _LOTS_SQL = f"""
 SELECT e.id, {{key}} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
-       {{amount}} - coalesce(u.used, 0) AS balance, e.vence
-FROM entradas e
-LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM {{active}} a
-           JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
-           GROUP BY a.entrada_id) u ON u.entrada_id = e.id
-WHERE e.client_id = :client AND {{amount}} > coalesce(u.used, 0) AND {LOADED_E}
+       {{amount}} - coalesce((SELECT sum(a.cantidad_micro) FROM active_allocations a
+                             WHERE a.entrada_id = e.id
+                               AND a.id NOT IN (SELECT id FROM temp.candidates)), 0),
+       e.vence
+FROM {{source}}
+WHERE e.client_id = :client AND {{amount}} IS NOT NULL AND {LOADED_E}
 ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
 """
+_LOT_SOURCE = {
+    # by index: the entries of each dirty part number, the few dirty keys outermost
+    "cantidad": "temp.dirty_keys d CROSS JOIN entradas e ON e.client_id = :client "
+    "AND e.numero_parte = d.key",
+    "valor": f"entradas e JOIN temp.dirty_keys d ON d.key = {LOT_KEY['valor']}",
+}
 
-# Exits pending (or, for the check, discharged), exploded through the BOM (a product without
-# BOM stays a demand on the product itself, which no lot covers: an explicit shortfall).
-_DEMANDS_SQL = f"""
-SELECT s.id, coalesce(b.material, s.numero_parte) AS part, s.fecha, s.cantidad_micro,
-       b.factor_micro
-FROM salidas s
-LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
-                 AND b.producto = s.numero_parte
-WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
-  AND {{discharged}} EXISTS (SELECT 1 FROM {{active}} a WHERE a.salida_id = s.id)
-ORDER BY part, s.fecha, s.id
-"""
+# Every exit pending (or, for the check, discharged), exploded through the BOM.
+_EXIT_DEMANDS_SQL = scope.EXPLODED.format(
+    source="salidas s",
+    where="s.fecha <= :hasta AND {discharged} EXISTS (SELECT 1 FROM active_allocations a "
+    "WHERE a.salida_id = s.id)",
+)
 
-# Every valued entry of the client, for the average unit value of each material.
+# The valued entries of the parts demanded, for the average unit value of each material.
 _ENTRIES_SQL = f"""
 SELECT e.numero_parte, e.fecha_entrada, e.cantidad_micro, e.valor_micro FROM entradas e
-WHERE e.client_id = :client AND e.valor_micro IS NOT NULL AND {LOADED_E}
+WHERE e.client_id = :client AND e.valor_micro IS NOT NULL AND {LOADED_E} {{parts}}
 ORDER BY e.numero_parte, e.fecha_entrada
 """
 
 
-def _material_demands(
-    db: Database, params: dict, *, discharged: bool = False, active: str = "active_allocations"
-):
-    """The materials the exits consume (quantity mode's demands), sorted by part: of the exits
-    without allocations in `active`, or (`discharged`) with."""
-    sql = _DEMANDS_SQL.format(discharged="" if discharged else "NOT", active=active)
-    for sid, part, fecha, qty, factor in db.execute(sql, params):
+def _demands(rows) -> Iterator[fifo.Demand]:
+    """Quantity demands from (exit, part, fecha, quantity, BOM factor) rows sorted by part."""
+    for sid, part, fecha, qty, factor in rows:
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
 
 
-def _priced(
-    db: Database, params: dict, *, discharged: bool = False, active: str = "active_allocations"
-):
-    """(demand, fracción, USD millionths or None) for each material demand: value mode."""
+def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
+    """The materials the discharged exits consume, sorted by part (what the check expects)."""
+    sql = _EXIT_DEMANDS_SQL.format(discharged="") + " ORDER BY part, s.fecha, s.id"
+    return _demands(db.execute(sql, params))
+
+
+def _priced(db: Database, params: dict, demands: Iterator[fifo.Demand], parts: str = ""):
+    """(demand, fracción, USD millionths or None) for each material demand (value mode),
+    priced with the valued entries of the client (`parts`: of the dirty parts only)."""
     fracciones = dict(
         db.execute(
             "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
         ).fetchall()
     )
-    entry_rows = db.execute(_ENTRIES_SQL, params)
+    entry_rows = db.execute(_ENTRIES_SQL.format(parts=parts), params)
     entries = (fifo.Entry(*row) for row in entry_rows)
-    demands = _material_demands(db, params, discharged=discharged, active=active)
     try:
         for demand, value in fifo.valued(entries, demands):
             yield demand, fracciones.get(demand.part), value
@@ -233,16 +189,18 @@ def _priced(
 
 
 def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, object]:
-    """Value mode's demands: each exit's material values summed per fracción, in the engine's
-    order (through a scratch table, indexed once filled). Exits with a material that cannot be
-    priced are left out, whole, and counted in `result`."""
+    """Value mode's demands: each exit's material values (of the dirty parts) summed per
+    fracción, in the engine's order (through a scratch table, indexed once filled). Exits with
+    a material that cannot be priced are left out, whole, and counted in `result`."""
     db.execute("DROP TABLE IF EXISTS temp.value_demands")
     db.execute(
         "CREATE TEMP TABLE value_demands (fraccion TEXT, fecha TEXT, salida_id INTEGER, "
         "valor INTEGER)"
     )
     unvalued: dict[int, str] = {}
-    priced = ((d, f, v) for d, f, v in _priced(db, params, active=AFTER_REVERSALS) if v != 0)
+    material_demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
+    parts = "AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"
+    priced = ((d, f, v) for d, f, v in _priced(db, params, material_demands, parts) if v != 0)
     while batch := list(islice(priced, BATCH)):
         for demand, fraccion, value in batch:
             if value is None or fraccion is None:
@@ -411,72 +369,99 @@ def _inputs(db: Database, client_id: int) -> tuple:
 
 def _compute(db: Database, client_id: int, result: RunResult, report: Progress) -> dict:
     """Inside one snapshot: the run's reversals (temp.reversed) and allocations
-    (temp.new_allocations), counted in `result`; returns the run's params."""
+    (temp.new_allocations), counted in `result`; returns the run's params. Only the keys the
+    new data can affect are redone, from their dates (core/anexo24/scope.py), and of what they
+    had in force only what changes is replaced: an exit's rows of a key, whole."""
     report(0, 1, "Preparando")
     result.modo = mode(db, client_id)
-    if result.desde is None:
-        result.desde = _pending_from(db, client_id, result.hasta)
-    max_entrada, max_salida = db.execute(
-        "SELECT (SELECT coalesce(max(e.id), 0) FROM entradas e "
-        f"WHERE e.client_id = :c AND {LOADED_E}), "
-        "(SELECT coalesce(max(s.id), 0) FROM salidas s "
-        f"WHERE s.client_id = :c AND {LOADED_S})",
-        {"c": client_id},
-    ).fetchone()
+    marks = scope.marks(db, client_id, result.hasta)
     _drop_scratch(db)
-    db.execute("CREATE TEMP TABLE reversed (allocation_id INTEGER)")
-    if result.desde:
-        result.reversed = db.execute(
-            "INSERT INTO temp.reversed SELECT a.id FROM active_allocations a "
-            "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = ? AND s.fecha >= ? "
-            "ORDER BY a.id",
-            [client_id, result.desde],
-        ).rowcount
-    db.execute("CREATE INDEX temp.reversed_id ON reversed (allocation_id)")
+    earliest = scope.mark(db, client_id, result.modo, result.hasta, result.desde)
+    result.desde = result.desde or earliest
     params = {"client": client_id, "hasta": result.hasta}
-    if result.modo == "valor":
-        total, demands = _value_demands(db, params, result)
-    else:
-        sql = _DEMANDS_SQL.format(discharged="NOT", active=AFTER_REVERSALS)
-        total = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-        demands = _material_demands(db, params, active=AFTER_REVERSALS)
-    lots_sql = _LOTS_SQL.format(
-        key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo], active=AFTER_REVERSALS
-    )
-    lot_rows = db.execute(lots_sql, params)
-    lots = (fifo.Lot(*row) for row in lot_rows)
-    result.demands = total
-    allocations = fifo.discharge(lots, _counted(demands, total, report))
-    shortfall_parts = set()
-    # Scratch rows, written while the queries above are still being read; the run's own rows
-    # are written from them in turns.
+    # Scratch rows, written while the queries below are still being read (created first: a
+    # change to the temporary schema would abort those queries).
     db.execute(
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
+    if result.modo == "valor":
+        total, demands = _value_demands(db, params, result)
+    else:
+        total = db.execute(f"SELECT count(*) FROM ({scope.DIRTY_DEMANDS})", params).fetchone()[0]
+        demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
+    lots_sql = _LOTS_SQL.format(
+        key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo], source=_LOT_SOURCE[result.modo]
+    )
+    lot_rows = db.execute(lots_sql, params)
+    lots = (fifo.Lot(*row) for row in lot_rows if row[5] > 0)
+    result.demands = total
+    allocations = fifo.discharge(lots, _counted(demands, total, report))
     while batch := list(islice(allocations, BATCH)):
         db.conn.executemany(
             "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
             [(a.salida_id, a.part, a.lot_id, a.quantity, int(a.vencido)) for a in batch],
         )
-        for a in batch:
-            if a.lot_id is None:
-                result.shortfalls += 1
-                shortfall_parts.add(a.part)
-            elif a.vencido:
-                result.vencidos += 1
-        result.allocations += len(batch)
     lot_rows.close()  # lots no demand reached are left unread
-    # Exit by exit, each one's rows in the engine's order (what the ledger's readers order by):
-    # FIFO gives old lots to old exits, so a turn's rows fall together in every index of
-    # allocations, and each commit writes few pages.
-    db.execute(
-        "CREATE TEMP TABLE new_allocations AS SELECT * FROM temp.computed ORDER BY salida_id, rowid"
-    )
-    for scratch in ("computed", "value_demands", "unvalued"):
+    _changes(db, result)
+    for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
+    return marks | {"modo": result.modo}
+
+
+def _changes(db: Database, result: RunResult) -> None:
+    """What the run writes: of the candidates (the rows in force it recomputed), the exits'
+    rows of a key that come out different are reversed (temp.reversed) and replaced by the new
+    ones (temp.new_allocations); the rows that come out the same stay. New rows go exit by
+    exit, each one's in the engine's order (what the ledger's readers order by): FIFO gives
+    old lots to old exits, so a turn's rows fall together in every index of allocations and
+    each commit writes few pages."""
+    db.execute("CREATE TEMP TABLE reversed (allocation_id INTEGER)")
+    if not db.execute("SELECT 1 FROM temp.candidates LIMIT 1").fetchone():
+        db.execute(
+            "CREATE TEMP TABLE new_allocations AS SELECT * FROM temp.computed "
+            "ORDER BY salida_id, rowid"
+        )
+    else:
+        same = (
+            "{a}.salida_id = {b}.salida_id AND {a}.numero_parte = {b}.numero_parte AND "
+            "{a}.entrada_id IS {b}.entrada_id AND {a}.cantidad_micro = {b}.cantidad_micro AND "
+            "{a}.vencido = {b}.vencido"
+        )
+        db.execute("CREATE INDEX temp.computed_key ON computed (salida_id, numero_parte)")
+        db.execute("CREATE INDEX temp.candidates_key ON candidates (salida_id, numero_parte)")
+        db.execute(
+            "CREATE TEMP TABLE changed AS "
+            "SELECT salida_id, numero_parte FROM temp.candidates c WHERE NOT EXISTS "
+            f"(SELECT 1 FROM temp.computed n WHERE {same.format(a='n', b='c')}) "
+            "UNION SELECT salida_id, numero_parte FROM temp.computed n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM temp.candidates c WHERE {same.format(a='c', b='n')})"
+        )
+        db.execute("CREATE INDEX temp.changed_key ON changed (salida_id, numero_parte)")
+        in_changed = (
+            "EXISTS (SELECT 1 FROM temp.changed g WHERE g.salida_id = {t}.salida_id "
+            "AND g.numero_parte = {t}.numero_parte)"
+        )
+        result.reversed = db.execute(
+            "INSERT INTO temp.reversed SELECT c.id FROM temp.candidates c "
+            f"WHERE {in_changed.format(t='c')} ORDER BY c.id"
+        ).rowcount
+        db.execute(
+            "CREATE TEMP TABLE new_allocations AS SELECT n.* FROM temp.computed n "
+            f"WHERE {in_changed.format(t='n')} ORDER BY n.salida_id, n.rowid"
+        )
+    shortfall_parts = set()
+    for part, faltante, vencido, count in db.execute(
+        "SELECT numero_parte, entrada_id IS NULL, vencido, count(*) FROM temp.new_allocations "
+        "GROUP BY 1, 2, 3"
+    ):
+        result.allocations += count
+        if faltante:
+            result.shortfalls += count
+            shortfall_parts.add(part)
+        elif vencido:
+            result.vencidos += count
     result.shortfall_parts = sorted(shortfall_parts)[:20]
-    return {"max_entrada_id": max_entrada, "max_salida_id": max_salida, "modo": result.modo}
 
 
 def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
@@ -589,7 +574,17 @@ def _abandon(db: Database, claim: _Claim) -> None:
 
 
 def _drop_scratch(db: Database) -> None:
-    for scratch in ("reversed", "computed", "new_allocations", "value_demands", "unvalued"):
+    for scratch in (
+        "reversed",
+        "computed",
+        "new_allocations",
+        "value_demands",
+        "unvalued",
+        "changed",
+        "dirty_keys",
+        "dirty_parts",
+        "candidates",
+    ):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
@@ -629,6 +624,11 @@ def runs(db: Database, rfc: str) -> list[dict]:
         )
     ]
 
+
+# The ledger's order: exits by date and import order, each one's rows by key (part number or
+# fracción) and then as the engine wrote them (oldest lot first, the shortfall last). A
+# correction rewrites an exit's rows of a key together, so this is the order of a full rerun.
+ALLOCATION_ORDER = "s.fecha, s.id, a.numero_parte, a.id"
 
 _ALLOC_SELECT = """
 SELECT a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
@@ -681,7 +681,7 @@ def allocations(
     filters: search, faltantes (only shortfalls and vencidos)."""
     client = clients.get_client(db, rfc)
     where, params = _alloc_filters(filters)
-    order = find.order_by(sort, descending, ALLOCATION_SORTS, "s.fecha, s.id, a.id")
+    order = find.order_by(sort, descending, ALLOCATION_SORTS, ALLOCATION_ORDER)
     sql = f"{_ALLOC_SELECT}{where} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
@@ -707,16 +707,26 @@ def export_columns(db: Database, rfc: str) -> list[str]:
     return EXPORT_COLUMNS[mode(db, clients.get_client(db, rfc).id)]
 
 
-def export_rows(db: Database, rfc: str):
+# The allocations in force right after a run (:run), from the history: of the committed runs
+# up to it, not reversed by one of them.
+_AS_OF = """(SELECT a.* FROM allocations a
+  JOIN discharge_runs r ON r.id = a.run_id AND r.status = 'committed' AND r.id <= :run
+  WHERE NOT EXISTS (SELECT 1 FROM allocation_reversals v JOIN discharge_runs rr
+                    ON rr.id = v.run_id AND rr.status = 'committed' AND rr.id <= :run
+                    WHERE v.allocation_id = a.id))"""
+
+
+def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None):
     """The export columns for every allocation in force (a shortfall has no pedimento,
-    partida or fecha_entrada), streamed. In value mode the part is the fracción and the
-    amount is USD."""
+    partida or fecha_entrada), streamed; or (`as_of_run`) for those in force right after that
+    run, as it showed then. In value mode the part is the fracción and the amount is USD."""
     client = clients.get_client(db, rfc)
     columns = EXPORT_COLUMNS[mode(db, client.id)]
+    sql = _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
+    if as_of_run is not None:
+        sql = sql.replace("FROM active_allocations a", f"FROM {_AS_OF} a")
     for r in db.execute(
-        _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
-        + " ORDER BY s.fecha, s.id, a.id",
-        {"client": client.id},
+        sql + " ORDER BY " + ALLOCATION_ORDER, {"client": client.id, "run": as_of_run}
     ):
         (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
         values = (
@@ -821,14 +831,11 @@ def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:
     if modo == "valor":
         demands = (
             (d.salida_id, fraccion, value)
-            for d, fraccion, value in _priced(db, params, discharged=True)
+            for d, fraccion, value in _priced(db, params, _discharged_demands(db, params))
             if value
         )
     else:
-        demands = (
-            (d.salida_id, d.part, d.quantity)
-            for d in _material_demands(db, params, discharged=True)
-        )
+        demands = ((d.salida_id, d.part, d.quantity) for d in _discharged_demands(db, params))
     db.execute("DROP TABLE IF EXISTS temp.expected")
     db.execute("CREATE TEMP TABLE expected (salida_id INTEGER, key TEXT, amount INTEGER)")
     while batch := list(islice(demands, BATCH)):

@@ -160,7 +160,7 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
         "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
         "LEFT JOIN entradas e ON e.id = a.entrada_id "
         "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
-        "fecha, sid, aid",
+        f"fecha, sid, {key}, aid",  # ledger.ALLOCATION_ORDER
     )
 
 

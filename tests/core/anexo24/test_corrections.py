@@ -1,0 +1,221 @@
+"""Corrections proportional to what changed (issue 14): a run redoes only the keys (part numbers,
+or fracciones by value) that late or edited data can affect, from its date, and writes only the
+rows that change; the ledger it leaves is the one a full rerun gives, and every past run can
+still be shown as it was."""
+
+from datetime import date
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from brokertui.core import db as store
+from brokertui.core.anexo24 import ajustes, interfaces
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.registry import clients
+from tests.core.anexo24.conftest import RFC, TODAY, write_csv
+
+MATERIALES = [
+    ["MAT-A", "A", "72085101", "1", "1", "1", "directo"],
+    ["MAT-B", "B", "73181599", "6", "1", "1", "directo"],
+    ["MAT-C", "C", "72085101", "6", "1", "1", "directo"],  # the fracción of MAT-A
+]
+PARTS = ("MAT-A", "MAT-B", "MAT-C")
+BOM = {"PROD-1": [("MAT-A", "2"), ("MAT-B", "1.5")], "PROD-2": [("MAT-B", "1"), ("MAT-C", "3")]}
+
+
+class Ledger:
+    """A client's database fed step by step; `files` numbers the interface files."""
+
+    def __init__(self, folder, name: str, modo: str):
+        self.folder, self.name, self.files = folder, name, 0
+        self.db = store.connect(folder / f"{name}.db")
+        clients.add_client(self.db, {"rfc": RFC, "razon_social": "Alfa"})
+        self.load("materiales", MATERIALES)
+        self.load("productos", [[p, p, "85371099", "6", "6"] for p in BOM])
+        self.load("bom", [[p, m, c, "0"] for p, lines in BOM.items() for m, c in lines])
+        discharge.set_mode(self.db, RFC, modo)
+
+    def load(self, kind: str, rows: list) -> None:
+        self.files += 1
+        path = self.folder / f"{self.name}-{self.files}-{kind}.csv"
+        interfaces.import_file(self.db, kind, write_csv(path, interfaces.COLUMNS[kind], rows), RFC)
+
+    def apply(self, step: tuple, n: int) -> None:
+        """One step of a history (`n`: its position, for unique keys)."""
+        kind, *args = step
+        if kind == "entradas":
+            self.load(
+                "entradas",
+                [
+                    [f"26 07 3953 6{n:03d}{i + 1:03d}", "1", "IN", f"2026-01-{day:02d}", part,
+                     str(qty), "1", str(value), "", "USA"]
+                    for i, (day, part, qty, value) in enumerate(args[0])
+                ],
+            )  # fmt: skip
+        elif kind == "salidas":
+            self.load(
+                "salidas",
+                [
+                    [f"D-{n}-{i}", "RT", f"2026-01-{day:02d}", "P" if part in BOM else "M",
+                     part, str(qty)]
+                    for i, (day, part, qty) in enumerate(args[0])
+                ],
+            )  # fmt: skip
+        elif kind == "bom":
+            product, lines = args
+            self.load("bom", [[product, m, str(c), "0"] for m, c in lines])
+        elif kind == "ajuste":
+            day, tipo, part, qty = args
+            row = {
+                "fecha": f"2026-01-{day:02d}",
+                "tipo": tipo,
+                "numero_parte": part,
+                "cantidad": str(qty),
+                "motivo": "conteo",
+                "pedimento": "26 07 3953 6999999" if tipo == "sobrante" else "",
+                "partida": str(n + 1) if tipo == "sobrante" else "",
+            }
+            ajustes.add_ajustes(self.db, RFC, [(1, row)], f"ajuste-{n}")
+        elif kind == "run":
+            discharge.run(self.db, RFC, hasta=TODAY)
+        elif kind == "undo" and any(r["status"] == "committed" for r in self.runs()):
+            discharge.undo_last(self.db, RFC)
+
+    def runs(self) -> list[dict]:
+        return discharge.runs(self.db, RFC)
+
+    def ledger(self) -> list[tuple]:
+        return [tuple(r.values()) for r in discharge.export_rows(self.db, RFC)]
+
+    def as_of(self, run_id: int) -> list[tuple]:
+        return [tuple(r.values()) for r in discharge.export_rows(self.db, RFC, as_of_run=run_id)]
+
+
+days = st.integers(1, 28)
+entradas_st = st.tuples(
+    st.just("entradas"),
+    st.lists(
+        st.tuples(days, st.sampled_from(PARTS), st.integers(1, 60), st.integers(1, 500)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+salidas_st = st.tuples(
+    st.just("salidas"),
+    st.lists(
+        st.tuples(days, st.sampled_from([*PARTS, *BOM]), st.integers(1, 40)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+bom_st = st.tuples(
+    st.just("bom"),
+    st.sampled_from(list(BOM)),
+    st.lists(
+        st.tuples(st.sampled_from(PARTS), st.integers(1, 4)),
+        min_size=1,
+        max_size=2,
+        unique_by=lambda line: line[0],
+    ),
+)
+ajuste_st = st.tuples(
+    st.just("ajuste"),
+    days,
+    st.sampled_from(["merma", "sobrante"]),
+    st.sampled_from(PARTS),
+    st.integers(1, 30),
+)
+step_st = st.one_of(
+    entradas_st, salidas_st, bom_st, ajuste_st, st.just(("run",)), st.just(("undo",))
+)
+DATA = ("entradas", "salidas", "bom", "ajuste")
+
+
+LOTS = ("entradas", [(1, "MAT-A", 50, 100), (2, "MAT-A", 50, 300), (1, "MAT-B", 90, 90),
+                    (3, "MAT-C", 80, 40)])  # fmt: skip
+EXITS = ("salidas", [(10, "MAT-A", 30), (12, "PROD-1", 5), (20, "MAT-A", 30), (25, "PROD-2", 4)])
+KNOWN = {  # each kind of correction at least once, in both modes
+    "late entry": [EXITS, ("run",), LOTS],
+    "late exit": [LOTS, EXITS, ("run",), ("salidas", [(15, "MAT-A", 10)])],
+    "edited BOM": [LOTS, EXITS, ("run",), ("bom", "PROD-1", [("MAT-C", 2)])],
+    "late ajuste": [LOTS, EXITS, ("run",), ("ajuste", 5, "merma", "MAT-A", 10)],
+    "undone correction": [LOTS, EXITS, ("run",), ("salidas", [(5, "PROD-2", 3)]), ("run",),
+                          ("undo",)],
+}  # fmt: skip
+
+
+def _known(test):
+    for history in KNOWN.values():
+        for modo in discharge.MODES:
+            test = example(history=history, modo=modo)(test)
+    return test
+
+
+@_known
+@settings(max_examples=60, deadline=None)
+@given(history=st.lists(step_st, min_size=1, max_size=12), modo=st.sampled_from(discharge.MODES))
+def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
+    tmp_path_factory, history, modo
+):
+    """Late and out-of-order entries and exits, edited BOMs, ajustes, runs and undos in any
+    order, then a run: the ledger is the one a single run over the same data gives (same
+    rows, same order), and it is sound."""
+    folder = tmp_path_factory.mktemp("history")
+    corrected, full = Ledger(folder, "corrected", modo), Ledger(folder, "full", modo)
+    for n, step in enumerate(history):
+        corrected.apply(step, n)
+        if step[0] in DATA:
+            full.apply(step, n)
+    corrected.apply(("run",), len(history))
+    full.apply(("run",), len(history))
+    assert corrected.ledger() == full.ledger()
+    assert discharge.check(corrected.db, RFC) == []
+    corrected.db.close()
+    full.db.close()
+
+
+def test_a_late_exit_redoes_only_its_parts_from_its_date_and_writes_what_changed(tmp_path):
+    ledger = Ledger(tmp_path, "late", "cantidad")
+    ledger.apply(
+        ("entradas", [(1, "MAT-A", 50, 10), (1, "MAT-A", 50, 10), (1, "MAT-B", 90, 10)]), 0
+    )
+    ledger.apply(
+        ("salidas", [(10, "MAT-A", 30), (12, "MAT-B", 20), (20, "MAT-A", 30), (25, "MAT-A", 5)]),
+        1,
+    )
+    ledger.apply(("run",), 2)
+    before = ledger.ledger()
+    ledger.apply(("salidas", [(15, "MAT-A", 10)]), 3)  # late: dated before D-1-2 and D-1-3
+    result = discharge.run(ledger.db, RFC, hasta=TODAY)
+    # MAT-B is untouched; of MAT-A, D-1-0 (before the late exit) stays, D-1-2 takes 10 more
+    # units of the second lot (its two rows are replaced), D-1-3 stays as it was.
+    assert (result.desde, result.reversed, result.allocations) == ("2026-01-15", 2, 3)
+    after = ledger.ledger()
+    assert [r for r in after if r[0] in ("D-1-0", "D-1-1")] == before[:2]
+    assert [(r[0], r[2], r[5]) for r in after[2:]] == [
+        ("D-3-0", "260739536000001", "10"),
+        ("D-1-2", "260739536000001", "10"),
+        ("D-1-2", "260739536000002", "20"),
+        ("D-1-3", "260739536000002", "5"),
+    ]
+    assert discharge.check(ledger.db, RFC) == []
+
+
+def test_a_rerun_over_unchanged_data_writes_nothing_and_past_runs_show_as_they_were(tmp_path):
+    ledger = Ledger(tmp_path, "lean", "cantidad")
+    ledger.apply(("entradas", [(2, "MAT-A", 40, 10), (3, "MAT-A", 40, 10)]), 0)
+    ledger.apply(("salidas", [(10, "MAT-A", 30), (20, "PROD-1", 5)]), 1)
+    ledger.apply(("run",), 2)
+    first = ledger.ledger()
+    again = discharge.run(ledger.db, RFC, hasta=TODAY, desde=date(2026, 1, 1))
+    assert (again.reversed, again.allocations) == (0, 0)
+    ledger.apply(("entradas", [(1, "MAT-A", 5, 10)]), 3)  # late entry, the oldest lot
+    ledger.apply(("run",), 4)
+    second = ledger.ledger()
+    assert second != first
+    run_ids = [r["id"] for r in ledger.runs()][::-1]
+    assert ledger.as_of(run_ids[0]) == first
+    assert ledger.as_of(run_ids[2]) == second
+    discharge.undo_last(ledger.db, RFC)
+    assert ledger.ledger() == first
+    assert ledger.as_of(run_ids[0]) == first
