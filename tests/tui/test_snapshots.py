@@ -135,6 +135,12 @@ async def _settled(pilot, *keys):
     await pilot.press(*keys)
 
 
+def _oficio(db):
+    from brokertui.core.pedimentos.datastage import oficios
+
+    oficios.record(db, MNB, "800-05-2026-0412", "2026-03-20", "2027-03-19")
+
+
 PEDIMENTO_SCREENS = {
     "pedimentos": with_client("f4"),
     "pedimento_nuevo": with_client("f4", "a"),
@@ -151,6 +157,9 @@ PEDIMENTO_SCREENS = {
     "conciliacion": with_client("f4", "c"),
     "cruce_entradas": with_client("f4", "k", before=plant_entradas),
     "cliente_reglas": with_client("x"),
+    "oficio_nuevo": with_client("o"),
+    "entregas_datastage": with_client("d", before=lambda db: _oficio(db)),
+    "entregas_sin_oficio": with_client("f4", "d"),
     "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
     "descargos_antes": with_client("f5"),
     "descargos_pendientes": with_client("f5", "e"),

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from brokertui.core import catalogs
+from brokertui.core.pedimentos.datastage import oficios
 from brokertui.core.registry import clients, programs
 from brokertui.screens.form import FormScreen
 from brokertui.screens.live import Here
@@ -111,3 +112,22 @@ class SiteFormScreen(FormScreen):
 
     def submit(self, values: dict[str, str], force: bool) -> clients.Site:
         return clients.add_site(self.app.db, self.rfc, values)
+
+
+class OficioFormScreen(FormScreen):
+    """Record a client's oficio de matriz de seguridad (a renewal is a new one)."""
+
+    model = oficios.OficioData
+    fields = [
+        FieldSpec("numero", "Número de oficio"),
+        FieldSpec("fecha", "Fecha del oficio", "AAAA-MM-DD"),
+        FieldSpec("vence", "Vence", "AAAA-MM-DD"),
+    ]
+
+    def __init__(self, rfc: str) -> None:
+        self.rfc = rfc
+        super().__init__()
+        self.title = f"Oficio de matriz de seguridad · {rfc}"
+
+    def submit(self, values: dict[str, str], force: bool) -> oficios.Oficio:
+        return oficios.record(self.app.db, self.rfc, **values)

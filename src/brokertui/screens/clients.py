@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -10,14 +12,22 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from brokertui.core import catalogs
 from brokertui.core.pedimentos import rules as pedimento_rules
+from brokertui.core.pedimentos.datastage import batch, oficios, routes
 from brokertui.core.registry import clients, programs
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen, SiteFormScreen
+from brokertui.screens.client_forms import (
+    ClientFormScreen,
+    OficioFormScreen,
+    ProgramFormScreen,
+    SiteFormScreen,
+)
 from brokertui.screens.client_rules import ClientRulesScreen
+from brokertui.screens.deliveries import DeliveriesScreen
 from brokertui.screens.dialogs import ConfirmScreen
+from brokertui.screens.jobs import Jobs
 from brokertui.screens.live import Here, LiveNote
-from brokertui.screens.text import SAFE_INPUT, markup, plain
+from brokertui.screens.text import SAFE_INPUT, clean, markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
 
 SORT_LABELS = {
@@ -40,6 +50,7 @@ class ClientsScreen(Guarded, Screen):
         self.descending = False
         self.include_baja = False
         self.title = "Clientes"
+        self.jobs = Jobs(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,8 +143,25 @@ class ClientsScreen(Guarded, Screen):
             if client:
                 self.refresh_list()
                 self.app.open_client(client.rfc)
+                self.take_waiting(client.rfc)
 
         self.app.push_screen(ClientFormScreen(), added)
+
+    def take_waiting(self, rfc: str) -> None:
+        """A client just registered: import its pedimentos kept aside in stored Data Stage
+        deliveries (from the zips in the database), in a worker, and say so."""
+        if routes.waiting(self.app.db, rfc):
+            self.jobs.start(
+                lambda conn, progress: batch.import_waiting(conn, rfc, progress=progress),
+                partial(self.took_waiting, rfc),
+            )
+
+    def took_waiting(self, rfc: str, summary: batch.Summary) -> None:
+        lines = [
+            f"{rfc}: {summary.zips} entregas Data Stage guardadas tenían pedimentos suyos.",
+            *summary.lines(),
+        ]
+        self.notify(clean("\n".join(lines[:12]), lines=True), timeout=12, markup=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_list()
@@ -206,6 +234,7 @@ class ClientDetailScreen(Guarded, Screen):
                     for name, on in pedimento_rules.client_rules(db, client.id).items()
                 ),
             ),
+            markup("Oficio de matriz de seguridad: $oficio", oficio=self.oficio_text()),
         ]
         self.query_one("#summary", Static).update(Content("\n").join(lines))
         table = self.query_one("#programs", DataTable)
@@ -220,6 +249,15 @@ class ClientDetailScreen(Guarded, Screen):
         for s in clients.list_sites(db, self.rfc):
             where = _address(s.calle, s.numero, s.colonia, s.codigo_postal, s.entidad_federativa)
             table.add_row(*map(plain, (s.kind, s.nombre, where, s.baja_date)), key=str(s.id))
+
+    def oficio_text(self) -> str:
+        """The latest oficio and its countdown; without a vigente one ANAM sends nothing."""
+        found = oficios.of_client(self.app.db, self.client.id)
+        today = self.app.today
+        if not found or not found[0].vigente(today):
+            return "ninguno vigente (sin él no llega Data Stage)"
+        days = (found[0].vence - today).days
+        return f"{found[0].numero}, vence el {found[0].vence} (faltan {days} días)"
 
     def refresh_data(self) -> None:
         self.load()
@@ -239,6 +277,12 @@ class ClientDetailScreen(Guarded, Screen):
 
     def action_add_site(self) -> None:
         self.app.push_screen(SiteFormScreen(self.client.rfc), self._reload_after)
+
+    def action_oficio(self) -> None:
+        self.app.push_screen(OficioFormScreen(self.client.rfc), self._reload_after)
+
+    def action_deliveries(self) -> None:
+        self.app.push_screen(DeliveriesScreen(self.client.rfc))
 
     def action_rules(self) -> None:
         self.app.push_screen(ClientRulesScreen(self.client.rfc), lambda _: self.load())

@@ -217,6 +217,22 @@ TABLE = (
         "Reglas de pedimento del cliente",
         "Activar o desactivar reglas de revisión",
     ),
+    Command(
+        "client_detail.oficio",
+        "o",
+        "Oficio",
+        "oficio",
+        "Oficio de matriz de seguridad",
+        "Registrar el oficio de ANAM del cliente (o su renovación)",
+    ),
+    Command(
+        "client_detail.deliveries",
+        "d",
+        "Entregas",
+        "deliveries",
+        "Entregas Data Stage del cliente",
+        "Meses recibidos, por llegar y atrasados, y su oficio",
+    ),
     Command("rules.back", "escape", "Volver", "close", "Volver", "Cerrar las reglas"),
     # The record forms (cliente, programa, planta/bodega, ajuste)
     Command(
@@ -296,7 +312,26 @@ TABLE = (
         "Entradas del Anexo 24 contra las partidas de Data Stage del cliente elegido",
     ),
     Command(
+        "pedimentos.deliveries",
+        "d",
+        "Entregas",
+        "deliveries",
+        "Entregas Data Stage",
+        "Meses de Data Stage por cliente: faltantes, atrasados y oficios",
+    ),
+    Command(
         "reconcile.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar a Pedimentos"
+    ),
+    Command(
+        "deliveries.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar las entregas"
+    ),
+    Command(
+        "deliveries.oficio",
+        "o",
+        "Oficio",
+        "oficio",
+        "Oficio de matriz de seguridad",
+        "Registrar el oficio de ANAM del cliente (o su renovación)",
     ),
     Command(
         "reconcile.crosscheck",

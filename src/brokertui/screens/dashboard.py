@@ -125,6 +125,10 @@ class DashboardScreen(Guarded, Screen):
             from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 
             self.app.push_screen(PedimentoDetailScreen(numero))
+        elif kind in (OFICIO, DATASTAGE) and self.app.set_client(rfc):
+            from brokertui.screens.deliveries import DeliveriesScreen
+
+            self.app.push_screen(DeliveriesScreen(rfc))
         else:
             self.app.open_client(rfc)
 

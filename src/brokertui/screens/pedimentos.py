@@ -136,6 +136,11 @@ class PedimentosScreen(ClientScreen):
 
         self.app.push_screen(DataStageImportScreen(), lambda _: self.reload())
 
+    def action_deliveries(self) -> None:
+        from brokertui.screens.deliveries import DeliveriesScreen
+
+        self.app.push_screen(DeliveriesScreen(self.app.client.rfc if self.app.client else None))
+
     def action_reconcile(self) -> None:
         if self.needs_client():
             return

@@ -12,15 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import field_validator
 from sqlite_utils import Database
 
 from brokertui.core import identifiers
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import Conflict, InvalidInput
+from brokertui.core.models import Record, RequiredText, build
 from brokertui.core.registry import clients
-from brokertui.core.text import strip_controls
-
-MAX_NUMERO = 60
 
 
 @dataclass(frozen=True)
@@ -40,24 +39,25 @@ class Oficio:
         }
 
 
-def _date(field: str, text: object) -> date:
-    try:
-        return identifiers.parse_date(text)
-    except ValueError as exc:
-        raise InvalidInput(field, str(exc)) from None
+class OficioData(Record):
+    """What a user types to record an oficio (the form checks each field as it is left)."""
+
+    numero: RequiredText
+    fecha: date
+    vence: date
+
+    @field_validator("fecha", "vence", mode="before")
+    @classmethod
+    def _date(cls, value):
+        return identifiers.parse_date(value)
 
 
 def parse(numero: object, fecha: object, vence: object) -> Oficio:
     """An oficio as typed; InvalidInput naming the field and the rule otherwise."""
-    text = strip_controls(str(numero or "")).strip()
-    if not text:
-        raise InvalidInput("numero", "es obligatorio (el número del oficio de ANAM)")
-    if len(text) > MAX_NUMERO:
-        raise InvalidInput("numero", f"tiene más de {MAX_NUMERO} caracteres")
-    start, end = _date("fecha", fecha), _date("vence", vence)
-    if end <= start:
+    data = build(OficioData, {"numero": numero, "fecha": fecha, "vence": vence})
+    if data.vence <= data.fecha:
         raise InvalidInput("vence", "debe ser posterior a la fecha del oficio")
-    return Oficio(text, start, end)
+    return Oficio(data.numero, data.fecha, data.vence)
 
 
 def record(db: Database, rfc: str, numero: object, fecha: object, vence: object) -> Oficio:

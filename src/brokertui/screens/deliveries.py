@@ -1,0 +1,125 @@
+"""Entregas Data Stage: each client's months (or the current client's), whether ANAM's
+delivery came, is due or late, and the oficio de matriz de seguridad without which none comes
+(anam-pedimento-data-request.txt §2; core/pedimentos/datastage/schedule.py)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from brokertui.core.pedimentos.datastage import routes, schedule
+from brokertui.screens import commands
+from brokertui.screens.base import Guarded
+from brokertui.screens.client_forms import OficioFormScreen
+from brokertui.screens.text import plain
+from brokertui.screens.widgets import Column, PagedTable
+
+STYLE = {
+    schedule.RECEIVED: "green",
+    schedule.DUE: "yellow",
+    schedule.LATE: "bold red",
+    schedule.NO_OFICIO: "dim",
+}
+
+
+class DeliveriesScreen(Guarded, Screen):
+    """The months of the client given (else of every client), newest first."""
+
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = commands.bindings("deliveries")
+
+    def __init__(self, rfc: str | None = None) -> None:
+        super().__init__()
+        self.rfc = rfc
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="ds-oficio")
+        yield Static(id="ds-kept")
+        yield PagedTable(
+            [
+                Column("rfc", "RFC", 13),
+                Column("mes", "Mes", 7),
+                Column("estado", "Estado", 10),
+                Column("limite", "Límite", 10),
+                Column("pedimentos", "Ped.", 5),
+                Column("entregas", "Entregas", 24),
+            ],
+            lambda offset, limit: self.rows[offset : offset + limit],
+            lambda: len(self.rows),
+            key="key",
+            noun="meses",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Entregas Data Stage"
+        self.load()
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        today = self.app.today
+        found = schedule.load(self.app.db, today, rfc=self.rfc)
+        self.rows = [
+            {
+                "key": f"{c.rfc}:{m.month:%Y-%m}",
+                "rfc": plain(c.rfc),
+                "mes": plain(f"{m.month:%Y-%m}"),
+                "estado": plain(m.estado, style=STYLE[m.estado]),
+                "limite": plain(m.due.isoformat()),
+                "pedimentos": plain(str(m.pedimentos)),
+                "entregas": plain(", ".join(m.entregas) or "—"),
+            }
+            for c in found
+            for m in c.months
+        ]
+        self.query_one("#ds-oficio", Static).update(plain(self.heading(found), lines=True))
+        kept = routes.kept_aside(self.app.db)
+        self.query_one("#ds-kept", Static).update(
+            plain(
+                f"Apartados {sum(k['pedimentos'] for k in kept):,} pedimentos de {len(kept)} RFC "
+                "que no son clientes: al registrarlos se importan del zip guardado."
+                if kept
+                else ""
+            )
+        )
+        self.query_one(PagedTable).reload()
+
+    def heading(self, found: list[schedule.ClientDeliveries]) -> str:
+        """The oficio of the client shown (ANAM sends nothing without a vigente one), or the
+        counts of every client's."""
+        today = self.app.today
+        rule = "ANAM envía cada mes en los primeros 15 días del siguiente."
+        if self.rfc is None:
+            without = sum(1 for c in found if not (c.oficio() and c.oficio().vigente(today)))
+            late = sum(len(c.late) for c in found)
+            return (
+                f"Todos los clientes · {late} meses atrasados · {without} sin oficio de matriz "
+                f"de seguridad vigente.\n{rule}"
+            )
+        client = found[0] if found else None
+        name = f"{self.rfc} · {client.razon_social}" if client else self.rfc
+        oficio = client.oficio() if client else None
+        if oficio is None or not oficio.vigente(today):
+            past = f" (el {oficio.numero} venció el {oficio.vence})" if oficio else ""
+            return (
+                f"{name}\nSin oficio de matriz de seguridad vigente{past}: ANAM no envía "
+                "Data Stage sin él. Registre uno con o."
+            )
+        days = (oficio.vence - today).days
+        return (
+            f"{name}\nOficio {oficio.numero} del {oficio.fecha}, vence el {oficio.vence} "
+            f"(faltan {days} días). {rule}"
+        )
+
+    def action_oficio(self) -> None:
+        rfc = self.rfc or (self.app.client.rfc if self.app.client else None)
+        if rfc is None:
+            self.notify("Elija un cliente con Ctrl+P o desde Clientes.", severity="warning")
+            return
+        self.app.push_screen(OficioFormScreen(rfc), lambda saved: self.load() if saved else None)
