@@ -7,13 +7,14 @@ import zipfile
 
 import pytest
 
+from brokertui.core import db as store
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import batch, routes
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
 from brokertui.core.registry import clients
-from tests.builders import client_rfc, monthly, partida
+from tests.builders import MIEMBROS, client_rfc, monthly, partida
 
 A, B, C = client_rfc(1), client_rfc(2), client_rfc(3)  # C is no client until a test adds it
 
@@ -255,3 +256,57 @@ def test_each_zip_of_a_folder_is_atomic(db, tmp_path):
     assert "ValorDolares «1,0» no es un número" in summary.rechazados[0][1]
     assert db.execute("SELECT count(*) FROM pedimentos").fetchone()[0] == 1
     assert zipfile.is_zipfile(good)
+
+
+# -- the issue's "done when": every member, one step, per client changes nothing ---------------
+
+
+def _full(who: int, n: int, **changes) -> dict:
+    members = {k: v for k, v in MIEMBROS.items() if k != "RESUMEN"}
+    ped = monthly(who, 2026, 1, n, miembros=members, **changes)
+    ped["partidas"] = [partida(usd=".00", parte=""), partida(umt_qty="5.")]
+    return ped
+
+
+def _stored(db) -> dict:
+    """Every table a Data Stage import writes (but the routes and the audit), as rows."""
+    names = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'ds\\_%' "
+            "ESCAPE '\\' OR name IN ('pedimentos', 'partidas', 'facturas', 'identificadores', "
+            "'contribuciones', 'datastage_versions', 'entradas'))"
+        )
+    ]
+    drop = {"id", "pedimento_id", "import_id", "created_at", "updated_at", "created_by"}
+    out = {}
+    for name in names:
+        cursor = db.execute(f"SELECT * FROM {name}")
+        keep = [i for i, d in enumerate(cursor.description) if d[0] not in drop]
+        out[name] = sorted(repr([row[i] for i in keep]) for row in cursor)
+    return out
+
+
+def test_all_members_import_in_one_step_and_per_client_changes_nothing(tmp_path):
+    peds = [_full(1, 0), _full(1, 1), _full(2, 0), _full(3, 0)]
+    peds[0]["miembros"] = {**peds[0]["miembros"], "RESUMEN": MIEMBROS["RESUMEN"]}
+    path = datastage_build.write_zip(tmp_path / "1875724_Solicitudes.zip", peds)
+    whole = store.connect(tmp_path / "whole.db")
+    register(whole, 1, 2, 3)
+    result = datastage.import_zip(whole, path)
+    assert (result.pedimentos, result.nuevos, result.apartados) == (4, 4, [])
+    assert result.partidas == 8
+    expected = _stored(whole)
+    assert len(expected["ds_transporte"]) == 4 and len(expected["ds_resumen"]) == 1
+
+    steps = store.connect(tmp_path / "steps.db")
+    register(steps, 1, 2)
+    datastage.import_zip(steps, path, rfc=A)
+    datastage.import_zip(steps, path, rfc=B)
+    assert datastage.import_zip(steps, path).already_imported
+    register(steps, 3)
+    assert batch.import_waiting(steps, C).totals["nuevos"] == 1
+    assert datastage.import_zip(steps, path, rfc=A).already_imported
+    assert _stored(steps) == expected
+    whole.close()
+    steps.close()
