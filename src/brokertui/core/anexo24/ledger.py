@@ -49,6 +49,7 @@ Progress = Callable[[int, int, str], None]
 LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BATCH = 50_000
 STEP = 1_000  # rows a run writes per statement (as many as fit in a turn, db.turns)
+SMALL = 3  # statements a run writes in its commit rather than in turns before it
 ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
 MODES = ("cantidad", "valor")
 EXPORT_COLUMNS = {
@@ -464,10 +465,10 @@ def _changes(db: Database, result: RunResult) -> None:
     result.shortfall_parts = sorted(shortfall_parts)[:20]
 
 
-def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
-    """The run's reversals and allocations, in the order computed, STEP rows per statement,
-    in turns of short transactions (db.turns) that first check the claim is still ours."""
-    steps = [
+def _steps(result: RunResult) -> list[tuple[str, int]]:
+    """The statements that write the run's reversals and allocations, in the order computed,
+    STEP rows each (parameters: the run, the step's start)."""
+    return [
         (sql, start)
         for count, sql in (
             (
@@ -484,13 +485,21 @@ def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> 
         )
         for start in range(0, count, STEP)
     ]
+
+
+def _do(db: Database, claim: _Claim, step: tuple[str, int]) -> None:
+    db.execute(step[0], [claim.run_id, step[1], step[1] + STEP])
+
+
+def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
+    """The run's rows in turns of short transactions (db.turns) that first check the claim is
+    still ours; none when they are few (SMALL), which its commit writes."""
+    steps = _steps(result)
     report(0, len(steps) or 1, "Guardando")
-    for done in turns(
-        db,
-        steps,
-        lambda step: db.execute(step[0], [claim.run_id, step[1], step[1] + STEP]),
-        first=lambda: _renew(db, claim),
-    ):
+    if len(steps) <= SMALL:
+        return
+    write_step = lambda step: _do(db, claim, step)  # noqa: E731
+    for done in turns(db, steps, write_step, first=lambda: _renew(db, claim)):
         report(done, len(steps), "Guardando")
 
 
@@ -509,6 +518,9 @@ def _commit(
             _renew(db, claim)
             if _inputs(db, client.id) != inputs:
                 raise _Changed
+            if len(steps := _steps(result)) <= SMALL:  # a correction's few rows (_write)
+                for step in steps:
+                    _do(db, claim, step)
             db.execute(
                 "UPDATE discharge_runs SET status = 'committed', desde = ?, params = ?, "
                 "demands = ?, allocations = ?, shortfalls = ?, reversed = ?, holder = NULL, "

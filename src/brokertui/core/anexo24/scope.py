@@ -58,8 +58,9 @@ WHERE s.client_id = :client AND {LOADED_S} AND {{where}}
 """
 
 # The demands of the dirty parts, from each one's date up to `hasta`, in the engine's order:
-# exits of the part itself, and product exits whose BOM uses it (both found by index; CROSS
-# JOIN keeps the few dirty parts outermost, which the planner cannot tell of a scratch table).
+# exits of the part itself, and product exits whose BOM uses it, both found by index (CROSS
+# JOIN fixes the order, which the planner cannot tell for a scratch table: the dirty parts,
+# or the client's BOM lines, outermost).
 DIRTY_DEMANDS = f"""
 SELECT s.id, s.numero_parte AS part, s.fecha, s.cantidad_micro, NULL AS factor
 FROM temp.dirty_parts d
@@ -69,11 +70,11 @@ WHERE {LOADED_S} AND (s.tipo_bien <> 'P' OR NOT EXISTS (
     SELECT 1 FROM bom b WHERE b.client_id = s.client_id AND b.producto = s.numero_parte))
 UNION ALL
 SELECT s.id, b.material, s.fecha, s.cantidad_micro, b.factor_micro
-FROM temp.dirty_parts d
-CROSS JOIN bom b ON b.client_id = :client AND b.material = d.part
+FROM bom b
+CROSS JOIN temp.dirty_parts d ON d.part = b.material
 CROSS JOIN salidas s ON s.client_id = :client AND s.numero_parte = b.producto
                 AND s.tipo_bien = 'P' AND s.fecha >= d.desde AND s.fecha <= :hasta
-WHERE {LOADED_S}
+WHERE b.client_id = :client AND {LOADED_S}
 ORDER BY 2, 3, 1
 """
 

@@ -1,0 +1,176 @@
+"""Benchmark: corrections on a big ledger (issue 14, items 1 and 2).
+
+discharge_bench's client (--scale 1: 500,000 lots, 200,000 product exits exploded into
+1,000,000 demands) is discharged once; then, N times, one late product exit dated in the first
+months is imported and a plain `discharge run` corrects the ledger. Each correction is timed
+against its floor, measured in the same run right after it: reading by index the lots and the
+demands of the parts the exit uses (from its date), the pure engine over them, and writing as
+many rows as the correction wrote in one transaction. After the first correction and after
+the last, the ledger's rows (all, in force, reversals) and the time of a run with nothing new,
+of the first page of F5 (allocations in force) and of the saldos report are printed, so that
+the twentieth correction can be compared with the first. Run by hand:
+
+    .venv/bin/python benchmarks/corrections_bench.py [--scale S] [--corrections N] [--valor]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from discharge_bench import RFC, START, generate
+
+from brokertui.core import db as store
+from brokertui.core.anexo24 import fifo, interfaces, reports
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.quantities import times
+from brokertui.core.registry import clients
+
+HASTA = date(2027, 1, 1)
+
+
+def late_exit(folder: Path, database, k: int) -> tuple[str, str]:
+    """Import one product exit dated in the first months; returns its product and date."""
+    product = f"P{k * 37 % 1000:04d}"
+    fecha = (START + timedelta(days=40 + k)).isoformat()
+    path = folder / f"late-{k}.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(interfaces.COLUMNS["salidas"])
+        writer.writerow([f"LATE-{k:03d}", "RT", fecha, "P", product, "3"])
+    interfaces.import_file(database, "salidas", path, RFC)
+    return product, fecha
+
+
+def floor(database, client_id: int, product: str, fecha: str, rows: int) -> float:
+    """Read the lots and demands of the product's parts by index, run the pure engine, write
+    `rows` rows in one transaction: the least a correction of that exit has to do."""
+    began = time.perf_counter()
+    parts = [
+        r[0]
+        for r in database.execute(
+            "SELECT material FROM bom WHERE client_id = ? AND producto = ? ORDER BY material",
+            [client_id, product],
+        )
+    ]
+    lots, demands = [], []
+    for part in parts:
+        lots += [
+            fifo.Lot(*row)
+            for row in database.execute(
+                "SELECT e.id, e.numero_parte, e.fecha_entrada, e.pedimento, e.partida, "
+                "e.cantidad_micro - coalesce((SELECT sum(a.cantidad_micro) FROM allocations a "
+                "JOIN salidas s ON s.id = a.salida_id WHERE a.entrada_id = e.id "
+                "AND a.reversed_by IS NULL AND s.fecha < ?), 0), e.vence FROM entradas e "
+                "WHERE e.client_id = ? AND e.numero_parte = ? "
+                "ORDER BY e.fecha_entrada, e.pedimento, e.partida",
+                [fecha, client_id, part],
+            )
+        ]
+        demands += [
+            fifo.Demand(sid, part, day, sid, times(qty, factor))
+            for sid, day, qty, factor in database.execute(
+                "SELECT s.id, s.fecha, s.cantidad_micro, b.factor_micro FROM bom b "
+                "JOIN salidas s ON s.client_id = b.client_id AND s.numero_parte = b.producto "
+                "WHERE b.client_id = ? AND b.material = ? AND s.fecha >= ? "
+                "ORDER BY s.fecha, s.id",
+                [client_id, part, fecha],
+            )
+        ]
+    computed = [
+        (a.salida_id, a.part, a.lot_id, a.quantity, int(a.vencido))
+        for a in fifo.discharge(lots, demands)
+    ]
+    database.execute("CREATE TABLE IF NOT EXISTS floor_rows (s, p, e, q, v)")
+    with store.transaction(database):
+        database.conn.executemany(
+            "INSERT INTO floor_rows VALUES (?, ?, ?, ?, ?)", (computed * 2)[: max(rows, 1)]
+        )
+    seconds = time.perf_counter() - began
+    with store.transaction(database):
+        database.execute("DELETE FROM floor_rows")
+    return seconds
+
+
+def timed(action) -> float:
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
+def state(database, client_id: int) -> dict:
+    """The ledger's rows, and what reads and runs take on it."""
+    rows = database.execute(
+        "SELECT (SELECT count(*) FROM allocations), (SELECT count(*) FROM active_allocations), "
+        "(SELECT count(*) FROM allocation_reversals)"
+    ).fetchone()
+    heading = reports.heading(database, "saldos", RFC, on=HASTA)
+    return {
+        "allocations": rows[0],
+        "in force": rows[1],
+        "reversals": rows[2],
+        "run, nothing new": timed(lambda: discharge.run(database, RFC, hasta=HASTA)),
+        "F5 first page": timed(lambda: discharge.allocations(database, RFC, limit=100)),
+        "saldos first page": timed(lambda: list(reports.records(database, heading, limit=100))),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--corrections", type=int, default=20)
+    parser.add_argument("--valor", action="store_true")
+    args = parser.parse_args()
+    exits, lots = int(200_000 * args.scale), int(500_000 * args.scale)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = generate(folder, exits, lots)
+        database = store.connect(folder / "bench.db")
+        clients.add_client(database, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
+        discharge.set_mode(database, RFC, "valor" if args.valor else "cantidad")
+        for kind, path in files.items():
+            interfaces.import_file(database, kind, path, RFC)
+        client_id = clients.get_client(database, RFC).id
+        began = time.perf_counter()
+        first = discharge.run(database, RFC, hasta=HASTA)
+        print(
+            f"ledger: {first.demands:,} demands, {first.allocations:,} allocations, "
+            f"discharged in {time.perf_counter() - began:.1f} s"
+        )
+        results, states = [], {}
+        for k in range(1, args.corrections + 1):
+            product, fecha = late_exit(folder, database, k)
+            began = time.perf_counter()
+            result = discharge.run(database, RFC, hasta=HASTA)
+            seconds = time.perf_counter() - began
+            written = result.allocations + result.reversed
+            least = floor(database, client_id, product, fecha, written)
+            results.append((seconds, least))
+            print(
+                f"correction {k:2}: {seconds:5.2f} s, floor {least:5.2f} s, "
+                f"ratio {seconds / least:4.1f}x; {result.demands:,} demands redone from "
+                f"{result.desde}, {result.allocations:,} rows written, {result.reversed:,} "
+                "reversed"
+            )
+            if k in (1, args.corrections):
+                states[k] = state(database, client_id)
+        database.close()
+    median = statistics.median(s for s, _ in results)
+    median_floor = statistics.median(f for _, f in results)
+    print(
+        f"corrections: median {median:.2f} s (target <= 1 s), floor {median_floor:.2f} s, "
+        f"ratio {median / median_floor:.1f}x"
+    )
+    for name in states[1]:
+        values = [states[k][name] for k in states]
+        shown = [f"{v:,}" if isinstance(v, int) else f"{v:.3f} s" for v in values]
+        print(f"{name:18}: after 1: {shown[0]:>12}   after {args.corrections}: {shown[-1]:>12}")
+
+
+if __name__ == "__main__":
+    main()
