@@ -189,7 +189,7 @@ def _priced(db: Database, params: dict, demands: Iterator[fifo.Demand], parts: s
         entry_rows.close()  # entries of parts no exit needs are left unread
 
 
-def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, object]:
+def _value_demands(db: Database, params: dict, result: RunResult) -> Iterator[fifo.Demand]:
     """Value mode's demands: each exit's material values (of the dirty parts) summed per
     fracción, in the engine's order (through a scratch table, indexed once filled). Exits with
     a material that cannot be priced are left out, whole, and counted in `result`."""
@@ -224,14 +224,12 @@ def _value_demands(db: Database, params: dict, result: RunResult) -> tuple[int, 
         "SELECT fraccion, fecha, salida_id, sum(valor) FROM temp.value_demands "
         "GROUP BY fraccion, fecha, salida_id"
     )
-    total = db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
-    demands = (
+    return (
         fifo.Demand(sid, fraccion, fecha, sid, value)
         for fraccion, fecha, sid, value in db.execute(
             grouped + " ORDER BY fraccion, fecha, salida_id"
         )
     )
-    return total, demands
 
 
 def run(
@@ -387,17 +385,16 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
     if result.modo == "valor":
-        total, demands = _value_demands(db, params, result)
+        demands = _value_demands(db, params, result)
     else:
-        total = db.execute(f"SELECT count(*) FROM ({scope.DIRTY_DEMANDS})", params).fetchone()[0]
         demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
     lots_sql = _LOTS_SQL.format(
         key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo], source=_LOT_SOURCE[result.modo]
     )
     lot_rows = db.execute(lots_sql, params)
     lots = (fifo.Lot(*row) for row in lot_rows if row[5] > 0)
-    result.demands = total
-    allocations = fifo.discharge(lots, _counted(demands, total, report))
+    keys = db.execute("SELECT count(*) FROM temp.dirty_keys").fetchone()[0]
+    allocations = fifo.discharge(lots, _counted(demands, keys, result, report))
     while batch := list(islice(allocations, BATCH)):
         db.conn.executemany(
             "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
@@ -600,10 +597,16 @@ def _drop_scratch(db: Database) -> None:
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
 
-def _counted(demands, total: int, report: Progress):
+def _counted(demands, keys: int, result: RunResult, report: Progress):
+    """The demands, counted in `result`; progress is told in keys done of `keys` (counting
+    the demands beforehand would read them twice)."""
+    key, done_keys = None, 0
     for done, demand in enumerate(demands, start=1):
+        if demand.part != key:
+            key, done_keys = demand.part, done_keys + 1
         if done % 20_000 == 0:
-            report(done, total, "Descargando")
+            report(done_keys, keys, "Descargando")
+        result.demands = done
         yield demand
 
 
