@@ -102,15 +102,37 @@ def fields(typed: Sequence[bytes]) -> bytes:
 
 
 def wait_stored(
-    term: Terminal, db_path: Path, found: Callable[[Any], Any], timeout: float = 60
+    term: Terminal, db_path: Path, found: Callable[[Any], Any], idle: float = 10, most: float = 600
 ) -> Any:
-    """Poll the database until `found(db)` is truthy and return it; fail with the screen."""
-    deadline = time.monotonic() + timeout
+    """Poll the database until `found(db)` is truthy and return it; fail with the screen when
+    the app has been idle for `idle` seconds without it (under IDLE_CPU of a CPU: its timers
+    only; it has handled every key, so what was typed is lost), or after `most` seconds. On a
+    loaded machine the app may take minutes to work through a long burst: a fixed timeout took
+    slow for lost."""
+    started = time.monotonic()
+    samples = [(started, _cpu_seconds(term))]
     while True:
         with closing(store.connect(db_path)) as db:
             result = found(db)
         if result:
             return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not stored after {timeout} s; the screen:\n{term.screen_text()}")
+        now = time.monotonic()
+        samples.append((now, _cpu_seconds(term)))
+        while samples[1][0] <= now - idle:
+            samples.pop(0)
+        window = now - samples[0][0]
+        quiet = window >= idle and samples[-1][1] - samples[0][1] < IDLE_CPU * window
+        if quiet or now - started > most:
+            raise AssertionError(
+                f"not stored after {now - started:.0f} s; the screen:\n{term.screen_text()}"
+            )
         time.sleep(0.1)
+
+
+IDLE_CPU = 0.03  # share of a CPU an idle app uses (cursor blink, live poll); typing uses more
+
+
+def _cpu_seconds(term: Terminal) -> float:
+    """CPU time the app's process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{term.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
