@@ -110,11 +110,15 @@ def marks(db: Database, client_id: int, hasta: str) -> dict:
 def _last_marks(db: Database, client_id: int) -> dict:
     """The marks of the client's last committed run (all zero before the first)."""
     row = db.execute(
-        "SELECT params, hasta FROM discharge_runs WHERE client_id = ? AND status = 'committed' "
-        "ORDER BY id DESC LIMIT 1",
+        "SELECT params, hasta, started_at FROM discharge_runs WHERE client_id = ? "
+        "AND status = 'committed' ORDER BY id DESC LIMIT 1",
         [client_id],
     ).fetchone()
     params = json.loads(row[0]) if row else {}
+    if row and "max_import_id" not in params:  # a run of an older version: the imports before it
+        params["max_import_id"] = db.execute(
+            "SELECT coalesce(max(id), 0) FROM interface_imports WHERE imported_at <= ?", [row[2]]
+        ).fetchone()[0]
     return {
         "max_entrada_id": params.get("max_entrada_id", 0),
         "max_salida_id": params.get("max_salida_id", 0),
