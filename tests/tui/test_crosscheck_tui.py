@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from brokertui.app import BrokerApp
 from brokertui.core.anexo24 import interfaces
-from brokertui.screens.crosscheck import CrossCheckScreen
+from brokertui.screens.crosscheck import CrossCheckScreen, UnknownPartsScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.reconcile import ReconcileScreen
 from tests.conftest import TODAY
@@ -91,3 +91,72 @@ async def test_x_writes_the_differences_to_xlsx(demo_db, tmp_path, monkeypatch):
     sheet = load_workbook(path).active
     assert sheet.max_row == 7 + 6  # 5 heading lines, a blank row, the column names, the rows
     assert [c.value for c in sheet[8]][:3] == ["240739534000137", "partida_solo_anexo24", 3]
+
+
+def plant_parts(db) -> None:
+    """A Data Stage delivery for the demo client whose part numbers no catalog has: one in
+    551, one in 558 observaciones, and one partida with none."""
+    import tempfile
+    from pathlib import Path
+
+    from brokertui.core.pedimentos.datastage import build as datastage_build
+    from brokertui.core.pedimentos.datastage import importer as datastage
+    from tests.builders import partida, pedimento
+
+    observation = {
+        "Fraccion": "85389099",
+        "SecuenciaFraccion": "2",
+        "SecuenciaObservacion": "1",
+        "Observaciones": "No. De parte: QX-1",
+    }
+    ped = pedimento(
+        "260739536000777",
+        rfc=RFC,
+        partidas=[partida(parte="ZZ-9"), partida(parte=""), partida(parte="")],
+        miembros={"558": [observation]},
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = datastage_build.write_zip(Path(folder) / "1_Solicitudes.zip", [ped])
+        datastage.import_zip(db, path)
+
+
+async def test_u_lists_the_part_numbers_no_catalog_knows(demo_db):
+    plant_parts(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "k", "u")
+        await pilot.pause()
+        assert isinstance(app.screen, UnknownPartsScreen)
+        table = app.screen.query_one("DataTable")
+        rows = [[str(c) for c in table.get_row_at(n)][1:4] for n in range(table.row_count)]
+        assert rows == [["1", "ZZ-9", "551"], ["2", "QX-1", "558"]]
+        assert "sin número 1" in summary(app) and "2 sin catálogo" in summary(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, CrossCheckScreen)
+
+
+async def test_the_rules_screen_edits_the_part_number_pattern(demo_db):
+    from brokertui.core.pedimentos import rules as pedimento_rules
+    from brokertui.screens.client_rules import ClientRulesScreen
+
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientRulesScreen)
+        field = app.screen.query_one("#pattern")
+        field.focus()
+        field.value = ""
+        await pilot.press(*"Parte (", "enter")
+        await pilot.pause()
+        message = str(app.screen.query_one("#pattern-message").render())
+        assert "patron_numero_parte" in message and "expresión regular" in message
+        assert pedimento_rules.part_pattern(demo_db, RFC) == r"No\.? ?de parte:?\s*(\S+)"
+        await pilot.press(*"#(.+))", "enter")  # now "Parte (#(.+))": a group, balanced
+        await pilot.pause()
+        assert str(app.screen.query_one("#pattern-message").render()) == ""
+        assert pedimento_rules.part_pattern(demo_db, RFC) == "Parte (#(.+))"

@@ -1,26 +1,32 @@
-"""Reglas de pedimento of one client: each rule of core/data/pedimento_rules.toml on or off."""
+"""Reglas de pedimento of one client: each rule of core/data/pedimento_rules.toml on or off,
+and its pattern for part numbers in 558 observaciones (core/pedimentos/partnumbers.py)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, SelectionList
+from textual.widgets import Footer, Input, Label, SelectionList, Static
 
+from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.text import markup
+from brokertui.screens.text import markup, plain
 
 
 class ClientRulesScreen(Guarded, ModalScreen[None]):
-    """Space switches a rule; the change is saved at once (and audited)."""
+    """Space switches a rule; the change is saved at once (and audited). Enter in the
+    pattern field saves the pattern (a bad one is refused with the rule, under the field)."""
 
     DEFAULT_CSS = """
     ClientRulesScreen { align: center middle; }
-    ClientRulesScreen SelectionList { width: 72; height: auto; border: thick $accent;
-                                      background: $surface; }
+    ClientRulesScreen > Vertical { width: 72; height: auto; border: thick $accent;
+                                   background: $surface; }
+    ClientRulesScreen SelectionList { height: auto; border: none; }
+    ClientRulesScreen #pattern-message { color: $error; height: auto; }
     """
     BINDINGS = commands.bindings("rules")
 
@@ -35,11 +41,23 @@ class ClientRulesScreen(Guarded, ModalScreen[None]):
         selection = SelectionList[str](
             *((labels[name]["label"], name, state[name]) for name in restricted.RULES)
         )
-        selection.border_title = markup(
-            "Reglas de pedimento · $rfc (Espacio cambia)", rfc=client.rfc
-        )
-        yield selection
+        with Vertical() as box:
+            box.border_title = markup("Reglas de pedimento · $rfc (Espacio cambia)", rfc=client.rfc)
+            yield selection
+            yield Label("Patrón del número de parte en observaciones (558), Enter guarda:")
+            yield Input(pedimento_rules.part_pattern(self.app.db, client.rfc), id="pattern")
+            yield Static(id="pattern-message")
         yield Footer(compact=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        message = self.query_one("#pattern-message", Static)
+        try:
+            pedimento_rules.set_part_pattern(self.app.db, self.rfc, event.value)
+        except InvalidInput as exc:
+            message.update(plain(str(exc)))
+            return
+        message.update("")
+        self.notify("Patrón de número de parte guardado; aplica en el próximo descargo.")
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         name = event.selection.value

@@ -343,6 +343,15 @@ TABLE = (
     ),
     Command("crosscheck.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar el cruce"),
     Command(
+        "crosscheck.parts",
+        "u",
+        "Sin catálogo",
+        "parts",
+        "Números de parte sin catálogo",
+        "Partidas temporales cuyo número de parte no está en materiales",
+    ),
+    Command("parts.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar al cruce"),
+    Command(
         "crosscheck.export",
         "x",
         "Exportar XLSX",

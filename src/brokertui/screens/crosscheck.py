@@ -1,5 +1,6 @@
 """Cruce Anexo 24: the current client's Anexo 24 entradas against Data Stage 551, per
-pedimento and partida (core/anexo24/crosscheck.py), with its export to XLSX."""
+pedimento and partida (core/anexo24/crosscheck.py), with its export to XLSX; and the partidas
+whose part number no catalog knows (they become no entry)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,49 @@ class CrossCheckScreen(Guarded, Screen):
         self.jobs.start(
             export, lambda count: self.notify(f"Cruce: {count} diferencias en {path}", timeout=8)
         )
+
+    def action_parts(self) -> None:
+        self.app.push_screen(UnknownPartsScreen())
+
+
+class UnknownPartsScreen(Guarded, Screen):
+    """The temporary-import partidas whose part number (551 or 558) is not a material."""
+
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = commands.bindings("parts")
+
+    def compose(self) -> ComposeResult:
+        self.listed, self.counts = crosscheck.unknown_parts(self.app.db, self.app.client.rfc)
+        yield Header()
+        yield Static(id="ped-summary")
+        yield PagedTable(
+            [
+                Column("numero", "Número", 18),
+                Column("partida", "Part.", 5),
+                Column("numero_parte", "Número de parte", 18),
+                Column("origen", "De", 7),
+                Column("motivo", "Motivo", 22),
+                Column("descripcion", "Descripción", 30),
+            ],
+            lambda offset, limit: [
+                {**r, "key": f"{r['numero']}:{offset + i}", "numero": spaced(r["numero"])}
+                for i, r in enumerate(self.listed[offset : offset + limit])
+            ],
+            lambda: len(self.listed),
+            key="key",
+            noun="partidas",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Números de parte sin catálogo"
+        c = self.counts
+        self.query_one("#ped-summary", Static).update(
+            markup(
+                f"[b]$rfc[/] · número de parte del 551 {c['551']}, de observaciones 558 "
+                f"{c['558']}, capturado {c['captura']}, sin número {c['ninguno']} (lo da la "
+                f"interfaz de entradas) · [b]{c['desconocidos']}[/] sin catálogo",
+                rfc=self.app.client.rfc,
+            )
+        )
+        self.query_one(DataTable).focus()

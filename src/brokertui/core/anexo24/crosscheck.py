@@ -272,13 +272,15 @@ PART_COLUMNS = ["numero", "partida", "fraccion", "numero_parte", "origen", "moti
 
 
 def unknown_parts(db: Database, rfc: str) -> tuple[list[dict], dict[str, int]]:
-    """The client's inventory partidas (entries.INVENTORY_PARTIDAS) whose part number, from 551
+    """The client's inventory partidas (entries.INVENTORY_PARTIDAS, fixed assets aside) whose
+    part number, from 551
     (or the capture) or from 558 observaciones, is not one of its materiales: they become no
     entry, so they are listed here rather than dropped. Also the counts of partidas by where
     their part number came from ('551', '558', 'captura', or 'ninguno': the ERP gives it)."""
     client = clients.get_client(db, rfc)
     with snapshot(db):
-        sql = entries.INVENTORY_PARTIDAS.format(parts="1")
+        # fixed assets are the activo fijo catalog's (Apartado A, 4. Módulo de activo fijo)
+        sql = entries.INVENTORY_PARTIDAS.format(parts="x.categoria <> 'activo_fijo'")
         rows = db.execute(sql, {"client": client.id}).fetchall()
         observed = entries.observed_parts(db, client.id)
         catalogs = dict(
