@@ -21,6 +21,7 @@ from typing import IO
 
 from brokertui.core import limits
 from brokertui.core.errors import BrokerError
+from brokertui.core.text import strip_controls
 
 MEMBER_NAME = re.compile(r"^(\d+)_([0-9A-Za-z]+)\.asc$", re.IGNORECASE)
 # Limits of one delivery (README, "Data Stage"). A real monthly delivery of 12,853 partidas
@@ -31,6 +32,7 @@ MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 1 << 30  # 1 GiB inflated per member
 MAX_TOTAL_BYTES = 2 << 30  # 2 GiB inflated in all
 MAX_LINE_BYTES = 16 << 10  # one line: real ones are under 1 KB (a 551 with its description)
+BLOCK = 1 << 16  # bytes read and decoded at a time (whole lines of them), as Meter buffers
 KNOWN = {
     *(str(n) for n in (*range(501, 513), 520, *range(551, 559), 701, 702)),
     "INCI",
@@ -38,6 +40,7 @@ KNOWN = {
     "RESUMEN",
 }
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_CONTROL_IN_LINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # what strip_controls removes
 _ENCODINGS = ("UTF-8", "Windows-1252", "Latin-1")
 
 
@@ -67,17 +70,61 @@ class Member:
         yield from lines
 
     def _lines(self) -> Generator[tuple[int, list[str]], None, None]:
-        with self._open() as stream:
-            for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), 1):
-                if len(raw) > MAX_LINE_BYTES:
-                    raise DataStageError(
-                        f"{self.name}:{number}: la línea tiene más de {MAX_LINE_BYTES:,} bytes"
-                    )
-                fields = split_line(self._decode(raw, number == 1))
-                if fields is not None:
-                    yield number, fields
+        """(line number, fields) of every line but blank ones."""
+        for number, text in self._texts():
+            fields = split_line(text)
+            if fields is not None:
+                yield number, fields
 
-    def _decode(self, raw: bytes, first: bool) -> str:
+    def _texts(self) -> Generator[tuple[int, str], None, None]:
+        """(line number, text) of every line, its end and control characters removed (the
+        ANAM's delivery cannot be corrected by the user: they are removed, not refused; the
+        zip is kept unchanged). Read in blocks of whole lines, each decoded at once: per line,
+        the same work took most of the import's time."""
+        number, rest = 0, b""
+        with self._open() as stream:
+            while True:
+                chunk = stream.read(BLOCK)
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)
+                data, rest = data[:cut], data[cut:]
+                raws = data.split(b"\n") if data else []
+                if raws and not raws[-1]:
+                    raws.pop()  # the end of the last line
+                longest = max(map(len, raws), default=0)
+                if longest >= MAX_LINE_BYTES or len(rest) >= MAX_LINE_BYTES:
+                    at = next((n for n, r in enumerate(raws) if len(r) >= MAX_LINE_BYTES), None)
+                    raise DataStageError(
+                        f"{self.name}:{number + 1 + (len(raws) if at is None else at)}: "
+                        f"la línea tiene más de {MAX_LINE_BYTES:,} bytes"
+                    )
+                if not raws:
+                    if not chunk:
+                        return
+                    continue  # a short read: the line goes on in the next chunk
+                text = self._decode(data, raws, number == 0).replace("\r\n", "\n")
+                lines = text.split("\n")[: len(raws)]
+                if _CONTROL_IN_LINE.search(text):
+                    lines = [strip_controls(line) for line in lines]
+                yield from enumerate(lines, number + 1)
+                number += len(raws)
+
+    def _decode(self, data: bytes, raws: list[bytes], first: bool) -> str:
+        """A block of whole lines as text: strict UTF-8 (a BOM stripped), else cp1252, else
+        Latin-1; the member's encoding is the widest its lines needed (formats.md §1.3 step
+        3). The block where it widens is decoded line by line, each as it needs."""
+        try:
+            if self.encoding == "UTF-8":
+                return data.decode("utf-8-sig" if first else "utf-8")
+            if self.encoding == "Windows-1252" and not any(b in data for b in _CP1252_UNDEFINED):
+                return data.decode("cp1252")
+            if self.encoding == "Latin-1":
+                return data.decode("latin-1")
+        except UnicodeDecodeError:
+            pass
+        return "\n".join(self._decode_line(raw, first and n == 0) for n, raw in enumerate(raws))
+
+    def _decode_line(self, raw: bytes, first: bool) -> str:
         """One line as text: strict UTF-8 (a BOM stripped), else cp1252, else Latin-1; the
         member's encoding is the widest its lines needed (formats.md §1.3 step 3)."""
         if self.encoding == "UTF-8":
@@ -95,8 +142,9 @@ def split_line(line: str) -> list[str] | None:
     """A line split on `|`, None for a blank line. A trailing `|` leaves an empty last field:
     the header drops it (`Member.header`), a row's is dropped once its width is known (a row
     may end in an empty field, with or without the trailing `|`)."""
-    line = line.rstrip("\r\n")
-    if not line.strip():
+    if line[-1:] == "\r":
+        line = line.rstrip("\r")
+    if not line or line.isspace():
         return None
     fields = line.split("|")
     if " |" in line or "| " in line or line[0] == " ":

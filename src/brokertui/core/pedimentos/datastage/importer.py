@@ -54,7 +54,6 @@ from brokertui.core.pedimentos.datastage.members import Member as MemberSpec
 from brokertui.core.pedimentos.review import is_temporary_entry
 from brokertui.core.quantities import check_limits, parse_integer
 from brokertui.core.registry.calendar import calendar_for
-from brokertui.core.text import strip_controls
 
 Progress = Callable[[int, int, str], None]
 # The ANAM's numbers: no separators, no exponent; the integer or the decimal part may be
@@ -151,12 +150,6 @@ class _Rows:
                 count = len(values) - (not values[-1])  # a trailing `|` ends no field
                 self.fail(line, f"tiene {count} campos y el encabezado {width}")
                 continue
-            # Control characters are removed, not refused: the ANAM's delivery cannot be
-            # corrected by the user, and the zip is kept unchanged (datastage_imports.content).
-            joined = "|".join(values)
-            cleaned = strip_controls(joined)
-            if cleaned is not joined:  # fields never hold "|", the member's separator
-                values[:] = [v.strip() for v in cleaned.split("|")]
             values.append("")  # what an absent optional column reads as (see _Columns)
             yield line, values
 
@@ -323,11 +316,11 @@ def _stream(
 def _checked_rows(
     member: Member, heads: dict, skipped: set, errors: limits.ErrorList, warnings: list[str]
 ):
-    """The member's rows as parsed (the key first), for pedimentos of the 501; a bad row is
-    recorded as an error and left out. A row of a pedimento not in the 501 is an error in the
-    members the pedimento tables are built from; in the others (their meaning for the
-    pedimento is only informative) it is counted in a warning and left in the zip alone, as
-    is a row of a partida the 551 does not have."""
+    """The member's rows as parsed (the key's three parts first), for pedimentos of the
+    501; a bad row is recorded as an error and left out. A row of a pedimento not in the 501
+    is an error in the members the pedimento tables are built from; in the others (their
+    meaning for the pedimento is only informative) it is counted in a warning and left in the
+    zip alone, as is a row of a partida the 551 does not have."""
     spec = MEMBERS[member.tipo]
     rows = _Rows(member, errors)
     parser = _PARSERS.get(member.tipo) or _Reader(spec, rows)
@@ -335,7 +328,7 @@ def _checked_rows(
         for line, values in rows:
             parsed = parser(values, rows, line, None)
             if parsed is not None:
-                yield (("", "", ""), *parsed)
+                yield ("", "", "", *parsed)
         return
     strays = orphans = 0
     sequence = spec.names.index("secuencia") if spec.own_table and spec.level == "partida" else None
@@ -355,7 +348,7 @@ def _checked_rows(
             continue
         if sequence is not None and parsed[sequence] not in head.get("partida_lines", ()):
             orphans += 1
-        yield (key, *parsed)
+        yield (*key, *parsed)
     if strays and spec.own_table:
         warnings.append(
             f"{member.name}: {strays:,} renglones de pedimentos que no están en el miembro 501; "
@@ -479,6 +472,7 @@ def _number(values, rows, line, *names) -> list[str] | None:
     return out
 
 
+@lru_cache(maxsize=8192)
 def canonical(text: str) -> str:
     """An ANAM number (NUMBER) in its stored form: one leading zero at most, a zero before a
     bare decimal point, no bare point at the end (`.00` → `0.00`, `5.` → `5`, `007.50` →
@@ -741,22 +735,22 @@ class _Staging:
             head["temporal"] = is_temporary_entry(head["clave"], head["tipo_operacion"])
 
     def rows(self, tipo: str, batch: list[tuple]) -> None:
-        """Stage parsed rows of one member (each starts with its pedimento's key)."""
+        """Stage parsed rows of one member (each starts with the three parts of its
+        pedimento's key)."""
         if not batch:
             return
         if tipo == "551":
             if len(self.expiries) > 10 * BATCH:  # a memo, not a record: keep it small
                 self.expiries.clear()
             batch = [
-                (r[0], *_partida_row(self.heads[r[0]], r[1:], self.expiries, self.cal))
+                (*r[:3], *_partida_row(self.heads[r[:3]], r[3:], self.expiries, self.cal))
                 for r in batch
             ]
-        width = len(batch[0]) + 2  # the key's three parts
+        width = len(batch[0])
         columns = ", ".join(f"c{n}" for n in range(width))
         self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_{tipo} ({columns})")
         self.db.conn.executemany(
-            f"INSERT INTO temp.staged_{tipo} VALUES ({', '.join('?' * width)})",
-            [(*r[0], *r[1:]) for r in batch],
+            f"INSERT INTO temp.staged_{tipo} VALUES ({', '.join('?' * width)})", batch
         )
 
 
