@@ -13,6 +13,7 @@ from brokertui.core.anexo24 import crosscheck
 from brokertui.core.registry import clients
 from tests.builders import RFC
 from tests.core.anexo24.test_crosscheck import planted  # noqa: F401 (the fixture)
+from tests.core.anexo24.test_descargos_check import discharged  # noqa: F401 (the fixture)
 from tests.core.anexo24.test_partnumbers import delivered  # noqa: F401 (the fixture)
 
 
@@ -88,3 +89,16 @@ def test_parts_unknown_to_the_catalogs_and_the_pattern_option(tmp_path, delivere
     assert "patron_numero_parte: no es una expresión regular válida" in bad.output
     good = run("rules", "--rfc", RFC, "--patron-parte", r"parte\s*#\s*(\S+)")
     assert good.exit_code == 0 and r"patron_parte  parte\s*#\s*(\S+)" in good.output
+
+
+def test_descargos_512_against_the_ledger(discharged, tmp_path):  # noqa: F811
+    env = {"BROKERTUI_DB": str(tmp_path / "test.db")}
+    result = CliRunner(env=env).invoke(
+        main, ["reconcile", "descargos", "--rfc", RFC, "--format", "json"]
+    )
+    assert [r["tipo"] for r in json.loads(result.output)] == [
+        "solo_ledger",
+        "solo_datastage",
+        "cantidad",
+        "unidad",
+    ]

@@ -25,7 +25,7 @@ from brokertui.cli.base import (
     search_option,
 )
 from brokertui.core import export, files
-from brokertui.core.anexo24 import ajustes, bajas, crosscheck, interfaces, reports
+from brokertui.core.anexo24 import ajustes, bajas, crosscheck, descargos_check, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
@@ -343,3 +343,16 @@ def reconcile_parts(env: Env, rfc: str, fmt: str) -> None:
             f"{counts['558']}, capturado {counts['captura']}, sin número (lo da la interfaz "
             f"de entradas) {counts['ninguno']}; sin catálogo {counts['desconocidos']}."
         )
+
+
+@reconcile_group.command("descargos")
+@click.option("--rfc", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@pass_env
+def reconcile_descargos(env: Env, rfc: str, fmt: str) -> None:
+    """Los descargos 512 de Data Stage (donde vienen) contra el descargo PEPS de brokertui de
+    las mismas salidas: lo que sólo está de un lado, la unidad y la cantidad."""
+    rows = descargos_check.differences(env.db, rfc)
+    emit(rows, descargos_check.COLUMNS, fmt, title="Descargos 512 vs descargo de brokertui")
+    if fmt == "table":
+        click.echo(f"Diferencias {len(rows)}.")

@@ -426,7 +426,8 @@ def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
 
     `reconcile --rfc RFC` a secas es `reconcile pedimentos --rfc RFC`; `entradas` cruza el
     Anexo 24, `tolerancia` fija su tolerancia en valor USD, `partes` lista los números de
-    parte que ningún catálogo conoce."""
+    parte que ningún catálogo conoce, `descargos` cruza los descargos 512 con los de
+    brokertui."""
     if ctx.invoked_subcommand is None:
         if not rfc:
             raise click.UsageError("--rfc: es obligatorio")

@@ -116,22 +116,22 @@ def _fields(a: Line, d: Line, tolerance: Decimal) -> Iterable[tuple[str, str, st
     if a.umc != d.umc:
         yield "umc", _joined(a.umc), _joined(d.umc)
     elif a.cantidad_umc != d.cantidad_umc:  # comparable only in the same unit
-        yield "cantidad_umc", _text(a.cantidad_umc), _text(d.cantidad_umc)
+        yield "cantidad_umc", number_text(a.cantidad_umc), number_text(d.cantidad_umc)
     if a.cantidad_umt is not None and d.cantidad_umt is not None:
         places = max(UMT_MIN_PLACES, -int(d.cantidad_umt.as_tuple().exponent))
         step = Decimal(1).scaleb(-places)
         if a.cantidad_umt.quantize(step, ROUND_HALF_UP) != d.cantidad_umt.quantize(step):
-            yield "cantidad_umt", _text(a.cantidad_umt), _text(d.cantidad_umt)
+            yield "cantidad_umt", number_text(a.cantidad_umt), number_text(d.cantidad_umt)
     usd, usd_ds = a.valor_usd, d.valor_usd
     if usd is not None and usd_ds is not None and abs(usd - usd_ds) > tolerance:
-        yield "valor_usd", _text(usd), _text(usd_ds)
+        yield "valor_usd", number_text(usd), number_text(usd_ds)
 
 
 def _joined(values: frozenset[str]) -> str:
     return ", ".join(sorted(values))
 
 
-def _text(number: Decimal) -> str:
+def number_text(number: Decimal) -> str:
     """A number without trailing zeros ('12', '4.8'), never in exponent form."""
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -183,7 +183,7 @@ WHERE e.client_id = ? AND e.source IN ('interfaz', 'pedimento') AND {loaded("e")
 """
 
 
-def _number(text: str | None) -> Decimal | None:
+def decimal_or_none(text: str | None) -> Decimal | None:
     try:
         return Decimal(text) if text else None
     except InvalidOperation:
@@ -198,9 +198,9 @@ def _datastage(db: Database, client_id: int) -> tuple[Side, dict[str, str]]:
         side.setdefault(numero, {})[sec] = Line(
             frozenset([fraccion]),
             frozenset([umc]),
-            _number(qty) or Decimal(0),
-            _number(umt_qty),
-            _number(usd),
+            decimal_or_none(qty) or Decimal(0),
+            decimal_or_none(umt_qty),
+            decimal_or_none(usd),
         )
     return side, dates
 
@@ -222,7 +222,7 @@ def _anexo24(db: Database, client_id: int) -> tuple[Side, dict[str, str]]:
         acc["fr"].add(fraccion or "")
         acc["umc"].add(umc)
         acc["qty"] += qty
-        factor_value, usd_value = _number(factor), _number(usd)
+        factor_value, usd_value = decimal_or_none(factor), decimal_or_none(usd)
         acc["umt"] = (
             None
             if acc["umt"] is None or factor_value is None
