@@ -48,8 +48,9 @@ def late_exit(folder: Path, database, k: int) -> tuple[str, str]:
 
 
 def floor(database, client_id: int, product: str, fecha: str, rows: int) -> float:
-    """Read the lots and demands of the product's parts by index, run the pure engine, write
-    `rows` rows in one transaction: the least a correction of that exit has to do."""
+    """The least a correction of that exit does: read by index, for each part of the product,
+    its rows in force from the exit's date, its lots with their balance before that date and
+    its demands from it; the pure engine over them; write `rows` rows in one transaction."""
     began = time.perf_counter()
     parts = [
         r[0]
@@ -60,25 +61,32 @@ def floor(database, client_id: int, product: str, fecha: str, rows: int) -> floa
     ]
     lots, demands = [], []
     for part in parts:
-        lots += [
-            fifo.Lot(*row)
-            for row in database.execute(
-                "SELECT e.id, e.numero_parte, e.fecha_entrada, e.pedimento, e.partida, "
-                "e.cantidad_micro - coalesce((SELECT sum(a.cantidad_micro) FROM allocations a "
-                "JOIN salidas s ON s.id = a.salida_id WHERE a.entrada_id = e.id "
-                "AND a.reversed_by IS NULL AND s.fecha < ?), 0), e.vence FROM entradas e "
-                "WHERE e.client_id = ? AND e.numero_parte = ? "
-                "ORDER BY e.fecha_entrada, e.pedimento, e.partida",
-                [fecha, client_id, part],
-            )
-        ]
+        taken_back: dict[int, int] = {}
+        for lot_id, quantity in database.execute(
+            "SELECT a.entrada_id, a.cantidad_micro FROM allocations a CROSS JOIN salidas s "
+            "ON s.id = a.salida_id WHERE a.numero_parte = ? AND a.reversed_by IS NULL "
+            "AND s.fecha >= ? AND a.entrada_id IS NOT NULL",
+            [part, fecha],
+        ):
+            taken_back[lot_id] = taken_back.get(lot_id, 0) + quantity
+        for row in database.execute(
+            "SELECT e.id, e.numero_parte, e.fecha_entrada, e.pedimento, e.partida, "
+            "e.cantidad_micro - coalesce((SELECT sum(a.cantidad_micro) FROM allocations a "
+            "WHERE a.entrada_id = e.id AND a.reversed_by IS NULL), 0), e.vence FROM entradas e "
+            "WHERE e.client_id = ? AND e.numero_parte = ? "
+            "ORDER BY e.fecha_entrada, e.pedimento, e.partida",
+            [client_id, part],
+        ):
+            lot = fifo.Lot(*row)
+            lot.balance += taken_back.get(lot.id, 0)
+            lots.append(lot)
         demands += [
             fifo.Demand(sid, part, day, sid, times(qty, factor))
             for sid, day, qty, factor in database.execute(
                 "SELECT s.id, s.fecha, s.cantidad_micro, b.factor_micro FROM bom b "
-                "JOIN salidas s ON s.client_id = b.client_id AND s.numero_parte = b.producto "
-                "WHERE b.client_id = ? AND b.material = ? AND s.fecha >= ? "
-                "ORDER BY s.fecha, s.id",
+                "CROSS JOIN salidas s ON s.client_id = b.client_id "
+                "AND s.numero_parte = b.producto WHERE b.client_id = ? AND b.material = ? "
+                "AND s.fecha >= ? ORDER BY s.fecha, s.id",
                 [client_id, part, fecha],
             )
         ]
