@@ -142,8 +142,9 @@ def mark(db: Database, client_id: int, modo: str, hasta: str, desde: str | None)
     last = _last_marks(db, client_id)
     params = {"client": client_id, "hasta": hasta, **last}
     _pending(db, modo, params)
-    _new_entries(db, modo, params)
-    _edited_boms(db, modo, params)
+    if last["hasta_last"]:  # else nothing is in force: every exit is pending, dirty already
+        _new_entries(db, modo, params)
+        _edited_boms(db, modo, params)
     if desde is None and modo == "valor" and _catalog_changed(db, params):
         desde = BEGINNING  # a material's fracción may have changed: every key, from the start
     if desde is not None:
