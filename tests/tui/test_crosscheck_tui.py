@@ -6,7 +6,11 @@ from openpyxl import load_workbook
 
 from brokertui.app import BrokerApp
 from brokertui.core.anexo24 import interfaces
-from brokertui.screens.crosscheck import CrossCheckScreen, UnknownPartsScreen
+from brokertui.screens.crosscheck import (
+    CrossCheckScreen,
+    DescargosCheckScreen,
+    UnknownPartsScreen,
+)
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.reconcile import ReconcileScreen
 from tests.conftest import TODAY
@@ -160,3 +164,57 @@ async def test_the_rules_screen_edits_the_part_number_pattern(demo_db):
         await pilot.pause()
         assert str(app.screen.query_one("#pattern-message").render()) == ""
         assert pedimento_rules.part_pattern(demo_db, RFC) == "Parte (#(.+))"
+
+
+def plant_descargo(db) -> None:
+    """A return of the demo client whose 512 discharges an entry brokertui has not discharged
+    for it (no salida carries its number)."""
+    import tempfile
+    from pathlib import Path
+
+    from brokertui.core.pedimentos.datastage import build as datastage_build
+    from brokertui.core.pedimentos.datastage import importer as datastage
+    from tests.builders import partida, pedimento
+
+    row = {
+        "PatenteAduanalOrig": "3953",
+        "PedimentoOriginal": "4000137",
+        "SeccionAduaneraDespOrig": "070",
+        "DocumentoOriginal": "IN",
+        "FechaOperacionOrig": "2024-03-01 10:00:00",
+        "FraccionOriginal": "85389099",
+        "UnidadMedida": "6",
+        "MercanciaDescargada": "40",
+    }
+    ped = pedimento(
+        "260739536000888",
+        rfc=RFC,
+        clave="RT",
+        tipo_operacion="2",
+        entrada=None,
+        partidas=[partida(parte="")],
+        miembros={"512": [row]},
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = datastage_build.write_zip(Path(folder) / "1_Solicitudes.zip", [ped])
+        datastage.import_zip(db, path)
+
+
+async def test_d_compares_the_512_descargos_with_the_ledger(demo_db):
+    plant_descargo(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "k", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, DescargosCheckScreen)
+        table = app.screen.query_one("DataTable")
+        assert [str(c) for c in table.get_row_at(0)] == [
+            "260739536000888",
+            "240739534000137",
+            "sólo en 512",
+            "40 (6)",
+            "",
+        ]
+        assert table.row_count == 1 and "1 diferencias" in summary(app)

@@ -8,7 +8,7 @@ from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
 from tests.conftest import TODAY
 from tests.tui.test_crosscheck_tui import plant as plant_entradas
-from tests.tui.test_crosscheck_tui import plant_parts
+from tests.tui.test_crosscheck_tui import plant_descargo, plant_parts
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -158,6 +158,7 @@ PEDIMENTO_SCREENS = {
     "conciliacion": with_client("f4", "c"),
     "cruce_entradas": with_client("f4", "k", before=plant_entradas),
     "partes_sin_catalogo": with_client("f4", "k", "u", before=plant_parts),
+    "descargos_512": with_client("f4", "k", "d", before=plant_descargo),
     "cliente_reglas": with_client("x"),
     "oficio_nuevo": with_client("o"),
     "entregas_datastage": with_client("d", before=lambda db: _oficio(db)),

@@ -345,12 +345,23 @@ TABLE = (
     Command(
         "crosscheck.parts",
         "u",
-        "Sin catálogo",
+        "Partes",
         "parts",
         "Números de parte sin catálogo",
         "Partidas temporales cuyo número de parte no está en materiales",
     ),
     Command("parts.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar al cruce"),
+    Command(
+        "crosscheck.descargos",
+        "d",
+        "512",
+        "descargos",
+        "Descargos 512 vs brokertui",
+        "Los descargos 512 de Data Stage contra el descargo PEPS de las mismas salidas",
+    ),
+    Command(
+        "descargos_check.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar al cruce"
+    ),
     Command(
         "crosscheck.export",
         "x",

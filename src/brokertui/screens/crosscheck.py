@@ -1,6 +1,7 @@
 """Cruce Anexo 24: the current client's Anexo 24 entradas against Data Stage 551, per
 pedimento and partida (core/anexo24/crosscheck.py), with its export to XLSX; and the partidas
-whose part number no catalog knows (they become no entry)."""
+whose part number no catalog knows (they become no entry); and Data Stage 512 descargos
+against the ledger."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import files
-from brokertui.core.anexo24 import crosscheck
+from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens import commands
@@ -126,6 +127,9 @@ class CrossCheckScreen(Guarded, Screen):
     def action_parts(self) -> None:
         self.app.push_screen(UnknownPartsScreen())
 
+    def action_descargos(self) -> None:
+        self.app.push_screen(DescargosCheckScreen())
+
 
 class UnknownPartsScreen(Guarded, Screen):
     """The temporary-import partidas whose part number (551 or 558) is not a material."""
@@ -165,6 +169,64 @@ class UnknownPartsScreen(Guarded, Screen):
                 f"{c['558']}, capturado {c['captura']}, sin número {c['ninguno']} (lo da la "
                 f"interfaz de entradas) · [b]{c['desconocidos']}[/] sin catálogo",
                 rfc=self.app.client.rfc,
+            )
+        )
+        self.query_one(DataTable).focus()
+
+
+DESCARGO_ES = {
+    "solo_datastage": "sólo en 512",
+    "solo_ledger": "sólo brokertui",
+    "unidad": "unidad",
+    "cantidad": "cantidad",
+}
+
+
+class DescargosCheckScreen(Guarded, Screen):
+    """Data Stage 512 descargos against brokertui's discharge of the same exits."""
+
+    CSS_PATH = "pedimentos.tcss"
+    BINDINGS = commands.bindings("descargos_check")
+
+    def compose(self) -> ComposeResult:
+        self.note = ""
+        try:
+            self.found = descargos_check.differences(self.app.db, self.app.client.rfc)
+        except descargos_check.ValueMode as exc:
+            self.found, self.note = [], str(exc)
+        yield Header()
+        yield Static(id="ped-summary")
+        yield PagedTable(
+            [
+                Column("salida", "Salida", 15),
+                Column("original", "Original", 15),
+                Column("diferencia", "Diferencia", 14),
+                Column("datastage", "Data Stage", 10),
+                Column("ledger", "brokertui", 14),
+            ],
+            lambda offset, limit: [
+                {
+                    **r,
+                    "key": f"{offset + i}",
+                    "diferencia": DESCARGO_ES[r["tipo"]],
+                    "datastage": f"{r['datastage']} ({r['unidad']})" if r["datastage"] else "",
+                }
+                for i, r in enumerate(self.found[offset : offset + limit])
+            ],
+            lambda: len(self.found),
+            key="key",
+            noun="diferencias",
+        )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Descargos 512 vs descargo de brokertui"
+        self.query_one("#ped-summary", Static).update(
+            markup(
+                f"[b]$rfc[/] · [b]{len(self.found)}[/] diferencias en las salidas con 512 "
+                "(cantidades en la unidad de 512) $note",
+                rfc=self.app.client.rfc,
+                note=self.note,
             )
         )
         self.query_one(DataTable).focus()
