@@ -219,9 +219,9 @@ def main() -> None:
         result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
         total = time.perf_counter() - began
         run_seconds = time.perf_counter() - ran
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the floor's
         client_id = clients.get_client(database, RFC).id
         floor = floors(database, client_id) if modo == "cantidad" else None
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         checked = time.perf_counter()
         problems = discharge.check(database, RFC)
         check_seconds = time.perf_counter() - checked
