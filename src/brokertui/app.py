@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Iterator
 from datetime import date
 from functools import partial
 
@@ -100,12 +102,32 @@ class BrokerApp(App):
 
     def __init__(self, db: Database, *, today: date | None = None) -> None:
         super().__init__()
-        self.db = db
+        self._db = db
+        self._reader = threading.local()  # a background read's own connection (reading)
         self.fixed_today = today
         self.client: clients.Client | None = None
         self.live = Live(self)
         self.typeahead = TypeAhead(self)
         read_escape_first()
+
+    @property
+    def db(self) -> Database:
+        """The app's connection; on a thread inside `reading`, that read's own connection."""
+        return getattr(self._reader, "db", None) or self._db
+
+    @db.setter
+    def db(self, db: Database) -> None:
+        self._db = db
+
+    @contextlib.contextmanager
+    def reading(self, db: Database) -> Iterator[Database]:
+        """Within it, on this thread only, `app.db` is `db`: a screen's query run in the
+        background (jobs.read_later) reads on its own connection, leaving the app's free."""
+        self._reader.db = db
+        try:
+            yield db
+        finally:
+            self._reader.db = None
 
     @property
     def today(self) -> date:

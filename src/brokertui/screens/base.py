@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.message import Message
 from textual.screen import Screen
+
+_HIDDEN = object()
 
 
 class Guarded:
     """Mixin for a screen: an exception in one of its handlers (a row selected, a field left,
     a dialog's answer) goes to the app's error dialog, and the screen keeps running (Textual 8
-    would end the screen's message loop, leaving it frozen)."""
+    would end the screen's message loop, leaving it frozen).
+
+    It also takes a screen's ScreenResume once per showing: Textual 8 sends a mode's screen
+    two on its first showing (App._init_mode and switch_mode each post one), and a screen that
+    loads its data on resume would query everything twice. A resume for another current client
+    (app.switch_client) still goes through."""
+
+    _shown_for: object = _HIDDEN
 
     async def _dispatch_message(self, message: Message) -> None:
+        if isinstance(message, events.ScreenSuspend):
+            self._shown_for = _HIDDEN
+        elif isinstance(message, events.ScreenResume):
+            client = getattr(self.app, "client", None)  # type: ignore[attr-defined]
+            shown_for = client.rfc if client else None
+            if shown_for == self._shown_for:
+                return
+            self._shown_for = shown_for
         try:
-            await super()._dispatch_message(message)
+            await super()._dispatch_message(message)  # type: ignore[misc]
         except Exception as error:
             self.app.internal_error(error)
 

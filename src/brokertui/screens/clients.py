@@ -74,6 +74,7 @@ class ClientsScreen(Guarded, Screen):
             self._count,
             key="rfc",
             noun="clientes",
+            load_on_mount=False,  # on_screen_resume loads it
         )
         yield Footer(compact=True)
 

@@ -67,6 +67,7 @@ class DashboardScreen(Guarded, Screen):
             lambda: len(self.rows),
             key="key",
             noun="obligaciones",
+            load_on_mount=False,  # on_screen_resume loads it
         )
         yield Footer(compact=True)
 

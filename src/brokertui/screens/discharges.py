@@ -15,7 +15,7 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
-from brokertui.screens.jobs import Jobs
+from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.pedimentos import spaced
 from brokertui.screens.text import SAFE_INPUT, markup, plain
 from brokertui.screens.widgets import Column, NavBar, PagedTable
@@ -67,6 +67,7 @@ class DischargeScreen(ClientScreen):
             self.count,
             key="id",
             noun="asignaciones",
+            load_on_mount=False,  # on_screen_resume loads it
         )
         yield Footer(compact=True)
 
@@ -108,29 +109,7 @@ class DischargeScreen(ClientScreen):
         )
 
     def reload(self) -> None:
-        summary = self.query_one("#dis-summary", Static)
         modo = self.mode() if self.rfc else None
-        if not self.rfc:
-            summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
-        else:
-            s = discharge.summary(self.app.db, self.rfc, self.app.today)
-            shown = (
-                "salidas pendientes"
-                if self.show_pending
-                else "sólo faltantes y vencidos"
-                if self.only_problems
-                else "todas"
-            )
-            summary.update(
-                markup(
-                    f"[b]$rfc[/] · descargo por [b]$modo[/] · entradas {s['entradas']} · "
-                    f"salidas {s['salidas']} · "
-                    f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
-                    f"corridas {s['corridas']} · asignaciones: {shown}",
-                    rfc=self.rfc,
-                    modo=modo,
-                )
-            )
         by_value = modo == "valor" and not self.show_pending
         self.query_one(PagedTable).relabel(
             {"numero_parte": "Fracción", "cantidad": "Valor USD"}
@@ -138,7 +117,47 @@ class DischargeScreen(ClientScreen):
             else {"numero_parte": "Parte", "cantidad": "Cantidad"}
         )
         self.query_one("#filter-parte", Input).placeholder = "Fracción" if by_value else "Parte"
-        self.query_one(PagedTable).reload(first_page=True)
+        table = self.query_one(PagedTable)
+        table.reload(first_page=True)
+        self.summarize(modo, later=table.total is None)
+
+    def summarize(self, modo: str | None, *, later: bool) -> None:
+        """The line above the table. Its counts (entradas, salidas, pendientes: a pass over
+        the client's exits) come, when the ledger is `later` (more than a page), from a
+        background read, shown as … until then."""
+        summary = self.query_one("#dis-summary", Static)
+        if not self.rfc:
+            summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
+            return
+        rfc, today = self.rfc, self.app.today
+        shown = (
+            "salidas pendientes"
+            if self.show_pending
+            else "sólo faltantes y vencidos"
+            if self.only_problems
+            else "todas"
+        )
+
+        def write(s: dict) -> None:
+            summary.update(
+                markup(
+                    f"[b]$rfc[/] · descargo por [b]$modo[/] · entradas {s['entradas']} · "
+                    f"salidas {s['salidas']} · "
+                    f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
+                    f"corridas {s['corridas']} · asignaciones: {shown}",
+                    rfc=rfc,
+                    modo=modo,
+                )
+            )
+
+        write(dict.fromkeys(("entradas", "salidas", "pendientes", "corridas"), "…"))
+        read_later(
+            self,
+            lambda: discharge.summary(self.app.db, rfc, today),
+            lambda s: rfc == self.rfc and write(s),
+            group="summary",
+            now=not later,
+        )
 
     def mode(self) -> str:
         return clients.get_client(self.app.db, self.rfc).descargo_modo

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 from textual.screen import Screen
 from textual.widgets import ProgressBar
+from textual.worker import get_current_worker
 
 from brokertui.core import log
 from brokertui.core.db import worker_connection
@@ -84,6 +85,33 @@ class Jobs:
 
     def _notify(self, text: str) -> None:
         self.screen.notify(text, severity="error", timeout=8)
+
+
+def read_later(
+    node, read: Callable[[], T], done: Callable[[T], Any], *, group: str, now: bool = False
+) -> None:
+    """Run `read` (a query that may take long: an exact count, a summary) in a thread, on a
+    connection of its own (app.reading: `app.db` in `read` is that connection), then `done`
+    with its result on the UI thread. A newer read of the same `group` of `node` replaces an
+    older one, whose result is dropped. A failure is told like a job's. `now`: the data is
+    small, read at once (what is shown is then complete when the key's handler ends)."""
+    app = node.app
+    if now:
+        node.workers.cancel_group(node, group)
+        done(read())
+        return
+
+    def work() -> None:
+        try:
+            with worker_connection(app.db) as conn, app.reading(conn):
+                result = read()
+        except Exception as exc:
+            app.call_from_thread(app.notify, error_text(exc), severity="error", timeout=8)
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(done, result)
+
+    node.run_worker(work, group=group, exclusive=True, thread=True, exit_on_error=False)
 
 
 def error_text(exc: Exception) -> str:

@@ -46,6 +46,7 @@ class PedimentosScreen(ClientScreen):
             self.count,
             key="numero_key",
             noun="pedimentos",
+            load_on_mount=False,  # on_screen_resume loads it
         )
         yield Footer(compact=True)
 

@@ -12,6 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
 from brokertui.screens import commands
+from brokertui.screens.jobs import read_later
 from brokertui.screens.text import SAFE_INPUT, clean, plain
 
 
@@ -137,7 +138,13 @@ class Column:
 
 
 class PagedTable(Vertical):
-    """A DataTable that holds one page of rows fetched from SQLite, never the whole table."""
+    """A DataTable that holds one page of rows fetched from SQLite, never the whole table.
+
+    A page is shown as soon as its own query returns (it fetches one row more to know whether
+    another page follows). The total is known at once when everything fits on the first
+    page; otherwise `count` runs in the background on a connection of its own
+    (jobs.read_later) and the pager says "≥ N … contando" until it is known. Turning a page
+    runs the page's query only: the total stays until the next reload."""
 
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
@@ -156,9 +163,11 @@ class PagedTable(Vertical):
         key: str,
         noun: str = "registros",
         page_size: int = 100,
+        load_on_mount: bool = True,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="paged-table")
+        self.load_on_mount = load_on_mount  # False: the screen loads it (on_screen_resume)
         self.columns = list(columns)
         self.fetch = fetch
         self.count = count
@@ -166,7 +175,8 @@ class PagedTable(Vertical):
         self.noun = noun
         self.page_size = page_size
         self.page = 0
-        self.total = 0
+        self.total: int | None = 0  # None while counting
+        self.more = False  # another page follows the one shown
         self.keep_page = False  # live refresh (screens/live.py): first_page keeps the page
 
     def compose(self) -> ComposeResult:
@@ -177,7 +187,8 @@ class PagedTable(Vertical):
         table = self.query_one(DataTable)
         for column in self.columns:
             table.add_column(column.label, key=column.key, width=column.width)
-        self.reload()
+        if self.load_on_mount:
+            self.reload()
 
     @property
     def table(self) -> DataTable:
@@ -185,6 +196,9 @@ class PagedTable(Vertical):
 
     @property
     def pages(self) -> int:
+        """Pages in all (while counting: the pages known to exist)."""
+        if self.total is None:
+            return self.page + 1 + self.more
         return max(1, -(-self.total // self.page_size))
 
     def relabel(self, labels: dict[str, str]) -> None:
@@ -194,25 +208,58 @@ class PagedTable(Vertical):
                 column.label = Text(labels[column.key.value])
 
     def reload(self, *, first_page: bool = False) -> None:
-        """Fetch the current page again (after a change, a new filter or sort)."""
-        self.total = self.count()
-        self.page = 0 if first_page and not self.keep_page else min(self.page, self.pages - 1)
-        rows = self.fetch(self.page * self.page_size, self.page_size)
+        """Fetch the current page again (after a change, a new filter or sort) and count anew."""
+        if first_page and not self.keep_page:
+            self.page = 0
+        rows = self._show_page()
+        if self.page and not rows:  # the data shrank under the page shown
+            self.page = 0
+            rows = self._show_page()
+        if self.page == 0 and not self.more:
+            self.total = len(rows)
+            self._write_pager(len(rows))
+            return
+        self.total = None
+        self._write_pager(len(rows))
+        read_later(self, self.count, self._counted, group="count")
+
+    def _show_page(self) -> list[dict]:
+        rows = self.fetch(self.page * self.page_size, self.page_size + 1)
+        self.more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
         table = self.table
         table.clear()
         for row in rows:
             table.add_row(*(_cell(row.get(c.key)) for c in self.columns), key=str(row[self.key]))
-        start = self.page * self.page_size + (1 if rows else 0)
-        self.query_one(".pager", Static).update(
-            f"{start}–{self.page * self.page_size + len(rows)} de {self.total} {self.noun}"
-            f" · página {self.page + 1} de {self.pages}"
-        )
+        self._write_pager(len(rows))
+        return rows
+
+    def _counted(self, total: int) -> None:
+        if not self.is_attached:  # removed while counting (F6 shows another report)
+            return
+        self.total = total
+        self._write_pager(self.table.row_count)
+
+    def _write_pager(self, shown: int) -> None:
+        first = self.page * self.page_size
+        start, end = first + (1 if shown else 0), first + shown
+        if self.total is None:
+            text = (
+                f"{start}–{end} de ≥ {end + self.more} {self.noun} · página {self.page + 1}"
+                " · contando…"
+            )
+        else:
+            text = (
+                f"{start}–{end} de {self.total} {self.noun} · página {self.page + 1} de "
+                f"{self.pages}"
+            )
+        self.query_one(".pager", Static).update(text)
 
     def action_page(self, step: int) -> None:
         target = self.page + step
         if 0 <= target < self.pages:
             self.page = target
-            self.reload()
+            self._show_page()
 
     def selected_key(self) -> str | None:
         table = self.table
