@@ -1,0 +1,166 @@
+"""Benchmark: imports and exports against the sqlite3 shell (issue 14, item 4).
+
+- `import entradas` of 500,000 lines x scale (validation included, through the product's
+  interfaces.import_file) against the shell's `.import` of the same CSV into a bare table.
+  Goal: <= 5x.
+- `report descargos --format csv`, `discharge export` and `report saldos` on the big database
+  (benchmarks/bigdb.py), through the CLI in-process, against the shell writing the same SELECT
+  (the product's own query) as CSV. Goal: <= 1.5x.
+
+If the sqlite3 shell is missing, the floors are Python's sqlite3 + csv (said in the output).
+
+    .venv/bin/python benchmarks/io_bench.py [--scale 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bigdb
+import discharge_bench
+
+from brokertui.cli import main as cli
+from brokertui.core import backup
+from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces, reports
+from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.registry import clients
+
+SHELL = shutil.which("sqlite3")
+FLOOR = "sqlite3 shell" if SHELL else "Python sqlite3 + csv (no sqlite3 shell here)"
+
+
+def _timed(fn) -> float:
+    began = time.perf_counter()
+    fn()
+    return time.perf_counter() - began
+
+
+def _shell(db: Path, script: str, out: Path | None = None) -> None:
+    with (out or Path(os.devnull)).open("w") as sink:
+        subprocess.run([SHELL, str(db)], input=script, text=True, check=True, stdout=sink)
+
+
+def import_entradas(scale: float, work: Path) -> dict:
+    files = discharge_bench.generate(work, 1, round(500_000 * scale))
+    db = store.connect(work / "import.db")
+    clients.add_client(db, {"rfc": bigdb.RFC, "razon_social": "Maquiladora Alfa SA"})
+    interfaces.import_file(db, "materiales", files["materiales"], bigdb.RFC)
+    ours = _timed(lambda: interfaces.import_file(db, "entradas", files["entradas"], bigdb.RFC))
+    db.close()
+    bare = work / "bare.db"
+    if SHELL:
+        floor = _timed(lambda: _shell(bare, f".mode csv\n.import {files['entradas']} entradas\n"))
+    else:
+        floor = _timed(lambda: _python_import(bare, files["entradas"]))
+    rows = sum(1 for _ in files["entradas"].open()) - 1
+    return _figure(f"import entradas, {rows:,} rows (validated)", ours, floor, 5.0)
+
+
+def _python_import(db_path: Path, path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    with path.open(newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        conn.execute(f"CREATE TABLE entradas ({', '.join(header)})")
+        marks = ", ".join("?" * len(header))
+        conn.executemany(f"INSERT INTO entradas VALUES ({marks})", reader)
+    conn.commit()
+    conn.close()
+
+
+def _select_to_csv(db_path: Path, sql: str, params: dict, out: Path) -> float:
+    """The floor of an export: the SELECT alone written as CSV."""
+    if SHELL:
+        sets = "".join(f".parameter set :{k} {v!r}\n" for k, v in params.items())
+        script = f".mode csv\n.headers on\n{sets}{' '.join(sql.split())};\n"
+        return _timed(lambda: _shell(db_path, script, out))
+
+    def python() -> None:
+        conn = sqlite3.connect(db_path)
+        with out.open("w", newline="") as f:
+            cursor = conn.execute(sql, params)
+            writer = csv.writer(f)
+            writer.writerow(d[0] for d in cursor.description)
+            writer.writerows(cursor)
+        conn.close()
+
+    return _timed(python)
+
+
+def _cli(args: list[str], out: Path) -> float:
+    def run() -> None:
+        with redirect_stdout(io.StringIO()):
+            cli.main([*args, "-o", str(out)], standalone_mode=False)
+
+    return _timed(run)
+
+
+def exports(scale: float, work: Path) -> list[dict]:
+    path = bigdb.build(scale)
+    db = store.connect(path)
+    backup.set_policy(db, daily=False)  # the CLI's daily backup would copy the whole file
+    client_id = clients.get_client(db, bigdb.RFC).id
+    hasta = date(2025, 12, 31)
+    figures = []
+    base = ["--db", str(path), "--today", hasta.isoformat()]
+    for name in ("descargos", "saldos"):
+        heading = reports.heading(db, name, bigdb.RFC, hasta=hasta)
+        params = {"client": client_id, "desde": "2025-01-01", "hasta": hasta.isoformat()}
+        params["on"] = hasta.isoformat()
+        sql = f"SELECT * FROM ({heading.report.sql}) ORDER BY {heading.report.order}"
+        floor = _select_to_csv(path, sql, params, work / f"{name}-floor.csv")
+        ours = _cli([*base, "report", name, "--rfc", bigdb.RFC, "--format", "csv"], work / "r.csv")
+        figures.append(_figure(f"report {name} --format csv", ours, floor, 1.5))
+    sql = discharge._ALLOC_SELECT + " ORDER BY s.fecha, s.id, a.id"
+    floor = _select_to_csv(path, sql, {"client": client_id}, work / "export-floor.csv")
+    ours = _cli([*base, "discharge", "export", "--rfc", bigdb.RFC], work / "export.csv")
+    figures.append(_figure("discharge export (csv)", ours, floor, 1.5))
+    db.close()
+    return figures
+
+
+def _figure(name: str, seconds: float, floor: float, goal: float) -> dict:
+    return {
+        "figure": name,
+        "seconds": seconds,
+        "floor": floor,
+        "floor_what": FLOOR,
+        "goal": f"<= {goal:g}x",
+        "met": seconds <= goal * floor,
+    }
+
+
+def run(scale: float) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        return [import_entradas(scale, work), *exports(scale, work)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1)
+    args = parser.parse_args()
+    print(f"floor: {FLOOR}")
+    for f in run(args.scale):
+        print(
+            f"{f['figure']:45} {f['seconds']:7.2f} s  floor {f['floor']:6.2f} s  "
+            f"{f['seconds'] / f['floor']:5.1f}x  goal {f['goal']}{'' if f['met'] else '  MISSED'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
