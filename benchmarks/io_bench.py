@@ -85,7 +85,8 @@ def _python_import(db_path: Path, path: Path) -> None:
 def _select_to_csv(db_path: Path, sql: str, params: dict, out: Path) -> float:
     """The floor of an export: the SELECT alone written as CSV."""
     if SHELL:
-        sets = "".join(f".parameter set :{k} {v!r}\n" for k, v in params.items())
+        # The shell evaluates a parameter's text as SQL: a date goes in quotes, in quotes.
+        sets = "".join(f'.parameter set :{k} "{v!r}"\n' for k, v in params.items())
         script = f".mode csv\n.headers on\n{sets}{' '.join(sql.split())};\n"
         return _timed(lambda: _shell(db_path, script, out))
 
@@ -144,10 +145,12 @@ def _figure(name: str, seconds: float, floor: float, goal: float) -> dict:
     }
 
 
-def run(scale: float) -> list[dict]:
+def run(scale: float, part: str = "both") -> list[dict]:
+    """The import's figure, the exports' or both (`part`: import, exports or both)."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        return [import_entradas(scale, work), *exports(scale, work)]
+        found = [import_entradas(scale, work)] if part in ("import", "both") else []
+        return found + (exports(scale, work) if part in ("exports", "both") else [])
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BEGIN, END = "<!-- perf-table:begin -->", "<!-- perf-table:end -->"
-SUITES = ("discharge", "screens", "io", "coldstart")
+SUITES = ("discharge", "screens", "import", "exports", "coldstart")
 
 
 def _suite(name: str, scale: float) -> list[dict]:
@@ -37,10 +37,10 @@ def _suite(name: str, scale: float) -> list[dict]:
         import screens_bench
 
         return screens_bench.run(scale, rounds=1 if scale >= 1 else 3)
-    if name == "io":
+    if name in ("import", "exports"):
         import io_bench
 
-        return io_bench.run(scale)
+        return io_bench.run(scale, name)
     found = []
     for module in ("discharge_bench", "corrections_bench"):  # the discharge engine's own
         try:
