@@ -10,6 +10,7 @@ is known by its version, a digest of its rows (`Digests`), not by the zip's SHA-
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,12 +63,14 @@ class Plan:
 def plan(db: Database, import_id: int | None, versions: dict[str, str]) -> Plan:
     """Compare each pedimento read (numero -> digest) with its stored Data Stage copy: the same
     digest, or a copy from a later delivery than this one, is unchanged."""
-    stored = {
+    stored = {  # only the delivery's numbers, by the (numero, source) key: a folder of
+        # deliveries never reads the whole table once per zip
         numero: (digest, source)
         for numero, digest, source in db.execute(
-            "SELECT p.numero, v.digest, p.import_id FROM pedimentos p "
-            "LEFT JOIN datastage_versions v ON v.numero = p.numero "
-            "WHERE p.source = 'datastage'"
+            "SELECT p.numero, v.digest, p.import_id FROM json_each(?) j "
+            "JOIN pedimentos p ON p.numero = j.value AND p.source = 'datastage' "
+            "LEFT JOIN datastage_versions v ON v.numero = p.numero",
+            [json.dumps(list(versions))],
         )
     }
     result = Plan()
