@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -18,6 +19,7 @@ from textual.notifications import SeverityLevel
 
 from brokertui.core import dates
 from brokertui.core.errors import NotFound
+from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.registry import clients
 from brokertui.core.text import fold
 from brokertui.screens import commands
@@ -27,6 +29,7 @@ from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.jobs import error_text
 from brokertui.screens.live import Live
+from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
@@ -71,6 +74,25 @@ class ClientSwitcher(Provider):
                 )
 
 
+class PedimentoJump(Provider):
+    """Command palette: part of a pedimento number (4 digits or more, spaces and dashes
+    allowed: "3445 6001234") offers the pedimentos whose número contains it; Enter opens one."""
+
+    async def search(self, query: str) -> Hits:
+        digits = re.sub(r"[\s.-]", "", query)
+        if len(digits) < 4 or not digits.isdigit():
+            return
+        for row in pedimento_store.find_numeros(self.app.db, digits):
+            label = f"Pedimento {spaced(row['numero'])}  {row['rfc']}  {row['clave']}"
+            yield Hit(
+                100,
+                Content(clean(label)),
+                partial(self.app.open_pedimento, row["numero"]),
+                text=label,
+                help=f"Pagado el {row['fecha_pago']}; abrir su detalle",
+            )
+
+
 def _highlight(matcher: Matcher, label: str) -> Content:
     """`label` with the letters the query matched highlighted, as Matcher.highlight does
     but without reading `label` (user data) as markup."""
@@ -96,7 +118,7 @@ class BrokerApp(App):
         "raoce": RaoceScreen,
     }
     DEFAULT_MODE = HOME
-    COMMANDS = App.COMMANDS | {ClientSwitcher, commands.CommandProvider}
+    COMMANDS = App.COMMANDS | {ClientSwitcher, PedimentoJump, commands.CommandProvider}
     # F-keys are shown by the NavBar under the header, so the footer keeps room for screen keys.
     BINDINGS = commands.bindings("nav", "app")
 
@@ -191,6 +213,10 @@ class BrokerApp(App):
             self.open_client(rfc)
         elif self.set_client(rfc):
             self.screen.post_message(events.ScreenResume())
+
+    def open_pedimento(self, numero: str) -> None:
+        """The palette's jump: show the pedimento's detail over the screen in use."""
+        self.push_screen(PedimentoDetailScreen(numero))
 
     def set_client(self, rfc: str) -> bool:
         """Make `rfc` the current client (False, told, when it does not exist)."""

@@ -31,15 +31,15 @@ def shown(app) -> str:
 async def test_a_failing_action_shows_the_dialog_and_the_app_goes_on(
     demo_db, log_file, monkeypatch, no_internal_errors
 ):
-    monkeypatch.setattr(ClientsScreen, "action_sort", fail)
+    monkeypatch.setattr(ClientsScreen, "action_toggle_bajas", fail)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3", "o")
+        await pilot.press("f3", "t")
         assert shown(app) == f"Error interno: RuntimeError: algo salió mal (detalle en {log_file})"
         await pilot.press("escape")
         assert isinstance(app.screen, ClientsScreen)
-        await pilot.press("t")  # the screen still answers its keys: bajas shown
-        assert app.screen.query_one(DataTable).row_count == 9
+        await pilot.press("slash", *"mnb", "enter")  # the screen still answers its keys
+        assert app.screen.query_one(DataTable).row_count == 1
         await pilot.press("f4")
         assert isinstance(app.screen, PedimentosScreen)
     trace = log_file.read_text()
@@ -60,7 +60,7 @@ async def test_a_failing_handler_leaves_its_screen_running(
         assert "Error interno: RuntimeError" in shown(app)
         await pilot.press("enter")  # the dialog's button
         assert isinstance(app.screen, ClientsScreen)
-        await pilot.press("slash", *"mnb")  # the screen's own handlers still run: it filters
+        await pilot.press("slash", *"mnb", "enter")  # the screen's own handlers still run
         assert app.screen.query_one(DataTable).row_count == 1
     assert "Traceback" in log_file.read_text()
     assert len(no_internal_errors) == 1
@@ -70,10 +70,10 @@ async def test_a_failing_handler_leaves_its_screen_running(
 async def test_one_dialog_however_often_it_fails(
     demo_db, log_file, monkeypatch, no_internal_errors
 ):
-    monkeypatch.setattr(ClientsScreen, "action_sort", fail)
+    monkeypatch.setattr(ClientsScreen, "action_toggle_bajas", fail)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3", "o")
+        await pilot.press("f3", "t")
         app.internal_error(RuntimeError("otra vez"))
         await pilot.pause()
         assert "algo salió mal" in shown(app)

@@ -115,7 +115,7 @@ OPENINGS = {
     "tablero": keys("f2"),
     "tablero_cliente": keys("f2", "c"),
     "clientes": keys("escape"),  # from the client's detail back to the list
-    "clientes_bajas_orden": keys("escape", "t", "o", "o"),
+    "clientes_bajas_orden": keys("escape", "t", "o", "down", "down", "enter"),  # razón social
     "cliente": keys(),  # the client's detail, where open_client leaves it
     "cliente_editar": keys("e"),
     "programa_nuevo": keys("g"),

@@ -117,6 +117,7 @@ class Fields:
     exists: Sequence[tuple[str, Fields]] = field(default_factory=tuple)
     exact: Sequence[tuple[str, Callable[[str], bool]]] = ()  # (column, is this term a code)
     coded: Sequence[tuple[str, Mapping[str, str]]] = ()  # (column of codes, code -> name)
+    own_digits_from: int | None = None  # a number this long matches the digit fields only
 
 
 def where(search: Search, fields: Fields, prefix: str = "q") -> tuple[list[str], dict]:
@@ -143,19 +144,24 @@ def _any(term: Term, fields: Fields, name: str) -> str:
     codes = [f"{column} = :{name}x" for column, is_code in fields.exact if is_code(term.text)]
     if codes:  # "IN" is the clave, not every proveedor containing "in"
         return "(" + " OR ".join(codes) + ")"
+    if fields.own_digits_from and len(term.digits) >= fields.own_digits_from:
+        return "(" + " OR ".join(_digits_like(c, name) for c in fields.digits) + ")"
     options = [_text_like(column, name) for column in fields.text]
     for column, names in fields.coded:  # "queretaro" finds the clients of QUE
         codes = sorted(code for code, label in names.items() if term.text in fold(label))
         if codes:
             options.append(f"{column} IN ({', '.join(map(_literal, codes))})")
     if term.digits:
-        options += [f"{column} LIKE :{name}d ESCAPE '\\'" for column in fields.text]
-        options += [f"{column} LIKE :{name}d ESCAPE '\\'" for column in fields.digits]
+        options += [_digits_like(column, name) for column in (*fields.text, *fields.digits)]
     for source, inner in fields.exists:
         inside = _any(term, inner, name)
         if inside != "0":
             options.append(f"EXISTS (SELECT 1 FROM {source} AND {inside})")
     return "(" + " OR ".join(options) + ")" if options else "0"
+
+
+def _digits_like(column: str, name: str) -> str:
+    return f"{column} LIKE :{name}d ESCAPE '\\'"
 
 
 def _text_like(column: str, name: str) -> str:

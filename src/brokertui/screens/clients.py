@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from brokertui.core import catalogs
 from brokertui.core.pedimentos import rules as pedimento_rules
@@ -27,15 +27,8 @@ from brokertui.screens.deliveries import DeliveriesScreen
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.live import Here, LiveNote
-from brokertui.screens.text import SAFE_INPUT, clean, markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable
-
-SORT_LABELS = {
-    "rfc": "RFC",
-    "razon_social": "razón social",
-    "entidad_federativa": "entidad",
-    "programas": "programas",
-}
+from brokertui.screens.text import clean, markup, plain
+from brokertui.screens.widgets import Column, NavBar, PagedTable, View
 
 
 class ClientsScreen(Guarded, Screen):
@@ -46,8 +39,6 @@ class ClientsScreen(Guarded, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort = "rfc"
-        self.descending = False
         self.include_baja = False
         self.title = "Clientes"
         self.jobs = Jobs(self)
@@ -55,12 +46,6 @@ class ClientsScreen(Guarded, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield NavBar()
-        yield Input(
-            placeholder="Buscar por RFC o razón social  ( / )",
-            id="search",
-            compact=True,
-            highlighter=SAFE_INPUT,
-        )
         yield Static("", id="list-info")
         yield PagedTable(
             [
@@ -75,6 +60,7 @@ class ClientsScreen(Guarded, Screen):
             key="rfc",
             noun="clientes",
             load_on_mount=False,  # on_screen_resume loads it
+            remember="clientes",
         )
         yield Footer(compact=True)
 
@@ -83,16 +69,16 @@ class ClientsScreen(Guarded, Screen):
         self.query_one(DataTable).focus()
 
     @property
-    def search(self) -> str:
-        return self.query_one("#search", Input).value
+    def view(self) -> View:
+        return self.query_one(PagedTable).view
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         rows = clients.list_clients(
             self.app.db,
-            search=self.search,
+            search=self.view.search,
             include_baja=self.include_baja,
-            sort=self.sort,
-            descending=self.descending,
+            sort=self.view.sort,
+            descending=self.view.descending,
             limit=limit,
             offset=offset,
         )
@@ -100,7 +86,7 @@ class ClientsScreen(Guarded, Screen):
 
     def _count(self) -> int:
         return clients.count_clients(
-            self.app.db, search=self.search, include_baja=self.include_baja
+            self.app.db, search=self.view.search, include_baja=self.include_baja
         )
 
     def refresh_list(self, *, first_page: bool = False) -> None:
@@ -108,32 +94,13 @@ class ClientsScreen(Guarded, Screen):
         self._describe()
 
     def _describe(self) -> None:
-        order = "descendente" if self.descending else "ascendente"
-        bajas = "con bajas" if self.include_baja else "sin bajas"
+        bajas = "Con bajas" if self.include_baja else "Sin bajas"
         self.query_one("#list-info", Static).update(
-            f"Orden: {SORT_LABELS[self.sort]} ({order}) · {bajas}"
+            f"{bajas} (t) · / busca por RFC, razón social, municipio o entidad · o ordena"
         )
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.refresh_list(first_page=True)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_client(event.row_key.value)
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_sort(self) -> None:
-        keys = list(SORT_LABELS)
-        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
-        self.refresh_list(first_page=True)
-
-    def action_reverse(self) -> None:
-        self.descending = not self.descending
-        self.refresh_list(first_page=True)
 
     def action_toggle_bajas(self) -> None:
         self.include_baja = not self.include_baja

@@ -153,26 +153,6 @@ TABLE = (
     # Clientes (F3)
     Command("clients.add", "a", "Nuevo", "add", "Nuevo cliente", "Registrar un cliente"),
     Command(
-        "clients.search", "slash", "Buscar", "search", "Buscar cliente", "Por RFC o razón social"
-    ),
-    Command(
-        "clients.sort",
-        "o",
-        "Orden",
-        "sort",
-        "Ordenar clientes",
-        "Por RFC, razón social, entidad o programas",
-    ),
-    Command(
-        "clients.reverse",
-        "i",
-        "Invertir",
-        "reverse",
-        "Orden inverso de clientes",
-        "Ascendente o descendente",
-        show=False,
-    ),
-    Command(
         "clients.bajas",
         "t",
         "Bajas",
@@ -435,14 +415,6 @@ TABLE = (
         "Las salidas que aún no se descargan",
     ),
     Command(
-        "discharge.filter",
-        "slash",
-        "Filtrar",
-        "filter",
-        "Filtrar descargos",
-        "Por número de parte o fracción",
-    ),
-    Command(
         "discharge.mode",
         "m",
         "Modo",
@@ -468,7 +440,7 @@ TABLE = (
         "Registrar ajuste",
         "Faltante, merma, sobrante o desensamble",
     ),
-    Command("reports.period", "slash", "Periodo", "period", "Periodo del reporte", "Desde y hasta"),
+    Command("reports.period", "d", "Periodo", "period", "Periodo del reporte", "Desde y hasta"),
     # RAOCE (F7)
     Command(
         "raoce.save",
@@ -552,6 +524,36 @@ TABLE = (
     # The paged tables, while one has the focus
     Command("table.next_page", "n", "Pág.→", "page(1)"),
     Command("table.prev_page", "p", "←Pág.", "page(-1)"),
+    Command(
+        "table.search",
+        "slash",
+        "Buscar",
+        "search",
+        "Buscar en la lista",
+        "Sin importar mayúsculas ni acentos; números con o sin espacios; AAAA-MM-DD..AAAA-MM-DD",
+    ),
+    Command(
+        "table.sort",
+        "o",
+        "Orden",
+        "sort",
+        "Ordenar la lista",
+        "Elegir la columna; la misma otra vez invierte el orden",
+        show=False,
+    ),
+    Command(
+        "table.reverse",
+        "O",
+        "Invertir",
+        "reverse",
+        "Invertir el orden",
+        "Ascendente o descendente por la columna elegida",
+        show=False,
+    ),
+    # The search line of a list, while it has the focus
+    Command("search.clear", "escape", "Limpiar", "clear", "Limpiar la búsqueda", "Toda la lista"),
+    # The column picker of a list
+    Command("sort_picker.back", "escape", "Volver", "close", "Volver", "Sin cambiar el orden"),
 )
 BY_ID = {command.id: command for command in TABLE}
 
@@ -570,6 +572,16 @@ class CommandProvider(Provider):
         screen = self.screen
         here = [BY_ID[b.id] for b in screen.BINDINGS if b.id in BY_ID]
         offered = [(c, c.help, partial(screen.run_action, c.action)) for c in here]
+        # The keys of the focused widget and its containers (a list's search and sort).
+        focused = screen.focused
+        for node in focused.ancestors_with_self if focused else ():
+            if node is screen:
+                break
+            offered += [
+                (BY_ID[b.id], BY_ID[b.id].help, partial(node.run_action, BY_ID[b.id].action))
+                for b in getattr(node, "BINDINGS", ())
+                if isinstance(b, Binding) and b.id in BY_ID
+            ]
         offered += [
             (c, c.help, partial(self.app.run_action, c.action))
             for c in TABLE

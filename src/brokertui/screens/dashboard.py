@@ -7,11 +7,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import dashboard
+from brokertui.core import search as find
 from brokertui.core.dashboard import DATASTAGE, OFICIO, TEMPORARY
+from brokertui.core.errors import InvalidInput
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable, View
 
 SEVERITY_STYLE = {
     "critical": "bold red",
@@ -20,6 +22,7 @@ SEVERITY_STYLE = {
     "info": "",
     "ok": "green",
 }
+SEVERITY_RANK = {"critical": 0, "lost": 1, "warning": 2, "info": 3, "ok": 4}
 SEVERITY_MARK = {"critical": "!!", "lost": "✗", "warning": "!", "info": "·", "ok": "✓"}
 PROGRAM_FILTERS = (None, *dashboard.PROGRAMS)
 PROGRAM_LABELS = {
@@ -45,6 +48,7 @@ class DashboardScreen(Guarded, Screen):
         self.year: int | None = None  # None: the current filing year
         self.shown_for = None
         self.rows: list[dict] = []
+        self.rows_view: View | None = None  # the table's view self.rows were made for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,7 +57,7 @@ class DashboardScreen(Guarded, Screen):
         yield Static(id="filters")
         yield PagedTable(
             [
-                Column("mark", "", 2),
+                Column("mark", "", 2, name="Urgencia"),
                 Column("rfc", "RFC", 13),
                 Column("program", "Prog.", 6),
                 Column("status", "Estado", 10),
@@ -63,11 +67,12 @@ class DashboardScreen(Guarded, Screen):
                 Column("bdays", "Háb.", 4),
                 Column("name", "Razón social / pedimento", 44),
             ],
-            lambda offset, limit: self.rows[offset : offset + limit],
-            lambda: len(self.rows),
+            lambda offset, limit: self.current()[offset : offset + limit],
+            lambda: len(self.current()),
             key="key",
             noun="obligaciones",
             load_on_mount=False,  # on_screen_resume loads it
+            remember="tablero",
         )
         yield Footer(compact=True)
 
@@ -85,23 +90,38 @@ class DashboardScreen(Guarded, Screen):
     def refresh_data(self) -> None:
         self.load()
 
+    def current(self) -> list[dict]:
+        """The rows for the table's view (made again when its search or sort changed)."""
+        if self.rows_view != self.query_one(PagedTable).view:
+            self.load()
+        return self.rows
+
     def load(self) -> None:
         """The dashboard as of today with the filters chosen; one page shown."""
         today = self.app.today
         self.shown_for = today
         year = self.year or today.year
         client = self.app.client
-        board = dashboard.load(
-            self.app.db,
-            today,
-            year=year,
-            rfc=client.rfc if self.client_only and client else None,
-            program=self.program,
-            urgent_only=self.urgent_only,
-        )
+        table = self.query_one(PagedTable)
+        self.rows_view = table.view
+        try:
+            board = dashboard.load(
+                self.app.db,
+                today,
+                year=year,
+                rfc=client.rfc if self.client_only and client else None,
+                program=self.program,
+                urgent_only=self.urgent_only,
+                search=table.view.search,
+            )
+        except InvalidInput as exc:  # a search with an impossible date
+            self.notify(f"Buscar: {exc.message}", severity="error")
+            return
         self.show_summary(board.summary)
-        self.rows = [_cells(row) for row in board.rows]
-        self.query_one(PagedTable).reload(first_page=True)
+        rows = [_sortable(row) | {"row": row} for row in board.rows]
+        find.sort_rows(rows, table.view.sort, table.view.descending, list(SORTABLE))
+        self.rows = [_cells(row["row"]) for row in rows]
+        table.reload(first_page=True)
         shown = [
             f"RAOCE {year} (ejercicio {year - 1})",
             "sólo urgentes" if self.urgent_only else "todos",
@@ -152,6 +172,24 @@ class DashboardScreen(Guarded, Screen):
     def action_year(self, step: int) -> None:
         self.year = (self.year or self.app.today.year) + step
         self.load()
+
+
+SORTABLE = ("mark", "rfc", "program", "status", "event", "date", "days", "bdays", "name")
+
+
+def _sortable(row: dashboard.Row) -> dict:
+    """The row's values to sort by, per column (the mark by severity, most urgent first)."""
+    return {
+        "mark": SEVERITY_RANK[row.severity],
+        "rfc": row.rfc,
+        "program": row.program,
+        "status": row.status,
+        "event": row.event,
+        "date": row.event_date.isoformat() if row.event_date else "",
+        "days": row.days_left,
+        "bdays": row.business_days_left,
+        "name": row.detail,
+    }
 
 
 def _cells(row: dashboard.Row) -> dict:

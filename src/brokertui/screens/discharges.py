@@ -18,9 +18,7 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.pedimentos import spaced
 from brokertui.screens.text import SAFE_INPUT, markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable
-
-FILTERS = ("parte", "pedimento", "documento")
+from brokertui.screens.widgets import Column, NavBar, PagedTable, View
 
 
 class DischargeScreen(ClientScreen):
@@ -44,13 +42,6 @@ class DischargeScreen(ClientScreen):
                 compact=True,
                 highlighter=SAFE_INPUT,
             )
-            for name in FILTERS:
-                yield Input(
-                    placeholder=name.capitalize(),
-                    id=f"filter-{name}",
-                    compact=True,
-                    highlighter=SAFE_INPUT,
-                )
         yield ProgressBar(total=1, show_eta=False, id="dis-progress")
         yield PagedTable(
             [
@@ -68,6 +59,7 @@ class DischargeScreen(ClientScreen):
             key="id",
             noun="asignaciones",
             load_on_mount=False,  # on_screen_resume loads it
+            remember="descargos",
         )
         yield Footer(compact=True)
 
@@ -81,31 +73,48 @@ class DischargeScreen(ClientScreen):
     def refresh_data(self) -> None:
         self.reload()
 
-    def filters(self) -> dict:
-        values = [self.query_one(f"#filter-{name}", Input).value for name in FILTERS]
-        return {"search": " ".join(values), "faltantes": self.only_problems}
+    @property
+    def view(self) -> View:
+        return self.query_one(PagedTable).view
 
     def fetch(self, offset: int, limit: int) -> list[dict]:
         if not self.rfc:
             return []
+        view = self.view
         if self.show_pending:
-            hasta = self.hasta() or self.app.today
-            return [
-                _pending_row(r)
-                for r in discharge.pending(self.app.db, self.rfc, hasta, offset=offset, limit=limit)
-            ]
+            sort = view.sort if view.sort in discharge.PENDING_SORTS else None
+            rows = discharge.pending(
+                self.app.db,
+                self.rfc,
+                self.hasta() or self.app.today,
+                offset=offset,
+                limit=limit,
+                search=view.search,
+                sort=sort,
+                descending=view.descending,
+            )
+            return [_pending_row(r) for r in rows]
         rows = discharge.allocations(
-            self.app.db, self.rfc, offset=offset, limit=limit, **self.filters()
+            self.app.db,
+            self.rfc,
+            offset=offset,
+            limit=limit,
+            search=view.search,
+            sort=view.sort,
+            descending=view.descending,
+            faltantes=self.only_problems,
         )
         return [_row(r) for r in rows]
 
     def count(self) -> int:
-        if self.rfc and self.show_pending:
-            return discharge.summary(self.app.db, self.rfc, self.hasta() or self.app.today)[
-                "pendientes"
-            ]
-        return (
-            discharge.count_allocations(self.app.db, self.rfc, **self.filters()) if self.rfc else 0
+        if not self.rfc:
+            return 0
+        search = self.view.search
+        if self.show_pending:
+            hasta = self.hasta() or self.app.today
+            return discharge.count_pending(self.app.db, self.rfc, hasta, search=search)
+        return discharge.count_allocations(
+            self.app.db, self.rfc, search=search, faltantes=self.only_problems
         )
 
     def reload(self) -> None:
@@ -116,7 +125,6 @@ class DischargeScreen(ClientScreen):
             if by_value
             else {"numero_parte": "Parte", "cantidad": "Cantidad"}
         )
-        self.query_one("#filter-parte", Input).placeholder = "Fracción" if by_value else "Parte"
         table = self.query_one(PagedTable)
         table.reload(first_page=True)
         self.summarize(modo, later=table.total is None)
@@ -162,10 +170,6 @@ class DischargeScreen(ClientScreen):
     def mode(self) -> str:
         return clients.get_client(self.app.db, self.rfc).descargo_modo
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "dis-hasta":
-            self.reload()
-
     def hasta(self):
         """The period's end: the date typed, or today."""
         text = self.query_one("#dis-hasta", Input).value.strip()
@@ -179,9 +183,6 @@ class DischargeScreen(ClientScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(DataTable).focus()
-
-    def action_filter(self) -> None:
-        self.query_one("#filter-parte", Input).focus()
 
     def action_toggle_pending(self) -> None:
         self.show_pending = not self.show_pending

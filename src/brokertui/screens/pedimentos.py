@@ -20,7 +20,7 @@ from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, ed
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
 from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import Column, NavBar, PagedTable, View
 
 
 class PedimentosScreen(ClientScreen):
@@ -47,6 +47,7 @@ class PedimentosScreen(ClientScreen):
             key="numero_key",
             noun="pedimentos",
             load_on_mount=False,  # on_screen_resume loads it
+            remember="pedimentos",
         )
         yield Footer(compact=True)
 
@@ -60,8 +61,21 @@ class PedimentosScreen(ClientScreen):
     def refresh_data(self) -> None:
         self.reload()
 
+    @property
+    def view(self) -> View:
+        return self.query_one(PagedTable).view
+
     def fetch(self, offset: int, limit: int) -> list[dict]:
-        rows = pedimentos.list_pedimentos(self.app.db, rfc=self.rfc, offset=offset, limit=limit)
+        view = self.view
+        rows = pedimentos.list_pedimentos(
+            self.app.db,
+            rfc=self.rfc,
+            search=view.search,
+            sort=view.sort,
+            descending=view.descending if view.sort else True,  # newest first
+            offset=offset,
+            limit=limit,
+        )
         return [
             {
                 "numero_key": r["numero"],
@@ -78,7 +92,7 @@ class PedimentosScreen(ClientScreen):
         ]
 
     def count(self) -> int:
-        return pedimentos.count_pedimentos(self.app.db, rfc=self.rfc)
+        return pedimentos.count_pedimentos(self.app.db, rfc=self.rfc, search=self.view.search)
 
     def reload(self) -> None:
         client = self.app.client

@@ -12,7 +12,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.crosscheck import CrossCheckScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, PagedTable, View
 
 FIELD_ES = {
     "clave": "clave",
@@ -43,9 +43,10 @@ class ReconcileScreen(Guarded, Screen):
                 Column("datastage", "Data Stage", 12),
             ],
             self.fetch,
-            lambda: reconcile.summary(self.app.db, self.app.client.rfc)["diferencias"],
+            lambda: reconcile.count(self.app.db, self.app.client.rfc, search=self.view.search),
             key="key",
             noun="diferencias",
+            remember="conciliacion",
         )
         yield Footer(compact=True)
 
@@ -69,8 +70,21 @@ class ReconcileScreen(Guarded, Screen):
             )
         )
 
+    @property
+    def view(self) -> View:
+        return self.query_one(PagedTable).view
+
     def fetch(self, offset: int, limit: int) -> list[dict]:
-        rows = reconcile.differences(self.app.db, self.app.client.rfc, offset=offset, limit=limit)
+        view = self.view
+        rows = reconcile.differences(
+            self.app.db,
+            self.app.client.rfc,
+            search=view.search,
+            sort=view.sort,
+            descending=view.descending,
+            offset=offset,
+            limit=limit,
+        )
         return [
             {
                 **r,

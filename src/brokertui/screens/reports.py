@@ -116,12 +116,21 @@ class ReportsScreen(ClientScreen):
             lambda offset, limit: [
                 {"_key": str(offset + i), **{k: reports.text(v) for k, v in row.items()}}
                 for i, row in enumerate(
-                    reports.records(self.app.db, heading, offset=offset, limit=limit)
+                    reports.records(
+                        self.app.db,
+                        heading,
+                        offset=offset,
+                        limit=limit,
+                        search=table.view.search,
+                        sort=table.view.sort,
+                        descending=table.view.descending,
+                    )
                 )
             ],
-            lambda: reports.count(self.app.db, heading),
+            lambda: reports.count(self.app.db, heading, search=table.view.search),
             key="_key",
             noun="filas",
+            remember=f"reportes.{name}",
         )
         await holder.mount(table)
         table.query_one(DataTable).focus()

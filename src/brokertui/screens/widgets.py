@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from brokertui.core import preferences
+from brokertui.core.errors import InvalidInput
 from brokertui.screens import commands
 from brokertui.screens.jobs import read_later
 from brokertui.screens.text import SAFE_INPUT, clean, plain
@@ -135,10 +140,50 @@ class Column:
     key: str
     label: str
     width: int | None = None
+    name: str = ""  # what the column picker calls it when the header is blank
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class View:
+    """How a user looks at a list: what it searches (core/search.py), the column it is sorted
+    by (None: the list's own order) and the direction. Kept per user and list."""
+
+    search: str = ""
+    sort: str | None = None
+    descending: bool = False
+
+    @classmethod
+    def stored(cls, value: dict) -> View:
+        """A view from its stored preference, whatever that holds."""
+        search, sort = value.get("search"), value.get("sort")
+        return cls(
+            clean(search) if isinstance(search, str) else "",
+            sort if isinstance(sort, str) else None,
+            value.get("descending") is True,
+        )
+
+
+SEARCH_PAUSE = 0.25  # seconds of no typing before a list is searched
+
+
+class SearchBar(Input):
+    """The list's search line: shown by `/`, Enter goes back to the table, Esc clears it."""
+
+    BINDINGS = commands.bindings("search")
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.post_message(self.Submitted(self, ""))
 
 
 class PagedTable(Vertical):
-    """A DataTable that holds one page of rows fetched from SQLite, never the whole table.
+    """A DataTable that holds one page of rows fetched from SQLite, never the whole table,
+    searched and sorted as its `view` says (`/` and `o`), the view kept per user when the
+    table is named (`remember`).
 
     A page is shown as soon as its own query returns (it fetches one row more to know whether
     another page follows). The total is known at once when everything fits on the first
@@ -150,6 +195,8 @@ class PagedTable(Vertical):
     PagedTable { height: 1fr; }
     PagedTable DataTable { height: 1fr; }
     PagedTable .pager { height: 1; padding: 0 1; color: $text-muted; }
+    PagedTable SearchBar { display: none; margin: 0 1; }
+    PagedTable SearchBar.-shown { display: block; }
     """
 
     BINDINGS = commands.bindings("table")
@@ -165,6 +212,8 @@ class PagedTable(Vertical):
         page_size: int = 100,
         load_on_mount: bool = True,
         id: str | None = None,
+        remember: str | None = None,
+        sorts: Sequence[str] | None = None,
     ) -> None:
         super().__init__(id=id, classes="paged-table")
         self.load_on_mount = load_on_mount  # False: the screen loads it (on_screen_resume)
@@ -178,8 +227,17 @@ class PagedTable(Vertical):
         self.total: int | None = 0  # None while counting
         self.more = False  # another page follows the one shown
         self.keep_page = False  # live refresh (screens/live.py): first_page keeps the page
+        self.remember = remember  # the preference's name: vista.<remember>
+        self.sorts = [c.key for c in self.columns] if sorts is None else list(sorts)
+        self.view = View()
+        self._typing: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        yield SearchBar(
+            placeholder="Buscar (sin acentos; número, fecha AAAA-MM-DD..AAAA-MM-DD)",
+            compact=True,
+            highlighter=SAFE_INPUT,
+        )
         yield DataTable(cursor_type="row", zebra_stripes=True)
         yield Static("", classes="pager")
 
@@ -187,12 +245,22 @@ class PagedTable(Vertical):
         table = self.query_one(DataTable)
         for column in self.columns:
             table.add_column(column.label, key=column.key, width=column.width)
+        if self.remember:
+            view = View.stored(preferences.get(self.app.db, f"vista.{self.remember}"))
+            self.view = view if view.sort in (None, *self.sorts) else View(view.search)
+            with self.search_bar.prevent(Input.Changed):
+                self.search_bar.value = self.view.search
+            self.search_bar.set_class(bool(self.view.search), "-shown")
         if self.load_on_mount:
             self.reload()
 
     @property
     def table(self) -> DataTable:
         return self.query_one(DataTable)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
     @property
     def pages(self) -> int:
@@ -211,7 +279,11 @@ class PagedTable(Vertical):
         """Fetch the current page again (after a change, a new filter or sort) and count anew."""
         if first_page and not self.keep_page:
             self.page = 0
-        rows = self._show_page()
+        try:
+            rows = self._show_page()
+        except InvalidInput as exc:  # a search with an impossible date: said, list kept
+            self.notify(f"Buscar: {exc.message}", severity="error")
+            return
         if self.page and not rows:  # the data shrank under the page shown
             self.page = 0
             rows = self._show_page()
@@ -253,7 +325,70 @@ class PagedTable(Vertical):
                 f"{start}–{end} de {self.total} {self.noun} · página {self.page + 1} de "
                 f"{self.pages}"
             )
-        self.query_one(".pager", Static).update(text)
+        self.query_one(".pager", Static).update(plain(text + self._shown()))
+
+    def _shown(self) -> str:
+        """The view, when it is not the list's own: ' · orden Fecha ▼ · «plast»'."""
+        parts = []
+        if self.view.sort:
+            label = next(c.title for c in self.columns if c.key == self.view.sort)
+            parts.append(f"orden {label} {'▼' if self.view.descending else '▲'}")
+        if self.view.search and not self.search_bar.has_class("-shown"):
+            parts.append(f"«{self.view.search}»")
+        return "".join(f" · {part}" for part in parts)
+
+    def set_view(self, view: View, *, keep: bool = True) -> None:
+        """Show the list as `view` says from its first page, and remember it (`keep`)."""
+        self.view = view
+        if keep and self.remember:
+            preferences.put(
+                self.app.db,
+                f"vista.{self.remember}",
+                {"search": view.search, "sort": view.sort, "descending": view.descending},
+            )
+        self.reload(first_page=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # The list searches once typing pauses (a search of a large list reads every row of
+        # it); the search is kept when the user is done (Enter, Esc).
+        event.stop()
+        self._stop_typing()
+        search = replace(self.view, search=event.value)
+        self._typing = self.set_timer(SEARCH_PAUSE, lambda: self.set_view(search, keep=False))
+
+    def _stop_typing(self) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+            self._typing = None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._stop_typing()
+        self.search_bar.set_class(bool(event.value), "-shown")
+        self.table.focus()
+        self.set_view(replace(self.view, search=event.value))
+
+    def on_descendant_blur(self, event) -> None:
+        if event.widget is self.search_bar and not self.search_bar.value:
+            self.search_bar.remove_class("-shown")
+
+    def action_search(self) -> None:
+        self.search_bar.add_class("-shown")
+        self.search_bar.focus()
+
+    def action_sort(self) -> None:
+        choices = [c for c in self.columns if c.key in self.sorts]
+        self.app.push_screen(SortScreen(choices, self.view), self._sorted)
+
+    def _sorted(self, view: View | None) -> None:
+        if view is not None:
+            self.set_view(view)
+
+    def action_reverse(self) -> None:
+        if self.view.sort is None:
+            self.notify("Elija primero la columna del orden (o).", severity="warning")
+            return
+        self.set_view(replace(self.view, descending=not self.view.descending))
 
     def action_page(self, step: int) -> None:
         target = self.page + step
@@ -266,6 +401,52 @@ class PagedTable(Vertical):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+class SortScreen(ModalScreen[View | None]):
+    """The column picker: Enter sorts the list by a column, the same column again reverses
+    it; the first line goes back to the list's own order."""
+
+    DEFAULT_CSS = """
+    SortScreen { align: center middle; }
+    SortScreen > OptionList { width: 44; max-width: 100%; height: auto; max-height: 20;
+                              border: thick $accent; background: $surface; }
+    """
+    BINDINGS = commands.bindings("sort_picker")
+
+    def __init__(self, columns: Sequence[Column], view: View) -> None:
+        super().__init__()
+        self.columns = columns
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        options = [Option("Orden de la lista", id="")]
+        for column in self.columns:
+            mark = ""
+            if column.key == self.view.sort:
+                mark = "  ▼ (Enter: ▲)" if self.view.descending else "  ▲ (Enter: ▼)"
+            options.append(Option(plain(f"{column.title}{mark}"), id=column.key))
+        picker = OptionList(*options)
+        picker.border_title = "Ordenar por (Enter)"
+        yield picker
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        picker = self.query_one(OptionList)
+        keys = ["", *(c.key for c in self.columns)]
+        picker.highlighted = keys.index(self.view.sort or "")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id or None
+        if key is None:
+            self.dismiss(View(self.view.search))
+        elif key == self.view.sort:
+            self.dismiss(replace(self.view, descending=not self.view.descending))
+        else:
+            self.dismiss(replace(self.view, sort=key, descending=False))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def _cell(value) -> Text:

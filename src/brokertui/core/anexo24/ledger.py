@@ -763,13 +763,38 @@ FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
 """
 
 
+PENDING_SORTS = {
+    "fecha": "s.fecha",
+    "documento": "s.documento",
+    "numero_parte": "s.numero_parte",
+    "cantidad": "s.cantidad_micro",
+    "pedimento": "s.tipo_bien",
+}
+_PENDING_SEARCH = find.Fields(text=("s.documento", "s.numero_parte"), date="s.fecha")
+
+
+def _pending_sql(search: str | None) -> tuple[str, dict]:
+    where, params = find.where(find.parse(search), _PENDING_SEARCH)
+    return _PENDING_SQL + "".join(f" AND {condition}" for condition in where), params
+
+
 def pending(
-    db: Database, rfc: str, hasta: date, *, offset: int = 0, limit: int | None = None
+    db: Database,
+    rfc: str,
+    hasta: date,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> list[dict]:
-    """Exits up to `hasta` not discharged yet, in the order a run takes them."""
+    """Exits up to `hasta` not discharged yet, in the order a run takes them (or by a column
+    of PENDING_SORTS), those matching `search` (documento, part, a range of dates) only."""
     client = clients.get_client(db, rfc)
-    sql = _PENDING_SQL + " ORDER BY s.fecha, s.id"
-    params = {"client": client.id, "hasta": hasta.isoformat()}
+    sql, params = _pending_sql(search)
+    sql += f" ORDER BY {find.order_by(sort, descending, PENDING_SORTS, 's.fecha, s.id')}"
+    params |= {"client": client.id, "hasta": hasta.isoformat()}
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}
@@ -784,6 +809,13 @@ def pending(
         }
         for r in db.execute(sql, params)
     ]
+
+
+def count_pending(db: Database, rfc: str, hasta: date, *, search: str | None = None) -> int:
+    client = clients.get_client(db, rfc)
+    sql, params = _pending_sql(search)
+    params |= {"client": client.id, "hasta": hasta.isoformat()}
+    return db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
 def summary(db: Database, rfc: str, hasta: date) -> dict:

@@ -314,7 +314,11 @@ SORTS = {
 
 def _search_fields() -> find.Fields:
     """A pedimento is found by its número (any written form, or part of it), clave, fecha de
-    pago, RFC, its partidas' fracción and número de parte, its facturas' número and proveedor."""
+    pago, RFC, its partidas' fracción and número de parte, its facturas' número and proveedor.
+    A scan of the client's pedimentos (pedimentos_client) and of their partidas and facturas
+    (by pedimento_id), one LIKE per row: the related fields are searched as one text. A number
+    of 11 digits or more is a pedimento's (patente and consecutive at least): only the número
+    is searched for it, so a jump to a pedimento reads no partida."""
     claves = catalogs.load("claves").entries
     return find.Fields(
         text=("c.rfc",),
@@ -324,13 +328,14 @@ def _search_fields() -> find.Fields:
         exists=(
             (
                 "partidas x WHERE x.pedimento_id = p.id",
-                find.Fields(text=("x.numero_parte",), digits=("x.fraccion",)),
+                find.Fields(text=("x.fraccion || ' ' || x.numero_parte",)),
             ),
             (
                 "facturas f WHERE f.pedimento_id = p.id",
-                find.Fields(text=("f.numero", "f.proveedor")),
+                find.Fields(text=("f.numero || ' ' || f.proveedor",)),
             ),
         ),
+        own_digits_from=11,
     )
 
 
@@ -386,9 +391,17 @@ def count_pedimentos(db: Database, **filters) -> int:
 
 
 def find_numeros(db: Database, digits: str, limit: int = 10) -> list[dict]:
-    """Pedimentos whose número contains `digits` (the command palette's jump), newest first:
-    a scan of the (numero, source) index, no table row read but the matches'."""
-    return list_pedimentos(db, search=digits, limit=limit) if digits.isdigit() else []
+    """Pedimentos whose número contains `digits` (the command palette's jump), newest first,
+    one row per number: numero, rfc, clave, fecha_pago. A scan of the (numero, source)
+    index; only the matches' rows are read."""
+    if not digits.isdigit():
+        return []
+    sql = (
+        "SELECT p.numero, c.rfc, p.clave, max(p.fecha_pago) AS fecha_pago FROM pedimentos p "
+        "JOIN clients c ON c.id = p.client_id WHERE p.numero LIKE :digits "
+        "GROUP BY p.numero ORDER BY fecha_pago DESC, p.numero DESC LIMIT :limit"
+    )
+    return [dict(r) for r in db.query(sql, {"digits": f"%{digits}%", "limit": limit})]
 
 
 def get_pedimento(db: Database, numero: str, source: str | None = None) -> dict:
