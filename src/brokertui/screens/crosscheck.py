@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import files
+from brokertui.core import search as find
 from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
@@ -30,6 +31,15 @@ SHORT = {
     "partida_solo_anexo24": "sólo en Anexo 24",
     "partida_solo_datastage": "sólo en Data Stage",
 }
+
+
+COLUMNS = (
+    Column("numero", "Número", 18),
+    Column("partida", "Part.", 5),
+    Column("diferencia", "Diferencia", 18),
+    Column("anexo24", "Anexo 24", 14),
+    Column("datastage", "Data Stage", 13),
+)
 
 
 class CrossCheckScreen(Guarded, Screen):
@@ -52,17 +62,12 @@ class CrossCheckScreen(Guarded, Screen):
         yield Header()
         yield Static(id="ped-summary")
         yield PagedTable(
-            [
-                Column("numero", "Número", 18),
-                Column("partida", "Part.", 5),
-                Column("diferencia", "Diferencia", 18),
-                Column("anexo24", "Anexo 24", 14),
-                Column("datastage", "Data Stage", 13),
-            ],
+            COLUMNS,
             self.fetch,
-            lambda: len(self.found),
+            lambda: len(self.shown()),
             key="key",
             noun="diferencias",
+            remember="cruce",
         )
         yield Footer(compact=True)
 
@@ -89,16 +94,24 @@ class CrossCheckScreen(Guarded, Screen):
             )
         )
 
-    def fetch(self, offset: int, limit: int) -> list[dict]:
-        return [
+    def shown(self) -> list[dict]:
+        """The differences as rows, those matching the table's search, in its order."""
+        view = self.query_one(PagedTable).view
+        wanted = find.parse(view.search)
+        rows = [
             {
                 **d.as_dict(),
-                "key": f"{d.numero}:{offset + i}",
+                "key": f"{d.numero}:{n}",
                 "numero": spaced(d.numero),
                 "diferencia": SHORT.get(d.tipo) or crosscheck.FIELD_ES[d.campo or ""],
             }
-            for i, d in enumerate(self.found[offset : offset + limit])
+            for n, d in enumerate(self.found)
         ]
+        rows = [r for r in rows if find.matches((r[c.key] for c in COLUMNS), wanted)]
+        return find.sort_rows(rows, view.sort, view.descending, [c.key for c in COLUMNS])
+
+    def fetch(self, offset: int, limit: int) -> list[dict]:
+        return self.shown()[offset : offset + limit]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         numero = event.row_key.value.split(":")[0]
