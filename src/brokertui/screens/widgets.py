@@ -372,6 +372,11 @@ class PagedTable(Vertical):
         if event.widget is self.search_bar and not self.search_bar.value:
             self.search_bar.remove_class("-shown")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A list whose screen does not pass its view to the core (none named by `remember`
+        yet) offers no search or sort."""
+        return self.remember is not None or action not in ("search", "sort", "reverse")
+
     def action_search(self) -> None:
         self.search_bar.add_class("-shown")
         self.search_bar.focus()
