@@ -31,7 +31,7 @@ def test_import_list_json_contract_and_rectification(run, tmp_path):
     path = datastage_build.write_zip(tmp_path / "1875724_Solicitudes.zip", [pedimento(), rect])
     result = run("import", "datastage", path, "--rfc", RFC)
     assert result.exit_code == 0, result.output
-    assert "2 pedimentos, 2 partidas, 1 rectificaciones, de 1 clientes" in result.output
+    assert "2 pedimentos, 2 partidas, 1 rectificación, de 1 cliente" in result.output
     assert "ya estaba importado" in run("import", "datastage", path).output
     listed = json.loads(run("pedimento", "list", "--rfc", RFC, "--format", "json").output)
     assert listed == [

@@ -81,3 +81,19 @@ def test_click_errors_are_spanish_with_status_1(tmp_path, args, message):
     assert message in result.output, result.output
     assert "Vea 'brokertui" in result.output or result.output.startswith("Error:")
     assert not english(_prose(result.output)), result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--today", "\x1b]52;c;cm0gLXJmIH4=\x07", "dashboard"],
+        ["client", "\x1b[2J\x9b31m"],
+        ["deadlines", "--format", "\x07\x1b[1mxml"],
+    ],
+)
+def test_click_errors_quote_no_control_character(tmp_path, args):
+    """click quotes the value or command typed; an escape sequence in it stays inert."""
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), *args])
+    assert result.exit_code == 1
+    assert "Error:" in result.output
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.output), repr(result.output)

@@ -280,5 +280,5 @@ def test_a_real_size_delivery_imports(database, tmp_path):
     assert (code, output.split(" (")[0]) == (
         0,
         "1875724_Solicitudes.zip: 1,286 pedimentos, 12,853 partidas, 0 rectificaciones, "
-        "de 1 clientes",
+        "de 1 cliente",
     )

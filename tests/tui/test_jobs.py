@@ -85,7 +85,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
         monkeypatch.setattr(importer, "import_zip", real)
         await pilot.press("enter")  # a second run works
         await settle(app, pilot)
-        assert "1 pedimentos, 2 partidas" in str(result.render())
+        assert "1 pedimento, 2 partidas" in str(result.render())
         assert not result.has_class("-error")
         assert screen.query_one(ProgressBar).percentage == 1
         await pilot.press("escape")
@@ -124,7 +124,7 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
             release.set()
         await settle(app, pilot)
         assert bar.percentage == 1
-        assert "1 pedimentos" in str(screen.query_one("#import-result").render())
+        assert "1 pedimento," in str(screen.query_one("#import-result").render())
 
 
 async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypatch, log_file):

@@ -186,7 +186,7 @@ async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         result = str(app.screen.query_one("#import-result").render())
-        assert "1 pedimentos, 2 partidas, 0 rectificaciones" in result
+        assert "1 pedimento, 2 partidas, 0 rectificaciones" in result
         assert app.screen.query_one("ProgressBar").percentage == 1
         await pilot.press("escape", "c")  # the new pedimento shows up in the reconciliation
         await pilot.pause()

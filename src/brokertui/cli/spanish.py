@@ -7,6 +7,8 @@ fails on the English ones a user can meet)."""
 
 from __future__ import annotations
 
+import re
+
 import click
 import click.core
 import click.decorators
@@ -133,8 +135,21 @@ def spanish_metavars(command: click.Command) -> None:
             param.metavar = METAVARS.get(param.type.name, param.type.name.upper())
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _echo(message=None, file=None, nl: bool = True, err: bool = False, color=None) -> None:
+    """click's echo for its own error messages, which quote what the user typed (a bad
+    value, an unknown command): a control character there never reaches the terminal."""
+    if isinstance(message, str):
+        message = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", message)
+    click.utils.echo(message, file, nl, err, color)
+
+
 def install() -> None:
-    """Rebind click's gettext functions to the Spanish tables (idempotent)."""
+    """Rebind click's gettext functions to the Spanish tables, and the echo of its errors
+    to one that prints no control character (idempotent)."""
+    click.exceptions.echo = _echo  # type: ignore[attr-defined]
     for module in (
         click.core,
         click.decorators,

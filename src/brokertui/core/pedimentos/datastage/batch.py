@@ -108,9 +108,10 @@ def zip_lines(name: str, result: importer.ImportResult) -> list[str]:
     summary = Summary()
     summary.add(name, result)
     out = [
-        f"{name}: {result.pedimentos:,} pedimentos, {result.partidas:,} partidas, "
-        f"{result.rectificaciones:,} rectificaciones, de {len(result.clientes)} clientes "
-        f"({result.encoding})."
+        f"{name}: {_count(result.pedimentos, 'pedimento', 'pedimentos')}, "
+        f"{_count(result.partidas, 'partida', 'partidas')}, "
+        f"{_count(result.rectificaciones, 'rectificación', 'rectificaciones')}, "
+        f"de {_count(len(result.clientes), 'cliente', 'clientes')} ({result.encoding})."
     ]
     out += summary.lines()
     if result.skipped_other_rfc:
@@ -119,6 +120,10 @@ def zip_lines(name: str, result: importer.ImportResult) -> list[str]:
             "zip guardado (impórtelo sin RFC para tomarlos)."
         )
     return out + [f"Aviso: {w}" for w in result.warnings]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _natural(path: Path) -> list:
