@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -144,13 +145,13 @@ class _Rows:
     def __iter__(self):
         width = self.width
         for line, values in self.member.rows():
-            if len(values) == width + 1 and not values[-1]:
-                values.pop()  # the trailing `|` (a header may come with or without one)
-            if len(values) != width:
-                count = len(values) - (not values[-1])  # a trailing `|` ends no field
+            count = len(values)
+            if count == width:
+                values.append("")  # what an absent optional column reads as (see _Columns)
+            elif count != width + 1 or values[-1]:  # a trailing `|` leaves that empty value
+                count -= not values[-1]  # a trailing `|` ends no field
                 self.fail(line, f"tiene {count} campos y el encabezado {width}")
                 continue
-            values.append("")  # what an absent optional column reads as (see _Columns)
             yield line, values
 
     def fail(self, line: int, reason: str) -> None:
@@ -295,16 +296,15 @@ def _stream(
 ) -> None:
     """Check every row of a member, staging them in batches while no error has been found."""
     batch: list[tuple] = []
-    partidas = 0
-    for row in _checked_rows(member, heads, skipped, errors, warnings):
-        if member.tipo == "551":
-            partidas += 1
-            if partidas > MAX_PARTIDAS:
-                raise DataStageError(
-                    f"{member.name}: más de {MAX_PARTIDAS:,} partidas; pida a la ANAM la "
-                    "entrega por periodos más cortos"
-                )
-        if not errors:
+    most = MAX_PARTIDAS if member.tipo == "551" else None
+    rows = _checked_rows(member, heads, skipped, errors, warnings)
+    for partidas, row in enumerate(rows, 1):
+        if most and partidas > most:
+            raise DataStageError(
+                f"{member.name}: más de {MAX_PARTIDAS:,} partidas; pida a la ANAM la "
+                "entrega por periodos más cortos"
+            )
+        if not errors.count:  # not `len(errors)`: a Python call per row
             batch.append(row)
             if len(batch) >= BATCH:
                 staging.rows(member.tipo, batch)
@@ -332,9 +332,10 @@ def _checked_rows(
         return
     strays = orphans = 0
     sequence = spec.names.index("secuencia") if spec.own_table and spec.level == "partida" else None
+    tipo = member.tipo
     for line, values in rows:
         key = _key(values, rows)
-        if key in skipped:
+        if skipped and key in skipped:  # a tuple's hash is not cached: skip it when none are
             continue
         head = heads.get(key)
         if head is None:
@@ -342,7 +343,7 @@ def _checked_rows(
                 rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
             strays += 1
             continue
-        head["version"].update(f"{member.tipo}|{'|'.join(values)}\n".encode())
+        head["version"].update(f"{tipo}|{'|'.join(values)}\n".encode())
         parsed = parser(values, rows, line, head)
         if parsed is None:
             continue
@@ -649,7 +650,9 @@ class _Reader:
     def __init__(self, spec: MemberSpec, rows: _Rows):
         c = rows.c
         self.spec = spec
-        self.index = [c[col.header.lower()] for col in spec.stored]
+        index = [c[col.header.lower()] for col in spec.stored]
+        pick = itemgetter(*index)  # in C: a tuple of them, or the one value
+        self.pick = pick if len(index) > 1 else lambda v: (pick(v),)
         kinds = [col.kind for col in spec.stored]
         self.numbers = [n for n, kind in enumerate(kinds) if kind == "number"]
         self.integers = [n for n, kind in enumerate(kinds) if kind == "integer"]
@@ -659,7 +662,7 @@ class _Reader:
         self.derive = _DERIVED.get(spec.tipo)
 
     def __call__(self, v, rows, line, head):
-        out: list = [v[i] for i in self.index]
+        out: list = list(self.pick(v))
         for n in self.required:
             if not out[n]:
                 rows.fail(line, f"{self.spec.stored[n].header} está vacío")
@@ -673,8 +676,12 @@ class _Reader:
                     return None
                 out[n] = canonical(text)
         for n in self.integers:
+            text = out[n]
+            if len(text) < 10 and text.isdigit() and text.isascii():  # surely within 64 bits
+                out[n] = int(text)
+                continue
             try:
-                out[n] = _integer(out[n])
+                out[n] = _integer(text)
             except ValueError:
                 header = self.spec.stored[n].header
                 rows.fail(line, f"{header} «{clip(out[n])}» no es un número entero")
