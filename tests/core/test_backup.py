@@ -312,7 +312,7 @@ def test_deleting_a_draft_is_audited(db: Database):
     assert drafts.list_drafts(db, None) == []
     row = audit_trail(db, "pedimento_draft", str(draft))[0]
     assert row["action"] == "draft.delete"
-    assert json.loads(row["detail"]) == {"numero": "262439536000098"}
+    assert json.loads(row["detail"]) == {"numero": "262439536000098", "rfc": None}
 
 
 def test_the_lock_file_follows_the_database_group_never_others(tmp_path):

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from brokertui.core import changes, sessions
+from brokertui.core import changes, sessions, settings
 from brokertui.core import db as store
+from brokertui.core.pedimentos import drafts, rules
 from brokertui.core.registry import clients
 
 RFC = "MAB9307148T4"
@@ -146,3 +147,26 @@ def test_latest_change_names_who_else_changed_the_record_since_a_mark(db, monkey
     assert edit.action == "client.edit"
     assert changes.latest_change(db, "client", RFC, after=changes.audit_mark(db), but=me) is None
     assert changes.latest_change(db, "client", RFC, after=mark, but="luis") is None
+
+
+def test_the_clients_a_change_is_about_and_doubt_as_none(db, monkeypatch):
+    clients.add_client(db, {"rfc": RFC, "razon_social": "Alfa SA"})
+    mark = changes.audit_mark(db)
+    assert changes.clients_after(db, mark) == set()
+    rules.set_client_rule(db, RFC, "textiles", False)
+    client = clients.get_client(db, RFC)
+    draft = drafts.save_draft(db, None, client.id, {"numero": ""})
+    drafts.delete_draft(db, draft, client.id)
+    assert changes.clients_after(db, mark) == {RFC}  # a rule and a draft of the client
+    anyone = drafts.save_draft(db, None, None, {"numero": ""})
+    drafts.delete_draft(db, anyone, None)
+    assert changes.clients_after(db, mark) is None  # a draft of no client
+    mark = changes.audit_mark(db)
+    settings.put(db, "x", "1")
+    assert changes.clients_after(db, mark) is None  # about every client
+    monkeypatch.setattr(changes, "MOST_ROWS", 1)
+    mark = changes.audit_mark(db)
+    rules.set_client_rule(db, RFC, "textiles", True)
+    assert changes.clients_after(db, mark) == {RFC}
+    rules.set_client_rule(db, RFC, "textiles", False)
+    assert changes.clients_after(db, mark) is None  # too many rows to read: reload

@@ -15,6 +15,7 @@ from brokertui.app import BrokerApp
 from brokertui.core import db as store
 from brokertui.core import sessions
 from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import rules
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.registry import clients, programs
 from brokertui.screens import live
@@ -289,3 +290,34 @@ async def test_a_screen_still_being_built_is_refreshed_at_the_next_poll(demo_db,
         app.live.tick(force=True)
         assert app.screen.query_one(PagedTable).total == 8
         assert told == []
+
+
+async def test_a_screen_of_one_client_reloads_only_for_changes_about_it(demo_db, other):
+    """Commits about other clients (a rule, a client added, a pedimento of another client)
+    leave F4 of MNB050315K70 as it is; one about MNB050315K70 reloads it, the cursor staying on
+    its row. The polls are driven by hand: no timing."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.set_client("MNB050315K70")
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(PagedTable)
+        assert table.total >= 3
+        await pilot.press("down", "down")
+        row, shown = cursor_key(screen), table.total
+        reloads = []
+        original = screen.refresh_data
+        screen.refresh_data = lambda: reloads.append(1) or original()
+        rules.set_client_rule(other, ASM, "textiles", False)
+        add_client(other, pedimento_data.RFC)
+        pedimentos.save(other, pedimento_model.parse(pedimento_data.values()), today=TODAY)
+        app.live.tick()
+        assert reloads == []
+        mine = pedimento_data.values(numero="26 24 3953 6000099", rfc="MNB050315K70")
+        pedimentos.save(other, pedimento_model.parse(mine), today=TODAY)
+        app.live.tick()
+        await pilot.pause()
+        assert reloads == [1]
+        assert table.total == shown + 1
+        assert cursor_key(screen) == row

@@ -3,7 +3,10 @@
 Once a second the app's `Live` asks SQLite whether another connection committed (PRAGMA
 data_version, core/changes.py): nothing else is read while nobody writes. When the audit log
 grew, the screen in front reloads its data, each table keeping its page, the row under its
-cursor (by key) and its scroll; a screen left behind reloads when it comes back. The session of
+cursor (by key) and its scroll; a screen left behind reloads when it comes back. A screen of
+one client (`here().rfc`) does not reload when every new audit row is about other clients
+(changes.clients_after): a colleague's work on client A costs nothing to a screen of client B,
+however big B is. When in doubt (a row about no single client), it reloads. The session of
 this process (core/sessions.py) follows the user's place from a thread of its own.
 
 A screen takes part through optional methods and a widget:
@@ -66,10 +69,10 @@ class LiveNote(Static):
 
 @dataclass
 class _Seen:
-    """What a screen was last refreshed for: the data generation, the audit mark it was
-    opened at, and its note."""
+    """What a screen was last refreshed for: the audit mark its data reflects, the audit mark
+    it was opened at, and its note."""
 
-    generation: int
+    checked: int
     mark: int
     place: sessions.Place | None = None
     touch: changes.Touch | None = None
@@ -83,7 +86,6 @@ class Live:
         self.app = app
         self.clock = clock
         self.me = os_user()
-        self.generation = 0
         self.version = self.mark = 0
         self.keeper: sessions.Keeper | None = None
         self._seen: weakref.WeakKeyDictionary[Screen, _Seen] = weakref.WeakKeyDictionary()
@@ -115,16 +117,16 @@ class Live:
         seen = self._seen.get(screen)
         first = seen is None
         if seen is None:  # it loaded its data when it opened, before this poll
-            seen = self._seen[screen] = _Seen(self.generation, self.mark)
+            seen = self._seen[screen] = _Seen(self.mark, self.mark)
         try:
             moved = self._poll()
             here = screen.here() if hasattr(screen, "here") else Here(getattr(screen, "rfc", None))
             place = _place(screen, here)
             if self.keeper:
                 self.keeper.move(place)
-            if force or seen.generation != self.generation:
-                seen.generation = self.generation
+            if force or (seen.checked != self.mark and self._about(seen.checked, here.rfc)):
                 self._refresh(screen)
+            seen.checked = self.mark
             if first or moved or force or place != seen.place:
                 seen.place = place
                 self._look(screen, seen, here.record, here.actions)
@@ -142,17 +144,22 @@ class Live:
         return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
     def _poll(self) -> bool:
-        """True when another connection committed; a new data generation when the audit log
-        grew (a heartbeat is not audited)."""
+        """True when another connection committed; the audit mark moves when the data changed
+        (a heartbeat is not audited)."""
         version = changes.data_version(self.db)
         if version == self.version:
             return False
         self.version = version
-        mark = changes.audit_mark(self.db)
-        if mark != self.mark:
-            self.mark = mark
-            self.generation += 1
+        self.mark = changes.audit_mark(self.db)
         return True
+
+    def _about(self, after: int, rfc: str | None) -> bool:
+        """Whether the audit rows after `after` may change a screen of client `rfc` (of no
+        client: any change may)."""
+        if rfc is None:
+            return True
+        clients = changes.clients_after(self.db, after)
+        return clients is None or rfc in clients
 
     def _refresh(self, screen: Screen) -> None:
         refresh = getattr(screen, "refresh_data", None)

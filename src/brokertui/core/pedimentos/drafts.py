@@ -60,10 +60,12 @@ def delete_draft(db: Database, draft_id: int, client_id: int | None) -> None:
     """Delete one of the current user's drafts for `client_id` (discarded, or saved as a
     pedimento), with an audit row; another user's or another client's draft is refused."""
     row = db.execute(
-        "SELECT numero FROM pedimento_drafts WHERE id = ? AND os_user = ? AND client_id IS ?",
+        "SELECT d.numero, c.rfc FROM pedimento_drafts d LEFT JOIN clients c ON c.id = d.client_id "
+        "WHERE d.id = ? AND d.os_user = ? AND d.client_id IS ?",
         [draft_id, os_user(), client_id],
     ).fetchone()
     if row is None:
         raise NotFound(f"El borrador {draft_id} no existe o no es suyo para este cliente.")
-    with write(db, "draft.delete", "pedimento_draft", str(draft_id), {"numero": row[0]}):
+    detail = {"numero": row[0], "rfc": row[1]}  # the client, for live screens (core/changes.py)
+    with write(db, "draft.delete", "pedimento_draft", str(draft_id), detail):
         db.execute("DELETE FROM pedimento_drafts WHERE id = ?", [draft_id])
