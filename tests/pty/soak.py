@@ -210,7 +210,7 @@ def _open_clients(term: Terminal, soak: Soak) -> bool:
     try:
         term.wait_for("F3 Clientes", timeout=30)
         term.press("f3")
-        term.wait_for("Orden: RFC", timeout=15)
+        term.wait_for("o ordena", timeout=15)
     except AssertionError as exc:
         soak.fail(f"the app did not show its Clientes screen: {exc}")
         time.sleep(1)  # an app that cannot start is not restarted in a busy loop
@@ -259,7 +259,7 @@ def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> b
         _split(soak.app_time, elapsed, after[0] - before[0], after[1] - before[1])
     term.press("escape")
     try:
-        term.wait_for(lambda screen: "Cliente nuevo" not in screen and "Orden: RFC" in screen)
+        term.wait_for(lambda screen: "Cliente nuevo" not in screen and "o ordena" in screen)
     except AssertionError as exc:
         soak.fail(f"Esc on the client detail: {exc}")
         return False

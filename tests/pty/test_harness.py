@@ -21,7 +21,7 @@ def _client_form(terminal, demo_path):
     term = terminal(demo_path, size=(120, 40))
     term.wait_for("F3 Clientes", timeout=30)
     term.press("f3")
-    term.wait_for("Orden: RFC")
+    term.wait_for("o ordena")
     term.press("a")
     term.wait_for("Cliente nuevo")
     return term

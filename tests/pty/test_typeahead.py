@@ -223,7 +223,7 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
         expected = build(clients.ClientData, client).model_dump()
         assert {k: before[k] for k in expected} == expected
         term.press("escape")  # the client's detail, back to the list
-        term.wait_for("Orden: RFC", timeout=30)
+        term.wait_for("o ordena", timeout=30)
 
     typed()
 
