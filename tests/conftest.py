@@ -28,6 +28,12 @@ def demo_db(db):
 
 
 @pytest.fixture(autouse=True)
+def own_config(tmp_path, monkeypatch):
+    """Each test has its own preferences file (never the user's ~/.config/brokertui)."""
+    monkeypatch.setenv("BROKERTUI_CONFIG", str(tmp_path / "config.toml"))
+
+
+@pytest.fixture(autouse=True)
 def steady_cursor(monkeypatch):
     """Keep the input cursor visible: a blink landing on a snapshot under load made it flaky."""
     from textual.widgets import Input

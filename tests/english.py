@@ -7,7 +7,10 @@ uses. ALLOWED holds the English words brokertui shows on purpose: identifiers th
 
 from __future__ import annotations
 
+import html
 import re
+from collections import defaultdict
+from pathlib import Path
 
 _DENIED = """
     about above add added after again all already also an and another any are as at available
@@ -34,3 +37,24 @@ def english(text: str) -> set[str]:
     token is a code: clave IN, unit CAN)."""
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", text) if not (w.isupper() and len(w) > 1)}
     return (words & WORDS) - ALLOWED
+
+
+# A line where English is on purpose: the README's section titles (F1 points at them).
+ALLOWED_LINES = re.compile(r"README\.md § ")
+
+
+def svg_lines(path: Path) -> list[str]:
+    """The text of a Textual snapshot (SVG), one string per terminal line."""
+    rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
+    svg = path.read_text(encoding="utf-8")
+    for x, y, text in re.findall(
+        r'<text class="terminal-[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg
+    ):
+        rows[float(y)].append((float(x), html.unescape(text).replace("\xa0", " ")))
+    return [" ".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())]
+
+
+def english_lines(lines: list[str]) -> list[tuple[str, set[str]]]:
+    """(line, its English words) for each line with some, outside ALLOWED_LINES."""
+    found = [(line, english(line)) for line in lines if not ALLOWED_LINES.search(line)]
+    return [(line, words) for line, words in found if words]

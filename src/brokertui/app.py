@@ -5,36 +5,40 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 
 from sqlite_utils import Database
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.theme import Theme, ThemeProvider
 
-from brokertui.core import dates
+from brokertui.core import config, dates
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.registry import clients
 from brokertui.core.text import fold
-from brokertui.screens import commands
+from brokertui.screens import commands, palette
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.discharges import DischargeScreen
+from brokertui.screens.help import HelpScreen
 from brokertui.screens.jobs import error_text
 from brokertui.screens.live import Live
+from brokertui.screens.palette import Palette
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 from brokertui.screens.text import clean
-from brokertui.screens.typeahead import Palette, TypeAhead, read_escape_first
+from brokertui.screens.typeahead import TypeAhead, read_escape_first
 
 HOME = "tablero"
 
@@ -131,6 +135,8 @@ class BrokerApp(App):
         self.live = Live(self)
         self.typeahead = TypeAhead(self)
         read_escape_first()
+        self.preferences = config.load(set(commands.BY_ID))
+        self.keymap = self.preferences.keymap  # command id -> keys, as the user remapped them
 
     @property
     def db(self) -> Database:
@@ -156,17 +162,34 @@ class BrokerApp(App):
         return self.fixed_today or date.today()
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        self.set_keymap(self.keymap)
+        problems = self.preferences.problems
+        if self.preferences.theme in self.available_themes:
+            self.theme = self.preferences.theme
+        else:
+            self.theme = config.DEFAULT_THEME
+            problems.append(f"{config.path()}: no hay un tema «{self.preferences.theme}»")
+        for problem in problems:
+            self.notify(problem, title="Preferencias", severity="warning", timeout=15)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         self._update_sub_title()
         if self.fixed_today is None:
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
         self.live.start()
 
+    def _save_theme(self, theme: Theme) -> None:
+        """The theme chosen (Ctrl+P, Tema) is the one the next start opens with."""
+        try:
+            config.save_theme(theme.name)
+        except OSError as exc:
+            self.notify(f"No se guardó el tema en {config.path()}: {exc}", severity="warning")
+
     def on_unmount(self) -> None:
         self.live.stop()
 
     def action_command_palette(self) -> None:
-        """Show the command palette (typeahead.Palette: Enter waits for the search)."""
+        """Show the command palette (screens/palette.py: in Spanish, Enter waits for the
+        search)."""
         if self.use_command_palette and not Palette.is_open(self):
             self.push_screen(Palette(id="--command-palette"))
 
@@ -257,8 +280,17 @@ class BrokerApp(App):
                 return
         super()._handle_exception(error)
 
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Buscar tema…"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return palette.system_commands(self, screen)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's reminder that it no longer quits), in Spanish."""
+        key = commands.key_display(self, commands.BY_ID["app.quit"])
+        self.notify(f"Pulse {key} para salir", title="¿Quiere salir?")
+
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """F1: the help of the screen in front (screens/help.py; F1 there closes it)."""
+        self.push_screen(HelpScreen(self.screen))

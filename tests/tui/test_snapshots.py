@@ -47,6 +47,7 @@ SCREENS = {
     "reportes": ["f6"],
     "raoce": ["f7"],
     "ayuda": ["f1"],
+    "ayuda_descargos": ["f5", "f1"],
 }
 
 

@@ -198,6 +198,11 @@ class RootGroup(BrokerGroup):
             "Verifica el libro de descargos (ningún lote descargado de más, cada salida contada).",
         ),
         "client": (("registry",), "Clientes (contribuyentes)."),
+        "config": (
+            ("config",),
+            "Muestra el archivo de preferencias (tema y teclas), su contenido y las teclas "
+            "vigentes.",
+        ),
         "dashboard": (
             ("dashboard",),
             "Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero.",

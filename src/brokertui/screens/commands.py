@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 from brokertui.core.anexo24 import reports
 
@@ -99,7 +101,16 @@ TABLE = (
     ),
     Command("app.help", "f1", "Ayuda", "toggle_help", "Ayuda", "Teclas de la pantalla", show=False),
     Command("app.palette", "ctrl+p", "Comandos", "command_palette", show=False, priority=True),
-    Command("app.quit", "ctrl+q", "Salir", "quit", "Salir", "Cerrar brokertui", priority=True),
+    Command(
+        "app.quit",
+        "ctrl+q",
+        "Salir",
+        "quit",
+        "Salir",
+        "Cerrar brokertui",
+        show=False,
+        priority=True,
+    ),
     Command(
         "app.reload",
         "ctrl+l",
@@ -368,11 +379,11 @@ TABLE = (
         "Guardar como borrador o descartar",
     ),
     # The repeated blocks of the pedimento form (facturas, partidas…), while one has the focus
-    Command("block.add", "ctrl+n", "Nueva", "add"),
-    Command("block.duplicate", "ctrl+r", "Duplicar", "duplicate"),
-    Command("block.delete", "ctrl+t", "Quitar", "delete"),
-    Command("block.prev", "pageup", "Ant.", "move(-1)"),
-    Command("block.next", "pagedown", "Sig.", "move(1)"),
+    Command("block.add", "ctrl+n", "Nueva", "add", "Nueva fila", "Agrega una fila al bloque"),
+    Command("block.duplicate", "ctrl+r", "Duplicar", "duplicate", "Duplicar fila", "Copia la fila"),
+    Command("block.delete", "ctrl+t", "Quitar", "delete", "Quitar fila", "Quita la fila"),
+    Command("block.prev", "pageup", "Ant.", "move(-1)", "Fila anterior", show=False),
+    Command("block.next", "pagedown", "Sig.", "move(1)", "Fila siguiente", show=False),
     # Descargos (F5)
     Command(
         "discharge.run",
@@ -397,6 +408,7 @@ TABLE = (
         "undo",
         "Deshacer la última corrida",
         "Revierte la última corrida de descargo",
+        show=False,  # 80 columns: in F1 and the palette
     ),
     Command(
         "discharge.faltantes",
@@ -522,8 +534,9 @@ TABLE = (
         "stale.back", "escape", "Volver", "choose(None)", "Volver", "Al formulario, sin guardar"
     ),
     # The paged tables, while one has the focus
-    Command("table.next_page", "n", "Pág.→", "page(1)"),
-    Command("table.prev_page", "p", "←Pág.", "page(-1)"),
+    # (n/p: not in the footer, which keeps room for the screen's keys: in F1 and the palette)
+    Command("table.next_page", "n", "Pág.→", "page(1)", "Página siguiente", show=False),
+    Command("table.prev_page", "p", "←Pág.", "page(-1)", "Página anterior", show=False),
     Command(
         "table.search",
         "slash",
@@ -554,6 +567,8 @@ TABLE = (
     Command("search.clear", "escape", "Limpiar", "clear", "Limpiar la búsqueda", "Toda la lista"),
     # The column picker of a list
     Command("sort_picker.back", "escape", "Volver", "close", "Volver", "Sin cambiar el orden"),
+    # F1's help
+    Command("help.close", "escape,f1", "Cerrar", "close", "Cerrar la ayuda"),
 )
 BY_ID = {command.id: command for command in TABLE}
 
@@ -563,6 +578,13 @@ def bindings(*scopes: str) -> list[Binding]:
     return [command.binding() for command in TABLE if command.scope in scopes]
 
 
+def key_display(app: App, command: Command) -> str:
+    """`command`'s (first) key as the user reads it, after the user's keymap (config.toml)."""
+    keys = getattr(app, "keymap", {}).get(command.id, command.key)
+    key = app.get_key_display(Binding(keys.split(",")[0], command.action))
+    return key.upper() if re.fullmatch("f[0-9]+", key) else key
+
+
 class CommandProvider(Provider):
     """Command palette: the commands of the current screen, the app's, and those of every main
     screen (run after switching to it); each shown with its key."""
@@ -570,18 +592,21 @@ class CommandProvider(Provider):
     def _offered(self) -> Iterator[tuple[Command, str, Callable]]:
         """(command, help, what to call) for every command offered, current screen's first."""
         screen = self.screen
-        here = [BY_ID[b.id] for b in screen.BINDINGS if b.id in BY_ID]
-        offered = [(c, c.help, partial(screen.run_action, c.action)) for c in here]
-        # The keys of the focused widget and its containers (a list's search and sort).
-        focused = screen.focused
-        for node in focused.ancestors_with_self if focused else ():
+        # the screen's own commands, then those of the focused widget and its containers (a
+        # table's paging, search and sort; a capture block's rows), each run where it is bound
+        chain: list[DOMNode] = [screen]
+        for node in screen.focused.ancestors_with_self if screen.focused else ():
             if node is screen:
                 break
-            offered += [
-                (BY_ID[b.id], BY_ID[b.id].help, partial(node.run_action, BY_ID[b.id].action))
-                for b in getattr(node, "BINDINGS", ())
-                if isinstance(b, Binding) and b.id in BY_ID
-            ]
+            chain.append(node)
+        mine: dict[str, tuple[Command, str, Callable]] = {}
+        for node in chain:
+            for b in getattr(node, "BINDINGS", ()):
+                if isinstance(b, Binding) and b.id in BY_ID and b.id not in mine:
+                    command = BY_ID[b.id]
+                    mine[b.id] = (command, command.help, partial(node.run_action, command.action))
+        offered = list(mine.values())
+        here = [c for c, _, _ in offered]
         offered += [
             (c, c.help, partial(self.app.run_action, c.action))
             for c in TABLE
@@ -601,8 +626,7 @@ class CommandProvider(Provider):
         self.app.call_after_refresh(lambda: self.app.screen_stack[0].run_action(action))
 
     def _title(self, command: Command) -> str:
-        key = self.app.get_key_display(Binding(command.key.split(",")[0], command.action))
-        return f"{command.title} ({key.upper() if re.fullmatch('f[0-9]+', key) else key})"
+        return f"{command.title} ({key_display(self.app, command)})"
 
     async def discover(self) -> Hits:
         for command, help_text, run in self._offered():

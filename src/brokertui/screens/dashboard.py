@@ -73,6 +73,7 @@ class DashboardScreen(Guarded, Screen):
             noun="obligaciones",
             load_on_mount=False,  # on_screen_resume loads it
             remember="tablero",
+            fixed_columns=2,  # the mark and the RFC
         )
         yield Footer(compact=True)
 

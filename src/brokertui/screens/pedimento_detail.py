@@ -76,7 +76,10 @@ class PedimentoDetailScreen(Guarded, Screen):
         with VerticalScroll(id="ped-detail"):
             yield Static(id="ped-head")
             yield LiveNote()
-            yield DataTable(id="ped-partidas", cursor_type="row", zebra_stripes=True)
+            # Sec and Fracción stay in view while ← → bring the UMT and value columns
+            yield DataTable(
+                id="ped-partidas", cursor_type="row", zebra_stripes=True, fixed_columns=2
+            )
             yield Static(id="ped-partida")
             yield Static(id="ped-members")
         yield Footer(compact=True)
@@ -84,6 +87,7 @@ class PedimentoDetailScreen(Guarded, Screen):
     def on_mount(self) -> None:
         self.title = f"Pedimento {spaced(self.numero)}"
         self.load()
+        self.query_one("#ped-partidas", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -211,12 +211,15 @@ class PagedTable(Vertical):
         noun: str = "registros",
         page_size: int = 100,
         load_on_mount: bool = True,
+        fixed_columns: int = 1,
         id: str | None = None,
         remember: str | None = None,
         sorts: Sequence[str] | None = None,
     ) -> None:
+        """`fixed_columns`: the key columns that stay in view while ← → scroll the others."""
         super().__init__(id=id, classes="paged-table")
         self.load_on_mount = load_on_mount  # False: the screen loads it (on_screen_resume)
+        self.fixed_columns = fixed_columns
         self.columns = list(columns)
         self.fetch = fetch
         self.count = count
@@ -238,7 +241,7 @@ class PagedTable(Vertical):
             compact=True,
             highlighter=SAFE_INPUT,
         )
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=self.fixed_columns)
         yield Static("", classes="pager")
 
     def on_mount(self) -> None:

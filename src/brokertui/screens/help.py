@@ -1,0 +1,253 @@
+"""F1: the help of the screen in front, in Spanish (issue 16, item 5). Its keys come from the
+command table (the screen's, the focused table's or block's, and those that work everywhere),
+with the user's keymap; then what the screen's symbols, colours and columns mean, and the
+README section that tells more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from brokertui.screens import commands
+
+
+@dataclass(frozen=True)
+class ScreenHelp:
+    title: str
+    about: str
+    legend: tuple[tuple[str, str], ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()
+    readme: str = "Using the TUI"
+
+
+FORM = ScreenHelp(
+    "Formulario",
+    "Cada campo se revisa al salir de él y el mensaje aparece debajo; Ctrl+S guarda sólo un "
+    "formulario válido.",
+    legend=(
+        ("Tab / Mayús+Tab", "campo siguiente / anterior; Tab acepta la sugerencia mostrada"),
+        ("etiqueta subrayada", "el campo en uso"),
+    ),
+)
+PAGED = (
+    ("↑ ↓  Inicio Fin", "mover el renglón elegido"),
+    ("← →", "recorrer las columnas que no caben (las primeras quedan fijas)"),
+)
+OPENS = (("Intro", "abrir el renglón elegido"),)
+HELP = {
+    "dashboard": ScreenHelp(
+        "Tablero (F2)",
+        "Las obligaciones RAOCE de todos los clientes y los lotes de importación temporal por "
+        "vencer, lo más urgente primero.",
+        legend=(
+            ("!!", "rojo: suspendido, vence en 7 días o menos, o lote vencido o a ≤30 días"),
+            ("!", "amarillo: vence en 30 días o menos, o lote a ≤60 días"),
+            ("·", "a tiempo (lote a ≤90 días)"),
+            ("✓", "verde: presentado o sin obligación"),
+            ("✗", "magenta: programa cancelado"),
+            *PAGED,
+            *OPENS,
+        ),
+        columns=(
+            ("Prog.", "programa (IMMEX, PROSEC, ALTEX, ECEX) o Temp. (lote temporal)"),
+            ("Estado", "abierto, presentado, suspendido, cancelado, no aplica, ≤30 días…"),
+            ("Próximo", "el siguiente evento: vence, último día, fin corrección, permanencia"),
+            ("Días", "días naturales que faltan al evento (negativo: ya pasó)"),
+            ("Háb.", "días hábiles que faltan (sin fines de semana ni días inhábiles)"),
+        ),
+        readme="RAOCE deadlines",
+    ),
+    "clients": ScreenHelp(
+        "Clientes (F3)",
+        "El registro de clientes; Intro abre un cliente y lo hace el cliente elegido.",
+        legend=(*PAGED, *OPENS),
+        columns=(
+            ("Ent.", "entidad federativa del domicilio fiscal"),
+            ("Programas", "los programas de comercio exterior del cliente"),
+            ("Baja", "fecha de baja (sólo con t: bajas a la vista)"),
+        ),
+    ),
+    "client_detail": ScreenHelp(
+        "Cliente",
+        "Los datos del cliente, sus programas, plantas y bodegas.",
+        columns=(("Estatus", "vigente, suspendido, cancelado…"),),
+    ),
+    "rules": ScreenHelp(
+        "Reglas de pedimento",
+        "Las revisiones que se aplican a los pedimentos del cliente; Espacio activa o desactiva "
+        "la elegida.",
+        readme="Pedimento rules",
+    ),
+    "pedimentos": ScreenHelp(
+        "Pedimentos (F4)",
+        "Los pedimentos del cliente elegido (de todos si no hay), el más reciente primero.",
+        legend=(*PAGED, *OPENS),
+        columns=(
+            ("Número", "AA AD PPPP NNNNNNN: año, aduana, patente y número"),
+            ("Cve", "clave de pedimento (IN, A1, V1…)"),
+            ("Op.", "imp. importación, exp. exportación"),
+            ("Part", "número de partidas"),
+            ("Rectificado por", "el pedimento que lo rectifica"),
+            ("Origen", "captura, Data Stage o ambos"),
+        ),
+        readme="Data Stage import",
+    ),
+    "pedimento_detail": ScreenHelp(
+        "Pedimento",
+        "Un pedimento como está guardado: encabezado, facturas, identificadores y partidas.",
+        legend=(("← →", "recorrer las columnas de las partidas que no caben"),),
+        columns=(
+            ("Sec", "secuencia de la partida"),
+            ("Cant. UMC / UMC", "cantidad y unidad de medida comercial"),
+            ("Cant. UMT / UMT", "cantidad y unidad de medida de la tarifa"),
+            ("USD", "valor en dólares"),
+            ("Vence", "fin de la permanencia de una importación temporal"),
+        ),
+        readme="Data Stage import",
+    ),
+    "drafts": ScreenHelp("Borradores", "Las capturas guardadas como borrador; Intro continúa una."),
+    "datastage_import": ScreenHelp(
+        "Importar Data Stage",
+        "Escriba la ruta del zip mensual de ANAM; se revisa entero antes de guardar nada.",
+        readme="Data Stage import",
+    ),
+    "reconcile": ScreenHelp(
+        "Conciliación",
+        "Los pedimentos capturados contra los de Data Stage: lo que falta de un lado o difiere.",
+        legend=(*PAGED, *OPENS),
+        columns=(
+            ("Diferencia", "qué falta o qué difiere"),
+            ("Campo", "el dato distinto; Captura y Data Stage muestran cada valor"),
+        ),
+        readme="Data Stage import",
+    ),
+    "pedimento_form": ScreenHelp(
+        "Captura de pedimento",
+        "El pedimento en el orden en que se lee: encabezado, facturas, identificadores y "
+        "partidas; se guarda como borrador al dejar de escribir.",
+        legend=FORM.legend,
+    ),
+    "form": FORM,
+    "discharge": ScreenHelp(
+        "Descargos (F5)",
+        "El descargo PEPS del cliente elegido: cada salida toma de la importación temporal más "
+        "antigua.",
+        legend=(
+            ("FALTANTE", "rojo: la salida no encontró saldo suficiente"),
+            ("vencido", "amarillo: tomó de un lote con la permanencia vencida"),
+            ("pendiente", "azul: salida aún no descargada (con e)"),
+            ("simulación", "lo que escribiría d; nada se guardó (con v)"),
+            *PAGED,
+        ),
+        columns=(
+            ("Documento", "la salida (factura o documento del ERP)"),
+            ("Parte", "número de parte, o fracción en el descargo por valor"),
+            ("Cantidad", "lo asignado (USD en el descargo por valor)"),
+            ("Pedimento / Pda", "el pedimento y la partida de la entrada que se descargó"),
+            ("Entrada", "fecha de la entrada"),
+        ),
+        readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
+    ),
+    "reports": ScreenHelp(
+        "Reportes (F6)",
+        "Los reportes del Anexo 24 del cliente elegido, encabezados con razón social, RFC y "
+        "periodo.",
+        legend=PAGED,
+        readme="Reports, ajustes and the RAOCE worksheet",
+    ),
+    "raoce": ScreenHelp(
+        "RAOCE (F7)",
+        "La hoja de trabajo del reporte anual: Ctrl+S calcula saldo, porcentaje y las revisiones.",
+        legend=(("✓ ✗ ?", "revisión cumplida, no cumplida, sin datos"), *FORM.legend),
+        readme="Reports, ajustes and the RAOCE worksheet",
+    ),
+    "filing": ScreenHelp(
+        "Presentar RAOCE",
+        "El folio y la fecha del acuse de VUCEM.",
+        legend=FORM.legend,
+        readme="RAOCE deadlines",
+    ),
+}
+DEFAULT = ScreenHelp("Ayuda", "")
+SCOPE_NAMES = {"table": "la tabla", "block": "el bloque en uso"}
+
+
+def help_for(screen: Screen) -> ScreenHelp:
+    """The help of `screen`, found by the scope of its commands."""
+    scopes = _scopes(type(screen).BINDINGS)
+    return HELP.get(scopes[0], DEFAULT) if scopes else DEFAULT
+
+
+def _scopes(bindings) -> list[str]:
+    ids = [getattr(b, "id", None) for b in bindings]
+    return list(dict.fromkeys(commands.BY_ID[i].scope for i in ids if i in commands.BY_ID))
+
+
+def key_sections(screen: Screen) -> list[tuple[str, list[commands.Command]]]:
+    """(heading, commands) for the keys that work in `screen`: its own, the focused widget's
+    (a table, a block of the capture), then those of every screen."""
+    sections = [("Teclas de esta pantalla", _commands(_scopes(type(screen).BINDINGS)))]
+    widget_scopes: list[str] = []
+    for node in screen.focused.ancestors_with_self if screen.focused else ():
+        if node is screen:
+            break
+        widget_scopes += _scopes(getattr(type(node), "BINDINGS", []))
+    for scope in dict.fromkeys(widget_scopes):
+        sections.append((f"Teclas de {SCOPE_NAMES.get(scope, scope)}", _commands([scope])))
+    sections.append(("En toda la aplicación", _commands(["app", "nav"])))
+    return [(heading, found) for heading, found in sections if found]
+
+
+def _section(heading: str, rows) -> ComposeResult:
+    """A heading and its two columns (a key or symbol, what it means), wrapped at any width."""
+    if not rows:
+        return
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, min_width=14)
+    table.add_column(ratio=1)
+    for name, meaning in rows:
+        table.add_row(Text(name), Text(meaning))
+    yield Static(Text(f"\n{heading}", style="bold"))
+    yield Static(table)
+
+
+def _commands(scopes: list[str]) -> list[commands.Command]:
+    return [c for c in commands.TABLE if c.scope in scopes]
+
+
+class HelpScreen(ModalScreen):
+    """F1 again or Esc closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help { width: 100%; max-width: 100; height: 100%; border: round $accent;
+                       padding: 0 1; background: $surface; }
+    """
+    BINDINGS = commands.bindings("help")
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        info = help_for(self.under)
+        with VerticalScroll(id="help"):
+            yield Static(Text(f"Ayuda: {info.title}", style="bold"))
+            if info.about:
+                yield Static(info.about)
+            for heading, found in key_sections(self.under):
+                rows = [(commands.key_display(self.app, c), c.title or c.label) for c in found]
+                yield from _section(heading, rows)
+            yield from _section("Símbolos y colores", info.legend)
+            yield from _section("Columnas", info.columns)
+            yield Static(f"\nMás detalle: README.md § {info.readme}")
+        yield Footer(compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,121 @@
+"""F1 help, footers at 80 columns and the palette in Spanish (issue 16, items 4, 5, 6, 7)."""
+
+import io
+import os
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from textual.binding import Binding
+
+from brokertui.app import BrokerApp
+from brokertui.screens import commands
+from brokertui.screens.help import HELP, HelpScreen
+from tests.conftest import TODAY
+from tests.tui.conftest import type_text
+from tests.tui.test_commands import classes_with_bindings, palette_prompts
+
+PALETTE_KEY = 13  # "▏^p Comandos" at the footer's right end
+# What a focused widget adds to a screen's footer: a paged table's keys, a capture block's.
+WIDGET_SCOPES = {"PedimentoFormScreen": {"table", "block"}}
+
+
+def footer_width(scopes) -> int:
+    """Columns the footer takes for the shown commands of `scopes`: "key label" each, one
+    space between them."""
+    app = App()
+    shown = [c for c in commands.TABLE if c.scope in scopes and c.show]
+    keys = [app.get_key_display(Binding(c.key.split(",")[0], c.action)) for c in shown]
+    return sum(len(k) + 1 + len(c.label) for k, c in zip(keys, shown, strict=True)) + len(shown)
+
+
+@pytest.mark.parametrize("cls", classes_with_bindings(), ids=lambda c: c.__name__)
+def test_every_footer_fits_80_columns(cls):
+    own = {commands.BY_ID[b.id].scope for b in cls.BINDINGS}
+    widgets = WIDGET_SCOPES.get(cls.__name__, {"table"})
+    assert footer_width({*own, *widgets, "app", "nav"}) <= 80 - PALETTE_KEY, cls
+
+
+def help_text(app) -> str:
+    """What the help shows, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    for static in app.screen.query("Static"):
+        console.print(static.content)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("screen", commands.MAIN_SCREENS, ids=lambda s: s.mode)
+async def test_f1_explains_the_screen_in_front(demo_db, screen):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.set_client("MNB050315K70")
+        await pilot.press(screen.key, "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = help_text(app)
+        info = HELP[screen.scope]
+        assert f"Ayuda: {info.title}" in shown
+        for command in commands.TABLE:
+            if command.scope == screen.scope:
+                assert command.title in shown, command.id
+        for name, meaning in (*info.legend, *info.columns):
+            assert name in shown and meaning in shown
+        assert f"README.md § {info.readme}" in shown
+        assert "Cursor" not in shown and "Focus" not in shown  # not Textual's key list
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_f1_lists_the_focused_table_keys_and_the_user_keymap(demo_db):
+    with open(os.environ["BROKERTUI_CONFIG"], "w") as config:
+        config.write('[teclas]\n"dashboard.urgent" = "y"\n"table.next_page" = "ctrl+n"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = help_text(app)
+        assert "Teclas de la tabla" in shown and "Página siguiente" in shown
+        assert "^n " in shown and "y " in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_palette_speaks_spanish(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#--input Input").placeholder == "Buscar comandos…"
+        prompts = palette_prompts(app)
+        assert "Tema" in prompts and "Página siguiente (n)" in prompts
+        assert not {"Theme", "Quit", "Keys", "Screenshot", "Maximize"} & set(prompts)
+        await type_text(pilot, "zzzzqqq")
+        await pilot.pause(1.0)
+        assert any("Nada coincide" in prompt for prompt in palette_prompts(app))
+        await pilot.press("escape")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        told = [(n.title, n.message) for n in app._notifications]
+        assert ("¿Quiere salir?", "Pulse ^q para salir") in told
+
+
+async def test_wide_tables_scroll_with_the_keyboard_keeping_their_key_columns(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4", "enter")  # a pedimento's detail: its partidas
+        await pilot.pause()
+        table = app.screen.query_one("#ped-partidas")
+        assert table.has_focus and table.fixed_columns == 2  # Sec and Fracción
+        assert table.virtual_size.width > table.size.width
+        await pilot.press(*["right"] * 60)
+        await pilot.pause()
+        assert table.scroll_x == table.max_scroll_x > 0  # the UMT and USD columns in view
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        board = app.screen.query_one("PagedTable").table
+        assert board.fixed_columns == 2  # the mark and the RFC
+        await pilot.press(*["right"] * 60)
+        await pilot.pause()
+        assert board.scroll_x > 0

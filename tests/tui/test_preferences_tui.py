@@ -1,0 +1,54 @@
+"""The keymap and theme of config.toml in the TUI (issue 16, item 4)."""
+
+import os
+from pathlib import Path
+
+from brokertui.app import BrokerApp
+from brokertui.screens.dashboard import DashboardScreen
+from tests.conftest import TODAY
+from tests.tui.test_commands import palette_prompts
+
+
+def config() -> Path:
+    return Path(os.environ["BROKERTUI_CONFIG"])  # tests/conftest.py: one per test
+
+
+async def test_a_remapped_key_runs_its_command_and_the_palette_shows_it(demo_db):
+    config().write_text('[teclas]\n"dashboard.urgent" = "y"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and not screen.urgent_only
+        await pilot.press("u")  # the old key does nothing now
+        await pilot.pause()
+        assert not screen.urgent_only
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.urgent_only
+        shown = {(k.key, k.description) for k in app.screen.query("FooterKey")}
+        assert ("y", "Urgentes") in shown
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert "Sólo urgentes (y)" in palette_prompts(app)
+
+
+async def test_the_theme_chosen_is_kept_for_the_next_start(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert 'tema = "nord"' in config().read_text()
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)):
+        assert app.theme == "nord"
+
+
+async def test_a_bad_config_is_told_and_the_app_starts_with_defaults(demo_db):
+    config().write_text('tema = "sepia"\n[teclas]\n"dashboard.nada" = "y"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+        assert app.theme == "textual-dark"
+        assert any("[teclas] «dashboard.nada»: no existe esa acción" in m for m in told), told
+        assert any("no hay un tema «sepia»" in m for m in told), told
