@@ -1,6 +1,7 @@
 """Bootstrap and run brokertui from a fresh clone with nothing but Python 3.11+.
 
     python3 dev.py run    # opens the TUI on a ready demo database (var/demo.db)
+    python3 dev.py run --today 2026-06-15   # ... with the demo built around that day
     python3 dev.py test   # runs the whole test suite (extra arguments go to pytest)
 
 Each command creates `.venv` from pyproject.toml on first use and reinstalls only when
@@ -44,9 +45,28 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
     brokertui = [str(BIN / "brokertui"), "--db", str(DEMO_DB)]
-    if not DEMO_DB.exists():
+    today = demo_today(rest)
+    if today:  # the demo's dates are relative to its today: rebuild it around this one
+        brokertui += ["--today", today]
+        demo = ["demo", "--reset"] if DEMO_DB.exists() else ["demo"]
+        subprocess.run([*brokertui, *demo], check=True)
+    elif not DEMO_DB.exists():
         subprocess.run([*brokertui, "demo"], check=True)
     return subprocess.call([*brokertui, *rest])
+
+
+def demo_today(args: list[str]) -> str | None:
+    """Take `--today D` (or `--today=D`) out of `args`: main passes it before the command, to
+    the demo and to the TUI alike."""
+    for n, arg in enumerate(args):
+        if arg == "--today" and n + 1 < len(args):
+            day = args[n + 1]
+            del args[n : n + 2]
+            return day
+        if arg.startswith("--today="):
+            del args[n]
+            return arg.partition("=")[2]
+    return None
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def test_python_dash_m_runs_the_cli(tmp_path):
             "brokertui",
             "--db",
             str(tmp_path / "m.db"),
+            "--crear",
             "client",
             "list",
             "--format",

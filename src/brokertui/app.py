@@ -222,6 +222,11 @@ class BrokerApp(App):
         who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"
         self.sub_title = f"Hoy: {dates.corta(self.today)} · {who}"
 
+    def switch_mode(self, mode: str):
+        """Another main screen: the toasts of the one left go (they spoke of it)."""
+        self.clear_notifications()
+        return super().switch_mode(mode)
+
     def open_client(self, rfc: str) -> None:
         """Make `rfc` the current client and show its detail."""
         if self.set_client(rfc):

@@ -211,3 +211,23 @@ def test_raoce_file_and_calendar(run):
     assert listed == [
         {"day": "2026-05-29", "authority": "SE", "reason": "Acuerdo SE", "source": "usuario"}
     ]
+
+
+def test_a_db_typed_that_does_not_exist_is_refused_unless_crear(tmp_path):
+    path = tmp_path / "tipo.db"
+    refused = CliRunner().invoke(main, ["--db", str(path), "client", "list"])
+    assert (
+        refused.exit_code == 1
+        and "--db: no existe" in refused.output
+        and "--crear" in refused.output
+    )
+    assert not path.exists()
+    made = CliRunner().invoke(main, ["--db", str(path), "--crear", "client", "list"])
+    assert made.exit_code == 0 and path.exists()
+    again = CliRunner().invoke(main, ["--db", str(path), "client", "list"])
+    assert again.exit_code == 0
+    # the demo makes its database; BROKERTUI_DB (set once, not typed) still creates it
+    demo = tmp_path / "demo.db"
+    assert CliRunner().invoke(main, ["--db", str(demo), "demo"]).exit_code == 0
+    env = CliRunner(env={"BROKERTUI_DB": str(tmp_path / "env.db")}).invoke(main, ["client", "list"])
+    assert env.exit_code == 0

@@ -75,7 +75,7 @@ def test_help_is_spanish(path):
     ],
 )
 def test_click_errors_are_spanish_with_status_1(tmp_path, args, message):
-    args = ["--db", str(tmp_path / "x.db"), *args]
+    args = ["--db", str(tmp_path / "x.db"), "--crear", *args]
     result = CliRunner().invoke(main, args, prog_name="brokertui")
     assert result.exit_code == 1
     assert message in result.output, result.output

@@ -170,6 +170,7 @@ PEDIMENTO_SCREENS = {
     "descargos_durante": with_client("f5", then=_half_way),
     "descargos_despues": with_client("f5", "d", then=_settled),
     "descargos_faltantes": with_client("f5", "d", then=lambda pilot: _settled(pilot, "f")),
+    "descargos_simulacion": with_client("f5", "v", then=_settled),
     "descargos_modo": with_client("f5", "m"),
     "descargos_valor": with_client("f5", "m", "s", "d", then=_settled),
 }

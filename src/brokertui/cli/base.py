@@ -377,10 +377,17 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
     envvar="BROKERTUI_TODAY",
     help="Toma esta fecha (AAAA-MM-DD) como hoy.",
 )
+@click.option(
+    "--crear",
+    is_flag=True,
+    help="Crea la base de --db si no existe (sin esto se rechaza, o la TUI pregunta).",
+)
 @click.version_option(package_name="brokertui")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, today: date | None, crear: bool) -> None:
     """brokertui: vencimientos, pedimentos e inventario del Anexo 24 para agencias aduanales."""
+    if db_path is not None and not crear and not db_path.exists():
+        _missing_database(ctx, db_path)
     ctx.obj = Env(db_path or db.default_db_path(), today)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand != "backup":
@@ -390,6 +397,27 @@ def main(ctx: click.Context, db_path: Path | None, today: date | None) -> None:
 
         # Open (and migrate) before the screen takes over, so errors print plainly.
         BrokerApp(ctx.obj.db, today=today).run()
+
+
+# Commands that make a database where there was none.
+CREATES = ("demo", "backup")
+
+
+def _missing_database(ctx: click.Context, path: Path) -> None:
+    """A --db typed on the command line that names no file is most likely a typo: a command
+    refuses it, the TUI asks first (issue 16, item 9). BROKERTUI_DB and the default path still
+    create the database on first use, as do `demo` and `backup restore`."""
+    typed = ctx.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE
+    if not typed or ctx.invoked_subcommand in CREATES:
+        return
+    if ctx.invoked_subcommand is None and sys.stdin.isatty():
+        answer = click.prompt(
+            f"La base {path} no existe. ¿Crearla? [s/N]", default="", show_default=False
+        )
+        if answer.strip().lower() in ("s", "si", "sí"):
+            return
+        raise click.exceptions.Exit(1)
+    raise Failure(f"Error: --db: no existe {path}; repita con --crear para crear una base nueva")
 
 
 def _daily_backup(db_path: Path, background: bool) -> None:

@@ -10,6 +10,7 @@ from brokertui.core import dashboard
 from brokertui.core import search as find
 from brokertui.core.dashboard import DATASTAGE, OFICIO, TEMPORARY
 from brokertui.core.errors import InvalidInput
+from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
@@ -31,6 +32,17 @@ PROGRAM_LABELS = {
     OFICIO: "oficios de matriz de seguridad",
     DATASTAGE: "entregas Data Stage atrasadas",
 }
+
+
+# What an empty database opens on (issue 16, item 9): the three ways in.
+GUIDE = (
+    "[b]La base está vacía.[/] Para empezar:\n"
+    " 1. [b]F3[/], [b]a[/]: registre un cliente (RFC y razón social).\n"
+    " 2. [b]F4[/], [b]i[/]: importe el zip mensual de Data Stage de ANAM.\n"
+    " 3. Las interfaces del ERP (materiales, productos, bom, entradas, salidas): "
+    "brokertui import materiales ARCHIVO --rfc RFC (vea brokertui import --help).\n"
+    "Los datos de demostración: brokertui demo. F1: ayuda de cada pantalla."
+)
 
 
 class DashboardScreen(Guarded, Screen):
@@ -133,6 +145,9 @@ class DashboardScreen(Guarded, Screen):
         self.query_one("#filters", Static).update(plain(" · ".join(shown)))
 
     def show_summary(self, s: dashboard.Summary) -> None:
+        if not clients.has_clients(self.app.db):
+            self.query_one("#summary", Static).update(GUIDE)
+            return
         self.query_one("#summary", Static).update(
             f"Abiertos [b]{s.open}[/] · suspendidos [b red]{s.suspended}[/] · "
             f"vencen esta semana [b yellow]{s.due_this_week}[/] · cancelados "

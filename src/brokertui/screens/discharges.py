@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
-from brokertui.core import identifiers
+from brokertui.core import formatting, identifiers
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
@@ -29,6 +29,7 @@ class DischargeScreen(ClientScreen):
         super().__init__()
         self.only_problems = False
         self.show_pending = False  # the exits still to discharge instead of the allocations
+        self.simulated: discharge.RunResult | None = None  # `v`: the rows a run would write
         self.jobs = Jobs(self, bar="#dis-progress")
 
     def compose(self) -> ComposeResult:
@@ -68,6 +69,7 @@ class DischargeScreen(ClientScreen):
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        self.simulated = None
         self.reload()
 
     def refresh_data(self) -> None:
@@ -80,6 +82,9 @@ class DischargeScreen(ClientScreen):
     def fetch(self, offset: int, limit: int) -> list[dict]:
         if not self.rfc:
             return []
+        if self.simulated:
+            rows = self.simulated.preview[offset : offset + limit]
+            return [_row(r, simulated=True) for r in rows]
         view = self.view
         if self.show_pending:
             sort = view.sort if view.sort in discharge.PENDING_SORTS else None
@@ -107,6 +112,8 @@ class DischargeScreen(ClientScreen):
         return [_row(r) for r in rows]
 
     def count(self) -> int:
+        if self.simulated:
+            return len(self.simulated.preview)
         if not self.rfc:
             return 0
         search = self.view.search
@@ -139,7 +146,9 @@ class DischargeScreen(ClientScreen):
             return
         rfc, today = self.rfc, self.app.today
         shown = (
-            "salidas pendientes"
+            "[b $warning]SIMULACIÓN[/] (lo que escribiría d; nada se guardó)"
+            if self.simulated
+            else "salidas pendientes"
             if self.show_pending
             else "sólo faltantes y vencidos"
             if self.only_problems
@@ -185,11 +194,11 @@ class DischargeScreen(ClientScreen):
         self.query_one(DataTable).focus()
 
     def action_toggle_pending(self) -> None:
-        self.show_pending = not self.show_pending
+        self.show_pending, self.simulated = not self.show_pending, None
         self.reload()
 
     def action_toggle_faltantes(self) -> None:
-        self.only_problems = not self.only_problems
+        self.only_problems, self.simulated = not self.only_problems, None
         self.reload()
 
     def action_run(self) -> None:
@@ -212,9 +221,10 @@ class DischargeScreen(ClientScreen):
 
     def ran(self, result: discharge.RunResult) -> None:
         head = "Vista previa (nada se guardó)" if result.dry_run else f"Corrida {result.run_id}"
+        n = formatting.count
         text = (
-            f"{head}: {result.demands} demandas, {result.allocations} asignaciones, "
-            f"{result.shortfalls} faltantes, {result.vencidos} de lotes vencidos"
+            f"{head}: {n(result.demands)} demandas, {n(result.allocations)} asignaciones, "
+            f"{n(result.shortfalls)} faltantes, {n(result.vencidos)} de lotes vencidos"
             + (f", {result.reversed} revertidas desde {result.desde}" if result.reversed else "")
             + (
                 f". {result.sin_valor} salidas quedan pendientes: sin entradas con valor de "
@@ -225,6 +235,7 @@ class DischargeScreen(ClientScreen):
         )
         severity = "warning" if result.shortfalls or result.sin_valor else "information"
         self.notify(text, severity=severity, timeout=8)
+        self.simulated = result if result.dry_run else None
         self.reload()
 
     def action_mode(self) -> None:
@@ -278,16 +289,20 @@ class DischargeScreen(ClientScreen):
 
     def undone(self, run: dict) -> None:
         self.notify(f"Corrida {run['run_id']} deshecha.")
+        self.simulated = None
         self.reload()
 
 
-def _row(r: dict) -> dict:
+def _row(r: dict, *, simulated: bool = False) -> dict:
+    """An allocation's cells; a simulated one (`v`) says so in Estado, in italics."""
     if r["faltante"]:
         estado, style = "FALTANTE", "bold red"
     elif r["vencido"]:
         estado, style = "vencido", "yellow"
     else:
-        estado, style = "", ""
+        estado, style = "simulado" if simulated else "", ""
+    if simulated:
+        style = f"{style} italic".strip()
     cells = {
         "documento": r["documento"],
         "fecha": r["fecha"],
@@ -295,7 +310,7 @@ def _row(r: dict) -> dict:
         "pedimento": spaced(r["pedimento"]),
         "partida": "" if r["partida"] is None else str(r["partida"]),
         "fecha_entrada": r["fecha_entrada"] or "",
-        "cantidad": r["cantidad"],
+        "cantidad": formatting.quantity(r["cantidad"]),
         "estado": estado,
     }
     return {"id": r["id"], **{k: plain(v, style=style) for k, v in cells.items()}}
@@ -306,7 +321,7 @@ def _pending_row(r: dict) -> dict:
         "documento": r["documento"],
         "fecha": r["fecha"],
         "numero_parte": r["numero_parte"],
-        "cantidad": r["cantidad"],
+        "cantidad": formatting.quantity(r["cantidad"]),
         "estado": "pendiente",
         "pedimento": {"P": "producto (BOM)", "D": "desperdicio"}.get(r["tipo_bien"], ""),
         "partida": "",

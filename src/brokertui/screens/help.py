@@ -142,7 +142,7 @@ HELP = {
             ("FALTANTE", "rojo: la salida no encontró saldo suficiente"),
             ("vencido", "amarillo: tomó de un lote con la permanencia vencida"),
             ("pendiente", "azul: salida aún no descargada (con e)"),
-            ("simulación", "lo que escribiría d; nada se guardó (con v)"),
+            ("simulado", "lo que escribiría d; nada se guardó (con v: SIMULACIÓN)"),
             *PAGED,
         ),
         columns=(

@@ -10,9 +10,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import catalogs
+from brokertui.core import catalogs, formatting
 from brokertui.core.errors import BrokerError
-from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.screens import commands, pedimento_members
@@ -39,7 +38,7 @@ ORIGEN = {"captura": "captura", "datastage": "Data Stage", "ambos": "ambos"}
 
 
 def spaced(numero: str | None) -> str:
-    return pedimento_numero.Numero(numero).spaced() if numero else ""
+    return formatting.pedimento(numero)
 
 
 def edit_captured(screen: Screen, numero: str) -> None:
@@ -106,7 +105,7 @@ class PedimentoDetailScreen(Guarded, Screen):
         lines = [
             markup(
                 "[b]$numero[/]   clave [b]$clave[/] $nombre",
-                numero=pedimento_numero.Numero(p["numero"]).official(),
+                numero=spaced(p["numero"]),
                 clave=p["clave"],
                 nombre=claves.get(p["clave"], ""),
             ),
@@ -139,11 +138,11 @@ class PedimentoDetailScreen(Guarded, Screen):
         for f in p["facturas"]:
             lines.append(
                 markup(
-                    "Factura $numero $fecha $incoterm USD $usd · $proveedor",
+                    "Factura $numero $fecha $incoterm $usd · $proveedor",
                     numero=f["numero"],
                     fecha=f["fecha"] or "",
                     incoterm=f["incoterm"],
-                    usd=f["valor_usd"],
+                    usd=formatting.money(f["valor_usd"]),
                     proveedor=f["proveedor"],
                 )
             )
@@ -177,11 +176,11 @@ class PedimentoDetailScreen(Guarded, Screen):
                         x["nico"],
                         x["descripcion"],
                         x["numero_parte"],
-                        x["cantidad_umc"],
+                        formatting.quantity(x["cantidad_umc"]),
                         x["umc"],
-                        x["cantidad_umt"],
+                        formatting.quantity(x["cantidad_umt"]),
                         x["umt"],
-                        x["valor_usd"],
+                        formatting.amount(x["valor_usd"]),
                         x["pais"],
                         x["vence_alerta"],
                     ),

@@ -64,7 +64,7 @@ FACTURA = [
     FieldSpec("valor_moneda", "Valor en moneda", "0.00"),
     FieldSpec("valor_usd", "Valor USD", "0.00"),
     FieldSpec("proveedor", "Proveedor", "razón social del proveedor"),
-    FieldSpec("id_fiscal", "ID fiscal proveedor", "tax id"),
+    FieldSpec("id_fiscal", "ID fiscal proveedor", "número fiscal del extranjero"),
 ]
 IDENTIFICADOR = [
     FieldSpec("clave", "Identificador", "IM, GI, EB, AF…", _choices("identificadores")),

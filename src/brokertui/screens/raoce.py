@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from brokertui.core.dashboard import STATUS_ES
 from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
@@ -266,9 +267,15 @@ class FilingScreen(Guarded, Screen):
                 focus_now(self.query_one(f"#f-{field}", Input))  # typing goes on there
             elif self.focused is None:
                 focus_now(self.query_one("#f-folio", Input))
-            self.query_one("#form-status", Static).update(plain(exc, lines=True))
+            # a field's message is under its field; the status line never shows the field's
+            # internal name ("date: ...")
+            told = "Revise el campo marcado." if field in values else exc
+            self.query_one("#form-status", Static).update(plain(told, lines=True))
             return
-        self.app.notify(f"RAOCE {self.year} de {self.program} registrado: {ob.status}.")
+        self.app.notify(
+            f"RAOCE {self.year} de {self.program}: {STATUS_ES[ob.status]} el "
+            f"{ob.filed_on}; corrección de errores hasta el {ob.correction_until}."
+        )
         self.dismiss(True)
 
     def action_cancel(self) -> None:

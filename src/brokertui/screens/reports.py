@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import files, identifiers
+from brokertui.core import files, formatting, identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
@@ -109,12 +109,14 @@ class ReportsScreen(ClientScreen):
             )
         )
         columns = [
-            Column(c.key, c.label, max(c.width, len(c.label))) for c in heading.report.columns
+            Column(c.key, c.label, max(c.width, len(c.label), 18 if c.key in NUMEROS else 0))
+            for c in heading.report.columns
         ]
+        kinds = {c.key: c.kind for c in heading.report.columns}
         table = PagedTable(
             columns,
             lambda offset, limit: [
-                {"_key": str(offset + i), **{k: reports.text(v) for k, v in row.items()}}
+                {"_key": str(offset + i), **{k: _shown(k, kinds[k], v) for k, v in row.items()}}
                 for i, row in enumerate(
                     reports.records(
                         self.app.db,
@@ -171,3 +173,19 @@ class ReportsScreen(ClientScreen):
                 self.call_later(self.action_show, "ajustes")
 
         self.app.push_screen(AjusteFormScreen(client.rfc, self.app.today, parts), done)
+
+
+# The columns that hold a pedimento number, shown spaced as F4 does (18 columns wide).
+NUMEROS = ("pedimento", "rectifica", "rectificado_por")
+
+
+def _shown(key: str, kind: str, value) -> str:
+    """A report cell as every screen shows it (core/formatting.py); the exports keep the
+    plain values."""
+    if key in NUMEROS:
+        return formatting.pedimento(value)
+    if kind == "qty":
+        return formatting.quantity(value)
+    if kind == "money":
+        return formatting.amount(value)
+    return reports.text(value)

@@ -90,6 +90,8 @@ class RunResult:
     modo: str = "cantidad"
     sin_valor: int = 0  # value mode: exits left pending, a material without a valued entry
     sin_valor_parts: list[str] = field(default_factory=list)
+    # A dry run: the first PREVIEW rows it would write, shaped as allocations() rows
+    preview: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -251,6 +253,7 @@ def run(
         try:
             with snapshot(db):
                 _compute(db, client.id, result, report)
+                result.preview = _rows(db.query(_PREVIEW_SELECT, [PREVIEW]))
         finally:
             _drop_scratch(db)
         return result
@@ -656,6 +659,20 @@ WHERE s.client_id = :client
 """
 
 
+# What a dry run shows (RunResult.preview): the rows it computed, as _ALLOC_SELECT's, in the
+# order it would write them.
+PREVIEW = 1000
+_PREVIEW_SELECT = """
+SELECT n.rowid AS id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
+       n.numero_parte, e.pedimento, e.partida, e.fecha_entrada, n.cantidad_micro, n.vencido,
+       n.entrada_id IS NULL AS faltante
+FROM temp.new_allocations n
+JOIN salidas s ON s.id = n.salida_id
+LEFT JOIN entradas e ON e.id = n.entrada_id
+ORDER BY n.rowid LIMIT ?
+"""
+
+
 # The columns a list of allocations sorts by, as the F5 screen names them; the discharge's
 # own order breaks ties.
 ALLOCATION_SORTS = {
@@ -701,8 +718,12 @@ def allocations(
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}
+    return _rows(db.query(sql, {"client": client.id, **params}))
+
+
+def _rows(found) -> list[dict]:
     rows = []
-    for r in db.query(sql, {"client": client.id, **params}):
+    for r in found:
         row = dict(r)
         row["cantidad"] = to_text(row.pop("cantidad_micro"))
         rows.append(row)

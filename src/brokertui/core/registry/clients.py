@@ -221,6 +221,11 @@ def _filters(text: str | None, include_baja: bool) -> tuple[str, dict]:
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def has_clients(db: Database) -> bool:
+    """Whether the database holds any client (an empty one opens on a short guide)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM clients)").fetchone()[0] == 1
+
+
 def list_clients(
     db: Database,
     *,

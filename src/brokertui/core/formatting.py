@@ -1,0 +1,53 @@
+"""How pedimento numbers, quantities, money, counts and stored times read on every screen,
+toast and export header: one place, so every screen shows them alike (issue 16, item 8).
+Values are exact (Decimal); only their text changes."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from brokertui.core import dates
+
+CENT = Decimal("0.01")
+
+
+def pedimento(numero: object) -> str:
+    """A pedimento number as F4 shows it: '25 07 3953 5000959' (año, aduana, patente, número);
+    anything that is not 15 digits is shown as given."""
+    text = "" if numero is None else str(numero)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) != 15:
+        return text
+    return f"{digits[:2]} {digits[2:4]} {digits[4:8]} {digits[8:]}"
+
+
+def quantity(value: object) -> str:
+    """A quantity with thousands separators and only its significant decimals: '1,800',
+    '4,810.5', '0.000125'."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:,f}"
+
+
+def amount(value: object) -> str:
+    """Money without its currency (a column headed USD or MXN): '5,191,256.83'."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP):,f}"
+
+
+def money(value: object, currency: str = "USD") -> str:
+    """Money with its currency: 'USD 5,191,256.83'."""
+    shown = amount(value)
+    return f"{currency} {shown}" if shown else ""
+
+
+def count(number: int) -> str:
+    """A count of rows or records: '3,011'."""
+    return f"{number:,}"
+
+
+def moment(stamp: str) -> str:
+    """A stored UTC timestamp in Mexico City time: '2026-11-22 09:05'."""
+    return dates.local_time(stamp)

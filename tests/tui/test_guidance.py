@@ -1,0 +1,50 @@
+"""What guides a new user (issue 16, item 9): the simulation shows its rows, toasts stay with
+their screen, an empty database opens on a guide."""
+
+from brokertui.app import BrokerApp
+from brokertui.core import db as store
+from brokertui.core.anexo24 import ledger
+from brokertui.screens.dashboard import GUIDE
+from tests.conftest import TODAY
+
+RFC = "MNB050315K70"
+
+
+async def test_the_simulation_shows_the_rows_it_would_write_and_writes_none(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_client(RFC)
+        await pilot.press("f5", "v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("PagedTable")
+        estados = {str(table.table.get_row_at(i)[4]) for i in range(table.table.row_count)}
+        assert table.total == 16 and "simulado" in estados
+        assert "SIMULACIÓN" in str(screen.query_one("#dis-summary").render())
+        assert ledger.count_allocations(demo_db, RFC) == 0  # nothing was written
+        await pilot.press("f2", "f5")  # back on F5: the allocations in force again (none)
+        await pilot.pause()
+        assert screen.simulated is None and table.total == 0
+
+
+async def test_toasts_go_with_the_screen_that_made_them(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5", "d")  # no client chosen: a warning toast
+        await pilot.pause()
+        assert len(app._notifications) == 1
+        await pilot.press("f4")
+        await pilot.pause()
+        assert len(app._notifications) == 0
+
+
+async def test_an_empty_database_opens_on_a_short_guide(tmp_path):
+    database = store.connect(tmp_path / "vacia.db")
+    app = BrokerApp(database, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = str(app.screen.query_one("#summary").render())
+        assert "La base está vacía" in summary and "F3" in summary and "Data Stage" in summary
+    database.close()
+    assert "brokertui import materiales" in GUIDE
