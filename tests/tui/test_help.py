@@ -104,7 +104,7 @@ async def test_the_palette_speaks_spanish(demo_db):
 async def test_wide_tables_scroll_with_the_keyboard_keeping_their_key_columns(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4", "enter")  # a pedimento's detail: its partidas
+        await pilot.press("f4", "enter", "tab")  # a pedimento's detail: Tab, its partidas
         await pilot.pause()
         table = app.screen.query_one("#ped-partidas")
         assert table.has_focus and table.fixed_columns == 2  # Sec and Fracción

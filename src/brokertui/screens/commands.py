@@ -215,6 +215,7 @@ TABLE = (
         "oficio",
         "Oficio de matriz de seguridad",
         "Registrar el oficio de ANAM del cliente (o su renovación)",
+        show=False,  # 80 columns: in F1 and the palette
     ),
     Command(
         "client_detail.deliveries",
@@ -223,6 +224,7 @@ TABLE = (
         "deliveries",
         "Entregas Data Stage del cliente",
         "Meses recibidos, por llegar y atrasados, y su oficio",
+        show=False,  # 80 columns: in F1 and the palette
     ),
     Command("rules.back", "escape", "Volver", "close", "Volver", "Cerrar las reglas"),
     # The record forms (cliente, programa, planta/bodega, ajuste)
@@ -301,6 +303,7 @@ TABLE = (
         "crosscheck",
         "Cruce Anexo 24 vs Data Stage",
         "Entradas del Anexo 24 contra las partidas de Data Stage del cliente elegido",
+        show=False,  # 80 columns: in F1 and the palette
     ),
     Command(
         "pedimentos.deliveries",
@@ -309,6 +312,7 @@ TABLE = (
         "deliveries",
         "Entregas Data Stage",
         "Meses de Data Stage por cliente: faltantes, atrasados y oficios",
+        show=False,  # 80 columns: in F1 and the palette
     ),
     Command(
         "reconcile.back", "escape", "Volver", "app.pop_screen", "Volver", "Regresar a Pedimentos"

@@ -86,7 +86,6 @@ class PedimentoDetailScreen(Guarded, Screen):
     def on_mount(self) -> None:
         self.title = f"Pedimento {spaced(self.numero)}"
         self.load()
-        self.query_one("#ped-partidas", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.load()
