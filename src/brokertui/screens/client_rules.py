@@ -44,7 +44,7 @@ class ClientRulesScreen(Guarded, ModalScreen[None]):
         with Vertical() as box:
             box.border_title = markup("Reglas de pedimento · $rfc (Espacio cambia)", rfc=client.rfc)
             yield selection
-            yield Label("Patrón del número de parte en observaciones (558), Enter guarda:")
+            yield Label("Patrón del número de parte en observaciones (558), Intro guarda:")
             yield Input(pedimento_rules.part_pattern(self.app.db, client.rfc), id="pattern")
             yield Static(id="pattern-message")
         yield Footer(compact=True)
