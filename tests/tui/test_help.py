@@ -16,8 +16,9 @@ from tests.tui.conftest import type_text
 from tests.tui.test_commands import classes_with_bindings, palette_prompts
 
 PALETTE_KEY = 13  # "▏^p Comandos" at the footer's right end
-# What a focused widget adds to a screen's footer: a paged table's keys, a capture block's.
-WIDGET_SCOPES = {"PedimentoFormScreen": {"table", "block"}}
+# What a focused widget adds to a screen's footer: a paged table's keys (/ Buscar), a capture
+# block's. A client's detail has plain tables (programs, sites): no paged table's keys.
+WIDGET_SCOPES = {"PedimentoFormScreen": {"table", "block"}, "ClientDetailScreen": set()}
 
 
 def footer_width(scopes) -> int:

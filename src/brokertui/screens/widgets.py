@@ -435,7 +435,7 @@ class SortScreen(ModalScreen[View | None]):
                 mark = "  ▼ (Enter: ▲)" if self.view.descending else "  ▲ (Enter: ▼)"
             options.append(Option(plain(f"{column.title}{mark}"), id=column.key))
         picker = OptionList(*options)
-        picker.border_title = "Ordenar por (Enter)"
+        picker.border_title = "Ordenar por (Intro)"
         yield picker
         yield Footer(compact=True)
 
