@@ -26,12 +26,10 @@ def _parse(chunks: list[str]) -> list[str]:
 def typed(draw) -> tuple[list[str], list[str]]:
     """Keys pressed (never Esc then '[' or 'O': that is the start of a key's sequence) and the
     text a terminal sends for them, cut anywhere into the reads that deliver it."""
-    pressed = draw(st.lists(st.sampled_from(NAMED + CHARACTERS), max_size=30))
-    pressed = [
-        key
-        for n, key in enumerate(pressed)
-        if not (key in "[O" and n and pressed[n - 1] == "escape")
-    ]
+    pressed: list[str] = []
+    for key in draw(st.lists(st.sampled_from(NAMED + CHARACTERS), max_size=30)):
+        if not (key in "[O" and pressed and pressed[-1] == "escape"):
+            pressed.append(key)  # judged against the key kept before it, not the one drawn
     text = "".join(KEYS[key].decode() if key in KEYS else key for key in pressed)
     cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=5)))
     edges = zip([0, *cuts], [*cuts, len(text)], strict=True)
