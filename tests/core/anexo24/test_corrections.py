@@ -43,12 +43,13 @@ class Ledger:
     def apply(self, step: tuple, n: int) -> None:
         """One step of a history (`n`: its position, for unique keys)."""
         kind, *args = step
-        if kind == "entradas":
+        if kind in ("entradas", "activo"):  # an activo fijo import: clave AF, pedimento 7...
+            clave, serie = ("IN", 6) if kind == "entradas" else ("AF", 7)
             self.load(
                 "entradas",
                 [
-                    [f"26 07 3953 6{n:03d}{i + 1:03d}", "1", "IN", f"2026-01-{day:02d}", part,
-                     str(qty), "1", str(value), "", "USA"]
+                    [f"26 07 3953 {serie}{n:03d}{i + 1:03d}", "1", clave, f"2026-01-{day:02d}",
+                     part, str(qty), "1", str(value), "", "USA"]
                     for i, (day, part, qty, value) in enumerate(args[0])
                 ],
             )  # fmt: skip
@@ -100,6 +101,7 @@ entradas_st = st.tuples(
         max_size=3,
     ),
 )
+activo_st = st.tuples(st.just("activo"), entradas_st.map(lambda step: step[1]))
 salidas_st = st.tuples(
     st.just("salidas"),
     st.lists(
@@ -126,9 +128,9 @@ ajuste_st = st.tuples(
     st.integers(1, 30),
 )
 step_st = st.one_of(
-    entradas_st, salidas_st, bom_st, ajuste_st, st.just(("run",)), st.just(("undo",))
+    entradas_st, activo_st, salidas_st, bom_st, ajuste_st, st.just(("run",)), st.just(("undo",))
 )
-DATA = ("entradas", "salidas", "bom", "ajuste")
+DATA = ("entradas", "activo", "salidas", "bom", "ajuste")
 
 
 LOTS = ("entradas", [(1, "MAT-A", 50, 100), (2, "MAT-A", 50, 300), (1, "MAT-B", 90, 90),
@@ -139,6 +141,8 @@ KNOWN = {  # each kind of correction at least once, in both modes
     "late exit": [LOTS, EXITS, ("run",), ("salidas", [(15, "MAT-A", 10)])],
     "edited BOM": [LOTS, EXITS, ("run",), ("bom", "PROD-1", [("MAT-C", 2)])],
     "late ajuste": [LOTS, EXITS, ("run",), ("ajuste", 5, "merma", "MAT-A", 10)],
+    "activo fijo": [("activo", [(1, "MAT-A", 50, 900)]), LOTS, EXITS, ("run",),
+                    ("activo", [(2, "MAT-C", 10, 50)])],
     "undone correction": [LOTS, EXITS, ("run",), ("salidas", [(5, "PROD-2", 3)]), ("run",),
                           ("undo",)],
 }  # fmt: skip
@@ -157,9 +161,12 @@ def _known(test):
 def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
     tmp_path_factory, history, modo
 ):
-    """Late and out-of-order entries and exits, edited BOMs, ajustes, runs and undos in any
-    order, then a run: the ledger is the one a single run over the same data gives (same
-    rows, same order), and it is sound."""
+    """Late and out-of-order entries (insumos and activo fijo) and exits, edited BOMs, ajustes,
+    runs and undos in any order, then a run: the ledger is the one a single run over the same
+    data gives (same rows, same order), it is sound, and no allocation takes an activo fijo
+    lot (anexo24-rgce-2024.txt, Apartado B, módulo de proceso de descargos, numeral 4: fixed
+    assets are discharged at their own retorno, transferencia, cambio de régimen or donación,
+    never by the materials' PEPS)."""
     folder = tmp_path_factory.mktemp("history")
     corrected, full = Ledger(folder, "corrected", modo), Ledger(folder, "full", modo)
     for n, step in enumerate(history):
@@ -170,6 +177,10 @@ def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
     full.apply(("run",), len(history))
     assert corrected.ledger() == full.ledger()
     assert discharge.check(corrected.db, RFC) == []
+    fixed_assets = {
+        r[0] for r in corrected.db.execute("SELECT pedimento FROM entradas WHERE clave = 'AF'")
+    }
+    assert not [row for row in corrected.ledger() if row[2] in fixed_assets]
     corrected.db.close()
     full.db.close()
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from brokertui.core import catalogs
 from brokertui.core.pedimentos import partnumbers, permanence
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimento_store
@@ -30,6 +31,25 @@ def expiry(db: Database) -> Callable[[dict], str | None]:
         return permanence.dates(row["clave"], row["fraccion"], start, cal)[1]
 
     return vence
+
+
+def fixed_asset_claves() -> tuple[str, ...]:
+    """The pedimento claves whose entry is a fixed asset: effect `entrada_activo` in the claves
+    catalog (Apéndice 2: AF, and E2, E4 out of a depósito fiscal or an exhibition)."""
+    extra = catalogs.load("claves").extra
+    return tuple(sorted(c for c, e in extra.items() if e.get("efecto") == "entrada_activo"))
+
+
+def fixed_asset(alias: str = "e") -> str:
+    """SQL: the entry `alias` is an activo fijo lot. Anexo 24 (anexo24-rgce-2024.txt) keeps
+    fixed assets in their own module (Apartado A, fracción II, "Módulo de Activo Fijo"; Apartado
+    B, módulo de aduanas, "Módulo de activo fijo"): the módulo de salidas' PEPS discharges the
+    materials consumed, while a fixed asset is discharged "al momento de su retorno,
+    transferencia, cambio de régimen o donación" (Apartado B, módulo de proceso de descargos,
+    numeral 4). So their lots never feed the material discharge, in either ledger mode, and the
+    saldos reports show them apart."""
+    claves = ", ".join("'" + c.replace("'", "''") + "'" for c in fixed_asset_claves())
+    return f"{alias}.clave IN ({claves or 'NULL'})"
 
 
 # The columns of the entradas interface an import gives add_from_interface, in this order.

@@ -127,6 +127,9 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
 
 LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
 
+# Activo fijo lots (entries.fixed_asset) are no material's: no exit takes them, no price uses them.
+FIXED_ASSET = entries.fixed_asset("e")
+
 # The lots of the dirty keys, oldest first, with their balance once the run's candidates are
 # taken back (each lot's allocations in force summed by index); lots used up are dropped as
 # they are read.
@@ -138,6 +141,7 @@ SELECT e.id, {{key}} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
        e.vence
 FROM {{source}}
 WHERE e.client_id = :client AND {{amount}} IS NOT NULL AND {LOADED_E}
+  AND NOT {FIXED_ASSET}
 ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
 """
 _LOT_SOURCE = {
@@ -154,10 +158,11 @@ _EXIT_DEMANDS_SQL = scope.EXPLODED.format(
     "WHERE a.salida_id = s.id)",
 )
 
-# The valued entries of the parts demanded, for the average unit value of each material.
+# The valued material entries of the parts demanded, for the average unit value of each material.
 _ENTRIES_SQL = f"""
 SELECT e.numero_parte, e.fecha_entrada, e.cantidad_micro, e.valor_micro FROM entradas e
-WHERE e.client_id = :client AND e.valor_micro IS NOT NULL AND {LOADED_E} {{parts}}
+WHERE e.client_id = :client AND e.valor_micro IS NOT NULL AND {LOADED_E}
+  AND NOT {FIXED_ASSET} {{parts}}
 ORDER BY e.numero_parte, e.fecha_entrada
 """
 
@@ -860,7 +865,8 @@ def summary(db: Database, rfc: str, hasta: date) -> dict:
 
 
 def check(db: Database, rfc: str | None = None) -> list[str]:
-    """Invariants of the ledger: no lot discharged beyond its quantity (or value); every
+    """Invariants of the ledger: no lot discharged beyond its quantity (or value); no activo
+    fijo lot discharged at all (entries.fixed_asset); every
     discharged exit fully accounted for (allocations + shortfall = its demand, exploded through
     the BOM, priced in value mode). Streams through a scratch table, so a ledger of millions of
     rows is checked in bounded memory, and reads one snapshot, so runs and undos committed
@@ -886,6 +892,16 @@ def _check(db: Database, rfc: str | None) -> list[str]:
                 "sum(a.cantidad_micro) FROM entradas e JOIN active_allocations a "
                 "ON a.entrada_id = e.id WHERE e.client_id = ? GROUP BY e.id "
                 "HAVING sum(a.cantidad_micro) > coalesce(amount, 0)",
+                [client_id],
+            )
+        ]
+        problems += [
+            f"entrada {pedimento} partida {partida} {parte}: activo fijo descargado por "
+            f"salidas de materiales ({count} asignaciones)"
+            for pedimento, partida, parte, count in db.execute(
+                "SELECT e.pedimento, e.partida, e.numero_parte, count(*) FROM entradas e "
+                f"JOIN active_allocations a ON a.entrada_id = e.id WHERE e.client_id = ? "
+                f"AND {FIXED_ASSET} GROUP BY e.id",
                 [client_id],
             )
         ]

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from brokertui.core import files
 from brokertui.core import search as find
+from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
 from brokertui.core.db import file_path
@@ -50,6 +51,13 @@ _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active
   AND a.entrada_id IS NOT NULL GROUP BY a.entrada_id)"""
 
 
+# Activo fijo lots are no insumo balance (Anexo 24 follows them in its módulo de activo fijo):
+# the saldos per lot list them after the insumos, marked, and the saldos per fracción leave
+# them out (entries.fixed_asset).
+_TIPO = f"CASE WHEN {fixed_asset('e')} THEN 'activo fijo' ELSE 'insumo' END"
+_MATERIAL = f"NOT {fixed_asset('e')}"
+
+
 def _saldos(amount_key: str, amount: str, unit: str) -> Report:
     label = "Cantidad" if amount_key == "cantidad" else "Valor USD"
     return Report(
@@ -65,14 +73,16 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
             Col("descargado", "Descargado", "qty"),
             Col("saldo", "Saldo", "qty"),
             Col("fecha_vencimiento", "Vencimiento", "date"),
+            Col("tipo", "Tipo", width=11),
         ),
         "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
         f"{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
-        f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento "
+        f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento, "
+        f"{_TIPO} AS tipo "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
         f"AND {amount} > coalesce(u.used, 0) AND {loaded('e')}",
-        "fecha_entrada, pedimento, partida",
+        "tipo = 'activo fijo', fecha_entrada, pedimento, partida",
         as_of=True,
     )
 
@@ -93,7 +103,7 @@ def _saldos_fraccion_umt() -> Report:
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        f"AND e.cantidad_micro > coalesce(u.used, 0) AND {loaded('e')} "
+        f"AND e.cantidad_micro > coalesce(u.used, 0) AND {loaded('e')} AND {_MATERIAL} "
         "GROUP BY e.fraccion, m.umt, m.factor_umt",
         "fraccion, umt",
         as_of=True,
@@ -114,7 +124,8 @@ def _saldos_fraccion_usd() -> Report:
         "sum(e.valor_micro - coalesce(u.used, 0)) AS saldo_usd "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        f"AND e.valor_micro > coalesce(u.used, 0) AND {loaded('e')} GROUP BY 1",
+        f"AND e.valor_micro > coalesce(u.used, 0) AND {loaded('e')} AND {_MATERIAL} "
+        "GROUP BY 1",
         "fraccion",
         as_of=True,
     )

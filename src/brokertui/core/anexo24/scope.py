@@ -25,7 +25,7 @@ import json
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24 import interfaces
+from brokertui.core.anexo24 import entries, interfaces
 
 LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BEGINNING = "0000-01-01"
@@ -145,6 +145,7 @@ def mark(db: Database, client_id: int, modo: str, hasta: str, desde: str | None)
     if last["hasta_last"]:  # else nothing is in force: every exit is pending, dirty already
         _new_entries(db, modo, params)
         _edited_boms(db, modo, params)
+        _fixed_assets_taken(db, params)
     if desde is None and modo == "valor" and _catalog_changed(db, params):
         desde = BEGINNING  # a material's fracción may have changed: every key, from the start
     if desde is not None:
@@ -207,11 +208,15 @@ def _pending(db: Database, modo: str, params: dict) -> None:
 
 def _new_entries(db: Database, modo: str, params: dict) -> None:
     """An entry new since the last run makes its lot's key dirty from its date and, by value,
-    its material's fracción too (it changes the average unit value of later exits)."""
-    news = ["e.id > :max_entrada_id AND +e.client_id = :client"]  # by rowid
+    its material's fracción too (it changes the average unit value of later exits). An activo
+    fijo entry changes neither (the discharge never reads it)."""
+    news = [
+        f"e.id > :max_entrada_id AND +e.client_id = :client AND NOT {entries.fixed_asset('e')}"
+    ]  # by rowid
     if params["cargando"] != "[]":
         news.append(
-            "e.client_id = :client AND e.import_id IN (SELECT value FROM json_each(:cargando))"
+            "e.client_id = :client AND e.import_id IN (SELECT value FROM json_each(:cargando)) "
+            f"AND NOT {entries.fixed_asset('e')}"
         )
     keys = [LOT_KEY[modo]]
     if modo == "valor":
@@ -247,6 +252,19 @@ def _edited_boms(db: Database, modo: str, params: dict) -> None:
         db,
         exits + f"SELECT {key} AS key, min(x.fecha) AS desde FROM x JOIN bom b "
         "ON b.client_id = :client AND b.producto = x.numero_parte GROUP BY b.material",
+        params,
+    )
+
+
+def _fixed_assets_taken(db: Database, params: dict) -> None:
+    """Allocations in force that take an activo fijo lot (of a ledger run before fixed assets
+    were kept out of the discharge, or before a claves catalog that marks its clave): their
+    keys are dirty from their exits' dates, so the run gives those exits other lots."""
+    _upsert(
+        db,
+        "SELECT a.numero_parte AS key, min(s.fecha) AS desde FROM entradas e "
+        "JOIN active_allocations a ON a.entrada_id = e.id JOIN salidas s ON s.id = a.salida_id "
+        f"WHERE e.client_id = :client AND {entries.fixed_asset('e')} GROUP BY 1",
         params,
     )
 
