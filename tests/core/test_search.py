@@ -2,11 +2,12 @@
 list the core searches (clients, pedimentos, allocations, reports, reconciliation, the
 dashboard)."""
 
+import re
 import unicodedata
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from brokertui.core import dashboard
@@ -109,6 +110,7 @@ VALUES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ñ0123456789-.", min_size=
 def test_a_value_finds_itself_written_with_any_case_and_accents(data, value):
     if not value.strip():
         return
+    assume(not re.search(r"\d{4}-\d{2}-\d{2}", value))  # a date filters by date (tested apart)
     typed = data.draw(written_otherwise(value))
     assert find.matches([value], find.parse(typed))
     assert find.matches([typed], find.parse(value))
