@@ -59,6 +59,18 @@ for _kind in interfaces.KINDS:
     _interface_command(_kind)
 
 
+def output_option(*, required_for_xlsx: bool = False):
+    """-o FILE: where a command writes instead of standard output."""
+    help_text = (
+        "Escribe en este archivo (obligatorio para xlsx)."
+        if required_for_xlsx
+        else "Escribe en este archivo en vez de la salida estándar."
+    )
+    return click.option(
+        "-o", "output", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
 @main.group("discharge")
 def discharge_group() -> None:
     """Descargo PEPS de las importaciones temporales (Anexo 24)."""
@@ -156,12 +168,7 @@ def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
 @discharge_group.command("export")
 @click.option("--rfc", required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
-@click.option(
-    "-o",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Escribe en este archivo en vez de la salida estándar.",
-)
+@output_option()
 @pass_env
 def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
     """Cada asignación vigente (un faltante no tiene pedimento, partida ni fecha_entrada)."""
@@ -202,12 +209,7 @@ def check_cmd(env: Env, rfc: str | None) -> None:
 @click.option("--to", "hasta", help="Fin del periodo (AAAA-MM-DD; por omisión, hoy).")
 @click.option("--on", "on", help="Fecha de corte de los saldos (por omisión, --to u hoy).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv")
-@click.option(
-    "-o",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Escribe en este archivo (obligatorio para xlsx).",
-)
+@output_option(required_for_xlsx=True)
 @pass_env
 def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
     """Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo del cliente."""
@@ -278,12 +280,7 @@ def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> N
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table"
 )
-@click.option(
-    "-o",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Escribe en este archivo (obligatorio para xlsx).",
-)
+@output_option(required_for_xlsx=True)
 @pass_env
 def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
     """Las entradas del Anexo 24 contra el 551 de Data Stage, por pedimento y partida: lo que
