@@ -25,7 +25,15 @@ from brokertui.cli.base import (
     search_option,
 )
 from brokertui.core import export, files
-from brokertui.core.anexo24 import ajustes, bajas, crosscheck, descargos_check, interfaces, reports
+from brokertui.core.anexo24 import (
+    ajustes,
+    bajas,
+    crosscheck,
+    descargos_check,
+    interface_kinds,
+    interfaces,
+    reports,
+)
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
@@ -48,11 +56,7 @@ def _interface_command(kind: str) -> None:
     @click.option("--rfc", required=True)
     @pass_env
     def command(env: Env, file: Path, rfc: str) -> None:
-        result = interfaces.import_file(env.db, kind, file, rfc)
-        skipped = f", {result['skipped']} ya existían" if result["skipped"] else ""
-        click.echo(
-            f"{file.name}: {result['rows']} filas de {kind}, {result['added']} nuevas{skipped}."
-        )
+        click.echo(interface_kinds.load(env.db, kind, file, rfc))
 
 
 for _kind in interfaces.KINDS:
@@ -240,9 +244,7 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 @pass_env
 def import_ajustes(env: Env, file: Path, rfc: str) -> None:
     """Importa ajustes (CSV o XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
-    rows = interfaces.read_file(file, ajustes.AJUSTE_HEADERS)
-    count = ajustes.add_ajustes(env.db, rfc, rows, file.name)
-    click.echo(f"{file.name}: {count} ajustes registrados; el próximo descargo los aplica.")
+    click.echo(interface_kinds.load(env.db, "ajustes", file, rfc))
 
 
 @main.command("ajuste")

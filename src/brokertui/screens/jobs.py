@@ -21,7 +21,7 @@ from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
 
 T = TypeVar("T")
-Progress = Callable[[int, int, str], None]  # done, total, stage
+Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
 Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
 
 
@@ -72,7 +72,7 @@ class Jobs:
 
     def _progressed(self, progress: Progress | None, done: int, total: int, stage: str) -> None:
         self._moved = True
-        if self.bar:
+        if self.bar and total > 0:  # a total of 0 is not known yet: the stage alone is told
             self.screen.query_one(self.bar, ProgressBar).update(total=total, progress=done)
         if progress:
             progress(done, total, stage)

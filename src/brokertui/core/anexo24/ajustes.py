@@ -11,7 +11,8 @@ from pydantic import AfterValidator
 from sqlite_utils import Database
 
 from brokertui.core import limits
-from brokertui.core.anexo24 import entries, interfaces
+from brokertui.core.anexo24 import entries, interfaces, preview
+from brokertui.core.anexo24.preview import Problem
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput
 from brokertui.core.models import Record, build
@@ -47,15 +48,15 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
     become lots of the pedimento and partida given. Rows are recorded as they are checked, in
     one transaction rolled back when any is bad. Returns how many were recorded."""
     client = clients.get_client(db, rfc)
-    known = interfaces.part_numbers(db, client.id, "materiales")
+    check = row_check(db, client.id)
     errors = limits.ErrorList()
     detail: dict[str, object] = {"file": name}  # the audit row, written at the end
     count = 0
     with write(db, "inventory.ajustes", "client", client.rfc, detail):
         for number, raw in rows:
-            values, problems = _checked_row(raw, known)
+            values, problems = check(raw)
             if problems:
-                errors.append(f"fila {number}: " + "; ".join(problems))
+                errors.append(preview.line(number, problems))
                 if errors.full:
                     break
             elif not errors:
@@ -74,26 +75,34 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
     return count
 
 
-def _checked_row(raw: dict, known: set[str]) -> tuple[dict, list[str]]:
-    """One ajuste's values, and its problems as 'campo: regla'."""
+def row_check(db: Database, client_id: int) -> preview.RowCheck:
+    """The check of one ajuste (a row of a file, or as typed) of the client."""
+    known = interfaces.part_numbers(db, client_id, "materiales")
+    return lambda raw: _checked_row(raw, known)
+
+
+def _checked_row(raw: dict, known: set[str]) -> tuple[dict, list[Problem]]:
+    """One ajuste's values, and its problems as (campo, regla)."""
     try:
         data = build(AjusteData, {k: str(raw.get(k) or "") for k in AJUSTE_COLUMNS})
     except InvalidInput as exc:
-        return {}, [f"{exc.field}: {exc.message}"]
+        return {}, [(exc.field, exc.message)]
     values = data.model_dump() | {
         "cantidad": to_micro(data.cantidad),
         "partida": int(data.partida) if data.partida else None,
     }
     if values["numero_parte"] not in known:
         return values, [
-            f"numero_parte: {limits.clip(values['numero_parte'])} no está en materiales"
+            ("numero_parte", f"{limits.clip(values['numero_parte'])} no está en materiales")
         ]
     if values["tipo"] in ("sobrante", "desensamble") and not (
         values["pedimento"] and values["partida"]
     ):
         return values, [
-            "pedimento y partida: un sobrante o una recuperación entra al "
-            "inventario con el pedimento que la ampara"
+            (
+                "pedimento y partida",
+                "un sobrante o una recuperación entra al inventario con el pedimento que la ampara",
+            )
         ]
     return values, []
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers, leases, limits, log
-from brokertui.core.anexo24 import entries
+from brokertui.core.anexo24 import entries, preview
+from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -188,59 +189,71 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 }
 
 
-def _check_row(kind: str, raw: dict) -> tuple[dict, list[str]]:
+def _check_row(kind: str, raw: dict) -> tuple[dict, list[Problem]]:
     """The row's values checked one by one (no control characters: text.py), and its problems
-    as 'campo: regla'."""
+    as (campo, regla)."""
     values, problems = {}, []
     for name, check in CHECKS[kind].items():
         try:
             value = check_text(raw.get(name, "").strip(), free_text=name in FREE_TEXT)
             values[name] = check(value)
         except ValueError as exc:
-            problems.append(f"{name}: {exc}")
+            problems.append((name, str(exc)))
     return values, problems
 
 
-def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[str]:
+def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[Problem]:
     """Part numbers must be in the catalogs; keys must not repeat within the file."""
-    problems = []
+    problems: list[Problem] = []
     key: Hashable  # the row's identity within the file
     if kind == "bom":
         if v["producto"] not in known["productos"]:
-            problems.append(f"producto: {limits.clip(v['producto'])} no está en productos")
+            problems.append(("producto", f"{limits.clip(v['producto'])} no está en productos"))
         if v["material"] not in known["materiales"]:
-            problems.append(f"material: {limits.clip(v['material'])} no está en materiales")
+            problems.append(("material", f"{limits.clip(v['material'])} no está en materiales"))
         try:
             factor_micro(v["cantidad"], v["merma_pct"])
         except ValueError as exc:
-            problems.append(f"merma_pct: {exc}")
+            problems.append(("merma_pct", str(exc)))
         key = (v["producto"], v["material"])
     elif kind == "entradas":
         if v["numero_parte"] not in known["materiales"]:
-            problems.append(f"numero_parte: {limits.clip(v['numero_parte'])} no está en materiales")
+            problems.append(
+                ("numero_parte", f"{limits.clip(v['numero_parte'])} no está en materiales")
+            )
         key = (v["pedimento"], v["partida"], v["numero_parte"])
     elif kind == "salidas":
         table = "productos" if v["tipo_bien"] == "P" else "materiales"
         if v["numero_parte"] not in known[table]:
-            problems.append(f"numero_parte: {limits.clip(v['numero_parte'])} no está en {table}")
+            problems.append(
+                ("numero_parte", f"{limits.clip(v['numero_parte'])} no está en {table}")
+            )
         key = (v["documento"], v["numero_parte"], v["tipo_bien"])
     else:
         key = v.get("numero_parte", v.get("clave"))
     fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
     if fingerprint in seen:
-        problems.append("repetida en el archivo")
+        problems.append(("", "repetida en el archivo"))
     seen.add(fingerprint)
     return problems
 
 
-def import_file(db: Database, kind: str, path: Path | str, rfc: str) -> dict:
-    """Validate every row of an interface file and apply it, all or nothing (`import_rows`)."""
+def headers(kind: str) -> tuple[str, ...]:
+    """The columns a file of `kind` must have (merma_pct may be left out: 0)."""
     if kind not in COLUMNS:
         raise InterfaceError(f"tipo: debe ser uno de {', '.join(KINDS)}")
+    return tuple(c for c in COLUMNS[kind] if c != "merma_pct")
+
+
+def import_file(
+    db: Database, kind: str, path: Path | str, rfc: str, *, progress: Progress | None = None
+) -> dict:
+    """Validate every row of an interface file and apply it, all or nothing (`import_rows`)."""
+    wanted = headers(kind)
     path = Path(path)
     digest = fingerprint(path)
-    headers = [c for c in COLUMNS[kind] if c != "merma_pct"]
-    return import_rows(db, kind, read_file(path, headers), rfc, path.name, digest)
+    rows = read_file(path, wanted)
+    return import_rows(db, kind, rows, rfc, path.name, digest, progress=progress)
 
 
 def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
@@ -250,10 +263,18 @@ def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
 
 
 def import_rows(
-    db: Database, kind: str, rows: Iterable[tuple[int, dict]], rfc: str, name: str, digest: str
+    db: Database,
+    kind: str,
+    rows: Iterable[tuple[int, dict]],
+    rfc: str,
+    name: str,
+    digest: str,
+    *,
+    progress: Progress | None = None,
 ) -> dict:
     """Check rows (row number, values by header) and apply them, all or nothing: refused whole
-    when any row is bad. Every row is checked before anything is written (module doc)."""
+    when any row is bad. Every row is checked before anything is written (module doc).
+    `progress` hears of the rows checked (total 0: not known) and of the rows written."""
     client = clients.get_client(db, rfc)
     rows = iter(rows)
     first = next(rows, None)
@@ -268,9 +289,11 @@ def import_rows(
     staged = _Staged(db, kind)
     try:
         with snapshot(db):  # one read transaction: staging it all is one temp transaction
-            _check_all(db, kind, client.id, chain([first], rows), name, staged)
+            _check_all(db, kind, client.id, chain([first], rows), name, staged, progress)
+        if progress:
+            progress(0, staged.count, "Guardando")
         if kind in CHUNKED:
-            import_id, added = _write_chunks(db, kind, client, name, digest, staged)
+            import_id, added = _write_chunks(db, kind, client, name, digest, staged, progress)
         else:
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 import_id = _new_import(db, client.id, kind, name, digest, staged.count)
@@ -335,6 +358,19 @@ class _Staged:
         self.db.execute("DROP TABLE IF EXISTS temp.staged_rows")
 
 
+def row_check(db: Database, kind: str, client_id: int) -> preview.RowCheck:
+    """The check of one row of a file of `kind` for the client: its values one by one, then
+    against the catalogs and the rows before it in the same file."""
+    known = {table: part_numbers(db, client_id, table) for table in ("materiales", "productos")}
+    seen: set[int] = set()
+
+    def check(raw: dict) -> tuple[dict, list[Problem]]:
+        values, problems = _check_row(kind, raw)
+        return values, problems or _cross_check(kind, values, known, seen)
+
+    return check
+
+
 def _check_all(
     db: Database,
     kind: str,
@@ -342,22 +378,22 @@ def _check_all(
     rows: Iterable[tuple[int, dict]],
     name: str,
     staged: _Staged,
+    progress: Progress | None,
 ) -> None:
     """Every row checked, outside any write transaction, and staged while none is bad;
     InterfaceError listing the bad ones."""
-    known = {table: part_numbers(db, client_id, table) for table in ("materiales", "productos")}
+    check = row_check(db, kind, client_id)
     errors = limits.ErrorList()
-    seen: set[int] = set()
-    for number, raw in rows:
-        values, problems = _check_row(kind, raw)
-        if not problems:
-            problems = _cross_check(kind, values, known, seen)
+    for done, (number, raw) in enumerate(rows, start=1):
+        values, problems = check(raw)
         if problems:
-            errors.append(f"fila {number}: " + "; ".join(problems))
+            errors.append(preview.line(number, problems))
             if errors.full:
                 break
         elif not errors:
             staged.add(values)
+        if progress and done % preview.REPORT_EVERY == 0:
+            progress(done, 0, f"Revisando: {done:,} filas")
     if errors:
         raise InterfaceError(
             f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
@@ -396,7 +432,13 @@ def _new_import(
 
 
 def _write_chunks(
-    db: Database, kind: str, client: clients.Client, name: str, digest: str, staged: _Staged
+    db: Database,
+    kind: str,
+    client: clients.Client,
+    name: str,
+    digest: str,
+    staged: _Staged,
+    progress: Progress | None,
 ) -> tuple[int, int]:
     """Entradas or salidas: the import claimed in 'cargando', its staged rows copied STEP per
     statement in turns of short transactions (db.turns), then made 'hecho' with its audit row.
@@ -413,7 +455,7 @@ def _write_chunks(
                 "WHERE rowid > ? AND rowid <= ? ORDER BY rowid"
             )
             added = []
-            for _ in turns(
+            for steps in turns(
                 db,
                 range(0, staged.count, STEP),
                 lambda start: added.append(
@@ -421,7 +463,8 @@ def _write_chunks(
                 ),
                 first=lambda: _renew(db, import_id, holder),
             ):
-                pass
+                if progress:
+                    progress(min(steps * STEP, staged.count), staged.count, "Guardando")
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
                 db.execute(

@@ -1,0 +1,136 @@
+"""Every interface file a client's ERP sends, once: its columns, its dry run and its import.
+The TUI's import screen lists them from here, so a kind added to interfaces.COLUMNS, or a file
+with its own module registered in `_OWN` below (as ajustes), is offered without screen code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from brokertui.core.anexo24 import ajustes, interfaces, preview
+from brokertui.core.anexo24.preview import Progress
+from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
+from brokertui.core.db import snapshot
+from brokertui.core.registry import clients
+
+ABOUT = {
+    "materiales": "catálogo de materiales; reemplaza los números de parte que trae",
+    "productos": "catálogo de productos; reemplaza los números de parte que trae",
+    "bom": "lista de materiales; reemplaza la de cada producto que nombra",
+    "entradas": "entradas de importación temporal; las ya cargadas se omiten",
+    "salidas": "salidas (M material, P producto, D desperdicio); las ya cargadas se omiten",
+    "ajustes": "faltantes, mermas, sobrantes y desensamble; el próximo descargo los aplica",
+}
+
+
+@dataclass(frozen=True)
+class Interface:
+    kind: str
+    columns: tuple[str, ...]  # in the agreed order
+    headers: tuple[str, ...]  # those a file must have
+    checker: Callable[[Database, int], preview.RowCheck]  # (db, client id)
+    load: Callable[[Database, str, Path, Progress | None], str]  # (db, rfc, file): what it did
+
+    @property
+    def about(self) -> str:
+        return ABOUT.get(self.kind, f"interfaz de {self.kind}")
+
+
+def _interface_check(kind: str, db: Database, client_id: int) -> preview.RowCheck:
+    return interfaces.row_check(db, kind, client_id)
+
+
+def _load_interface(kind: str):
+    def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
+        result = interfaces.import_file(db, kind, path, rfc, progress=progress)
+        rows, added, skipped = result["rows"], result["added"], result["skipped"]
+        existing = f", {skipped:,} ya existían" if skipped else ""
+        return f"{path.name}: {rows:,} filas de {kind}, {added:,} nuevas{existing}."
+
+    return load
+
+
+def _load_ajustes(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
+    if progress:
+        progress(0, 0, "Guardando")
+    count = ajustes.add_ajustes(db, rfc, read_file(path, ajustes.AJUSTE_HEADERS), path.name)
+    return f"{path.name}: {count:,} ajustes registrados; el próximo descargo los aplica."
+
+
+_OWN = (
+    Interface(
+        "ajustes",
+        ajustes.AJUSTE_COLUMNS,
+        ajustes.AJUSTE_HEADERS,
+        ajustes.row_check,
+        _load_ajustes,
+    ),
+)
+INTERFACES = {
+    **{
+        kind: Interface(
+            kind,
+            interfaces.COLUMNS[kind],
+            interfaces.headers(kind),
+            partial(_interface_check, kind),
+            _load_interface(kind),
+        )
+        for kind in interfaces.KINDS
+    },
+    **{interface.kind: interface for interface in _OWN},
+}
+
+
+def get(kind: str) -> Interface:
+    if kind not in INTERFACES:
+        raise InterfaceError(f"tipo: debe ser uno de {', '.join(INTERFACES)}")
+    return INTERFACES[kind]
+
+
+def preview_file(
+    db: Database,
+    kind: str,
+    path: Path | str,
+    rfc: str,
+    *,
+    head: int = preview.HEAD_ROWS,
+    progress: Progress | None = None,
+) -> preview.Preview:
+    """The dry run of `load`: every row of the file checked as its import checks it, the
+    first `head` rows as read and every problem kept; nothing is written."""
+    interface, path = get(kind), Path(path)
+    client = clients.get_client(db, rfc)
+    digest = fingerprint(path)
+    with snapshot(db):
+        return preview.run(
+            read_file(path, interface.headers),
+            interface.checker(db, client.id),
+            name=path.name,
+            digest=digest,
+            columns=interface.columns,
+            head=head,
+            progress=progress,
+        )
+
+
+def load(
+    db: Database,
+    kind: str,
+    path: Path | str,
+    rfc: str,
+    *,
+    digest: str | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """Import the file, all or nothing; its summary in Spanish. With `digest` (a preview's),
+    a file changed since is refused."""
+    interface, path = get(kind), Path(path)
+    if digest is not None and fingerprint(path) != digest:
+        raise InterfaceError(
+            f"{path.name}: cambió desde la vista previa; nada se importó, revíselo otra vez"
+        )
+    return interface.load(db, rfc, path, progress)
