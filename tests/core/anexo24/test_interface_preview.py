@@ -23,7 +23,7 @@ SALIDAS = interfaces.COLUMNS["salidas"]
 def test_every_interface_kind_is_offered_with_its_columns():
     assert set(interfaces.KINDS) | {"ajustes"} == set(interface_kinds.INTERFACES)
     for kind, interface in interface_kinds.INTERFACES.items():
-        assert set(interface.headers) <= set(interface.columns)
+        assert interface.kind == kind and set(interface.headers) <= set(interface.columns)
         assert interface.about  # the screen's line about it, in Spanish
     assert interface_kinds.get("bom").headers == ("producto", "material", "cantidad")
     with pytest.raises(InterfaceError, match="tipo: debe ser uno de materiales"):
