@@ -167,6 +167,18 @@ HELP = {
         legend=(("✓ ✗ ?", "revisión cumplida, no cumplida, sin datos"), *FORM.legend),
         readme="Reports, ajustes and the RAOCE worksheet",
     ),
+    "bienes": ScreenHelp(
+        "Relación de bienes producidos (PROSEC)",
+        "Los bienes finales producidos en el ejercicio con mercancía importada al amparo del "
+        "PROSEC: una fracción por bien, de los sectores que el PROSEC autoriza (como en VUCEM).",
+        legend=(*PAGED, ("Intro", "editar el bien elegido")),
+        columns=(
+            ("Sector", "clave del sector PROSEC (I a XXIV)"),
+            ("Fracción", "fracción arancelaria del bien final (8 dígitos)"),
+            ("Volumen", "total producido en el ejercicio, en la unidad de medida"),
+        ),
+        readme="Reports, ajustes and the RAOCE worksheet",
+    ),
     "filing": ScreenHelp(
         "Presentar RAOCE",
         "El folio y la fecha del acuse de VUCEM.",

@@ -12,8 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from brokertui.core import catalogs
 from brokertui.core.dashboard import STATUS_ES
 from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
+from brokertui.core.formatting import quantity
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
@@ -21,6 +23,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.form import leave
 from brokertui.screens.live import Here, LiveNote
+from brokertui.screens.raoce_bienes import BienesScreen
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
 from brokertui.screens.typeahead import focus_now
@@ -130,11 +133,22 @@ class RaoceScreen(Guarded, Screen):
                 **ped,
             ),
         ]
-        if sheet["bienes_producidos"]:
-            lines.append(markup("[b]Relación de bienes producidos (PROSEC)[/]"))
+        if "PROSEC" in sheet["programas"]:
+            key = commands.key_display(self.app, commands.BY_ID["raoce.bienes"])
+            bienes = sheet["bienes_producidos"]
+            lines.append(
+                markup(
+                    f"[b]Relación de bienes producidos (PROSEC)[/]: $n · {key} la captura",
+                    n=f"{len(bienes)} {'bien' if len(bienes) == 1 else 'bienes'}",
+                )
+            )
+            units = catalogs.load("unidades").entries
             lines += [
-                markup("  $sector $fraccion $descripcion · $volumen (unidad $unidad)", **b)
-                for b in sheet["bienes_producidos"]
+                markup(
+                    "  $sector $fraccion $descripcion · $volumen $unidad",
+                    **b | {"volumen": quantity(b["volumen"]), "unidad": units.get(b["unidad"])},
+                )
+                for b in bienes
             ]
         self.query_one("#raoce-computed", Static).update(Content("\n").join(lines))
         marks = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
@@ -194,6 +208,22 @@ class RaoceScreen(Guarded, Screen):
     def action_year(self, step: int) -> None:
         self.year = (self.year or self.app.today.year) + step
         self.load()
+
+    def action_bienes(self) -> None:
+        client = self.app.client
+        if client is None:
+            return
+        if "PROSEC" not in raoce.held_types(self.app.db, client.rfc):
+            self.notify(
+                f"{client.rfc} no tiene PROSEC: la relación de bienes es sólo del PROSEC.",
+                severity="warning",
+            )
+            return
+        year = self.year or self.app.today.year
+        self.app.push_screen(
+            BienesScreen(client.rfc, year),
+            lambda _: self.show_sheet(raoce.show(self.app.db, client.rfc, year)),
+        )
 
     def action_file(self) -> None:
         client = self.app.client

@@ -1,11 +1,12 @@
 """The RAOCE worksheet: the guide's worked example, VUCEM's rules and the threshold checks."""
 
+import re
 from datetime import date
 
 import pytest
 
 from brokertui.app import BrokerApp
-from brokertui.core.errors import InvalidInput
+from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import clients, deadlines, programs
 
@@ -170,3 +171,66 @@ async def test_ajuste_form_from_the_reports_screen(demo_db):
     assert [(r["tipo"], str(r["cantidad"])) for r in reports.records(demo_db, heading)] == [
         ("merma", "12.5")
     ]
+
+
+# -- PROSEC relación de bienes producidos (raoce-2026-guide.txt, "PROSEC"; rules.md §1.5) --
+
+BIEN = {
+    "sector": "xix",
+    "fraccion": "8708.29.99",
+    "descripcion": "Defensas  de plástico",
+    "unidad": "pieza",
+    "volumen": "30,000",
+}
+
+
+def test_relacion_de_bienes_add_edit_delete_and_the_check(client_db):
+    hold(client_db, "PROSEC")
+    assert raoce.show(client_db, RFC, 2026)["bienes_producidos"] == []
+    bien = raoce.add_bien(client_db, RFC, 2026, **BIEN)
+    # stored as VUCEM takes it: the sector's code, 8 digits, the unit's Apéndice 7 code
+    assert (bien.sector, bien.fraccion, bien.descripcion, bien.unidad, bien.volumen) == (
+        "XIX",
+        "87082999",
+        "Defensas de plástico",
+        "6",
+        "30000",
+    )
+    raoce.set_worksheet(client_db, RFC, 2026, ventas="10", exportaciones="5", importaciones="1")
+    [check] = [c for c in raoce.show(client_db, RFC, 2026)["checks"] if "PROSEC" in c["rule"]]
+    assert (check["passed"], check["detail"]) == (True, "1 bienes")
+    edited = raoce.update_bien(client_db, RFC, bien.id, **BIEN | {"volumen": "12.5"})
+    assert (
+        [b.volumen for b in raoce.list_bienes(client_db, RFC, 2026)] == ["12.5"] == [edited.volumen]
+    )
+    assert raoce.list_bienes(client_db, RFC, 2027) == []  # a relación per filing year
+    raoce.delete_bien(client_db, RFC, bien.id)
+    assert raoce.list_bienes(client_db, RFC, 2026) == []
+    with pytest.raises(NotFound, match="no es de"):
+        raoce.delete_bien(client_db, RFC, bien.id)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sector", "XXX", "sector: «XXX» no es un sector PROSEC"),
+        ("sector", "", "sector: es obligatorio"),
+        ("sector", "I", "sector: el sector I no está autorizado en su PROSEC (sectores XIX)"),
+        ("fraccion", "8708.29", "fraccion: son 8 dígitos"),
+        ("descripcion", " ", "descripcion: es obligatorio"),
+        ("unidad", "furlong", "unidad: «furlong» no está en el catálogo de unidades"),
+        ("volumen", "0", "volumen: debe ser mayor que cero"),
+        ("volumen", "mucho", "volumen: «mucho» no es un número"),
+    ],
+)
+def test_relacion_de_bienes_refuses_naming_field_and_rule(client_db, field, value, message):
+    hold(client_db, "PROSEC")
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        raoce.add_bien(client_db, RFC, 2026, **BIEN | {field: value})
+    assert raoce.list_bienes(client_db, RFC, 2026) == []
+
+
+def test_relacion_de_bienes_needs_a_live_prosec(client_db):
+    hold(client_db, "IMMEX")
+    with pytest.raises(InvalidInput, match="sector: MAB9307148T4 no tiene un PROSEC vigente"):
+        raoce.add_bien(client_db, RFC, 2026, **BIEN)

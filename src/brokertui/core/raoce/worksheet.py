@@ -11,11 +11,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, overload
 
+from pydantic import field_validator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs
 from brokertui.core.db import check_version, diff, now, transaction, write
-from brokertui.core.errors import InvalidInput
+from brokertui.core.errors import InvalidInput, NotFound
+from brokertui.core.limits import clip
+from brokertui.core.models import LongText, Record, build
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.quantities import parse_decimal
 from brokertui.core.registry import clients, programs
@@ -138,36 +141,136 @@ def set_worksheet(
     return show(db, client.rfc, year)
 
 
-def add_bien(
-    db: Database, rfc: str, year: int, *, sector, fraccion, descripcion, unidad, volumen
-) -> None:
+class BienData(Record):
+    """One line of the PROSEC relación de bienes producidos, as VUCEM's capture asks for it
+    (raoce-2026-guide.txt, "PROSEC": clave sector, fracción arancelaria of the final good,
+    bienes producidos, unidad de medida, volumen del total producido; rules.md §1.5)."""
+
+    sector: str
+    fraccion: str
+    descripcion: LongText
+    unidad: str
+    volumen: str
+
+    @field_validator("sector", mode="before")
+    @classmethod
+    def _sector(cls, value) -> str:
+        text = str(value or "").strip()
+        code = catalogs.load("prosec_sectores").lookup(text.upper()) if text else None
+        if code is None:
+            raise ValueError(
+                f"«{clip(text)}» no es un sector PROSEC (I a XXIV)"
+                if text
+                else "es obligatorio (I a XXIV)"
+            )
+        return code
+
+    @field_validator("fraccion", mode="before")
+    @classmethod
+    def _fraccion(cls, value) -> str:
+        digits = str(value or "").replace(".", "").strip()
+        if not re.fullmatch(r"[0-9]{8}", digits):
+            raise ValueError("son 8 dígitos (la fracción arancelaria del bien final)")
+        return digits
+
+    @field_validator("unidad", mode="before")
+    @classmethod
+    def _unidad(cls, value) -> str:
+        text = str(value or "").strip()
+        unit = catalogs.load("unidades").lookup(text) if text else None
+        if unit is None:
+            raise ValueError(
+                f"«{clip(text)}» no está en el catálogo de unidades (Apéndice 7)"
+                if text
+                else "es obligatoria (clave o nombre del Apéndice 7)"
+            )
+        return unit
+
+    @field_validator("volumen", mode="before")
+    @classmethod
+    def _volumen(cls, value) -> str:
+        amount = parse_decimal(str(value or "").strip(), places=3)
+        if amount <= 0:
+            raise ValueError("debe ser mayor que cero")
+        return str(amount)
+
+
+class Bien(BienData):
+    id: int
+
+
+def prosec_sectors(db: Database, rfc: str) -> list[str]:
+    """The sectors of the client's live PROSEC (none: it holds no PROSEC)."""
+    live = [p for p in programs.list_programs(db, rfc=rfc) if p.type == "PROSEC"]
+    live = [p for p in live if p.status != "cancelado"]
+    return live[0].sectors.split(",") if live and live[0].sectors else []
+
+
+def _checked_bien(db: Database, client: clients.Client, values: dict) -> BienData:
+    """`values` as a BienData whose sector is one the client's PROSEC authorizes: the guide
+    asks for the fracciones "de acuerdo a los sectores que se tienen autorizados"."""
+    bien = build(BienData, values)
+    sectors = prosec_sectors(db, client.rfc)
+    if not sectors:
+        raise InvalidInput("sector", f"{client.rfc} no tiene un PROSEC vigente o suspendido")
+    if bien.sector not in sectors:
+        raise InvalidInput(
+            "sector",
+            f"el sector {bien.sector} no está autorizado en su PROSEC "
+            f"(sectores {', '.join(sectors)})",
+        )
+    return bien
+
+
+def add_bien(db: Database, rfc: str, year: int, **values) -> Bien:
+    """Add a good to the client's relación de bienes producidos of filing year `year`."""
     client = clients.get_client(db, rfc)
-    sectors = catalogs.load("prosec_sectores")
-    if sectors.lookup(str(sector)) is None:
-        raise InvalidInput("sector", f"«{sector}» no es un sector PROSEC")
-    digits = str(fraccion).replace(".", "").strip()
-    if not re.fullmatch(r"[0-9]{8}", digits):
-        raise InvalidInput("fraccion", "son 8 dígitos")
-    unit = catalogs.load("unidades").lookup(str(unidad))
-    if unit is None:
-        raise InvalidInput("unidad", f"«{unidad}» no está en el catálogo de unidades")
-    amount = parse_amount("volumen", volumen)
-    if not str(descripcion).strip():
-        raise InvalidInput("descripcion", "es obligatoria")
-    with write(db, "raoce.bien", "client", client.rfc, {"year": year, "fraccion": digits}):
-        db.execute(
+    bien = _checked_bien(db, client, values)
+    row = bien.model_dump()
+    with write(db, "raoce.bien", "client", client.rfc, {"year": year, **row}):
+        bien_id = db.execute(
             "INSERT INTO raoce_bienes (client_id, filing_year, sector, fraccion, descripcion, "
             "unidad, volumen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                client.id,
-                year,
-                sectors.lookup(str(sector)),
-                digits,
-                str(descripcion).strip(),
-                unit,
-                str(amount),
-            ],
-        )
+            [client.id, year, *row.values()],
+        ).lastrowid
+    return Bien(id=bien_id, **row)
+
+
+def update_bien(db: Database, rfc: str, bien_id: int, **values) -> Bien:
+    """Change one good of the client's relación (NotFound when it is not the client's)."""
+    client = clients.get_client(db, rfc)
+    bien = _checked_bien(db, client, values)
+    row = bien.model_dump()
+    with write(db, "raoce.bien_edit", "client", client.rfc, {"id": bien_id, **row}):
+        changed = db.execute(
+            "UPDATE raoce_bienes SET sector = ?, fraccion = ?, descripcion = ?, unidad = ?, "
+            "volumen = ? WHERE id = ? AND client_id = ?",
+            [*row.values(), bien_id, client.id],
+        ).rowcount
+        if not changed:
+            raise NotFound(f"el bien {bien_id} no es de {client.rfc}")
+    return Bien(id=bien_id, **row)
+
+
+def delete_bien(db: Database, rfc: str, bien_id: int) -> None:
+    """Take a good out of the client's relación (VUCEM's Eliminar)."""
+    client = clients.get_client(db, rfc)
+    with write(db, "raoce.bien_delete", "client", client.rfc, {"id": bien_id}):
+        if not db.execute(
+            "DELETE FROM raoce_bienes WHERE id = ? AND client_id = ?", [bien_id, client.id]
+        ).rowcount:
+            raise NotFound(f"el bien {bien_id} no es de {client.rfc}")
+
+
+def list_bienes(db: Database, rfc: str, year: int) -> list[Bien]:
+    """The client's relación de bienes producidos of filing year `year`, as entered."""
+    client = clients.get_client(db, rfc)
+    rows = db.query(
+        "SELECT id, sector, fraccion, descripcion, unidad, volumen FROM raoce_bienes WHERE "
+        "client_id = ? AND filing_year = ? ORDER BY id",
+        [client.id, year],
+    )
+    return [Bien.model_validate(row) for row in rows]
 
 
 def _stored(db: Database, client_id: int, year: int) -> tuple[int, dict[str, str | None]]:
@@ -214,14 +317,7 @@ def show(db: Database, rfc: str, year: int) -> dict:
     pedimentos = exported_from_pedimentos(db, client.id, year - 1)
     in_db = pedimentos["directas"] + pedimentos["indirectas"]
     usd = None if b is None or not tc else (b * THOUSAND / tc).quantize(CENT, ROUND_HALF_UP)
-    bienes = [
-        dict(r)
-        for r in db.query(
-            "SELECT sector, fraccion, descripcion, unidad, volumen FROM raoce_bienes WHERE "
-            "client_id = ? AND filing_year = ? ORDER BY id",
-            [client.id, year],
-        )
-    ]
+    bienes = [b.model_dump(exclude={"id"}) for b in list_bienes(db, client.rfc, year)]
     return {
         "rfc": client.rfc,
         "razon_social": client.razon_social,
