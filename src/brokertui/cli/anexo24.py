@@ -28,6 +28,7 @@ from brokertui.core import export, files
 from brokertui.core.anexo24 import (
     ajustes,
     bajas,
+    conciliacion,
     crosscheck,
     descargos_check,
     interface_kinds,
@@ -48,8 +49,9 @@ def _output(env: Env, output: Path | None):
 
 def _interface_command(kind: str) -> None:
     columns = ",".join(interfaces.COLUMNS[kind])
+    name = kind.replace("_", "-")
 
-    @import_group.command(kind, help=f"Importa la interfaz de {kind} (CSV o XLSX): {columns}.")
+    @import_group.command(name, help=f"Importa la interfaz de {name} (CSV o XLSX): {columns}.")
     @click.argument(
         "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
     )
@@ -355,3 +357,75 @@ def reconcile_descargos(env: Env, rfc: str, fmt: str) -> None:
     emit(rows, descargos_check.COLUMNS, fmt, title="Descargos 512 vs descargo de brokertui")
     if fmt == "table":
         click.echo(f"Diferencias {len(rows)}.")
+
+
+@reconcile_group.command("inventario")
+@click.option("--rfc", required=True)
+@click.option("--from", "desde", required=True, help="Inicio del periodo declarado (AAAA-MM-DD).")
+@click.option("--to", "hasta", required=True, help="Fin del periodo declarado (AAAA-MM-DD).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table"
+)
+@output_option(required_for_xlsx=True)
+@click.option(
+    "--ajustar",
+    is_flag=True,
+    help="Registra como ajustes (faltante o sobrante) las diferencias propuestas.",
+)
+@pass_env
+def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> None:
+    """Concilia el inventario inicial y final que declaró el sistema corporativo para un
+    periodo (interfaz inventarios) con la información aduanera, por material: inicial +
+    entradas - salidas - ajustes contra el inventario final declarado y contra el saldo de
+    brokertui; las diferencias se proponen como ajustes (Anexo 24, Apartado B, módulo de
+    procesos)."""
+    start, end = checked_date("--from", desde), checked_date("--to", hasta)
+    if ajustar:
+        count = conciliacion.confirm(env.db, rfc, start, end)
+        click.echo(
+            f"{count} ajustes de conciliación registrados; el próximo descargo los aplica."
+            if count
+            else "Sin diferencias que ajustar."
+        )
+        return
+    lines = conciliacion.conciliate(env.db, rfc, start, end)
+    rows = [line.as_dict() for line in lines]
+    if fmt == "xlsx":
+        if output is None:
+            raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o CONCILIACION.xlsx)")
+        count = export.write_xlsx(
+            output,
+            sheet="conciliacion",
+            heading=conciliacion.heading(env.db, rfc, start, end),
+            columns=conciliacion.COLUMNS,
+            rows=rows,
+            like=env.db_path,
+        )
+        click.echo(f"Conciliación de inventario: {count} materiales en {output}")
+        return
+    if fmt in ("json", "csv"):
+        with _output(env, output) as stream:
+            stream.write(
+                export.to_json(rows) + "\n"
+                if fmt == "json"
+                else export.to_csv(rows, conciliacion.COLUMNS)
+            )
+        return
+    shown = [
+        "numero_parte",
+        "inventario_inicial",
+        "entradas",
+        "salidas",
+        "ajustes",
+        "inventario_final",
+        "diferencia",
+        "saldo_brokertui",
+        "propuesta",
+    ]
+    emit(rows, shown, "table", title="Conciliación de inventario (sistema corporativo)")
+    proposed = conciliacion.proposals(lines, start, end)
+    click.echo(
+        f"Materiales {len(lines)}, con diferencia {sum(1 for x in lines if x.diferencia)}; "
+        f"ajustes propuestos {len(proposed)}"
+        + ("; regístrelos con --ajustar." if proposed else ".")
+    )

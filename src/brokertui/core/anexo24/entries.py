@@ -13,7 +13,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs
+from brokertui.core import catalogs, limits
+from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.pedimentos import partnumbers, permanence
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimento_store
@@ -110,6 +111,78 @@ def add_ajuste_lot(
         "WHERE client_id = ? AND numero_parte = ?",
         [client_id, pedimento, partida, fecha, cantidad_micro, ajuste, client_id, numero_parte],
     ).lastrowid
+
+
+def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
+    """Lots carrying the balance brought from the former system (saldos iniciales, issue 15
+    item 5), marked `saldo_inicial`: a new lot of the material (its UMC and fracción, no clave:
+    the former system's lot is an insumo), or the lot of the same pedimento, partida and part
+    number already here (from a pedimento or the entradas interface) given that balance, value
+    and date. Refused whole (InterfaceError) when any of those lots has allocations in force:
+    its balance is then the ledger's. Call inside the import's write transaction; returns how
+    many lots were new."""
+    vence = expiry(db)
+    refused = limits.ErrorList()
+    new = 0
+    for r in rows:
+        found = db.execute(
+            "SELECT e.id, e.clave, e.fraccion, (SELECT count(*) FROM active_allocations a "
+            "WHERE a.entrada_id = e.id) FROM entradas e WHERE e.client_id = ? AND e.pedimento = ? "
+            "AND e.partida = ? AND e.numero_parte = ? AND e.ajuste = ''",
+            [client_id, r["pedimento"], r["partida"], r["numero_parte"]],
+        ).fetchone()
+        if found and found[3]:
+            refused.append(
+                f"pedimento {r['pedimento']} partida {r['partida']} {r['numero_parte']}: el lote "
+                f"ya tiene {found[3]} asignaciones de descargo en vigor"
+            )
+            continue
+        if refused:
+            continue
+        if found:
+            db.execute(
+                "UPDATE entradas SET fecha_entrada = ?, cantidad_micro = ?, valor_usd = ?, "
+                "vence = ?, saldo_inicial = 1, import_id = ? WHERE id = ?",
+                [
+                    r["fecha_entrada"],
+                    r["saldo"],
+                    r["valor"],
+                    vence(r | {"clave": found[1], "fraccion": found[2]}),
+                    import_id,
+                    found[0],
+                ],
+            )
+            continue
+        material = db.execute(
+            "SELECT umc, fraccion FROM materiales WHERE client_id = ? AND numero_parte = ?",
+            [client_id, r["numero_parte"]],
+        ).fetchone()
+        db.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
+            "saldo_inicial) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
+            [
+                client_id,
+                r["pedimento"],
+                r["partida"],
+                r["fecha_entrada"],
+                r["numero_parte"],
+                r["saldo"],
+                material[0],
+                r["valor"],
+                material[1],
+                vence(r | {"clave": "", "fraccion": material[1]}),
+                import_id,
+            ],
+        )
+        new += 1
+    if refused:
+        raise InterfaceError(
+            f"saldos iniciales: {refused.heading('lotes')}; un saldo inicial no puede "
+            "reemplazar el saldo de un lote ya descargado en brokertui (deshaga primero las "
+            f"corridas de descargo que lo usan); nada se importó:\n{refused.listing()}"
+        )
+    return new
 
 
 # The partidas of a client's inventory: temporary imports, one copy per pedimento (Data Stage

@@ -24,6 +24,15 @@ ABOUT = {
     "entradas": "entradas de importación temporal; las ya cargadas se omiten",
     "salidas": "salidas (M material, P producto, D desperdicio); las ya cargadas se omiten",
     "ajustes": "faltantes, mermas, sobrantes y desensamble; el próximo descargo los aplica",
+    "inventarios": "inventario inicial y final por material y periodo del sistema corporativo",
+    "saldos_iniciales": "saldos por lote traídos de otro sistema; entran al PEPS por fecha",
+}
+# What an import says it did, for the kinds that neither only add nor skip rows.
+_DONE = {
+    "inventarios": "{rows:,} inventarios de material declarados (un periodo ya declarado se "
+    "reemplaza); `brokertui reconcile inventario` los concilia.",
+    "saldos_iniciales": "{rows:,} lotes con saldo inicial, {added:,} nuevos y {skipped:,} "
+    "existentes con su saldo reemplazado; el próximo descargo los usa por PEPS.",
 }
 
 
@@ -47,6 +56,8 @@ def _interface_check(kind: str, db: Database, client_id: int) -> preview.RowChec
 def _load_interface(kind: str):
     def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
         result = interfaces.import_file(db, kind, path, rfc, progress=progress)
+        if kind in _DONE:
+            return f"{path.name}: " + _DONE[kind].format(**result)
         rows, added, skipped = result["rows"], result["added"], result["skipped"]
         existing = f", {skipped:,} ya existían" if skipped else ""
         return f"{path.name}: {rows:,} filas de {kind}, {added:,} nuevas{existing}."

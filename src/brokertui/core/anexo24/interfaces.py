@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers, leases, limits, log
-from brokertui.core.anexo24 import entries, preview
+from brokertui.core.anexo24 import entries, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
@@ -50,6 +50,16 @@ COLUMNS = {
         "pais_origen",
     ),
     "salidas": ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
+    # The corporate system's inventory per material and period (inventarios.py).
+    "inventarios": (
+        "numero_parte",
+        "periodo_inicio",
+        "periodo_fin",
+        "inventario_inicial",
+        "inventario_final",
+    ),
+    # The balance of each lot brought from the former system (entries.add_opening).
+    "saldos_iniciales": ("pedimento", "partida", "numero_parte", "fecha_entrada", "saldo", "valor"),
 }
 # The other Anexo 24 catalogs: clave and nombre, then their own columns (kept as JSON).
 OTHER_CATALOGS = {
@@ -186,6 +196,21 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "numero_parte": required,
         "cantidad": to_micro,
     },
+    "inventarios": {
+        "numero_parte": required,
+        "periodo_inicio": iso_date,
+        "periodo_fin": iso_date,
+        "inventario_inicial": lambda v: to_micro(v, allow_zero=True),
+        "inventario_final": lambda v: to_micro(v, allow_zero=True),
+    },
+    "saldos_iniciales": {
+        "pedimento": pedimento_number,
+        "partida": partida_number,
+        "numero_parte": required,
+        "fecha_entrada": iso_date,
+        "saldo": to_micro,
+        "valor": _optional_decimal,
+    },
 }
 
 
@@ -200,6 +225,13 @@ def _check_row(kind: str, raw: dict) -> tuple[dict, list[Problem]]:
         except ValueError as exc:
             problems.append((name, str(exc)))
     return values, problems
+
+
+# The kinds whose rows name a material, and the columns that make a row's identity.
+_MATERIAL_ROWS = {
+    "inventarios": ("numero_parte", "periodo_inicio", "periodo_fin"),
+    "saldos_iniciales": ("pedimento", "partida", "numero_parte"),
+}
 
 
 def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[Problem]:
@@ -229,6 +261,14 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[P
                 ("numero_parte", f"{limits.clip(v['numero_parte'])} no está en {table}")
             )
         key = (v["documento"], v["numero_parte"], v["tipo_bien"])
+    elif kind in _MATERIAL_ROWS:
+        if v["numero_parte"] not in known["materiales"]:
+            problems.append(
+                ("numero_parte", f"{limits.clip(v['numero_parte'])} no está en materiales")
+            )
+        if v.get("periodo_fin", "") < v.get("periodo_inicio", ""):
+            problems.append(("periodo_fin", "no puede ser anterior a periodo_inicio"))
+        key = tuple(v[c] for c in _MATERIAL_ROWS[kind])
     else:
         key = v.get("numero_parte", v.get("clave"))
     fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
@@ -643,6 +683,8 @@ APPLY = {
     "materiales": _apply_catalog("materiales", COLUMNS["materiales"]),
     "productos": _apply_catalog("productos", COLUMNS["productos"]),
     "bom": _apply_bom,
+    "inventarios": inventarios.apply,
+    "saldos_iniciales": entries.add_opening,
     **{name: _apply_other(name) for name in OTHER_CATALOGS},
 }
 # The kinds written in turns: how their staged rows are copied, and which columns, in order.

@@ -56,6 +56,10 @@ _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active
 # them out (entries.fixed_asset).
 _TIPO = f"CASE WHEN {fixed_asset('e')} THEN 'activo fijo' ELSE 'insumo' END"
 _MATERIAL = f"NOT {fixed_asset('e')}"
+# Where a lot came from: the interfaz, a pedimento, an ajuste, or the balance a company brought
+# from its former system (saldo inicial: entries.add_opening), which every report names.
+_ORIGEN = "CASE WHEN e.saldo_inicial = 1 THEN 'saldo inicial' ELSE e.source END"
+_ORIGEN_COL = Col("origen", "Origen", width=13)
 
 
 def _saldos(amount_key: str, amount: str, unit: str) -> Report:
@@ -74,11 +78,12 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
             Col("saldo", "Saldo", "qty"),
             Col("fecha_vencimiento", "Vencimiento", "date"),
             Col("tipo", "Tipo", width=11),
+            _ORIGEN_COL,
         ),
         "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
         f"{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
         f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento, "
-        f"{_TIPO} AS tipo "
+        f"{_TIPO} AS tipo, {_ORIGEN} AS origen "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
         f"AND {amount} > coalesce(u.used, 0) AND {loaded('e')}",
@@ -164,10 +169,12 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
             Col("fecha_entrada", "Fecha entrada", "date"),
             Col(amount_key, amount_label, "qty"),
             Col("vencido", "Vencido", width=7),
+            _ORIGEN_COL,
         ),
         f"SELECT s.documento, s.fecha, a.numero_parte AS {key}, e.pedimento, e.partida, "
         f"e.fecha_entrada, a.cantidad_micro AS {amount_key}, CASE WHEN a.entrada_id IS NULL "
-        "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, s.id AS sid, "
+        "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, "
+        f"CASE WHEN a.entrada_id IS NULL THEN '' ELSE {_ORIGEN} END AS origen, s.id AS sid, "
         "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
         "LEFT JOIN entradas e ON e.id = a.entrada_id "
         "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
@@ -193,11 +200,12 @@ REPORTS = {
                 Col("valor_usd", "Valor USD", "money"),
                 Col("pais_origen", "País", width=5),
                 Col("fecha_vencimiento", "Vencimiento", "date"),
+                _ORIGEN_COL,
             ),
             "SELECT pedimento, partida, clave, fecha_entrada, numero_parte, fraccion, "
             "cantidad_micro AS cantidad, umc, valor_usd, pais_origen, vence AS "
-            "fecha_vencimiento FROM entradas WHERE client_id = :client AND fecha_entrada "
-            f"BETWEEN :desde AND :hasta AND {loaded('entradas')}",
+            f"fecha_vencimiento, {_ORIGEN} AS origen FROM entradas e WHERE client_id = :client "
+            f"AND fecha_entrada BETWEEN :desde AND :hasta AND {loaded('e')}",
             "fecha_entrada, pedimento, partida",
         ),
         Report(

@@ -207,9 +207,9 @@ def _pending(db: Database, modo: str, params: dict) -> None:
 
 
 def _new_entries(db: Database, modo: str, params: dict) -> None:
-    """An entry new since the last run makes its lot's key dirty from its date and, by value,
-    its material's fracción too (it changes the average unit value of later exits). An activo
-    fijo entry changes neither (the discharge never reads it)."""
+    """An entry new since the last run (or given an opening balance since) makes its lot's key
+    dirty from its date and, by value, its material's fracción too (it changes the average unit
+    value of later exits). An activo fijo entry changes neither (the discharge never reads it)."""
     news = [
         f"e.id > :max_entrada_id AND +e.client_id = :client AND NOT {entries.fixed_asset('e')}"
     ]  # by rowid
@@ -218,6 +218,11 @@ def _new_entries(db: Database, modo: str, params: dict) -> None:
             "e.client_id = :client AND e.import_id IN (SELECT value FROM json_each(:cargando)) "
             f"AND NOT {entries.fixed_asset('e')}"
         )
+    # An existing lot given an opening balance since (entries.add_opening) keeps its id.
+    news.append(
+        "e.client_id = :client AND e.saldo_inicial = 1 AND e.import_id > :max_import_id "
+        f"AND NOT {entries.fixed_asset('e')}"
+    )
     keys = [LOT_KEY[modo]]
     if modo == "valor":
         keys.append(PART_KEY["valor"].format(part="e.numero_parte"))
