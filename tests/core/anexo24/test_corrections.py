@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from brokertui.core import db as store
 from brokertui.core.anexo24 import ajustes, interfaces
 from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.registry import clients
 from tests.core.anexo24.conftest import RFC, TODAY, write_csv
 
@@ -40,9 +41,19 @@ class Ledger:
         path = self.folder / f"{self.name}-{self.files}-{kind}.csv"
         interfaces.import_file(self.db, kind, write_csv(path, interfaces.COLUMNS[kind], rows), RFC)
 
-    def apply(self, step: tuple, n: int) -> None:
-        """One step of a history (`n`: its position, for unique keys)."""
+    def apply(self, step: tuple, n: int) -> bool:
+        """One step of a history (`n`: its position, for unique keys); False when refused."""
         kind, *args = step
+        if kind == "opening":  # saldos iniciales: for a lot an entradas step made, or a new one
+            rows = [
+                [f"26 07 3953 6{ref:03d}{i:03d}", "1", part, f"2026-01-{day:02d}", str(qty),
+                 str(value)]
+                for day, part, qty, value, ref, i in args[0]
+            ]  # fmt: skip
+            try:
+                self.load("saldos_iniciales", rows)
+            except InterfaceError:  # one of those lots is discharged: nothing changed
+                return False
         if kind in ("entradas", "activo"):  # an activo fijo import: clave AF, pedimento 7...
             clave, serie = ("IN", 6) if kind == "entradas" else ("AF", 7)
             self.load(
@@ -81,6 +92,7 @@ class Ledger:
             discharge.run(self.db, RFC, hasta=TODAY)
         elif kind == "undo" and any(r["status"] == "committed" for r in self.runs()):
             discharge.undo_last(self.db, RFC)
+        return True
 
     def runs(self) -> list[dict]:
         return discharge.runs(self.db, RFC)
@@ -127,10 +139,33 @@ ajuste_st = st.tuples(
     st.sampled_from(PARTS),
     st.integers(1, 30),
 )
-step_st = st.one_of(
-    entradas_st, activo_st, salidas_st, bom_st, ajuste_st, st.just(("run",)), st.just(("undo",))
+opening_st = st.tuples(
+    st.just("opening"),
+    st.lists(
+        st.tuples(
+            days,
+            st.sampled_from(PARTS),
+            st.integers(1, 60),
+            st.integers(1, 500),
+            st.integers(0, 11),  # the step whose lot it names (maybe none: a new lot)
+            st.integers(1, 3),
+        ),
+        min_size=1,
+        max_size=2,
+        unique_by=lambda row: row[4:],
+    ),
 )
-DATA = ("entradas", "activo", "salidas", "bom", "ajuste")
+step_st = st.one_of(
+    entradas_st,
+    activo_st,
+    salidas_st,
+    bom_st,
+    ajuste_st,
+    opening_st,
+    st.just(("run",)),
+    st.just(("undo",)),
+)
+DATA = ("entradas", "activo", "salidas", "bom", "ajuste", "opening")
 
 
 LOTS = ("entradas", [(1, "MAT-A", 50, 100), (2, "MAT-A", 50, 300), (1, "MAT-B", 90, 90),
@@ -143,6 +178,11 @@ KNOWN = {  # each kind of correction at least once, in both modes
     "late ajuste": [LOTS, EXITS, ("run",), ("ajuste", 5, "merma", "MAT-A", 10)],
     "activo fijo": [("activo", [(1, "MAT-A", 50, 900)]), LOTS, EXITS, ("run",),
                     ("activo", [(2, "MAT-C", 10, 50)])],
+    "opening balances": [LOTS, ("opening", [(1, "MAT-A", 20, 50, 0, 2)]), EXITS, ("run",),
+                         ("opening", [(5, "MAT-B", 10, 10, 9, 1)])],
+    "opening balance of an undischarged lot": [
+        ("entradas", [(3, "MAT-A", 50, 100)]), ("entradas", [(9, "MAT-A", 50, 100)]),
+        ("salidas", [(10, "MAT-A", 30)]), ("run",), ("opening", [(1, "MAT-A", 20, 40, 1, 1)])],
     "undone correction": [LOTS, EXITS, ("run",), ("salidas", [(5, "PROD-2", 3)]), ("run",),
                           ("undo",)],
 }  # fmt: skip
@@ -162,16 +202,17 @@ def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
     tmp_path_factory, history, modo
 ):
     """Late and out-of-order entries (insumos and activo fijo) and exits, edited BOMs, ajustes,
-    runs and undos in any order, then a run: the ledger is the one a single run over the same
-    data gives (same rows, same order), it is sound, and no allocation takes an activo fijo
-    lot (anexo24-rgce-2024.txt, Apartado B, módulo de proceso de descargos, numeral 4: fixed
-    assets are discharged at their own retorno, transferencia, cambio de régimen or donación,
-    never by the materials' PEPS)."""
+    opening balances (saldos iniciales: new lots, or lots not yet discharged given their
+    balance; a file naming a discharged lot is refused whole), runs and undos in any order, then
+    a run: the ledger is the one a single run over the same data gives (same rows, same order),
+    it is sound (no lot, opening ones included, gives more than its balance), and no allocation
+    takes an activo fijo lot (anexo24-rgce-2024.txt, Apartado B, módulo de proceso de
+    descargos, numeral 4: fixed assets are discharged at their own retorno, transferencia,
+    cambio de régimen or donación, never by the materials' PEPS)."""
     folder = tmp_path_factory.mktemp("history")
     corrected, full = Ledger(folder, "corrected", modo), Ledger(folder, "full", modo)
     for n, step in enumerate(history):
-        corrected.apply(step, n)
-        if step[0] in DATA:
+        if corrected.apply(step, n) and step[0] in DATA:
             full.apply(step, n)
     corrected.apply(("run",), len(history))
     full.apply(("run",), len(history))
@@ -181,6 +222,12 @@ def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
         r[0] for r in corrected.db.execute("SELECT pedimento FROM entradas WHERE clave = 'AF'")
     }
     assert not [row for row in corrected.ledger() if row[2] in fixed_assets]
+    amount = "cantidad_micro" if modo == "cantidad" else "valor_micro"
+    over = corrected.db.execute(
+        f"SELECT e.id FROM entradas e JOIN active_allocations a ON a.entrada_id = e.id "
+        f"WHERE e.saldo_inicial = 1 GROUP BY e.id HAVING sum(a.cantidad_micro) > e.{amount}"
+    )
+    assert over.fetchall() == []
     corrected.db.close()
     full.db.close()
 
