@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers, leases, limits, log
-from brokertui.core.anexo24 import entries, inventarios, preview
+from brokertui.core.anexo24 import entries, exit_kinds, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
@@ -70,6 +70,8 @@ OTHER_CATALOGS = {
     "activo_fijo": ("clave", "nombre", "fraccion", "pedimento", "fecha_entrada", "ubicacion"),
 }
 COLUMNS.update(OTHER_CATALOGS)
+# Columns a file may have or not: the kinds of salida's (exit_kinds.OPTIONAL).
+OPTIONAL = {"salidas": tuple(exit_kinds.OPTIONAL)}
 KINDS = tuple(COLUMNS)
 BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
@@ -190,11 +192,19 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "salidas": {
         "documento": required,
-        "clave": lambda v: _code("claves", v, "claves de pedimento"),
+        "clave": lambda v: _code("claves", v, "claves de pedimento") if v else "",
         "fecha": iso_date,
         "tipo_bien": one_of({"m": "M", "p": "P", "d": "D"}),
         "numero_parte": required,
         "cantidad": to_micro,
+        "tipo_salida": exit_kinds.tipo_salida,
+        "rfc_receptor": exit_kinds.rfc_receptor,
+        "pedimento_receptor": lambda v: pedimento_number(v) if v else "",
+        "folio_cfdi": exit_kinds.folio_cfdi,
+        "fecha_cfdi": lambda v: iso_date(v) if v else "",
+        "numero_acta": str,
+        "fecha_acta": lambda v: iso_date(v) if v else "",
+        "periodo": exit_kinds.periodo,
     },
     "inventarios": {
         "numero_parte": required,
@@ -234,8 +244,11 @@ _MATERIAL_ROWS = {
 }
 
 
-def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[Problem]:
-    """Part numbers must be in the catalogs; keys must not repeat within the file."""
+def _cross_check(
+    kind: str, v: dict, known: dict[str, set], seen: set, extended: bool = False
+) -> list[Problem]:
+    """Part numbers must be in the catalogs; keys must not repeat within the file; a salida's
+    columns must suit its kind (exit_kinds.check; `extended`: the file has the kinds' columns)."""
     problems: list[Problem] = []
     key: Hashable  # the row's identity within the file
     if kind == "bom":
@@ -255,6 +268,7 @@ def _cross_check(kind: str, v: dict, known: dict[str, set], seen: set) -> list[P
             )
         key = (v["pedimento"], v["partida"], v["numero_parte"])
     elif kind == "salidas":
+        problems += exit_kinds.check(v, extended)
         table = "productos" if v["tipo_bien"] == "P" else "materiales"
         if v["numero_parte"] not in known[table]:
             problems.append(
@@ -406,7 +420,8 @@ def row_check(db: Database, kind: str, client_id: int) -> preview.RowCheck:
 
     def check(raw: dict) -> tuple[dict, list[Problem]]:
         values, problems = _check_row(kind, raw)
-        return values, problems or _cross_check(kind, values, known, seen)
+        extended = any(c in raw for c in OPTIONAL.get(kind, ()))  # the file has those columns
+        return values, problems or _cross_check(kind, values, known, seen, extended)
 
     return check
 
@@ -640,14 +655,19 @@ def _apply_bom(db, client_id: int, import_id: int, rows: list[dict]) -> int:
     return len(rows)
 
 
+# The salidas interface's columns, as stored (cantidad as cantidad_micro).
+SALIDAS_COLUMNS = (*COLUMNS["salidas"], *OPTIONAL["salidas"])
+
+
 def _copy_salidas(
     db: Database, client_id: int, import_id: int, source: str, params: Sequence = ()
 ) -> int:
     """Exits from checked rows of the salidas interface, as the SELECT `source` gives them
-    (COLUMNS['salidas'], in order); how many were new."""
+    (SALIDAS_COLUMNS, in order); how many were new."""
     return db.execute(
-        "INSERT OR IGNORE INTO salidas (client_id, documento, clave, fecha, tipo_bien, "
-        f"numero_parte, cantidad_micro, import_id) SELECT ?, *, ? FROM ({source})",
+        f"INSERT OR IGNORE INTO salidas (client_id, {', '.join(SALIDAS_COLUMNS[:5])}, "
+        f"cantidad_micro, {', '.join(SALIDAS_COLUMNS[6:])}, import_id) "
+        f"SELECT ?, *, ? FROM ({source})",
         [client_id, import_id, *params],
     ).rowcount
 
@@ -690,7 +710,7 @@ APPLY = {
 # The kinds written in turns: how their staged rows are copied, and which columns, in order.
 COPY = {
     "entradas": (entries.add_from_interface, entries.INTERFACE_COLUMNS),
-    "salidas": (_copy_salidas, COLUMNS["salidas"]),
+    "salidas": (_copy_salidas, SALIDAS_COLUMNS),
 }
 DISCARD = {"entradas": entries.discard_import, "salidas": _discard_salidas}
 
@@ -704,11 +724,12 @@ def add_ajuste_exit(
     numero_parte: str,
     cantidad_micro: int,
 ) -> int | None:
-    """The exit an ajuste records (a faltante or merma of a material, clave AJUSTE); its id."""
+    """The exit an ajuste records (a faltante or merma of a material, clave AJUSTE, of kind
+    ajuste); its id."""
     return db.execute(
         "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, numero_parte, "
-        "cantidad_micro) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?)",
-        [client_id, documento, fecha, numero_parte, cantidad_micro],
+        "cantidad_micro, tipo_salida) VALUES (?, ?, 'AJUSTE', ?, 'M', ?, ?, ?)",
+        [client_id, documento, fecha, numero_parte, cantidad_micro, exit_kinds.AJUSTE],
     ).lastrowid
 
 

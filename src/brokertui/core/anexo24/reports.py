@@ -215,12 +215,24 @@ REPORTS = {
                 Col("documento", "Documento", width=14),
                 Col("clave", "Clave", width=5),
                 Col("fecha", "Fecha", "date"),
-                Col("tipo_bien", "Tipo", width=4),
+                Col("tipo_salida", "Tipo de salida", width=17),
+                Col("bien", "Bien", width=11),
                 Col("numero_parte", "Número de parte", width=16),
                 Col("cantidad", "Cantidad", "qty"),
+                Col("rfc_receptor", "RFC receptor", width=13),
+                Col("pedimento_receptor", "Pedimento receptor", width=16),
+                Col("folio_cfdi", "Folio CFDI", width=36),
+                Col("fecha_cfdi", "Fecha CFDI", "date"),
+                Col("numero_acta", "Acta", width=12),
+                Col("fecha_acta", "Fecha acta", "date"),
+                Col("periodo", "Periodo", width=7),
             ),
-            "SELECT documento, clave, fecha, tipo_bien, numero_parte, cantidad_micro AS cantidad, "
-            "id AS sid FROM salidas WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta "
+            # Every row names its kind (exit_kinds.py) and its good (desperdicio included).
+            "SELECT documento, clave, fecha, tipo_salida, CASE tipo_bien WHEN 'M' THEN "
+            "'material' WHEN 'P' THEN 'producto' ELSE 'desperdicio' END AS bien, numero_parte, "
+            "cantidad_micro AS cantidad, rfc_receptor, pedimento_receptor, folio_cfdi, "
+            "fecha_cfdi, numero_acta, fecha_acta, periodo, id AS sid FROM salidas "
+            "WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta "
             f"AND {loaded('salidas')}",
             "fecha, sid",
         ),
