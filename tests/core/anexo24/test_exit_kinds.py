@@ -484,3 +484,53 @@ def test_every_kind_conserves_quantities_and_discharges_as_peps(tmp_path_factory
     assert _ledger(folder, "kinds", modo, lots, exits, True) == _ledger(
         folder, "plain", modo, lots, exits, False
     )
+
+
+def _tasa_igi(db, numero: str, partida: int, tasa: str) -> None:
+    """A Data Stage copy of the entry's pedimento whose 556 gives the partida's IGI rate."""
+    client_id = db.execute("SELECT id FROM clients WHERE rfc = ?", [RFC]).fetchone()[0]
+    pedimento_id = db.execute(
+        "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, fecha_pago, "
+        "created_at, created_by, updated_at) VALUES (?, 'datastage', ?, 'IN', '1', "
+        "'2026-01-05', '', '', '')",
+        [numero, client_id],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO ds_tasas_partida (pedimento_id, fraccion, secuencia, clave, tasa, "
+        "tipo_tasa) VALUES (?, '72085101', ?, '6', ?, '1')",
+        [pedimento_id, partida, tasa],
+    )
+
+
+@pytest.mark.parametrize("modo", discharge.MODES)
+def test_a_change_of_regime_shows_its_lots_value_and_igi_at_their_tasa(inv_db, tmp_path, modo):
+    """Apartado B, módulo de aduanas, inciso a), numeral 5: each entry carries the "Tasa del
+    impuesto de importación aplicable". F4-1 changes 120 MAT-A to definitive on 1 February: by
+    PEPS 100 from ...010 (USD 82, its 556 IGI 5 %: 4.10) and 20 from ...020 (20/100 of USD 82
+    = 16.40, IGI 10 %: 1.64), USD 98.40 and IGI 5.74; by value the same USD 98.40 (120 at the
+    average 0.82) from the same lots. F4-2's 10 MAT-B come from a partida without a 556 rate:
+    its value (10/500 of USD 5 = 0.10) is shown, its IGI is not known. A retorno owes none."""
+    discharge.set_mode(inv_db, RFC, modo)
+    _tasa_igi(inv_db, "260739536000010", 1, "5")
+    _tasa_igi(inv_db, "260739536000020", 1, "10.00000")
+    extended(
+        inv_db,
+        tmp_path,
+        [
+            exit_row("F4-1", "F4", "2026-02-01", "MAT-A", "120"),
+            exit_row("F4-2", "F4", "2026-02-02", "MAT-B", "10"),
+            exit_row("RT-1", "RT", "2026-02-03", "MAT-B", "10"),
+        ],
+    )
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    heading = reports.heading(inv_db, "salidas", RFC, desde=date(2026, 1, 1), hasta=TODAY)
+    rows = [
+        (r["documento"], r["valor_usd"], r["tasa_igi"], r["igi_usd"])
+        for r in reports.records(inv_db, heading)
+    ]
+    assert [(d, str(v) if v is not None else None, t, str(i) if i is not None else None)
+            for d, v, t, i in rows] == [
+        ("F4-1", "98.4", "5,10.00000", "5.74"),
+        ("F4-2", "0.1", "sin tasa", None),
+        ("RT-1", None, None, None),
+    ]  # fmt: skip

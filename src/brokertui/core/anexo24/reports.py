@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from brokertui.core import files
 from brokertui.core import search as find
+from brokertui.core.anexo24 import contributions
 from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
@@ -182,6 +183,41 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
     )
 
 
+def _salidas(modo: str) -> Report:
+    return Report(
+        "salidas",
+        "Salidas",
+        (
+            Col("documento", "Documento", width=14),
+            Col("clave", "Clave", width=5),
+            Col("fecha", "Fecha", "date"),
+            Col("tipo_salida", "Tipo de salida", width=17),
+            Col("bien", "Bien", width=11),
+            Col("numero_parte", "Número de parte", width=16),
+            Col("cantidad", "Cantidad", "qty"),
+            Col("rfc_receptor", "RFC receptor", width=13),
+            Col("pedimento_receptor", "Pedimento receptor", width=16),
+            Col("folio_cfdi", "Folio CFDI", width=36),
+            Col("fecha_cfdi", "Fecha CFDI", "date"),
+            Col("numero_acta", "Acta", width=12),
+            Col("fecha_acta", "Fecha acta", "date"),
+            Col("periodo", "Periodo", width=7),
+            Col("valor_usd", "Valor USD descargado", "qty"),
+            Col("tasa_igi", "Tasa IGI %", width=10),
+            Col("igi_usd", "IGI USD (estimado)", "qty"),
+        ),
+        # Every row names its kind (exit_kinds.py) and its good (desperdicio included); a
+        # cambio de régimen its lots' value and IGI (contributions.py).
+        "SELECT documento, clave, fecha, tipo_salida, CASE tipo_bien WHEN 'M' THEN "
+        "'material' WHEN 'P' THEN 'producto' ELSE 'desperdicio' END AS bien, numero_parte, "
+        "cantidad_micro AS cantidad, rfc_receptor, pedimento_receptor, folio_cfdi, "
+        f"fecha_cfdi, numero_acta, fecha_acta, periodo, {contributions.columns(modo)}, "
+        "id AS sid FROM salidas s WHERE client_id = :client AND fecha BETWEEN :desde AND "
+        f":hasta AND {loaded('s')}",
+        "fecha, sid",
+    )
+
+
 REPORTS = {
     r.name: r
     for r in (
@@ -208,34 +244,7 @@ REPORTS = {
             f"AND fecha_entrada BETWEEN :desde AND :hasta AND {loaded('e')}",
             "fecha_entrada, pedimento, partida",
         ),
-        Report(
-            "salidas",
-            "Salidas",
-            (
-                Col("documento", "Documento", width=14),
-                Col("clave", "Clave", width=5),
-                Col("fecha", "Fecha", "date"),
-                Col("tipo_salida", "Tipo de salida", width=17),
-                Col("bien", "Bien", width=11),
-                Col("numero_parte", "Número de parte", width=16),
-                Col("cantidad", "Cantidad", "qty"),
-                Col("rfc_receptor", "RFC receptor", width=13),
-                Col("pedimento_receptor", "Pedimento receptor", width=16),
-                Col("folio_cfdi", "Folio CFDI", width=36),
-                Col("fecha_cfdi", "Fecha CFDI", "date"),
-                Col("numero_acta", "Acta", width=12),
-                Col("fecha_acta", "Fecha acta", "date"),
-                Col("periodo", "Periodo", width=7),
-            ),
-            # Every row names its kind (exit_kinds.py) and its good (desperdicio included).
-            "SELECT documento, clave, fecha, tipo_salida, CASE tipo_bien WHEN 'M' THEN "
-            "'material' WHEN 'P' THEN 'producto' ELSE 'desperdicio' END AS bien, numero_parte, "
-            "cantidad_micro AS cantidad, rfc_receptor, pedimento_receptor, folio_cfdi, "
-            "fecha_cfdi, numero_acta, fecha_acta, periodo, id AS sid FROM salidas "
-            "WHERE client_id = :client AND fecha BETWEEN :desde AND :hasta "
-            f"AND {loaded('salidas')}",
-            "fecha, sid",
-        ),
+        _salidas("cantidad"),
         _saldos("cantidad", "e.cantidad_micro", ""),
         _saldos_fraccion_umt(),
         _utilizados("numero_parte", "Número de parte", "Materiales utilizados"),
@@ -264,6 +273,7 @@ REPORTS = {
 VALUE_REPORTS = REPORTS | {
     r.name: r
     for r in (
+        _salidas("valor"),
         _saldos("valor_usd", "e.valor_micro", " en USD"),
         _saldos_fraccion_usd(),
         _utilizados("fraccion", "Fracción", "Valor utilizado por fracción arancelaria (USD)"),
@@ -326,6 +336,7 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
 
 
 def _params(db: Database, h: Heading) -> dict:
+    contributions.register(db.conn)  # the exact arithmetic of the salidas report
     client = clients.get_client(db, h.rfc)
     return {
         "client": client.id,
