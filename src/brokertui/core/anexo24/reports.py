@@ -164,6 +164,7 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
         (
             Col("documento", "Documento", width=14),
             Col("fecha", "Fecha salida", "date"),
+            Col("tipo_salida", "Tipo de salida", width=17),
             Col(key, label, width=16),
             Col("pedimento", "Pedimento", width=16),
             Col("partida", "Partida", "int", 7),
@@ -172,7 +173,8 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
             Col("vencido", "Vencido", width=7),
             _ORIGEN_COL,
         ),
-        f"SELECT s.documento, s.fecha, a.numero_parte AS {key}, e.pedimento, e.partida, "
+        f"SELECT s.documento, s.fecha, s.tipo_salida, a.numero_parte AS {key}, e.pedimento, "
+        "e.partida, "
         f"e.fecha_entrada, a.cantidad_micro AS {amount_key}, CASE WHEN a.entrada_id IS NULL "
         "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, "
         f"CASE WHEN a.entrada_id IS NULL THEN '' ELSE {_ORIGEN} END AS origen, s.id AS sid, "
