@@ -11,9 +11,11 @@ The inventory of `inv_db`: MAT-A entered 100 on 5 January (pedimento ...010) and
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from brokertui.cli import main
 from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
@@ -534,3 +536,36 @@ def test_a_change_of_regime_shows_its_lots_value_and_igi_at_their_tasa(inv_db, t
         ("F4-2", "0.1", "sin tasa", None),
         ("RT-1", None, None, None),
     ]  # fmt: skip
+
+
+def test_the_cli_imports_the_kinds_and_exports_them_to_xlsx(inv_db, tmp_path):
+    """`brokertui import salidas` with the kinds' columns, then the salidas report as XLSX:
+    the kind's label in the header, its value on the row, the CFDI's date a date cell; a bad
+    row is refused with its field and rule, exit status 1."""
+    from openpyxl import load_workbook
+
+    env = {"BROKERTUI_DB": str(inv_db.conn.execute("PRAGMA database_list").fetchone()[2])}
+    runner = CliRunner(env=env)
+    bad = write_csv(
+        tmp_path / "bad.csv", HEADER, [[exit_row("V5-1", "V5", "2026-02-01", "MAT-A", "1")
+                                        .get(c, "") for c in HEADER]]
+    )  # fmt: skip
+    refused = runner.invoke(main, ["import", "salidas", str(bad), "--rfc", RFC])
+    assert refused.exit_code == 1
+    assert "fila 2: rfc_receptor: es obligatorio en una transferencia (clave V5)" in refused.output
+    row = exit_row("V5-1", "V5", "2026-02-01", "MAT-A", "1", rfc_receptor="TMM120927FL0",
+                   folio_cfdi=UUID, fecha_cfdi="2026-02-01")  # fmt: skip
+    good = write_csv(tmp_path / "good.csv", HEADER, [[row.get(c, "") for c in HEADER]])
+    assert runner.invoke(main, ["import", "salidas", str(good), "--rfc", RFC]).exit_code == 0
+    out = tmp_path / "salidas.xlsx"
+    args = ["--today", "2026-06-30", "report", "salidas", "--rfc", RFC, "--format", "xlsx"]
+    assert runner.invoke(main, [*args, "-o", str(out)]).exit_code == 0
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[6]]
+    values = dict(zip(header, [c.value for c in sheet[7]], strict=True))
+    assert (values["Tipo de salida"], values["Bien"], values["RFC receptor"]) == (
+        "transferencia",
+        "material",
+        "TMM120927FL0",
+    )
+    assert values["Fecha CFDI"].date() == date(2026, 2, 1)
