@@ -3,13 +3,14 @@ or fracciones by value) that late or edited data can affect, from its date, and 
 rows that change; the ledger it leaves is the one a full rerun gives, and every past run can
 still be shown as it was."""
 
+from dataclasses import replace
 from datetime import date
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from brokertui.core import db as store
-from brokertui.core.anexo24 import ajustes, interfaces
+from brokertui.core.anexo24 import ajustes, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.registry import clients
@@ -205,7 +206,8 @@ def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
     opening balances (saldos iniciales: new lots, or lots not yet discharged given their
     balance; a file naming a discharged lot is refused whole), runs and undos in any order, then
     a run: the ledger is the one a single run over the same data gives (same rows, same order),
-    it is sound (no lot, opening ones included, gives more than its balance), and no allocation
+    it is sound (no lot, opening ones included, gives more than its balance; each lot's kept
+    balance, after every run and undo, is its allocations in force), and no allocation
     takes an activo fijo lot (anexo24-rgce-2024.txt, Apartado B, módulo de proceso de
     descargos, numeral 4: fixed assets are discharged at their own retorno, transferencia,
     cambio de régimen or donación, never by the materials' PEPS)."""
@@ -214,6 +216,8 @@ def test_a_history_of_corrections_leaves_the_ledger_of_a_full_rerun(
     for n, step in enumerate(history):
         if corrected.apply(step, n) and step[0] in DATA:
             full.apply(step, n)
+        elif step[0] not in DATA:  # each lot's kept balance: its allocations in force, summed
+            assert discharge.check(corrected.db, RFC) == []
     corrected.apply(("run",), len(history))
     full.apply(("run",), len(history))
     assert corrected.ledger() == full.ledger()
@@ -294,3 +298,34 @@ def test_a_ledger_of_an_older_version_is_not_redone_whole_by_its_first_run(tmp_p
     assert discharge.run(ledger.db, RFC, hasta=TODAY).demands > 0
     full.apply(("run",), 4)
     assert ledger.ledger() == full.ledger()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    history=st.lists(step_st, min_size=1, max_size=10),
+    modo=st.sampled_from(discharge.MODES),
+    day=st.integers(1, 28),
+    size=st.integers(1, 4),
+)
+def test_the_saldos_from_kept_balances_are_those_summed_from_the_ledger(
+    tmp_path_factory, history, modo, day, size
+):
+    """The saldos reports (per lot and per fracción, any date, paged) read from each lot's
+    kept balance give the rows the reference gives: the same reports summing the allocations
+    in force of exits up to the date (anexo24-rgce-2024.txt, módulo de reportes)."""
+    ledger = Ledger(tmp_path_factory.mktemp("saldos"), "saldos", modo)
+    for n, step in enumerate(history):
+        ledger.apply(step, n)
+    for on in (TODAY, date(2026, 1, day)):  # today, and a day with exits after it
+        for name in ("saldos", "saldos_fraccion"):
+            h = reports.heading(ledger.db, name, RFC, on=on)
+            summed = replace(h, report=replace(h.report, maintained=""))
+            expected = list(reports.records(ledger.db, summed))
+            assert reports.count(ledger.db, h) == len(expected)
+            pages = [
+                row
+                for offset in range(0, len(expected) + size, size)
+                for row in reports.records(ledger.db, h, offset=offset, limit=size)
+            ]
+            assert pages == expected
+    ledger.db.close()

@@ -73,6 +73,60 @@ def test_dry_run_writes_nothing_and_undo_restores_balances(inv_db, tmp_path):
     assert [r["status"] for r in discharge.runs(inv_db, RFC)] == ["undone"]
 
 
+def test_each_lots_balance_is_kept_by_runs_and_undos_and_checked(inv_db, tmp_path):
+    """lot_balances (what the saldos reports read by index) moves with each run's commit and
+    undo; check() finds a balance that does not add up."""
+
+    def used() -> dict:
+        sql = (
+            "SELECT e.pedimento, b.used_micro, b.agotado FROM lot_balances b "
+            "JOIN entradas e ON e.id = b.entrada_id WHERE e.numero_parte = 'MAT-A' ORDER BY 1"
+        )
+        return {p: (u, a) for p, u, a in inv_db.execute(sql)}
+
+    before = used()
+    assert set(before.values()) == {(0, 0)}
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    assert used() == {"260739536000010": (100_000_000, 1), "260739536000020": (4_000_000, 0)}
+    discharge.undo_last(inv_db, RFC)
+    assert used() == before
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    inv_db.execute("UPDATE lot_balances SET used_micro = 3999999 WHERE used_micro = 4000000")
+    assert discharge.check(inv_db, RFC) == [
+        "entrada 260739536000020 partida 1 MAT-A: saldo guardado con 3.999999 descargado; "
+        "las asignaciones en vigor suman 4"
+    ]
+
+
+def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path):
+    """Migration 0023 on a ledger of the previous version (its runs, an undone one and the
+    reversals of a correction): each lot's kept balance starts as its allocations in force."""
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    load(inv_db, tmp_path, "salidas", [["RT-0", "RT", "2026-01-10", "M", "MAT-A", "7"]], "b.csv")
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    load(inv_db, tmp_path, "salidas", [["RT-2", "RT", "2026-03-10", "P", "PROD-1", "1"]], "c.csv")
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    discharge.undo_last(inv_db, RFC)
+    kept = inv_db.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall()
+    assert any(used for *_, used, _ in kept)
+    for statement in (
+        "DROP TRIGGER lot_balances_add",
+        "DROP TRIGGER lot_balances_drop",
+        "DROP TRIGGER lot_balances_move",
+        "DROP TABLE lot_balances",
+        f"DELETE FROM {store.SCHEMA_TABLE} WHERE version = 23",
+    ):
+        inv_db.execute(statement)
+    path = store.file_path(inv_db)
+    inv_db.close()
+    upgraded = store.connect(path)
+    assert upgraded.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall() == kept
+    assert discharge.check(upgraded, RFC) == []
+    upgraded.close()
+
+
 def test_late_entry_is_redischarged_as_if_in_order(inv_db, tmp_path):
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "150"]])
     discharge.run(inv_db, RFC, hasta=TODAY)

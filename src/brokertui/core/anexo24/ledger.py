@@ -4,7 +4,10 @@ exits, their append-only allocation rows, undo, and re-running from a date.
 Balances are derived from the ledger: a lot's balance is its quantity minus the allocations in
 force (`active_allocations`: of committed runs, not reversed by a later committed run, found by
 index through `allocations.reversed_by`, which a run's commit sets on the rows it reverses and
-its undo clears; `allocation_reversals` keeps the history). A run
+its undo clears; `allocation_reversals` keeps the history). Each lot's balance is also kept
+(lot_balances: what the allocations in force took from it, and whether that used it up), moved
+by `_balance` in the transaction that commits or undoes a run, so the saldos reports read their
+pages by index; check() compares it with the allocations it sums. A run
 from a date first reverses every allocation in force of exits on or after that date, then
 discharges them again with everything before it, so a late entry or exit ends as if it had come
 in order. A run without a date finds that date itself when late data needs it.
@@ -410,6 +413,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         )
     lot_rows.close()  # lots no demand reached are left unread
     _changes(db, result)
+    db.execute(f"CREATE TEMP TABLE lot_deltas AS {_RUN_DELTAS}")
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
@@ -468,6 +472,43 @@ def _changes(db: Database, result: RunResult) -> None:
         elif vencido:
             result.vencidos += count
     result.shortfall_parts = sorted(shortfall_parts)[:20]
+
+
+def _deltas(*changes: str) -> str:
+    """SQL: per lot, the sum of `changes` (SELECTs of entrada_id, delta), those not nil."""
+    union = " UNION ALL ".join(changes)
+    return (
+        f"SELECT entrada_id, sum(delta) AS delta FROM ({union}) WHERE entrada_id IS NOT NULL "
+        "GROUP BY entrada_id HAVING sum(delta) <> 0"
+    )
+
+
+# What a run changes in each lot's balance (lot_balances.used_micro): its new allocations
+# taken from the lot, less the ones it reverses; an undo, the other way round (read before
+# the run's reversals are cleared).
+_RUN_DELTAS = _deltas(
+    "SELECT entrada_id, cantidad_micro AS delta FROM temp.new_allocations",
+    "SELECT a.entrada_id, -a.cantidad_micro FROM temp.reversed r "
+    "JOIN allocations a ON a.id = r.allocation_id",
+)
+_UNDO_DELTAS = _deltas(
+    "SELECT entrada_id, -cantidad_micro AS delta FROM allocations WHERE run_id = :run",
+    "SELECT entrada_id, cantidad_micro FROM allocations WHERE reversed_by = :run",
+)
+
+
+def _balance(db: Database, modo: str, deltas: str, params: dict | None = None) -> None:
+    """Inside the write transaction that commits or undoes a run: each lot's balance
+    (lot_balances) moved by `deltas` (rows of entrada_id, delta). The one writer of the
+    maintained balances: every run, undo and kind of lot goes through here."""
+    db.execute(
+        "UPDATE lot_balances SET used_micro = used_micro + d.delta, "
+        "agotado = used_micro + d.delta > 0 AND used_micro + d.delta >= d.amount "
+        f"FROM (SELECT d.entrada_id, d.delta, coalesce({LOT_AMOUNT[modo]}, 0) AS amount "
+        f"FROM ({deltas}) d JOIN entradas e ON e.id = d.entrada_id) d "
+        "WHERE lot_balances.entrada_id = d.entrada_id",
+        params or {},
+    )
 
 
 def _steps(result: RunResult) -> list[tuple[str, int]]:
@@ -546,6 +587,7 @@ def _commit(
                 "FROM allocation_reversals WHERE run_id = ?)",
                 [claim.run_id, claim.run_id],
             )
+            _balance(db, result.modo, "SELECT * FROM temp.lot_deltas")
     except _Changed:
         return False
     return True
@@ -601,6 +643,7 @@ def _drop_scratch(db: Database) -> None:
         "dirty_keys",
         "dirty_parts",
         "candidates",
+        "lot_deltas",
     ):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
@@ -631,6 +674,7 @@ def undo_last(db: Database, rfc: str) -> dict:
         if row is None:
             raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
         with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
+            _balance(db, mode(db, client.id), _UNDO_DELTAS, {"run": row[0]})
             db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
             db.execute("UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]])
     return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
@@ -868,7 +912,8 @@ def check(db: Database, rfc: str | None = None) -> list[str]:
     """Invariants of the ledger: no lot discharged beyond its quantity (or value); no activo
     fijo lot discharged at all (entries.fixed_asset); every
     discharged exit fully accounted for (allocations + shortfall = its demand, exploded through
-    the BOM, priced in value mode). Streams through a scratch table, so a ledger of millions of
+    the BOM, priced in value mode); each lot's kept balance equal to its allocations in force.
+    Streams through a scratch table, so a ledger of millions of
     rows is checked in bounded memory, and reads one snapshot, so runs and undos committed
     meanwhile cannot make it see half of a run. Returns the problems found (empty when sound)."""
     with snapshot(db):
@@ -906,7 +951,34 @@ def _check(db: Database, rfc: str | None) -> list[str]:
             )
         ]
         problems += _unbalanced_exits(db, client_id, modo)
+        problems += _stale_balances(db, client_id, modo)
     return problems
+
+
+def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
+    """Lots whose maintained balance (lot_balances) is not what their allocations in force
+    add up to, or that have none."""
+    rows = db.execute(
+        f"""
+        SELECT e.pedimento, e.partida, e.numero_parte, b.used_micro, coalesce(u.used, 0)
+        FROM entradas e LEFT JOIN lot_balances b ON b.entrada_id = e.id
+        LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
+                   JOIN entradas x ON x.id = a.entrada_id WHERE x.client_id = :client
+                   GROUP BY a.entrada_id) u ON u.entrada_id = e.id
+        WHERE e.client_id = :client AND (b.entrada_id IS NULL
+          OR b.used_micro IS NOT coalesce(u.used, 0) OR b.agotado IS NOT
+             (coalesce(u.used, 0) > 0 AND coalesce(u.used, 0) >= coalesce({LOT_AMOUNT[modo]}, 0))
+          OR b.client_id IS NOT e.client_id OR b.fecha_entrada IS NOT e.fecha_entrada
+          OR b.pedimento IS NOT e.pedimento OR b.partida IS NOT e.partida)
+        """,
+        {"client": client_id},
+    )
+    return [
+        f"entrada {pedimento} partida {partida} {parte}: saldo guardado con "
+        f"{'nada' if stored is None else to_text(stored)} descargado; las asignaciones "
+        f"en vigor suman {to_text(used)}"
+        for pedimento, partida, parte, stored, used in rows
+    ]
 
 
 def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:

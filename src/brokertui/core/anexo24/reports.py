@@ -1,7 +1,9 @@
 """Anexo 24 reports (anexo24-rgce-2024.txt, módulo de reportes): entradas, salidas, saldos per
 lot and per fracción in UMT, materiales utilizados and descargos. Every report is headed with
 the client's razón social and RFC and its period, paged from SQLite, and exported as CSV, XLSX
-or JSON. Balances come from the discharge ledger (allocations in force of exits up to the date).
+or JSON. Balances come from the discharge ledger (allocations in force of exits up to the date):
+each lot's balance the ledger keeps (lot_balances), read by index, when no exit after the date
+is discharged, else the allocations summed.
 A client whose ledger is by value gets the balance and discharge reports in USD per fracción.
 """
 
@@ -45,6 +47,10 @@ class Report:
     order: str
     as_of: bool = False  # a balance on a date instead of a period
     per_fraccion: bool = False  # rows are summed per fracción and UMT after the query
+    # The same rows from each lot's maintained balance (lot_balances), read by index: used when
+    # the balances on :on are the ledger's present ones (_maintained). A lot report's also
+    # takes {tipo}, the condition of insumo or activo fijo lots, for its pages in order.
+    maintained: str = ""
 
 
 _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
@@ -55,12 +61,32 @@ _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active
 # Activo fijo lots are no insumo balance (Anexo 24 follows them in its módulo de activo fijo):
 # the saldos per lot list them after the insumos, marked, and the saldos per fracción leave
 # them out (entries.fixed_asset).
-_TIPO = f"CASE WHEN {fixed_asset('e')} THEN 'activo fijo' ELSE 'insumo' END"
-_MATERIAL = f"NOT {fixed_asset('e')}"
+_ACTIVO = fixed_asset("e")
+_TIPO = f"CASE WHEN {_ACTIVO} THEN 'activo fijo' ELSE 'insumo' END"
+_MATERIAL = f"NOT {_ACTIVO}"
 # Where a lot came from: the interfaz, a pedimento, an ajuste, or the balance a company brought
 # from its former system (saldo inicial: entries.add_opening), which every report names.
 _ORIGEN = "CASE WHEN e.saldo_inicial = 1 THEN 'saldo inicial' ELSE e.source END"
 _ORIGEN_COL = Col("origen", "Origen", width=13)
+_MATERIALES = "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte"
+
+
+# Balances on :on are the ledger's present ones (lot_balances) unless an allocation in force is
+# of an exit dated after it (exits are few after the usual date, today; by index).
+_LATER_DISCHARGES = """SELECT 1 FROM salidas s WHERE s.client_id = :client AND s.fecha > :on
+  AND EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id) LIMIT 1"""
+
+
+# The lots with a balance on :on, from lot_balances by its index of open lots.
+def _open_lots(join: str = "") -> str:
+    return (
+        f"FROM lot_balances b JOIN entradas e ON e.id = b.entrada_id {join} "
+        "WHERE b.client_id = :client AND b.agotado = 0 AND b.fecha_entrada <= :on "
+        f"AND {loaded('e')}"
+    )
+
+
+_LOT_ORDER = "fecha_entrada, pedimento, partida"
 
 
 def _saldos(amount_key: str, amount: str, unit: str) -> Report:
@@ -88,8 +114,14 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
         f"AND {amount} > coalesce(u.used, 0) AND {loaded('e')}",
-        "tipo = 'activo fijo', fecha_entrada, pedimento, partida",
+        f"tipo = 'activo fijo', {_LOT_ORDER}",
         as_of=True,
+        maintained="SELECT b.pedimento AS pedimento, b.partida AS partida, e.numero_parte, "
+        f"e.fraccion, b.fecha_entrada AS fecha_entrada, {amount} AS {amount_key}, "
+        f"b.used_micro AS descargado, {amount} - b.used_micro AS saldo, e.vence AS "
+        f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen {_open_lots()} "
+        f"AND {amount} > b.used_micro "
+        "AND {tipo}",
     )
 
 
@@ -114,6 +146,10 @@ def _saldos_fraccion_umt() -> Report:
         "fraccion, umt",
         as_of=True,
         per_fraccion=True,
+        maintained="SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
+        "sum(e.cantidad_micro - b.used_micro) AS saldo "
+        f"{_open_lots(_MATERIALES)} AND e.cantidad_micro > b.used_micro AND {_MATERIAL} "
+        "GROUP BY e.fraccion, m.umt, m.factor_umt",
     )
 
 
@@ -134,6 +170,9 @@ def _saldos_fraccion_usd() -> Report:
         "GROUP BY 1",
         "fraccion",
         as_of=True,
+        maintained=f"SELECT {LOT_KEY['valor']} AS fraccion, count(*) AS lotes, "
+        f"sum(e.valor_micro - b.used_micro) AS saldo_usd {_open_lots()} "
+        f"AND e.valor_micro > b.used_micro AND {_MATERIAL} GROUP BY 1",
     )
 
 
@@ -357,29 +396,39 @@ def _search_fields(report: Report) -> find.Fields:
     return find.Fields(text=texts, digits=texts, date=dates[0] if dates else None)
 
 
-def _query(h: Heading, search: str | None, sort: str | None, descending: bool) -> tuple:
-    """The report's SELECT with `search` applied and ordered (by `sort`, a column key, then
-    the report's order), and its extra parameters."""
+def _source(db: Database, h: Heading, params: dict) -> str:
+    """The report's SELECT: from the maintained balances when they are those of :on."""
+    if h.report.maintained and not db.execute(_LATER_DISCHARGES, params).fetchone():
+        return h.report.maintained.replace("{tipo}", "1")
+    return h.report.sql
+
+
+def _query(
+    h: Heading, source: str, search: str | None, sort: str | None, descending: bool
+) -> tuple:
+    """The report's SELECT (`source`) with `search` applied and ordered (by `sort`, a column
+    key, then the report's order), and its extra parameters."""
     where, params = find.where(find.parse(search), _search_fields(h.report))
     sorts = {c.key: f"r.{c.key}" for c in h.report.columns}
     order = find.order_by(sort, descending, sorts, h.report.order) if sort else h.report.order
     condition = " WHERE " + " AND ".join(where) if where else ""
-    return f"SELECT * FROM ({h.report.sql}) r{condition} ORDER BY {order}", params
+    return f"SELECT * FROM ({source}) r{condition} ORDER BY {order}", params
 
 
 def count(db: Database, h: Heading, *, search: str | None = None) -> int:
+    params = _params(db, h)
     if h.report.per_fraccion:
-        return len(_per_fraccion(db, h, search))
-    sql, params = _query(h, search, None, False)
-    return db.execute(f"SELECT count(*) FROM ({sql})", _params(db, h) | params).fetchone()[0]
+        return len(_per_fraccion(db, h, params, search))
+    sql, extra = _query(h, _source(db, h, params), search, None, False)
+    return db.execute(f"SELECT count(*) FROM ({sql})", params | extra).fetchone()[0]
 
 
-def _per_fraccion(db: Database, h: Heading, search: str | None = None) -> list[dict]:
+def _per_fraccion(db: Database, h: Heading, params: dict, search: str | None) -> list[dict]:
     """Balances in UMT per fracción: Σ saldo (UMC) × factor UMC→UMT, exactly (those whose
     fracción or UMT match `search`)."""
     totals: dict[tuple, dict] = {}
-    sql = f"SELECT * FROM ({h.report.sql}) ORDER BY {h.report.order}"
-    for fraccion, umt, factor, lotes, saldo in db.execute(sql, _params(db, h)):
+    sql = f"SELECT * FROM ({_source(db, h, params)}) ORDER BY {h.report.order}"
+    for fraccion, umt, factor, lotes, saldo in db.execute(sql, params):
         row = totals.setdefault(
             (fraccion, umt), {"fraccion": fraccion, "umt": umt, "lotes": 0, "saldo_umt": Decimal(0)}
         )
@@ -403,22 +452,57 @@ def records(
     Decimal, dates as date, counts as int); those matching `search` (core/search.py), in the
     report's order or by the column `sort`."""
     end = None if limit is None else offset + limit
+    params = _params(db, h)
     if h.report.per_fraccion:
-        rows = _per_fraccion(db, h, search)
+        rows = _per_fraccion(db, h, params, search)
         find.sort_rows(rows, sort, descending, [c.key for c in h.report.columns])
         for row in rows[offset:end]:
             yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
         return
-    sql, params = _query(h, search, sort, descending)
-    params |= _params(db, h)
+    source = _source(db, h, params)
+    lots_in_order = "{tipo}" in h.report.maintained and not (search or sort)
+    if lots_in_order and limit is not None and source != h.report.sql:
+        yield from _typed_rows(h, _lot_page(db, h, params, offset, limit))
+        return
+    sql, extra = _query(h, source, search, sort, descending)
+    params |= extra
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params |= {"limit": limit, "offset": offset}
-    cursor = db.execute(sql, params)
+    yield from _typed_rows(h, _dicts(db.execute(sql, params)))
+
+
+def _dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
+def _typed_rows(h: Heading, rows):
+    for row in rows:
         yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
+
+
+def _lot_page(db: Database, h: Heading, params: dict, offset: int, limit: int) -> list[dict]:
+    """A page of the lots with a balance, in the report's order (insumos, then activo fijo
+    lots, each by date of entry), each kind read in the order of lot_balances' index of open
+    lots: no sort of every open lot. The activo fijo lots, few, are found by entradas_clave
+    (the unary + keeps the planner off the index of open lots, which would read them all)."""
+
+    def arm(tipo: str, at: int, size: int) -> list[dict]:
+        sql = h.report.maintained.replace("{tipo}", tipo)
+        if tipo == _ACTIVO:
+            sql = sql.replace("b.agotado = 0", "+b.agotado = 0")
+        page = f"{sql} ORDER BY {_LOT_ORDER} LIMIT :limit OFFSET :offset"
+        return _dicts(db.execute(page, params | {"limit": size, "offset": at}))
+
+    rows = arm(_MATERIAL, offset, limit)
+    if len(rows) < limit:
+        insumos = offset + len(rows)
+        if not rows and offset:  # a page past the insumos: how many there are
+            sql = h.report.maintained.replace("{tipo}", _MATERIAL)
+            insumos = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        rows += arm(_ACTIVO, max(0, offset - insumos), limit - len(rows))
+    return rows
 
 
 def _typed(col: Col, value):
