@@ -117,30 +117,26 @@ def periodo(value: str) -> str:
 
 def check(values: dict, extended: bool) -> list[tuple[str, str]]:
     """The row's kind (set in values['tipo_salida']) and the rules of its columns it breaks, as
-    (campo, regla). `extended`: the file has the kinds' columns, whose rules then apply in
-    full; a file without them gets its kinds from the claves and nothing else to check."""
+    (campo, regla). `extended`: the file has some of the kinds' columns, whose rules then apply
+    in full; a file without them gets its kinds from the claves and nothing else to check."""
     clave, stated = values["clave"], values.get("tipo_salida", "")
     fixed = by_clave(clave) if clave else None
+    if not extended:  # the format before kinds: the clave's kind, and nothing else to check
+        values["tipo_salida"] = fixed or RETORNO
+        return [] if clave else [_no_clave(RETORNO)]
     if fixed and stated and stated != fixed:
         return [("tipo_salida", f"la clave {clave} es de {fixed}, no de {stated}")]
     kind = fixed or stated or RETORNO
     values["tipo_salida"] = kind
     problems: list[tuple[str, str]] = []
     if not clave and kind not in WITHOUT_CLAVE:
-        problems.append(
-            (
-                "clave",
-                f"es obligatoria en {_a(kind)} (sólo destrucción y consumo de reparación van "
-                "sin pedimento)",
-            )
-        )
+        problems.append(_no_clave(kind))
     for column, kinds in OPTIONAL.items():
         if values.get(column) and kind not in kinds:
             problems.append((column, f"sólo en {' o '.join(kinds)}, no en {_a(kind)}"))
-    if extended:
-        for column in REQUIRED.get(kind, ()):
-            if not values.get(column):
-                problems.append((column, f"es obligatorio en {_a(kind)}{_of(clave)}"))
+    for column in REQUIRED.get(kind, ()):
+        if not values.get(column):
+            problems.append((column, f"es obligatorio en {_a(kind)}{_of(clave)}"))
     for first, second in PAIRS:
         if bool(values.get(first)) != bool(values.get(second)):
             given, missing = (first, second) if values.get(first) else (second, first)
@@ -151,6 +147,14 @@ def check(values: dict, extended: bool) -> list[tuple[str, str]]:
         if values.get("periodo") and not values["fecha"].startswith(values["periodo"]):
             problems.append(("fecha", f"el consumo de {values['periodo']} se fecha en ese mes"))
     return problems
+
+
+def _no_clave(kind: str) -> tuple[str, str]:
+    return (
+        "clave",
+        f"es obligatoria en {_a(kind)} (sólo destrucción y consumo de reparación van sin "
+        "pedimento)",
+    )
 
 
 def _a(kind: str) -> str:

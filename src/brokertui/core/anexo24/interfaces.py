@@ -224,11 +224,18 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 }
 
 
-def _check_row(kind: str, raw: dict) -> tuple[dict, list[Problem]]:
-    """The row's values checked one by one (no control characters: text.py), and its problems
-    as (campo, regla)."""
-    values, problems = {}, []
-    for name, check in CHECKS[kind].items():
+def _file_checks(kind: str, raw: dict) -> tuple[list, dict]:
+    """The checks of a file's rows, given one of them: one per column, but the optional
+    columns the file does not have, which are empty (their values)."""
+    absent = {c: "" for c in OPTIONAL.get(kind, ()) if c not in raw}
+    return [(n, check) for n, check in CHECKS[kind].items() if n not in absent], absent
+
+
+def _check_row(checks: list, absent: dict, raw: dict) -> tuple[dict, list[Problem]]:
+    """The row's values checked one by one (`_file_checks`; no control characters: text.py),
+    and its problems as (campo, regla)."""
+    values, problems = dict(absent), []
+    for name, check in checks:
         try:
             value = check_text(raw.get(name, "").strip(), free_text=name in FREE_TEXT)
             values[name] = check(value)
@@ -418,9 +425,13 @@ def row_check(db: Database, kind: str, client_id: int) -> preview.RowCheck:
     known = {table: part_numbers(db, client_id, table) for table in ("materiales", "productos")}
     seen: set[int] = set()
 
+    plan: dict = {}  # from the file's first row: its checks and its absent optional columns
+
     def check(raw: dict) -> tuple[dict, list[Problem]]:
-        values, problems = _check_row(kind, raw)
-        extended = any(c in raw for c in OPTIONAL.get(kind, ()))  # the file has those columns
+        if not plan:
+            plan["checks"], plan["absent"] = _file_checks(kind, raw)
+        values, problems = _check_row(plan["checks"], plan["absent"], raw)
+        extended = len(plan["absent"]) < len(OPTIONAL.get(kind, ()))  # it has some of them
         return values, problems or _cross_check(kind, values, known, seen, extended)
 
     return check
