@@ -76,7 +76,7 @@ def build(db: Database, today: date) -> None:
         "partidas": ("descripcion",),
         "materiales": ("descripcion",),
         "productos": ("descripcion",),
-        "salidas": ("documento",),
+        "salidas": ("documento", "numero_acta", "rfc_receptor"),
         "ajustes": ("motivo",),
     }.items():
         ids = [row[0] for row in db.execute(f"SELECT id FROM {table}")]

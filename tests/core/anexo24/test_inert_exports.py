@@ -27,7 +27,8 @@ DOCUMENTS = {"RT-1": "+cmd", "V5-9": "\tTAB", "DES-1": "\rCR"}
 MOTIVO = "Lámina \x1b]52;c;cm0gLXJmIH4=\x07 rota\x00 \x9b2J"
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-HOSTILE = [RAZON, *PARTS.values(), *DOCUMENTS.values()]
+ACTA, RECEPTOR = "=ACTA()", "+MAB9307148T4"  # a kind's own columns (exit_kinds.py)
+HOSTILE = [RAZON, *PARTS.values(), *DOCUMENTS.values(), ACTA, RECEPTOR]
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def hostile(inv_db, tmp_path):
     for old, new in DOCUMENTS.items():
         conn.execute("UPDATE salidas SET documento = ? WHERE documento = ?", [new, old])
     conn.execute("UPDATE ajustes SET motivo = ?", [MOTIVO])
+    conn.execute("UPDATE salidas SET numero_acta = ?, rfc_receptor = ?", [ACTA, RECEPTOR])
     return inv_db
 
 
