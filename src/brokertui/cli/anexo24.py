@@ -49,6 +49,8 @@ def _output(env: Env, output: Path | None):
 
 def _interface_command(kind: str) -> None:
     columns = ",".join(interfaces.COLUMNS[kind])
+    if kind in interfaces.OPTIONAL:
+        columns += "; opcionales: " + ", ".join(interfaces.OPTIONAL[kind])
     name = kind.replace("_", "-")
 
     @import_group.command(name, help=f"Importa la interfaz de {name} (CSV o XLSX): {columns}.")
