@@ -9,9 +9,9 @@ régimen o retorno" (same inciso, third paragraph; Apartado B, módulo de proces
 numeral 3); repair processes by their real consumption per month (same inciso, fourth paragraph).
 
 The kind comes from the clave of the exit's pedimento (its `salida` in the claves catalog,
-Apéndice 2: RT retorno, V1/V2/V5/V6 transferencia, V9 donación, F4/F5/A3 cambio de régimen) or,
-for a clave that does not fix one (or none: a destruction is proven by its acta, a month's repair
-consumption by no pedimento), from the row's `tipo_salida` (else retorno). Each kind has its own
+Apéndice 2: RT/H1/K1/D1 retorno, V1/V2/V5/V6 transferencia, V9 donación, F4/F5/A3 cambio de
+régimen) or, for a clave that does not fix one (or none: a destruction is proven by its acta, a
+month's repair consumption by no pedimento), from the row's `tipo_salida` (else retorno). Each kind has its own
 optional columns (OPTIONAL); a file without any of them (the format before kinds) imports as it
 always did, its kinds from the claves.
 """
@@ -33,11 +33,7 @@ REPARACION = "consumo de reparación"
 AJUSTE = "ajuste"  # a faltante or merma (ajustes.py), never from the interface
 KINDS = (RETORNO, TRANSFERENCIA, DONACION, DESTRUCCION, CAMBIO_REGIMEN, REPARACION)
 # What `tipo_salida` accepts for each kind (case, accents and '_' ignored).
-_NAMES = {fold(k): k for k in KINDS} | {
-    "CAMBIO REGIMEN": CAMBIO_REGIMEN,
-    "CAMBIO DE REGIMEN": CAMBIO_REGIMEN,
-    "REPARACION": REPARACION,
-}
+_NAMES = {fold(k): k for k in KINDS} | {"CAMBIO REGIMEN": CAMBIO_REGIMEN, "REPARACION": REPARACION}
 # Kinds that need no pedimento clave: an acta proves a destruction; a month's repair
 # consumption is the ERP's figure.
 WITHOUT_CLAVE = (DESTRUCCION, REPARACION)
