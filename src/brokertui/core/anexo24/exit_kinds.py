@@ -11,9 +11,9 @@ numeral 3); repair processes by their real consumption per month (same inciso, f
 The kind comes from the clave of the exit's pedimento (its `salida` in the claves catalog,
 Apéndice 2: RT/H1/K1/D1 retorno, V1/V2/V5/V6 transferencia, V9 donación, F4/F5/A3 cambio de
 régimen) or, for a clave that does not fix one (or none: a destruction is proven by its acta, a
-month's repair consumption by no pedimento), from the row's `tipo_salida` (else retorno). Each kind has its own
-optional columns (OPTIONAL); a file without any of them (the format before kinds) imports as it
-always did, its kinds from the claves.
+month's repair consumption by no pedimento), from the row's `tipo_salida` (else retorno). Each
+kind has its own optional columns (OPTIONAL); a file without any of them (the format before
+kinds) imports as it always did, its kinds from the claves.
 """
 
 from __future__ import annotations
