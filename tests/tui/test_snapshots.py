@@ -7,6 +7,7 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
 from tests.conftest import TODAY
+from tests.tui.test_conciliacion_tui import plant as plant_inventarios
 from tests.tui.test_crosscheck_tui import plant as plant_entradas
 from tests.tui.test_crosscheck_tui import plant_descargo, plant_parts
 
@@ -160,6 +161,8 @@ PEDIMENTO_SCREENS = {
     "cruce_entradas": with_client("f4", "k", before=plant_entradas),
     "partes_sin_catalogo": with_client("f4", "k", "u", before=plant_parts),
     "descargos_512": with_client("f4", "k", "d", before=plant_descargo),
+    "conciliacion_inventario": with_client("f6", "i", before=plant_inventarios),
+    "conciliacion_ajustar": with_client("f6", "i", "a", before=plant_inventarios),
     "cliente_reglas": with_client("x"),
     "oficio_nuevo": with_client("o"),
     "entregas_datastage": with_client("d", before=lambda db: _oficio(db)),

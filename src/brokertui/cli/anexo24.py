@@ -390,21 +390,14 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
             else "Sin diferencias que ajustar."
         )
         return
-    lines = conciliacion.conciliate(env.db, rfc, start, end)
-    rows = [line.as_dict() for line in lines]
     if fmt == "xlsx":
         if output is None:
             raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o CONCILIACION.xlsx)")
-        count = export.write_xlsx(
-            output,
-            sheet="conciliacion",
-            heading=conciliacion.heading(env.db, rfc, start, end),
-            columns=conciliacion.COLUMNS,
-            rows=rows,
-            like=env.db_path,
-        )
+        count = conciliacion.write_xlsx(env.db, rfc, start, end, output, like=env.db_path)
         click.echo(f"Conciliación de inventario: {count} materiales en {output}")
         return
+    lines = conciliacion.conciliate(env.db, rfc, start, end)
+    rows = [line.as_dict() for line in lines]
     if fmt in ("json", "csv"):
         with _output(env, output) as stream:
             stream.write(

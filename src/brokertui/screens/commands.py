@@ -457,6 +457,40 @@ TABLE = (
         "Faltante, merma, sobrante o desensamble",
     ),
     Command("reports.period", "d", "Periodo", "period", "Periodo del reporte", "Desde y hasta"),
+    Command(
+        "reports.conciliacion",
+        "i",
+        "Conciliación",
+        "conciliacion",
+        "Conciliación de inventario",
+        "Inventario del sistema corporativo contra entradas, salidas, ajustes y saldos",
+    ),
+    # Conciliación de inventario (from Reportes)
+    Command("conciliacion.back", "escape", "Volver", "app.pop_screen", "Volver", "A los reportes"),
+    Command(
+        "conciliacion.ajustar",
+        "a",
+        "Ajustar",
+        "ajustar",
+        "Registrar ajustes propuestos",
+        "Las diferencias como faltantes o sobrantes, tras confirmar",
+    ),
+    Command(
+        "conciliacion.period",
+        "d",
+        "Periodo",
+        "period",
+        "Periodo declarado",
+        "Elegir otro periodo de inventarios declarados",
+    ),
+    Command(
+        "conciliacion.export",
+        "x",
+        "Exportar XLSX",
+        "export",
+        "Exportar conciliación a XLSX",
+        "La conciliación, en ~/brokertui-reportes",
+    ),
     # RAOCE (F7)
     Command(
         "raoce.save",

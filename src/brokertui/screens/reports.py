@@ -156,6 +156,13 @@ class ReportsScreen(ClientScreen):
 
         self.jobs.start(export, lambda _: self.notify(f"{heading.report.title}: {path}", timeout=8))
 
+    def action_conciliacion(self) -> None:
+        if self.needs_client():
+            return
+        from brokertui.screens.conciliacion import ConciliacionScreen
+
+        self.app.push_screen(ConciliacionScreen())
+
     def action_ajuste(self) -> None:
         if self.needs_client():
             return

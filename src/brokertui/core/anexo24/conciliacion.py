@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
+from brokertui.core import export
 from brokertui.core.anexo24 import ajustes, entries, interfaces, inventarios, scope
 from brokertui.core.errors import InvalidInput
 from brokertui.core.quantities import times, to_text
@@ -261,3 +262,16 @@ def heading(db: Database, rfc: str, desde: date, hasta: date) -> list[tuple[str,
         ("Reporte", "Conciliación del inventario del sistema corporativo (Anexo 24)"),
         ("Periodo", f"del {desde.isoformat()} al {hasta.isoformat()}"),
     ]
+
+
+def write_xlsx(db: Database, rfc: str, desde: date, hasta: date, path, *, like=None) -> int:
+    """The conciliation as a workbook (export.write_xlsx: inert cells); how many materials."""
+    rows = [line.as_dict() for line in conciliate(db, rfc, desde, hasta)]
+    return export.write_xlsx(
+        path,
+        sheet="conciliacion",
+        heading=heading(db, rfc, desde, hasta),
+        columns=COLUMNS,
+        rows=rows,
+        like=like,
+    )
