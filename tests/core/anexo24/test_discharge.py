@@ -74,8 +74,8 @@ def test_dry_run_writes_nothing_and_undo_restores_balances(inv_db, tmp_path):
 
 
 def test_each_lots_balance_is_kept_by_runs_and_undos_and_checked(inv_db, tmp_path):
-    """lot_balances (what the saldos reports read by index) moves with each run's commit and
-    undo; check() finds a balance that does not add up."""
+    """lot_balances and part_balances (what the saldos reports read by index) move with each
+    run's commit and undo; check() finds a balance that does not add up."""
 
     def used() -> dict:
         sql = (
@@ -95,12 +95,15 @@ def test_each_lots_balance_is_kept_by_runs_and_undos_and_checked(inv_db, tmp_pat
     inv_db.execute("UPDATE lot_balances SET used_micro = 3999999 WHERE used_micro = 4000000")
     assert discharge.check(inv_db, RFC) == [
         "entrada 260739536000020 partida 1 MAT-A: saldo guardado con 3.999999 descargado; "
-        "las asignaciones en vigor suman 4"
+        "las asignaciones en vigor suman 4",
+        # and the part's kept balance (part_balances) is no longer the sum of its lots'
+        "número de parte MAT-A fracción 72085101: el saldo por parte guardado no es la suma "
+        "de sus lotes",
     ]
 
 
 def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path):
-    """Migration 0023 on a ledger of the previous version (its runs, an undone one and the
+    """Migrations 0023 and 0024 on a ledger of the previous version (its runs, an undone one and the
     reversals of a correction): each lot's kept balance starts as its allocations in force."""
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
     discharge.run(inv_db, RFC, hasta=TODAY)
@@ -110,19 +113,25 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
     discharge.run(inv_db, RFC, hasta=TODAY)
     discharge.undo_last(inv_db, RFC)
     kept = inv_db.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall()
+    parts = inv_db.execute("SELECT * FROM part_balances WHERE lotes ORDER BY 1, 2, 3").fetchall()
     assert any(used for *_, used, _ in kept)
     for statement in (
         "DROP TRIGGER lot_balances_add",
         "DROP TRIGGER lot_balances_drop",
         "DROP TRIGGER lot_balances_move",
+        "DROP TRIGGER part_balances_add",
+        "DROP TRIGGER part_balances_drop",
+        "DROP TRIGGER part_balances_change",
         "DROP TABLE lot_balances",
-        f"DELETE FROM {store.SCHEMA_TABLE} WHERE version = 23",
+        "DROP TABLE part_balances",
+        f"DELETE FROM {store.SCHEMA_TABLE} WHERE version >= 23",
     ):
         inv_db.execute(statement)
     path = store.file_path(inv_db)
     inv_db.close()
     upgraded = store.connect(path)
     assert upgraded.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall() == kept
+    assert upgraded.execute("SELECT * FROM part_balances ORDER BY 1, 2, 3").fetchall() == parts
     assert discharge.check(upgraded, RFC) == []
     upgraded.close()
 

@@ -125,6 +125,9 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
                 f"sus corridas antes de descargar por {modo}",
             )
         clients.set_descargo_modo(db, client.id, modo)
+        # Nothing is in force: the lots' balances are their amounts in the new mode.
+        db.execute("DELETE FROM part_balances WHERE client_id = ?", [client.id])
+        db.execute(_PART_BALANCES.format(amount=LOT_AMOUNT[modo]), {"client": client.id})
     return modo
 
 
@@ -499,16 +502,40 @@ _UNDO_DELTAS = _deltas(
 
 def _balance(db: Database, modo: str, deltas: str, params: dict | None = None) -> None:
     """Inside the write transaction that commits or undoes a run: each lot's balance
-    (lot_balances) moved by `deltas` (rows of entrada_id, delta). The one writer of the
-    maintained balances: every run, undo and kind of lot goes through here."""
+    (lot_balances) moved by `deltas` (rows of entrada_id, delta), and its part number's
+    (part_balances: lots with a balance and their sum, before and after). The one writer of
+    the kept balances: every run, undo and kind of lot goes through here."""
+    moved = (
+        "SELECT d.entrada_id, e.client_id, e.numero_parte, e.fraccion, b.used_micro AS used, "
+        f"b.used_micro + d.delta AS now, coalesce({LOT_AMOUNT[modo]}, 0) AS amount "
+        f"FROM ({deltas}) d JOIN entradas e ON e.id = d.entrada_id "
+        "JOIN lot_balances b ON b.entrada_id = d.entrada_id"
+    )
     db.execute(
-        "UPDATE lot_balances SET used_micro = used_micro + d.delta, "
-        "agotado = used_micro + d.delta > 0 AND used_micro + d.delta >= d.amount "
-        f"FROM (SELECT d.entrada_id, d.delta, coalesce({LOT_AMOUNT[modo]}, 0) AS amount "
-        f"FROM ({deltas}) d JOIN entradas e ON e.id = d.entrada_id) d "
-        "WHERE lot_balances.entrada_id = d.entrada_id",
+        "INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro) "
+        "SELECT client_id, numero_parte, fraccion, sum((amount > now) - (amount > used)), "
+        "sum(max(amount - now, 0) - max(amount - used, 0)) "
+        f"FROM ({moved}) WHERE true GROUP BY client_id, numero_parte, fraccion "
+        "ON CONFLICT (client_id, numero_parte, fraccion) DO UPDATE SET "
+        "lotes = lotes + excluded.lotes, saldo_micro = saldo_micro + excluded.saldo_micro",
         params or {},
     )
+    db.execute(
+        "UPDATE lot_balances SET used_micro = m.now, agotado = m.now > 0 AND m.now >= m.amount "
+        f"FROM ({moved}) m "
+        "WHERE lot_balances.entrada_id = m.entrada_id",
+        params or {},
+    )
+
+
+# A client's part_balances from its lots' balances, in its ledger mode.
+_PART_BALANCES = """
+INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro)
+SELECT e.client_id, e.numero_parte, e.fraccion, count(*), sum({amount} - b.used_micro)
+FROM entradas e JOIN lot_balances b ON b.entrada_id = e.id
+WHERE e.client_id = :client AND {amount} > b.used_micro
+GROUP BY e.client_id, e.numero_parte, e.fraccion
+"""
 
 
 def _steps(result: RunResult) -> list[tuple[str, int]]:
@@ -973,12 +1000,33 @@ def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
         """,
         {"client": client_id},
     )
-    return [
+    problems = [
         f"entrada {pedimento} partida {partida} {parte}: saldo guardado con "
         f"{'nada' if stored is None else to_text(stored)} descargado; las asignaciones "
         f"en vigor suman {to_text(used)}"
         for pedimento, partida, parte, stored, used in rows
     ]
+    amount = LOT_AMOUNT[modo]
+    want = (
+        f"SELECT e.numero_parte, e.fraccion, count(*), sum({amount} - b.used_micro) "
+        "FROM entradas e JOIN lot_balances b ON b.entrada_id = e.id "
+        f"WHERE e.client_id = :client AND {amount} > b.used_micro GROUP BY 1, 2"
+    )
+    have = (
+        "SELECT numero_parte, fraccion, lotes, saldo_micro FROM part_balances "
+        "WHERE client_id = :client AND (lotes <> 0 OR saldo_micro <> 0)"
+    )
+    differ = db.execute(
+        f"SELECT * FROM ({want} EXCEPT {have}) UNION SELECT * FROM ({have} EXCEPT {want}) "
+        "ORDER BY 1, 2",
+        {"client": client_id},
+    )
+    problems += [
+        f"número de parte {parte} fracción {fraccion or '(sin fracción)'}: el saldo por parte "
+        "guardado no es la suma de sus lotes"
+        for parte, fraccion in dict.fromkeys((r[0], r[1]) for r in differ)
+    ]
+    return problems
 
 
 def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:

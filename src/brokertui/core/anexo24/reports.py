@@ -68,25 +68,40 @@ _MATERIAL = f"NOT {_ACTIVO}"
 # from its former system (saldo inicial: entries.add_opening), which every report names.
 _ORIGEN = "CASE WHEN e.saldo_inicial = 1 THEN 'saldo inicial' ELSE e.source END"
 _ORIGEN_COL = Col("origen", "Origen", width=13)
-_MATERIALES = "JOIN materiales m ON m.client_id = e.client_id AND m.numero_parte = e.numero_parte"
 
 
-# Balances on :on are the ledger's present ones (lot_balances) unless an allocation in force is
-# of an exit dated after it (exits are few after the usual date, today; by index).
-_LATER_DISCHARGES = """SELECT 1 FROM salidas s WHERE s.client_id = :client AND s.fecha > :on
-  AND EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id) LIMIT 1"""
+# Balances on :on are the ledger's present ones (lot_balances, part_balances) unless an
+# allocation in force is of an exit dated after it, a lot was entered after it (both few after
+# the usual date, today; by index) or an import is still being written.
+_NOT_PRESENT = """SELECT 1 FROM salidas s WHERE s.client_id = :client AND s.fecha > :on
+  AND EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
+UNION ALL SELECT 1 FROM entradas WHERE client_id = :client AND fecha_entrada > :on
+UNION ALL SELECT 1 FROM interface_imports WHERE client_id = :client AND estado = 'cargando'
+LIMIT 1"""
 
 
 # The lots with a balance on :on, from lot_balances by its index of open lots.
-def _open_lots(join: str = "") -> str:
-    return (
-        f"FROM lot_balances b JOIN entradas e ON e.id = b.entrada_id {join} "
-        "WHERE b.client_id = :client AND b.agotado = 0 AND b.fecha_entrada <= :on "
-        f"AND {loaded('e')}"
-    )
-
-
+_OPEN_LOTS = (
+    "FROM lot_balances b JOIN entradas e ON e.id = b.entrada_id "
+    "WHERE b.client_id = :client AND b.agotado = 0 AND b.fecha_entrada <= :on "
+    f"AND {loaded('e')}"
+)
 _LOT_ORDER = "fecha_entrada, pedimento, partida"
+
+
+def _parts_with_balance(amount: str, join: str = "") -> str:
+    """FROM part_balances p: the client's part numbers and fracciones with lots that have a
+    balance, and (f) their activo fijo lots, which part_balances counts in and the saldos per
+    fracción leave out (few: by entradas_clave, named, as the planner would rather read every
+    lot in part order; nothing is ever taken from them)."""
+    return (
+        f"FROM part_balances p {join} LEFT JOIN (SELECT e.numero_parte, e.fraccion, "
+        f"count(*) AS lotes, sum({amount}) AS saldo FROM entradas e INDEXED BY entradas_clave "
+        "WHERE e.client_id = :client "
+        f"AND {_ACTIVO} AND {amount} > 0 GROUP BY 1, 2) f "
+        "ON f.numero_parte = p.numero_parte AND f.fraccion = p.fraccion "
+        "WHERE p.client_id = :client AND p.lotes - coalesce(f.lotes, 0) > 0"
+    )
 
 
 def _saldos(amount_key: str, amount: str, unit: str) -> Report:
@@ -119,7 +134,7 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
         maintained="SELECT b.pedimento AS pedimento, b.partida AS partida, e.numero_parte, "
         f"e.fraccion, b.fecha_entrada AS fecha_entrada, {amount} AS {amount_key}, "
         f"b.used_micro AS descargado, {amount} - b.used_micro AS saldo, e.vence AS "
-        f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen {_open_lots()} "
+        f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen {_OPEN_LOTS} "
         f"AND {amount} > b.used_micro "
         "AND {tipo}",
     )
@@ -146,10 +161,12 @@ def _saldos_fraccion_umt() -> Report:
         "fraccion, umt",
         as_of=True,
         per_fraccion=True,
-        maintained="SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
-        "sum(e.cantidad_micro - b.used_micro) AS saldo "
-        f"{_open_lots(_MATERIALES)} AND e.cantidad_micro > b.used_micro AND {_MATERIAL} "
-        "GROUP BY e.fraccion, m.umt, m.factor_umt",
+        maintained="SELECT p.fraccion, m.umt, m.factor_umt, p.lotes - coalesce(f.lotes, 0) "
+        "AS lotes, p.saldo_micro - coalesce(f.saldo, 0) AS saldo "
+        + _parts_with_balance(
+            "e.cantidad_micro",
+            "JOIN materiales m ON m.client_id = p.client_id AND m.numero_parte = p.numero_parte",
+        ),
     )
 
 
@@ -170,9 +187,11 @@ def _saldos_fraccion_usd() -> Report:
         "GROUP BY 1",
         "fraccion",
         as_of=True,
-        maintained=f"SELECT {LOT_KEY['valor']} AS fraccion, count(*) AS lotes, "
-        f"sum(e.valor_micro - b.used_micro) AS saldo_usd {_open_lots()} "
-        f"AND e.valor_micro > b.used_micro AND {_MATERIAL} GROUP BY 1",
+        maintained="SELECT coalesce(nullif(p.fraccion, ''), (SELECT m.fraccion FROM materiales m "
+        "WHERE m.client_id = p.client_id AND m.numero_parte = p.numero_parte), '') AS fraccion, "
+        "sum(p.lotes - coalesce(f.lotes, 0)) AS lotes, "
+        "sum(p.saldo_micro - coalesce(f.saldo, 0)) AS saldo_usd "
+        f"{_parts_with_balance('e.valor_micro')} GROUP BY 1",
     )
 
 
@@ -398,7 +417,7 @@ def _search_fields(report: Report) -> find.Fields:
 
 def _source(db: Database, h: Heading, params: dict) -> str:
     """The report's SELECT: from the maintained balances when they are those of :on."""
-    if h.report.maintained and not db.execute(_LATER_DISCHARGES, params).fetchone():
+    if h.report.maintained and not db.execute(_NOT_PRESENT, params).fetchone():
         return h.report.maintained.replace("{tipo}", "1")
     return h.report.sql
 
