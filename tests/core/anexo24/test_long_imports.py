@@ -168,9 +168,9 @@ def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monke
     path = store.file_path(inv_db)
     check, waits = interfaces._check_row, []
 
-    def checking(kind, raw):
+    def checking(*args):
         waits.append(timed_write(path))
-        return check(kind, raw)
+        return check(*args)
 
     monkeypatch.setattr(interfaces, "_check_row", checking)
     load(inv_db, tmp_path, "entradas", LOTS)
