@@ -68,6 +68,7 @@ def test_client_and_program_round_trip(run):
             "baja_date": None,
             "programas": "IMMEX",
             "descargo_modo": "cantidad",
+            "descargo_nivel": "fraccion",
             "version": 1,
         }
     ]

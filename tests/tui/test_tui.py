@@ -180,6 +180,16 @@ async def test_discharge_mode_switch_by_keyboard(demo_db):
         assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "fraccion"
         first = discharge.allocations(demo_db, "MNB050315K70", limit=1)[0]
         assert (first["numero_parte"], first["cantidad"]) == ("39269099", "274.05")
+        await pilot.press("z", "s")  # the third mode: by value a nivel pedimento
+        await app.workers.wait_for_complete()
+        await pilot.press("m")
+        assert "a nivel pedimento" in app.screen.question
+        await pilot.press("s", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert [str(c.label) for c in table.columns.values()][2:4] == ["Nivel", "Valor USD"]
+        assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "pedimento"
 
 
 async def test_esc_on_a_form_with_changes_asks_and_each_answer_does_what_it_says(demo_db):

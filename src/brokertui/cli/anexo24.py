@@ -124,11 +124,13 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
 @click.argument("modo", metavar="MODO", required=False)
 @pass_env
 def discharge_mode(env: Env, rfc: str, modo: str | None) -> None:
-    """Muestra o cambia el modo de descargo del cliente: cantidad (por número de parte) o valor
-    (USD por fracción, para empresas certificadas). Se niega mientras haya asignaciones vigentes."""
+    """Muestra o cambia el modo de descargo del cliente: cantidad (por número de parte), valor
+    (USD por fracción, para empresas certificadas) o pedimento (USD a nivel pedimento: el saldo
+    es de las mercancías con tasa arancelaria mayor). Se niega mientras haya asignaciones
+    vigentes."""
     if modo is None:
         client = clients.get_client(env.db, rfc)
-        click.echo(f"{client.rfc}: descargo por {client.descargo_modo}")
+        click.echo(f"{client.rfc}: descargo por {client.ledger_mode}")
         return
     discharge.set_mode(env.db, rfc, modo.strip().lower())
     click.echo(f"{rfc.upper()}: descargo por {modo.strip().lower()} desde la próxima corrida.")

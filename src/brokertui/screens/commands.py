@@ -436,7 +436,7 @@ TABLE = (
         "Modo",
         "mode",
         "Cambiar modo de descargo",
-        "Por cantidad (número de parte) o por valor (USD por fracción)",
+        "Por cantidad (número de parte) o por valor (USD por fracción o por pedimento)",
     ),
     # Reportes (F6)
     *(_report(key, name) for key, name in REPORT_KEYS.items()),

@@ -126,9 +126,9 @@ class DischargeScreen(ClientScreen):
 
     def reload(self) -> None:
         modo = self.mode() if self.rfc else None
-        by_value = modo == "valor" and not self.show_pending
+        by_value = modo in ("valor", "pedimento") and not self.show_pending
         self.query_one(PagedTable).relabel(
-            {"numero_parte": "Fracción", "cantidad": "Valor USD"}
+            {"numero_parte": "Fracción" if modo == "valor" else "Nivel", "cantidad": "Valor USD"}
             if by_value
             else {"numero_parte": "Parte", "cantidad": "Cantidad"}
         )
@@ -177,7 +177,7 @@ class DischargeScreen(ClientScreen):
         )
 
     def mode(self) -> str:
-        return clients.get_client(self.app.db, self.rfc).descargo_modo
+        return clients.get_client(self.app.db, self.rfc).ledger_mode
 
     def hasta(self):
         """The period's end: the date typed, or today."""
@@ -242,7 +242,8 @@ class DischargeScreen(ClientScreen):
         if self.needs_client() or self.jobs.running:
             return
         modo = self.mode()
-        other = "cantidad" if modo == "valor" else "valor"
+        modes = discharge.MODES
+        other = modes[(modes.index(modo) + 1) % len(modes)]  # cantidad, valor, pedimento
         if in_force := discharge.count_allocations(self.app.db, self.rfc):
             self.notify(
                 f"Modo: hay {in_force} asignaciones por {modo} en vigor; deshaga las "
@@ -266,6 +267,8 @@ class DischargeScreen(ClientScreen):
         what = {
             "valor": "por valor: el valor en USD por fracción arancelaria (empresas "
             "certificadas, Anexo 24)",
+            "pedimento": "por valor a nivel pedimento: el valor en USD del pedimento más "
+            "antiguo; su saldo es de las mercancías con tasa arancelaria mayor (Anexo 24)",
             "cantidad": "por cantidad: la cantidad por número de parte",
         }[other]
         self.app.push_screen(ConfirmScreen(f"¿Descargar {what}?"), confirmed)

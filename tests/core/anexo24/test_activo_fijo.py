@@ -25,7 +25,7 @@ AF = "26 07 3953 7000001"
 AF_ROW = [AF, "1", "AF", "2026-01-02", "MAT-A", "3", "1", "9000", "72085101", "USA"]
 
 
-@pytest.fixture(params=discharge.MODES)
+@pytest.fixture(params=("cantidad", "valor"))  # a nivel pedimento: test_value_by_pedimento.py
 def af_db(inv_db, tmp_path, request):
     discharge.set_mode(inv_db, RFC, request.param)
     load(inv_db, tmp_path, "entradas", [AF_ROW], "af.csv")
@@ -34,7 +34,7 @@ def af_db(inv_db, tmp_path, request):
 
 def ledger(db) -> list[tuple]:
     return [
-        (r["documento"], r["pedimento"][-7:], list(r.values())[5])
+        (r["documento"], r["pedimento"][-7:], r.get("cantidad", r.get("valor_usd")))
         for r in discharge.export_rows(db, RFC)
     ]
 

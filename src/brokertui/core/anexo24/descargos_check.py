@@ -66,7 +66,7 @@ def differences(db: Database, rfc: str) -> list[dict]:
     """The differences of the exits that have 512 rows, by exit, original and fracción."""
     client = clients.get_client(db, rfc)
     with snapshot(db):
-        if ledger.mode(db, client.id) == "valor":
+        if ledger.mode(db, client.id) != "cantidad":
             raise ValueMode()
         ds_rows = db.execute(_DATASTAGE, [client.id]).fetchall()
         ledger_rows = db.execute(_LEDGER, [client.id]).fetchall()

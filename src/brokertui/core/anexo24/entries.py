@@ -65,6 +65,7 @@ INTERFACE_COLUMNS = (
     "valor_usd",
     "fraccion",
     "pais_origen",
+    "tasa_igi",
     "vence",
 )
 
@@ -77,8 +78,8 @@ def add_from_interface(
     never pass through Python); returns how many were new."""
     return db.execute(
         "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source, "
-        f"import_id) SELECT ?, *, 'interfaz', ? FROM ({source})",
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, tasa_igi, vence, "
+        f"source, import_id) SELECT ?, *, 'interfaz', ? FROM ({source})",
         [client_id, import_id, *params],
     ).rowcount
 

@@ -70,8 +70,9 @@ OTHER_CATALOGS = {
     "activo_fijo": ("clave", "nombre", "fraccion", "pedimento", "fecha_entrada", "ubicacion"),
 }
 COLUMNS.update(OTHER_CATALOGS)
-# Columns a file may have or not: the kinds of salida's (exit_kinds.OPTIONAL).
-OPTIONAL = {"salidas": tuple(exit_kinds.OPTIONAL)}
+# Columns a file may have or not: the kinds of salida's (exit_kinds.OPTIONAL), an entry's IGI
+# rate (by value a nivel pedimento, ledger.py).
+OPTIONAL = {"salidas": tuple(exit_kinds.OPTIONAL), "entradas": ("tasa_igi",)}
 KINDS = tuple(COLUMNS)
 BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
@@ -149,6 +150,11 @@ def _optional_decimal(value: str) -> str:
     return decimal_text(value, allow_zero=True) if value else value
 
 
+def _rate(value: str) -> str | None:
+    """An ad valorem rate in percent (0 or more), or None when not given."""
+    return decimal_text(value, allow_zero=True) if value else None
+
+
 CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
     "materiales": {
         "numero_parte": required,
@@ -185,6 +191,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "valor_usd": _optional_decimal,
         "fraccion": lambda v: _fraccion(v) if v else "",
         "pais_origen": lambda v: _code("paises", v, "países") if v else "",
+        "tasa_igi": _rate,
     },
     **{
         name: {c: required if c in ("clave", "nombre") else str for c in columns}

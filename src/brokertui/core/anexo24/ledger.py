@@ -12,14 +12,20 @@ from a date first reverses every allocation in force of exits on or after that d
 discharges them again with everything before it, so a late entry or exit ends as if it had come
 in order. A run without a date finds that date itself when late data needs it.
 
-A client's ledger is in one of two modes (`clients.descargo_modo`): `cantidad`, the quantity
-per part number, or `valor`, the USD value per fracción arancelaria (Anexo 24, Apartado A,
-módulo de salidas, the paragraph on certified companies). In value mode each material consumed
-is priced at the weighted-average unit value of its temporary entries up to the exit's date
-(an open question: neither Anexo 24 nor the issue fixes the rule), the values of an exit are
-summed per fracción, and the engine discharges them from the oldest lots of that fracción, whose
-amount is the entry's `valor_usd`. An exit with a material that has no valued entry yet stays
-pending, whole, and is reported.
+A client's ledger is in one of three modes (`Client.ledger_mode`): `cantidad`, the quantity
+per part number, `valor`, the USD value per fracción arancelaria (Anexo 24, Apartado A,
+módulo de salidas, the paragraph on certified companies), or `pedimento`, the USD value a
+nivel pedimento (Apartado B, módulo de procesos, proceso de descargos, numeral 5). By value
+each material consumed is priced at the weighted-average unit value of its temporary entries up
+to the exit's date (an open question: neither Anexo 24 nor the issue fixes the rule), the
+values of an exit are summed per fracción (or, a nivel pedimento, into one amount), and the
+engine discharges them from the oldest lots of that fracción (or the oldest pedimento), whose
+amount is the entry's `valor_usd`. A nivel pedimento, "el saldo en pedimentos de importación se
+interpretará que corresponde a las mercancías con tasa arancelaria mayor, contenida en el
+pedimento" (the paragraph after numeral 5): so within a pedimento its partidas are discharged
+lowest IGI rate first (contributions.TASA_IGI; an unknown rate counts as the highest), and what is
+left of it is the value of the goods with the highest rate. An exit with a material that has no
+valued entry yet stays pending, whole, and is reported.
 
 A run never holds the write lock for long (issue 12): it claims the client (its row, status
 'escribiendo', one run per client at a time), computes from one snapshot outside any write
@@ -40,7 +46,7 @@ from sqlite_utils import Database
 
 from brokertui.core import leases, log
 from brokertui.core import search as find
-from brokertui.core.anexo24 import entries, fifo, interfaces, scope
+from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, scope
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
@@ -54,7 +60,7 @@ BATCH = 50_000
 STEP = 1_000  # rows a run writes per statement (as many as fit in a turn, db.turns)
 SMALL = 3  # statements a run writes in its commit rather than in turns before it
 ATTEMPTS = 3  # computations of a run whose client's data changed meanwhile, before refusing
-MODES = ("cantidad", "valor")
+MODES = ("cantidad", "valor", "pedimento")
 EXPORT_COLUMNS = {
     "cantidad": [
         "documento",
@@ -74,6 +80,7 @@ EXPORT_COLUMNS = {
         "valor_usd",
         "vencido",
     ],
+    "pedimento": ["documento", "pedimento", "partida", "fecha_entrada", "valor_usd", "vencido"],
 }
 
 
@@ -105,15 +112,18 @@ class _Changed(Exception):
 
 
 def mode(db: Database, client_id: int) -> str:
-    """The client's ledger mode: 'cantidad' or 'valor'."""
-    return db.execute("SELECT descargo_modo FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+    """The client's ledger mode: 'cantidad', 'valor' or 'pedimento' (Client.ledger_mode)."""
+    modo, nivel = db.execute(
+        "SELECT descargo_modo, descargo_nivel FROM clients WHERE id = ?", [client_id]
+    ).fetchone()
+    return "pedimento" if modo == "valor" and nivel == "pedimento" else modo
 
 
 def set_mode(db: Database, rfc: str, modo: str) -> str:
     """Switch the client's ledger mode. Refused while allocations are in force: quantity and
     value allocations cannot share balances (undo the runs first)."""
     if modo not in MODES:
-        raise InvalidInput("modo", "debe ser cantidad o valor")
+        raise InvalidInput("modo", "debe ser cantidad, valor o pedimento")
     client = clients.get_client(db, rfc)
     with write(db, "discharge.mode", "client", client.rfc, {"modo": modo}):
         current = mode(db, client.id)
@@ -131,7 +141,11 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
     return modo
 
 
-LOT_AMOUNT = {"cantidad": "e.cantidad_micro", "valor": "e.valor_micro"}
+LOT_AMOUNT = {
+    "cantidad": "e.cantidad_micro",
+    "valor": "e.valor_micro",
+    "pedimento": "e.valor_micro",
+}
 
 # Activo fijo lots (entries.fixed_asset) are no material's: no exit takes them, no price uses them.
 FIXED_ASSET = entries.fixed_asset("e")
@@ -148,13 +162,17 @@ SELECT e.id, {{key}} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
 FROM {{source}}
 WHERE e.client_id = :client AND {{amount}} IS NOT NULL AND {LOADED_E}
   AND NOT {FIXED_ASSET}
-ORDER BY lot_key, e.fecha_entrada, e.pedimento, e.partida
+ORDER BY lot_key, e.fecha_entrada, e.pedimento, {{within}} e.partida
 """
+# A nivel pedimento, a pedimento's partidas lowest IGI rate first (an unknown rate last), so
+# what is left of it is the goods with the highest rate (module doc).
+_WITHIN_PEDIMENTO = {"pedimento": f"CAST({contributions.TASA_IGI} AS REAL) NULLS LAST,"}
 _LOT_SOURCE = {
     # by index: the entries of each dirty part number, the few dirty keys outermost
     "cantidad": "temp.dirty_keys d CROSS JOIN entradas e ON e.client_id = :client "
     "AND e.numero_parte = d.key",
     "valor": f"entradas e JOIN temp.dirty_keys d ON d.key = {LOT_KEY['valor']}",
+    "pedimento": f"entradas e JOIN temp.dirty_keys d ON d.key = {LOT_KEY['pedimento']}",
 }
 
 # Every exit pending (or, for the check, discharged), exploded through the BOM.
@@ -185,27 +203,31 @@ def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
     return _demands(db.execute(sql, params))
 
 
-def _priced(db: Database, params: dict, demands: Iterator[fifo.Demand], parts: str = ""):
-    """(demand, fracción, USD millionths or None) for each material demand (value mode),
+def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand], parts: str = ""):
+    """(demand, key, USD millionths or None) for each material demand by value, its key the
+    material's fracción (or, a nivel pedimento, scope.PEDIMENTO_KEY; None: not a material),
     priced with the valued entries of the client (`parts`: of the dirty parts only)."""
-    fracciones = dict(
+    keys = dict(
         db.execute(
             "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
         ).fetchall()
     )
+    if modo == "pedimento":
+        keys = dict.fromkeys(keys, scope.PEDIMENTO_KEY)
     entry_rows = db.execute(_ENTRIES_SQL.format(parts=parts), params)
     entries = (fifo.Entry(*row) for row in entry_rows)
     try:
         for demand, value in fifo.valued(entries, demands):
-            yield demand, fracciones.get(demand.part), value
+            yield demand, keys.get(demand.part), value
     finally:
         entry_rows.close()  # entries of parts no exit needs are left unread
 
 
 def _value_demands(db: Database, params: dict, result: RunResult) -> Iterator[fifo.Demand]:
-    """Value mode's demands: each exit's material values (of the dirty parts) summed per
-    fracción, in the engine's order (through a scratch table, indexed once filled). Exits with
-    a material that cannot be priced are left out, whole, and counted in `result`."""
+    """The demands by value: each exit's material values (of the dirty parts) summed per
+    fracción (or a nivel pedimento), in the engine's order (through a scratch table, indexed
+    once filled). Exits with a material that cannot be priced are left out, whole, and counted
+    in `result`."""
     db.execute("DROP TABLE IF EXISTS temp.value_demands")
     db.execute(
         "CREATE TEMP TABLE value_demands (fraccion TEXT, fecha TEXT, salida_id INTEGER, "
@@ -214,7 +236,9 @@ def _value_demands(db: Database, params: dict, result: RunResult) -> Iterator[fi
     unvalued: dict[int, str] = {}
     material_demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
     parts = "AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"
-    priced = ((d, f, v) for d, f, v in _priced(db, params, material_demands, parts) if v != 0)
+    priced = (
+        (d, f, v) for d, f, v in _priced(db, params, result.modo, material_demands, parts) if v != 0
+    )
     while batch := list(islice(priced, BATCH)):
         for demand, fraccion, value in batch:
             if value is None or fraccion is None:
@@ -375,7 +399,7 @@ def _inputs(db: Database, client_id: int) -> tuple:
         "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM pedimentos WHERE client_id = :c), "
         "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM discharge_runs "
         "WHERE client_id = :c AND status = 'committed'), "
-        "(SELECT descargo_modo FROM clients WHERE id = :c)",
+        "(SELECT descargo_modo || descargo_nivel FROM clients WHERE id = :c)",
         {"c": client_id},
     ).fetchone()
 
@@ -398,12 +422,15 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
-    if result.modo == "valor":
+    if result.modo != "cantidad":
         demands = _value_demands(db, params, result)
     else:
         demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
     lots_sql = _LOTS_SQL.format(
-        key=LOT_KEY[result.modo], amount=LOT_AMOUNT[result.modo], source=_LOT_SOURCE[result.modo]
+        key=LOT_KEY[result.modo],
+        amount=LOT_AMOUNT[result.modo],
+        source=_LOT_SOURCE[result.modo],
+        within=_WITHIN_PEDIMENTO.get(result.modo, ""),
     )
     lot_rows = db.execute(lots_sql, params)
     lots = (fifo.Lot(*row) for row in lot_rows if row[5] > 0)
@@ -831,7 +858,8 @@ _AS_OF = """(SELECT a.* FROM allocations a
 def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None):
     """The export columns for every allocation in force (a shortfall has no pedimento,
     partida or fecha_entrada), streamed; or (`as_of_run`) for those in force right after that
-    run, as it showed then. In value mode the part is the fracción and the amount is USD."""
+    run, as it showed then. By value the part is the fracción (a nivel pedimento there is
+    none) and the amount is USD."""
     client = clients.get_client(db, rfc)
     columns = EXPORT_COLUMNS[mode(db, client.id)]
     sql = _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
@@ -841,16 +869,18 @@ def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None):
         sql + " ORDER BY " + ALLOCATION_ORDER, {"client": client.id, "run": as_of_run}
     ):
         (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
-        values = (
-            documento,
-            parte,
-            pedimento or "",
-            "" if partida is None else partida,
-            fecha_entrada or "",
-            to_text(micro),
-            "si" if vencido else "no",
-        )
-        yield dict(zip(columns, values, strict=True))
+        values = {
+            "documento": documento,
+            "numero_parte": parte,
+            "fraccion": parte,
+            "pedimento": pedimento or "",
+            "partida": "" if partida is None else partida,
+            "fecha_entrada": fecha_entrada or "",
+            "cantidad": to_text(micro),
+            "valor_usd": to_text(micro),
+            "vencido": "si" if vencido else "no",
+        }
+        yield {column: values[column] for column in columns}
 
 
 _PENDING_SQL = f"""
@@ -1032,10 +1062,10 @@ def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
 def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:
     """Discharged exits whose allocations in force differ from their demand, per key."""
     params = {"client": client_id, "hasta": "9999-12-31"}
-    if modo == "valor":
+    if modo != "cantidad":
         demands = (
-            (d.salida_id, fraccion, value)
-            for d, fraccion, value in _priced(db, params, _discharged_demands(db, params))
+            (d.salida_id, key, value)
+            for d, key, value in _priced(db, params, modo, _discharged_demands(db, params))
             if value
         )
     else:

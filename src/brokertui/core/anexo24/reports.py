@@ -4,7 +4,8 @@ the client's razón social and RFC and its period, paged from SQLite, and export
 or JSON. Balances come from the discharge ledger (allocations in force of exits up to the date):
 each lot's balance the ledger keeps (lot_balances), read by index, when no exit after the date
 is discharged, else the allocations summed.
-A client whose ledger is by value gets the balance and discharge reports in USD per fracción.
+A client whose ledger is by value gets the balance and discharge reports in USD per fracción,
+or a nivel pedimento with each lot's IGI rate; every report's title names the mode.
 """
 
 from __future__ import annotations
@@ -104,8 +105,9 @@ def _parts_with_balance(amount: str, join: str = "") -> str:
     )
 
 
-def _saldos(amount_key: str, amount: str, unit: str) -> Report:
+def _saldos(amount_key: str, amount: str, unit: str, tasa: tuple[Col, ...] = ()) -> Report:
     label = "Cantidad" if amount_key == "cantidad" else "Valor USD"
+    rate = f"{contributions.TASA_IGI} AS tasa_igi, " if tasa else ""
     return Report(
         "saldos",
         f"Saldos por pedimento (lote){unit}",
@@ -121,9 +123,10 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
             Col("fecha_vencimiento", "Vencimiento", "date"),
             Col("tipo", "Tipo", width=11),
             _ORIGEN_COL,
+            *tasa,
         ),
         "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
-        f"{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
+        f"{rate}{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
         f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento, "
         f"{_TIPO} AS tipo, {_ORIGEN} AS origen "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
@@ -132,7 +135,7 @@ def _saldos(amount_key: str, amount: str, unit: str) -> Report:
         f"tipo = 'activo fijo', {_LOT_ORDER}",
         as_of=True,
         maintained="SELECT b.pedimento AS pedimento, b.partida AS partida, e.numero_parte, "
-        f"e.fraccion, b.fecha_entrada AS fecha_entrada, {amount} AS {amount_key}, "
+        f"e.fraccion, b.fecha_entrada AS fecha_entrada, {rate}{amount} AS {amount_key}, "
         f"b.used_micro AS descargado, {amount} - b.used_micro AS saldo, e.vence AS "
         f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen {_OPEN_LOTS} "
         f"AND {amount} > b.used_micro "
@@ -195,7 +198,12 @@ def _saldos_fraccion_usd() -> Report:
     )
 
 
-def _utilizados(key: str, label: str, title: str) -> Report:
+# A nivel pedimento the ledger's key is one for all (scope.PEDIMENTO_KEY): its reports show
+# the lot's pedimento, or its IGI rate, instead.
+_BY_PEDIMENTO = "LEFT JOIN entradas e ON e.id = a.entrada_id"
+
+
+def _utilizados(key: str, label: str, title: str, key_sql: str = "a.numero_parte") -> Report:
     return Report(
         "materiales_utilizados",
         title,
@@ -205,20 +213,28 @@ def _utilizados(key: str, label: str, title: str) -> Report:
             Col("faltante", "Faltante", "qty"),
             Col("salidas", "Salidas", "int", 7),
         ),
-        f"SELECT a.numero_parte AS {key}, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
+        f"SELECT {key_sql} AS {key}, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
         "a.cantidad_micro END) AS descargado, sum(CASE WHEN a.entrada_id IS NULL THEN "
         "a.cantidad_micro ELSE 0 END) AS faltante, count(DISTINCT a.salida_id) AS salidas "
         "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        f"{_BY_PEDIMENTO if key_sql.startswith('e.') else ''} "
         "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta "
-        "GROUP BY a.numero_parte",
+        f"GROUP BY {key_sql}",
         key,
     )
 
 
-def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Report:
+def _descargos(
+    key: str,
+    label: str,
+    amount_key: str,
+    amount_label: str,
+    how: str = "",
+    key_sql: str = "a.numero_parte",
+) -> Report:
     return Report(
         "descargos",
-        "Descargos (asignaciones PEPS)" + ("" if amount_key == "cantidad" else " por valor"),
+        "Descargos (asignaciones PEPS)" + how,
         (
             Col("documento", "Documento", width=14),
             Col("fecha", "Fecha salida", "date"),
@@ -231,7 +247,7 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
             Col("vencido", "Vencido", width=7),
             _ORIGEN_COL,
         ),
-        f"SELECT s.documento, s.fecha, s.tipo_salida, a.numero_parte AS {key}, e.pedimento, "
+        f"SELECT s.documento, s.fecha, s.tipo_salida, {key_sql} AS {key}, e.pedimento, "
         "e.partida, "
         f"e.fecha_entrada, a.cantidad_micro AS {amount_key}, CASE WHEN a.entrada_id IS NULL "
         "THEN 'faltante' WHEN a.vencido THEN 'si' ELSE 'no' END AS vencido, "
@@ -239,7 +255,8 @@ def _descargos(key: str, label: str, amount_key: str, amount_label: str) -> Repo
         "a.id AS aid FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
         "LEFT JOIN entradas e ON e.id = a.entrada_id "
         "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
-        f"fecha, sid, {key}, aid",  # ledger.ALLOCATION_ORDER
+        # ledger.ALLOCATION_ORDER (a nivel pedimento its key is one for all)
+        f"fecha, sid, {key}, aid" if key_sql == "a.numero_parte" else "fecha, sid, aid",
     )
 
 
@@ -337,9 +354,38 @@ VALUE_REPORTS = REPORTS | {
         _saldos("valor_usd", "e.valor_micro", " en USD"),
         _saldos_fraccion_usd(),
         _utilizados("fraccion", "Fracción", "Valor utilizado por fracción arancelaria (USD)"),
-        _descargos("fraccion", "Fracción", "valor_usd", "Valor USD"),
+        _descargos("fraccion", "Fracción", "valor_usd", "Valor USD", " por valor"),
     )
 }
+# By value a nivel pedimento (Apartado B, módulo de procesos, proceso de descargos, numeral 5 and
+# the paragraph after it): the saldos show each lot's IGI rate (what is left of a pedimento is
+# its highest-rate goods), the value used is per pedimento, the descargos show the rate.
+PEDIMENTO_REPORTS = VALUE_REPORTS | {
+    r.name: r
+    for r in (
+        _saldos(
+            "valor_usd",
+            "e.valor_micro",
+            " en USD, descargo a nivel pedimento",
+            (Col("tasa_igi", "Tasa IGI %", width=8),),
+        ),
+        _utilizados(
+            "pedimento",
+            "Pedimento",
+            "Valor utilizado por pedimento (USD, descargo a nivel pedimento)",
+            "e.pedimento",
+        ),
+        _descargos(
+            "tasa_igi",
+            "Tasa IGI %",
+            "valor_usd",
+            "Valor USD",
+            " por valor a nivel pedimento",
+            contributions.TASA_IGI,
+        ),
+    )
+}
+REPORTS_BY_MODE = {"cantidad": REPORTS, "valor": VALUE_REPORTS, "pedimento": PEDIMENTO_REPORTS}
 NAMES = tuple(REPORTS)
 
 
@@ -383,7 +429,7 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
 
         raise InvalidInput("reporte", f"debe ser uno de {', '.join(NAMES)}")
     client = clients.get_client(db, rfc)
-    report = (VALUE_REPORTS if client.descargo_modo == "valor" else REPORTS)[name]
+    report = REPORTS_BY_MODE[client.ledger_mode][name]
     today = on or hasta or date.today()
     return Heading(
         client.razon_social,

@@ -1,16 +1,19 @@
 """What a discharge run must (re)do: the keys it can affect and, for each, the date from which.
 
-A key is what the FIFO engine discharges by: the part number (ledger by quantity) or the
-fracción arancelaria (by value). Keys are independent of one another, and within a key an exit
-only depends on the lots and the exits before it (Anexo 24, Apartado A, módulo de salidas: the
-oldest pedimento first, exits in order). So a late or new exit, a late entry, an edited BOM or an
-ajuste (which brings an exit or a lot) changes only its keys, from its date; redoing those keys
-from those dates gives what a full rerun gives, and everything else stays as it is.
+A key is what the FIFO engine discharges by: the part number (ledger by quantity), the fracción
+arancelaria (by value) or, by value a nivel pedimento, one key for all (PEDIMENTO_KEY: every
+exit takes the oldest pedimento with value pending, whatever its goods). Keys are independent of
+one another, and within a key an exit only depends on the lots and the exits before it (Anexo
+24, Apartado A, módulo de salidas: the oldest pedimento first, exits in order). So a late or new
+exit, a late entry, an edited BOM or an ajuste (which brings an exit or a lot) changes only its
+keys, from its date; redoing those keys from those dates gives what a full rerun gives, and
+everything else stays as it is.
 
 `mark` fills, inside the run's snapshot, three scratch tables of the connection:
 - temp.dirty_keys (key, desde): each key to redo and from which exit date;
 - temp.dirty_parts (part, desde): the part numbers whose exits make the demands of those keys
-  (the keys themselves by quantity; the materials of each fracción by value);
+  (the keys themselves by quantity; the materials of each fracción by value; every material a
+  nivel pedimento);
 - temp.candidates: the allocations in force of those keys from those dates, which the run
   recomputes and replaces where they change.
 
@@ -30,19 +33,31 @@ from brokertui.core.anexo24 import entries, interfaces
 LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 BEGINNING = "0000-01-01"
 
-# A lot's key and amount per mode: the part number and quantity, or the fracción (the entry's,
-# else its material's) and USD value.
+PEDIMENTO_KEY = "pedimento"  # the one key of the ledger by value a nivel pedimento
+# A lot's key per mode: the part number, the fracción (the entry's, else its material's), or
+# the one key a nivel pedimento.
 LOT_KEY = {
     "cantidad": "e.numero_parte",
     "valor": "coalesce(nullif(e.fraccion, ''), (SELECT m.fraccion FROM materiales m "
     "WHERE m.client_id = e.client_id AND m.numero_parte = e.numero_parte), '')",
+    "pedimento": f"'{PEDIMENTO_KEY}'",
 }
-# The key of a part a demand consumes: itself, or its material's fracción (NULL for a product
-# without BOM, which no lot by value covers).
+# The key of a part a demand consumes: itself, its material's fracción, or the one key a nivel
+# pedimento (NULL by value for a product without BOM, which no lot by value covers).
 PART_KEY = {
     "cantidad": "{part}",
     "valor": "(SELECT m.fraccion FROM materiales m WHERE m.client_id = :client "
     "AND m.numero_parte = {part})",
+    "pedimento": f"(SELECT '{PEDIMENTO_KEY}' FROM materiales m WHERE m.client_id = :client "
+    "AND m.numero_parte = {part})",
+}
+# The parts whose exits make the demands of the dirty keys, each from its key's date.
+_DIRTY_PARTS = {
+    "cantidad": "SELECT key, desde FROM temp.dirty_keys",
+    "valor": "SELECT m.numero_parte, d.desde FROM temp.dirty_keys d JOIN materiales m "
+    "ON m.client_id = :client AND m.fraccion = d.key",
+    "pedimento": "SELECT m.numero_parte, d.desde FROM temp.dirty_keys d JOIN materiales m "
+    "ON m.client_id = :client",
 }
 
 # Exits (as s, from `source`, with `where`) exploded into the parts they consume through the
@@ -158,14 +173,8 @@ def mark(db: Database, client_id: int, modo: str, hasta: str, desde: str | None)
         _everything_from(db, modo, params, earliest)
         db.execute("DELETE FROM temp.candidates")
         _candidates(db, params)
-    parts = (
-        "SELECT key, desde FROM temp.dirty_keys"
-        if modo == "cantidad"
-        else "SELECT m.numero_parte, d.desde FROM temp.dirty_keys d JOIN materiales m "
-        "ON m.client_id = :client AND m.fraccion = d.key"
-    )
     db.execute("CREATE TEMP TABLE dirty_parts (part TEXT PRIMARY KEY, desde TEXT NOT NULL)")
-    db.execute(f"INSERT INTO temp.dirty_parts {parts}", params)
+    db.execute(f"INSERT INTO temp.dirty_parts {_DIRTY_PARTS[modo]}", params)
     return db.execute(
         "SELECT min(d.desde) FROM temp.dirty_keys d WHERE d.key IN "
         "(SELECT numero_parte FROM temp.candidates)"

@@ -72,11 +72,20 @@ class Client(Address):
     baja_date: date | None = None
     programas: str = ""
     descargo_modo: Literal["cantidad", "valor"] = "cantidad"  # the discharge ledger's mode
+    descargo_nivel: Literal["fraccion", "pedimento"] = "fraccion"  # by value: per what
     version: int = 1  # +1 on each update of its data (update_client, baja_client)
 
     @property
     def active(self) -> bool:
         return self.baja_date is None
+
+    @property
+    def ledger_mode(self) -> str:
+        """The discharge ledger's mode: 'cantidad', 'valor' (per fracción) or 'pedimento' (by
+        value a nivel pedimento)."""
+        if self.descargo_modo == "valor" and self.descargo_nivel == "pedimento":
+            return "pedimento"
+        return self.descargo_modo
 
 
 class SiteData(Record):
@@ -177,9 +186,16 @@ def baja_client(db: Database, rfc: str, on: date, *, expected_version: int | Non
 
 
 def set_descargo_modo(db: Database, client_id: int, modo: str) -> None:
-    """Store the client's discharge ledger mode; the ledger checks and records the switch
-    (anexo24/ledger.py, set_mode)."""
-    db.execute("UPDATE clients SET descargo_modo = ? WHERE id = ?", [modo, client_id])
+    """Store the client's discharge ledger mode (Client.ledger_mode: 'pedimento' is by value a
+    nivel pedimento); the ledger checks and records the switch (anexo24/ledger.py, set_mode)."""
+    db.execute(
+        "UPDATE clients SET descargo_modo = ?, descargo_nivel = ? WHERE id = ?",
+        [
+            "cantidad" if modo == "cantidad" else "valor",
+            "pedimento" if modo == "pedimento" else "fraccion",
+            client_id,
+        ],
+    )
 
 
 _CLIENT_SELECT = """
