@@ -109,7 +109,7 @@ def test_a_lot_already_discharged_refuses_the_whole_file(inv_db, tmp_path):
     with pytest.raises(InterfaceError) as refused:
         load(inv_db, tmp_path, "saldos_iniciales", rows)
     assert str(refused.value) == (
-        "saldos iniciales: 1 lotes con error; un saldo inicial no puede reemplazar el saldo de "
+        "saldos_iniciales.csv: 1 lotes con error; un saldo inicial no puede reemplazar el saldo de "
         "un lote ya descargado en brokertui (deshaga primero las corridas de descargo que lo "
         "usan); nada se importó:\npedimento 260739536000010 partida 1 MAT-A: el lote ya tiene "
         "1 asignaciones de descargo en vigor"

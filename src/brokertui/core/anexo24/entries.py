@@ -8,6 +8,7 @@ importing the anexo24 package imports this module: pedimentos never imports anex
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -114,76 +115,79 @@ def add_ajuste_lot(
     ).lastrowid
 
 
+# The lots (not ajuste ones) of a batch of opening balances that brokertui already has, each
+# with how many allocations in force take from it; `:keys` a JSON list of [pedimento, partida,
+# part number], found by the entries' unique index (CROSS JOIN: the batch outermost, which
+# the planner cannot tell for json_each).
+_EXISTING_LOTS = """
+SELECT j.key, e.id, e.clave, e.fraccion,
+       (SELECT count(*) FROM active_allocations a WHERE a.entrada_id = e.id)
+FROM json_each(:keys) j
+CROSS JOIN entradas e ON e.client_id = :client AND e.pedimento = j.value ->> 0
+                AND e.partida = j.value ->> 1 AND e.numero_parte = j.value ->> 2 AND e.ajuste = ''
+"""
+
+
 def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
     """Lots carrying the balance brought from the former system (saldos iniciales, issue 15
     item 5), marked `saldo_inicial`: a new lot of the material (its UMC and fracción, no clave:
     the former system's lot is an insumo), or the lot of the same pedimento, partida and part
     number already here (from a pedimento or the entradas interface) given that balance, value
     and date. Refused whole (InterfaceError) when any of those lots has allocations in force:
-    its balance is then the ledger's. Call inside the import's write transaction; returns how
-    many lots were new."""
-    vence = expiry(db)
+    its balance is then the ledger's. Call inside the import's write transaction, which it
+    holds set-based (one lookup, then one UPDATE and one INSERT statement run over the batch);
+    returns how many lots were new."""
+    keys = json.dumps([[r["pedimento"], r["partida"], r["numero_parte"]] for r in rows])
+    existing = {
+        n: found for n, *found in db.execute(_EXISTING_LOTS, {"keys": keys, "client": client_id})
+    }
     refused = limits.ErrorList()
-    new = 0
-    for r in rows:
-        found = db.execute(
-            "SELECT e.id, e.clave, e.fraccion, (SELECT count(*) FROM active_allocations a "
-            "WHERE a.entrada_id = e.id) FROM entradas e WHERE e.client_id = ? AND e.pedimento = ? "
-            "AND e.partida = ? AND e.numero_parte = ? AND e.ajuste = ''",
-            [client_id, r["pedimento"], r["partida"], r["numero_parte"]],
-        ).fetchone()
-        if found and found[3]:
+    for n, (_, _, _, taken) in sorted(existing.items()):
+        if taken:
+            r = rows[n]
             refused.append(
                 f"pedimento {r['pedimento']} partida {r['partida']} {r['numero_parte']}: el lote "
-                f"ya tiene {found[3]} asignaciones de descargo en vigor"
+                f"ya tiene {taken} asignaciones de descargo en vigor"
             )
-            continue
-        if refused:
-            continue
-        if found:
-            db.execute(
-                "UPDATE entradas SET fecha_entrada = ?, cantidad_micro = ?, valor_usd = ?, "
-                "vence = ?, saldo_inicial = 1, import_id = ? WHERE id = ?",
-                [
-                    r["fecha_entrada"],
-                    r["saldo"],
-                    r["valor"],
-                    vence(r | {"clave": found[1], "fraccion": found[2]}),
-                    import_id,
-                    found[0],
-                ],
-            )
-            continue
-        material = db.execute(
-            "SELECT umc, fraccion FROM materiales WHERE client_id = ? AND numero_parte = ?",
-            [client_id, r["numero_parte"]],
-        ).fetchone()
-        db.execute(
-            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-            "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
-            "saldo_inicial) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
-            [
-                client_id,
-                r["pedimento"],
-                r["partida"],
-                r["fecha_entrada"],
-                r["numero_parte"],
-                r["saldo"],
-                material[0],
-                r["valor"],
-                material[1],
-                vence(r | {"clave": "", "fraccion": material[1]}),
-                import_id,
-            ],
-        )
-        new += 1
     if refused:
+        name = db.execute("SELECT filename FROM interface_imports WHERE id = ?", [import_id])
         raise InterfaceError(
-            f"saldos iniciales: {refused.heading('lotes')}; un saldo inicial no puede "
+            f"{name.fetchone()[0]}: {refused.heading('lotes')}; un saldo inicial no puede "
             "reemplazar el saldo de un lote ya descargado en brokertui (deshaga primero las "
             f"corridas de descargo que lo usan); nada se importó:\n{refused.listing()}"
         )
-    return new
+    vence = expiry(db)
+    materials = {
+        part: (umc, fraccion)
+        for part, umc, fraccion in db.execute(
+            "SELECT numero_parte, umc, fraccion FROM materiales WHERE client_id = ?", [client_id]
+        )
+    }
+    updates, inserts = [], []
+    for n, r in enumerate(rows):
+        if n in existing:
+            lot, clave, fraccion, _ = existing[n]
+            expires = vence(r | {"clave": clave, "fraccion": fraccion})
+            updates.append((r["fecha_entrada"], r["saldo"], r["valor"], expires, import_id, lot))
+        else:
+            umc, fraccion = materials[r["numero_parte"]]
+            expires = vence(r | {"clave": "", "fraccion": fraccion})
+            inserts.append(
+                (client_id, r["pedimento"], r["partida"], r["fecha_entrada"], r["numero_parte"],
+                 r["saldo"], umc, r["valor"], fraccion, expires, import_id)
+            )  # fmt: skip
+    db.conn.executemany(
+        "UPDATE entradas SET fecha_entrada = ?, cantidad_micro = ?, valor_usd = ?, vence = ?, "
+        "saldo_inicial = 1, import_id = ? WHERE id = ?",
+        updates,
+    )
+    db.conn.executemany(
+        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
+        "saldo_inicial) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
+        inserts,
+    )
+    return len(inserts)
 
 
 # The partidas of a client's inventory: temporary imports, one copy per pedimento (Data Stage
