@@ -219,6 +219,17 @@ def test_not_a_zip_and_no_members(ds_db, tmp_path):
         datastage.import_zip(ds_db, _zip_with(tmp_path / "y.zip", "resumen.xlsx"))
 
 
+def test_a_zip_whose_directory_asks_for_an_unknown_version_is_refused(ds_db, tmp_path):
+    # zipfile raises NotImplementedError for it (found by fuzzing: a flipped byte)
+    path = _zip_with(tmp_path / "v.zip", "1875724_501.asc")
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 6] = 84  # "version needed to extract": 8.4
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataStageError, match=r"v\.zip: no es un archivo zip válido"):
+        datastage.import_zip(ds_db, path)
+
+
 def test_reconciliation_finds_each_kind_of_difference(ds_db, tmp_path):
     from brokertui.core.pedimentos import model as pedimento_model
 

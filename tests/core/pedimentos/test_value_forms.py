@@ -14,6 +14,7 @@ from brokertui.core import db as store
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.pedimentos.datastage import values
 from brokertui.core.pedimentos.datastage.members import MEMBERS, OWN_TABLES
 from brokertui.core.registry import clients
 from tests.builders import RFC, partida, pedimento
@@ -147,7 +148,7 @@ def test_a_generated_corpus_varied_per_member_imports_every_value(tmp_path, seed
                 kind = next(c.kind for c in MEMBERS[tipo].columns if c.header == header)
                 if kind == "number":
                     assert Decimal(got or "0") == Decimal(expected or "0"), (tipo, header)
-                    assert got in ("", datastage.canonical(got)), (tipo, header, got)
+                    assert got in ("", values.canonical(got)), (tipo, header, got)
                 else:
                     assert got == expected, (tipo, header)  # text: ÑANDÚ, AÑO in either code
                 checked += 1
@@ -193,12 +194,12 @@ def test_an_older_delivery_writing_zero_as_point_zero_zero_imports(ds_db, tmp_pa
     [(".00", "0.00"), ("5.", "5"), ("0012.50", "12.50"), ("-.5", "-0.5"), ("0", "0")],
 )
 def test_canonical_forms(text, stored):
-    assert datastage.NUMBER.match(text) and datastage.canonical(text) == stored
+    assert values.NUMBER.match(text) and values.canonical(text) == stored
 
 
 @pytest.mark.parametrize("text", [".", "-", "1.2.3", "1e5", "1,000.00", " 5", "٣"])
 def test_what_is_not_a_number(text):
-    assert datastage._number_problem(text) == "no es un número"
+    assert values.number_problem(text) == "no es un número"
 
 
 def rectification(numero: str, original: tuple[str, str, str] | None) -> dict:

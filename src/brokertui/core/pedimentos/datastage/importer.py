@@ -24,46 +24,47 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
+from datetime import date
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, identifiers, limits
+from brokertui.core import catalogs, limits
 from brokertui.core.db import now, os_user, snapshot, transaction, write
 from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import permanence
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.pedimentos.datastage import member_tables, routes
+from brokertui.core.pedimentos.datastage.blocks import Counts, Heads, Plan
 from brokertui.core.pedimentos.datastage.delivery import (
     DataStageError,
     Delivery,
     Member,
     read,
     sha256_of,
+    split_line,
 )
 from brokertui.core.pedimentos.datastage.members import MEMBERS, OWN_TABLES
 from brokertui.core.pedimentos.datastage.members import Member as MemberSpec
+from brokertui.core.pedimentos.datastage.values import (
+    DIGITS,
+    SAFE_NUMBER,
+    canonical,
+)
+from brokertui.core.pedimentos.datastage.values import number_problem as _number_problem
+from brokertui.core.pedimentos.datastage.values import read_date as _date
 from brokertui.core.pedimentos.review import is_temporary_entry
-from brokertui.core.quantities import check_limits, parse_integer
+from brokertui.core.quantities import parse_integer
 from brokertui.core.registry.calendar import calendar_for
 
 Progress = Callable[[int, int, str], None]
-# The ANAM's numbers: no separators, no exponent; the integer or the decimal part may be
-# missing (`.00` in 2022-2023 deliveries, `5.`), leading zeros may be written (issue 13).
-NUMBER = re.compile(r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$")
-# Already in the stored form (no leading zero but one, no bare point) and surely within
-# check_limits: the usual case, kept as it is.
-SAFE_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?$")
-DIGITS = re.compile(r"^[0-9]+$")
+_SIX = itemgetter(slice(0, 6))  # a fracción's first six digits
 # What the importer keeps in memory while it reads a delivery: every pedimento (about 1.5 KB
 # each) and a line number per partida (to name a repeated one). A real monthly delivery holds
 # about 1,300 pedimentos and 12,853 partidas; a larger period can be asked for by months.
@@ -141,10 +142,20 @@ class _Rows:
         self.width = len(member.header)
         self.c = _Columns(index, self.width)
         self.key = tuple(self.c[name] for name in KEY)
+        self.partidas: dict[tuple[int, int], int] = {}  # the 551's, as Heads.partidas
 
     def __iter__(self):
+        for first, lines, _ in self.member.blocks():
+            yield from self.lines(first, lines)
+
+    def lines(self, first: int, lines: list[str]):
+        """(line number, fields) of a block's rows of the header's width, the others
+        recorded as errors."""
         width = self.width
-        for line, values in self.member.rows():
+        for line, text in enumerate(lines, first):
+            values = split_line(text)
+            if values is None:
+                continue
             count = len(values)
             if count == width:
                 values.append("")  # what an absent optional column reads as (see _Columns)
@@ -162,19 +173,6 @@ class _Rows:
 
 def _summary(errors: limits.ErrorList) -> str:
     return f"{errors.heading('renglones')}; nada se importó:\n{errors.listing()}"
-
-
-@lru_cache(maxsize=8192)
-def _date(text: str) -> date | None:
-    """Tolerant Data Stage date (formats.md §1.2: observed `YYYY-MM-DD HH:MM:SS`), in ASCII
-    digits and within the app's window (identifiers.DATE_WINDOW); None otherwise."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y%m%d", "%d/%m/%Y"):
-        try:
-            return identifiers.in_window(datetime.strptime(text, fmt).date())
-        except ValueError:
-            continue
-    return None
 
 
 def import_zip(
@@ -288,7 +286,7 @@ def _pedimentos(delivery: Delivery, routing, errors: limits.ErrorList):
 
 def _stream(
     member: Member,
-    heads: dict,
+    heads: Heads,
     skipped: set,
     errors: limits.ErrorList,
     staging: _Staging,
@@ -297,15 +295,16 @@ def _stream(
     """Check every row of a member, staging them in batches while no error has been found."""
     batch: list[tuple] = []
     most = MAX_PARTIDAS if member.tipo == "551" else None
-    rows = _checked_rows(member, heads, skipped, errors, warnings)
-    for partidas, row in enumerate(rows, 1):
+    partidas = 0
+    for block in _checked_rows(member, heads, skipped, errors, warnings):
+        partidas += len(block)
         if most and partidas > most:
             raise DataStageError(
                 f"{member.name}: más de {MAX_PARTIDAS:,} partidas; pida a la ANAM la "
                 "entrega por periodos más cortos"
             )
-        if not errors.count:  # not `len(errors)`: a Python call per row
-            batch.append(row)
+        if not errors:
+            batch += block
             if len(batch) >= BATCH:
                 staging.rows(member.tipo, batch)
                 batch = []
@@ -314,26 +313,46 @@ def _stream(
 
 
 def _checked_rows(
-    member: Member, heads: dict, skipped: set, errors: limits.ErrorList, warnings: list[str]
+    member: Member, heads: Heads, skipped: set, errors: limits.ErrorList, warnings: list[str]
 ):
-    """The member's rows as parsed (the key's three parts first), for pedimentos of the
-    501; a bad row is recorded as an error and left out. A row of a pedimento not in the 501
-    is an error in the members the pedimento tables are built from; in the others (their
-    meaning for the pedimento is only informative) it is counted in a warning and left in the
-    zip alone, as is a row of a partida the 551 does not have."""
+    """The member's rows as parsed (their pedimento's ordinal first), for pedimentos of the
+    501, in lists (a block of lines at a time); a bad row is recorded as an error and left
+    out. A row of a pedimento not in the 501 is an error in the members the pedimento tables
+    are built from; in the others (their meaning for the pedimento is only informative) it is
+    counted in a warning and left in the zip alone, as is a row of a partida the 551 does not
+    have. A plain block is read column by column (blocks.Plan), the others row by row."""
     spec = MEMBERS[member.tipo]
     rows = _Rows(member, errors)
+    rows.partidas = heads.partidas
     parser = _PARSERS.get(member.tipo) or _Reader(spec, rows)
     if spec.level == "entrega":  # Resumen: one per delivery, no pedimento key
-        for line, values in rows:
-            parsed = parser(values, rows, line, None)
-            if parsed is not None:
-                yield ("", "", "", *parsed)
+        parsed = (parser(values, rows, line, None) for line, values in rows)
+        yield [(0, *p) for p in parsed if p is not None]
         return
-    strays = orphans = 0
+    plan = Plan.of(member.tipo, rows.c.__getitem__, rows.width)
+    counts = Counts()
+    one_by_one = (rows, parser, heads, skipped, counts)
+    for first, lines, plain in member.blocks():
+        block = plan.rows(lines, first, heads, skipped, counts) if plan and plain else None
+        yield block if block is not None else list(_row_by_row(one_by_one, first, lines))
+    if counts.strays and spec.own_table:
+        warnings.append(
+            f"{member.name}: {counts.strays:,} renglones de pedimentos que no están en el "
+            "miembro 501; se conservan sólo en el zip"
+        )
+    if counts.orphans:
+        warnings.append(
+            f"{member.name}: {counts.orphans:,} renglones de partidas que no están en el 551"
+        )
+
+
+def _row_by_row(reading, first: int, lines: list[str]):
+    """A block's rows parsed one by one (see _checked_rows)."""
+    rows, parser, heads, skipped, counts = reading
+    spec = MEMBERS[rows.member.tipo]
     sequence = spec.names.index("secuencia") if spec.own_table and spec.level == "partida" else None
-    tipo = member.tipo
-    for line, values in rows:
+    prefix = f"{spec.tipo}|"
+    for line, values in rows.lines(first, lines):
         key = _key(values, rows)
         if skipped and key in skipped:  # a tuple's hash is not cached: skip it when none are
             continue
@@ -341,22 +360,15 @@ def _checked_rows(
         if head is None:
             if not spec.own_table:
                 rows.fail(line, f"el pedimento {clip('-'.join(key))} no está en el miembro 501")
-            strays += 1
+            counts.strays += 1
             continue
-        head["version"].update(f"{tipo}|{'|'.join(values)}\n".encode())
+        head["version"].update(f"{prefix}{'|'.join(values)}\n".encode())
         parsed = parser(values, rows, line, head)
         if parsed is None:
             continue
-        if sequence is not None and parsed[sequence] not in head.get("partida_lines", ()):
-            orphans += 1
-        yield (*key, *parsed)
-    if strays and spec.own_table:
-        warnings.append(
-            f"{member.name}: {strays:,} renglones de pedimentos que no están en el miembro 501; "
-            "se conservan sólo en el zip"
-        )
-    if orphans:
-        warnings.append(f"{member.name}: {orphans:,} renglones de partidas que no están en el 551")
+        if sequence is not None and (head["n"], parsed[sequence]) not in rows.partidas:
+            counts.orphans += 1
+        yield (head["n"], *parsed)
 
 
 def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]):
@@ -364,7 +376,7 @@ def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]
     rows = _Rows(member, errors)
     c = rows.c
     claves = catalogs.load("claves").entries
-    heads: dict[tuple[str, str, str], dict] = {}
+    heads = Heads()
     skipped: set[tuple[str, str, str]] = set()
     lines: dict[str, int] = {}  # the line of each rebuilt número
     for line, v in rows:
@@ -409,6 +421,7 @@ def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]
         lines.setdefault(numero, line)
         clave = v[c["clavedocumento"]].upper()
         heads[key] = {
+            "n": len(heads),  # its ordinal: staged rows name their pedimento by it
             "numero": numero,
             "rfc": rfc,
             "version": _version("501", v),
@@ -471,31 +484,6 @@ def _number(values, rows, line, *names) -> list[str] | None:
             return None
         out[n] = canonical(text)
     return out
-
-
-@lru_cache(maxsize=8192)
-def canonical(text: str) -> str:
-    """An ANAM number (NUMBER) in its stored form: one leading zero at most, a zero before a
-    bare decimal point, no bare point at the end (`.00` → `0.00`, `5.` → `5`, `007.50` →
-    `7.50`); its decimals are kept as delivered."""
-    if SAFE_NUMBER.match(text):
-        return text
-    sign = "-" if text.startswith("-") else ""
-    whole, _, decimals = text[len(sign) :].partition(".")
-    return sign + (whole.lstrip("0") or "0") + ("." + decimals if decimals else "")
-
-
-@lru_cache(maxsize=8192)
-def _number_problem(text: str) -> str | None:
-    """Why `text` is not an ANAM number that fits the stored range (the one number parser's
-    limits, quantities.check_limits; the sign is the ANAM's), or None."""
-    if not NUMBER.match(text):
-        return "no es un número"
-    try:
-        check_limits(abs(Decimal(text)))
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 def _p505(v, rows, line, head):
@@ -563,11 +551,13 @@ def _p551(v, rows, line, head):
     fraccion = v[rows.c["fraccion"]].zfill(8)
     if sec is None or nums is None:
         return None
-    seen = head.setdefault("partida_lines", {})
-    if sec in seen:
-        rows.fail(line, f"SecuenciaFraccion {sec}: la partida viene repetida (línea {seen[sec]})")
+    seen, partida = rows.partidas, (head["n"], sec)
+    if partida in seen:
+        rows.fail(
+            line, f"SecuenciaFraccion {sec}: la partida viene repetida (línea {seen[partida]})"
+        )
         return None
-    seen[sec] = line
+    seen[partida] = line
     if not (len(fraccion) == 8 and DIGITS.match(fraccion)):
         rows.fail(line, f"Fraccion «{clip(v[rows.c['fraccion']])}» no son 8 dígitos")
         return None
@@ -732,33 +722,54 @@ _PARSERS = {
 
 class _Staging:
     """The rows of the staged members as they will be stored, but for their pedimento's id
-    (their key instead), in scratch tables of the connection: no write lock is taken."""
+    (its ordinal in the 501 instead), in scratch tables of the connection: no write lock is
+    taken."""
 
     def __init__(self, db: Database, heads: dict):
-        self.db, self.heads = db, heads
+        self.db = db
         self.cal = calendar_for(db, "SAT")
         self.expiries: dict = {}
+        self.terms = []  # by ordinal: a temporary import's clave and start, else None
         for head in heads.values():
             head["temporal"] = is_temporary_entry(head["clave"], head["tipo_operacion"])
+            start = head["fecha_entrada"] or head["fecha_pago"]
+            self.terms.append((head["clave"], start) if head["temporal"] else None)
 
     def rows(self, tipo: str, batch: list[tuple]) -> None:
-        """Stage parsed rows of one member (each starts with the three parts of its
-        pedimento's key)."""
+        """Stage parsed rows of one member (each starts with its pedimento's ordinal)."""
         if not batch:
             return
         if tipo == "551":
-            if len(self.expiries) > 10 * BATCH:  # a memo, not a record: keep it small
-                self.expiries.clear()
-            batch = [
-                (*r[:3], *_partida_row(self.heads[r[:3]], r[3:], self.expiries, self.cal))
-                for r in batch
-            ]
+            batch = self._partidas(batch)
         width = len(batch[0])
         columns = ", ".join(f"c{n}" for n in range(width))
         self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_{tipo} ({columns})")
         self.db.conn.executemany(
             f"INSERT INTO temp.staged_{tipo} VALUES ({', '.join('?' * width)})", batch
         )
+
+    def _partidas(self, batch: list[tuple]) -> list[tuple]:
+        """Parsed 551 rows as partidas rows but their pedimento's id: tasa and tratado
+        unknown, the permanence of temporary imports computed (a term depends on the clave,
+        the start and at most 6 digits of the fracción: computed once for each)."""
+        if len(self.expiries) > 10 * BATCH:  # a memo, not a record: keep it small
+            self.expiries.clear()
+        columns = list(zip(*batch, strict=True))
+        terms = map(self.terms.__getitem__, columns[0])
+        keys = list(zip(terms, map(_SIX, columns[2]), strict=True))
+        if not self.expiries.keys() >= set(keys):
+            for key, fraccion in zip(keys, columns[2], strict=True):
+                if key not in self.expiries:
+                    self.expiries[key] = self._dates(key[0], fraccion)
+        dates = zip(*map(self.expiries.__getitem__, keys), strict=True)
+        blank = (repeat("", len(batch)) for _ in "tt")
+        return list(zip(*columns, *blank, *dates, strict=True))
+
+    def _dates(self, term: tuple[str, str] | None, fraccion: str) -> tuple:
+        if term is None:  # not a temporary import
+            return (None, None, None)
+        clave, start = term
+        return permanence.dates(clave, fraccion, date.fromisoformat(start), self.cal)
 
 
 class _Store:
@@ -865,10 +876,10 @@ class _Store:
                 for h in heads.values()
             ),
         )
-        db.execute("CREATE TEMP TABLE staged_pids (c0, c1, c2, pid, PRIMARY KEY (c0, c1, c2))")
+        db.execute("CREATE TEMP TABLE staged_pids (c0 INTEGER PRIMARY KEY, pid)")
         db.conn.executemany(
-            "INSERT INTO temp.staged_pids VALUES (?, ?, ?, ?)",
-            [(*key, pid_of[h["numero"]]) for key, h in heads.items()],
+            "INSERT INTO temp.staged_pids VALUES (?, ?)",
+            [(h["n"], pid_of[h["numero"]]) for h in heads.values()],
         )
         for tipo in STAGED:
             self.rows(tipo)
@@ -890,7 +901,7 @@ class _Store:
         ).fetchone():
             return
         names = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
-        values = ", ".join(f"s.{name}" for name in names[3:])  # after the key's three parts
+        values = ", ".join(f"s.{name}" for name in names[1:])  # after the pedimento's ordinal
         spec = MEMBERS[tipo]
         if spec.level == "entrega" and not self.first:  # stored with the delivery's first read
             return
@@ -899,7 +910,7 @@ class _Store:
         else:
             select = (
                 f"SELECT k.pid, {values} FROM {table} s JOIN temp.staged_pids k "
-                "USING (c0, c1, c2) ORDER BY s.rowid"
+                "USING (c0) ORDER BY s.rowid"
             )
         if spec.own_table:
             member_tables.copy(self.db, spec, select)
@@ -955,18 +966,3 @@ def _copy_zip(db: Database, import_id: int, delivery: Delivery) -> None:
         pass
     if digest.hexdigest() != delivery.sha256:
         raise DataStageError(f"{delivery.path.name}: el archivo cambió mientras se importaba")
-
-
-def _partida_row(head: dict, r: tuple, expiries: dict, cal) -> tuple:
-    """A parsed 551 row as a partidas row but its pedimento's id: tasa and tratado unknown,
-    permanence computed."""
-    dates = (None, None, None)
-    if head["temporal"]:
-        fraccion, start = r[1], head["fecha_entrada"] or head["fecha_pago"]
-        memo = (head["clave"], fraccion[:6], start)  # the term depends on at most 6 digits
-        if memo not in expiries:
-            expiries[memo] = permanence.dates(
-                head["clave"], fraccion, date.fromisoformat(start), cal
-            )
-        dates = expiries[memo]
-    return (*r, "", "", *dates)
