@@ -182,8 +182,9 @@ def test_a_period_not_declared_names_the_declared_ones(period_db):
     )
 
 
-def test_by_value_there_is_no_saldo_per_material(period_db):
-    discharge.set_mode(period_db, RFC, "valor")
+@pytest.mark.parametrize("modo", ["valor", "pedimento"])
+def test_by_value_there_is_no_saldo_per_material(period_db, modo):
+    discharge.set_mode(period_db, RFC, modo)
     line = conciliacion.conciliate(period_db, RFC, DESDE, HASTA)[0]
     assert line.saldo is None and line.as_dict()["diferencia_saldo"] is None
     assert line.diferencia == -14_000_000
