@@ -2,6 +2,7 @@
 the heavy libraries, `--help` lists every command without importing its module, and the list
 says what the commands themselves say."""
 
+import re
 import subprocess
 import sys
 
@@ -30,7 +31,7 @@ def test_help_imports_no_command_module():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
-    assert "discharge  Descargo PEPS de las importaciones" in out.stdout
+    assert re.search(r"\n  discharge +Descargo PEPS de las importaciones", out.stdout)
 
 
 def test_the_command_list_matches_the_commands():

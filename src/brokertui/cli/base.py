@@ -176,6 +176,11 @@ class RootGroup(BrokerGroup):
 
     # Command -> (modules of brokertui.cli that define it or its subcommands, first help line).
     COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+        "activo-fijo": (
+            ("activo_fijo",),
+            "Activo fijo: sus movimientos (retorno, transferencia, cambio de régimen, donación, "
+            "destrucción, cambio de domicilio), saldos y permanencia.",
+        ),
         "ajuste": (
             ("anexo24",),
             "Registra un ajuste: faltante, merma, sobrante o recuperación por desensamble.",
@@ -218,7 +223,7 @@ class RootGroup(BrokerGroup):
         "demo": (("demo",), "Llena la base con datos de demostración realistas."),
         "discharge": (("anexo24",), "Descargo PEPS de las importaciones temporales (Anexo 24)."),
         "import": (
-            ("anexo24", "pedimentos"),
+            ("anexo24", "pedimentos", "activo_fijo"),
             "Importa archivos: entregas Data Stage de ANAM e interfaces del ERP.",
         ),
         "oficio": (

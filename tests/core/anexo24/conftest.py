@@ -88,3 +88,49 @@ def inv_db(db, tmp_path):
 
 def export(db) -> list[dict]:
     return list(discharge.export_rows(db, RFC))
+
+
+def add_fixed_asset(db, tmp_path):
+    """An AF import of MAT-A (3 units on 2 January, 26 07 3953 7000001 partida 1), moved to
+    Planta Norte on 1 February and 1 unit returned on 1 March (26 07 3953 8000001)."""
+    from brokertui.core.anexo24 import activo_fijo
+
+    af = "26 07 3953 7000001"
+    row = [af, "1", "AF", "2026-01-02", "MAT-A", "3", "1", "9000", "72085101", "USA"]
+    load(db, tmp_path, "entradas", [row], "af.csv")
+    clients.add_site(db, RFC, {"kind": "planta", "nombre": "Planta Norte"})
+    moves = [
+        {"fecha": "2026-02-01", "tipo": "cambio_domicilio", "domicilio": "Planta Norte"},
+        {"fecha": "2026-03-01", "tipo": "retorno", "cantidad": "1", "motivo": "garantía",
+         "documento": "26 07 3953 8000001"},
+    ]  # fmt: skip
+    rows = [(n, {"pedimento": af, "partida": "1"} | m) for n, m in enumerate(moves, start=1)]
+    activo_fijo.add_movements(db, RFC, rows, "af-movimientos.csv")
+
+
+AF1, AF2 = "26 07 3953 7000001", "26 07 3953 7000002"  # fixed assets (clave AF)
+AF_ROWS = [
+    [AF1, "1", "AF", "2026-01-02", "MAT-A", "3", "1", "9000", "72085101", "USA"],
+    [AF2, "1", "AF", "2026-01-10", "PRENSA-1", "1", "6", "250000", "84623901", "DEU"],
+]
+
+
+@pytest.fixture
+def af_db(inv_db, tmp_path):
+    """inv_db plus AF imports of MAT-A, 3 units on 2 January (AF1 partida 1), and PRENSA-1, 1
+    unit on 10 January (AF2 partida 1), and the plants "Planta Norte" and "Planta Sur"."""
+    load(
+        inv_db,
+        tmp_path,
+        "materiales",
+        [
+            ["MAT-A", "Lámina", "7208.51.01", "1", "1", "1", "directo"],
+            ["MAT-B", "Tornillo", "73181599", "6", "1", "0.01", "directo"],
+            ["PRENSA-1", "Prensa hidráulica", "84623901", "6", "6", "1", "indirecto"],
+        ],
+        "materiales2.csv",
+    )
+    load(inv_db, tmp_path, "entradas", AF_ROWS, "af.csv")
+    for name in ("Planta Norte", "Planta Sur"):
+        clients.add_site(inv_db, RFC, {"kind": "planta", "nombre": name})
+    return inv_db

@@ -18,7 +18,7 @@ from brokertui.cli import main
 from brokertui.core import export
 from brokertui.core.anexo24 import ajustes, reports
 from brokertui.core.anexo24 import ledger as discharge
-from tests.core.anexo24.conftest import RFC, load
+from tests.core.anexo24.conftest import RFC, add_fixed_asset, load
 
 ON = date(2026, 6, 30)
 RAZON = '=HYPERLINK("http://x","y")'
@@ -47,6 +47,7 @@ def hostile(inv_db, tmp_path):
     )
     merma = {"fecha": "2026-03-20", "tipo": "merma", "numero_parte": "MAT-A", "cantidad": "2"}
     ajustes.add_ajustes(inv_db, RFC, [(1, {**merma, "motivo": "rota"})], "ajuste")
+    add_fixed_asset(inv_db, tmp_path)
     discharge.run(inv_db, RFC, hasta=ON)
     conn = inv_db.conn
     conn.execute("UPDATE clients SET razon_social = ?", [RAZON])
@@ -66,6 +67,8 @@ def hostile(inv_db, tmp_path):
         conn.execute("UPDATE salidas SET documento = ? WHERE documento = ?", [new, old])
     conn.execute("UPDATE ajustes SET motivo = ?", [MOTIVO])
     conn.execute("UPDATE salidas SET numero_acta = ?, rfc_receptor = ?", [ACTA, RECEPTOR])
+    conn.execute("UPDATE activo_fijo_movimientos SET motivo = ?, documento = ?", [MOTIVO, "+cmd"])
+    conn.execute("UPDATE sites SET nombre = ?", ["=HYPERLINK(1)"])
     return inv_db
 
 

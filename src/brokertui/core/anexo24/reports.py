@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from brokertui.core import files
 from brokertui.core import search as find
-from brokertui.core.anexo24 import contributions
+from brokertui.core.anexo24 import activo_fijo, contributions
 from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
@@ -108,6 +108,10 @@ def _parts_with_balance(amount: str, join: str = "") -> str:
 def _saldos(amount_key: str, amount: str, unit: str, tasa: tuple[Col, ...] = ()) -> Report:
     label = "Cantidad" if amount_key == "cantidad" else "Valor USD"
     rate = f"{contributions.TASA_IGI} AS tasa_igi, " if tasa else ""
+    # an insumo lot is discharged by the ledger, a fixed asset by its movements (activo_fijo.py)
+    fixed = activo_fijo.discharged_until(amount_key != "cantidad")
+    used = "(coalesce(u.used, 0) + coalesce(f.used, 0))"
+    kept = "(b.used_micro + coalesce(f.used, 0))"
     return Report(
         "saldos",
         f"Saldos por pedimento (lote){unit}",
@@ -126,19 +130,21 @@ def _saldos(amount_key: str, amount: str, unit: str, tasa: tuple[Col, ...] = ())
             *tasa,
         ),
         "SELECT e.pedimento, e.partida, e.numero_parte, e.fraccion, e.fecha_entrada, "
-        f"{rate}{amount} AS {amount_key}, coalesce(u.used, 0) AS descargado, "
-        f"{amount} - coalesce(u.used, 0) AS saldo, e.vence AS fecha_vencimiento, "
+        f"{rate}{amount} AS {amount_key}, {used} AS descargado, "
+        f"{amount} - {used} AS saldo, e.vence AS fecha_vencimiento, "
         f"{_TIPO} AS tipo, {_ORIGEN} AS origen "
         f"FROM entradas e LEFT JOIN {_USED_UNTIL} u ON u.entrada_id = e.id "
+        f"LEFT JOIN {fixed} f ON f.entrada_id = e.id "
         "WHERE e.client_id = :client AND e.fecha_entrada <= :on "
-        f"AND {amount} > coalesce(u.used, 0) AND {loaded('e')}",
+        f"AND {amount} > {used} AND {loaded('e')}",
         f"tipo = 'activo fijo', {_LOT_ORDER}",
         as_of=True,
         maintained="SELECT b.pedimento AS pedimento, b.partida AS partida, e.numero_parte, "
         f"e.fraccion, b.fecha_entrada AS fecha_entrada, {rate}{amount} AS {amount_key}, "
-        f"b.used_micro AS descargado, {amount} - b.used_micro AS saldo, e.vence AS "
-        f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen {_OPEN_LOTS} "
-        f"AND {amount} > b.used_micro "
+        f"{kept} AS descargado, {amount} - {kept} AS saldo, e.vence AS "
+        f"fecha_vencimiento, {_TIPO} AS tipo, {_ORIGEN} AS origen "
+        + _OPEN_LOTS.replace(" WHERE ", f" LEFT JOIN {fixed} f ON f.entrada_id = e.id WHERE ", 1)
+        + f" AND {amount} > {kept} "
         "AND {tipo}",
     )
 
@@ -343,6 +349,24 @@ REPORTS = {
             "fecha, aid",
         ),
         _descargos("numero_parte", "Número de parte", "cantidad", "Cantidad"),
+        Report(
+            "activo_fijo",
+            "Activo fijo (importaciones y movimientos)",
+            (
+                Col("fecha", "Fecha", "date"),
+                Col("movimiento", "Movimiento", width=19),
+                Col("pedimento", "Pedimento", width=16),
+                Col("partida", "Partida", "int", 7),
+                Col("numero_parte", "Número de parte", width=16),
+                Col("cantidad", "Cantidad", "qty"),
+                Col("saldo", "Saldo", "qty"),
+                Col("domicilio", "Domicilio", width=16),
+                Col("documento", "Documento", width=16),
+                Col("motivo", "Motivo", width=20),
+            ),
+            activo_fijo.REPORT_SQL,
+            activo_fijo.REPORT_ORDER,
+        ),
     )
 }
 # Anexo 24 (Apartado B, módulo de reportes, last paragraph): a company that discharges by value

@@ -1,0 +1,81 @@
+"""The activo fijo CLI: `activo-fijo movimiento`, `import activo-fijo`, `activo-fijo list` and
+`report activo_fijo` (the dataset: tests/core/anexo24/conftest.py, af_db)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from brokertui.cli import main
+from tests.core.anexo24.conftest import AF1, RFC, af_db, inv_db, write_csv  # noqa: F401
+
+RT = "26 07 3953 8000001"
+
+
+@pytest.fixture
+def run(request):
+    db_file = request.getfixturevalue("af_db").execute("PRAGMA database_list").fetchone()[2]
+    env = {"BROKERTUI_DB": db_file, "BROKERTUI_TODAY": "2026-06-30"}
+
+    def invoke(*args):
+        return CliRunner(env=env).invoke(main, list(args))
+
+    return invoke
+
+
+def assets(run, *extra) -> list[dict]:
+    result = run("activo-fijo", "list", "--rfc", RFC, "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_a_movement_discharges_and_the_list_shows_it(run):
+    move = ["activo-fijo", "movimiento", "--rfc", RFC, "--pedimento", AF1, "--partida", "1"]
+    result = run(*move, "--fecha", "2026-02-01", "--tipo", "cambio_domicilio",
+                 "--domicilio", "Planta Sur")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "cambio de domicilio registrado" in result.output
+    result = run(*move, "--fecha", "2026-03-01", "--tipo", "retorno", "--cantidad", "2.25",
+                 "--documento", RT)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = assets(run)[0]
+    assert (first["saldo"], first["domicilio"], first["ultimo_movimiento"]) == (
+        "0.75",
+        "Planta Sur",
+        "retorno",
+    )
+    assert first["limite_permanencia"] is None  # no IMMEX program: no dated limit
+    refused = run(*move, "--fecha", "2026-03-02", "--tipo", "retorno", "--cantidad", "1",
+                  "--documento", RT)  # fmt: skip
+    assert refused.exit_code == 1
+    assert "cantidad: 1 excede el saldo del activo fijo (0.75)" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_a_file_of_movements_is_all_or_nothing(run, tmp_path):
+    header = ["fecha", "tipo", "pedimento", "partida", "cantidad", "documento"]
+    good = ["2026-03-01", "donación", AF1, "1", "1", "ACUSE-1"]
+    bad = ["2026-03-01", "retorno", AF1, "9", "1", RT]
+    path = write_csv(tmp_path / "af.csv", header, [good, bad])
+    result = run("import", "activo-fijo", str(path), "--rfc", RFC)
+    assert result.exit_code == 1
+    assert "fila 3: pedimento y partida: no hay un activo fijo" in result.output
+    assert assets(run)[0]["saldo"] == "3"
+    path = write_csv(tmp_path / "af.csv", header, [good])
+    result = run("import", "activo-fijo", str(path), "--rfc", RFC)
+    assert result.exit_code == 0 and "1 movimientos de activo fijo registrados" in result.output
+    assert assets(run)[0]["saldo"] == "2"
+
+
+def test_the_report_names_each_kind(run):
+    move = ["activo-fijo", "movimiento", "--rfc", RFC, "--pedimento", AF1, "--partida", "1"]
+    run(*move, "--fecha", "2026-03-01", "--tipo", "destruccion", "--cantidad", "3",
+        "--documento", "A-1")  # fmt: skip
+    result = run("report", "activo_fijo", "--rfc", RFC, "--format", "json")
+    rows = json.loads(result.output)["filas"]
+    assert [(r["movimiento"], r["saldo"]) for r in rows] == [
+        ("importación AF", "3"),
+        ("importación AF", "1"),
+        ("destrucción", "0"),
+    ]
+    assert assets(run) == [a for a in assets(run, "--todos") if a["saldo"] != "0"]
