@@ -59,7 +59,7 @@ def test_a_file_of_movements_is_all_or_nothing(run, tmp_path):
     path = write_csv(tmp_path / "af.csv", header, [good, bad])
     result = run("import", "activo-fijo", str(path), "--rfc", RFC)
     assert result.exit_code == 1
-    assert "fila 3: pedimento y partida: no hay un activo fijo" in result.output
+    assert "fila 3: pedimento: no hay un activo fijo" in result.output
     assert assets(run)[0]["saldo"] == "3"
     path = write_csv(tmp_path / "af.csv", header, [good])
     result = run("import", "activo-fijo", str(path), "--rfc", RFC)

@@ -55,7 +55,7 @@ def activo_fijo_group() -> None:
 def movimiento_cmd(env: Env, rfc: str, **values) -> None:
     """Registra un movimiento de un activo fijo; descarga su saldo salvo un cambio de
     domicilio, que conserva su pedimento."""
-    activo_fijo.add_movements(env.db, rfc, [(1, values)], "movimiento")
+    activo_fijo.add_movement(env.db, rfc, values)
     kind = activo_fijo.TIPOS[activo_fijo.tipo(values["tipo"])]
     click.echo(f"Activo fijo {values['pedimento']} partida {values['partida']}: {kind} registrado.")
 

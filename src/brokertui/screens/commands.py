@@ -68,8 +68,11 @@ MAIN_SCREENS = (
     MainScreen("reportes", "f6", "Reportes", "Reportes del Anexo 24", "reports"),
     MainScreen("raoce", "f7", "RAOCE", "Hoja de trabajo del reporte anual", "raoce"),
 )
-# Reportes: the digit keys pick a report, in the order of the core's report list.
-REPORT_KEYS = {str(n): name for n, name in enumerate(reports.NAMES, start=1)}
+# Reportes: the digit keys pick a report, in the order of the core's report list (the activo
+# fijo report has its screen, F6 → f).
+REPORT_KEYS = {
+    str(n): name for n, name in enumerate((n for n in reports.NAMES if n != "activo_fijo"), start=1)
+}
 
 
 def _report(key: str, name: str) -> Command:
@@ -490,6 +493,49 @@ TABLE = (
         "export",
         "Exportar conciliación a XLSX",
         "La conciliación, en ~/brokertui-reportes",
+    ),
+    Command(
+        "reports.activos",
+        "f",
+        "Activo fijo",
+        "activo_fijo",
+        "Activo fijo",
+        "Activos fijos del cliente: saldo, domicilio, permanencia y movimientos",
+        show=False,  # 80 columns: in F1 and the palette
+    ),
+    # Activo fijo (F6 → f)
+    Command("activo_fijo.back", "escape", "Volver", "app.pop_screen", "Volver", "A Reportes"),
+    Command(
+        "activo_fijo.movement",
+        "m",
+        "Movimiento",
+        "movement",
+        "Movimiento de activo fijo",
+        "Retorno, transferencia, cambio de régimen, donación, destrucción o domicilio",
+    ),
+    Command(
+        "activo_fijo.view",
+        "v",
+        "Activos/reporte",
+        "view",
+        "Activos o reporte de movimientos",
+        "Los activos, o cada importación y movimiento del año con su tipo",
+    ),
+    Command(
+        "activo_fijo.every",
+        "t",
+        "Todos",
+        "every",
+        "Todos los activos",
+        "También los ya descargados por completo, o sólo los que tienen saldo",
+    ),
+    Command(
+        "activo_fijo.export",
+        "x",
+        "XLSX",
+        "export",
+        "Exportar activo fijo a XLSX",
+        "El reporte de activo fijo del año, en ~/brokertui-reportes",
     ),
     # RAOCE (F7)
     Command(

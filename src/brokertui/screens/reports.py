@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import files, formatting, identifiers
+from brokertui.core import files, identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
+from brokertui.screens.report_table import report_table
 from brokertui.screens.text import SAFE_INPUT, markup
-from brokertui.screens.widgets import Column, NavBar, PagedTable
+from brokertui.screens.widgets import NavBar, PagedTable
 
 
 class ReportsScreen(ClientScreen):
@@ -108,32 +109,7 @@ class ReportsScreen(ClientScreen):
                 period=heading.period,
             )
         )
-        columns = [
-            Column(c.key, c.label, max(c.width, len(c.label), 18 if c.key in NUMEROS else 0))
-            for c in heading.report.columns
-        ]
-        kinds = {c.key: c.kind for c in heading.report.columns}
-        table = PagedTable(
-            columns,
-            lambda offset, limit: [
-                {"_key": str(offset + i), **{k: _shown(k, kinds[k], v) for k, v in row.items()}}
-                for i, row in enumerate(
-                    reports.records(
-                        self.app.db,
-                        heading,
-                        offset=offset,
-                        limit=limit,
-                        search=table.view.search,
-                        sort=table.view.sort,
-                        descending=table.view.descending,
-                    )
-                )
-            ],
-            lambda: reports.count(self.app.db, heading, search=table.view.search),
-            key="_key",
-            noun="filas",
-            remember=f"reportes.{name}",
-        )
+        table = report_table(lambda: self.app.db, heading, remember=f"reportes.{name}")
         await holder.mount(table)
         table.query_one(DataTable).focus()
 
@@ -181,18 +157,9 @@ class ReportsScreen(ClientScreen):
 
         self.app.push_screen(AjusteFormScreen(client.rfc, self.app.today, parts), done)
 
+    def action_activo_fijo(self) -> None:
+        if self.needs_client():
+            return
+        from brokertui.screens.activo_fijo import ActivoFijoScreen
 
-# The columns that hold a pedimento number, shown spaced as F4 does (18 columns wide).
-NUMEROS = ("pedimento", "rectifica", "rectificado_por")
-
-
-def _shown(key: str, kind: str, value) -> str:
-    """A report cell as every screen shows it (core/formatting.py); the exports keep the
-    plain values."""
-    if key in NUMEROS:
-        return formatting.pedimento(value)
-    if kind == "qty":
-        return formatting.quantity(value)
-    if kind == "money":
-        return formatting.amount(value)
-    return reports.text(value)
+        self.app.push_screen(ActivoFijoScreen(self.app.client.rfc))

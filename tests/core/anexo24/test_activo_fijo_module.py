@@ -104,7 +104,7 @@ def test_a_discharge_is_never_more_than_the_balance_and_says_so(af_db):
     [
         (
             {"pedimento": "26 07 3953 6000010"},
-            "pedimento y partida: no hay un activo fijo (entrada con clave AF, E2, E4) con ese "
+            "pedimento: no hay un activo fijo (entrada con clave AF, E2, E4) con ese "
             "pedimento y partida",
         ),
         ({"fecha": "2026-01-01"},

@@ -129,23 +129,33 @@ class Asset:
         return self.cantidad_micro - self.descargado_micro
 
 
+def add_movement(db: Database, rfc: str, values: dict) -> None:
+    """Record one movement (the form, the CLI); a bad value raises InvalidInput naming its
+    field."""
+    client = clients.get_client(db, rfc)
+    with write(db, "activo_fijo.movimiento", "client", client.rfc, dict(values)):
+        _record(db, client.id, _checked(db, client.id, values))
+
+
 def add_movements(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:
-    """Record movements of the client's fixed assets, all or nothing: each row is checked
-    against the assets as the rows before it left them (several rows may discharge one asset,
-    never beyond its balance), in one transaction rolled back when any is bad. Returns how
-    many were recorded."""
+    """Record movements of the client's fixed assets from a file, all or nothing: each row is
+    checked against the assets as the rows before it left them (several rows may discharge
+    one asset, never beyond its balance), in one transaction rolled back when any is bad.
+    Returns how many were recorded."""
     client = clients.get_client(db, rfc)
     errors = limits.ErrorList()
     detail: dict[str, object] = {"file": name}
     count = 0
     with write(db, "activo_fijo.movimientos", "client", client.rfc, detail):
         for number, raw in rows:
-            values, problems = _checked_row(db, client.id, raw)
-            if problems:
-                errors.append(f"fila {number}: " + "; ".join(problems))
+            try:
+                values = _checked(db, client.id, raw)
+            except InvalidInput as exc:
+                errors.append(f"fila {number}: {exc.field}: {exc.message}")
                 if errors.full:
                     break
-            elif not errors:
+                continue
+            if not errors:
                 _record(db, client.id, values)
                 count += 1
         if errors:
@@ -161,29 +171,18 @@ def add_movements(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name
     return count
 
 
-def _checked_row(db: Database, client_id: int, raw: dict) -> tuple[dict, list[str]]:
-    """One movement's values (with its asset's entrada_id), and its problems as
-    'campo: regla'."""
-    try:
-        data = build(MovimientoData, {k: str(raw.get(k) or "") for k in COLUMNS})
-    except InvalidInput as exc:
-        return {}, [f"{exc.field}: {exc.message}"]
-    v = data.model_dump()
-    try:
-        asset = _asset_of(db, client_id, v)
-    except ValueError as exc:
-        return v, [str(exc)]
-    v["entrada_id"] = asset.entrada_id
+def _checked(db: Database, client_id: int, raw: dict) -> dict:
+    """One movement's values, with its asset's entrada_id; InvalidInput names the field a
+    rule refuses."""
+    v = build(MovimientoData, {k: str(raw.get(k) or "") for k in COLUMNS}).model_dump()
+    asset = _asset_of(db, client_id, v)
     if v["fecha"] < asset.fecha_entrada:
-        return v, [f"fecha: es anterior a la importación del activo fijo ({asset.fecha_entrada})"]
-    try:
-        if v["tipo"] == MOVE:
-            v |= _checked_move(db, client_id, asset, v)
-        else:
-            v |= _checked_discharge(asset, v)
-    except InvalidInput as exc:
-        return v, [f"{exc.field}: {exc.message}"]
-    return v, []
+        raise InvalidInput(
+            "fecha", f"es anterior a la importación del activo fijo ({asset.fecha_entrada})"
+        )
+    if v["tipo"] == MOVE:
+        return v | _checked_move(db, client_id, asset, v) | {"entrada_id": asset.entrada_id}
+    return v | _checked_discharge(asset, v) | {"entrada_id": asset.entrada_id}
 
 
 def _asset_of(db: Database, client_id: int, v: dict) -> Asset:
@@ -195,15 +194,15 @@ def _asset_of(db: Database, client_id: int, v: dict) -> Asset:
         found = [a for a in found if a.numero_parte == v["numero_parte"]]
     if not found:
         claves = ", ".join(fixed_asset_claves())
-        raise ValueError(
-            "pedimento y partida: no hay un activo fijo (entrada con clave "
-            f"{claves}) con ese pedimento"
-            + (", partida y número de parte" if v["numero_parte"] else " y partida")
+        raise InvalidInput(
+            "pedimento",
+            f"no hay un activo fijo (entrada con clave {claves}) con ese pedimento"
+            + (", partida y número de parte" if v["numero_parte"] else " y partida"),
         )
     if len(found) > 1:
         parts = ", ".join(limits.clip(a.numero_parte) for a in found)
-        raise ValueError(
-            f"numero_parte: la partida tiene varios activos fijos ({parts}): indique cuál"
+        raise InvalidInput(
+            "numero_parte", f"la partida tiene varios activos fijos ({parts}): indique cuál"
         )
     return found[0]
 
@@ -397,28 +396,27 @@ def permanence(db: Database, rfc: str, today: date) -> Permanence:
         program = programs.find_program(db, rfc, "IMMEX")
     except NotFound:
         return Permanence(None, "sin programa IMMEX: el activo fijo no tiene plazo que lo ampare")
+    name = program.number if program.number.startswith("IMMEX") else f"IMMEX {program.number}"
     if program.status == "cancelado":
         row = db.execute("SELECT updated_at FROM programs WHERE id = ?", [program.id]).fetchone()
         ended = date.fromisoformat(row[0][:10])
-        return _after(ended, f"IMMEX {program.number} cancelado (registrado el {ended})")
+        return _after(ended, f"{name} cancelado (registrado el {ended})")
     for ob in deadlines.obligations(db, today.year, today, rfc=rfc):
         if ob.program != "IMMEX":
             continue
         if ob.status == "cancelled":
             return _after(
                 ob.cancellation_date,
-                f"IMMEX {program.number} cancelado el {ob.cancellation_date} por no presentar "
+                f"{name} cancelado el {ob.cancellation_date} por no presentar "
                 f"el RAOCE {ob.filing_year}",
             )
         if ob.status == "suspended":
             return _after(
                 ob.cancellation_date,
-                f"IMMEX {program.number} suspendido: se cancela el {ob.cancellation_date} si no "
+                f"{name} suspendido: se cancela el {ob.cancellation_date} si no "
                 f"presenta el RAOCE {ob.filing_year}",
             )
-    return Permanence(
-        None, f"mientras el IMMEX {program.number} esté vigente (Ley Aduanera art. 108 fr. III)"
-    )
+    return Permanence(None, f"mientras el {name} esté vigente (Ley Aduanera art. 108 fr. III)")
 
 
 def _after(ended: date, why: str) -> Permanence:

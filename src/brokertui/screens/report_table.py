@@ -1,0 +1,55 @@
+"""The paged table of an Anexo 24 report (core/anexo24/reports.py), its cells formatted as every
+screen shows them: Reportes (F6) and Activo fijo show their reports through it."""
+
+from __future__ import annotations
+
+from brokertui.core import formatting
+from brokertui.core.anexo24 import reports
+from brokertui.screens.widgets import Column, PagedTable
+
+# The columns that hold a pedimento number, shown spaced as F4 does (18 columns wide).
+NUMEROS = ("pedimento", "rectifica", "rectificado_por")
+
+
+def report_table(db_of, heading: reports.Heading, *, remember: str | None = None) -> PagedTable:
+    """The report's rows, paged from SQLite (`db_of()`: the connection to read), searched
+    and sorted by the table's view when it is `remember`ed."""
+    columns = [
+        Column(c.key, c.label, max(c.width, len(c.label), 18 if c.key in NUMEROS else 0))
+        for c in heading.report.columns
+    ]
+    kinds = {c.key: c.kind for c in heading.report.columns}
+    table = PagedTable(
+        columns,
+        lambda offset, limit: [
+            {"_key": str(offset + i), **{k: _shown(k, kinds[k], v) for k, v in row.items()}}
+            for i, row in enumerate(
+                reports.records(
+                    db_of(),
+                    heading,
+                    offset=offset,
+                    limit=limit,
+                    search=table.view.search,
+                    sort=table.view.sort,
+                    descending=table.view.descending,
+                )
+            )
+        ],
+        lambda: reports.count(db_of(), heading, search=table.view.search),
+        key="_key",
+        noun="filas",
+        remember=remember,
+    )
+    return table
+
+
+def _shown(key: str, kind: str, value) -> str:
+    """A report cell as every screen shows it (core/formatting.py); the exports keep the
+    plain values."""
+    if key in NUMEROS:
+        return formatting.pedimento(value)
+    if kind == "qty":
+        return formatting.quantity(value)
+    if kind == "money":
+        return formatting.amount(value)
+    return reports.text(value)

@@ -1,0 +1,113 @@
+"""The Activo fijo screen (issue 15, item 1): reached by f from Reportes (F6), it lists the
+client's fixed assets with their balance, domicilio and last movement under the permanence
+line, shows the activo fijo report with v, records a movement of the selected asset with m
+(the form refuses more than its balance, naming the field) and writes the XLSX with x."""
+
+import pytest
+from openpyxl import load_workbook
+
+from brokertui.app import BrokerApp
+from brokertui.core.anexo24 import activo_fijo, interfaces
+from brokertui.screens.activo_fijo import ActivoFijoScreen, MovimientoFormScreen
+from tests.conftest import TODAY
+
+RFC = "MNB050315K70"  # the demo IMMEX client (vigente), with plants
+AF1, AF2 = "26 07 3953 7000001", "26 07 3953 7000002"
+PLANTED = [  # AF imports of two of its materials
+    [AF1, "1", "AF", "2026-01-12", "LAM-3MM", "2", "1", "48000", "72085101", "DEU"],
+    [AF2, "1", "AF", "2026-02-03", "SOP-220", "5", "6", "1500", "39269099", "USA"],
+]
+
+
+def plant(db) -> None:
+    """The two AF imports, the first moved to Bodega Ojinaga on 1 March."""
+    columns = interfaces.COLUMNS["entradas"]
+    rows = [(n, dict(zip(columns, row, strict=True))) for n, row in enumerate(PLANTED, 2)]
+    interfaces.import_rows(db, "entradas", rows, RFC, "af.csv", "planted")
+    move = {"fecha": "2026-03-01", "tipo": "cambio_domicilio", "domicilio": "Bodega Ojinaga"}
+    activo_fijo.add_movement(db, RFC, {"pedimento": AF1, "partida": "1"} | move)
+
+
+def rows(app) -> list[list[str]]:
+    table = app.screen.query_one("DataTable")
+    return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+async def open_screen(pilot) -> None:
+    pilot.app.open_client(RFC)
+    await pilot.pause()
+    await pilot.press("f6", "f")
+    await pilot.pause()
+
+
+async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot)
+        assert isinstance(app.screen, ActivoFijoScreen)
+        heading = str(app.screen.query_one("#af-heading").render())
+        assert "Permanencia: mientras el IMMEX" in heading and "art. 108 fr. III" in heading
+        assert [r[2:] for r in rows(app)] == [
+            ["LAM-3MM", "2", "Bodega Ojinaga", "cambio de domicilio", "2", "2026-01-12"],
+            ["SOP-220", "5", "—", "importación", "5", "2026-02-03"],
+        ]
+        await pilot.press("down", "m")  # the SOP-220 asset: its pedimento and partida filled
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MovimientoFormScreen)
+        assert form.values()["pedimento"] == "260739537000002"
+        form.row("tipo").input.value = "retorno"
+        form.row("cantidad").input.value = "6"
+        form.row("documento").input.value = "26 07 3953 8000001"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # more than its balance: refused, the field named
+        assert "cantidad: 6 excede el saldo del activo fijo (5)" in str(
+            form.query_one("#form-status").render()
+        )
+        form.row("cantidad").input.value = "1.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivoFijoScreen)
+        assert rows(app)[1][3:6] == ["3.5", "—", "retorno"]
+
+
+async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(
+    demo_db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        assert [r[1] for r in rows(app)] == [
+            "importación AF",
+            "importación AF",
+            "cambio de domicilio",
+        ]
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        sheet = load_workbook(
+            tmp_path / "brokertui-reportes" / f"{RFC}-activo_fijo-2026-04-15.xlsx"
+        ).active
+        assert sheet.cell(7, 2).value == "importación AF"
+        await pilot.press("t")  # back to the assets, every one of them
+        await pilot.pause()
+        assert len(rows(app)) == 2
+
+
+async def _opened(pilot, *keys):
+    plant(pilot.app.db)
+    await open_screen(pilot)
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("keys", [(), ("v",), ("m",)], ids=["activos", "reporte", "movimiento"])
+def test_activo_fijo_screen(snap_compare, demo_db, keys):
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=lambda pilot: _opened(pilot, *keys), terminal_size=(80, 24))
