@@ -185,14 +185,22 @@ def test_the_report_names_each_row_s_kind_with_the_balance_after_it(af_db):
     assert [str(r["saldo"]) for r in reports.records(af_db, march)] == ["2", "0"]
 
 
-def test_the_saldos_report_discharges_fixed_assets_by_their_movements(af_db):
+@pytest.mark.parametrize("later_exit", [False, True], ids=["mantenidos", "sumados"])
+def test_the_saldos_report_discharges_fixed_assets_by_their_movements(af_db, tmp_path, later_exit):
+    """Both ways the saldos are read: the ledger's kept balances (lot_balances) and, with an
+    exit discharged after the date, the allocations summed up to it."""
     move(af_db, fecha="2026-03-01", tipo="retorno", cantidad="1", documento=RT)
     move(af_db, pedimento=AF2, fecha="2026-03-01", tipo="retorno", cantidad="1", documento=RT)
-    saldos = reports.heading(af_db, "saldos", RFC, on=TODAY)
+    if later_exit:
+        load(af_db, tmp_path, "salidas", [["RT-9", "RT", "2026-06-29", "M", "MAT-A", "5"]])
+        discharge.run(af_db, RFC, hasta=TODAY)
+    on = date(2026, 6, 28)
+    saldos = reports.heading(af_db, "saldos", RFC, on=on)
     fixed = [r for r in reports.records(af_db, saldos) if r["tipo"] == "activo fijo"]
     assert [(r["pedimento"][-7:], str(r["descargado"]), str(r["saldo"])) for r in fixed] == [
         ("7000001", "1", "2")  # the prensa is all returned: no balance, no row
     ]
+    assert reports.count(af_db, saldos) == 4  # three insumo lots and the AF one
     before = reports.heading(af_db, "saldos", RFC, on=date(2026, 2, 28))
     assert len([r for r in reports.records(af_db, before) if r["tipo"] == "activo fijo"]) == 2
 
@@ -261,6 +269,7 @@ def test_insumo_exits_never_discharge_a_fixed_asset(af_db, tmp_path_factory, exi
         af_db.execute("DELETE FROM allocations")
         af_db.execute("DELETE FROM discharge_runs")
         af_db.execute("DELETE FROM salidas")
+        af_db.execute("UPDATE lot_balances SET used_micro = 0, agotado = 0")
         af_db.execute("UPDATE clients SET descargo_modo = ?", [mode])
     rows = [
         [f"S-{n}", "RT", date.fromordinal(date(2026, 1, 1).toordinal() + day - 1).isoformat(),

@@ -124,9 +124,10 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
         "DROP TRIGGER part_balances_change",
         "DROP TABLE lot_balances",
         "DROP TABLE part_balances",
-        # and what the migrations after them add, to be applied again (0025)
+        # and what the migrations after them add, to be applied again (0025, 0026)
         "ALTER TABLE clients DROP COLUMN descargo_nivel",
         "ALTER TABLE entradas DROP COLUMN tasa_igi",
+        "DROP TABLE activo_fijo_movimientos",
         f"DELETE FROM {store.SCHEMA_TABLE} WHERE version >= 23",
     ):
         inv_db.execute(statement)
