@@ -1,5 +1,5 @@
-"""The activo fijo CLI: `activo-fijo movimiento`, `import activo-fijo`, `activo-fijo list` and
-`report activo_fijo` (the dataset: tests/core/anexo24/conftest.py, af_db)."""
+"""The activo fijo CLI: `activo-fijo movimiento`, `import movimientos-activo-fijo`,
+`activo-fijo list` and `report activo_fijo` (the dataset: tests/core/anexo24/conftest.py, af_db)."""
 
 import json
 
@@ -57,12 +57,12 @@ def test_a_file_of_movements_is_all_or_nothing(run, tmp_path):
     good = ["2026-03-01", "donación", AF1, "1", "1", "ACUSE-1"]
     bad = ["2026-03-01", "retorno", AF1, "9", "1", RT]
     path = write_csv(tmp_path / "af.csv", header, [good, bad])
-    result = run("import", "activo-fijo", str(path), "--rfc", RFC)
+    result = run("import", "movimientos-activo-fijo", str(path), "--rfc", RFC)
     assert result.exit_code == 1
     assert "fila 3: pedimento: no hay un activo fijo" in result.output
     assert assets(run)[0]["saldo"] == "3"
     path = write_csv(tmp_path / "af.csv", header, [good])
-    result = run("import", "activo-fijo", str(path), "--rfc", RFC)
+    result = run("import", "movimientos-activo-fijo", str(path), "--rfc", RFC)
     assert result.exit_code == 0 and "1 movimientos de activo fijo registrados" in result.output
     assert assets(run)[0]["saldo"] == "2"
 

@@ -16,7 +16,7 @@ from brokertui.core.registry import clients
 COLUMNS = ",".join(activo_fijo.COLUMNS)
 
 
-@import_group.command("activo-fijo")
+@import_group.command("movimientos-activo-fijo")
 @click.argument(
     "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )

@@ -28,6 +28,11 @@ def load(db, tmp_path, kind, rows, name=None):
 
 @pytest.fixture
 def inv_db(db, tmp_path):
+    return inventory(db, tmp_path)
+
+
+def inventory(db, tmp_path):
+    """The client, its catalogs and BOM, and its insumo entradas (inv_db)."""
     clients.add_client(db, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
     load(
         db,
@@ -117,6 +122,10 @@ AF_ROWS = [
 
 @pytest.fixture
 def af_db(inv_db, tmp_path):
+    return fixed_assets(inv_db, tmp_path)
+
+
+def fixed_assets(inv_db, tmp_path):
     """inv_db plus AF imports of MAT-A, 3 units on 2 January (AF1 partida 1), and PRENSA-1, 1
     unit on 10 January (AF2 partida 1), and the plants "Planta Norte" and "Planta Sur"."""
     load(

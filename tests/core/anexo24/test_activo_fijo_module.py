@@ -21,10 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from brokertui.core import db as store
 from brokertui.core.anexo24 import activo_fijo, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.registry import clients, programs
-from tests.core.anexo24.conftest import AF1, AF2, RFC, TODAY, load
+from tests.core.anexo24.conftest import AF1, AF2, RFC, TODAY, fixed_assets, inventory, load
 
 RT = "26 07 3953 8000001"
 
@@ -260,31 +261,29 @@ EXIT = st.tuples(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(exits=st.lists(EXIT, min_size=1, max_size=8), mode=st.sampled_from(discharge.MODES))
-def test_insumo_exits_never_discharge_a_fixed_asset(af_db, tmp_path_factory, exits, mode):
+def test_insumo_exits_never_discharge_a_fixed_asset(tmp_path_factory, exits, mode):
     """Whatever the history of material exits (of the part numbers the AF assets carry too),
     no allocation in force takes an AF lot, each asset keeps its whole balance, and the ledger
     checks clean: the reference model is that AF lots are simply not there."""
-    with af_db.conn:
-        af_db.execute("DELETE FROM allocation_reversals")
-        af_db.execute("DELETE FROM allocations")
-        af_db.execute("DELETE FROM discharge_runs")
-        af_db.execute("DELETE FROM salidas")
-        af_db.execute("UPDATE lot_balances SET used_micro = 0, agotado = 0")
-        af_db.execute("UPDATE clients SET descargo_modo = ?", [mode])
+    folder = tmp_path_factory.mktemp("af")
+    db = store.connect(folder / "af.db")
+    fixed_assets(inventory(db, folder), folder)
+    discharge.set_mode(db, RFC, mode)
     rows = [
         [f"S-{n}", "RT", date.fromordinal(date(2026, 1, 1).toordinal() + day - 1).isoformat(),
          "M", part, str(units)]
         for n, (part, day, units) in enumerate(exits)
     ]  # fmt: skip
-    load(af_db, tmp_path_factory.mktemp("s"), "salidas", rows)
-    discharge.run(af_db, RFC, hasta=date(2026, 12, 31))
-    taken = af_db.execute(
+    load(db, folder, "salidas", rows)
+    discharge.run(db, RFC, hasta=date(2026, 12, 31))
+    taken = db.execute(
         "SELECT count(*) FROM active_allocations a JOIN entradas e ON e.id = a.entrada_id "
         "WHERE e.clave = 'AF'"
     ).fetchone()[0]
     assert taken == 0
-    assert [a.saldo_micro for a in activo_fijo.assets(af_db, 1, date(2026, 12, 31))] == [
+    assert [a.saldo_micro for a in activo_fijo.assets(db, 1, date(2026, 12, 31))] == [
         3_000_000,
         1_000_000,
     ]
-    assert discharge.check(af_db, RFC) == []
+    assert discharge.check(db, RFC) == []
+    db.close()
