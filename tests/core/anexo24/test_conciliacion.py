@@ -120,6 +120,26 @@ def test_the_hand_worked_period(period_db):
     assert lines[0].as_dict()["umc"] == "1" and lines[0].descripcion == "Lámina"
 
 
+def test_the_saldo_is_the_same_read_from_the_kept_balances(period_db):
+    """With no exit after the period discharged (RT-3 pending), each lot's kept balance
+    (lot_balances) gives the saldo; with RT-3 discharged, the allocations up to the period's
+    end are summed instead. Both give the hand-worked 99 and 420."""
+    discharge.run(period_db, RFC, hasta=HASTA)
+    assert [line.saldo for line in conciliacion.conciliate(period_db, RFC, DESDE, HASTA)] == [
+        99_000_000,
+        420_000_000,
+    ]
+    discharge.run(period_db, RFC, hasta=TODAY)
+    assert period_db.execute(
+        "SELECT count(*) FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+        "WHERE s.documento = 'RT-3'"
+    ).fetchone()[0]
+    assert [line.saldo for line in conciliacion.conciliate(period_db, RFC, DESDE, HASTA)] == [
+        99_000_000,
+        420_000_000,
+    ]
+
+
 def test_confirmed_proposals_become_ajustes_and_close_the_differences(period_db):
     proposed = conciliacion.proposals(
         conciliacion.conciliate(period_db, RFC, DESDE, HASTA), DESDE, HASTA

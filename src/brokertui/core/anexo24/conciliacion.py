@@ -129,7 +129,7 @@ def conciliate(db: Database, rfc: str, desde: date, hasta: date) -> list[Line]:
     received = _sums(db, _ENTRADAS, params)
     adjusted = _sums(db, _AJUSTES, params)
     consumed = _consumed(db, params)
-    by_value = client.descargo_modo == "valor"
+    saldos = None if client.descargo_modo == "valor" else _saldos(db, params)
     lines = []
     for part, (inicial, final) in declared.items():
         descripcion, umc = db.execute(
@@ -147,7 +147,7 @@ def conciliate(db: Database, rfc: str, desde: date, hasta: date) -> list[Line]:
                 consumed.get(part, 0),
                 adjusted.get(part, 0),
                 final,
-                None if by_value else _saldo(db, params | {"part": part}),
+                None if saldos is None else saldos.get(part, 0),
                 pedimento,
                 partida,
             )
@@ -175,16 +175,28 @@ _EXITS = scope.EXPLODED.format(
     where="s.fecha BETWEEN :desde AND :hasta AND s.id NOT IN (SELECT salida_id FROM ajustes "
     "WHERE client_id = :client AND salida_id IS NOT NULL)",
 )
-# A material's balance in the ledger at the period's end: its lots up to then less what the
-# allocations in force of exits up to then take (activo fijo lots are no material's).
-_SALDO = f"""
-SELECT coalesce(sum(e.cantidad_micro - coalesce((SELECT sum(a.cantidad_micro)
-    FROM active_allocations a JOIN salidas s ON s.id = a.salida_id
-    WHERE a.entrada_id = e.id AND s.fecha <= :hasta), 0)), 0)
-FROM entradas e
-WHERE e.client_id = :client AND e.numero_parte = :part AND e.fecha_entrada <= :hasta
-  AND NOT {_AF} AND {_LOADED_E}
+# The materials' balances in the ledger at the period's end: their lots up to then less what the
+# allocations in force of exits up to then take (activo fijo lots are no material's). When no
+# exit after the period is discharged, what each lot has given is the ledger's kept
+# lot_balances.used_micro (ledger.py); else it is summed from the allocations.
+_DISCHARGED_AFTER = """
+SELECT 1 FROM salidas s WHERE s.client_id = :client AND s.fecha > :hasta
+  AND EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id) LIMIT 1
 """
+_SALDOS = f"""
+SELECT e.numero_parte, sum(e.cantidad_micro - coalesce({{used}}, 0)) FROM entradas e
+{{join}}
+WHERE e.client_id = :client AND e.fecha_entrada <= :hasta AND NOT {_AF} AND {_LOADED_E}
+GROUP BY 1
+"""
+_KEPT = {"used": "b.used_micro", "join": "LEFT JOIN lot_balances b ON b.entrada_id = e.id"}
+_SUMMED = {
+    "used": "u.used",
+    "join": "LEFT JOIN (SELECT a.entrada_id, sum(a.cantidad_micro) AS used "
+    "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
+    "WHERE s.client_id = :client AND s.fecha <= :hasta AND a.entrada_id IS NOT NULL "
+    "GROUP BY a.entrada_id) u ON u.entrada_id = e.id",
+}
 _LATEST_LOT = f"""
 SELECT e.pedimento, e.partida FROM entradas e
 WHERE e.client_id = :client AND e.numero_parte = :part AND e.fecha_entrada <= :hasta
@@ -207,8 +219,10 @@ def _consumed(db: Database, params: dict) -> dict[str, int]:
     return totals
 
 
-def _saldo(db: Database, params: dict) -> int:
-    return db.execute(_SALDO, params).fetchone()[0]
+def _saldos(db: Database, params: dict) -> dict[str, int]:
+    """Material -> its balance in the ledger at the period's end (by quantity)."""
+    later = db.execute(_DISCHARGED_AFTER, params).fetchone()
+    return _sums(db, _SALDOS.format(**(_SUMMED if later else _KEPT)), params)
 
 
 def _latest_lot(db: Database, params: dict) -> tuple[str, int | None]:
