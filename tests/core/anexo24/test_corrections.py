@@ -320,25 +320,37 @@ def test_a_ledger_of_an_older_version_is_not_redone_whole_by_its_first_run(tmp_p
     day=st.integers(1, 28),
     size=st.integers(1, 4),
 )
-def test_the_saldos_from_kept_balances_are_those_summed_from_the_ledger(
+def test_the_reports_from_kept_balances_are_those_summed_from_the_ledger(
     tmp_path_factory, history, modo, day, size
 ):
-    """The saldos reports (per lot and per fracción, any date, paged) read from each lot's
-    kept balance give the rows the reference gives: the same reports summing the allocations
-    in force of exits up to the date (anexo24-rgce-2024.txt, módulo de reportes)."""
+    """The saldos reports (per lot and per fracción, any date, paged) read from the balances
+    the ledger keeps, and materiales utilizados (any period) from its use kept per month, give
+    the rows the reference gives: the same reports summing the allocations in force
+    (anexo24-rgce-2024.txt, módulo de reportes)."""
     ledger = Ledger(tmp_path_factory.mktemp("saldos"), "saldos", modo)
     for n, step in enumerate(history):
         ledger.apply(step, n)
-    for on in (TODAY, date(2026, 1, day)):  # today, and a day with exits after it
-        for name in ("saldos", "saldos_fraccion"):
-            h = reports.heading(ledger.db, name, RFC, on=on)
-            summed = replace(h, report=replace(h.report, maintained=""))
-            expected = list(reports.records(ledger.db, summed))
-            assert reports.count(ledger.db, h) == len(expected)
-            pages = [
-                row
-                for offset in range(0, len(expected) + size, size)
-                for row in reports.records(ledger.db, h, offset=offset, limit=size)
-            ]
-            assert pages == expected
+    periods = [  # whole months; a part of one; a whole month with days before and after
+        (date(2026, 1, 1), TODAY),
+        (date(2026, 1, day), date(2026, 1, 28)),
+        (date(2025, 12, 15 + day // 2), date(2026, 2, day)),
+    ]
+    headings = [
+        reports.heading(ledger.db, name, RFC, on=on)
+        for on in (TODAY, date(2026, 1, day))  # today, and a day with exits after it
+        for name in ("saldos", "saldos_fraccion")
+    ] + [
+        reports.heading(ledger.db, "materiales_utilizados", RFC, desde=desde, hasta=hasta)
+        for desde, hasta in periods
+    ]
+    for h in headings:
+        summed = replace(h, report=replace(h.report, maintained=""))
+        expected = list(reports.records(ledger.db, summed))
+        assert reports.count(ledger.db, h) == len(expected)
+        pages = [
+            row
+            for offset in range(0, len(expected) + size, size)
+            for row in reports.records(ledger.db, h, offset=offset, limit=size)
+        ]
+        assert pages == expected
     ledger.db.close()

@@ -103,8 +103,9 @@ def test_each_lots_balance_is_kept_by_runs_and_undos_and_checked(inv_db, tmp_pat
 
 
 def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path):
-    """Migrations 0023 and 0024 on a ledger of the previous version (its runs, an undone one and the
-    reversals of a correction): each lot's kept balance starts as its allocations in force."""
+    """Migrations 0023, 0024 and 0027 on a ledger of the previous version (its runs, an undone
+    one and the reversals of a correction): the kept balances and use start as its allocations
+    in force give them."""
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
     discharge.run(inv_db, RFC, hasta=TODAY)
     load(inv_db, tmp_path, "salidas", [["RT-0", "RT", "2026-01-10", "M", "MAT-A", "7"]], "b.csv")
@@ -114,6 +115,8 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
     discharge.undo_last(inv_db, RFC)
     kept = inv_db.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall()
     parts = inv_db.execute("SELECT * FROM part_balances WHERE lotes ORDER BY 1, 2, 3").fetchall()
+    use = inv_db.execute("SELECT * FROM part_use WHERE salidas ORDER BY 1, 2, 3").fetchall()
+    assert use
     assert any(used for *_, used, _ in kept)
     for statement in (
         "DROP TRIGGER lot_balances_add",
@@ -124,7 +127,8 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
         "DROP TRIGGER part_balances_change",
         "DROP TABLE lot_balances",
         "DROP TABLE part_balances",
-        # and what the migrations after them add, to be applied again (0025, 0026)
+        "DROP TABLE part_use",
+        # and what the other migrations after them add, to be applied again (0025, 0026)
         "ALTER TABLE clients DROP COLUMN descargo_nivel",
         "ALTER TABLE entradas DROP COLUMN tasa_igi",
         "DROP TABLE activo_fijo_movimientos",
@@ -136,6 +140,7 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
     upgraded = store.connect(path)
     assert upgraded.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall() == kept
     assert upgraded.execute("SELECT * FROM part_balances ORDER BY 1, 2, 3").fetchall() == parts
+    assert upgraded.execute("SELECT * FROM part_use ORDER BY 1, 2, 3").fetchall() == use
     assert discharge.check(upgraded, RFC) == []
     upgraded.close()
 

@@ -156,3 +156,19 @@ def test_part_numbers_in_force_for_a_new_ajuste(discharged):
     assert CliRunner(env=env).invoke(main, args).exit_code == 0
     assert reports.part_numbers(discharged, RFC) == ["MAT-B"]
     assert reports.part_numbers(discharged, "XAXX010101000") == []
+
+
+@pytest.mark.parametrize(
+    ("desde", "hasta", "months"),
+    [
+        ("2026-01-01", "2026-06-30", ("2026-01", "2026-06", "2025-12-31", "2026-07-01")),
+        ("2026-01-15", "2026-03-10", ("2026-02", "2026-02", "2026-01-31", "2026-03-01")),
+        ("2024-02-01", "2024-02-29", ("2024-02", "2024-02", "2024-01-31", "2024-03-01")),
+        ("2026-01-02", "2026-02-27", ("9", "0", "2026-02-27", "9")),  # no whole month
+    ],
+)
+def test_a_period_is_read_as_its_whole_months_and_the_days_around_them(desde, hasta, months):
+    """materiales utilizados sums the ledger's use kept per month for the whole months of
+    its period and the allocations of the days before and after them."""
+    found = reports._months(date.fromisoformat(desde), date.fromisoformat(hasta))
+    assert tuple(found.values()) == months

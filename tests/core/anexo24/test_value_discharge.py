@@ -162,9 +162,10 @@ def test_check_finds_a_lot_discharged_beyond_its_value(value_db, tmp_path):
     assert discharge.check(value_db, RFC) == [
         "entrada 260739536000020 partida 2 MAT-B: descargado 6 de 5",
         "salida V5-1 73181599: asignado 6 de 1",
-        # the allocation was changed behind the ledger's back: the lot's kept balance is not
+        # the allocation was changed behind the ledger's back: the kept balances are not
         "entrada 260739536000020 partida 2 MAT-B: saldo guardado con 1 descargado; las "
         "asignaciones en vigor suman 6",
+        "73181599 en 2026-03: lo descargado por mes guardado no es la suma de sus asignaciones",
     ]
 
 

@@ -443,7 +443,8 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         )
     lot_rows.close()  # lots no demand reached are left unread
     _changes(db, result)
-    db.execute(f"CREATE TEMP TABLE lot_deltas AS {_RUN_DELTAS}")
+    db.execute(f"CREATE TEMP TABLE lot_deltas AS {_lot_deltas(_RUN_CHANGES)}")
+    db.execute(f"CREATE TEMP TABLE use_deltas AS {_use_deltas(_RUN_CHANGES)}")
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
@@ -504,34 +505,57 @@ def _changes(db: Database, result: RunResult) -> None:
     result.shortfall_parts = sorted(shortfall_parts)[:20]
 
 
-def _deltas(*changes: str) -> str:
-    """SQL: per lot, the sum of `changes` (SELECTs of entrada_id, delta), those not nil."""
-    union = " UNION ALL ".join(changes)
+# The rows a run changes (sign 1: its new allocations; -1: those it reverses), or an undo (the
+# other way round; read before the run's reversals are cleared).
+_RUN_CHANGES = (
+    "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, 1 AS sign "
+    "FROM temp.new_allocations UNION ALL "
+    "SELECT a.salida_id, a.numero_parte, a.entrada_id, a.cantidad_micro, -1 "
+    "FROM temp.reversed r JOIN allocations a ON a.id = r.allocation_id"
+)
+_UNDO_CHANGES = (
+    "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign "
+    "FROM allocations WHERE run_id = :run UNION ALL "
+    "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, 1 "
+    "FROM allocations WHERE reversed_by = :run"
+)
+
+
+def _lot_deltas(changes: str) -> str:
+    """SQL: what `changes` move each lot's balance (lot_balances.used_micro) by."""
     return (
-        f"SELECT entrada_id, sum(delta) AS delta FROM ({union}) WHERE entrada_id IS NOT NULL "
-        "GROUP BY entrada_id HAVING sum(delta) <> 0"
+        "SELECT entrada_id, sum(sign * cantidad_micro) AS delta FROM "
+        f"({changes}) WHERE entrada_id IS NOT NULL GROUP BY entrada_id HAVING delta <> 0"
     )
 
 
-# What a run changes in each lot's balance (lot_balances.used_micro): its new allocations
-# taken from the lot, less the ones it reverses; an undo, the other way round (read before
-# the run's reversals are cleared).
-_RUN_DELTAS = _deltas(
-    "SELECT entrada_id, cantidad_micro AS delta FROM temp.new_allocations",
-    "SELECT a.entrada_id, -a.cantidad_micro FROM temp.reversed r "
-    "JOIN allocations a ON a.id = r.allocation_id",
-)
-_UNDO_DELTAS = _deltas(
-    "SELECT entrada_id, -cantidad_micro AS delta FROM allocations WHERE run_id = :run",
-    "SELECT entrada_id, cantidad_micro FROM allocations WHERE reversed_by = :run",
-)
+def _use_deltas(changes: str) -> str:
+    """SQL: what `changes` move each key's use in the month of its exits (part_use) by: an
+    exit's rows of a key are replaced whole (_changes), so its exits counted are those it
+    gains less those it loses."""
+    return (
+        "SELECT s.client_id, substr(s.fecha, 1, 7) AS mes, c.numero_parte, "
+        "sum(CASE WHEN c.entrada_id IS NULL THEN 0 ELSE c.sign * c.cantidad_micro END) "
+        "AS descargado, sum(CASE WHEN c.entrada_id IS NULL THEN c.sign * c.cantidad_micro "
+        "ELSE 0 END) AS faltante, count(DISTINCT CASE WHEN c.sign > 0 THEN c.salida_id END) "
+        "- count(DISTINCT CASE WHEN c.sign < 0 THEN c.salida_id END) AS salidas "
+        f"FROM ({changes}) c JOIN salidas s ON s.id = c.salida_id GROUP BY 1, 2, 3"
+    )
 
 
-def _balance(db: Database, modo: str, deltas: str, params: dict | None = None) -> None:
+def _balance(db: Database, modo: str, deltas: str, uses: str, params: dict | None = None) -> None:
     """Inside the write transaction that commits or undoes a run: each lot's balance
-    (lot_balances) moved by `deltas` (rows of entrada_id, delta), and its part number's
-    (part_balances: lots with a balance and their sum, before and after). The one writer of
-    the kept balances: every run, undo and kind of lot goes through here."""
+    (lot_balances) moved by `deltas` (rows of entrada_id, delta), its part number's
+    (part_balances: lots with a balance and their sum, before and after), and each key's use
+    per month by `uses` (_use_deltas' rows). The one writer of the kept balances: every run,
+    undo and kind of lot goes through here."""
+    db.execute(
+        "INSERT INTO part_use (client_id, mes, numero_parte, descargado, faltante, salidas) "
+        f"SELECT * FROM ({uses}) WHERE true ON CONFLICT (client_id, mes, numero_parte) "
+        "DO UPDATE SET descargado = descargado + excluded.descargado, "
+        "faltante = faltante + excluded.faltante, salidas = salidas + excluded.salidas",
+        params or {},
+    )
     moved = (
         "SELECT d.entrada_id, e.client_id, e.numero_parte, e.fraccion, b.used_micro AS used, "
         f"b.used_micro + d.delta AS now, coalesce({LOT_AMOUNT[modo]}, 0) AS amount "
@@ -641,7 +665,9 @@ def _commit(
                 "FROM allocation_reversals WHERE run_id = ?)",
                 [claim.run_id, claim.run_id],
             )
-            _balance(db, result.modo, "SELECT * FROM temp.lot_deltas")
+            _balance(
+                db, result.modo, "SELECT * FROM temp.lot_deltas", "SELECT * FROM temp.use_deltas"
+            )
     except _Changed:
         return False
     return True
@@ -698,6 +724,7 @@ def _drop_scratch(db: Database) -> None:
         "dirty_parts",
         "candidates",
         "lot_deltas",
+        "use_deltas",
     ):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
@@ -728,7 +755,10 @@ def undo_last(db: Database, rfc: str) -> dict:
         if row is None:
             raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
         with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
-            _balance(db, mode(db, client.id), _UNDO_DELTAS, {"run": row[0]})
+            changes = _UNDO_CHANGES
+            _balance(
+                db, mode(db, client.id), _lot_deltas(changes), _use_deltas(changes), {"run": row[0]}
+            )
             db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
             db.execute("UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]])
     return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
@@ -1013,8 +1043,9 @@ def _check(db: Database, rfc: str | None) -> list[str]:
 
 
 def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
-    """Lots whose maintained balance (lot_balances) is not what their allocations in force
-    add up to, or that have none."""
+    """Lots whose kept balance (lot_balances) is not what their allocations in force add up
+    to, or that have none; part numbers whose kept balance (part_balances) is not their lots';
+    keys whose use kept per month (part_use) is not their allocations in force."""
     rows = db.execute(
         f"""
         SELECT e.pedimento, e.partida, e.numero_parte, b.used_micro, coalesce(u.used, 0)
@@ -1055,6 +1086,26 @@ def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
         f"número de parte {parte} fracción {fraccion or '(sin fracción)'}: el saldo por parte "
         "guardado no es la suma de sus lotes"
         for parte, fraccion in dict.fromkeys((r[0], r[1]) for r in differ)
+    ]
+    want = (
+        "SELECT substr(s.fecha, 1, 7), a.numero_parte, "
+        "sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE a.cantidad_micro END), "
+        "sum(CASE WHEN a.entrada_id IS NULL THEN a.cantidad_micro ELSE 0 END), "
+        "count(DISTINCT a.salida_id) FROM active_allocations a "
+        "JOIN salidas s ON s.id = a.salida_id WHERE s.client_id = :client GROUP BY 1, 2"
+    )
+    have = (
+        "SELECT mes, numero_parte, descargado, faltante, salidas FROM part_use "
+        "WHERE client_id = :client AND (descargado <> 0 OR faltante <> 0 OR salidas <> 0)"
+    )
+    differ = db.execute(
+        f"SELECT * FROM ({want} EXCEPT {have}) UNION SELECT * FROM ({have} EXCEPT {want}) "
+        "ORDER BY 1, 2",
+        {"client": client_id},
+    )
+    problems += [
+        f"{parte} en {mes}: lo descargado por mes guardado no es la suma de sus asignaciones"
+        for mes, parte in dict.fromkeys((r[0], r[1]) for r in differ)
     ]
     return problems
 

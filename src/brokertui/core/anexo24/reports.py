@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -207,9 +207,17 @@ def _saldos_fraccion_usd() -> Report:
 # A nivel pedimento the ledger's key is one for all (scope.PEDIMENTO_KEY): its reports show
 # the lot's pedimento, or its IGI rate, instead.
 _BY_PEDIMENTO = "LEFT JOIN entradas e ON e.id = a.entrada_id"
+_USED = (
+    "sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE a.cantidad_micro END) AS descargado, "
+    "sum(CASE WHEN a.entrada_id IS NULL THEN a.cantidad_micro ELSE 0 END) AS faltante, "
+    "count(DISTINCT a.salida_id) AS salidas "
+    "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id {join} "
+    "WHERE s.client_id = :client AND "
+)
 
 
 def _utilizados(key: str, label: str, title: str, key_sql: str = "a.numero_parte") -> Report:
+    by_lot = _BY_PEDIMENTO if key_sql.startswith("e.") else ""
     return Report(
         "materiales_utilizados",
         title,
@@ -219,14 +227,21 @@ def _utilizados(key: str, label: str, title: str, key_sql: str = "a.numero_parte
             Col("faltante", "Faltante", "qty"),
             Col("salidas", "Salidas", "int", 7),
         ),
-        f"SELECT {key_sql} AS {key}, sum(CASE WHEN a.entrada_id IS NULL THEN 0 ELSE "
-        "a.cantidad_micro END) AS descargado, sum(CASE WHEN a.entrada_id IS NULL THEN "
-        "a.cantidad_micro ELSE 0 END) AS faltante, count(DISTINCT a.salida_id) AS salidas "
-        "FROM active_allocations a JOIN salidas s ON s.id = a.salida_id "
-        f"{_BY_PEDIMENTO if key_sql.startswith('e.') else ''} "
-        "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta "
-        f"GROUP BY {key_sql}",
+        f"SELECT {key_sql} AS {key}, {_USED.format(join=by_lot)} "
+        f"s.fecha BETWEEN :desde AND :hasta GROUP BY {key_sql}",
         key,
+        # The whole months of the period from the use the ledger keeps per month and key
+        # (part_use), the days before and after them from the allocations (_params:
+        # :mes_desde ...); not a nivel pedimento, whose rows are per lot's pedimento.
+        maintained=""
+        if by_lot
+        else f"SELECT {key}, sum(descargado) AS descargado, sum(faltante) AS faltante, "
+        "sum(salidas) AS salidas FROM (SELECT numero_parte AS "
+        f"{key}, descargado, faltante, salidas FROM part_use WHERE client_id = :client "
+        "AND mes BETWEEN :mes_desde AND :mes_hasta UNION ALL "
+        f"SELECT a.numero_parte, {_USED.format(join='')} (s.fecha BETWEEN :desde AND :antes "
+        "OR s.fecha BETWEEN :despues AND :hasta) GROUP BY a.numero_parte) "
+        f"GROUP BY {key} HAVING sum(salidas) > 0",
     )
 
 
@@ -473,6 +488,22 @@ def _params(db: Database, h: Heading) -> dict:
         "desde": h.desde.isoformat(),
         "hasta": h.hasta.isoformat(),
         "on": h.on.isoformat(),
+    } | _months(h.desde, h.hasta)
+
+
+def _months(desde: date, hasta: date) -> dict:
+    """The whole months within desde..hasta (:mes_desde..:mes_hasta, YYYY-MM), and the days
+    before (desde..:antes) and after (:despues..hasta) them; with none, every day is before."""
+    first = desde if desde.day == 1 else (desde.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = hasta + timedelta(days=1)
+    last = hasta if after.day == 1 else hasta.replace(day=1) - timedelta(days=1)
+    if first > last:
+        return {"mes_desde": "9", "mes_hasta": "0", "antes": hasta.isoformat(), "despues": "9"}
+    return {
+        "mes_desde": first.isoformat()[:7],
+        "mes_hasta": last.isoformat()[:7],
+        "antes": (first - timedelta(days=1)).isoformat(),
+        "despues": (last + timedelta(days=1)).isoformat(),
     }
 
 
@@ -487,7 +518,8 @@ def _search_fields(report: Report) -> find.Fields:
 
 def _source(db: Database, h: Heading, params: dict) -> str:
     """The report's SELECT: from the maintained balances when they are those of :on."""
-    if h.report.maintained and not db.execute(_NOT_PRESENT, params).fetchone():
+    present = not (h.report.as_of and db.execute(_NOT_PRESENT, params).fetchone())
+    if h.report.maintained and present:
         return h.report.maintained.replace("{tipo}", "1")
     return h.report.sql
 
