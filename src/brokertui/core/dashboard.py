@@ -10,15 +10,18 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from brokertui.core import search as find
+from brokertui.core.anexo24 import activo_fijo
 from brokertui.core.pedimentos.datastage import schedule
 from brokertui.core.pedimentos.numero import Numero
+from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients, deadlines
 from brokertui.core.registry.programs import PROGRAM_TYPES
 
 TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown with RAOCE rows
 OFICIO = "Oficio"  # the oficio de matriz de seguridad's expiry (anam-pedimento-data-request.txt)
 DATASTAGE = "DStage"  # clients whose monthly Data Stage delivery is late (datastage/schedule.py)
-PROGRAMS = (*PROGRAM_TYPES, TEMPORARY, OFICIO, DATASTAGE)  # what the program filter accepts
+ACTIVO_FIJO = "AF"  # fixed assets near the end of their permanence (anexo24/activo_fijo.py)
+PROGRAMS = (*PROGRAM_TYPES, TEMPORARY, OFICIO, DATASTAGE, ACTIVO_FIJO)  # the program filter
 URGENT = ("critical", "warning")
 STATUS_ES = {
     "not_open": "por abrir",
@@ -194,6 +197,29 @@ def delivery_rows(clients_: list[schedule.ClientDeliveries], today: date) -> lis
     return [row for row in rows if row is not None]
 
 
+def fixed_asset_row(found: dict, today: date) -> Row:
+    """The countdown of a fixed asset with a balance to its permanence limit (an entry of
+    `activo_fijo.expiring`): 60 days after its IMMEX program ends (rules.md §2.4)."""
+    asset, term = found["asset"], found["term"]
+    days_left = (term.limite - today).days
+    label, severity = bucket(days_left)
+    return Row(
+        key=f"{found['rfc']}:{ACTIVO_FIJO}:{asset.pedimento}:{asset.partida}:{asset.numero_parte}",
+        severity=severity,
+        rfc=found["rfc"],
+        program=ACTIVO_FIJO,
+        status=label,
+        event="retorno AF",
+        event_date=term.limite,
+        days_left=days_left,
+        business_days_left=None,
+        razon_social=found["razon_social"],
+        pedimento=asset.pedimento,
+        detail=f"{Numero(asset.pedimento).spaced()} · {asset.numero_parte} · saldo "
+        f"{to_text(asset.saldo_micro)} · {term.nota}",
+    )
+
+
 def _lot_urgency(row: Row) -> tuple:
     return (deadlines.SEVERITY_ORDER.index(row.severity), row.event_date, row.rfc, row.pedimento)
 
@@ -266,6 +292,7 @@ def load(
     obligations = deadlines.obligations(db, year or today.year, today, rfc=rfc)
     lots = expiring_lots(db, today, rfc=rfc)
     deliveries = delivery_rows(schedule.load(db, today, rfc=rfc), today)
+    deliveries += [fixed_asset_row(f, today) for f in activo_fijo.expiring(db, today, rfc=rfc)]
     return build(
         obligations,
         lots,

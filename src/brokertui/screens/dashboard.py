@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import dashboard
 from brokertui.core import search as find
-from brokertui.core.dashboard import DATASTAGE, OFICIO, TEMPORARY
+from brokertui.core.dashboard import ACTIVO_FIJO, DATASTAGE, OFICIO, TEMPORARY
 from brokertui.core.errors import InvalidInput
 from brokertui.core.registry import clients
 from brokertui.screens import commands
@@ -31,6 +31,7 @@ PROGRAM_LABELS = {
     TEMPORARY: "permanencia de temporales",
     OFICIO: "oficios de matriz de seguridad",
     DATASTAGE: "entregas Data Stage atrasadas",
+    ACTIVO_FIJO: "permanencia de activo fijo",
 }
 
 

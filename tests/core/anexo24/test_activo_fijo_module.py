@@ -21,10 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from brokertui.core import dashboard
 from brokertui.core import db as store
 from brokertui.core.anexo24 import activo_fijo, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
-from brokertui.core.registry import clients, programs
+from brokertui.core.registry import clients, deadlines, programs
 from tests.core.anexo24.conftest import AF1, AF2, RFC, TODAY, fixed_assets, inventory, load
 
 RT = "26 07 3953 8000001"
@@ -248,6 +249,28 @@ def test_a_cancelled_program_gives_60_days_and_the_dashboard_counts_them(af_db):
         ("7000001", date(2026, 8, 9))  # the returned prensa no longer counts
     ]
     assert activo_fijo.expiring(af_db, date(2026, 5, 10)) == []  # more than 90 days before
+
+
+def test_the_dashboard_counts_down_each_asset_to_its_limit(af_db):
+    """A suspended IMMEX (RAOCE of 2026 not filed by its due date, rules.md §1) is cancelled on
+    1 September 2026 if the report is still missing (the RAOCE rules' cancellation date), so
+    its fixed assets have until 31 October (Decreto IMMEX art. 28: 60 days): on 15 September
+    46 days are left, a warning (≤60 días)."""
+    immex(af_db)
+    on = date(2026, 9, 15)
+    (ob,) = [o for o in deadlines.obligations(af_db, 2026, on, rfc=RFC) if o.program == "IMMEX"]
+    assert (ob.status, ob.cancellation_date) == ("cancelled", date(2026, 9, 1))
+    move(af_db, pedimento=AF2, fecha="2026-03-01", tipo="retorno", cantidad="1", documento=RT)
+    board = dashboard.load(af_db, on, program=dashboard.ACTIVO_FIJO)
+    shown = [(r.pedimento, r.status, r.severity, r.event_date, r.days_left) for r in board.rows]
+    assert shown == [("260739537000001", "≤60 días", "warning", date(2026, 10, 31), 46)]
+    assert board.rows[0].detail.startswith(
+        "26 07 3953 7000001 · MAT-A · saldo 3 · IMMEX 2024-123 cancelado el 2026-09-01 por no "
+        "presentar el RAOCE 2026"
+    )
+    # once returned, it leaves the dashboard
+    move(af_db, fecha="2026-09-10", tipo="retorno", cantidad="3", documento=RT)
+    assert dashboard.load(af_db, on, program=dashboard.ACTIVO_FIJO).rows == []
 
 
 # -- the property: insumo exits never discharge an AF lot -------------------------------------
