@@ -41,7 +41,15 @@ def shown(app) -> list[tuple]:
 async def open_screen(app, pilot) -> None:
     app.open_client(RFC)
     await pilot.pause()
-    await pilot.press("f6", "i")
+    await settled(app, pilot, "f6", "i")
+
+
+async def settled(app, pilot, *keys) -> None:
+    """Press `keys`, then wait for the conciliation worked out (or the ajustes recorded) off
+    the UI thread."""
+    await pilot.press(*keys)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -71,8 +79,8 @@ async def test_the_latest_period_is_shown_and_the_ajustes_recorded_after_asking(
         await pilot.press("n")  # changed my mind: nothing recorded
         await pilot.pause()
         assert demo_db.execute("SELECT count(*) FROM ajustes").fetchone()[0] == 0
-        await pilot.press("a", "s")
-        await pilot.pause()
+        await settled(app, pilot, "a", "s")  # recorded, then worked out again
+        await settled(app, pilot)
         assert isinstance(app.screen, ConciliacionScreen)
         assert "4 materiales, 0 con diferencia · 0 ajustes propuestos" in summary(app)
         assert [r[0:2] for r in demo_db.execute("SELECT tipo, numero_parte FROM ajustes")] == [
@@ -95,8 +103,7 @@ async def test_d_picks_another_declared_period(demo_db):
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("2")
-        await pilot.pause()
+        await settled(app, pilot, "2")
         assert "del 2025-10-01 al 2025-12-31 · 1 materiales, 0 con diferencia" in summary(app)
         assert [r[0] for r in shown(app)] == ["ALU-5052"]
 

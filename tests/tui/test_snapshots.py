@@ -161,8 +161,10 @@ PEDIMENTO_SCREENS = {
     "cruce_entradas": with_client("f4", "k", before=plant_entradas),
     "partes_sin_catalogo": with_client("f4", "k", "u", before=plant_parts),
     "descargos_512": with_client("f4", "k", "d", before=plant_descargo),
-    "conciliacion_inventario": with_client("f6", "i", before=plant_inventarios),
-    "conciliacion_ajustar": with_client("f6", "i", "a", before=plant_inventarios),
+    "conciliacion_inventario": with_client("f6", "i", before=plant_inventarios, then=_settled),
+    "conciliacion_ajustar": with_client(
+        "f6", "i", before=plant_inventarios, then=lambda pilot: _settled(pilot, "a")
+    ),
     "cliente_reglas": with_client("x"),
     "oficio_nuevo": with_client("o"),
     "entregas_datastage": with_client("d", before=lambda db: _oficio(db)),

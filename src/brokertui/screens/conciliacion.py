@@ -1,6 +1,8 @@
 """Conciliación de inventario: the current client's corporate inventory of a declared period
 against the customs data, per material (core/anexo24/conciliacion.py); `a` records the
-proposed ajustes after asking, `p` picks another declared period, `x` writes the XLSX."""
+proposed ajustes after asking, `d` picks another declared period, `x` writes the XLSX. The
+conciliation reads the period's exits whole (a big client's year: seconds), so it is worked out,
+and the ajustes recorded, in a job off the UI thread (screens/jobs.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core import files, formatting
 from brokertui.core import search as find
 from brokertui.core.anexo24 import conciliacion, inventarios
-from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
-from brokertui.screens.jobs import Jobs
+from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.text import markup
 from brokertui.screens.widgets import Column, PagedTable
 
@@ -58,7 +59,6 @@ class ConciliacionScreen(Guarded, Screen):
         client = clients.get_client(self.app.db, self.rfc)
         declared = inventarios.periods(self.app.db, client.id)
         self.period = declared[0] if declared else None
-        self.load()
         yield Header()
         yield Static(id="ped-summary")
         yield PagedTable(
@@ -73,15 +73,35 @@ class ConciliacionScreen(Guarded, Screen):
 
     def on_mount(self) -> None:
         self.title = "Conciliación de inventario (sistema corporativo)"
-        self.show_summary()
         self.query_one(DataTable).focus()
-
-    def load(self) -> None:
-        p = self.period
-        self.lines = conciliacion.conciliate(self.app.db, self.rfc, p.desde, p.hasta) if p else []
+        self.refresh_data()
 
     def refresh_data(self) -> None:
-        self.load()
+        """The period's conciliation worked out again off the UI thread (a newer one replaces
+        one still running: jobs.read_later)."""
+        period, rfc = self.period, self.rfc
+        if period is None:
+            self.show([])
+            return
+        if not self.lines:  # first shown, or another period picked
+            self.query_one("#ped-summary", Static).update(
+                markup(
+                    "[b]$rfc[/] · del $desde al $hasta · calculando la conciliación…",
+                    rfc=rfc,
+                    desde=period.desde.isoformat(),
+                    hasta=period.hasta.isoformat(),
+                )
+            )
+        read_later(
+            self,
+            # app.db is the worker's own connection there (app.reading)
+            lambda: conciliacion.conciliate(self.app.db, rfc, period.desde, period.hasta),
+            self.show,
+            group="conciliacion",
+        )
+
+    def show(self, lines: list[conciliacion.Line]) -> None:
+        self.lines = lines
         self.show_summary()
         self.query_one(PagedTable).reload()
 
@@ -133,7 +153,7 @@ class ConciliacionScreen(Guarded, Screen):
 
         def chosen(key: str | None) -> None:
             if key:
-                self.period = declared[int(key) - 1]
+                self.period, self.lines = declared[int(key) - 1], []
                 self.refresh_data()
 
         choices = [
@@ -145,6 +165,8 @@ class ConciliacionScreen(Guarded, Screen):
         )
 
     def action_ajustar(self) -> None:
+        if self.jobs.running:
+            return
         proposed = self.proposals()
         if not proposed or self.period is None:
             self.notify("Sin diferencias que ajustar en este periodo.")
@@ -163,16 +185,17 @@ class ConciliacionScreen(Guarded, Screen):
             + "\nEl próximo descargo los aplica."
         )
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                count = conciliacion.confirm(self.app.db, self.rfc, period.desde, period.hasta)
-            except BrokerError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                return
+        def recorded(count: int) -> None:
             self.notify(f"{count} ajustes registrados; el próximo descargo los aplica.")
             self.refresh_data()
+
+        def answered(yes: bool | None) -> None:
+            rfc = self.rfc
+            if yes:
+                self.jobs.start(
+                    lambda conn, _: conciliacion.confirm(conn, rfc, period.desde, period.hasta),
+                    recorded,
+                )
 
         self.app.push_screen(ConfirmScreen(question, "Ajustes de conciliación"), answered)
 
