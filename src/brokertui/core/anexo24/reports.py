@@ -524,23 +524,28 @@ def _source(db: Database, h: Heading, params: dict) -> str:
     return h.report.sql
 
 
+def _found(h: Heading, source: str, search: str | None) -> tuple:
+    """The report's SELECT (`source`) with `search` applied, and its extra parameters."""
+    where, params = find.where(find.parse(search), _search_fields(h.report))
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    return f"SELECT * FROM ({source}) r{condition}", params
+
+
 def _query(
     h: Heading, source: str, search: str | None, sort: str | None, descending: bool
 ) -> tuple:
-    """The report's SELECT (`source`) with `search` applied and ordered (by `sort`, a column
-    key, then the report's order), and its extra parameters."""
-    where, params = find.where(find.parse(search), _search_fields(h.report))
+    """_found's SELECT ordered (by `sort`, a column key, then the report's order)."""
+    sql, params = _found(h, source, search)
     sorts = {c.key: f"r.{c.key}" for c in h.report.columns}
     order = find.order_by(sort, descending, sorts, h.report.order) if sort else h.report.order
-    condition = " WHERE " + " AND ".join(where) if where else ""
-    return f"SELECT * FROM ({source}) r{condition} ORDER BY {order}", params
+    return f"{sql} ORDER BY {order}", params
 
 
 def count(db: Database, h: Heading, *, search: str | None = None) -> int:
     params = _params(db, h)
     if h.report.per_fraccion:
         return len(_per_fraccion(db, h, params, search))
-    sql, extra = _query(h, _source(db, h, params), search, None, False)
+    sql, extra = _found(h, _source(db, h, params), search)  # unordered: nothing to sort
     return db.execute(f"SELECT count(*) FROM ({sql})", params | extra).fetchone()[0]
 
 
