@@ -309,3 +309,39 @@ async def test_the_detail_shows_the_highlighted_partidas_members_as_plain_text(d
         assert "[red]ROJO[/red]" in panel()
         members = str(app.screen.query_one("#ped-members").render())
         assert "Transporte: RFC TRA010101AAA · FLETES DEL NORTE" in members
+
+
+async def test_the_detail_shows_part_numbers_taken_from_558_marked_so(demo_db, tmp_path):
+    """A partida without a part number in 551 shows the one its 558 observaciones give by the
+    client's pattern, marked as from 558 (issue 13, item 5); one with its own shows that."""
+    from brokertui.core.pedimentos.datastage import build, importer
+    from brokertui.screens.pedimento_detail import PedimentoDetailScreen
+    from tests.builders import partida, pedimento
+
+    numero = "260739536000801"
+    observaciones = [
+        {"SecuenciaFraccion": "2", "SecuenciaObservacion": "1", "Observaciones": "MERCANCIA"},
+        {
+            "SecuenciaFraccion": "2",
+            "SecuenciaObservacion": "2",
+            "Observaciones": "no de parte 9XQ-7",
+        },
+    ]
+    delivered = pedimento(
+        numero,
+        rfc=RFC,
+        pagado="2026-01-09 10:00:00",
+        partidas=[partida(parte="INT-4471"), partida(parte="", fraccion="39269099")],
+        miembros={"558": observaciones},
+    )
+    importer.import_zip(demo_db, build.write_zip(tmp_path / "d.zip", [delivered]))
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(PedimentoDetailScreen(numero))
+        await pilot.pause()
+        table = app.screen.query_one("#ped-partidas")
+        assert [table.get_row_at(n)[4].plain for n in (0, 1)] == ["INT-4471", "558: 9XQ-7"]
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        panel = str(app.screen.query_one("#ped-partida").render())
+        assert "Número de parte 9XQ-7 (de sus observaciones 558; el 551 no lo trae)" in panel

@@ -31,6 +31,7 @@ from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import batch as datastage_batch
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.core.registry import clients
 
 PEDIMENTO_COLUMNS = [
@@ -120,8 +121,11 @@ def pedimento_list(env: Env, rfc, desde, hasta, search, fmt) -> None:
 @click.option("--source", type=click.Choice(["captura", "datastage"]))
 @pass_env
 def pedimento_show(env: Env, numero: str, source: str | None) -> None:
-    """Un pedimento con sus facturas, identificadores y partidas, en JSON."""
-    click.echo(export.to_json(pedimentos.get_pedimento(env.db, numero, source)))
+    """Un pedimento con sus facturas, identificadores y partidas, y los demás miembros de Data
+    Stage que trae (transporte, guías, permisos, observaciones…), en JSON."""
+    ped = pedimentos.get_pedimento(env.db, numero, source)
+    ped["miembros"] = member_tables.for_pedimento(env.db, ped["id"])
+    click.echo(export.to_json(ped))
 
 
 @pedimento_group.command("add")

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import catalogs, formatting
 from brokertui.core.errors import BrokerError
+from brokertui.core.pedimentos import partnumbers, rules
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.screens import commands, pedimento_members
@@ -69,6 +70,7 @@ class PedimentoDetailScreen(Guarded, Screen):
         self.rfc: str | None = None
         self.blocks: dict[str, list[dict]] = {}
         self.partida: int | None = None  # the one whose members are shown
+        self.observed: dict[int, str] = {}  # partida -> part number from its 558 observaciones
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,6 +102,8 @@ class PedimentoDetailScreen(Guarded, Screen):
         p = pedimentos.get_pedimento(self.app.db, self.numero)
         self.rfc = p["rfc"]
         self.blocks = member_tables.for_pedimento(self.app.db, p["id"])
+        pattern = partnumbers.compile_pattern(rules.part_pattern(self.app.db, p["rfc"]))
+        self.observed = partnumbers.of_pedimento(self.app.db, p["id"], pattern)
         claves = catalogs.load("claves").entries
         lines = [
             markup(
@@ -174,7 +178,7 @@ class PedimentoDetailScreen(Guarded, Screen):
                         x["fraccion"],
                         x["nico"],
                         x["descripcion"],
-                        x["numero_parte"],
+                        x["numero_parte"] or self._observed(x["secuencia"]),
                         formatting.quantity(x["cantidad_umc"]),
                         x["umc"],
                         formatting.quantity(x["cantidad_umt"]),
@@ -187,6 +191,11 @@ class PedimentoDetailScreen(Guarded, Screen):
                 key=str(x["secuencia"]),
             )
         self.show_partida(p["partidas"][0]["secuencia"] if p["partidas"] else None)
+
+    def _observed(self, secuencia: int) -> str:
+        """A partida's part number taken from its 558 observaciones, marked so."""
+        part = self.observed.get(secuencia)
+        return f"558: {part}" if part else ""
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         secuencia = int(event.row_key.value) if event.row_key.value is not None else None
@@ -201,6 +210,14 @@ class PedimentoDetailScreen(Guarded, Screen):
         lines = []
         if secuencia is not None:
             lines = pedimento_members.partida_lines(self.blocks, secuencia)
+            if secuencia in self.observed:
+                lines.insert(
+                    0,
+                    markup(
+                        "Número de parte $parte (de sus observaciones 558; el 551 no lo trae)",
+                        parte=self.observed[secuencia],
+                    ),
+                )
             if lines:
                 lines.insert(0, markup("[b]Partida $sec[/]", sec=secuencia))
         shown = self.query_one("#ped-partida", Static)

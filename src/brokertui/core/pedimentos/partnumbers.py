@@ -67,16 +67,27 @@ def from_observaciones(
 ) -> dict[tuple[int, int], str]:
     """(pedimento id, partida) -> part number, for the client's Data Stage partidas without
     one in 551 whose observaciones give one by `pattern`."""
+    return _parts(db, "p.client_id = ?", client_id, pattern)
+
+
+def of_pedimento(db: Database, pedimento_id: int, pattern: re.Pattern[str]) -> dict[int, str]:
+    """Partida -> part number, for one pedimento's partidas without one in 551 whose 558
+    observaciones give one by `pattern` (the pedimento detail shows them, marked as such)."""
+    found = _parts(db, "p.id = ?", pedimento_id, pattern)
+    return {secuencia: part for (_, secuencia), part in found.items()}
+
+
+def _parts(db: Database, where: str, value: int, pattern: re.Pattern[str]):
     rows = db.execute(
-        """
+        f"""
         SELECT o.pedimento_id, o.secuencia, o.texto
         FROM ds_observaciones_partida o
         JOIN partidas x ON x.pedimento_id = o.pedimento_id AND x.secuencia = o.secuencia
         JOIN pedimentos p ON p.id = o.pedimento_id
-        WHERE p.client_id = ? AND x.numero_parte = ''
+        WHERE {where} AND x.numero_parte = ''
         ORDER BY o.pedimento_id, o.secuencia, o.secuencia_obs, o.id
         """,
-        [client_id],
+        [value],
     )
     texts: dict[tuple[int, int], list[str]] = {}
     for pid, sec, texto in rows:
