@@ -2,6 +2,7 @@
 the checks, the parsing and the `ds_*` tables; every member's rows are stored, tied to their
 pedimento and partida, and replaced with them (formats.md §1.4, §1.5)."""
 
+import sqlite3
 import zipfile
 
 import pytest
@@ -128,3 +129,56 @@ def test_rows_of_unknown_pedimentos_or_partidas_are_warned_not_refused(ds_db, tm
     ]
     assert ds_db.execute("SELECT count(*) FROM ds_seleccion").fetchone()[0] == 0
     assert ds_db.execute("SELECT secuencia FROM ds_observaciones_partida").fetchall() == [(9,)]
+
+
+def ddl(member) -> str:
+    """The `ds_*` table (and its index) the member spec implies: an integer column is INTEGER
+    (NOT NULL when required), every other one decimal or plain text, '' when absent."""
+    owner, parent = (
+        ("import_id", "datastage_imports")
+        if member.level == "entrega"
+        else ("pedimento_id", "pedimentos")
+    )
+    kinds = {c.name: c for c in member.stored}
+    columns = [
+        f"{name} INTEGER{' NOT NULL' if kinds[name].required else ''}"
+        if name in kinds and kinds[name].kind == "integer"
+        else f"{name} TEXT NOT NULL DEFAULT ''"
+        for name in member.names
+    ]
+    index = {
+        "entrega": ("import", "import_id"),
+        "pedimento": ("pedimento", "pedimento_id"),
+        "partida": ("partida", "pedimento_id, secuencia"),
+    }[member.level]
+    return (
+        f"CREATE TABLE {member.table} (id INTEGER PRIMARY KEY, {owner} INTEGER NOT NULL "
+        f"REFERENCES {parent} (id) ON DELETE CASCADE, {', '.join(columns)});\n"
+        f"CREATE INDEX {member.table}_{index[0]} ON {member.table} ({index[1]});"
+    )
+
+
+def shape(db, table: str) -> tuple:
+    """A table's columns (name, type, not null, default, key), foreign keys and indexes."""
+    indexes = [
+        (r[1], [c[2] for c in db.execute(f"PRAGMA index_info({r[1]})")])
+        for r in db.execute(f"PRAGMA index_list({table})")
+    ]
+    return (
+        [tuple(r[1:]) for r in db.execute(f"PRAGMA table_info({table})")],
+        [tuple(r[2:]) for r in db.execute(f"PRAGMA foreign_key_list({table})")],
+        sorted(indexes),
+    )
+
+
+def test_migration_0015_is_the_ddl_the_member_spec_implies(ds_db):
+    """The 18 `ds_*` tables (migrations/0015_datastage_members.sql, never edited once on main)
+    agree with members.py: columns, types, defaults, owner and index, generated from the spec."""
+    spec = sqlite3.connect(":memory:")
+    spec.executescript(
+        "CREATE TABLE pedimentos (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE datastage_imports (id INTEGER PRIMARY KEY);"
+        + "\n".join(ddl(m) for m in OWN_TABLES.values())
+    )
+    for member in OWN_TABLES.values():
+        assert shape(ds_db.conn, member.table) == shape(spec, member.table), member.tipo
