@@ -63,7 +63,7 @@ def test_import_saldos_iniciales_refuses_a_lot_already_discharged(run, tmp_path)
         "import", "saldos-iniciales", csv_file(tmp_path, "saldos_iniciales", rows), "--rfc", RFC
     )
     assert result.exit_code == 1
-    assert "ya tiene 1 asignaciones de descargo en vigor" in result.output
+    assert "fila 2: pedimento: el lote ya tiene descargos en vigor en brokertui" in result.output
     assert "deshaga primero las corridas" in result.output
 
 

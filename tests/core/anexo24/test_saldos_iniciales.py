@@ -15,10 +15,10 @@ from datetime import date
 
 import pytest
 
-from brokertui.core.anexo24 import interfaces, reports
+from brokertui.core.anexo24 import entries, interface_kinds, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.reader import InterfaceError
-from tests.core.anexo24.conftest import RFC, TODAY, load
+from tests.core.anexo24.conftest import RFC, TODAY, load, write_csv
 
 OPENING = ["25 07 3953 5000001", "3", "MAT-A", "2025-11-10", "30", "24.60"]
 
@@ -106,6 +106,33 @@ def test_a_lot_already_discharged_refuses_the_whole_file(inv_db, tmp_path):
     discharge.run(inv_db, RFC, hasta=TODAY)
     before = inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall()
     rows = [OPENING, ["26 07 3953 6000010", "1", "MAT-A", "2025-12-01", "40", ""]]
+    path = write_csv(tmp_path / "saldos.csv", interfaces.COLUMNS["saldos_iniciales"], rows)
+    # The dry run (the TUI's preview) names the row already.
+    found = interface_kinds.preview_file(inv_db, "saldos_iniciales", path, RFC)
+    assert [(e.row, e.field, e.rule) for e in found.errors] == [
+        (3, "pedimento", interfaces.DISCHARGED_LOT)
+    ]
+    with pytest.raises(InterfaceError) as refused:
+        interfaces.import_file(inv_db, "saldos_iniciales", path, RFC)
+    assert str(refused.value) == (
+        "saldos.csv: 1 filas con error; nada se importó:\nfila 3: pedimento: el lote ya tiene "
+        "descargos en vigor en brokertui; su saldo es el del libro de descargos (deshaga primero "
+        "las corridas que lo usan)"
+    )
+    assert inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall() == before
+    kinds = [r[0] for r in inv_db.execute("SELECT kind FROM interface_imports")]
+    assert "saldos_iniciales" not in kinds
+    discharge.undo_last(inv_db, RFC)  # undone, the lot may take it
+    assert load(inv_db, tmp_path, "saldos_iniciales", rows)["rows"] == 2
+
+
+def test_a_lot_discharged_after_the_check_is_refused_under_the_lock(inv_db, tmp_path, monkeypatch):
+    """A run committed between the file's check and its write: the write refuses it whole."""
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "50"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    monkeypatch.setattr(entries, "discharged_lots", lambda db, client_id: set())
+    before = inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall()
+    rows = [OPENING, ["26 07 3953 6000010", "1", "MAT-A", "2025-12-01", "40", ""]]
     with pytest.raises(InterfaceError) as refused:
         load(inv_db, tmp_path, "saldos_iniciales", rows)
     assert str(refused.value) == (
@@ -115,10 +142,16 @@ def test_a_lot_already_discharged_refuses_the_whole_file(inv_db, tmp_path):
         "1 asignaciones de descargo en vigor"
     )
     assert inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall() == before
-    kinds = [r[0] for r in inv_db.execute("SELECT kind FROM interface_imports")]
-    assert "saldos_iniciales" not in kinds
-    discharge.undo_last(inv_db, RFC)  # undone, the lot may take it
-    assert load(inv_db, tmp_path, "saldos_iniciales", rows)["rows"] == 2
+
+
+def test_the_registry_offers_both_kinds(inv_db, tmp_path):
+    assert interface_kinds.get("saldos_iniciales").about.startswith("saldos por lote")
+    assert interface_kinds.get("inventarios").headers == interfaces.COLUMNS["inventarios"]
+    path = write_csv(tmp_path / "s.csv", interfaces.COLUMNS["saldos_iniciales"], [OPENING])
+    assert interface_kinds.load(inv_db, "saldos_iniciales", path, RFC) == (
+        "s.csv: 1 lotes con saldo inicial, 1 nuevos y 0 existentes con su saldo reemplazado; "
+        "el próximo descargo los usa por PEPS."
+    )
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,18 @@ CROSS JOIN entradas e ON e.client_id = :client AND e.pedimento = j.value ->> 0
 """
 
 
+def discharged_lots(db: Database, client_id: int) -> set[int]:
+    """hash((pedimento, partida, part number)) of the client's lots (not ajuste ones) that
+    allocations in force take from: those an opening balance may not replace (add_opening)."""
+    rows = db.execute(
+        "SELECT e.pedimento, e.partida, e.numero_parte FROM entradas e WHERE e.client_id = ? "
+        "AND e.ajuste = '' AND EXISTS (SELECT 1 FROM active_allocations a "
+        "WHERE a.entrada_id = e.id)",
+        [client_id],
+    )
+    return {hash(row) for row in rows}
+
+
 def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
     """Lots carrying the balance brought from the former system (saldos iniciales, issue 15
     item 5), marked `saldo_inicial`: a new lot of the material (its UMC and fracción, no clave:

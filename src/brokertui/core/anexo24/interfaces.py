@@ -251,11 +251,28 @@ def _check_row(checks: list, absent: dict, raw: dict) -> tuple[dict, list[Proble
     return values, problems
 
 
+DISCHARGED_LOT = (
+    "el lote ya tiene descargos en vigor en brokertui; su saldo es el del libro de descargos "
+    "(deshaga primero las corridas que lo usan)"
+)
 # The kinds whose rows name a material, and the columns that make a row's identity.
 _MATERIAL_ROWS = {
     "inventarios": ("numero_parte", "periodo_inicio", "periodo_fin"),
     "saldos_iniciales": ("pedimento", "partida", "numero_parte"),
 }
+
+
+def _material_row(v: dict, key: tuple, known: dict[str, set]) -> list[Problem]:
+    """An inventarios or saldos_iniciales row: its material known, its period in order, its
+    lot not discharged already (the import checks that again, under the write lock)."""
+    problems: list[Problem] = []
+    if v["numero_parte"] not in known["materiales"]:
+        problems.append(("numero_parte", f"{limits.clip(v['numero_parte'])} no está en materiales"))
+    if v.get("periodo_fin", "") < v.get("periodo_inicio", ""):
+        problems.append(("periodo_fin", "no puede ser anterior a periodo_inicio"))
+    if hash(key) in known.get("descargados", ()):
+        problems.append(("pedimento", DISCHARGED_LOT))
+    return problems
 
 
 def _cross_check(
@@ -290,13 +307,8 @@ def _cross_check(
             )
         key = (v["documento"], v["numero_parte"], v["tipo_bien"])
     elif kind in _MATERIAL_ROWS:
-        if v["numero_parte"] not in known["materiales"]:
-            problems.append(
-                ("numero_parte", f"{limits.clip(v['numero_parte'])} no está en materiales")
-            )
-        if v.get("periodo_fin", "") < v.get("periodo_inicio", ""):
-            problems.append(("periodo_fin", "no puede ser anterior a periodo_inicio"))
         key = tuple(v[c] for c in _MATERIAL_ROWS[kind])
+        problems += _material_row(v, key, known)
     else:
         key = v.get("numero_parte", v.get("clave"))
     fingerprint = hash(key)  # a set of ints, not of tuples: 500,000 rows stay small
@@ -429,7 +441,11 @@ class _Staged:
 def row_check(db: Database, kind: str, client_id: int) -> preview.RowCheck:
     """The check of one row of a file of `kind` for the client: its values one by one, then
     against the catalogs and the rows before it in the same file."""
-    known = {table: part_numbers(db, client_id, table) for table in ("materiales", "productos")}
+    known: dict[str, set] = {
+        table: part_numbers(db, client_id, table) for table in ("materiales", "productos")
+    }
+    if kind == "saldos_iniciales":
+        known["descargados"] = entries.discharged_lots(db, client_id)
     seen: set[int] = set()
 
     plan: dict = {}  # from the file's first row: its checks and its absent optional columns
