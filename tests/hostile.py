@@ -11,7 +11,7 @@ from itertools import cycle
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24 import ajustes
+from brokertui.core.anexo24 import activo_fijo, ajustes, interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.db import now, os_user
 from brokertui.core.demo import clients as demo
@@ -60,6 +60,7 @@ def build(db: Database, today: date) -> None:
         "formulario",
     )
     discharge.run(db, RFC, hasta=today)
+    _fixed_asset(db)
     values = cycle(VALUES)
     for table, columns in {
         "clients": (
@@ -78,6 +79,7 @@ def build(db: Database, today: date) -> None:
         "productos": ("descripcion",),
         "salidas": ("documento", "numero_acta", "rfc_receptor"),
         "ajustes": ("motivo",),
+        "activo_fijo_movimientos": ("documento", "motivo"),
     }.items():
         ids = [row[0] for row in db.execute(f"SELECT id FROM {table}")]
         for id_ in ids:
@@ -105,6 +107,25 @@ def build(db: Database, today: date) -> None:
             [os_user(), client_id, value, json.dumps(draft, ensure_ascii=False), now()],
         )
     db.conn.commit()
+
+
+def _fixed_asset(db: Database) -> None:
+    """An AF import of the client, moved to one of its plants and partly returned (the
+    activo fijo screen, report and form: their text is made hostile with the rest)."""
+    row = ["26 07 3953 7000001", "1", "AF", "2026-01-12", "INT-4471", "4", "6", "900", "", "DEU"]
+    columns = interfaces.COLUMNS["entradas"]
+    interfaces.import_rows(
+        db, "entradas", [(2, dict(zip(columns, row, strict=True)))], RFC, "af.csv", "hostile"
+    )
+    plant = db.execute(
+        "SELECT s.nombre FROM sites s JOIN clients c ON c.id = s.client_id WHERE c.rfc = ?", [RFC]
+    ).fetchone()[0]
+    asset = {"pedimento": row[0], "partida": "1"}
+    for move in (
+        {"fecha": "2026-02-01", "tipo": "cambio_domicilio", "domicilio": plant},
+        {"fecha": "2026-03-01", "tipo": "retorno", "cantidad": "1", "documento": row[0]},
+    ):
+        activo_fijo.add_movement(db, RFC, asset | move)
 
 
 def _part_numbers(db: Database) -> None:
