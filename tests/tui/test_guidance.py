@@ -47,4 +47,4 @@ async def test_an_empty_database_opens_on_a_short_guide(tmp_path):
         summary = str(app.screen.query_one("#summary").render())
         assert "La base está vacía" in summary and "F3" in summary and "Data Stage" in summary
     database.close()
-    assert "brokertui import materiales" in GUIDE
+    assert "[b]F5[/], [b]i[/]: importe las interfaces del ERP" in GUIDE

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import ProgressBar
 
 from brokertui.app import BrokerApp
-from brokertui.core import log
+from brokertui.core import log, preferences
 from brokertui.core.anexo24 import ledger
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import build as datastage_build
@@ -87,6 +87,8 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
         await settle(app, pilot)
         assert "1 pedimento, 2 partidas" in str(result.render())
         assert not result.has_class("-error")
+        # only an import that worked keeps its folder among the user's recent ones
+        assert preferences.recent(demo_db, "carpetas.datastage") == [str(zip_path.parent.resolve())]
         assert screen.query_one(ProgressBar).percentage == 1
         await pilot.press("escape")
         await pilot.pause()

@@ -434,6 +434,32 @@ TABLE = (
         "Las salidas que aún no se descargan",
     ),
     Command(
+        "discharge.interfaces",
+        "i",
+        "Interfaces",
+        "interfaces",
+        "Importar interfaces del ERP",
+        "Materiales, productos, BOM, entradas, salidas, ajustes…: vista previa, luego importa",
+        show=False,  # 80 columns: in F1 and the palette
+    ),
+    Command(
+        "interface_import.commit",
+        "ctrl+s",
+        "Importar",
+        "commit",
+        "Importar el archivo revisado",
+        "Sólo un archivo sin errores, tal como se revisó (Intro revisa)",
+        priority=True,
+    ),
+    Command(
+        "interface_import.back",
+        "escape",
+        "Volver",
+        "leave",
+        "Volver",
+        "Regresar a Descargos; sin Ctrl+S nada se importa",
+    ),
+    Command(
         "discharge.mode",
         "m",
         "Modo",
@@ -666,6 +692,23 @@ TABLE = (
         "Invertir el orden",
         "Ascendente o descendente por la columna elegida",
         show=False,
+    ),
+    # The path field of an import (Data Stage, interfaces), while it has the focus
+    Command(
+        "path.complete",
+        "tab",
+        "Completar",
+        "complete",
+        "Completar la ruta",
+        "El nombre de la carpeta o del archivo; si varios empiezan igual, los lista",
+    ),
+    Command(
+        "path.recent",
+        "ctrl+r",
+        "Recientes",
+        "recent",
+        "Carpetas recientes",
+        "Una de las últimas carpetas de las que usted importó",
     ),
     # The search line of a list, while it has the focus
     Command("search.clear", "escape", "Limpiar", "clear", "Limpiar la búsqueda", "Toda la lista"),

@@ -40,8 +40,8 @@ GUIDE = (
     "[b]La base está vacía.[/] Para empezar:\n"
     " 1. [b]F3[/], [b]a[/]: registre un cliente (RFC y razón social).\n"
     " 2. [b]F4[/], [b]i[/]: importe el zip mensual de Data Stage de ANAM.\n"
-    " 3. Las interfaces del ERP (materiales, productos, bom, entradas, salidas): "
-    "brokertui import materiales ARCHIVO --rfc RFC (vea brokertui import --help).\n"
+    " 3. [b]F5[/], [b]i[/]: importe las interfaces del ERP (materiales, productos, bom, "
+    "entradas, salidas, ajustes), con vista previa de filas y errores.\n"
     "Los datos de demostración: brokertui demo. F1: ayuda de cada pantalla."
 )
 

@@ -3,8 +3,10 @@ progress bar and a summary (per client, kept-aside RFCs, refused files)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +18,10 @@ from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
+from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import SAFE_INPUT, plain
+
+T = TypeVar("T")
 
 
 class DataStageImportScreen(Guarded, Screen):
@@ -24,7 +29,7 @@ class DataStageImportScreen(Guarded, Screen):
     shown below."""
 
     DEFAULT_CSS = """
-    DataStageImportScreen Vertical { padding: 1 2; }
+    DataStageImportScreen > Vertical { padding: 1 2; }
     DataStageImportScreen Horizontal { height: 1; }
     DataStageImportScreen Label { width: 12; color: $text-muted; }
     DataStageImportScreen Input { width: 1fr; background: $boost; }
@@ -48,14 +53,14 @@ class DataStageImportScreen(Guarded, Screen):
                 " de zips. Cada zip se importa completo o nada; cada pedimento va al cliente"
                 " de su RFC y los de RFC que no son clientes se apartan hasta registrarlos."
             )
-            with Horizontal():
-                yield Label("Zip/carpeta")
-                yield Input(
-                    placeholder="/ruta/al/1875724_Solicitudes.zip o /ruta/a/la/carpeta",
-                    id="import-path",
-                    compact=True,
-                    highlighter=SAFE_INPUT,
-                )
+            yield PathPicker(
+                "Zip/carpeta",
+                recent="carpetas.datastage",
+                suffixes=(".zip",),
+                placeholder="/ruta/al/1875724_Solicitudes.zip o /ruta/a/la/carpeta",
+                input_id="import-path",
+                enter="importa",
+            )
             with Horizontal():
                 yield Label("Sólo RFC")
                 yield Input(
@@ -75,21 +80,20 @@ class DataStageImportScreen(Guarded, Screen):
         self.query_one("#import-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = self.query_one("#import-path", Input).value.strip()
-        if not path:
+        zip_path = self.query_one(PathPicker).path
+        if zip_path is None:
             self.query_one("#import-path", Input).focus()
             return
-        zip_path = Path(path).expanduser()
         rfc = self.query_one("#import-rfc", Input).value.strip() or None
         if zip_path.is_dir():
             if rfc:
                 self.show("Sólo RFC no se usa con una carpeta: se importan todos.", error=True)
                 return
             task = partial(_folder, zip_path)
-            done = partial(self.folder_imported, zip_path)
+            done = partial(self.remembered, zip_path, self.folder_imported)
         else:
             task = partial(_zip, zip_path, rfc)
-            done = partial(self.imported, zip_path)
+            done = partial(self.remembered, zip_path, self.imported)
         if self.jobs.start(
             task,
             done,
@@ -97,6 +101,11 @@ class DataStageImportScreen(Guarded, Screen):
             progress=self.staged,
         ):
             self.show("", error=False)
+
+    def remembered(self, path: Path, shown: Callable[[Path, T], None], result: T) -> None:
+        """A finished import: its folder first among the recent ones, then `shown`."""
+        self.query_one(PathPicker).remember(path)
+        shown(path, result)
 
     def staged(self, done: int, total: int, stage: str) -> None:
         self.query_one("#import-stage", Static).update(plain(f"{stage}…"))

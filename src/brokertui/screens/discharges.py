@@ -204,6 +204,12 @@ class DischargeScreen(ClientScreen):
     def action_run(self) -> None:
         self.start(dry_run=False)
 
+    def action_interfaces(self) -> None:
+        from brokertui.screens.interface_import import InterfaceImportScreen
+
+        if not self.needs_client():
+            self.app.push_screen(InterfaceImportScreen())
+
     def action_preview(self) -> None:
         self.start(dry_run=True)
 

@@ -117,6 +117,22 @@ HELP = {
         "Escriba la ruta del zip mensual de ANAM; se revisa entero antes de guardar nada.",
         readme="Data Stage import",
     ),
+    "interface_import": ScreenHelp(
+        "Importar interfaces del ERP",
+        "Elija la interfaz y el archivo (CSV o XLSX) y pulse Intro: se revisa entero sin "
+        "guardar nada y se muestran sus primeras filas y cada error. Ctrl+S importa ese mismo "
+        "archivo, todo o nada; Esc vuelve sin importar.",
+        legend=(
+            ("Tab", "en Archivo: completa la ruta; otra vez lista lo que empieza igual"),
+            ("Ctrl+R", "en Archivo: las últimas carpetas de las que usted importó"),
+            ("Intro", "en Interfaz: elegir otra; en Archivo: revisar el archivo"),
+        ),
+        columns=(
+            ("Fila", "el renglón del archivo (el 1 es el de los encabezados)"),
+            ("Campo / Regla", "la columna con el error y la regla que no cumple"),
+        ),
+        readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
+    ),
     "reconcile": ScreenHelp(
         "Conciliación",
         "Los pedimentos capturados contra los de Data Stage: lo que falta de un lado o difiere.",
@@ -187,7 +203,7 @@ HELP = {
     ),
 }
 DEFAULT = ScreenHelp("Ayuda", "")
-SCOPE_NAMES = {"table": "la tabla", "block": "el bloque en uso"}
+SCOPE_NAMES = {"table": "de la tabla", "block": "del bloque en uso", "path": "del campo de ruta"}
 
 
 def help_for(screen: Screen) -> ScreenHelp:
@@ -211,7 +227,7 @@ def key_sections(screen: Screen) -> list[tuple[str, list[commands.Command]]]:
             break
         widget_scopes += _scopes(getattr(type(node), "BINDINGS", []))
     for scope in dict.fromkeys(widget_scopes):
-        sections.append((f"Teclas de {SCOPE_NAMES.get(scope, scope)}", _commands([scope])))
+        sections.append((f"Teclas {SCOPE_NAMES.get(scope, scope)}", _commands([scope])))
     sections.append(("En toda la aplicación", _commands(["app", "nav"])))
     return [(heading, found) for heading, found in sections if found]
 

@@ -14,9 +14,12 @@ from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
 
-# C0 but tab, DEL, C1, and the bidi embeddings, overrides and isolates (they reorder text).
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 but tab, DEL, C1, the bidi embeddings, overrides and isolates (they reorder text), and
+# lone surrogates (a file name that is not UTF-8, as Python reads it: no terminal can show one).
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_BUT_NEWLINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 SHOWN_INSTEAD = "\ufffd"  # � where an unsafe character was: one cell, so nothing shifts
 
 

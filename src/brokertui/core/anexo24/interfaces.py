@@ -482,7 +482,7 @@ def _check_all(
         elif not errors:
             staged.add(values)
         if progress and done % preview.REPORT_EVERY == 0:
-            progress(done, 0, f"Revisando: {done:,} filas")
+            progress(done, 0, "Revisando")
     if errors:
         raise InterfaceError(
             f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"

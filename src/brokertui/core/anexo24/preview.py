@@ -93,5 +93,5 @@ def run(
                 found.stopped = True
                 break
         if progress and found.rows % REPORT_EVERY == 0:
-            progress(found.rows, 0, f"Revisando: {found.rows:,} filas")
+            progress(found.rows, 0, "Revisando")
     return found

@@ -1,0 +1,209 @@
+"""Importar interfaces del ERP (issue 16, item 3): the current client's materiales, productos,
+BOM, entradas, salidas, ajustes… (every kind of core/anexo24/interface_kinds.py). Enter checks
+the file in a worker without writing anything and shows its first rows as read and every error
+by row, field and rule; Ctrl+S then imports that same file (refused if it changed) in a worker
+with a progress bar, and says what it did. Esc leaves; nothing is written without Ctrl+S."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
+
+from brokertui.core.anexo24 import interface_kinds
+from brokertui.core.anexo24.preview import Preview
+from brokertui.core.formatting import count
+from brokertui.screens import commands
+from brokertui.screens.base import ClientScreen
+from brokertui.screens.jobs import Jobs
+from brokertui.screens.path_picker import PathPicker
+from brokertui.screens.text import plain
+
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+CELL_CHARS = 24  # a preview cell is cut there: the table is a glance, the file is the record
+
+
+class InterfaceImportScreen(ClientScreen):
+    DEFAULT_CSS = """
+    InterfaceImportScreen > Vertical { padding: 0 1; }
+    InterfaceImportScreen .if-line { height: 1; }
+    InterfaceImportScreen .if-line Label { width: 12; color: $text-muted; }
+    InterfaceImportScreen Select { width: 1fr; }
+    InterfaceImportScreen #if-about { color: $text-muted; padding-left: 12; }
+    InterfaceImportScreen ProgressBar { margin-top: 1; }
+    InterfaceImportScreen #if-status { height: auto; max-height: 4; }
+    InterfaceImportScreen #if-status.-error { color: $error; }
+    InterfaceImportScreen #if-status.-done { color: $success; }
+    InterfaceImportScreen DataTable { height: 1fr; }
+    InterfaceImportScreen #if-rows { max-height: 8; }
+    """
+    BINDINGS = commands.bindings("interface_import")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs = Jobs(self, bar="#if-progress")
+        self.checked: tuple[str, Path, Preview] | None = None  # kind, file, what Enter found
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            client = self.app.client
+            with Horizontal(classes="if-line"):
+                yield Label("Cliente")
+                yield Static(plain(f"{client.rfc} · {client.razon_social}" if client else ""))
+            with Horizontal(classes="if-line"):
+                yield Label("Interfaz")
+                yield Select(
+                    [(kind, kind) for kind in interface_kinds.INTERFACES],
+                    value=next(iter(interface_kinds.INTERFACES)),
+                    allow_blank=False,
+                    compact=True,
+                    id="if-kind",
+                )
+            yield Static(id="if-about")
+            yield PathPicker(
+                "Archivo",
+                recent="carpetas.interfaces",
+                suffixes=SUFFIXES,
+                placeholder="/ruta/al/archivo.csv o .xlsx",
+            )
+            yield ProgressBar(total=1, show_eta=False, id="if-progress")
+            yield Static("", id="if-status")
+            yield DataTable(id="if-rows", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="if-errors", cursor_type="row")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Importar interfaces del ERP"
+        self.describe()
+        self.query_one(PathPicker).input.focus()
+
+    @property
+    def kind(self) -> str:
+        return str(self.query_one("#if-kind", Select).value)
+
+    def describe(self) -> None:
+        interface = interface_kinds.get(self.kind)
+        self.query_one("#if-about", Static).update(
+            plain(f"{interface.about}.\nColumnas: {', '.join(interface.columns)}", lines=True)
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.describe()
+        self.forget()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """What was checked no longer matches the kind or the file chosen."""
+        if self.checked and not self.jobs.running:
+            self.checked = None
+            self.say("Intro revisa el archivo otra vez.")
+            self.query_one("#if-rows", DataTable).clear(columns=True)
+            self.query_one("#if-errors", DataTable).clear(columns=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: the dry run of the file (nothing is written)."""
+        path = self.query_one(PathPicker).path
+        if path is None or self.needs_client():
+            return
+        if path.is_dir():
+            self.say(f"{path} es una carpeta: elija un archivo (Tab lista los que tiene).", "error")
+            return
+        kind, rfc = self.kind, self.rfc
+        task = partial(_preview, kind, path, rfc)
+        if self.jobs.start(
+            task, partial(self.previewed, kind, path), failed=self.failed, progress=self.staged
+        ):
+            self.checked = None
+            self.say("Revisando…")
+
+    def previewed(self, kind: str, path: Path, found: Preview) -> None:
+        self.checked = (kind, path, found)
+        rows = self.query_one("#if-rows", DataTable)
+        rows.clear(columns=True)
+        rows.add_columns("Fila", *found.columns)
+        for number, values in found.head:
+            cells = (values.get(c, "") for c in found.columns)
+            rows.add_row(plain(number), *(plain(_cut(v)) for v in cells))
+        errors = self.query_one("#if-errors", DataTable)
+        errors.clear(columns=True)
+        errors.add_columns("Fila", "Campo", "Regla")
+        for error in found.errors:
+            errors.add_row(plain(error.row), plain(error.field or "(fila)"), plain(error.rule))
+        errors.display = bool(found.errors)
+        if found.ok:
+            self.say(f"{found.summary()}. Ctrl+S importa; Esc vuelve sin importar.")
+        elif found.errors:
+            listed = len(found.errors)
+            shown = f"; se listan los primeros {count(listed)}" if found.problems > listed else ""
+            self.say(f"{found.summary()} ({count(found.problems)} errores{shown}).", "error")
+            errors.focus()
+        else:
+            self.say(f"{found.summary()}.", "error")
+
+    def action_commit(self) -> None:
+        """Ctrl+S: import the file just checked, unless something is wrong with it."""
+        if self.jobs.running:
+            return
+        if not self.checked:
+            self.say("Primero revise el archivo: Intro en Archivo.", "error")
+            return
+        kind, path, found = self.checked
+        if not found.ok:
+            self.say(f"{found.summary()}: corríjalo y revíselo otra vez.", "error")
+            return
+        task = partial(_load, kind, path, self.rfc, found.digest, found.rows)
+        if self.jobs.start(
+            task, partial(self.loaded, path), failed=self.failed, progress=self.staged
+        ):
+            self.say("Importando…")
+
+    def loaded(self, path: Path, summary: str) -> None:
+        self.checked = None
+        self.query_one(PathPicker).remember(path)
+        self.say(summary, "done")
+        self.notify(summary, timeout=6)
+
+    def staged(self, done: int, total: int, stage: str) -> None:
+        if total:
+            self.say(f"{stage}: {count(done)} de {count(total)} filas…")
+        else:
+            self.say(f"{stage}: {count(done)} filas…")
+
+    def failed(self, text: str) -> None:
+        self.checked = None
+        self.say(text, "error")
+
+    def say(self, text: str, level: str = "") -> None:
+        status = self.query_one("#if-status", Static)
+        status.update(plain(text, lines=True))
+        status.set_class(level == "error", "-error")
+        status.set_class(level == "done", "-done")
+
+    def action_leave(self) -> None:
+        if self.jobs.running:
+            self.notify("La revisión o la importación sigue en curso; espere a que termine.")
+            return
+        self.dismiss(None)
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= CELL_CHARS else value[: CELL_CHARS - 1] + "…"
+
+
+def _preview(kind: str, path: Path, rfc: str, conn, progress) -> Preview:
+    return interface_kinds.preview_file(conn, kind, path, rfc, progress=progress)
+
+
+def _load(kind: str, path: Path, rfc: str, digest: str, rows: int, conn, progress) -> str:
+    """The import, its progress told against the rows the preview counted."""
+
+    def told(done: int, total: int, stage: str) -> None:
+        progress(done, total or rows, stage)
+
+    return interface_kinds.load(conn, kind, path, rfc, digest=digest, progress=told)
