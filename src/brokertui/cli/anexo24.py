@@ -32,7 +32,6 @@ from brokertui.core.anexo24 import (
     crosscheck,
     descargos_check,
     interface_kinds,
-    interfaces,
     reports,
 )
 from brokertui.core.anexo24 import ledger as discharge
@@ -47,11 +46,11 @@ def _output(env: Env, output: Path | None):
     return files.private_open(output, "w", like=env.db_path, newline="", encoding="utf-8")
 
 
-def _interface_command(kind: str) -> None:
-    columns = ",".join(interfaces.COLUMNS[kind])
-    if kind in interfaces.OPTIONAL:
-        columns += "; opcionales: " + ", ".join(interfaces.OPTIONAL[kind])
-    name = kind.replace("_", "-")
+def _interface_command(interface: interface_kinds.Interface) -> None:
+    kind, name = interface.kind, interface.name
+    columns = ",".join(interface.columns)
+    if interface.optional:
+        columns += "; opcionales: " + ", ".join(interface.optional)
 
     @import_group.command(name, help=f"Importa la interfaz de {name} (CSV o XLSX): {columns}.")
     @click.argument(
@@ -63,8 +62,8 @@ def _interface_command(kind: str) -> None:
         click.echo(interface_kinds.load(env.db, kind, file, rfc))
 
 
-for _kind in interfaces.KINDS:
-    _interface_command(_kind)
+for _interface in interface_kinds.INTERFACES.values():
+    _interface_command(_interface)
 
 
 def output_option(*, required_for_xlsx: bool = False):
@@ -240,17 +239,6 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
         return
     with _output(env, output) as stream:
         (reports.write_csv if fmt == "csv" else reports.write_json)(env.db, heading, stream)
-
-
-@import_group.command("ajustes")
-@click.argument(
-    "file", metavar="ARCHIVO", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option("--rfc", required=True)
-@pass_env
-def import_ajustes(env: Env, file: Path, rfc: str) -> None:
-    """Importa ajustes (CSV o XLSX): fecha,tipo,numero_parte,cantidad,pedimento,partida,motivo."""
-    click.echo(interface_kinds.load(env.db, "ajustes", file, rfc))
 
 
 @main.command("ajuste")

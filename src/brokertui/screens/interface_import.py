@@ -57,7 +57,7 @@ class InterfaceImportScreen(ClientScreen):
             with Horizontal(classes="if-line"):
                 yield Label("Interfaz")
                 yield Select(
-                    [(kind, kind) for kind in interface_kinds.INTERFACES],
+                    [(i.name, kind) for kind, i in interface_kinds.INTERFACES.items()],
                     value=next(iter(interface_kinds.INTERFACES)),
                     allow_blank=False,
                     compact=True,
@@ -87,8 +87,12 @@ class InterfaceImportScreen(ClientScreen):
 
     def describe(self) -> None:
         interface = interface_kinds.get(self.kind)
+        optional = f"; opcionales: {', '.join(interface.optional)}" if interface.optional else ""
         self.query_one("#if-about", Static).update(
-            plain(f"{interface.about}.\nColumnas: {', '.join(interface.columns)}", lines=True)
+            plain(
+                f"{interface.about}.\nColumnas: {', '.join(interface.columns)}{optional}",
+                lines=True,
+            )
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -41,12 +41,18 @@ class Interface:
     kind: str
     columns: tuple[str, ...]  # in the agreed order
     headers: tuple[str, ...]  # those a file must have
+    optional: tuple[str, ...]  # those it may have besides
     checker: Callable[[Database, int], preview.RowCheck]  # (db, client id)
     load: Callable[[Database, str, Path, Progress | None], str]  # (db, rfc, file): what it did
 
     @property
+    def name(self) -> str:
+        """As the user names it (the CLI's `import` command)."""
+        return self.kind.replace("_", "-")
+
+    @property
     def about(self) -> str:
-        return ABOUT.get(self.kind, f"interfaz de {self.kind}")
+        return ABOUT.get(self.kind, f"interfaz de {self.name}")
 
 
 def _interface_check(kind: str, db: Database, client_id: int) -> preview.RowCheck:
@@ -77,6 +83,7 @@ _OWN = (
         "ajustes",
         ajustes.AJUSTE_COLUMNS,
         ajustes.AJUSTE_HEADERS,
+        (),
         ajustes.row_check,
         _load_ajustes,
     ),
@@ -87,6 +94,7 @@ INTERFACES = {
             kind,
             interfaces.COLUMNS[kind],
             interfaces.headers(kind),
+            interfaces.OPTIONAL.get(kind, ()),
             partial(_interface_check, kind),
             _load_interface(kind),
         )
