@@ -443,8 +443,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         )
     lot_rows.close()  # lots no demand reached are left unread
     _changes(db, result)
-    db.execute(f"CREATE TEMP TABLE lot_deltas AS {_lot_deltas(_RUN_CHANGES)}")
-    db.execute(f"CREATE TEMP TABLE use_deltas AS {_use_deltas(_RUN_CHANGES)}")
+    _prepare_balances(db, result.modo, _RUN_CHANGES)
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
@@ -543,39 +542,51 @@ def _use_deltas(changes: str) -> str:
     )
 
 
-def _balance(db: Database, modo: str, deltas: str, uses: str, params: dict | None = None) -> None:
-    """Inside the write transaction that commits or undoes a run: each lot's balance
-    (lot_balances) moved by `deltas` (rows of entrada_id, delta), its part number's
-    (part_balances: lots with a balance and their sum, before and after), and each key's use
-    per month by `uses` (_use_deltas' rows). The one writer of the kept balances: every run,
-    undo and kind of lot goes through here."""
+def _prepare_balances(db: Database, modo: str, changes: str, params: dict | None = None) -> None:
+    """Outside the write lock, in the snapshot a run or an undo read: what `changes`
+    (_RUN_CHANGES, _UNDO_CHANGES) make of the kept balances, for _balance to write: each key's
+    use per month (temp.use_deltas), each lot's new balance (temp.moved: its balance before,
+    still the one in force when written, since a run or undo committed meanwhile makes the
+    writer compute again) and each part number's lots with a balance and their sum
+    (temp.part_deltas)."""
+    db.execute(f"CREATE TEMP TABLE use_deltas AS {_use_deltas(changes)}", params or {})
     db.execute(
-        "INSERT INTO part_use (client_id, mes, numero_parte, descargado, faltante, salidas) "
-        f"SELECT * FROM ({uses}) WHERE true ON CONFLICT (client_id, mes, numero_parte) "
-        "DO UPDATE SET descargado = descargado + excluded.descargado, "
-        "faltante = faltante + excluded.faltante, salidas = salidas + excluded.salidas",
+        "CREATE TEMP TABLE moved AS SELECT d.entrada_id, e.client_id, e.numero_parte, "
+        "e.fraccion, b.used_micro AS used, b.used_micro + d.delta AS now, "
+        f"coalesce({LOT_AMOUNT[modo]}, 0) AS amount FROM ({_lot_deltas(changes)}) d "
+        "JOIN entradas e ON e.id = d.entrada_id JOIN lot_balances b ON b.entrada_id = d.entrada_id "
+        "ORDER BY d.entrada_id",
         params or {},
     )
-    moved = (
-        "SELECT d.entrada_id, e.client_id, e.numero_parte, e.fraccion, b.used_micro AS used, "
-        f"b.used_micro + d.delta AS now, coalesce({LOT_AMOUNT[modo]}, 0) AS amount "
-        f"FROM ({deltas}) d JOIN entradas e ON e.id = d.entrada_id "
-        "JOIN lot_balances b ON b.entrada_id = d.entrada_id"
+    db.execute(
+        "CREATE TEMP TABLE part_deltas AS SELECT client_id, numero_parte, fraccion, "
+        "sum((amount > now) - (amount > used)) AS lotes, "
+        "sum(max(amount - now, 0) - max(amount - used, 0)) AS saldo_micro "
+        "FROM temp.moved GROUP BY client_id, numero_parte, fraccion"
+    )
+
+
+def _balance(db: Database) -> None:
+    """Inside the write transaction that commits or undoes a run: the kept balances as
+    _prepare_balances computed them (keyed writes only): each key's use per month
+    (part_use), each part number's lots with a balance and their sum (part_balances), each
+    lot's balance (lot_balances). The one writer of the kept balances: every run, undo and
+    kind of lot goes through here."""
+    db.execute(
+        "INSERT INTO part_use (client_id, mes, numero_parte, descargado, faltante, salidas) "
+        "SELECT * FROM temp.use_deltas WHERE true ON CONFLICT (client_id, mes, numero_parte) "
+        "DO UPDATE SET descargado = descargado + excluded.descargado, "
+        "faltante = faltante + excluded.faltante, salidas = salidas + excluded.salidas"
     )
     db.execute(
         "INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro) "
-        "SELECT client_id, numero_parte, fraccion, sum((amount > now) - (amount > used)), "
-        "sum(max(amount - now, 0) - max(amount - used, 0)) "
-        f"FROM ({moved}) WHERE true GROUP BY client_id, numero_parte, fraccion "
+        "SELECT * FROM temp.part_deltas WHERE true "
         "ON CONFLICT (client_id, numero_parte, fraccion) DO UPDATE SET "
-        "lotes = lotes + excluded.lotes, saldo_micro = saldo_micro + excluded.saldo_micro",
-        params or {},
+        "lotes = lotes + excluded.lotes, saldo_micro = saldo_micro + excluded.saldo_micro"
     )
     db.execute(
         "UPDATE lot_balances SET used_micro = m.now, agotado = m.now > 0 AND m.now >= m.amount "
-        f"FROM ({moved}) m "
-        "WHERE lot_balances.entrada_id = m.entrada_id",
-        params or {},
+        "FROM temp.moved m WHERE lot_balances.entrada_id = m.entrada_id"
     )
 
 
@@ -665,9 +676,7 @@ def _commit(
                 "FROM allocation_reversals WHERE run_id = ?)",
                 [claim.run_id, claim.run_id],
             )
-            _balance(
-                db, result.modo, "SELECT * FROM temp.lot_deltas", "SELECT * FROM temp.use_deltas"
-            )
+            _balance(db)
     except _Changed:
         return False
     return True
@@ -723,8 +732,9 @@ def _drop_scratch(db: Database) -> None:
         "dirty_keys",
         "dirty_parts",
         "candidates",
-        "lot_deltas",
         "use_deltas",
+        "moved",
+        "part_deltas",
     ):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
 
@@ -742,26 +752,44 @@ def _counted(demands, keys: int, result: RunResult, report: Progress):
         yield demand
 
 
+_LAST_RUN = (
+    "SELECT id, started_at, allocations FROM discharge_runs WHERE client_id = ? "
+    "AND status = 'committed' ORDER BY id DESC LIMIT 1"
+)
+
+
 def undo_last(db: Database, rfc: str) -> dict:
     """Undo the client's last committed run: its allocations and reversals stop counting.
-    The run is chosen in the write transaction, so two undos at once undo two runs."""
+    What that changes in the kept balances is summed outside the write lock (a first run has
+    a million rows); the write transaction checks the run is still the last one (else sums
+    again for the one that is now), so two undos at once undo two runs."""
     client = clients.get_client(db, rfc)
-    with transaction(db):
-        row = db.execute(
-            "SELECT id, started_at, allocations FROM discharge_runs WHERE client_id = ? "
-            "AND status = 'committed' ORDER BY id DESC LIMIT 1",
-            [client.id],
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
-        with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
-            changes = _UNDO_CHANGES
-            _balance(
-                db, mode(db, client.id), _lot_deltas(changes), _use_deltas(changes), {"run": row[0]}
-            )
-            db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
-            db.execute("UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]])
-    return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
+    try:
+        for _ in range(ATTEMPTS):
+            with snapshot(db):
+                row = db.execute(_LAST_RUN, [client.id]).fetchone()
+                if row is None:
+                    raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
+                _drop_scratch(db)
+                run = {"run": row[0]}
+                _prepare_balances(db, mode(db, client.id), _UNDO_CHANGES, run)
+            with transaction(db):
+                if db.execute(_LAST_RUN, [client.id]).fetchone() != row:
+                    continue
+                with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
+                    _balance(db)
+                    db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
+                    db.execute(
+                        "UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]]
+                    )
+                return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
+    finally:
+        _drop_scratch(db)
+    raise Conflict(
+        "rfc",
+        f"otros usuarios deshicieron o corrieron descargos de {client.rfc} mientras se "
+        "deshacía el último; nada se deshizo, inténtelo de nuevo",
+    )
 
 
 def runs(db: Database, rfc: str) -> list[dict]:
