@@ -406,40 +406,25 @@ async def test_the_data_stage_import_shares_the_picker(demo_db, tmp_path, monkey
 # -- snapshots ----------------------------------------------------------------------------------
 
 
-def test_snapshot_preview_with_errors(snap_compare, demo_db, tmp_path, monkeypatch):
+# What the user does once the screen is open, for each snapshot.
+SNAPSHOTS = {
+    "candidatos": ("m", "a", "t", "tab"),  # two files fit: listed under the field
+    "errores": ("m", "a", "t", "tab", "m", "tab", "enter"),  # materiales-mayo.csv
+    "sin_errores": ("m", "a", "t", "tab", "a", "tab", "enter"),  # materiales-abril.csv
+    "ayuda": ("f1",),
+}
+
+
+@pytest.mark.parametrize("shown", SNAPSHOTS)
+def test_snapshot(snap_compare, demo_db, tmp_path, monkeypatch, shown):
+    write(tmp_path / "materiales-abril.csv", GOOD)
     write(tmp_path / "materiales-mayo.csv", [*GOOD, *BAD])
-    write(tmp_path / "materiales-abril.csv", GOOD)
     monkeypatch.chdir(tmp_path)
 
     async def run(pilot):
         await open_screen(pilot.app, pilot)
-        await type_text(pilot, "mat")
-        await pilot.press("tab", "m", "tab", "enter")
+        await pilot.press(*SNAPSHOTS[shown])
         await settle(pilot.app, pilot)
-
-    app = BrokerApp(demo_db, today=TODAY)
-    assert snap_compare(app, run_before=run, terminal_size=(80, 24))
-
-
-def test_snapshot_good_preview(snap_compare, demo_db, tmp_path, monkeypatch):
-    write(tmp_path / "materiales-abril.csv", GOOD)
-    write(tmp_path / "materiales-mayo.csv", GOOD)
-    monkeypatch.chdir(tmp_path)
-
-    async def run(pilot):
-        await open_screen(pilot.app, pilot)
-        await type_text(pilot, "mat")
-        await pilot.press("tab", "a", "tab", "enter")
-        await settle(pilot.app, pilot)
-
-    app = BrokerApp(demo_db, today=TODAY)
-    assert snap_compare(app, run_before=run, terminal_size=(80, 24))
-
-
-def test_snapshot_help(snap_compare, demo_db):
-    async def run(pilot):
-        await open_screen(pilot.app, pilot)
-        await pilot.press("f1")
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=run, terminal_size=(80, 24))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
@@ -20,7 +21,7 @@ from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.path_picker import PathPicker
-from brokertui.screens.text import plain
+from brokertui.screens.text import clean, plain
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 CELL_CHARS = 24  # a preview cell is cut there: the table is a glance, the file is the record
@@ -128,23 +129,20 @@ class InterfaceImportScreen(ClientScreen):
 
     def previewed(self, kind: str, path: Path, found: Preview) -> None:
         self.checked = (kind, path, found)
-        rows = self.query_one("#if-rows", DataTable)
-        rows.clear(columns=True)
-        rows.add_columns("Fila", *found.columns)
-        for number, values in found.head:
-            cells = (values.get(c, "") for c in found.columns)
-            rows.add_row(plain(number), *(plain(_cut(v)) for v in cells))
+        head = [
+            [str(number), *(_cut(values.get(c, "")) for c in found.columns)]
+            for number, values in found.head
+        ]
+        _fill(self.query_one("#if-rows", DataTable), ["Fila", *found.columns], head)
         errors = self.query_one("#if-errors", DataTable)
-        errors.clear(columns=True)
-        errors.add_columns("Fila", "Campo", "Regla")
-        for error in found.errors:
-            errors.add_row(plain(error.row), plain(error.field or "(fila)"), plain(error.rule))
-        errors.display = bool(found.errors)
+        listed = [[str(e.row), e.field or "(fila)", e.rule] for e in found.errors]
+        _fill(errors, ["Fila", "Campo", "Regla"], listed)
+        errors.display = bool(listed)
         if found.ok:
             self.say(f"{found.summary()}. Ctrl+S importa; Esc vuelve sin importar.")
         elif found.errors:
-            listed = len(found.errors)
-            shown = f"; se listan los primeros {count(listed)}" if found.problems > listed else ""
+            kept = len(found.errors)
+            shown = f"; se listan los primeros {count(kept)}" if found.problems > kept else ""
             self.say(f"{found.summary()} ({count(found.problems)} errores{shown}).", "error")
             errors.focus()
         else:
@@ -194,6 +192,16 @@ class InterfaceImportScreen(ClientScreen):
             self.notify("La revisión o la importación sigue en curso; espere a que termine.")
             return
         self.dismiss(None)
+
+
+def _fill(table: DataTable, titles: list[str], rows: list[list[str]]) -> None:
+    """The table's columns, each as wide as its widest cell (set here, so the table is drawn
+    whole at once), and its rows, as plain text."""
+    table.clear(columns=True)
+    for n, title in enumerate(titles):
+        widest = max((cell_len(clean(row[n])) for row in rows), default=0)
+        table.add_column(title, width=max(cell_len(title), widest))
+    table.add_rows([[plain(cell) for cell in row] for row in rows])
 
 
 def _cut(value: str) -> str:
