@@ -5,12 +5,13 @@ counted. `build` is pure; `load` reads the database and calls it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
 from brokertui.core import search as find
-from brokertui.core.anexo24 import activo_fijo
+from brokertui.core.anexo24 import activo_fijo, timeliness
+from brokertui.core.dates import MEXICO
 from brokertui.core.pedimentos.datastage import schedule
 from brokertui.core.pedimentos.numero import Numero
 from brokertui.core.quantities import to_text
@@ -21,7 +22,9 @@ TEMPORARY = "Temp."  # permanence of temporary imports (rules.md §2), shown wit
 OFICIO = "Oficio"  # the oficio de matriz de seguridad's expiry (anam-pedimento-data-request.txt)
 DATASTAGE = "DStage"  # clients whose monthly Data Stage delivery is late (datastage/schedule.py)
 ACTIVO_FIJO = "AF"  # fixed assets near the end of their permanence (anexo24/activo_fijo.py)
-PROGRAMS = (*PROGRAM_TYPES, TEMPORARY, OFICIO, DATASTAGE, ACTIVO_FIJO)  # the program filter
+LATE_DATA = "24h"  # clients whose corporate data came more than 24 h late (anexo24/timeliness.py)
+# what the program filter accepts
+PROGRAMS = (*PROGRAM_TYPES, TEMPORARY, OFICIO, DATASTAGE, ACTIVO_FIJO, LATE_DATA)
 URGENT = ("critical", "warning")
 STATUS_ES = {
     "not_open": "por abrir",
@@ -191,6 +194,52 @@ def late_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
     )
 
 
+def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Row | None:
+    """A client's operations of this month and the last whose corporate data (entradas, salidas,
+    ajustes) arrived more than 24 hours after them (timeliness.counts), per month and kind."""
+    late = [c for c in counts if c["tardias"] and c["tipo"] in timeliness.CORPORATE]
+    if not late:
+        return None
+    first = date.fromisoformat(late[0]["mes"] + "-01")
+    shown = ", ".join(f"{c['mes']} {c['tipo']}s {c['tardias']}" for c in late)
+    return Row(
+        key=f"{client.rfc}:{LATE_DATA}",
+        severity="warning",
+        rfc=client.rfc,
+        program=LATE_DATA,
+        status="tardía",
+        event="datos > 24 h",
+        event_date=first,
+        days_left=(first - today).days,
+        business_days_left=None,
+        razon_social=client.razon_social,
+        pedimento=None,
+        detail=f"{sum(c['tardias'] for c in late)} operaciones con datos de más de 24 h: {shown}",
+    )
+
+
+def late_data_rows(db: Database, today: date, *, rfc: str | None = None) -> list[Row]:
+    """late_data_row of each client (or `rfc`) with data arrived since the first of last month,
+    as of `today` (data stamped after its end in Mexico City is not counted)."""
+    desde = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    until = datetime.combine(today + timedelta(days=1), time(), MEXICO).astimezone(UTC)
+    since = datetime.combine(desde, time(), MEXICO).astimezone(UTC).isoformat()
+    candidates = db.execute(
+        "SELECT rfc FROM clients c WHERE c.baja_date IS NULL AND (:rfc IS NULL OR c.rfc = :rfc) "
+        "AND (EXISTS (SELECT 1 FROM interface_imports i WHERE i.client_id = c.id "
+        "AND i.imported_at >= :since) OR EXISTS (SELECT 1 FROM ajustes a "
+        "WHERE a.client_id = c.id AND a.created_at >= :since)) ORDER BY rfc",
+        {"rfc": rfc, "since": since},
+    ).fetchall()
+    rows = []
+    for (code,) in candidates:
+        counts = timeliness.counts(db, code, desde, today, until=until)
+        row = late_data_row(clients.get_client(db, code), counts, today)
+        if row:
+            rows.append(row)
+    return rows
+
+
 def delivery_rows(clients_: list[schedule.ClientDeliveries], today: date) -> list[Row]:
     """The oficio and late-delivery rows of each client that has one."""
     rows = [oficio_row(c, today) for c in clients_] + [late_row(c, today) for c in clients_]
@@ -293,6 +342,7 @@ def load(
     lots = expiring_lots(db, today, rfc=rfc)
     deliveries = delivery_rows(schedule.load(db, today, rfc=rfc), today)
     deliveries += [fixed_asset_row(f, today) for f in activo_fijo.expiring(db, today, rfc=rfc)]
+    deliveries += late_data_rows(db, today, rfc=rfc)
     return build(
         obligations,
         lots,

@@ -278,7 +278,7 @@ def _stored(db) -> dict:
             "'contribuciones', 'datastage_versions', 'entradas'))"
         )
     ]
-    drop = {"id", "pedimento_id", "import_id", "created_at", "updated_at", "created_by"}
+    drop = {"id", "pedimento_id", "import_id", "created_at", "updated_at", "created_by", "recibido"}
     out = {}
     for name in names:
         cursor = db.execute(f"SELECT * FROM {name}")

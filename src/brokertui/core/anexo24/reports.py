@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from brokertui.core import files
 from brokertui.core import search as find
-from brokertui.core.anexo24 import activo_fijo, contributions
+from brokertui.core.anexo24 import activo_fijo, contributions, timeliness
 from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
@@ -382,6 +382,22 @@ REPORTS = {
             activo_fijo.REPORT_SQL,
             activo_fijo.REPORT_ORDER,
         ),
+        # Apartado B, numeral 4: the corporate data within 24 hours (timeliness.py)
+        Report(
+            "recepcion_tardia",
+            "Recepción tardía (datos recibidos más de 24 horas después de la operación)",
+            (
+                Col("mes", "Mes", width=7),
+                Col("tipo", "Tipo", width=9),
+                Col("origen", "Origen", width=24),
+                Col("recibido", "Recibido", width=16),
+                Col("fecha_desde", "Operación desde", "date"),
+                Col("fecha_hasta", "Operación hasta", "date"),
+                Col("operaciones", "Operaciones", "int", 11),
+            ),
+            timeliness.LATE_SQL,
+            timeliness.LATE_ORDER,
+        ),
     )
 }
 # Anexo 24 (Apartado B, módulo de reportes, last paragraph): a company that discharges by value
@@ -482,6 +498,7 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
 
 def _params(db: Database, h: Heading) -> dict:
     contributions.register(db.conn)  # the exact arithmetic of the salidas report
+    timeliness.register(db.conn)  # the 24-hour rule of recepcion_tardia
     client = clients.get_client(db, h.rfc)
     return {
         "client": client.id,

@@ -9,6 +9,7 @@ pedimentos importing them (the Anexo 24 entries do, in anexo24/entries.py).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -85,7 +86,7 @@ def save(
         raise NeedsConfirmation(warnings[0].field, "; ".join(str(w) for w in warnings))
     with transaction(db):  # the checks below and the write are one step
         existing = db.execute(
-            "SELECT id, version FROM pedimentos WHERE numero = ? AND source = 'captura'",
+            "SELECT id, version, recibido FROM pedimentos WHERE numero = ? AND source = 'captura'",
             [head.numero],
         ).fetchone()
         if existing and not replace:
@@ -97,7 +98,7 @@ def save(
             with write(
                 db, "pedimento.add", "pedimento", head.numero, {"partidas": len(ped.partidas)}
             ):
-                _insert(db, ped, client.id, cal)
+                _insert(db, ped, client.id, cal, received=now())
                 notify_stored(db, [client.id])
             return problems
         old = flat_values(form_values(get_pedimento(db, head.numero, "captura")))
@@ -112,7 +113,7 @@ def save(
         )
         version = existing[1] + 1
         db.execute("DELETE FROM pedimentos WHERE id = ?", [existing[0]])
-        _insert(db, ped, client.id, cal, version)
+        _insert(db, ped, client.id, cal, version, received=existing[2])  # as it first came
         notify_stored(db, [client.id])
         new = flat_values(form_values(get_pedimento(db, head.numero, "captura")))
         audit(db, "pedimento.edit", "pedimento", head.numero, diff(old, new), version=version)
@@ -124,7 +125,13 @@ def _exists(db: Database, numero: str) -> bool:
 
 
 def _insert(
-    db: Database, ped: Pedimento, client_id: int, cal: BusinessCalendar, version: int = 1
+    db: Database,
+    ped: Pedimento,
+    client_id: int,
+    cal: BusinessCalendar,
+    version: int = 1,
+    *,
+    received: str | None,
 ) -> None:
     head = ped.encabezado
     stamp, user = now(), os_user()
@@ -138,8 +145,8 @@ def _insert(
     cursor = db.execute(
         "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
         "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
-        "original, created_at, created_by, updated_at, version) "
-        "VALUES (?, 'captura', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "original, created_at, created_by, updated_at, version, recibido) "
+        "VALUES (?, 'captura', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             head.numero,
             client_id,
@@ -157,6 +164,7 @@ def _insert(
             user,
             stamp,
             version,
+            received,
         ],
     )
     pid = cursor.lastrowid
@@ -224,9 +232,19 @@ def _iso(day: date | None) -> str | None:
 
 def replace_datastage(db: Database, import_id: int, heads: Iterable[tuple]) -> dict[str, int]:
     """Store the pedimentos of one Data Stage import (tuples in the column order of the INSERT
-    below, `import_id` among them), each replacing its earlier Data Stage copy with every block
-    of it; returns their ids by number."""
+    below but `recibido`, `import_id` among them), each replacing its earlier Data Stage copy
+    with every block of it; returns their ids by number. A copy replaced keeps when it first
+    arrived (`recibido`, unknown for one of before it was kept); a new one arrives now (its
+    created_at)."""
     heads = list(heads)
+    first = dict(
+        db.execute(
+            "SELECT numero, recibido FROM pedimentos WHERE source = 'datastage' "
+            "AND numero IN (SELECT value FROM json_each(?))",
+            [json.dumps([h[0] for h in heads])],
+        ).fetchall()
+    )
+    heads = [(*h, first[h[0]] if h[0] in first else h[13]) for h in heads]
     db.conn.executemany(
         "DELETE FROM pedimentos WHERE source = 'datastage' AND numero = ?",
         [(h[0],) for h in heads],
@@ -234,8 +252,8 @@ def replace_datastage(db: Database, import_id: int, heads: Iterable[tuple]) -> d
     db.conn.executemany(
         "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, regimen, "
         "aduana_entrada, fecha_entrada, fecha_pago, tipo_cambio, tipo_pedimento, rectifica, "
-        "original, import_id, created_at, created_by, updated_at) "
-        "VALUES (?, 'datastage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "original, import_id, created_at, created_by, updated_at, recibido) "
+        "VALUES (?, 'datastage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         heads,
     )
     return dict(
