@@ -268,10 +268,16 @@ def test_save_stores_blocks_and_expiry_and_refuses_duplicates(client_db):
     assert stored["facturas"][0]["valor_usd"] == "1976.88"
     with pytest.raises(Conflict, match="ya fue capturado"):
         pedimentos.save(client_db, ped, today=TODAY)
+    arrived = client_db.execute("SELECT recibido, created_at FROM pedimentos").fetchone()
+    assert arrived[0] == arrived[1]  # when it first arrived (the 24-hour rule, timeliness.py)
+    client_db.execute("UPDATE pedimentos SET recibido = '2026-01-06T12:00:00+00:00'")
     edited = pedimento_model.parse(values(partida_cantidad_umc="13"))
     pedimentos.save(client_db, edited, today=TODAY, replace=True)
     stored = pedimentos.get_pedimento(client_db, "262439536000098")
     assert stored["partidas"][0]["cantidad_umc"] == "13"
+    assert client_db.execute("SELECT recibido FROM pedimentos").fetchone()[0] == (
+        "2026-01-06T12:00:00+00:00"
+    )  # an edit keeps when it first arrived
 
 
 def test_warnings_need_confirmation_and_errors_write_nothing(client_db):
