@@ -117,9 +117,24 @@ def test_the_conciliation_shows_exactly_the_planted_difference(year):
     )
     assert (line.calculado, line.diferencia, line.saldo) == (10_000_000, -3_000_000, 10_000_000)
     assert line.propuesta == "faltante"
+    # confirmed, the faltante is an ajuste (Apartado B, ajustes): the next run discharges it by
+    # PEPS from the insumo's 10, and the conciliation has no difference left
+    assert conciliacion.confirm(year, RFC, date(2026, 1, 1), date(2026, 6, 30)) == 1
+    discharge.run(year, RFC, hasta=YEAR_END)
+    [line] = conciliacion.conciliate(year, RFC, date(2026, 1, 1), date(2026, 6, 30))
+    assert (line.ajustes, line.diferencia, line.saldo) == (3_000_000, 0, 7_000_000)
+    _, ajustes = _report(year, "ajustes", desde=date(2026, 1, 1), hasta=YEAR_END)
+    assert [(r["tipo"], str(r["cantidad"])) for r in ajustes] == [("faltante", "3")]
+    assert discharge.check(year, RFC) == []
 
 
 def test_every_report_names_its_kind(year):
+    _, entradas = _report(year, "entradas", desde=date(2025, 1, 1), hasta=YEAR_END)
+    assert [(r["pedimento"], r["clave"], r["origen"]) for r in entradas] == [
+        (OPENING, None, "saldo inicial"),  # brought from the former system: no clave
+        (INSUMO, "IN", "interfaz"),
+        (MACHINE, "AF", "interfaz"),
+    ]
     title, salidas = _report(year, "salidas", desde=date(2026, 1, 1), hasta=YEAR_END)
     assert [(r["documento"], r["tipo_salida"], r["bien"]) for r in salidas] == [
         ("RT-1", "retorno", "producto"),
