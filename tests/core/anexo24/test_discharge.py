@@ -128,10 +128,11 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
         "DROP TABLE lot_balances",
         "DROP TABLE part_balances",
         "DROP TABLE part_use",
-        # and what the other migrations after them add, to be applied again (0025, 0026)
+        # and what the other migrations after them add, to be applied again (0025, 0026, 0028)
         "ALTER TABLE clients DROP COLUMN descargo_nivel",
         "ALTER TABLE entradas DROP COLUMN tasa_igi",
         "DROP TABLE activo_fijo_movimientos",
+        "ALTER TABLE pedimentos DROP COLUMN recibido",
         f"DELETE FROM {store.SCHEMA_TABLE} WHERE version >= 23",
     ):
         inv_db.execute(statement)

@@ -27,7 +27,7 @@ TABLES = (
     "datastage_versions",
     *(m.table for m in OWN_TABLES.values()),
 )
-STAMPS = {"imported_at", "created_at", "updated_at", "captured_at"}
+STAMPS = {"imported_at", "created_at", "updated_at", "captured_at", "recibido"}
 # The versions the row-by-row reading (main at 273e526) gave RICH's pedimentos.
 VERSIONS = [
     ("262439536000001", "c97534928e4524bc950402a5493249b7"),
