@@ -86,6 +86,11 @@ def test_program_status_and_raoce_set_refuse_a_stale_version(run):
     assert "status: 'vigente' → 'suspendido'" in stale.output
     listed = json.loads(run("program", "list", "--format", "json").output)
     assert (listed[0]["status"], listed[0]["version"]) == ("suspendido", 2)
+    dated = run(
+        "program", "status", "--rfc", RFC, "--type", "ECEX", "--status", "suspendido",
+        "--authorized", "2019-12-31",
+    )  # fmt: skip
+    assert dated.output.endswith("suspendido, autorizado el 2019-12-31 (versión 3)\n")
 
     sheet = ["raoce", "set", "--rfc", RFC, "--year", 2026, "--exportaciones", 5]
     assert run(*sheet, "--ventas", 10, "--expect-version", 0).exit_code == 0

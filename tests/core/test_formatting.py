@@ -32,6 +32,8 @@ def test_pedimento(numero, shown):
         ("0.000125", "0.000125"),
         ("-1234567.25", "-1,234,567.25"),
         (None, ""),
+        ("[b]x", "[b]x"),  # stored text that is no number: as it is (the screen cleans it)
+        ("NaN", "NaN"),
     ],
 )
 def test_quantity(value, shown):

@@ -15,6 +15,7 @@ from brokertui.core.demo import pedimentos as demo_pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
+from brokertui.screens.raoce_bienes import BienesScreen
 from tests import hostile
 from tests.conftest import TODAY
 
@@ -121,7 +122,10 @@ OPENINGS = {
     "programa_nuevo": keys("g"),
     "planta_nueva": keys("l"),
     "cliente_reglas": keys("x"),
-    "baja_confirmar": keys("b"),
+    "baja_confirmar": keys("b", "ctrl+s"),
+    "catalogos": keys("m"),
+    "catalogos_bom": keys("m", "3"),
+    "catalogo_baja": keys("m", "b", "ctrl+s"),
     "pedimentos": keys("f4"),
     "pedimento_detalle": keys("f4", "enter"),
     "pedimento_capturado": captured_detail,
@@ -144,6 +148,7 @@ OPENINGS = {
     "activo_fijo_movimiento": keys("f6", "f", "m"),
     "raoce": keys("f7"),
     "raoce_presentar": keys("f7", "ctrl+f"),
+    "relacion_bienes": lambda pilot: pilot.app.push_screen(BienesScreen(hostile.RFC, TODAY.year)),
     "paleta": palette,
     "ayuda": keys("f1"),
     "avisos": notices,

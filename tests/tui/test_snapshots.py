@@ -42,7 +42,7 @@ SCREENS = {
     "cliente_editar": ["f3", "enter", "e"],
     "programa_nuevo": ["f3", "enter", "g"],
     "planta_nueva": ["f3", "enter", "l"],
-    "baja_confirmar": ["f3", "enter", "b"],
+    "baja_confirmar": ["f3", "enter", "b", "ctrl+s"],
     "pedimentos_todos": ["f4"],
     "descargos": ["f5"],
     "reportes": ["f6"],

@@ -1,5 +1,7 @@
 """Keyboard flows through the TUI, driven by the pilot."""
 
+from datetime import date
+
 from brokertui.app import BrokerApp
 from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen
@@ -100,14 +102,23 @@ async def test_edit_and_baja_from_the_detail(demo_db):
         await type_text(pilot, "25301")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("b")
+        await pilot.press("b")  # the fecha de baja: today unless changed
+        assert app.screen.query_one("#f-baja_date").value == TODAY.isoformat()
+        await pilot.press("ctrl+u", *"2026-02-30", "ctrl+s")
+        message = app.screen.query_one("#row-baja_date .field-message").render()
+        assert str(message) == "«2026-02-30» no es una fecha válida (AAAA-MM-DD)"
+        await pilot.press("ctrl+u", *"2026-03-31", "ctrl+s")
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+        assert "con fecha 2026-03-31" in app.screen.question
         await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, ClientsScreen)
         assert app.screen.query_one("DataTable").row_count == 7
     client = clients.get_client(demo_db, "ASM980127HN4")
-    assert (client.codigo_postal, client.baja_date) == ("25301", TODAY)
+    assert (client.codigo_postal, client.baja_date) == ("25301", date(2026, 3, 31))
 
 
 async def test_list_search_sort_and_bajas(demo_db):

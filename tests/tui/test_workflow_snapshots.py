@@ -9,6 +9,7 @@ from tests.tui.test_snapshots import SIZES, rfc_keys
 
 CEB = "CEB110902QW7"  # the demo PROSEC-only client (sectores I, II)
 MNB = "MNB050315K70"  # the demo IMMEX client, with catalogs
+ASM = "ASM980127HN4"  # the demo IMMEX and PROSEC client
 
 
 def _bienes(db):
@@ -41,6 +42,10 @@ SCREENS = {
     "bien_errores": opened(
         CEB, "f7", "ctrl+o", "a", *rfc_keys("XIX"), "tab", *rfc_keys("8544"), "tab", "ctrl+s"
     ),
+    "programa_estatus": opened(ASM, "s", "ctrl+u", *rfc_keys("suspendido"), "ctrl+s"),
+    "baja_fecha": opened(ASM, "b"),
+    "catalogo_materiales": opened(MNB, "m"),
+    "catalogo_bom_busqueda": opened(MNB, "m", "3", "slash", *rfc_keys("lamina"), "enter"),
 }
 
 

@@ -192,16 +192,30 @@ def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, st
 @click.option("--rfc", required=True)
 @click.option("--type", "type_", required=True)
 @click.option("--status", required=True, help=", ".join(programs.STATUSES))
+@click.option("--authorized", help="Corrige la fecha de autorización (AAAA-MM-DD).")
 @expect_version_option
 @pass_env
 def program_status(
-    env: Env, rfc: str, type_: str, status: str, expected_version: int | None
+    env: Env,
+    rfc: str,
+    type_: str,
+    status: str,
+    authorized: str | None,
+    expected_version: int | None,
 ) -> None:
-    """Registra el estado del programa de un cliente."""
-    program = programs.set_status(env.db, rfc, type_, status, expected_version=expected_version)
+    """Registra el estado del programa de un cliente (y, si se da, su fecha de autorización)."""
+    found = programs.find_program(env.db, rfc, type_)
+    program = programs.update_program(
+        env.db,
+        found.id,
+        status=status,
+        authorized_on=authorized,
+        today=env.today,
+        expected_version=expected_version,
+    )
     click.echo(
-        f"{program.type} {program.number} de {program.rfc}: {program.status} "
-        f"(versión {program.version})"
+        f"{program.type} {program.number} de {program.rfc}: {program.status}, autorizado el "
+        f"{program.authorized_on} (versión {program.version})"
     )
 
 

@@ -4,7 +4,7 @@ Values are exact (Decimal); only their text changes."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from brokertui.core import dates
 
@@ -23,11 +23,14 @@ def pedimento(numero: object) -> str:
 
 def quantity(value: object) -> str:
     """A quantity with thousands separators and only its significant decimals: '1,800',
-    '4,810.5', '0.000125'."""
+    '4,810.5', '0.000125'; a stored value that is no number is shown as it is."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value)).normalize()
-    return f"{number:,f}"
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    return f"{number:,f}" if number.is_finite() else str(value)
 
 
 def amount(value: object) -> str:

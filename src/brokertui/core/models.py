@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, TypeVar
 
 from pydantic import (
@@ -85,6 +86,13 @@ LongText = Annotated[str, AfterValidator(lambda v: _plain(v, 254)), AfterValidat
 CodigoPostal = Annotated[str, AfterValidator(identifiers.parse_codigo_postal)]
 Entidad = Annotated[str, AfterValidator(identifiers.parse_entidad)]
 RfcText = Annotated[str, AfterValidator(lambda v: identifiers.parse_rfc(v).value)]
+IsoDate = Annotated[date, BeforeValidator(identifiers.parse_date)]
+
+
+class BajaData(Record):
+    """The fecha de baja a user gives (a client, an Anexo 24 catalog record)."""
+
+    baja_date: IsoDate
 
 
 def first_problem(exc: ValidationError) -> InvalidInput:

@@ -1,15 +1,19 @@
-"""Forms to add or edit a client, a program and a planta / bodega."""
+"""Forms to add or edit a client, a program (and its status), a planta / bodega, an oficio,
+and the fecha de baja of a record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from brokertui.core import catalogs
+from brokertui.core.models import BajaData, build
 from brokertui.core.pedimentos.datastage import oficios
 from brokertui.core.registry import clients, programs
 from brokertui.screens.form import FormScreen
 from brokertui.screens.live import Here
+from brokertui.screens.text import clean
 from brokertui.screens.widgets import FieldSpec
 
 ENTIDADES = [
@@ -89,6 +93,72 @@ class ProgramFormScreen(FormScreen):
 
     def submit(self, values: dict[str, str], force: bool) -> programs.Program:
         return programs.add_program(self.app.db, self.rfc, values, today=self.today)
+
+
+class ProgramStatusScreen(FormScreen):
+    """A program's status as the SE shows it and its fecha de autorización; asks before
+    saving what changes."""
+
+    model = programs.ProgramData
+
+    def __init__(self, program: programs.Program, today: date) -> None:
+        self.program, self.today = program, today
+        self.fields = [
+            FieldSpec("type", "Programa", locked=True),
+            FieldSpec("number", "Número", locked=True),
+            FieldSpec("status", "Estatus", "vigente, suspendido o cancelado", programs.STATUSES),
+            FieldSpec("authorized_on", "Fecha de autorización", "AAAA-MM-DD"),
+        ]
+        super().__init__(program.model_dump(mode="json"))
+        self.version = program.version
+        self.title = f"Estatus del programa · {program.rfc}"
+
+    def here(self) -> Here:
+        key = f"{self.program.type} {self.program.number}"
+        return Here(self.program.rfc, ("program", key), ("program.status",))
+
+    def confirmation(self, values: dict[str, str]) -> str:
+        changes = [
+            f"{label}: {self.initial.get(name)} → {values[name]}"
+            for name, label in (("status", "estatus"), ("authorized_on", "autorización"))
+            if values[name] != str(self.initial.get(name))
+        ] or ["sin cambios"]
+        return (
+            f"¿Registrar en el programa {self.program.type} número {self.program.number} de "
+            f"{self.program.rfc}?\n" + "\n".join(changes)
+        )
+
+    def submit(self, values: dict[str, str], force: bool) -> programs.Program:
+        return programs.update_program(
+            self.app.db,
+            self.program.id,
+            status=values["status"],
+            authorized_on=values["authorized_on"],
+            today=self.today,
+            expected_version=self.version,
+        )
+
+
+class BajaFormScreen(FormScreen):
+    """The fecha de baja of a record (today unless changed); asks before saving. `apply`
+    records it and returns what the form dismisses with."""
+
+    model = BajaData
+    fields = [FieldSpec("baja_date", "Fecha de baja", "AAAA-MM-DD")]
+
+    def __init__(self, what: str, today: date, apply: Callable[[date], Any]) -> None:
+        self.what, self.apply = clean(what), apply
+        super().__init__({"baja_date": today.isoformat()})
+        self.title = f"Baja · {self.what}"
+
+    def confirmation(self, values: dict[str, str]) -> str:
+        return (
+            f"¿Dar de baja {self.what} con fecha {values['baja_date']}? El registro y su "
+            "historial se conservan."
+        )
+
+    def submit(self, values: dict[str, str], force: bool) -> Any:
+        return self.apply(build(BajaData, values).baja_date)
 
 
 class SiteFormScreen(FormScreen):

@@ -11,20 +11,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from brokertui.core import catalogs
+from brokertui.core.anexo24 import catalog_list
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos.datastage import batch, oficios, routes
 from brokertui.core.registry import clients, programs
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
+from brokertui.screens.catalogs import CatalogsScreen
 from brokertui.screens.client_forms import (
+    BajaFormScreen,
     ClientFormScreen,
     OficioFormScreen,
     ProgramFormScreen,
+    ProgramStatusScreen,
     SiteFormScreen,
 )
 from brokertui.screens.client_rules import ClientRulesScreen
 from brokertui.screens.deliveries import DeliveriesScreen
-from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import clean, markup, plain
@@ -154,7 +157,7 @@ class ClientDetailScreen(Guarded, Screen):
         with VerticalScroll(id="detail"):
             yield Static(id="summary")
             yield LiveNote()
-            yield Label("Programas", classes="section")
+            yield Label("Programas", id="programs-label", classes="section")
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
             yield Label("Plantas y bodegas", classes="section")
             yield DataTable(id="sites", cursor_type="row", zebra_stripes=True)
@@ -165,6 +168,10 @@ class ClientDetailScreen(Guarded, Screen):
             "Programa", "Número", "Autorizado", "Estatus", "Modalidad/sectores"
         )
         self.query_one("#sites", DataTable).add_columns("Tipo", "Nombre", "Domicilio", "Baja")
+        key = commands.key_display(self.app, commands.BY_ID["client_detail.program_status"])
+        self.query_one("#programs-label", Label).update(
+            f"Programas ({key}: estatus y fecha de autorización del elegido)"
+        )
         self.load()
         self.query_one("#programs", DataTable).focus()
 
@@ -203,6 +210,7 @@ class ClientDetailScreen(Guarded, Screen):
                 ),
             ),
             markup("Oficio de matriz de seguridad: $oficio", oficio=self.oficio_text()),
+            markup("Catálogos Anexo 24: $catalogs", catalogs=self.catalogs_text()),
         ]
         self.query_one("#summary", Static).update(Content("\n").join(lines))
         table = self.query_one("#programs", DataTable)
@@ -227,6 +235,18 @@ class ClientDetailScreen(Guarded, Screen):
         days = (found[0].vence - today).days
         return f"{found[0].numero}, vence el {found[0].vence} (faltan {days} días)"
 
+    def catalogs_text(self) -> str:
+        counted = [
+            f"{catalog_list.count(self.app.db, self.rfc, kind):,} {label}"
+            for kind, label in (
+                ("materiales", "materiales"),
+                ("productos", "productos"),
+                ("bom", "renglones de BOM"),
+            )
+        ]
+        key = commands.key_display(self.app, commands.BY_ID["client_detail.catalogs"])
+        return f"{', '.join(counted)} ({key} los muestra)"
+
     def refresh_data(self) -> None:
         self.load()
 
@@ -243,11 +263,23 @@ class ClientDetailScreen(Guarded, Screen):
     def action_add_program(self) -> None:
         self.app.push_screen(ProgramFormScreen(self.client.rfc, self.app.today), self._reload_after)
 
+    def action_program_status(self) -> None:
+        table = self.query_one("#programs", DataTable)
+        if not table.row_count:
+            self.notify("El cliente no tiene programas: agregue uno con g.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        program = programs.get_program(self.app.db, int(key))
+        self.app.push_screen(ProgramStatusScreen(program, self.app.today), self._reload_after)
+
     def action_add_site(self) -> None:
         self.app.push_screen(SiteFormScreen(self.client.rfc), self._reload_after)
 
     def action_oficio(self) -> None:
         self.app.push_screen(OficioFormScreen(self.client.rfc), self._reload_after)
+
+    def action_catalogs(self) -> None:
+        self.app.push_screen(CatalogsScreen(self.client.rfc), lambda _: self.load())
 
     def action_deliveries(self) -> None:
         self.app.push_screen(DeliveriesScreen(self.client.rfc))
@@ -256,22 +288,23 @@ class ClientDetailScreen(Guarded, Screen):
         self.app.push_screen(ClientRulesScreen(self.client.rfc), lambda _: self.load())
 
     def action_baja(self) -> None:
-        if self.client.baja_date:
-            self.notify(f"{self.client.rfc} ya está dado de baja.", severity="warning")
+        client = self.client
+        if client.baja_date:
+            self.notify(f"{client.rfc} ya está dado de baja.", severity="warning")
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                clients.baja_client(self.app.db, self.client.rfc, self.app.today)
+        def baja(on):
+            return clients.baja_client(self.app.db, client.rfc, on)
+
+        def done(result: clients.Client | None) -> None:
+            if result:
                 self.load()
-                self.notify(f"{self.client.rfc} dado de baja; su historial se conserva.")
+                self.notify(
+                    f"{client.rfc} dado de baja el {result.baja_date}; su historial se conserva."
+                )
 
         self.app.push_screen(
-            ConfirmScreen(
-                f"¿Dar de baja a {self.client.rfc} ({self.client.razon_social}) con fecha "
-                f"{self.app.today}? El registro y su historial se conservan."
-            ),
-            confirmed,
+            BajaFormScreen(f"{client.rfc} ({client.razon_social})", self.app.today, baja), done
         )
 
 

@@ -188,6 +188,15 @@ TABLE = (
         "IMMEX, PROSEC, ALTEX o ECEX del cliente",
     ),
     Command(
+        "client_detail.program_status",
+        "s",
+        "Estatus",
+        "program_status",
+        "Estatus del programa",
+        "Vigente, suspendido o cancelado, y la fecha de autorización del programa elegido",
+        show=False,  # 80 columns: in the Programas heading, F1 and the palette
+    ),
+    Command(
         "client_detail.add_site",
         "l",
         "Planta/bodega",
@@ -229,7 +238,43 @@ TABLE = (
         "Meses recibidos, por llegar y atrasados, y su oficio",
         show=False,  # 80 columns: in F1 and the palette
     ),
+    Command(
+        "client_detail.catalogs",
+        "m",
+        "Catálogos",
+        "catalogs",
+        "Catálogos Anexo 24 del cliente",
+        "Materiales, productos y BOM: buscar, ordenar y dar de baja con fecha",
+        show=False,  # 80 columns: in the summary, F1 and the palette
+    ),
     Command("rules.back", "escape", "Volver", "close", "Volver", "Cerrar las reglas"),
+    # A client's Anexo 24 catalogs
+    Command(
+        "catalogs.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar los catálogos"
+    ),
+    *(
+        Command(
+            f"catalogs.{name}",
+            key,
+            label,
+            f"show('{name}')",
+            f"Catálogo: {label}",
+            f"{label} del cliente",
+        )
+        for key, name, label in (
+            ("1", "materiales", "Materiales"),
+            ("2", "productos", "Productos"),
+            ("3", "bom", "BOM"),
+        )
+    ),
+    Command(
+        "catalogs.baja",
+        "b",
+        "Baja",
+        "baja",
+        "Dar de baja del catálogo",
+        "El material o producto elegido, con su fecha de baja; el registro se conserva",
+    ),
     # The record forms (cliente, programa, planta/bodega, ajuste)
     Command(
         "form.save", "ctrl+s", "Guardar", "save", "Guardar", "Validar y guardar", priority=True

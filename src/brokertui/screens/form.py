@@ -36,6 +36,7 @@ class FormScreen(Guarded, Screen[Any]):
     model: type[Record]
     fields: list[FieldSpec]
     version: int | None = None  # editing: the stored version the values were read at
+    confirmed = False  # the user just said yes to confirmation()
 
     def __init__(self, values: dict | None = None) -> None:
         super().__init__()
@@ -86,6 +87,10 @@ class FormScreen(Guarded, Screen[Any]):
     def submit(self, values: dict[str, str], force: bool) -> Any:
         raise NotImplementedError
 
+    def confirmation(self, values: dict[str, str]) -> str | None:
+        """A question to ask before saving `values` (None by default: saved at once)."""
+        return None
+
     def action_save(self) -> None:
         results = [self.check(spec.name) for spec in self.fields]
         if not all(results):
@@ -96,6 +101,17 @@ class FormScreen(Guarded, Screen[Any]):
         self.save(force=False)
 
     def save(self, force: bool) -> None:
+        question = None if self.confirmed else self.confirmation(self.values())
+        self.confirmed = False  # one yes, one save: what a refused save leads to is asked anew
+        if question:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.confirmed = True
+                    self.save(force)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
+            return
         try:
             result = self.submit(self.values(), force)
         except StaleRecord as exc:

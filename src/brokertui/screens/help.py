@@ -75,8 +75,22 @@ HELP = {
     ),
     "client_detail": ScreenHelp(
         "Cliente",
-        "Los datos del cliente, sus programas, plantas y bodegas.",
-        columns=(("Estatus", "vigente, suspendido, cancelado…"),),
+        "Los datos del cliente, sus programas, plantas y bodegas. El estatus de un programa y "
+        "la fecha de baja se piden con su fecha y se confirman antes de guardar.",
+        columns=(("Estatus", "vigente, suspendido o cancelado, como lo muestra la SE"),),
+    ),
+    "catalogs": ScreenHelp(
+        "Catálogos Anexo 24",
+        "Los materiales, productos y la BOM del cliente, como los cargó su ERP; 1, 2 y 3 eligen "
+        "el catálogo. Una baja conserva el registro con su fecha.",
+        legend=PAGED,
+        columns=(
+            ("Baja", "fecha de baja del material o producto (vacía: activo)"),
+            ("Factor UMT", "UMT por cada UMC del material"),
+            ("Cantidad", "material por unidad de producto (BOM)"),
+            ("Merma %", "merma del material en el producto (BOM)"),
+        ),
+        readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
     ),
     "rules": ScreenHelp(
         "Reglas de pedimento",

@@ -1,5 +1,6 @@
 """Client registry and programs (issue: foundation, items 4 and 5)."""
 
+import json
 from datetime import date
 
 import pytest
@@ -167,6 +168,36 @@ def test_program_numbers_are_unique_and_status_changes(db):
     assert programs.find_program(db, "MAB9307148T4", "IMMEX").number == "77-2026"
     with pytest.raises(NotFound):
         programs.find_program(db, "MAB9307148T4", "ECEX")
+
+
+def test_program_status_and_authorization_date_updated_together(db):
+    clients.add_client(db, GOOD)
+    first = programs.add_program(db, "MAB9307148T4", IMMEX, today=TODAY)
+    moved = programs.update_program(
+        db, first.id, status="Suspendido", authorized_on="2020-02-03", today=TODAY
+    )
+    assert (moved.status, moved.authorized_on, moved.version) == (
+        "suspendido",
+        date(2020, 2, 3),
+        2,
+    )
+    [change] = [c for c in audit_trail(db) if c["action"] == "program.status"]
+    assert json.loads(change["detail"]) == {
+        "status": ["vigente", "suspendido"],
+        "authorized_on": [first.authorized_on.isoformat(), "2020-02-03"],
+    }
+    with pytest.raises(
+        InvalidInput, match="authorized_on: la fecha de autorización 2099-01-01 es futura"
+    ):
+        programs.update_program(db, first.id, authorized_on="2099-01-01", today=TODAY)
+    # one live program per type: a cancelled one comes back only when no other is live
+    programs.update_program(db, first.id, status="cancelado", today=TODAY)
+    programs.add_program(db, "MAB9307148T4", IMMEX | {"number": "77-2026"}, today=TODAY)
+    with pytest.raises(
+        Conflict, match="status: MAB9307148T4 ya tiene el IMMEX 77-2026 sin cancelar"
+    ):
+        programs.update_program(db, first.id, status="vigente", today=TODAY)
+    assert programs.get_program(db, first.id).status == "cancelado"
 
 
 def test_demo_covers_every_combination(demo_db):

@@ -270,7 +270,7 @@ def list_bienes(db: Database, rfc: str, year: int) -> list[Bien]:
         "client_id = ? AND filing_year = ? ORDER BY id",
         [client.id, year],
     )
-    return [Bien.model_validate(row) for row in rows]
+    return [Bien.model_construct(**row) for row in rows]  # as stored: never checked again
 
 
 def _stored(db: Database, client_id: int, year: int) -> tuple[int, dict[str, str | None]]:

@@ -10,7 +10,7 @@ from pydantic import field_validator
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, identifiers
-from brokertui.core.db import check_version, now, transaction, write
+from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.models import Record, build
 from brokertui.core.registry.clients import Client, get_client
@@ -96,7 +96,7 @@ def check_combination(program: ProgramData) -> None:
 
 class Program(ProgramData):
     id: int
-    version: int = 1  # +1 on each update (set_status)
+    version: int = 1  # +1 on each update (update_program)
     rfc: str
     razon_social: str
 
@@ -147,16 +147,40 @@ def _check_unique(db: Database, client: Client, program: ProgramData) -> None:
 def set_status(
     db: Database, rfc: str, program_type: str, status: str, *, expected_version: int | None = None
 ) -> Program:
-    """Record the status the SE shows for a client's program (vigente, suspendido, cancelado);
-    given the version the caller read (`expected_version`), a program changed since raises
-    StaleRecord."""
+    """Record the status the SE shows for a client's program of a type (vigente, suspendido,
+    cancelado): update_program on find_program's program."""
+    program = find_program(db, rfc, program_type)
+    return update_program(db, program.id, status=status, expected_version=expected_version)
+
+
+def update_program(
+    db: Database,
+    program_id: int,
+    *,
+    status: str | None = None,
+    authorized_on: str | date | None = None,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Program:
+    """Record a program's status as the SE shows it and correct its fecha de autorización
+    (not after `today`); a cancelled program comes back only when the client holds no other
+    live one of its type. Given the version the caller read (`expected_version`), a program
+    changed since raises StaleRecord."""
     with transaction(db):
-        program = find_program(db, rfc, program_type)
+        program = get_program(db, program_id)
+        given = {"status": status, "authorized_on": authorized_on}
         checked = build(
             ProgramData,
-            program.model_dump(include=set(ProgramData.model_fields)) | {"status": status},
+            program.model_dump(include=set(ProgramData.model_fields))
+            | {k: v for k, v in given.items() if v is not None},
         )
+        if authorized_on is not None and today is not None and checked.authorized_on > today:
+            raise InvalidInput(
+                "authorized_on", f"la fecha de autorización {checked.authorized_on} es futura"
+            )
         key = f"{program.type} {program.number}"
+        old = {"status": program.status, "authorized_on": program.authorized_on.isoformat()}
+        new = {"status": checked.status, "authorized_on": checked.authorized_on.isoformat()}
         check_version(
             db,
             "program",
@@ -164,15 +188,26 @@ def set_status(
             record=f"el {key} de {program.rfc}",
             version=program.version,
             expected=expected_version,
-            current={"status": program.status},
+            current=old,
         )
+        if program.status == "cancelado" != checked.status:
+            _check_no_other_live(db, program)
         version = program.version + 1
-        detail = {"status": [program.status, checked.status]}
-        with write(db, "program.status", "program", key, detail, version=version):
-            db.table("programs").update(
-                program.id, {"status": checked.status, "updated_at": now(), "version": version}
-            )
+        with write(db, "program.status", "program", key, diff(old, new), version=version):
+            db.table("programs").update(program.id, new | {"updated_at": now(), "version": version})
     return get_program(db, program.id)
+
+
+def _check_no_other_live(db: Database, program: Program) -> None:
+    """A cancelled program made live again: the client holds no other live one of its type
+    (one live program per type); call inside the write transaction."""
+    live = db.execute(
+        "SELECT number FROM programs WHERE client_id = (SELECT client_id FROM programs "
+        "WHERE id = ?) AND type = ? AND status != 'cancelado' AND id != ?",
+        [program.id, program.type, program.id],
+    ).fetchone()
+    if live:
+        raise Conflict("status", f"{program.rfc} ya tiene el {program.type} {live[0]} sin cancelar")
 
 
 _PROGRAM_SELECT = """
