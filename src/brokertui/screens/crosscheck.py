@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core import files
-from brokertui.core import search as find
 from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
@@ -21,7 +20,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, PagedTable, in_view
 
 # What differs, in few words: the side a pedimento or partida is only on (the Part. column
 # tells which), else the field.
@@ -97,7 +96,6 @@ class CrossCheckScreen(Guarded, Screen):
     def shown(self) -> list[dict]:
         """The differences as rows, those matching the table's search, in its order."""
         view = self.query_one(PagedTable).view
-        wanted = find.parse(view.search)
         rows = [
             {
                 **d.as_dict(),
@@ -107,8 +105,7 @@ class CrossCheckScreen(Guarded, Screen):
             }
             for n, d in enumerate(self.found)
         ]
-        rows = [r for r in rows if find.matches((r[c.key] for c in COLUMNS), wanted)]
-        return find.sort_rows(rows, view.sort, view.descending, [c.key for c in COLUMNS])
+        return in_view(rows, view, COLUMNS)
 
     def fetch(self, offset: int, limit: int) -> list[dict]:
         return self.shown()[offset : offset + limit]
@@ -144,6 +141,16 @@ class CrossCheckScreen(Guarded, Screen):
         self.app.push_screen(DescargosCheckScreen())
 
 
+PART_COLUMNS = (
+    Column("numero", "Número", 18),
+    Column("partida", "Part.", 5),
+    Column("numero_parte", "Número de parte", 18),
+    Column("origen", "De", 7),
+    Column("motivo", "Motivo", 22),
+    Column("descripcion", "Descripción", 30),
+)
+
+
 class UnknownPartsScreen(Guarded, Screen):
     """The temporary-import partidas whose part number (551 or 558) is not a material."""
 
@@ -151,27 +158,25 @@ class UnknownPartsScreen(Guarded, Screen):
     BINDINGS = commands.bindings("parts")
 
     def compose(self) -> ComposeResult:
-        self.listed, self.counts = crosscheck.unknown_parts(self.app.db, self.app.client.rfc)
+        listed, self.counts = crosscheck.unknown_parts(self.app.db, self.app.client.rfc)
+        self.rows = [
+            {**r, "key": f"{r['numero']}:{i}", "numero": spaced(r["numero"])}
+            for i, r in enumerate(listed)
+        ]
         yield Header()
         yield Static(id="ped-summary")
         yield PagedTable(
-            [
-                Column("numero", "Número", 18),
-                Column("partida", "Part.", 5),
-                Column("numero_parte", "Número de parte", 18),
-                Column("origen", "De", 7),
-                Column("motivo", "Motivo", 22),
-                Column("descripcion", "Descripción", 30),
-            ],
-            lambda offset, limit: [
-                {**r, "key": f"{r['numero']}:{offset + i}", "numero": spaced(r["numero"])}
-                for i, r in enumerate(self.listed[offset : offset + limit])
-            ],
-            lambda: len(self.listed),
+            PART_COLUMNS,
+            lambda offset, limit: self.shown()[offset : offset + limit],
+            lambda: len(self.shown()),
             key="key",
             noun="partidas",
+            remember="partes",
         )
         yield Footer(compact=True)
+
+    def shown(self) -> list[dict]:
+        return in_view(self.rows, self.query_one(PagedTable).view, PART_COLUMNS)
 
     def on_mount(self) -> None:
         self.title = "Números de parte sin catálogo"
@@ -195,6 +200,15 @@ DESCARGO_ES = {
 }
 
 
+DESCARGO_COLUMNS = (
+    Column("salida", "Salida", 15),
+    Column("original", "Original", 15),
+    Column("diferencia", "Diferencia", 14),
+    Column("datastage", "Data Stage", 10),
+    Column("ledger", "brokertui", 14),
+)
+
+
 class DescargosCheckScreen(Guarded, Screen):
     """Data Stage 512 descargos against brokertui's discharge of the same exits."""
 
@@ -207,30 +221,29 @@ class DescargosCheckScreen(Guarded, Screen):
             self.found = descargos_check.differences(self.app.db, self.app.client.rfc)
         except descargos_check.ValueMode as exc:
             self.found, self.note = [], str(exc)
+        self.rows = [
+            {
+                **r,
+                "key": str(i),
+                "diferencia": DESCARGO_ES[r["tipo"]],
+                "datastage": f"{r['datastage']} ({r['unidad']})" if r["datastage"] else "",
+            }
+            for i, r in enumerate(self.found)
+        ]
         yield Header()
         yield Static(id="ped-summary")
         yield PagedTable(
-            [
-                Column("salida", "Salida", 15),
-                Column("original", "Original", 15),
-                Column("diferencia", "Diferencia", 14),
-                Column("datastage", "Data Stage", 10),
-                Column("ledger", "brokertui", 14),
-            ],
-            lambda offset, limit: [
-                {
-                    **r,
-                    "key": f"{offset + i}",
-                    "diferencia": DESCARGO_ES[r["tipo"]],
-                    "datastage": f"{r['datastage']} ({r['unidad']})" if r["datastage"] else "",
-                }
-                for i, r in enumerate(self.found[offset : offset + limit])
-            ],
-            lambda: len(self.found),
+            DESCARGO_COLUMNS,
+            lambda offset, limit: self.shown()[offset : offset + limit],
+            lambda: len(self.shown()),
             key="key",
             noun="diferencias",
+            remember="descargos_512",
         )
         yield Footer(compact=True)
+
+    def shown(self) -> list[dict]:
+        return in_view(self.rows, self.query_one(PagedTable).view, DESCARGO_COLUMNS)
 
     def on_mount(self) -> None:
         self.title = "Descargos 512 vs descargo de brokertui"

@@ -13,7 +13,7 @@ from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import OficioFormScreen
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, PagedTable, in_view
 
 STYLE = {
     schedule.RECEIVED: "green",
@@ -21,6 +21,16 @@ STYLE = {
     schedule.LATE: "bold red",
     schedule.NO_OFICIO: "dim",
 }
+
+
+COLUMNS = (
+    Column("rfc", "RFC", 13),
+    Column("mes", "Mes", 7),
+    Column("estado", "Estado", 10),
+    Column("limite", "Límite", 10),
+    Column("pedimentos", "Ped.", 5),
+    Column("entregas", "Entregas", 24),
+)
 
 
 class DeliveriesScreen(Guarded, Screen):
@@ -39,18 +49,13 @@ class DeliveriesScreen(Guarded, Screen):
         yield Static(id="ds-oficio")
         yield Static(id="ds-kept")
         yield PagedTable(
-            [
-                Column("rfc", "RFC", 13),
-                Column("mes", "Mes", 7),
-                Column("estado", "Estado", 10),
-                Column("limite", "Límite", 10),
-                Column("pedimentos", "Ped.", 5),
-                Column("entregas", "Entregas", 24),
-            ],
-            lambda offset, limit: self.rows[offset : offset + limit],
-            lambda: len(self.rows),
+            COLUMNS,
+            lambda offset, limit: self.shown()[offset : offset + limit],
+            lambda: len(self.shown()),
             key="key",
             noun="meses",
+            remember="entregas",
+            sorts=(),  # o records an oficio here; the months stay newest first
         )
         yield Footer(compact=True)
 
@@ -61,6 +66,11 @@ class DeliveriesScreen(Guarded, Screen):
 
     def refresh_data(self) -> None:
         self.load()
+
+    def shown(self) -> list[dict]:
+        """The months the search lets through (RFC, month, status, deliveries; a date range
+        bounds the limit date), in the order chosen."""
+        return in_view(self.rows, self.query_one(PagedTable).view, COLUMNS, "limite")
 
     def load(self) -> None:
         today = self.app.today

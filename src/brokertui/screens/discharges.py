@@ -18,7 +18,7 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.pedimentos import spaced
 from brokertui.screens.text import SAFE_INPUT, markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, NavBar, PagedTable, View, in_view
 
 
 class DischargeScreen(ClientScreen):
@@ -83,7 +83,7 @@ class DischargeScreen(ClientScreen):
         if not self.rfc:
             return []
         if self.simulated:
-            rows = self.simulated.preview[offset : offset + limit]
+            rows = self.simulated_rows()[offset : offset + limit]
             return [_row(r, simulated=True) for r in rows]
         view = self.view
         if self.show_pending:
@@ -111,9 +111,16 @@ class DischargeScreen(ClientScreen):
         )
         return [_row(r) for r in rows]
 
+    def simulated_rows(self) -> list[dict]:
+        """The rows a run would write (`v`) that the list's search lets through, in its order:
+        `/` and `o` work on a simulation as on the stored rows."""
+        assert self.simulated is not None
+        table = self.query_one(PagedTable)
+        return in_view(self.simulated.preview, table.view, table.columns, "fecha")
+
     def count(self) -> int:
         if self.simulated:
-            return len(self.simulated.preview)
+            return len(self.simulated_rows())
         if not self.rfc:
             return 0
         search = self.view.search

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from brokertui.core import preferences
+from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput
 from brokertui.screens import commands
 from brokertui.screens.jobs import read_later
@@ -377,7 +379,9 @@ class PagedTable(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A list whose screen does not pass its view to the core (none named by `remember`
-        yet) offers no search or sort."""
+        yet) offers no search or sort; one with no column to sort by, no sort."""
+        if action in ("sort", "reverse") and not self.sorts:
+            return False  # a list with no sort leaves o to its screen (Entregas: oficio)
         return self.remember is not None or action not in ("search", "sort", "reverse")
 
     def action_search(self) -> None:
@@ -409,6 +413,29 @@ class PagedTable(Vertical):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def in_view(
+    rows: list[dict], view: View, columns: Sequence[Column], date_key: str | None = None
+) -> list[dict]:
+    """Rows held in memory (a list the core computes whole) as `view` shows them: those
+    matching its search (core/search.py: every column's text, `date_key`'s date for a date
+    range), in its order."""
+    wanted = find.parse(view.search)
+    keys = [c.key for c in columns]
+    if wanted:
+        rows = [
+            r for r in rows if find.matches((r.get(k) for k in keys), wanted, _day(r.get(date_key)))
+        ]
+    return find.sort_rows(list(rows), view.sort, view.descending, keys)
+
+
+def _day(value: object) -> date | None:
+    text = str(value or "")[:10]
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 class SortScreen(ModalScreen[View | None]):
