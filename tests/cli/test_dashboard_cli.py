@@ -40,8 +40,16 @@ def test_json_is_the_core_rows_in_order(run):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows == expected(run)
-    assert len(rows) == 16
-    assert rows[0] == {
+    assert len(rows) == 18
+    # the demo's Data Stage client: its months after the last delivery are late (its oficio
+    # de matriz de seguridad was vigente), and the oficio expires in 40 days
+    assert [
+        (r["programa"], r["estado"]) for r in rows if r["programa"] in ("DStage", "Oficio")
+    ] == [
+        ("DStage", "atrasada"),
+        ("Oficio", "≤60 días"),
+    ]
+    assert rows[1] == {
         "severidad": "critical",
         "rfc": "MNB050315K70",
         "programa": "Temp.",
@@ -76,7 +84,7 @@ def test_csv_has_spanish_columns_and_the_same_order(run):
     assert [(r["rfc"], r["programa"], r["fecha"]) for r in rows] == [
         (r["rfc"], r["programa"], r["fecha"] or "") for r in expected(run)
     ]
-    assert rows[2]["estado"] == "suspendido" and rows[2]["dias_habiles"] == "11"
+    assert rows[3]["estado"] == "suspendido" and rows[3]["dias_habiles"] == "11"
 
 
 def test_table_shows_the_rows_in_order(run, monkeypatch):
@@ -92,8 +100,8 @@ def test_table_shows_the_rows_in_order(run, monkeypatch):
     assert [c[:3] for c in cells] == [
         [r["severidad"], r["rfc"], r["programa"]] for r in expected(run)
     ]
-    assert cells[0][-1] == "24 07 3953 4000137 · insumo · 2 part."
-    assert cells[2][3:8] == ["suspendido", "último día", "2026-06-30", "15", "11"]
+    assert cells[1][-1] == "24 07 3953 4000137 · insumo · 2 part."
+    assert cells[3][3:8] == ["suspendido", "último día", "2026-06-30", "15", "11"]
 
 
 def test_filters_match_the_core(run):

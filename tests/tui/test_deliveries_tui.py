@@ -36,8 +36,10 @@ async def test_oficio_form_then_the_clients_deliveries(demo_db):
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client(MNB)
         await pilot.pause()
-        summary = app.screen.query_one("#summary", Static)
-        assert "seguridad: ninguno vigente (sin él no llega Data Stage)" in str(summary.render())
+        summary = app.screen.query_one("#summary", Static)  # the demo's, expiring: renewed
+        assert "800-02-00-00-00-2025-1187, vence el 2026-05-25 (faltan 40 días)" in str(
+            summary.render()
+        )
         await pilot.press("o")
         await type_text(pilot, "800-05-2026-0412")
         await pilot.press("tab")

@@ -144,6 +144,12 @@ def _oficio(db):
     oficios.record(db, MNB, "800-05-2026-0412", "2026-03-20", "2027-03-19")
 
 
+def _no_oficio(db):
+    """The demo client as if it had never recorded an oficio de matriz de seguridad."""
+    db.execute("DELETE FROM matriz_oficios")
+    db.conn.commit()
+
+
 PEDIMENTO_SCREENS = {
     "pedimentos": with_client("f4"),
     "pedimento_nuevo": with_client("f4", "a"),
@@ -168,7 +174,7 @@ PEDIMENTO_SCREENS = {
     "cliente_reglas": with_client("x"),
     "oficio_nuevo": with_client("o"),
     "entregas_datastage": with_client("d", before=lambda db: _oficio(db)),
-    "entregas_sin_oficio": with_client("f4", "d"),
+    "entregas_sin_oficio": with_client("f4", "d", before=lambda db: _no_oficio(db)),
     "raoce_hoja": with_client("f7", then=lambda pilot: _worksheet(pilot)),
     "descargos_antes": with_client("f5"),
     "descargos_pendientes": with_client("f5", "e"),

@@ -114,6 +114,9 @@ FILINGS = [
 ]
 
 
+OFICIO = "ASM980127HN"  # an IMMEX client with a recent oficio de matriz de seguridad
+
+
 def _this_year_date(today: date) -> date:
     return min(date(today.year, 1, 15), today)
 
@@ -172,6 +175,7 @@ def _fill(db: Database, today: date) -> None:
             )
     demo_pedimentos.load(db, _rfc(demo_pedimentos.CLIENT[0]), today)
     demo_pedimentos.load_inventory(db, _rfc(demo_pedimentos.CLIENT[0]), today)
+    demo_pedimentos.load_oficios(db, _rfc(demo_pedimentos.CLIENT[0]), _rfc(OFICIO), today)
     body, name, baja = BAJA
     clients.add_client(db, {"rfc": _rfc(body), "razon_social": name, "entidad_federativa": "COA"})
     clients.baja_client(db, _rfc(body), date.fromisoformat(baja))

@@ -15,6 +15,7 @@ from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.pedimentos.datastage import oficios
 
 PATENTE = "3953"
 PARTS = {
@@ -226,6 +227,21 @@ def load(db: Database, rfc: str, today: date) -> None:
         if p is peds[4]:
             values["partidas"][0]["valor_usd"] = "4810.00"  # a capture typo Data Stage exposes
         pedimentos.save(db, pedimento_model.parse(values), today=today, force=True)
+
+
+def load_oficios(db: Database, rfc: str, other_rfc: str, today: date) -> None:
+    """Oficios de matriz de seguridad (anam-pedimento-data-request.txt §2: without a vigente
+    one ANAM sends no Data Stage): the Data Stage client's first one, then its renewal, which
+    expires in 40 days (the dashboard's countdown shows it; the months after its last
+    delivery are late); another IMMEX client's, issued ten days ago (its first month is still
+    to come). The other clients have none yet."""
+    for client, numero, issued, expires in (
+        (rfc, f"800-02-00-00-00-{(today - timedelta(days=540)).year}-0312", 540, -326),
+        (rfc, f"800-02-00-00-00-{(today - timedelta(days=325)).year}-1187", 325, 40),
+        (other_rfc, f"800-02-00-00-00-{(today - timedelta(days=10)).year}-0954", 10, 355),
+    ):
+        fecha, vence = today - timedelta(days=issued), today + timedelta(days=expires)
+        oficios.record(db, client, numero, fecha.isoformat(), vence.isoformat())
 
 
 def load_inventory(db: Database, rfc: str, today: date) -> None:
