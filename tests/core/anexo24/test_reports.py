@@ -33,7 +33,8 @@ def discharged(inv_db, tmp_path):
     return inv_db
 
 
-@pytest.mark.parametrize("name", reports.NAMES)
+# recepcion_tardia depends on when the files were imported (now): test_timeliness.py fixes them
+@pytest.mark.parametrize("name", [n for n in reports.NAMES if n != "recepcion_tardia"])
 def test_report_matches_its_golden_file(discharged, name, tmp_path):
     if name == "activo_fijo":  # the dataset's only fixed asset, and its movements
         add_fixed_asset(discharged, tmp_path)
