@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
@@ -107,6 +108,9 @@ def _highlight(matcher: Matcher, label: str) -> Content:
     return content
 
 
+MESSAGES_KEPT = 20
+
+
 class BrokerApp(App):
     """brokertui."""
 
@@ -137,6 +141,7 @@ class BrokerApp(App):
         read_escape_first()
         self.preferences = config.load(set(commands.BY_ID))
         self.keymap = self.preferences.keymap  # command id -> keys, as the user remapped them
+        self.messages: deque[str] = deque(maxlen=MESSAGES_KEPT)  # every toast in full, for F1
 
     @property
     def db(self) -> Database:
@@ -209,10 +214,15 @@ class BrokerApp(App):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Every toast (a screen's too) is plain text: its messages carry user data."""
+        """Every toast (a screen's too) is plain text: its messages carry user data. It is ONE
+        line over the header, clipped with an ellipsis, never over a table (issue 16, item 9):
+        the newest hides the ones before, and F1 lists the recent ones in full."""
+        heading, text = clean(title), clean(message, lines=True)
+        if heading:
+            text = f"{heading}{'' if heading[-1] in '?!.:' else ':'} {text}"
+        self.messages.append(text)
         super().notify(
-            clean(message, lines=True),
-            title=clean(title),
+            " · ".join(line.strip() for line in text.splitlines() if line.strip()),
             severity=severity,
             timeout=timeout,
             markup=False,

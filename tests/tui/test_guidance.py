@@ -1,6 +1,9 @@
 """What guides a new user (issue 16, item 9): the simulation shows its rows, toasts stay with
 their screen, an empty database opens on a guide."""
 
+from textual.widgets import DataTable, Static
+from textual.widgets._toast import Toast
+
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
 from brokertui.core.anexo24 import ledger
@@ -37,6 +40,28 @@ async def test_toasts_go_with_the_screen_that_made_them(demo_db):
         await pilot.press("f4")
         await pilot.pause()
         assert len(app._notifications) == 0
+
+
+async def test_a_long_toast_is_one_line_over_the_header_and_f1_keeps_it_whole(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        long = "\n".join(f"Entrega {i}: 12 pedimentos importados, 3 apartados" for i in range(12))
+        app.notify("Primero")
+        app.notify(long, title="Importación")
+        await pilot.pause(0.2)
+        toasts = [t for t in app.screen.query(Toast) if t.region.height]
+        assert len(toasts) == 1  # the newest hides the first
+        shown = toasts[0].region
+        assert shown.y == 0 and shown.height == 1 and shown.y + 1 <= table.region.y
+        assert "Importación: Entrega 0" in toasts[0]._notification.message
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Mensajes recientes" in help_text and "Entrega 11: 12 pedimentos" in help_text
+        assert help_text.index("Importación: Entrega") < help_text.index("· Primero")
 
 
 async def test_an_empty_database_opens_on_a_short_guide(tmp_path):

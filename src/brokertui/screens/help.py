@@ -263,6 +263,14 @@ def _commands(scopes: list[str]) -> list[commands.Command]:
     return [c for c in commands.TABLE if c.scope in scopes]
 
 
+def _messages(messages) -> ComposeResult:
+    """The recent toasts in full (a toast shows one line), newest first."""
+    if messages:
+        yield Static(Text("\nMensajes recientes", style="bold"))
+        for message in reversed(messages):
+            yield Static(Text(f"· {message}"))
+
+
 class HelpScreen(ModalScreen):
     """F1 again or Esc closes it."""
 
@@ -288,6 +296,7 @@ class HelpScreen(ModalScreen):
                 yield from _section(heading, rows)
             yield from _section("Símbolos y colores", info.legend)
             yield from _section("Columnas", info.columns)
+            yield from _messages(getattr(self.app, "messages", ()))
             yield Static(f"\nMás detalle: README.md § {info.readme}")
         yield Footer(compact=True)
 
