@@ -270,6 +270,26 @@ def test_a_v5_without_rfc_is_refused_in_any_file_with_the_kinds_columns(inv_db, 
         interfaces.import_file(inv_db, "salidas", path, RFC)
 
 
+def test_a_fixed_assets_exit_is_refused_in_any_salidas_file(inv_db, tmp_path):
+    """F5 (Apéndice 2: cambio de régimen de activo fijo) would take insumo lots as a salidas row;
+    the asset's movement is its one record (activo_fijo.py): in today's six columns and with the
+    kinds' columns alike, the file is refused naming the row, the field and where it belongs."""
+    six = write_csv(
+        tmp_path / "seis.csv",
+        interfaces.COLUMNS["salidas"],
+        [["F5-1", "F5", "2026-02-11", "M", "MAT-A", "1"]],
+    )
+    for attempt in (
+        lambda: interfaces.import_file(inv_db, "salidas", six, RFC),
+        lambda: extended(inv_db, tmp_path, [exit_row("F5-1", "F5", "2026-02-11", "MAT-A", "1")]),
+    ):
+        with pytest.raises(InterfaceError) as caught:
+            attempt()
+        assert "clave: F5 es la salida de un activo fijo" in str(caught.value)
+        assert "activo-fijo movimiento" in str(caught.value)
+        assert inv_db.execute("SELECT count(*) FROM salidas").fetchone()[0] == 0
+
+
 def allocations(db) -> list[tuple]:
     return [(r["documento"], r["pedimento"][-3:], r["cantidad"]) for r in export(db)]
 

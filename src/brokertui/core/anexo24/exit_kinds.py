@@ -34,6 +34,10 @@ AJUSTE = "ajuste"  # a faltante or merma (ajustes.py), never from the interface
 KINDS = (RETORNO, TRANSFERENCIA, DONACION, DESTRUCCION, CAMBIO_REGIMEN, REPARACION)
 # What `tipo_salida` accepts for each kind (case, accents and '_' ignored).
 _NAMES = {fold(k): k for k in KINDS} | {"CAMBIO REGIMEN": CAMBIO_REGIMEN, "REPARACION": REPARACION}
+# Claves that are the exit of a fixed asset (Apéndice 2, F5: "Cambio de régimen de activo fijo
+# IMMEX, temporal a definitivo"): its one record is the asset's movement (activo_fijo.py); as a
+# salidas row it would be discharged by PEPS from insumo lots, which an asset never is.
+ACTIVO_FIJO = ("F5",)
 # Kinds that need no pedimento clave: an acta proves a destruction; a month's repair
 # consumption is the ERP's figure.
 WITHOUT_CLAVE = (DESTRUCCION, REPARACION)
@@ -116,6 +120,14 @@ def check(values: dict, extended: bool) -> list[tuple[str, str]]:
     (campo, regla). `extended`: the file has some of the kinds' columns, whose rules then apply
     in full; a file without them gets its kinds from the claves and nothing else to check."""
     clave, stated = values["clave"], values.get("tipo_salida", "")
+    if clave in ACTIVO_FIJO:
+        return [
+            (
+                "clave",
+                f"{clave} es la salida de un activo fijo: se registra como movimiento del activo "
+                "fijo (activo-fijo movimiento), no en la interfaz de salidas, que descarga insumos",
+            )
+        ]
     fixed = by_clave(clave) if clave else None
     if not extended:  # the format before kinds: the clave's kind, and nothing else to check
         values["tipo_salida"] = fixed or RETORNO
@@ -138,10 +150,17 @@ def check(values: dict, extended: bool) -> list[tuple[str, str]]:
             given, missing = (first, second) if values.get(first) else (second, first)
             problems.append((missing, f"va con {given} (el número y la fecha del CFDI)"))
     if kind == REPARACION:
-        if values["tipo_bien"] != "M":
-            problems.append(("tipo_bien", "el consumo de reparación es de materiales (M)"))
-        if values.get("periodo") and not values["fecha"].startswith(values["periodo"]):
-            problems.append(("fecha", f"el consumo de {values['periodo']} se fecha en ese mes"))
+        problems.extend(_reparacion(values))
+    return problems
+
+
+def _reparacion(values: dict) -> list[tuple[str, str]]:
+    """The rules of a month's repair consumption: materials, dated in its month."""
+    problems = []
+    if values["tipo_bien"] != "M":
+        problems.append(("tipo_bien", "el consumo de reparación es de materiales (M)"))
+    if values.get("periodo") and not values["fecha"].startswith(values["periodo"]):
+        problems.append(("fecha", f"el consumo de {values['periodo']} se fecha en ese mes"))
     return problems
 
 
