@@ -1,5 +1,6 @@
 """The one formatter (issue 16, item 8)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -62,3 +63,11 @@ def test_moment_is_mexico_city_time():
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=6, allow_nan=False))
 def test_quantity_reads_back_as_the_same_number(value):
     assert Decimal(formatting.quantity(value).replace(",", "")) == value
+
+
+def test_a_period_reads_alike_on_the_report_screen_and_in_every_export_header():
+    assert formatting.period(date(2026, 1, 1), date(2026, 3, 31)) == "del 2026-01-01 al 2026-03-31"
+    assert formatting.period(None, date(2026, 3, 31)) == "desde el inicio al 2026-03-31"
+    assert formatting.period(date(2026, 1, 1), None) == "del 2026-01-01 hasta hoy"
+    lines = formatting.heading("Manufacturas, S.A.", "MNB050315K70", "Entradas", "del x al y")
+    assert [label for label, _ in lines] == ["Razón social", "RFC", "Reporte", "Periodo"]

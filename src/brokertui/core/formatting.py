@@ -4,6 +4,7 @@ Values are exact (Decimal); only their text changes."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from brokertui.core import dates
@@ -54,3 +55,16 @@ def count(number: int) -> str:
 def moment(stamp: str) -> str:
     """A stored UTC timestamp in Mexico City time: '2026-11-22 09:05'."""
     return dates.local_time(stamp)
+
+
+def period(desde: date | None, hasta: date | None) -> str:
+    """A period as a report's screen and its export header write it: 'del 2026-01-01 al
+    2026-03-31'; an open end reads 'desde el inicio' or 'hasta hoy'."""
+    start = f"del {desde.isoformat()}" if desde else "desde el inicio"
+    end = f"al {hasta.isoformat()}" if hasta else "hasta hoy"
+    return f"{start} {end}"
+
+
+def heading(razon_social: str, rfc: str, title: str, when: str) -> list[tuple[str, str]]:
+    """The lines that head every export (label, value): who, which report, which period."""
+    return [("Razón social", razon_social), ("RFC", rfc), ("Reporte", title), ("Periodo", when)]

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from brokertui.core import export
+from brokertui.core import export, formatting
 from brokertui.core.anexo24 import ajustes, entries, interfaces, inventarios, scope
 from brokertui.core.errors import InvalidInput
 from brokertui.core.quantities import times, to_text
@@ -270,12 +270,9 @@ def confirm(db: Database, rfc: str, desde: date, hasta: date, parts: set[str] | 
 def heading(db: Database, rfc: str, desde: date, hasta: date) -> list[tuple[str, str]]:
     """The lines that head an export."""
     client = clients.get_client(db, rfc)
-    return [
-        ("Razón social", client.razon_social),
-        ("RFC", client.rfc),
-        ("Reporte", "Conciliación del inventario del sistema corporativo (Anexo 24)"),
-        ("Periodo", f"del {desde.isoformat()} al {hasta.isoformat()}"),
-    ]
+    title = "Conciliación del inventario del sistema corporativo (Anexo 24)"
+    when = formatting.period(desde, hasta)
+    return formatting.heading(client.razon_social, client.rfc, title, when)
 
 
 def write_xlsx(db: Database, rfc: str, desde: date, hasta: date, path, *, like=None) -> int:

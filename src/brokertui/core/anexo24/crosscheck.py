@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlite_utils import Database
 
-from brokertui.core import export, settings
+from brokertui.core import export, formatting, settings
 from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.db import snapshot
@@ -334,13 +334,11 @@ def heading(
 ) -> list[tuple[str, str]]:
     """The lines that head an export: who, what, which period, which tolerance."""
     client = clients.get_client(db, rfc)
-    period = f"{desde.isoformat() if desde else 'inicio'} a {hasta.isoformat() if hasta else 'hoy'}"
+    title = "Cruce de entradas Anexo 24 contra Data Stage 551"
+    when = formatting.period(desde, hasta)
     return [
-        ("Razón social", client.razon_social),
-        ("RFC", client.rfc),
-        ("Reporte", "Cruce de entradas Anexo 24 contra Data Stage 551"),
-        ("Periodo", period),
-        ("Tolerancia valor USD", format(tolerance(db, client.rfc), "f")),
+        *formatting.heading(client.razon_social, client.rfc, title, when),
+        ("Tolerancia valor USD", formatting.quantity(tolerance(db, client.rfc))),
     ]
 
 

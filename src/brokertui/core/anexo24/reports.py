@@ -19,7 +19,7 @@ from typing import IO
 
 from sqlite_utils import Database
 
-from brokertui.core import files
+from brokertui.core import files, formatting
 from brokertui.core import search as find
 from brokertui.core.anexo24 import activo_fijo, contributions, timeliness
 from brokertui.core.anexo24.entries import fixed_asset
@@ -457,15 +457,10 @@ class Heading:
     def period(self) -> str:
         if self.report.as_of:
             return f"al {self.on.isoformat()}"
-        return f"del {self.desde.isoformat()} al {self.hasta.isoformat()}"
+        return formatting.period(self.desde, self.hasta)
 
     def lines(self) -> list[tuple[str, str]]:
-        return [
-            ("Razón social", self.razon_social),
-            ("RFC", self.rfc),
-            ("Reporte", self.report.title),
-            ("Periodo", self.period),
-        ]
+        return formatting.heading(self.razon_social, self.rfc, self.report.title, self.period)
 
 
 def part_numbers(db: Database, rfc: str) -> list[str]:
