@@ -253,3 +253,44 @@ def test_dashboard_rows_searched_without_accents(demo_db):
     plast = dashboard.load(demo_db, TODAY, search="plasticos tecnicos").rows
     assert plast and all(row.rfc == "PTQ091125AB2" for row in plast)
     assert len(plast) < len(everything)
+
+
+# -- numbers stored with punctuation (issue 16, item 1) ---------------------------------------
+
+
+def sql_finds(db, stored: str, typed: str) -> bool:
+    """Whether a text field holding `stored` matches the search `typed`, in SQL."""
+    conditions, params = find.where(find.parse(typed), find.Fields(text=("t.v",)))
+    sql = f"WITH t(v) AS (VALUES (:stored)) SELECT count(*) FROM t WHERE {' AND '.join(conditions)}"
+    return db.execute(sql, {**params, "stored": stored}).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed", "found"),
+    [
+        ("3001-0001234", "3001 0001234", True),
+        ("3001-0001234", "30010001234", True),
+        ("3001-0001234", "3001-0001234", True),
+        ("3001-0001234", "0001234", True),
+        ("PN 3001.0001234/B", "30010001234", True),
+        ("3001-0001234", "30010001235", False),
+        ("A1-B2", "12", False),  # separators next to a letter are not dropped
+        ("TAPA-7", "tapa", True),
+    ],
+)
+def test_a_part_number_is_found_without_its_punctuation(db_once, stored, typed, found):
+    assert sql_finds(db_once, stored, typed) is found
+
+
+GROUPS = st.lists(st.text(alphabet="0123456789", min_size=1, max_size=5), min_size=1, max_size=4)
+SEPARATORS = st.sampled_from(["-", ".", " ", "/", " - "])
+
+
+@given(st.data(), GROUPS)
+def test_sql_finds_a_punctuated_number_typed_with_any_separators(db_once, data, groups):
+    stored = "".join(g + data.draw(SEPARATORS) for g in groups[:-1]) + groups[-1]
+    typed = "".join(g + data.draw(st.sampled_from(["", " ", "-", "."])) for g in groups[:-1])
+    typed += groups[-1]
+    assume(not re.search(r"\d{4}-\d{2}-\d{2}", typed))  # a date filters by date
+    assert sql_finds(db_once, f"PN {stored}", typed)
+    assert find.matches([f"PN {stored}"], find.parse(typed))  # the in-memory rows agree

@@ -35,7 +35,7 @@ from brokertui.core.errors import (
     SchemaTooNew,
     StaleRecord,
 )
-from brokertui.core.text import fold
+from brokertui.core.text import fold, joined
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -138,6 +138,8 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
     conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports touch many index pages
     # fold(x): the searches' text without case or accents (core/search.py)
     conn.create_function("fold", 1, _fold, deterministic=True)
+    # joined(x): x without the spaces, dashes, dots and slashes between its digits (core/search.py)
+    conn.create_function("joined", 1, _joined, deterministic=True)
     from sqlite_utils import Database  # imported on first connection: `--help` needs none
 
     db = Database(conn, execute_plugins=False)
@@ -151,6 +153,10 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
 
 def _fold(value: object) -> str | None:
     return None if value is None else fold(str(value))
+
+
+def _joined(value: object) -> str | None:
+    return None if value is None else joined(str(value))
 
 
 def schema_version(db: Database) -> int:

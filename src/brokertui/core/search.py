@@ -7,15 +7,17 @@ A search is words, numbers and dates; a row matches when every term matches one 
 - A number is digits, in groups separated by spaces, dashes or dots, and consecutive numbers are
   one: "3445 6001234", "34-456001234" and "34456001234" are the same number; it matches a digit
   field (a pedimento número, a fracción) containing its digits, or a text field containing it as
-  written or as digits.
+  written or as digits, the field's own separators between digits left out: "3001 0001234"
+  and "30010001234" find the part number "3001-0001234".
 - A date (AAAA-MM-DD) or a range (AAAA-MM-DD..AAAA-MM-DD, either end optional) bounds the list's
   date field.
 
 In SQL the folding is the function `fold` (registered on every connection by core/db.py), called
 only for values with a character outside printable ASCII: for the others SQLite's own LIKE,
-case-insensitive for ASCII, already matches the folded term. So a search costs a LIKE per
-field of the rows the list's own WHERE (client, period) has bounded, and a Python call only for
-the accented ones.
+case-insensitive for ASCII, already matches the folded term. Likewise `joined`
+(core/text.joined), for a number, only for values with a separator after a digit. So a search
+costs a LIKE per field of the rows the list's own WHERE (client, period) has bounded, and a
+Python call only for the accented or punctuated ones.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _RANGE = re.compile(rf"({_DATE})?\.\.({_DATE})?|({_DATE})")
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # GLOB: a value LIKE cannot match folded: a character outside printable ASCII, or two spaces.
 _UNFOLDED = "GLOB '*[^ -~]*' OR {column} GLOB '*  *'"
+# GLOB: a value whose digits LIKE cannot match joined: a digit then a separator.
+_SEPARATED = "GLOB '*[0-9][./ -]*'"
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,8 @@ def _any(term: Term, fields: Fields, name: str) -> str:
         if codes:
             options.append(f"{column} IN ({', '.join(map(_literal, codes))})")
     if term.digits:
-        options += [_digits_like(column, name) for column in (*fields.text, *fields.digits)]
+        options += [_joined_like(column, name) for column in fields.text]
+        options += [_digits_like(column, name) for column in fields.digits]
     for source, inner in fields.exists:
         inside = _any(term, inner, name)
         if inside != "0":
@@ -162,6 +167,13 @@ def _any(term: Term, fields: Fields, name: str) -> str:
 
 def _digits_like(column: str, name: str) -> str:
     return f"{column} LIKE :{name}d ESCAPE '\\'"
+
+
+def _joined_like(column: str, name: str) -> str:
+    return (
+        f"({_digits_like(column, name)} OR ({column} {_SEPARATED} "
+        f"AND joined({column}) LIKE :{name}d ESCAPE '\\'))"
+    )
 
 
 def _text_like(column: str, name: str) -> str:

@@ -16,6 +16,7 @@ import unicodedata
 FREE_TEXT = frozenset({"descripcion", "motivo", "reason"})  # the fields and options of free text
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SEPARATED = re.compile(r"(?<=[0-9])[\s./-]+(?=[0-9])")  # between digits
 
 
 def check_text(value: str, *, free_text: bool = False) -> str:
@@ -42,6 +43,13 @@ def fold(text: str) -> str:
     runs one space, stripped ("  Querétaro\tnorte" -> "QUERETARO NORTE"). Idempotent: the
     marks are dropped again after upper-casing ("ǰ" has no precomposed upper case)."""
     return " ".join(_unmarked(_unmarked(text).upper()).split())
+
+
+def joined(text: str) -> str:
+    """`text` without the spaces, dashes, dots and slashes that separate digits: a part number
+    stored as "3001-0001234" reads "30010001234", as a search for it writes its digits; the
+    separators next to a letter stay ("A-B 1")."""
+    return _SEPARATED.sub("", text)
 
 
 def _unmarked(text: str) -> str:
