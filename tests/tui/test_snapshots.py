@@ -285,3 +285,22 @@ def test_pedimento_detail_with_every_member(snap_compare, demo_db, tmp_path, vie
     keys, size = DETAIL_VIEWS[view]
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=open_detail(RECTIFICACION, *keys), terminal_size=size)
+
+
+def test_late_data_report_screen(snap_compare, demo_db):
+    """Recepción tardía (F6, 8; issue 15, item 6) at 80x24: the demo's arrival stamps fixed (its
+    files on 14 April, its pedimentos on the day of their payment), so the rows are the exits
+    dated before 13 April, and no pedimento."""
+    demo_db.execute("UPDATE interface_imports SET imported_at = '2026-04-14T15:00:00+00:00'")
+    demo_db.execute("UPDATE pedimentos SET recibido = fecha_pago || 'T18:00:00+00:00'")
+    demo_db.conn.commit()
+
+    async def run(pilot):
+        pilot.app.open_client(MNB)
+        await pilot.pause()
+        await pilot.press("f6", "8")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=run, terminal_size=SIZES["80x24"])
