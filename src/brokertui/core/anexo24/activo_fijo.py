@@ -158,15 +158,7 @@ def add_movements(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name
             if not errors:
                 _record(db, client.id, values)
                 count += 1
-        if errors:
-            raise interfaces.InterfaceError(
-                f"{name}: {errors.heading('filas')}; nada se registró:\n{errors.listing()}"
-            )
-        if not count:
-            raise interfaces.InterfaceError(
-                f"{name}: no tiene filas de datos bajo los encabezados {', '.join(COLUMNS)}; "
-                "nada se registró"
-            )
+        interfaces.refuse_unless_recorded(name, errors, count, COLUMNS)
         detail["rows"] = count
     return count
 

@@ -62,15 +62,7 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
             elif not errors:
                 _record(db, client.id, values)
                 count += 1
-        if errors:
-            raise interfaces.InterfaceError(
-                f"{name}: {errors.heading('filas')}; nada se registró:\n{errors.listing()}"
-            )
-        if not count:
-            raise interfaces.InterfaceError(
-                f"{name}: no tiene filas de datos bajo los encabezados "
-                f"{', '.join(AJUSTE_COLUMNS)}; nada se registró"
-            )
+        interfaces.refuse_unless_recorded(name, errors, count, AJUSTE_COLUMNS)
         detail["rows"] = count
     return count
 

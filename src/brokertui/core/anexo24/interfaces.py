@@ -490,6 +490,22 @@ def _check_all(
     staged.flush()
 
 
+def refuse_unless_recorded(
+    name: str, errors: limits.ErrorList, count: int, columns: Sequence[str]
+) -> None:
+    """The end of a file recorded row by row in one transaction: refused whole (raising, so the
+    transaction rolls back) when a row was bad or the file had no data row."""
+    if errors:
+        raise InterfaceError(
+            f"{name}: {errors.heading('filas')}; nada se registró:\n{errors.listing()}"
+        )
+    if not count:
+        raise InterfaceError(
+            f"{name}: no tiene filas de datos bajo los encabezados {', '.join(columns)}; "
+            "nada se registró"
+        )
+
+
 def _new_import(
     db: Database,
     client_id: int,
