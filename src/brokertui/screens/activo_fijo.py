@@ -6,7 +6,6 @@ writes the report to XLSX (core/anexo24/activo_fijo.py)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import files, formatting
+from brokertui.core import formatting
 from brokertui.core.anexo24 import activo_fijo, reports
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
@@ -141,14 +140,11 @@ class ActivoFijoScreen(Guarded, Screen):
         if self.jobs.running:
             return
         heading = self.report()
-        folder = Path.home() / "brokertui-reportes"
-        path = folder / f"{heading.rfc}-activo_fijo-{heading.hasta.isoformat()}.xlsx"
-
-        def export(conn, _progress) -> None:
-            files.ensure_private_dir(folder)
-            reports.write_xlsx(conn, heading, path)
-
-        self.jobs.start(export, lambda _: self.notify(f"{heading.report.title}: {path}", timeout=8))
+        self.jobs.export(
+            f"{heading.rfc}-activo_fijo-{heading.hasta.isoformat()}.xlsx",
+            lambda conn, path: reports.write_xlsx(conn, heading, path),
+            lambda _, path: f"{heading.report.title}: {path}",
+        )
 
 
 def _asset_row(n: int, a: activo_fijo.Asset) -> dict:

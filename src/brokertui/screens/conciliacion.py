@@ -6,13 +6,11 @@ and the ajustes recorded, in a job off the UI thread (screens/jobs.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import files, formatting
+from brokertui.core import formatting
 from brokertui.core import search as find
 from brokertui.core.anexo24 import conciliacion, inventarios
 from brokertui.core.registry import clients
@@ -203,13 +201,8 @@ class ConciliacionScreen(Guarded, Screen):
         if self.jobs.running or self.period is None:
             return
         rfc, desde, hasta = self.rfc, self.period.desde, self.period.hasta
-        folder = Path.home() / "brokertui-reportes"
-        path = folder / f"{rfc}-conciliacion-{desde.isoformat()}-{hasta.isoformat()}.xlsx"
-
-        def write(conn, _progress) -> int:
-            files.ensure_private_dir(folder)
-            return conciliacion.write_xlsx(conn, rfc, desde, hasta, path)
-
-        self.jobs.start(
-            write, lambda count: self.notify(f"Conciliación: {count} materiales en {path}")
+        self.jobs.export(
+            f"{rfc}-conciliacion-{desde.isoformat()}-{hasta.isoformat()}.xlsx",
+            lambda conn, path: conciliacion.write_xlsx(conn, rfc, desde, hasta, path),
+            lambda count, path: f"Conciliación: {count} materiales en {path}",
         )

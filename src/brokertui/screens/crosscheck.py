@@ -5,13 +5,10 @@ against the ledger."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core import files
 from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
@@ -122,16 +119,11 @@ class CrossCheckScreen(Guarded, Screen):
     def action_export(self) -> None:
         if self.jobs.running:
             return
-        rfc, today = self.rfc, self.app.today
-        folder = Path.home() / "brokertui-reportes"
-        path = folder / f"{rfc}-cruce-entradas-{today.isoformat()}.xlsx"
-
-        def export(conn, _progress) -> int:
-            files.ensure_private_dir(folder)
-            return crosscheck.write_xlsx(conn, rfc, path)
-
-        self.jobs.start(
-            export, lambda count: self.notify(f"Cruce: {count} diferencias en {path}", timeout=8)
+        rfc = self.rfc
+        self.jobs.export(
+            f"{rfc}-cruce-entradas-{self.app.today.isoformat()}.xlsx",
+            lambda conn, path: crosscheck.write_xlsx(conn, rfc, path),
+            lambda count, path: f"Cruce: {count} diferencias en {path}",
         )
 
     def action_parts(self) -> None:

@@ -9,6 +9,7 @@ text, anything else the line core.log words for it ("Error interno: …" with th
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
-from brokertui.core import log
+from brokertui.core import files, log
 from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
 
@@ -69,6 +70,20 @@ class Jobs:
 
         self.screen.run_worker(work, name="job", group="jobs", thread=True, exit_on_error=False)
         return True
+
+    def export(
+        self, name: str, write: Callable[[Database, Path], T], said: Callable[[T, Path], str]
+    ) -> bool:
+        """Write the file `name` into ~/brokertui-reportes (made private) in a job, by
+        `write(conn, path)`; then `said(result, path)` is notified."""
+        folder = Path.home() / "brokertui-reportes"
+        path = folder / name
+
+        def task(conn: Database, _progress: Progress) -> T:
+            files.ensure_private_dir(folder)
+            return write(conn, path)
+
+        return self.start(task, lambda result: self.screen.notify(said(result, path), timeout=8))
 
     def _progressed(self, progress: Progress | None, done: int, total: int, stage: str) -> None:
         self._moved = True

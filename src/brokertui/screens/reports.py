@@ -3,13 +3,11 @@ and period, paged from SQLite; `x` writes the report shown to an XLSX file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from brokertui.core import files, identifiers
+from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
@@ -123,14 +121,11 @@ class ReportsScreen(ClientScreen):
         if self.needs_client() or self.jobs.running:
             return
         heading = self.heading()
-        folder = Path.home() / "brokertui-reportes"
-        path = folder / f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx"
-
-        def export(conn, _progress) -> None:
-            files.ensure_private_dir(folder)
-            reports.write_xlsx(conn, heading, path)
-
-        self.jobs.start(export, lambda _: self.notify(f"{heading.report.title}: {path}", timeout=8))
+        self.jobs.export(
+            f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx",
+            lambda conn, path: reports.write_xlsx(conn, heading, path),
+            lambda _, path: f"{heading.report.title}: {path}",
+        )
 
     def action_conciliacion(self) -> None:
         if self.needs_client():
