@@ -65,17 +65,28 @@ def test_a_file_of_movements_is_all_or_nothing(run, tmp_path):
     result = run("import", "movimientos-activo-fijo", str(path), "--rfc", RFC)
     assert result.exit_code == 0 and "1 movimientos de activo fijo registrados" in result.output
     assert assets(run)[0]["saldo"] == "2"
+    # the optional identification columns (Apartado A fr. II, Módulo de Activo Fijo, numeral 1)
+    path = write_csv(
+        tmp_path / "af2.csv",
+        [*header, "serie", "marca", "modelo"],
+        [["2026-03-02", "retorno", AF1, "1", "1", RT, "SN-9", "Haas", "VF-2"]],
+    )
+    result = run("import", "movimientos-activo-fijo", str(path), "--rfc", RFC)
+    assert result.exit_code == 0, result.output
+    report = run("report", "activo_fijo", "--rfc", RFC, "--format", "json")
+    last = json.loads(report.output)["filas"][-1]
+    assert (last["serie"], last["marca"], last["modelo"]) == ("SN-9", "Haas", "VF-2")
 
 
 def test_the_report_names_each_kind(run):
     move = ["activo-fijo", "movimiento", "--rfc", RFC, "--pedimento", AF1, "--partida", "1"]
     run(*move, "--fecha", "2026-03-01", "--tipo", "destruccion", "--cantidad", "3",
-        "--documento", "A-1")  # fmt: skip
+        "--documento", "A-1", "--serie", "SN-1", "--marca", "Haas", "--modelo", "VF-2")  # fmt: skip
     result = run("report", "activo_fijo", "--rfc", RFC, "--format", "json")
     rows = json.loads(result.output)["filas"]
-    assert [(r["movimiento"], r["saldo"]) for r in rows] == [
-        ("importación AF", "3"),
-        ("importación AF", "1"),
-        ("destrucción", "0"),
+    assert [(r["movimiento"], r["saldo"], r["serie"], r["modelo"]) for r in rows] == [
+        ("importación AF", "3", None, None),
+        ("importación AF", "1", None, None),
+        ("destrucción", "0", "SN-1", "VF-2"),
     ]
     assert assets(run) == [a for a in assets(run, "--todos") if a["saldo"] != "0"]

@@ -24,7 +24,7 @@ COLUMNS = ",".join(activo_fijo.COLUMNS)
 @pass_env
 def import_activo_fijo(env: Env, file: Path, rfc: str) -> None:
     """Importa movimientos de activo fijo (CSV o XLSX): fecha,tipo,pedimento,partida,
-    numero_parte,cantidad,documento,domicilio,motivo."""
+    numero_parte,cantidad,documento,domicilio,motivo y, opcionales, serie,marca,modelo."""
     rows = interfaces.read_file(file, activo_fijo.HEADERS)
     count = activo_fijo.add_movements(env.db, rfc, rows, file.name)
     click.echo(f"{file.name}: {count} movimientos de activo fijo registrados.")
@@ -51,6 +51,9 @@ def activo_fijo_group() -> None:
 @click.option("--documento", default="", help="Pedimento de salida, o acta o acuse.")
 @click.option("--domicilio", default="", help="Cambio de domicilio: la planta o bodega destino.")
 @click.option("--motivo", default="")
+@click.option("--serie", default="", help="Número de serie del bien (maquinaria y equipo).")
+@click.option("--marca", default="")
+@click.option("--modelo", default="")
 @pass_env
 def movimiento_cmd(env: Env, rfc: str, **values) -> None:
     """Registra un movimiento de un activo fijo; descarga su saldo salvo un cambio de

@@ -183,6 +183,9 @@ class MovimientoFormScreen(FormScreen):
             FieldSpec("documento", "Documento", "pedimento de salida, acta o acuse"),
             FieldSpec("domicilio", "Domicilio", "cambio de domicilio: planta o bodega", sites),
             FieldSpec("motivo", "Motivo", "opcional"),
+            FieldSpec("serie", "Número de serie", "maquinaria y equipo: opcional"),
+            FieldSpec("marca", "Marca", "opcional"),
+            FieldSpec("modelo", "Modelo", "opcional"),
         ]
         super().__init__(values)
         self.title = f"Movimiento de activo fijo · {rfc}"

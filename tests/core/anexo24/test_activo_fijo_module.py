@@ -187,6 +187,33 @@ def test_the_report_names_each_row_s_kind_with_the_balance_after_it(af_db):
     assert [str(r["saldo"]) for r in reports.records(af_db, march)] == ["2", "0"]
 
 
+def test_a_movement_carries_the_serie_marca_and_modelo_of_its_goods(af_db):
+    """Apartado A, fracción II, "Módulo de Activo Fijo", numeral 1: "una descripción de la
+    mercancía que incluya la marca y modelo, en el caso de maquinaria y equipo" (refacciones,
+    herramientas, instrumentos y moldes need none, so every one is optional). By hand: the 3
+    units of ...7000001; the retorno of the one of serie SN-0002 names it, a donación of a
+    mould names nothing; the report shows each movement's, the imports none."""
+    move(af_db, fecha="2026-03-01", tipo="retorno", cantidad="1", documento=RT,
+         serie=" SN-0002 ", marca="Haas", modelo="VF-2")  # fmt: skip
+    move(af_db, pedimento=AF2, fecha="2026-04-01", tipo="donacion", cantidad="1", documento="D-9")
+    heading = reports.heading(af_db, "activo_fijo", RFC, desde=date(2026, 1, 1), hasta=TODAY)
+    assert [
+        (r["movimiento"], *(r[c] or "" for c in ("serie", "marca", "modelo")))
+        for r in reports.records(af_db, heading)
+    ] == [
+        ("importación AF", "", "", ""),
+        ("importación AF", "", "", ""),
+        ("retorno", "SN-0002", "Haas", "VF-2"),
+        ("donación", "", "", ""),
+    ]
+    assert refused(
+        af_db, fecha="2026-03-02", tipo="retorno", cantidad="1", documento=RT, serie="X" * 121
+    ).startswith("fila 1: serie: admite a lo más 120 caracteres")
+    assert "modelo: contiene un carácter de control" in refused(
+        af_db, fecha="2026-03-02", tipo="retorno", cantidad="1", documento=RT, modelo="A\x1bB"
+    )
+
+
 @pytest.mark.parametrize("later_exit", [False, True], ids=["mantenidos", "sumados"])
 def test_the_saldos_report_discharges_fixed_assets_by_their_movements(af_db, tmp_path, later_exit):
     """Both ways the saldos are read: the ledger's kept balances (lot_balances) and, with an

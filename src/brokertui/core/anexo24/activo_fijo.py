@@ -34,7 +34,7 @@ from brokertui.core.anexo24 import interfaces
 from brokertui.core.anexo24.entries import fixed_asset, fixed_asset_claves
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput, NotFound
-from brokertui.core.models import Record, build
+from brokertui.core.models import PlainText, Record, build
 from brokertui.core.quantities import to_micro, to_text
 from brokertui.core.registry import clients, deadlines, programs
 
@@ -56,6 +56,11 @@ DOCUMENTO = {  # what the documento of each discharging kind is
     "donacion": "el acuse o contrato de la donación",
     "destruccion": "el acta de la destrucción",
 }
+# What identifies the goods a movement concerns (Apartado A, fracción II, "Módulo de Activo
+# Fijo", numeral 1: "una descripción de la mercancía que incluya la marca y modelo, en el caso
+# de maquinaria y equipo"; refacciones, herramientas, instrumentos y moldes need none), all
+# optional: the número de serie tells which of a partida's machines it is.
+IDENTIFICATION = ("serie", "marca", "modelo")
 COLUMNS = (
     "fecha",
     "tipo",
@@ -66,6 +71,7 @@ COLUMNS = (
     "documento",
     "domicilio",
     "motivo",
+    *IDENTIFICATION,
 )
 HEADERS = ("fecha", "tipo", "pedimento", "partida")  # a file must have these
 CANCELLATION_DAYS = 60  # Decreto IMMEX art. 28 (rules.md §2.4)
@@ -105,6 +111,9 @@ class MovimientoData(Record):
     documento: str = ""
     domicilio: str = ""
     motivo: str = ""
+    serie: PlainText = ""
+    marca: PlainText = ""
+    modelo: PlainText = ""
 
 
 @dataclass(frozen=True)
@@ -260,8 +269,8 @@ def _checked_discharge(asset: Asset, v: dict) -> dict:
 def _record(db: Database, client_id: int, v: dict) -> None:
     db.execute(
         "INSERT INTO activo_fijo_movimientos (client_id, entrada_id, fecha, tipo, "
-        "cantidad_micro, documento, site_id, motivo, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "cantidad_micro, documento, site_id, motivo, serie, marca, modelo, created_at, "
+        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             client_id,
             v["entrada_id"],
@@ -271,6 +280,7 @@ def _record(db: Database, client_id: int, v: dict) -> None:
             v["documento"],
             v["site_id"],
             v["motivo"],
+            *(v[c] for c in IDENTIFICATION),
             now(),
             os_user(),
         ],
@@ -348,16 +358,18 @@ SELECT * FROM (
          coalesce((SELECT s.nombre FROM activo_fijo_movimientos d JOIN sites s ON s.id = d.site_id
            WHERE d.entrada_id = r.eid AND d.tipo = '{MOVE}' AND (d.fecha, d.id) <= (r.fecha, r.mid)
            ORDER BY d.fecha DESC, d.id DESC LIMIT 1), '') AS domicilio,
-         r.documento, r.motivo, r.eid, r.mid
+         r.serie, r.marca, r.modelo, r.documento, r.motivo, r.eid, r.mid
   FROM (
     SELECT e.fecha_entrada AS fecha, 'importación ' || e.clave AS movimiento, e.pedimento,
            e.partida, e.numero_parte, e.cantidad_micro AS cantidad, e.cantidad_micro AS delta,
-           '' AS documento, '' AS motivo, e.id AS eid, 0 AS mid
+           '' AS serie, '' AS marca, '' AS modelo, '' AS documento, '' AS motivo, e.id AS eid,
+           0 AS mid
     FROM entradas e WHERE e.client_id = :client AND {fixed_asset("e")}
       AND {interfaces.loaded("e")}
     UNION ALL
     SELECT r.fecha, {_label("r.tipo")}, e.pedimento, e.partida, e.numero_parte, r.cantidad_micro,
-           -coalesce(r.cantidad_micro, 0), r.documento, r.motivo, e.id, r.id
+           -coalesce(r.cantidad_micro, 0), r.serie, r.marca, r.modelo, r.documento, r.motivo,
+           e.id, r.id
     FROM activo_fijo_movimientos r JOIN entradas e ON e.id = r.entrada_id
     WHERE r.client_id = :client
   ) r
