@@ -127,22 +127,49 @@ def obligation_row(ob: deadlines.Obligation) -> Row:
     )
 
 
-def lot_row(lot: dict, today: date) -> Row:
-    """A lot from `expiring_lots` as of `today`."""
-    expiry = date.fromisoformat(lot["vence_alerta"])
-    days_left = (expiry - today).days
-    label, severity = bucket(days_left)
+def countdown_row(
+    *,
+    key: str,
+    rfc: str,
+    razon_social: str,
+    program: str,
+    event: str,
+    limit: date,
+    today: date,
+    pedimento: str | None,
+    detail: str,
+    flag: tuple[str, str] | None = None,
+) -> Row:
+    """A row counting the days from `today` to `limit`; its (status, severity) is `flag`, or
+    by `bucket` of the days left."""
+    days_left = (limit - today).days
+    label, severity = flag or bucket(days_left)
     return Row(
-        key=f"{lot['rfc']}:{TEMPORARY}:{lot['numero']}:{lot['vence_alerta']}",
+        key=key,
         severity=severity,
-        rfc=lot["rfc"],
-        program=TEMPORARY,
+        rfc=rfc,
+        program=program,
         status=label,
-        event="permanencia",
-        event_date=expiry,
+        event=event,
+        event_date=limit,
         days_left=days_left,
         business_days_left=None,
+        razon_social=razon_social,
+        pedimento=pedimento,
+        detail=detail,
+    )
+
+
+def lot_row(lot: dict, today: date) -> Row:
+    """A lot from `expiring_lots` as of `today`."""
+    return countdown_row(
+        key=f"{lot['rfc']}:{TEMPORARY}:{lot['numero']}:{lot['vence_alerta']}",
+        rfc=lot["rfc"],
         razon_social=lot["razon_social"],
+        program=TEMPORARY,
+        event="permanencia",
+        limit=date.fromisoformat(lot["vence_alerta"]),
+        today=today,
         pedimento=lot["numero"],
         detail=f"{Numero(lot['numero']).spaced()} · {lot['categoria']} · {lot['partidas']} part.",
     )
@@ -154,19 +181,14 @@ def oficio_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
     oficio = client.oficio()
     if oficio is None or (oficio.vence - today).days > 90:
         return None
-    days_left = (oficio.vence - today).days
-    label, severity = bucket(days_left)
-    return Row(
+    return countdown_row(
         key=f"{client.rfc}:{OFICIO}",
-        severity=severity,
         rfc=client.rfc,
-        program=OFICIO,
-        status=label,
-        event="renovar oficio",
-        event_date=oficio.vence,
-        days_left=days_left,
-        business_days_left=None,
         razon_social=client.razon_social,
+        program=OFICIO,
+        event="renovar oficio",
+        limit=oficio.vence,
+        today=today,
         pedimento=None,
         detail=f"Oficio {oficio.numero} · {client.razon_social}",
     )
@@ -178,19 +200,17 @@ def late_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
     if not late:
         return None
     shown = ", ".join(m.month.strftime("%Y-%m") for m in late[:4])
-    return Row(
+    return countdown_row(
         key=f"{client.rfc}:{DATASTAGE}",
-        severity="critical",
         rfc=client.rfc,
-        program=DATASTAGE,
-        status="atrasada",
-        event="entrega",
-        event_date=late[0].due,
-        days_left=(late[0].due - today).days,
-        business_days_left=None,
         razon_social=client.razon_social,
+        program=DATASTAGE,
+        event="entrega",
+        limit=late[0].due,
+        today=today,
         pedimento=None,
         detail=f"{len(late)} mes(es) sin entrega: {shown}{'…' if len(late) > 4 else ''}",
+        flag=("atrasada", "critical"),
     )
 
 
@@ -202,19 +222,17 @@ def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Ro
         return None
     first = date.fromisoformat(late[0]["mes"] + "-01")
     shown = ", ".join(f"{c['mes']} {c['tipo']}s {c['tardias']}" for c in late)
-    return Row(
+    return countdown_row(
         key=f"{client.rfc}:{LATE_DATA}",
-        severity="warning",
         rfc=client.rfc,
-        program=LATE_DATA,
-        status="tardía",
-        event="datos > 24 h",
-        event_date=first,
-        days_left=(first - today).days,
-        business_days_left=None,
         razon_social=client.razon_social,
+        program=LATE_DATA,
+        event="datos > 24 h",
+        limit=first,
+        today=today,
         pedimento=None,
         detail=f"{sum(c['tardias'] for c in late)} operaciones con datos de más de 24 h: {shown}",
+        flag=("tardía", "warning"),
     )
 
 
@@ -250,19 +268,14 @@ def fixed_asset_row(found: dict, today: date) -> Row:
     """The countdown of a fixed asset with a balance to its permanence limit (an entry of
     `activo_fijo.expiring`): 60 days after its IMMEX program ends (rules.md §2.4)."""
     asset, term = found["asset"], found["term"]
-    days_left = (term.limite - today).days
-    label, severity = bucket(days_left)
-    return Row(
+    return countdown_row(
         key=f"{found['rfc']}:{ACTIVO_FIJO}:{asset.pedimento}:{asset.partida}:{asset.numero_parte}",
-        severity=severity,
         rfc=found["rfc"],
-        program=ACTIVO_FIJO,
-        status=label,
-        event="retorno AF",
-        event_date=term.limite,
-        days_left=days_left,
-        business_days_left=None,
         razon_social=found["razon_social"],
+        program=ACTIVO_FIJO,
+        event="retorno AF",
+        limit=term.limite,
+        today=today,
         pedimento=asset.pedimento,
         detail=f"{Numero(asset.pedimento).spaced()} · {asset.numero_parte} · saldo "
         f"{to_text(asset.saldo_micro)} · {term.nota}",

@@ -206,9 +206,11 @@ def prosec_sectors(db: Database, rfc: str) -> list[str]:
     return live[0].sectors.split(",") if live and live[0].sectors else []
 
 
-def _checked_bien(db: Database, client: clients.Client, values: dict) -> BienData:
-    """`values` as a BienData whose sector is one the client's PROSEC authorizes: the guide
-    asks for the fracciones "de acuerdo a los sectores que se tienen autorizados"."""
+def _checked_bien(db: Database, rfc: str, values: dict) -> tuple[clients.Client, dict]:
+    """The client and `values` as a checked BienData's row, its sector one the client's PROSEC
+    authorizes: the guide asks for the fracciones "de acuerdo a los sectores que se tienen
+    autorizados"."""
+    client = clients.get_client(db, rfc)
     bien = build(BienData, values)
     sectors = prosec_sectors(db, client.rfc)
     if not sectors:
@@ -219,14 +221,12 @@ def _checked_bien(db: Database, client: clients.Client, values: dict) -> BienDat
             f"el sector {bien.sector} no está autorizado en su PROSEC "
             f"(sectores {', '.join(sectors)})",
         )
-    return bien
+    return client, bien.model_dump()
 
 
 def add_bien(db: Database, rfc: str, year: int, **values) -> Bien:
     """Add a good to the client's relación de bienes producidos of filing year `year`."""
-    client = clients.get_client(db, rfc)
-    bien = _checked_bien(db, client, values)
-    row = bien.model_dump()
+    client, row = _checked_bien(db, rfc, values)
     with write(db, "raoce.bien", "client", client.rfc, {"year": year, **row}):
         bien_id = db.execute(
             "INSERT INTO raoce_bienes (client_id, filing_year, sector, fraccion, descripcion, "
@@ -238,16 +238,13 @@ def add_bien(db: Database, rfc: str, year: int, **values) -> Bien:
 
 def update_bien(db: Database, rfc: str, bien_id: int, **values) -> Bien:
     """Change one good of the client's relación (NotFound when it is not the client's)."""
-    client = clients.get_client(db, rfc)
-    bien = _checked_bien(db, client, values)
-    row = bien.model_dump()
+    client, row = _checked_bien(db, rfc, values)
     with write(db, "raoce.bien_edit", "client", client.rfc, {"id": bien_id, **row}):
-        changed = db.execute(
+        if not db.execute(
             "UPDATE raoce_bienes SET sector = ?, fraccion = ?, descripcion = ?, unidad = ?, "
             "volumen = ? WHERE id = ? AND client_id = ?",
             [*row.values(), bien_id, client.id],
-        ).rowcount
-        if not changed:
+        ).rowcount:
             raise NotFound(f"el bien {bien_id} no es de {client.rfc}")
     return Bien(id=bien_id, **row)
 
