@@ -40,6 +40,13 @@ def pedimento(numero="262439536000098", rfc=RFC, **changes) -> dict:
     return ped | changes
 
 
+def deliver(db, folder, *peds, **options) -> None:
+    """Import `peds` as one Data Stage delivery zipped in `folder` (options go to write_zip)."""
+    from brokertui.core.pedimentos.datastage import build, importer
+
+    importer.import_zip(db, build.write_zip(folder / "1_Solicitudes.zip", list(peds), **options))
+
+
 def client_rfc(n: int) -> str:
     """The n-th fictitious persona moral RFC, with a correct check digit (formats.md §4.2)."""
     from datetime import date, timedelta

@@ -13,6 +13,7 @@ from brokertui.screens.crosscheck import (
 )
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.reconcile import ReconcileScreen
+from tests.builders import deliver, partida, pedimento
 from tests.conftest import TODAY
 
 RFC = "MNB050315K70"  # the demo IMMEX client
@@ -35,14 +36,19 @@ def summary(app) -> str:
     return str(app.screen.query_one("#ped-summary").render())
 
 
+async def open_cruce(app, pilot, *keys: str) -> None:
+    """The demo client's Cruce Anexo 24 (F4, k), then `keys`."""
+    app.open_client(RFC)
+    await pilot.pause()
+    await pilot.press("f4", "k", *keys)
+    await pilot.pause()
+
+
 async def test_k_opens_the_cross_check_from_pedimentos_and_from_the_reconciliation(demo_db):
     plant(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_client(RFC)
-        await pilot.pause()
-        await pilot.press("f4", "k")
-        await pilot.pause()
+        await open_cruce(app, pilot)
         assert isinstance(app.screen, CrossCheckScreen)
         assert "6 diferencias: sin Data Stage 1" in summary(app)
         table = app.screen.query_one("DataTable")
@@ -65,10 +71,7 @@ async def test_enter_opens_the_pedimento_or_says_it_is_not_registered(demo_db):
     plant(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_client(RFC)
-        await pilot.pause()
-        await pilot.press("f4", "k")
-        await pilot.pause()
+        await open_cruce(app, pilot)
         await pilot.press(*["down"] * 5, "enter")  # the last row: a pedimento only the ERP has
         await pilot.pause()
         assert isinstance(app.screen, CrossCheckScreen)
@@ -84,10 +87,7 @@ async def test_x_writes_the_differences_to_xlsx(demo_db, tmp_path, monkeypatch):
     plant(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_client(RFC)
-        await pilot.pause()
-        await pilot.press("f4", "k")
-        await pilot.pause()
+        await open_cruce(app, pilot)
         await pilot.press("x")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -97,16 +97,9 @@ async def test_x_writes_the_differences_to_xlsx(demo_db, tmp_path, monkeypatch):
     assert [c.value for c in sheet[8]][:3] == ["240739534000137", "partida_solo_anexo24", 3]
 
 
-def plant_parts(db) -> None:
+def plant_parts(db, folder) -> None:
     """A Data Stage delivery for the demo client whose part numbers no catalog has: one in
     551, one in 558 observaciones, and one partida with none."""
-    import tempfile
-    from pathlib import Path
-
-    from brokertui.core.pedimentos.datastage import build as datastage_build
-    from brokertui.core.pedimentos.datastage import importer as datastage
-    from tests.builders import partida, pedimento
-
     observation = {
         "Fraccion": "85389099",
         "SecuenciaFraccion": "2",
@@ -119,19 +112,14 @@ def plant_parts(db) -> None:
         partidas=[partida(parte="ZZ-9"), partida(parte=""), partida(parte="")],
         miembros={"558": [observation]},
     )
-    with tempfile.TemporaryDirectory() as folder:
-        path = datastage_build.write_zip(Path(folder) / "1_Solicitudes.zip", [ped])
-        datastage.import_zip(db, path)
+    deliver(db, folder, ped)
 
 
-async def test_u_lists_the_part_numbers_no_catalog_knows(demo_db):
-    plant_parts(demo_db)
+async def test_u_lists_the_part_numbers_no_catalog_knows(demo_db, tmp_path):
+    plant_parts(demo_db, tmp_path)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_client(RFC)
-        await pilot.pause()
-        await pilot.press("f4", "k", "u")
-        await pilot.pause()
+        await open_cruce(app, pilot, "u")
         assert isinstance(app.screen, UnknownPartsScreen)
         table = app.screen.query_one("DataTable")
         rows = [[str(c) for c in table.get_row_at(n)][1:4] for n in range(table.row_count)]
@@ -166,16 +154,9 @@ async def test_the_rules_screen_edits_the_part_number_pattern(demo_db):
         assert pedimento_rules.part_pattern(demo_db, RFC) == "Parte (#(.+))"
 
 
-def plant_descargo(db) -> None:
+def plant_descargo(db, folder) -> None:
     """A return of the demo client whose 512 discharges an entry brokertui has not discharged
     for it (no salida carries its number)."""
-    import tempfile
-    from pathlib import Path
-
-    from brokertui.core.pedimentos.datastage import build as datastage_build
-    from brokertui.core.pedimentos.datastage import importer as datastage
-    from tests.builders import partida, pedimento
-
     row = {
         "PatenteAduanalOrig": "3953",
         "PedimentoOriginal": "4000137",
@@ -195,19 +176,14 @@ def plant_descargo(db) -> None:
         partidas=[partida(parte="")],
         miembros={"512": [row]},
     )
-    with tempfile.TemporaryDirectory() as folder:
-        path = datastage_build.write_zip(Path(folder) / "1_Solicitudes.zip", [ped])
-        datastage.import_zip(db, path)
+    deliver(db, folder, ped)
 
 
-async def test_d_compares_the_512_descargos_with_the_ledger(demo_db):
-    plant_descargo(demo_db)
+async def test_d_compares_the_512_descargos_with_the_ledger(demo_db, tmp_path):
+    plant_descargo(demo_db, tmp_path)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_client(RFC)
-        await pilot.pause()
-        await pilot.press("f4", "k", "d")
-        await pilot.pause()
+        await open_cruce(app, pilot, "d")
         assert isinstance(app.screen, DescargosCheckScreen)
         table = app.screen.query_one("DataTable")
         assert [str(c) for c in table.get_row_at(0)] == [

@@ -67,6 +67,19 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def check(app, pilot, name: str) -> None:
+    """Type `name` in Archivo and check it (Intro), the preview done."""
+    await type_text(pilot, name)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def confirm(app, pilot) -> None:
+    """Ctrl+S: import the file checked, the import done."""
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+
+
 def status(screen) -> str:
     return str(screen.query_one("#if-status").render())
 
@@ -143,8 +156,7 @@ async def test_pick_by_typing_preview_then_import(demo_db, tmp_path, monkeypatch
         assert rows[0][:3] == ["2", "NP-100", "Lámina nueva"] and len(rows) == 2
         assert screen.query_one("#if-errors", DataTable).row_count == 0
         assert written(demo_db) == before  # a preview writes nothing
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await confirm(app, pilot)
         assert status(screen) == "materiales-abril.csv: 2 filas de materiales, 2 nuevas."
         assert part(demo_db, "NP-100") == ("Lámina nueva",)
         assert screen.query_one("#if-progress").percentage == 1
@@ -168,9 +180,7 @@ async def test_errors_are_shown_and_nothing_is_imported(demo_db, tmp_path, monke
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(app, pilot)
         before = written(demo_db)
-        await type_text(pilot, "malo.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await check(app, pilot, "malo.csv")
         assert status(screen) == (
             "malo.csv: 2 de 4 filas con error; nada se importará (2 errores)."
         )
@@ -180,8 +190,7 @@ async def test_errors_are_shown_and_nothing_is_imported(demo_db, tmp_path, monke
             ["5", "tipo", "debe ser directo o indirecto"],
         ]
         assert app.focused is errors  # to scroll through them
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await confirm(app, pilot)
         assert "corríjalo y revíselo otra vez" in status(screen)
         await pilot.press("escape")
         await pilot.pause()
@@ -197,9 +206,7 @@ async def test_leaving_after_a_good_preview_imports_nothing(demo_db, tmp_path, m
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(app, pilot)
         before = written(demo_db)
-        await type_text(pilot, "materiales.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await check(app, pilot, "materiales.csv")
         assert "sin errores" in status(screen)
         await type_text(pilot, "x")  # another file: what was checked no longer counts
         assert status(screen) == "Intro revisa el archivo otra vez."
@@ -217,13 +224,10 @@ async def test_a_file_changed_after_its_preview_is_refused(demo_db, tmp_path, mo
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(app, pilot)
-        await type_text(pilot, "materiales.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await check(app, pilot, "materiales.csv")
         before = written(demo_db)
         write(path, [*GOOD, *BAD])  # a colleague saves over it
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await confirm(app, pilot)
         assert "cambió desde la vista previa; nada se importó" in status(screen)
         assert written(demo_db) == before
 
@@ -246,11 +250,8 @@ async def test_every_registered_kind_is_offered_and_chosen_by_keyboard(
         assert screen.kind == "salidas"
         assert "Columnas: documento, clave, fecha" in str(screen.query_one("#if-about").render())
         await pilot.press("tab")
-        await type_text(pilot, "salidas.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await check(app, pilot, "salidas.csv")
+        await confirm(app, pilot)
         assert status(screen) == "salidas.csv: 1 filas de salidas, 1 nuevas."
         found = demo_db.execute("SELECT count(*) FROM salidas WHERE documento = 'F-9'")
         assert found.fetchone()[0] == 1
@@ -324,12 +325,9 @@ async def test_a_windows_1252_file_is_read(demo_db, tmp_path, monkeypatch):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(app, pilot)
-        await type_text(pilot, "materiales.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await check(app, pilot, "materiales.csv")
         assert cells(screen.query_one("#if-rows", DataTable))[0][2] == "Lámina nueva"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await confirm(app, pilot)
         assert part(demo_db, "NP-100") == ("Lámina nueva",)
 
 
@@ -367,9 +365,7 @@ async def test_a_huge_file_keeps_the_preview_bounded(demo_db, tmp_path, monkeypa
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(app, pilot)
-        await type_text(pilot, "enorme.csv")
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await check(app, pilot, "enorme.csv")
         assert status(screen) == (
             "enorme.csv: 20,000 de 20,000 filas con error; nada se importará "
             "(20,000 errores; se listan los primeros 300)."

@@ -45,6 +45,19 @@ def exit_row(documento, clave, fecha, parte, cantidad, bien="M", **extra) -> dic
     }
 
 
+def transfer(fecha="2026-02-11", cantidad="1", **extra) -> dict:
+    """V5-1 of 1 MAT-A, a V5 transfer to TMM120927FL0 unless `extra` says otherwise."""
+    return exit_row(
+        "V5-1", "V5", fecha, "MAT-A", cantidad, **{"rfc_receptor": "TMM120927FL0"} | extra
+    )
+
+
+def destruction(documento, fecha, cantidad, acta, tipo="destrucción") -> dict:
+    """Waste of MAT-A destroyed on `fecha` (acta `acta` of that day)."""
+    return exit_row(documento, "", fecha, "MAT-A", cantidad, "D", tipo_salida=tipo,
+                    numero_acta=acta, fecha_acta=fecha)  # fmt: skip
+
+
 def stored(db) -> list[tuple]:
     return [
         tuple(r)
@@ -94,12 +107,7 @@ def test_each_kind_stores_its_own_columns(inv_db, tmp_path):
         tmp_path,
         [
             exit_row("RT-1", "RT", "2026-02-10", "MAT-A", "1"),
-            exit_row(
-                "V5-1",
-                "V5",
-                "2026-02-11",
-                "MAT-A",
-                "1",
+            transfer(
                 rfc_receptor="gode561231gr8",
                 pedimento_receptor="26 07 3953 6000099",
                 folio_cfdi=UUID.lower(),
@@ -116,17 +124,7 @@ def test_each_kind_stores_its_own_columns(inv_db, tmp_path):
                 tipo_salida="Donación",
                 rfc_receptor="BMA2211187E1",
             ),
-            exit_row(
-                "ACTA-7",
-                "",
-                "2026-02-13",
-                "MAT-A",
-                "1",
-                "D",
-                tipo_salida="destruccion",
-                numero_acta="ACTA-7",
-                fecha_acta="2026-02-13",
-            ),
+            destruction("ACTA-7", "2026-02-13", "1", "ACTA-7", tipo="destruccion"),
             exit_row("F4-1", "F4", "2026-02-14", "MAT-B", "1", tipo_salida="cambio_regimen"),
             exit_row(
                 "REP-2026-02",
@@ -155,20 +153,20 @@ def test_each_kind_stores_its_own_columns(inv_db, tmp_path):
     ("row", "message"),
     [
         (
-            exit_row("V5-1", "V5", "2026-02-11", "MAT-A", "1"),
+            transfer(rfc_receptor=""),
             "fila 2: rfc_receptor: es obligatorio en una transferencia (clave V5)",
         ),
         (
-            exit_row("V5-1", "V5", "2026-02-11", "MAT-A", "1", rfc_receptor="MAB9313148T4"),
+            transfer(rfc_receptor="MAB9313148T4"),
             "fila 2: rfc_receptor: la fecha 931314 (AAMMDD) no existe",
         ),
         (
-            exit_row("V5-1", "V5", "2026-02-11", "MAT-A", "1", rfc_receptor="XAXX010101000"),
+            transfer(rfc_receptor="XAXX010101000"),
             "rfc_receptor: XAXX010101000 es el RFC genérico de público en general; se registra "
             "el RFC propio de quien recibe",
         ),
         (
-            exit_row("V5-1", "V5", "2026-02-11", "MAT-A", "1", tipo_salida="retorno"),
+            transfer(rfc_receptor="", tipo_salida="retorno"),
             "tipo_salida: la clave V5 es de transferencia, no de retorno",
         ),
         (
@@ -190,28 +188,11 @@ def test_each_kind_stores_its_own_columns(inv_db, tmp_path):
             "sin pedimento)",
         ),
         (
-            exit_row(
-                "V5-1",
-                "V5",
-                "2026-02-11",
-                "MAT-A",
-                "1",
-                rfc_receptor="TMM120927FL0",
-                folio_cfdi=UUID,
-            ),
+            transfer(folio_cfdi=UUID),
             "fecha_cfdi: va con folio_cfdi (el número y la fecha del CFDI)",
         ),
         (
-            exit_row(
-                "V5-1",
-                "V5",
-                "2026-02-11",
-                "MAT-A",
-                "1",
-                rfc_receptor="TMM120927FL0",
-                folio_cfdi="12345",
-                fecha_cfdi="2026-02-11",
-            ),
+            transfer(folio_cfdi="12345", fecha_cfdi="2026-02-11"),
             "folio_cfdi: es el folio fiscal del CFDI (UUID de 36 caracteres, 8-4-4-4-12)",
         ),
         (
@@ -240,15 +221,7 @@ def test_each_kind_stores_its_own_columns(inv_db, tmp_path):
             "régimen, consumo de reparación",
         ),
         (
-            exit_row(
-                "V5-1",
-                "V5",
-                "2026-02-11",
-                "MAT-A",
-                "1",
-                rfc_receptor="TMM120927FL0",
-                pedimento_receptor="123",
-            ),
+            transfer(pedimento_receptor="123"),
             "pedimento_receptor:",
         ),
     ],
@@ -304,17 +277,7 @@ def test_waste_destroyed_is_discharged_by_peps_at_its_destruction(inv_db, tmp_pa
         inv_db,
         tmp_path,
         [
-            exit_row(
-                "ACTA-77",
-                "",
-                "2026-03-10",
-                "MAT-A",
-                "130",
-                "D",
-                tipo_salida="destrucción",
-                numero_acta="77",
-                fecha_acta="2026-03-10",
-            ),
+            destruction("ACTA-77", "2026-03-10", "130", "77"),
             exit_row("DON-1", "V9", "2026-02-01", "MAT-A", "20", "D", rfc_receptor="BMA2211187E1"),
         ],
     )
@@ -360,7 +323,7 @@ def test_a_v5_transfer_and_a_change_of_regime_discharge_like_a_retorno(inv_db, t
         inv_db,
         tmp_path,
         [
-            exit_row("V5-1", "V5", "2026-02-01", "MAT-A", "120", rfc_receptor="TMM120927FL0"),
+            transfer("2026-02-01", "120"),
             exit_row("F4-1", "F4", "2026-02-02", "MAT-A", "30"),
         ],
     )
@@ -377,27 +340,8 @@ def test_the_salidas_report_names_the_kind_and_the_good_on_every_row(inv_db, tmp
         inv_db,
         tmp_path,
         [
-            exit_row(
-                "V5-1",
-                "V5",
-                "2026-02-01",
-                "MAT-A",
-                "1",
-                rfc_receptor="TMM120927FL0",
-                folio_cfdi=UUID,
-                fecha_cfdi="2026-02-01",
-            ),
-            exit_row(
-                "ACTA-7",
-                "",
-                "2026-02-13",
-                "MAT-A",
-                "2",
-                "D",
-                tipo_salida="destrucción",
-                numero_acta="ACTA-7",
-                fecha_acta="2026-02-13",
-            ),
+            transfer("2026-02-01", folio_cfdi=UUID, fecha_cfdi="2026-02-01"),
+            destruction("ACTA-7", "2026-02-13", "2", "ACTA-7"),
         ],
     )
     heading = reports.heading(inv_db, "salidas", RFC, desde=date(2026, 1, 1), hasta=TODAY)
@@ -571,14 +515,13 @@ def test_the_cli_imports_the_kinds_and_exports_them_to_xlsx(inv_db, tmp_path):
     env = {"BROKERTUI_DB": str(inv_db.conn.execute("PRAGMA database_list").fetchone()[2])}
     runner = CliRunner(env=env)
     bad = write_csv(
-        tmp_path / "bad.csv", HEADER, [[exit_row("V5-1", "V5", "2026-02-01", "MAT-A", "1")
-                                        .get(c, "") for c in HEADER]]
+        tmp_path / "bad.csv", HEADER, [[transfer("2026-02-01", rfc_receptor="").get(c, "")
+                                        for c in HEADER]]
     )  # fmt: skip
     refused = runner.invoke(main, ["import", "salidas", str(bad), "--rfc", RFC])
     assert refused.exit_code == 1
     assert "fila 2: rfc_receptor: es obligatorio en una transferencia (clave V5)" in refused.output
-    row = exit_row("V5-1", "V5", "2026-02-01", "MAT-A", "1", rfc_receptor="TMM120927FL0",
-                   folio_cfdi=UUID, fecha_cfdi="2026-02-01")  # fmt: skip
+    row = transfer("2026-02-01", folio_cfdi=UUID, fecha_cfdi="2026-02-01")
     good = write_csv(tmp_path / "good.csv", HEADER, [[row.get(c, "") for c in HEADER]])
     assert runner.invoke(main, ["import", "salidas", str(good), "--rfc", RFC]).exit_code == 0
     out = tmp_path / "salidas.xlsx"
