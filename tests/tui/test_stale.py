@@ -143,28 +143,19 @@ async def test_reload_discards_mine_and_shows_theirs(path):
     }
 
 
-async def test_overwrite_saves_mine_as_typed(path):
+@pytest.mark.parametrize(
+    ("key", "calle", "numero"),
+    [("s", "Av. Uno", "5"), ("c", "Av. Dos", "12")],  # s: overwrite with mine as typed;
+)  # c: merge, their fields and mine
+async def test_overwrite_or_merge_saves(path, key, calle, numero):
     async with refused_save(path) as (app, pilot, _):
-        await pilot.press("s")
+        await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen)
     assert stored(path) == {
         "razon_social": "Alfa SA de CV",
-        "calle": "Av. Uno",
-        "numero_exterior": "5",
-        "version": 3,
-    }
-
-
-async def test_merge_takes_their_fields_and_mine(path):
-    async with refused_save(path) as (app, pilot, _):
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, ClientDetailScreen)
-    assert stored(path) == {
-        "razon_social": "Alfa SA de CV",
-        "calle": "Av. Dos",
-        "numero_exterior": "12",
+        "calle": calle,
+        "numero_exterior": numero,
         "version": 3,
     }
 

@@ -1,10 +1,12 @@
 """Anexo 24 fixtures: a client with materiales, productos, BOM and entradas loaded by interface."""
 
 import csv
+import time
 from datetime import date
 
 import pytest
 
+from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.registry import clients
@@ -89,6 +91,17 @@ def inventory(db, tmp_path):
         ],
     )
     return db
+
+
+def timed_write(path) -> float:
+    """Seconds a colleague's short write takes (the client's razón social), own connection."""
+    db = store.connect(path)
+    try:
+        began = time.perf_counter()
+        clients.update_client(db, RFC, {"razon_social": f"Maquiladora Alfa {began:.0f} SA"})
+        return time.perf_counter() - began
+    finally:
+        db.close()
 
 
 def export(db) -> list[dict]:

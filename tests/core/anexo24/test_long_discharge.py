@@ -21,8 +21,7 @@ from brokertui.core import db as store
 from brokertui.core import leases
 from brokertui.core.anexo24 import ajustes, ledger, reports
 from brokertui.core.errors import Conflict
-from brokertui.core.registry import clients
-from tests.core.anexo24.conftest import RFC, TODAY, load
+from tests.core.anexo24.conftest import RFC, TODAY, load, timed_write
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
@@ -58,17 +57,6 @@ def state(path) -> dict:
             "check": ledger.check(db, RFC),
             "saldos": list(reports.records(db, reports.heading(db, "saldos", RFC, on=TODAY))),
         }
-    finally:
-        db.close()
-
-
-def timed_write(path) -> float:
-    """Seconds a colleague's short write takes (the client's razón social), own connection."""
-    db = store.connect(path)
-    try:
-        began = time.perf_counter()
-        clients.update_client(db, RFC, {"razon_social": f"Maquiladora Alfa {began:.0f} SA"})
-        return time.perf_counter() - began
     finally:
         db.close()
 

@@ -21,8 +21,7 @@ from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
-from brokertui.core.registry import clients
-from tests.core.anexo24.conftest import RFC, TODAY, load, write_csv
+from tests.core.anexo24.conftest import RFC, TODAY, load, timed_write, write_csv
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
@@ -43,17 +42,6 @@ def state(path) -> dict:
             "saldos": list(reports.records(db, reports.heading(db, "saldos", RFC, on=TODAY))),
             "preview": discharge.run(db, RFC, hasta=TODAY, dry_run=True).as_dict(),
         }
-    finally:
-        db.close()
-
-
-def timed_write(path) -> float:
-    """Seconds a colleague's short write takes (the client's razón social), own connection."""
-    db = store.connect(path)
-    try:
-        began = time.perf_counter()
-        clients.update_client(db, RFC, {"razon_social": f"Maquiladora Alfa {began:.0f} SA"})
-        return time.perf_counter() - began
     finally:
         db.close()
 
