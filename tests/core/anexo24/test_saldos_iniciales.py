@@ -15,10 +15,11 @@ from datetime import date
 
 import pytest
 
-from brokertui.core.anexo24 import entries, interface_kinds, interfaces, reports
+from brokertui.core.anexo24 import activo_fijo, entries, interface_kinds, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.reader import InterfaceError
-from tests.core.anexo24.conftest import RFC, TODAY, load, write_csv
+from brokertui.core.registry import clients
+from tests.core.anexo24.conftest import AF1, RFC, TODAY, load, write_csv
 
 OPENING = ["25 07 3953 5000001", "3", "MAT-A", "2025-11-10", "30", "24.60"]
 
@@ -138,7 +139,8 @@ def test_a_lot_discharged_after_the_check_is_refused_under_the_lock(inv_db, tmp_
     assert str(refused.value) == (
         "saldos_iniciales.csv: 1 lotes con error; un saldo inicial no puede reemplazar el saldo de "
         "un lote ya descargado en brokertui (deshaga primero las corridas de descargo que lo "
-        "usan); nada se importó:\npedimento 260739536000010 partida 1 MAT-A: el lote ya tiene "
+        "usan) ni cambiar su clave; nada se importó:\npedimento 260739536000010 partida 1 MAT-A: "
+        "el lote ya tiene "
         "1 asignaciones de descargo en vigor"
     )
     assert inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall() == before
@@ -210,3 +212,104 @@ def test_the_interfaces_declare_both_new_kinds():
         "valor",
     )
     assert {"inventarios", "saldos_iniciales"} <= set(interfaces.KINDS)
+
+
+# -- opening balances of fixed assets (the optional clave column) -----------------------------
+# Anexo 24 follows fixed assets in their own module (Apartado A, fracción II, "Módulo de Activo
+# Fijo") and discharges them "al momento de su retorno, transferencia, cambio de régimen o
+# donación" (Apartado B, módulo de proceso de descargos, numeral 4), never by the materials'
+# PEPS: an opening balance with an AF clave (Apéndice 2, effect entrada_activo) is such a lot.
+AF_OPENING = ["25 07 3953 7000009", "1", "MAT-A", "2024-05-20", "2", "18000", "AF"]
+SALDOS_AF = (*interfaces.COLUMNS["saldos_iniciales"], "clave")
+
+
+def load_af(db, tmp_path, rows, name="saldos_af.csv"):
+    path = write_csv(tmp_path / name, SALDOS_AF, rows)
+    return interfaces.import_file(db, "saldos_iniciales", path, RFC)
+
+
+def test_an_af_opening_balance_is_a_fixed_asset_out_of_the_peps(inv_db, tmp_path):
+    """By hand: 2 presses of MAT-A brought as AF on 20 May 2024 (the oldest MAT-A lot), an
+    insumo opening lot of 30 (OPENING) and the interface's 100 + 100. An exit of 150 MAT-A
+    takes 30 + 100 + 20 from the insumo lots and nothing from the AF one, which keeps its 2
+    in the activo fijo module until its retorno of 1 leaves 1; no dated permanence (while the
+    IMMEX program is vigente)."""
+    load_af(inv_db, tmp_path, [AF_OPENING, [*OPENING, ""]])
+    assert lot(inv_db, "250739537000009") == ("2024-05-20", 2_000_000, "18000", 1, None)
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "150"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    assert ledger(inv_db) == [
+        ("RT-1", "5000001", "30"),
+        ("RT-1", "6000010", "100"),
+        ("RT-1", "6000020", "20"),
+    ]
+    client = clients.get_client(inv_db, RFC)
+    (asset,) = activo_fijo.assets(inv_db, client.id, TODAY)
+    assert (asset.pedimento, asset.clave, asset.saldo_micro) == ("250739537000009", "AF", 2_000_000)
+    retorno = {"fecha": "2026-03-01", "tipo": "retorno", "pedimento": AF_OPENING[0],
+               "partida": "1", "cantidad": "1", "documento": "26 07 3953 8000001"}  # fmt: skip
+    activo_fijo.add_movement(inv_db, RFC, retorno)
+    heading = reports.heading(inv_db, "activo_fijo", RFC, desde=date(2024, 1, 1), hasta=TODAY)
+    assert [(r["movimiento"], str(r["saldo"])) for r in reports.records(inv_db, heading)] == [
+        ("saldo inicial AF", "2"),
+        ("retorno", "1"),
+    ]
+    saldos = reports.heading(inv_db, "saldos", RFC, on=TODAY)
+    fixed = [r for r in reports.records(inv_db, saldos) if r["tipo"] == "activo fijo"]
+    assert [(r["origen"], str(r["saldo"])) for r in fixed] == [("saldo inicial", "1")]
+
+
+@pytest.mark.parametrize(
+    ("clave", "problem"),
+    [
+        ("ZZ", "clave: «ZZ» no está en el catálogo de claves de pedimento"),
+        ("A1", "clave: A1 no es una importación temporal que el Anexo 24 controle"),
+        ("RT", "clave: RT no es una importación temporal"),
+    ],
+)
+def test_an_opening_balance_s_clave_is_a_temporary_import(inv_db, tmp_path, clave, problem):
+    with pytest.raises(InterfaceError) as refused:
+        load_af(inv_db, tmp_path, [[*AF_OPENING[:6], clave]])
+    assert "fila 2: " + problem in str(refused.value)
+    assert inv_db.execute("SELECT count(*) FROM entradas WHERE saldo_inicial").fetchone()[0] == 0
+
+
+def test_an_existing_lot_keeps_its_clave_and_a_discharged_asset_its_balance(af_db, tmp_path):
+    """The interface's insumo lot ...6000010 cannot become an AF one; the AF asset AF1 (3 units
+    of MAT-A, conftest) can take an opening balance of 2 while no movement discharges it, not
+    after its retorno of 1 (its balance is then its movements'), which the dry run tells."""
+    insumo = ["26 07 3953 6000010", "1", "MAT-A", "2025-12-01", "40", "", "AF"]
+    with pytest.raises(InterfaceError) as refused:
+        load_af(af_db, tmp_path, [insumo])
+    assert (
+        "pedimento 260739536000010 partida 1 MAT-A: el lote ya está en brokertui con clave IN"
+        in (str(refused.value))
+    )
+    asset_row = [AF1, "1", "MAT-A", "2026-01-02", "2", "", "AF"]
+    assert load_af(af_db, tmp_path, [asset_row])["added"] == 0
+    assert lot(af_db, "260739537000001") == ("2026-01-02", 2_000_000, "", 1, None)
+    retorno = {"fecha": "2026-03-01", "tipo": "retorno", "pedimento": AF1, "partida": "1",
+               "cantidad": "1", "documento": "26 07 3953 8000001"}  # fmt: skip
+    activo_fijo.add_movement(af_db, RFC, retorno)
+    path = write_csv(tmp_path / "again.csv", SALDOS_AF, [asset_row])
+    found = interface_kinds.preview_file(af_db, "saldos_iniciales", path, RFC)
+    assert [(e.row, e.field, e.rule) for e in found.errors] == [
+        (2, "pedimento", interfaces.DISCHARGED_ASSET)
+    ]
+    with pytest.raises(InterfaceError, match="fila 2: pedimento: el activo fijo ya tiene"):
+        interfaces.import_file(af_db, "saldos_iniciales", path, RFC)
+
+
+def test_an_asset_discharged_after_the_check_is_refused_under_the_lock(
+    af_db, tmp_path, monkeypatch
+):
+    retorno = {"fecha": "2026-03-01", "tipo": "retorno", "pedimento": AF1, "partida": "1",
+               "cantidad": "1", "documento": "26 07 3953 8000001"}  # fmt: skip
+    activo_fijo.add_movement(af_db, RFC, retorno)
+    monkeypatch.setattr(entries, "discharged_assets", lambda db, client_id: set())
+    with pytest.raises(InterfaceError) as refused:
+        load_af(af_db, tmp_path, [[AF1, "1", "MAT-A", "2026-01-02", "2", "", ""]])
+    assert str(refused.value).endswith(
+        "pedimento 260739537000001 partida 1 MAT-A: el activo fijo ya tiene 1 movimientos que "
+        "lo descargan"
+    )

@@ -360,7 +360,9 @@ SELECT * FROM (
            ORDER BY d.fecha DESC, d.id DESC LIMIT 1), '') AS domicilio,
          r.serie, r.marca, r.modelo, r.documento, r.motivo, r.eid, r.mid
   FROM (
-    SELECT e.fecha_entrada AS fecha, 'importación ' || e.clave AS movimiento, e.pedimento,
+    SELECT e.fecha_entrada AS fecha,
+           iif(e.saldo_inicial, 'saldo inicial ', 'importación ') || e.clave AS movimiento,
+           e.pedimento,
            e.partida, e.numero_parte, e.cantidad_micro AS cantidad, e.cantidad_micro AS delta,
            '' AS serie, '' AS marca, '' AS modelo, '' AS documento, '' AS motivo, e.id AS eid,
            0 AS mid

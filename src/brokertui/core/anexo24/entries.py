@@ -116,12 +116,15 @@ def add_ajuste_lot(
 
 
 # The lots (not ajuste ones) of a batch of opening balances that brokertui already has, each
-# with how many allocations in force take from it; `:keys` a JSON list of [pedimento, partida,
+# with how many allocations in force take from it and how many activo fijo movements discharge
+# it; `:keys` a JSON list of [pedimento, partida,
 # part number], found by the entries' unique index (CROSS JOIN: the batch outermost, which
 # the planner cannot tell for json_each).
 _EXISTING_LOTS = """
 SELECT j.key, e.id, e.clave, e.fraccion,
-       (SELECT count(*) FROM active_allocations a WHERE a.entrada_id = e.id)
+       (SELECT count(*) FROM active_allocations a WHERE a.entrada_id = e.id),
+       (SELECT count(*) FROM activo_fijo_movimientos m WHERE m.entrada_id = e.id
+        AND m.cantidad_micro IS NOT NULL)
 FROM json_each(:keys) j
 CROSS JOIN entradas e ON e.client_id = :client AND e.pedimento = j.value ->> 0
                 AND e.partida = j.value ->> 1 AND e.numero_parte = j.value ->> 2 AND e.ajuste = ''
@@ -140,33 +143,66 @@ def discharged_lots(db: Database, client_id: int) -> set[int]:
     return {hash(row) for row in rows}
 
 
+def discharged_assets(db: Database, client_id: int) -> set[int]:
+    """hash((pedimento, partida, part number)) of the client's fixed assets that movements of
+    the activo fijo module discharge: an opening balance may not replace theirs either."""
+    rows = db.execute(
+        "SELECT DISTINCT e.pedimento, e.partida, e.numero_parte FROM activo_fijo_movimientos m "
+        "JOIN entradas e ON e.id = m.entrada_id WHERE m.client_id = ? "
+        "AND m.cantidad_micro IS NOT NULL",
+        [client_id],
+    )
+    return {hash(row) for row in rows}
+
+
+def opening_clave(value: str) -> str:
+    """The optional clave of an opening balance's import pedimento: one of a temporary import
+    the inventory follows (effect `entrada`, or `entrada_activo` for a fixed asset, whose lot
+    then stays out of the material PEPS and goes to the activo fijo module), '' when none."""
+    if not value:
+        return ""
+    code = catalogs.load("claves").lookup(value)
+    if code is None:
+        raise ValueError(f"«{limits.clip(value)}» no está en el catálogo de claves de pedimento")
+    if catalogs.load("claves").extra[code].get("efecto") not in ("entrada", "entrada_activo"):
+        raise ValueError(
+            f"{code} no es una importación temporal que el Anexo 24 controle (Apéndice 2); "
+            "un saldo inicial es de insumos o de activo fijo (AF)"
+        )
+    return code
+
+
 def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) -> int:
     """Lots carrying the balance brought from the former system (saldos iniciales, issue 15
-    item 5), marked `saldo_inicial`: a new lot of the material (its UMC and fracción, no clave:
-    the former system's lot is an insumo), or the lot of the same pedimento, partida and part
-    number already here (from a pedimento or the entradas interface) given that balance, value
-    and date. Refused whole (InterfaceError) when any of those lots has allocations in force:
-    its balance is then the ledger's. Call inside the import's write transaction, which it
-    holds set-based (one lookup, then one UPDATE and one INSERT statement run over the batch);
-    returns how many lots were new."""
+    item 5), marked `saldo_inicial`: a new lot of the material (its UMC and fracción, the
+    row's clave: none for an insumo, AF/E2/E4 for a fixed asset, `opening_clave`), or the lot
+    of the same pedimento, partida and part number already here (from a pedimento or the
+    entradas interface) given that balance, value and date. Refused whole (InterfaceError) when
+    any of those lots has allocations in force or, a fixed asset, movements that discharge it
+    (its balance is then the ledger's or the movements'), or when the row names another clave.
+    Call inside the import's write transaction, which it holds set-based (one lookup, then one
+    UPDATE and one INSERT statement run over the batch); returns how many lots were new."""
     keys = json.dumps([[r["pedimento"], r["partida"], r["numero_parte"]] for r in rows])
     existing = {
         n: found for n, *found in db.execute(_EXISTING_LOTS, {"keys": keys, "client": client_id})
     }
     refused = limits.ErrorList()
-    for n, (_, _, _, taken) in sorted(existing.items()):
+    for n, (_, clave, _, taken, moved) in sorted(existing.items()):
+        r = rows[n]
+        lot = f"pedimento {r['pedimento']} partida {r['partida']} {r['numero_parte']}"
         if taken:
-            r = rows[n]
-            refused.append(
-                f"pedimento {r['pedimento']} partida {r['partida']} {r['numero_parte']}: el lote "
-                f"ya tiene {taken} asignaciones de descargo en vigor"
-            )
+            refused.append(f"{lot}: el lote ya tiene {taken} asignaciones de descargo en vigor")
+        if moved:
+            refused.append(f"{lot}: el activo fijo ya tiene {moved} movimientos que lo descargan")
+        if r.get("clave") and r["clave"] != clave:
+            refused.append(f"{lot}: el lote ya está en brokertui con clave {clave or 'ninguna'}")
     if refused:
         name = db.execute("SELECT filename FROM interface_imports WHERE id = ?", [import_id])
         raise InterfaceError(
             f"{name.fetchone()[0]}: {refused.heading('lotes')}; un saldo inicial no puede "
             "reemplazar el saldo de un lote ya descargado en brokertui (deshaga primero las "
-            f"corridas de descargo que lo usan); nada se importó:\n{refused.listing()}"
+            "corridas de descargo que lo usan) ni cambiar su clave; nada se importó:\n"
+            f"{refused.listing()}"
         )
     vence = expiry(db)
     materials = {
@@ -178,15 +214,16 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
     updates, inserts = [], []
     for n, r in enumerate(rows):
         if n in existing:
-            lot, clave, fraccion, _ = existing[n]
+            lot, clave, fraccion, *_ = existing[n]
             expires = vence(r | {"clave": clave, "fraccion": fraccion})
             updates.append((r["fecha_entrada"], r["saldo"], r["valor"], expires, import_id, lot))
         else:
             umc, fraccion = materials[r["numero_parte"]]
-            expires = vence(r | {"clave": "", "fraccion": fraccion})
+            clave = r.get("clave", "")
+            expires = vence(r | {"clave": clave, "fraccion": fraccion})
             inserts.append(
-                (client_id, r["pedimento"], r["partida"], r["fecha_entrada"], r["numero_parte"],
-                 r["saldo"], umc, r["valor"], fraccion, expires, import_id)
+                (client_id, r["pedimento"], r["partida"], clave, r["fecha_entrada"],
+                 r["numero_parte"], r["saldo"], umc, r["valor"], fraccion, expires, import_id)
             )  # fmt: skip
     db.conn.executemany(
         "UPDATE entradas SET fecha_entrada = ?, cantidad_micro = ?, valor_usd = ?, vence = ?, "
@@ -196,7 +233,7 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
     db.conn.executemany(
         "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
         "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
-        "saldo_inicial) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
+        "saldo_inicial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
         inserts,
     )
     return len(inserts)

@@ -71,8 +71,12 @@ OTHER_CATALOGS = {
 }
 COLUMNS.update(OTHER_CATALOGS)
 # Columns a file may have or not: the kinds of salida's (exit_kinds.OPTIONAL), an entry's IGI
-# rate (by value a nivel pedimento, ledger.py).
-OPTIONAL = {"salidas": tuple(exit_kinds.OPTIONAL), "entradas": ("tasa_igi",)}
+# rate (by value a nivel pedimento, ledger.py), an opening balance's clave (AF: a fixed asset).
+OPTIONAL = {
+    "salidas": tuple(exit_kinds.OPTIONAL),
+    "entradas": ("tasa_igi",),
+    "saldos_iniciales": ("clave",),
+}
 KINDS = tuple(COLUMNS)
 BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
@@ -227,6 +231,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "fecha_entrada": iso_date,
         "saldo": to_micro,
         "valor": _optional_decimal,
+        "clave": entries.opening_clave,
     },
 }
 
@@ -255,6 +260,10 @@ DISCHARGED_LOT = (
     "el lote ya tiene descargos en vigor en brokertui; su saldo es el del libro de descargos "
     "(deshaga primero las corridas que lo usan)"
 )
+DISCHARGED_ASSET = (
+    "el activo fijo ya tiene movimientos que lo descargan en brokertui; su saldo es el de sus "
+    "movimientos"
+)
 # The kinds whose rows name a material, and the columns that make a row's identity.
 _MATERIAL_ROWS = {
     "inventarios": ("numero_parte", "periodo_inicio", "periodo_fin"),
@@ -272,6 +281,8 @@ def _material_row(v: dict, key: tuple, known: dict[str, set]) -> list[Problem]:
         problems.append(("periodo_fin", "no puede ser anterior a periodo_inicio"))
     if hash(key) in known.get("descargados", ()):
         problems.append(("pedimento", DISCHARGED_LOT))
+    if hash(key) in known.get("activos_descargados", ()):
+        problems.append(("pedimento", DISCHARGED_ASSET))
     return problems
 
 
@@ -446,6 +457,7 @@ def row_check(db: Database, kind: str, client_id: int) -> preview.RowCheck:
     }
     if kind == "saldos_iniciales":
         known["descargados"] = entries.discharged_lots(db, client_id)
+        known["activos_descargados"] = entries.discharged_assets(db, client_id)
     seen: set[int] = set()
 
     plan: dict = {}  # from the file's first row: its checks and its absent optional columns
