@@ -83,9 +83,10 @@ def test_reconcile_inventario_table_exports_and_ajustar(run, period_db, tmp_path
     lines = run("reconcile", "inventario", *PERIOD, "--format", "csv").output.splitlines()
     assert lines[0] == (
         "numero_parte,descripcion,umc,inventario_inicial,entradas,salidas,ajustes,calculado,"
-        "inventario_final,diferencia,saldo_brokertui,diferencia_saldo,propuesta,pedimento,partida"
+        "inventario_final,diferencia,saldo_brokertui,diferencia_saldo,propuesta,pedimento,partida,"
+        "estado"
     )
-    assert lines[1] == "MAT-A,Lámina,1,30,200,126,5,99,85,-14,99,-14,faltante,,"
+    assert lines[1] == "MAT-A,Lámina,1,30,200,126,5,99,85,-14,99,-14,faltante,,,con diferencia"
     out = tmp_path / "conciliacion.xlsx"
     result = run("reconcile", "inventario", *PERIOD, "--format", "xlsx", "-o", out)
     assert result.output == f"Conciliación de inventario: 2 materiales en {out}\n"

@@ -64,9 +64,21 @@ async def test_the_latest_period_is_shown_and_the_ajustes_recorded_after_asking(
         )
         rows = shown(app)
         assert [r[0] for r in rows] == ["ALU-5052", "INT-4471", "LAM-3MM", "SOP-220"]
-        # diferencia, propuesta, inicial, entradas, salidas, ajustes, final
-        assert rows[2][1:8] == ("120.8", "sobrante", "250", "0", "370.8", "0", "0")
-        assert rows[3][1:8] == ("-12.5", "faltante", "2,900", "0", "913.5", "0", "1,974")
+        # diferencia, propuesta, estado, inicial, entradas, salidas, ajustes, final
+        assert rows[2][1:9] == (
+            "120.8",
+            "sobrante",
+            "con diferencia",
+            "250",
+            "0",
+            "370.8",
+            "0",
+            "0",
+        )
+        assert rows[3][1:9] == (
+            "-12.5", "faltante", "con diferencia", "2,900", "0", "913.5", "0", "1,974"
+        )  # fmt: skip
+        assert rows[0][3] == "cuadra"
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -93,6 +105,21 @@ async def test_the_latest_period_is_shown_and_the_ajustes_recorded_after_asking(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ConciliacionScreen)
+
+
+async def test_a_material_moved_but_not_declared_is_named_so(demo_db):
+    """LAM-3MM left out of the declaration: its 370.8 consumed still show, named."""
+    columns = interfaces.COLUMNS["inventarios"]
+    rows = [dict(zip(columns, row, strict=True)) for row in DECLARED if row[0] != "LAM-3MM"]
+    interfaces.import_rows(demo_db, "inventarios", enumerate(rows, 2), RFC, "inv.csv", "x")
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        assert "4 materiales, 1 con diferencia, 1 sin inventario declarado · 1 ajustes" in (
+            summary(app)
+        )
+        lam = next(r for r in shown(app) if r[0] == "LAM-3MM")
+        assert lam[1:7] == ("", "", "sin inventario declarado", "", "0", "370.8")
 
 
 async def test_d_picks_another_declared_period(demo_db):

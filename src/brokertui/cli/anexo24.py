@@ -406,11 +406,14 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
         "diferencia",
         "saldo_brokertui",
         "propuesta",
+        "estado",
     ]
     emit(rows, shown, "table", title="Conciliación de inventario (sistema corporativo)")
     proposed = conciliacion.proposals(lines, start, end)
+    undeclared = sum(1 for x in lines if not x.declarado)
     click.echo(
-        f"Materiales {len(lines)}, con diferencia {sum(1 for x in lines if x.diferencia)}; "
-        f"ajustes propuestos {len(proposed)}"
+        f"Materiales {len(lines)}, con diferencia {sum(1 for x in lines if x.diferencia)}"
+        + (f", {conciliacion.UNDECLARED} {undeclared}" if undeclared else "")
+        + f"; ajustes propuestos {len(proposed)}"
         + ("; regístrelos con --ajustar." if proposed else ".")
     )

@@ -26,6 +26,7 @@ COLUMNS = (
     Column("numero_parte", "Número de parte", 16),
     Column("diferencia", "Diferencia", 10),
     Column("propuesta", "Propuesta", 9),
+    Column("estado", "Estado", 24),
     Column("inventario_inicial", "Inicial", 10),
     Column("entradas", "Entradas", 10),
     Column("salidas", "Salidas", 10),
@@ -112,16 +113,18 @@ class ConciliacionScreen(Guarded, Screen):
             )
         else:
             differing = sum(1 for line in self.lines if line.diferencia)
+            undeclared = sum(1 for line in self.lines if not line.declarado)
             proposed = len(self.proposals())
             text = markup(
                 "[b]$rfc[/] · del $desde al $hasta · [b]$count[/] materiales, $differing con "
-                "diferencia · $proposed ajustes propuestos · inicial + entradas − salidas − "
-                "ajustes contra el final declarado",
+                "diferencia$undeclared · $proposed ajustes propuestos · inicial + entradas − "
+                "salidas − ajustes contra el final declarado",
                 rfc=self.rfc,
                 desde=self.period.desde.isoformat(),
                 hasta=self.period.hasta.isoformat(),
                 count=str(len(self.lines)),
                 differing=str(differing),
+                undeclared=f", {undeclared} {conciliacion.UNDECLARED}" if undeclared else "",
                 proposed=str(proposed),
             )
         self.query_one("#ped-summary", Static).update(text)

@@ -30,6 +30,7 @@ from brokertui.core.errors import InvalidInput
 from tests.core.anexo24.conftest import RFC, TODAY, load
 
 DESDE, HASTA = date(2026, 1, 1), date(2026, 3, 31)
+APRIL, END_APRIL = date(2026, 4, 1), date(2026, 4, 30)
 DECLARED = [
     ["MAT-A", "2026-01-01", "2026-03-31", "30", "85"],
     ["MAT-B", "2026-01-01", "2026-03-31", "0", "500"],
@@ -118,6 +119,39 @@ def test_the_hand_worked_period(period_db):
         ),
     ]
     assert lines[0].as_dict()["umc"] == "1" and lines[0].descripcion == "Lámina"
+    assert [line.estado for line in lines] == ["con diferencia", "con diferencia"]
+
+
+def test_a_material_moved_but_not_declared_is_listed_and_a_declared_one_not_moved_too(
+    period_db, tmp_path
+):
+    """Numeral 3 compares the corporate data of the period with the customs information, so a
+    material the customs data moves but the corporate system did not declare is listed, named
+    `sin inventario declarado`, with its figures. By hand, April 2026: the corporate system
+    declares only MAT-B, 420 → 420, which nothing moves in April (cuadra: 420 + 0 − 0 − 0);
+    MAT-A is not declared, yet RT-3 exits 10 of it on 10 April: entradas 0, salidas 10,
+    ajustes 0 and its saldo on 30 April 30 + 200 − 126 − 5 − 10 = 89; no calculado,
+    diferencia or proposal (no declared start or end)."""
+    april = [["MAT-B", "2026-04-01", "2026-04-30", "420", "420"]]
+    load(period_db, tmp_path, "inventarios", april, "abril.csv")
+    discharge.run(period_db, RFC, hasta=TODAY)
+    rows = [
+        (line.numero_parte, line.estado, *(line.as_dict()[k] for k in conciliacion.COLUMNS[3:13]))
+        for line in conciliacion.conciliate(period_db, RFC, APRIL, END_APRIL)
+    ]
+    qty = Decimal
+    assert rows == [
+        ("MAT-A", "sin inventario declarado", None, qty(0), qty(10), qty(0), None, None, None,
+         qty(89), None, ""),
+        ("MAT-B", "cuadra", qty(420), qty(0), qty(0), qty(0), qty(420), qty(420), qty(0),
+         qty(420), qty(0), ""),
+    ]  # fmt: skip
+    assert (
+        conciliacion.proposals(
+            conciliacion.conciliate(period_db, RFC, APRIL, END_APRIL), APRIL, END_APRIL
+        )
+        == []
+    )
 
 
 def test_the_saldo_is_the_same_read_from_the_kept_balances(period_db):

@@ -12,6 +12,10 @@ calculado = inventario inicial + entradas − salidas − ajustes, where
 - salidas are what the period's exits consume of the material (a product's through its BOM, with
   merma, rounded per exit as the discharge rounds it), ajuste exits left out;
 - ajustes are the period's faltantes and mermas less its sobrantes and desensamble recoveries.
+A material with entradas, salidas or ajustes in the period that the corporate system did not
+declare is listed too, in the state `sin inventario declarado`, with those figures and its saldo
+(no calculado, diferencia or proposal: it has no declared starting point or end), so that what
+the corporate system left out shows; a declared material shows even with no movement.
 The diferencia is the final inventory declared less calculado: below zero the corporate system
 holds less than the customs movements leave (a faltante), above it more (a sobrante). It is also
 compared with brokertui's saldo at the period's end (the lots' balances in the discharge ledger,
@@ -50,9 +54,11 @@ COLUMNS = [
     "propuesta",
     "pedimento",
     "partida",
+    "estado",
 ]
 _LOADED_E, _LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
 _AF = entries.fixed_asset("e")
+UNDECLARED = "sin inventario declarado"  # the state of a material moved but not declared
 
 
 @dataclass(frozen=True)
@@ -62,29 +68,44 @@ class Line:
     numero_parte: str
     descripcion: str
     umc: str
-    inicial: int
+    inicial: int | None  # the declared inventories; None: not declared (UNDECLARED)
     entradas: int
     salidas: int
     ajustes: int
-    final: int
+    final: int | None
     saldo: int | None  # brokertui's balance at the period's end; None by value
     pedimento: str = ""  # a sobrante's lot: the material's latest entry up to the period's end
     partida: int | None = None
 
     @property
-    def calculado(self) -> int:
+    def declarado(self) -> bool:
+        return self.inicial is not None and self.final is not None
+
+    @property
+    def estado(self) -> str:
+        """UNDECLARED, or how the declared final compares: cuadra or con diferencia."""
+        if not self.declarado:
+            return UNDECLARED
+        return "con diferencia" if self.diferencia else "cuadra"
+
+    @property
+    def calculado(self) -> int | None:
+        if self.inicial is None:
+            return None
         return self.inicial + self.entradas - self.salidas - self.ajustes
 
     @property
-    def diferencia(self) -> int:
+    def diferencia(self) -> int | None:
+        if self.final is None or self.calculado is None:
+            return None
         return self.final - self.calculado
 
     @property
     def propuesta(self) -> str:
         """The ajuste the diferencia asks for: faltante, sobrante, or none."""
-        if self.diferencia < 0:
-            return "faltante"
-        return "sobrante" if self.diferencia > 0 else ""
+        if not self.diferencia:
+            return ""
+        return "faltante" if self.diferencia < 0 else "sobrante"
 
     def as_dict(self) -> dict:
         """Typed for export (quantities as Decimal)."""
@@ -97,6 +118,7 @@ class Line:
             "numero_parte": self.numero_parte,
             "descripcion": self.descripcion,
             "umc": self.umc,
+            "estado": self.estado,
             "inventario_inicial": qty(self.inicial),
             "entradas": qty(self.entradas),
             "salidas": qty(self.salidas),
@@ -105,7 +127,9 @@ class Line:
             "inventario_final": qty(self.final),
             "diferencia": qty(self.diferencia),
             "saldo_brokertui": qty(self.saldo),
-            "diferencia_saldo": None if self.saldo is None else qty(self.final - self.saldo),
+            "diferencia_saldo": (
+                None if self.saldo is None or self.final is None else qty(self.final - self.saldo)
+            ),
             "propuesta": self.propuesta,
             "pedimento": self.pedimento if sobrante else "",
             "partida": self.partida if sobrante else None,
@@ -114,7 +138,8 @@ class Line:
 
 def conciliate(db: Database, rfc: str, desde: date, hasta: date) -> list[Line]:
     """The conciliation of every material the client declared for exactly `desde`..`hasta`,
-    by part number. InvalidInput naming the declared periods when there is none for it."""
+    and of every other one with entradas, salidas or ajustes in it (UNDECLARED), by part
+    number. InvalidInput naming the declared periods when there is none for it."""
     client = clients.get_client(db, rfc)
     declared = inventarios.declared(db, client.id, desde, hasta)
     if not declared:
@@ -130,8 +155,10 @@ def conciliate(db: Database, rfc: str, desde: date, hasta: date) -> list[Line]:
     adjusted = _sums(db, _AJUSTES, params)
     consumed = _consumed(db, params)
     saldos = None if client.descargo_modo == "valor" else _saldos(db, params)
+    moved = (received.keys() | adjusted.keys() | consumed.keys()) - declared.keys()
+    undeclared: dict[str, tuple[int | None, int | None]] = dict.fromkeys(moved, (None, None))
     lines = []
-    for part, (inicial, final) in declared.items():
+    for part, (inicial, final) in sorted((declared | undeclared).items()):
         descripcion, umc = db.execute(
             "SELECT descripcion, umc FROM materiales WHERE client_id = ? AND numero_parte = ?",
             [client.id, part],
@@ -238,6 +265,7 @@ def proposals(lines: list[Line], desde: date, hasta: date) -> list[dict]:
     for line in lines:
         if not line.propuesta or (line.propuesta == "sobrante" and not line.pedimento):
             continue
+        assert line.final is not None and line.calculado is not None and line.diferencia
         sobrante = line.propuesta == "sobrante"
         rows.append(
             {
