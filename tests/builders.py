@@ -40,11 +40,17 @@ def pedimento(numero="262439536000098", rfc=RFC, **changes) -> dict:
     return ped | changes
 
 
-def deliver(db, folder, *peds, **options) -> None:
-    """Import `peds` as one Data Stage delivery zipped in `folder` (options go to write_zip)."""
+def deliver(db, *peds, **options) -> None:
+    """Import `peds` as one Data Stage delivery (options go to write_zip), zipped in a folder
+    of its own that is gone afterwards."""
+    import tempfile
+    from pathlib import Path
+
     from brokertui.core.pedimentos.datastage import build, importer
 
-    importer.import_zip(db, build.write_zip(folder / "1_Solicitudes.zip", list(peds), **options))
+    with tempfile.TemporaryDirectory() as folder:
+        path = build.write_zip(Path(folder) / "1_Solicitudes.zip", list(peds), **options)
+        importer.import_zip(db, path)
 
 
 def client_rfc(n: int) -> str:

@@ -97,7 +97,7 @@ async def test_x_writes_the_differences_to_xlsx(demo_db, tmp_path, monkeypatch):
     assert [c.value for c in sheet[8]][:3] == ["240739534000137", "partida_solo_anexo24", 3]
 
 
-def plant_parts(db, folder) -> None:
+def plant_parts(db) -> None:
     """A Data Stage delivery for the demo client whose part numbers no catalog has: one in
     551, one in 558 observaciones, and one partida with none."""
     observation = {
@@ -112,11 +112,11 @@ def plant_parts(db, folder) -> None:
         partidas=[partida(parte="ZZ-9"), partida(parte=""), partida(parte="")],
         miembros={"558": [observation]},
     )
-    deliver(db, folder, ped)
+    deliver(db, ped)
 
 
-async def test_u_lists_the_part_numbers_no_catalog_knows(demo_db, tmp_path):
-    plant_parts(demo_db, tmp_path)
+async def test_u_lists_the_part_numbers_no_catalog_knows(demo_db):
+    plant_parts(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_cruce(app, pilot, "u")
@@ -154,7 +154,7 @@ async def test_the_rules_screen_edits_the_part_number_pattern(demo_db):
         assert pedimento_rules.part_pattern(demo_db, RFC) == "Parte (#(.+))"
 
 
-def plant_descargo(db, folder) -> None:
+def plant_descargo(db) -> None:
     """A return of the demo client whose 512 discharges an entry brokertui has not discharged
     for it (no salida carries its number)."""
     row = {
@@ -176,11 +176,11 @@ def plant_descargo(db, folder) -> None:
         partidas=[partida(parte="")],
         miembros={"512": [row]},
     )
-    deliver(db, folder, ped)
+    deliver(db, ped)
 
 
-async def test_d_compares_the_512_descargos_with_the_ledger(demo_db, tmp_path):
-    plant_descargo(demo_db, tmp_path)
+async def test_d_compares_the_512_descargos_with_the_ledger(demo_db):
+    plant_descargo(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_cruce(app, pilot, "d")
