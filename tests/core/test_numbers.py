@@ -197,6 +197,34 @@ def _round_trip_or_value_error(text):
     assert to_micro(format(number, "f"), allow_zero=True) == int(number * 1_000_000)
 
 
+def _outcome(convert, text):
+    try:
+        return convert(text)
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+@given(
+    st.text(alphabet="0123456789.,+- ", max_size=22) | st.from_regex(r"[0-9]{1,14}(\.[0-9]{0,8})?"),
+    st.booleans(),
+)
+def test_the_plain_form_is_read_as_decimal_reads_it(text, allow_zero):
+    """to_micro reads '123.45' without Decimal (issue 14, item 4): the same number, or the
+    same refusal, as through parse_decimal; so does an interface's decimal_text."""
+    decimal_way = partial(_decimal_micro, allow_zero=allow_zero)
+    assert _outcome(partial(to_micro, allow_zero=allow_zero), text) == _outcome(decimal_way, text)
+    text_way = partial(interfaces.decimal_text, allow_zero=allow_zero)
+    assert _outcome(text_way, text) == _outcome(partial(_decimal_text, allow_zero=allow_zero), text)
+
+
+def _decimal_micro(text, *, allow_zero):
+    return int(parse_decimal(text, positive=not allow_zero) * 1_000_000)
+
+
+def _decimal_text(text, *, allow_zero):
+    return format(parse_decimal(text, positive=not allow_zero), "f")
+
+
 @given(st.decimals(min_value=0, max_value=MAX_NUMBER, places=6))
 def test_every_number_in_range_is_read_back_with_or_without_thousands_commas(number):
     assert parse_decimal(format(number, "f")) == number

@@ -16,6 +16,9 @@ MAX_NUMBER = Decimal(INT64_MAX).scaleb(-PLACES)
 # ASCII digits, '.' as the decimal point, ',' only between groups of three digits.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?", re.ASCII)
 _INTEGER = re.compile(r"[0-9]+", re.ASCII)
+# The usual written form, read without Decimal (to_micro): at most 12 whole digits and 6
+# decimals, so always within MAX_NUMBER.
+_PLAIN = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,6}))?", re.ASCII)
 _SHOWN = 40  # characters of a refused value quoted back in the message
 
 
@@ -70,6 +73,12 @@ def parse_integer(text: object, *, minimum: int = 0, maximum: int = INT64_MAX) -
 
 def to_micro(text: object, *, allow_zero: bool = False) -> int:
     """'12.5' -> 12500000 (parse_decimal's rules, 6 decimals); ValueError (Spanish)."""
+    plain = _PLAIN.fullmatch(text) if isinstance(text, str) else None
+    if plain:  # an import reads one per row: the plain form skips Decimal, to the same result
+        whole, decimals = plain.groups()
+        micro = int(whole) * SCALE + (int(decimals.ljust(PLACES, "0")) if decimals else 0)
+        if micro or allow_zero:
+            return micro
     return int(parse_decimal(text, positive=not allow_zero) * SCALE)
 
 

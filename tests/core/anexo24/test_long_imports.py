@@ -154,15 +154,15 @@ def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch, o
 
 def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monkeypatch):
     path = store.file_path(inv_db)
-    check, waits = interfaces._check_row, []
+    check, waits = interfaces.check_text, []
 
-    def checking(*args):
+    def checking(*args, **kwargs):  # every value, row by row or a batch's column at a time
         waits.append(timed_write(path))
-        return check(*args)
+        return check(*args, **kwargs)
 
-    monkeypatch.setattr(interfaces, "_check_row", checking)
+    monkeypatch.setattr(interfaces, "check_text", checking)
     load(inv_db, tmp_path, "entradas", LOTS)
-    assert len(waits) == len(LOTS) and max(waits) < 1.0
+    assert len(waits) >= len(LOTS) and max(waits) < 1.0
 
 
 def _killed_import(path, csv_path, paused) -> None:

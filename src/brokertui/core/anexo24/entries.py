@@ -23,14 +23,26 @@ from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
 
 
-def expiry(db: Database) -> Callable[[dict], str | None]:
-    """The permanence alert date (rules.md §2.2) of a checked row of the entradas interface,
-    its `vence`: an import works it out before it writes (`add_from_interface`)."""
+def expiry(db: Database) -> Callable[[str, str, str], str | None]:
+    """The permanence alert date (rules.md §2.2; permanence.dates) of an entry of a clave,
+    fracción and fecha_entrada (ISO), its `vence`: an import works it out before it writes
+    (`add_from_interface`), once per term and date (issue 14, item 4)."""
     cal = calendar_for(db, "SAT")
+    terms: dict[tuple[str, str], permanence.Term] = {}
+    alerts: dict[tuple[int, str], str] = {}
 
-    def vence(row: dict) -> str | None:
-        start = date.fromisoformat(row["fecha_entrada"])
-        return permanence.dates(row["clave"], row["fraccion"], start, cal)[1]
+    def vence(clave: str, fraccion: str, fecha_entrada: str) -> str | None:
+        term = terms.get((clave, fraccion))
+        if term is None:
+            term = terms[clave, fraccion] = permanence.term_for(clave, fraccion)
+        if term.months is None:  # a fixed asset stays while the program is valid
+            return None
+        alert = alerts.get((term.months, fecha_entrada))
+        if alert is None:
+            start = date.fromisoformat(fecha_entrada)
+            alert = permanence.expiry(start, term.months, cal)[0].isoformat()
+            alerts[term.months, fecha_entrada] = alert
+        return alert
 
     return vence
 
@@ -215,12 +227,12 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
     for n, r in enumerate(rows):
         if n in existing:
             lot, clave, fraccion, *_ = existing[n]
-            expires = vence(r | {"clave": clave, "fraccion": fraccion})
+            expires = vence(clave, fraccion, r["fecha_entrada"])
             updates.append((r["fecha_entrada"], r["saldo"], r["valor"], expires, import_id, lot))
         else:
             umc, fraccion = materials[r["numero_parte"]]
             clave = r.get("clave", "")
-            expires = vence(r | {"clave": clave, "fraccion": fraccion})
+            expires = vence(clave, fraccion, r["fecha_entrada"])
             inserts.append(
                 (client_id, r["pedimento"], r["partida"], clave, r["fecha_entrada"],
                  r["numero_parte"], r["saldo"], umc, r["valor"], fraccion, expires, import_id)

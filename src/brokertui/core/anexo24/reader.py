@@ -105,11 +105,10 @@ def _check_cells(name: str, number: int, values: list[str]) -> None:
         raise InterfaceError(f"{name}: la fila {number} tiene más de {MAX_COLUMNS:,} columnas")
     if number > MAX_ROWS:
         raise InterfaceError(f"{name}: tiene más de {MAX_ROWS:,} filas")
-    for value in values:
-        if len(value) > MAX_CELL_CHARS:
-            raise InterfaceError(
-                f"{name}: la fila {number} tiene una celda de más de {MAX_CELL_CHARS:,} caracteres"
-            )
+    if values and max(map(len, values)) > MAX_CELL_CHARS:
+        raise InterfaceError(
+            f"{name}: la fila {number} tiene una celda de más de {MAX_CELL_CHARS:,} caracteres"
+        )
 
 
 def _missing(name: str, header: list[str], wanted: tuple[str, ...]) -> None:
@@ -165,7 +164,7 @@ def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
         for number, values in enumerate(csv.reader(lines), start=1):
             _check_cells(path.name, number, values)
             lines.pending, lines.record = 0, number + 1
-            cells = [v.strip() for v in values]
+            cells = list(map(str.strip, values))
             if number == 1:
                 header = [h.lower() for h in cells]
                 _missing(path.name, header, wanted)
