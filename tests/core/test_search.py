@@ -294,3 +294,87 @@ def test_sql_finds_a_punctuated_number_typed_with_any_separators(db_once, data, 
     assume(not re.search(r"\d{4}-\d{2}-\d{2}", typed))  # a date filters by date
     assert sql_finds(db_once, f"PN {stored}", typed)
     assert find.matches([f"PN {stored}"], find.parse(typed))  # the in-memory rows agree
+
+
+# -- the pedimentos' search text (migration 0030) ---------------------------------------------
+
+
+@given(st.data(), st.lists(VALUES, min_size=1, max_size=4), VALUES)
+def test_a_pedimento_is_found_by_any_part_of_its_parts_and_proveedor(db_once, data, parts, who):
+    """Whatever its partidas' parts and its factura's proveedor, a piece of any of them typed
+    with any case and accents finds the pedimento, exactly when the in-memory match says so
+    (the trigram index agrees with core/search.py's rules)."""
+    db = db_once
+    db.execute("DELETE FROM pedimentos")
+    client_id = db.execute("SELECT id FROM clients").fetchone()[0]
+    pid = db.execute(
+        "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, fecha_pago, "
+        "created_at, created_by, updated_at) VALUES ('262434456001234', 'captura', ?, 'IN', "
+        "'1', '2026-01-05', '', '', '')",
+        [client_id],
+    ).lastrowid
+    db.conn.executemany(
+        "INSERT INTO partidas (pedimento_id, secuencia, fraccion, numero_parte, descripcion, "
+        "valor_usd, cantidad_umc, umc, cantidad_umt, umt) "
+        "VALUES (?, ?, '39269099', ?, '', '1', '1', '6', '1', '1')",
+        [(pid, n, part) for n, part in enumerate(parts, 1)],
+    )
+    db.execute(
+        "INSERT INTO facturas (pedimento_id, numero, proveedor, valor_usd) "
+        "VALUES (?, 'F-1', ?, '1')",
+        [pid, who],
+    )
+    pedimentos.index_search(db, "p.id = ?", [pid])
+    value = data.draw(st.sampled_from([*parts, who]))
+    start = data.draw(st.integers(0, len(value) - 1))
+    piece = value[start : data.draw(st.integers(start + 1, len(value)))]
+    typed = data.draw(st.one_of(written_otherwise(piece), VALUES))
+    search = find.parse(typed)
+    assume(search.terms and not (search.desde or search.hasta))
+    assume(not any(t.text in ("IN", "A1") or len(t.digits) >= 11 for t in search.terms))
+    expected = find.matches([*parts, who, "39269099", "F-1", "262434456001234"], search)
+    assert (pedimentos.count_pedimentos(db, search=typed) == 1) is expected
+
+
+def test_the_migration_writes_the_search_text_of_stored_pedimentos(tmp_path):
+    from brokertui.core import db as store
+
+    path = tmp_path / "old.db"
+    old = store.connect(path, migrate_to=29)
+    client_id = old.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) "
+        "VALUES (?, 'Alfa', '', '')",
+        [RFC],
+    ).lastrowid
+    pid = old.execute(
+        "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, fecha_pago, "
+        "created_at, created_by, updated_at) VALUES (?, 'datastage', ?, 'IN', '1', "
+        "'2026-01-05', '', '', '')",
+        [NUMERO, client_id],
+    ).lastrowid
+    old.execute(
+        "INSERT INTO partidas (pedimento_id, secuencia, fraccion, numero_parte, descripcion, "
+        "valor_usd, cantidad_umc, umc, cantidad_umt, umt) "
+        "VALUES (?, 1, '39269099', 'Tapa 3001-0001234', '', '1', '1', '6', '1', '1')",
+        [pid],
+    )
+    old.execute(
+        "INSERT INTO facturas (pedimento_id, numero, proveedor, valor_usd) "
+        "VALUES (?, 'F-1', 'Ñandú', '1')",
+        [pid],
+    )
+    old.close()
+    db = store.connect(path)
+    stored = db.execute("SELECT texto FROM pedimento_busqueda").fetchall()
+    assert sorted(stored[0][0].split("\n")) == [
+        "39269099",
+        "F-1",
+        "NANDU",
+        "Tapa 3001-0001234",
+        "Tapa 30010001234",
+    ]
+    for typed in ("tapa", "0001234", "nandu", "3926", "f-1"):
+        assert numeros(db, typed) == [NUMERO], typed
+    pedimentos.index_search(db, "1", [])  # the store writes the same text
+    assert db.execute("SELECT texto FROM pedimento_busqueda").fetchall() == stored
+    db.close()

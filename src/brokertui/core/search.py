@@ -17,14 +17,15 @@ only for values with a character outside printable ASCII: for the others SQLite'
 case-insensitive for ASCII, already matches the folded term. Likewise `joined`
 (core/text.joined), for a number, only for values with a separator after a digit. So a search
 costs a LIKE per field of the rows the list's own WHERE (client, period) has bounded, and a
-Python call only for the accented or punctuated ones.
+Python call only for the accented or punctuated ones. Related rows (a pedimento's partidas and
+facturas) are searched in a text kept per row (`Fields.indexed`), through its trigram index.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -112,16 +113,18 @@ def _day(value: str | None, name: str) -> date | None:
 @dataclass(frozen=True)
 class Fields:
     """Where a list's rows are searched: SQL expressions of text fields, of digit fields, the
-    date field, and `exists`: related rows (FROM ... WHERE tying them to the row) whose own
-    text and digit fields count as the row's."""
+    date field, and `indexed`: a search text of the row's related rows, kept apart."""
 
     text: Sequence[str] = ()
     digits: Sequence[str] = ()
     date: str | None = None
-    exists: Sequence[tuple[str, Fields]] = field(default_factory=tuple)
     exact: Sequence[tuple[str, Callable[[str], bool]]] = ()  # (column, is this term a code)
     coded: Sequence[tuple[str, Mapping[str, str]]] = ()  # (column of codes, code -> name)
     own_digits_from: int | None = None  # a number this long matches the digit fields only
+    # (row id column, FTS5 trigram table): the row's folded search text, in the table's
+    # `texto` at the same rowid, holding its related fields as stored and, for those with a
+    # separator after a digit, joined (core/pedimentos/store.py, index_search)
+    indexed: Sequence[tuple[str, str]] = ()
 
 
 def where(search: Search, fields: Fields, prefix: str = "q") -> tuple[list[str], dict]:
@@ -158,11 +161,18 @@ def _any(term: Term, fields: Fields, name: str) -> str:
     if term.digits:
         options += [_joined_like(column, name) for column in fields.text]
         options += [_digits_like(column, name) for column in fields.digits]
-    for source, inner in fields.exists:
-        inside = _any(term, inner, name)
-        if inside != "0":
-            options.append(f"EXISTS (SELECT 1 FROM {source} AND {inside})")
+    for key, table in fields.indexed:
+        options.append(_indexed_like(key, table, name, term.text))
+        if term.digits:
+            options.append(_indexed_like(key, table, f"{name}d", term.digits))
     return "(" + " OR ".join(options) + ")" if options else "0"
+
+
+def _indexed_like(key: str, table: str, param: str, value: str) -> str:
+    """`key` among the rowids of `table` whose text contains `value`: the trigram index
+    answers a LIKE without ESCAPE, so one is written only when `value` needs it."""
+    escape = " ESCAPE '\\'" if any(c in value for c in "%_\\") else ""
+    return f"{key} IN (SELECT rowid FROM {table} WHERE texto LIKE :{param}{escape})"
 
 
 def _digits_like(column: str, name: str) -> str:

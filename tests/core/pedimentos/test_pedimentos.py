@@ -330,3 +330,26 @@ def test_a_user_catalog_replaces_the_packaged_one(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("BROKERTUI_CATALOGS")
         catalogs.load.cache_clear()
+
+
+def test_an_edit_is_searched_by_its_new_parts_and_proveedor_only(client_db):
+    """The search text (pedimento_busqueda) follows the capture: an edit replaces it."""
+    pedimentos.save(
+        client_db, pedimento_model.parse(values(partida_numero_parte="TAPA-7")), today=TODAY
+    )
+
+    def found(typed: str) -> int:
+        return pedimentos.count_pedimentos(client_db, search=typed)
+
+    assert (found("tapa-7"), found("tapa7"), found("acme"), found("7208")) == (1, 0, 1, 0)
+    edited = values(partida_numero_parte="3001-0001234", partida_fraccion="7208.51.01")
+    edited["facturas"][0]["proveedor"] = "Ñandú Supply"
+    pedimentos.save(client_db, pedimento_model.parse(edited), today=TODAY, replace=True)
+    assert (found("tapa"), found("acme"), found("nandu"), found("0001234"), found("7208")) == (
+        0,
+        0,
+        1,
+        1,
+        1,
+    )
+    assert client_db.execute("SELECT count(*) FROM pedimento_busqueda").fetchone()[0] == 1

@@ -1,6 +1,6 @@
 """Pedimentos storage: the only module that writes tables pedimentos, facturas,
-identificadores, partidas and contribuciones (captured or imported from Data Stage), and the
-queries over them.
+identificadores, partidas, contribuciones (captured or imported from Data Stage) and
+pedimento_busqueda (their search text), and the queries over them.
 
 `on_stored` is the one seam out of this package: a listener registered there runs inside the
 write transaction each time a client's pedimentos are stored. Higher layers hook in without
@@ -220,6 +220,7 @@ def _insert(
             )
         )
     insert_partidas(db, rows)
+    index_search(db, "p.id = ?", [pid])
 
 
 def _iso(day: date | None) -> str | None:
@@ -297,6 +298,37 @@ def insert_partidas(db: Database, rows: Iterable[tuple]) -> None:
     _insert_rows(db, "partidas", rows)
 
 
+# A pedimento's search text (migration 0030): its partidas' fracción and número de parte and
+# its facturas' número and proveedor, each once, one a line, folded when LIKE could not match
+# it as stored (outside printable ASCII, or two spaces: core/search.py), and joined too when
+# a separator follows a digit. In SQL, so an import's rows never pass through Python.
+_SEARCH_TEXT = """(
+    WITH folded (t) AS (
+        SELECT CASE WHEN v GLOB '*[^ -~]*' OR v GLOB '*  *' THEN fold(v) ELSE v END FROM (
+            SELECT fraccion AS v FROM partidas WHERE pedimento_id = p.id
+            UNION SELECT numero_parte FROM partidas WHERE pedimento_id = p.id
+            UNION SELECT numero FROM facturas WHERE pedimento_id = p.id
+            UNION SELECT proveedor FROM facturas WHERE pedimento_id = p.id
+        ) WHERE v <> ''
+    )
+    SELECT group_concat(t, char(10)) FROM (
+        SELECT t FROM folded UNION SELECT joined(t) FROM folded WHERE t GLOB '*[0-9][./ -]*'
+    )
+)"""
+
+
+def index_search(db: Database, where: str, params: list) -> None:
+    """(Re)write the search text of the pedimentos `where` selects (over `pedimentos p`), once
+    their partidas and facturas are stored; inside the write transaction."""
+    selected = f"SELECT p.id FROM pedimentos p WHERE {where}"
+    db.execute(f"DELETE FROM pedimento_busqueda WHERE rowid IN ({selected})", params)
+    db.execute(
+        f"INSERT INTO pedimento_busqueda (rowid, texto) SELECT p.id, {_SEARCH_TEXT} "
+        f"FROM pedimentos p WHERE {where}",
+        params,
+    )
+
+
 def copy_block(db: Database, block: str, select: str) -> int:
     """Rows of one block (a key of _BLOCKS) from a SELECT giving them in its column order,
     without passing through Python (the Data Stage importer's staged rows); how many."""
@@ -333,26 +365,16 @@ SORTS = {
 def _search_fields() -> find.Fields:
     """A pedimento is found by its número (any written form, or part of it), clave, fecha de
     pago, RFC, its partidas' fracción and número de parte, its facturas' número and proveedor.
-    A scan of the client's pedimentos (pedimentos_client) and of their partidas and facturas
-    (by pedimento_id), one LIKE per row: the related fields are searched as one text. A number
-    of 11 digits or more is a pedimento's (patente and consecutive at least): only the número
-    is searched for it, so a jump to a pedimento reads no partida."""
+    The related fields are looked up in the pedimento's search text (pedimento_busqueda, a
+    trigram index: index_search). A number of 11 digits or more is a pedimento's (patente and
+    consecutive at least): only the número is searched for it."""
     claves = catalogs.load("claves").entries
     return find.Fields(
         text=("c.rfc",),
         digits=("p.numero",),
         date="p.fecha_pago",
         exact=(("p.clave", claves.__contains__),),
-        exists=(
-            (
-                "partidas x WHERE x.pedimento_id = p.id",
-                find.Fields(text=("x.fraccion || ' ' || x.numero_parte",)),
-            ),
-            (
-                "facturas f WHERE f.pedimento_id = p.id",
-                find.Fields(text=("f.numero || ' ' || f.proveedor",)),
-            ),
-        ),
+        indexed=(("p.id", "pedimento_busqueda"),),
         own_digits_from=11,
     )
 

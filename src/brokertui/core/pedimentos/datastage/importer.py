@@ -883,6 +883,7 @@ class _Store:
         )
         for tipo in STAGED:
             self.rows(tipo)
+        pedimento_store.index_search(db, "p.id IN (SELECT pid FROM temp.staged_pids)", [])
         routes.record(
             db,
             self.import_id,
