@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCALE = 1_000_000
 PLACES = 6
@@ -106,6 +110,11 @@ def factor_micro(cantidad: str, merma_pct: str) -> int:
     return int(value.quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def times(quantity_micro: int, factor: int) -> int:
-    """quantity × factor, both in millionths, rounded half up to a millionth."""
+@overload
+def times(quantity_micro: int, factor: int) -> int: ...
+@overload
+def times(quantity_micro: np.ndarray, factor: np.ndarray) -> np.ndarray: ...
+def times(quantity_micro, factor):
+    """quantity × factor, both in millionths, rounded half up to a millionth (elementwise on
+    arrays of Python integers: the discharge's columns)."""
     return (quantity_micro * factor + SCALE // 2) // SCALE

@@ -9,8 +9,16 @@ balance.
 
 Per part number: a lot is eligible for an exit when its entry date is on or before the exit's
 date; lots are taken oldest entry date first, ties by pedimento then partida; exits in order of
-date, then the order they were imported. Lots and demands arrive grouped by part and sorted, so
-the whole run streams in O(lots + demands) with one part in memory at a time.
+date, then the order they were imported.
+
+The engine (`allocate`) works on columns (numpy arrays of integers; Python integers in an
+object array when sums could pass 2**62, so it stays exact): within a part, FIFO consumes the
+lots as one line, so the point up to which they are consumed after exit j is
+P_j = min(P_{j-1} + q_j, E_j), E_j the end of the lots eligible on its date. With S_j the
+exits' running sum, P_j - S_j is the running minimum of E_j - S_j (capped at the part's start),
+so the whole run is a few cumulative sums and binary searches; each exit's rows are the lots
+its stretch [P_{j-1}, P_j) crosses, then its shortfall q_j - (P_j - P_{j-1}). `discharge` is
+the same engine over Lot and Demand objects.
 
 Discharge by value (same file, the paragraph on certified companies; Apartado B, módulo de
 procesos, numeral 5): the same engine runs with the fracción arancelaria as the "part" and USD
@@ -19,9 +27,11 @@ millionths as the quantity; `valued` prices each material demand first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+
+import numpy as np
 
 
 @dataclass(slots=True)
@@ -83,10 +93,42 @@ def _by_part(items: Iterable, demands: Iterable[Demand]) -> Iterator[tuple[list,
 
 
 def discharge(lots: Iterable[Lot], demands: Iterable[Demand]) -> Iterator[Allocation]:
-    """Allocate demands to lots. Both inputs must be sorted by `lot_order` / `demand_order`
-    (the storage layer's queries do it); balances of the given lots are consumed in place."""
-    for part_lots, part_demands in _by_part(lots, demands):
-        yield from _discharge_part(part_lots, part_demands)
+    """Allocate demands to lots (`allocate` over objects). Both inputs sorted by `lot_order` /
+    `demand_order`; balances of the given lots are consumed in place."""
+    lots, demands = list(lots), list(demands)
+    taken = allocate(
+        Lots(
+            np.array([lot.part for lot in lots], dtype=object),
+            days([lot.fecha for lot in lots]),
+            exact([lot.balance for lot in lots]),
+            days([lot.vence for lot in lots]),
+        ),
+        Demands(
+            np.array([d.part for d in demands], dtype=object),
+            days([d.fecha for d in demands]),
+            exact([d.quantity for d in demands]),
+        ),
+    )
+    rows = [
+        Allocation(
+            demands[d].salida_id,
+            demands[d].part,
+            None if lot < 0 else lots[lot].id,
+            int(quantity),
+            bool(vencido),
+        )
+        for d, lot, quantity, vencido in zip(
+            taken.demand.tolist(),
+            taken.lot.tolist(),
+            taken.quantity.tolist(),
+            taken.vencido.tolist(),
+            strict=True,
+        )
+    ]
+    for row, lot in zip(rows, taken.lot.tolist(), strict=True):
+        if lot >= 0:
+            lots[lot].balance -= row.quantity
+    yield from rows
 
 
 def valued(
@@ -109,24 +151,130 @@ def valued(
                 yield demand, None
 
 
-def _discharge_part(lots: list[Lot], demands: Iterable[Demand]) -> Iterator[Allocation]:
-    head = 0  # first lot that may still have a balance
-    eligible = 0  # lots[:eligible] entered on or before the current exit
-    for demand in demands:
-        while eligible < len(lots) and lots[eligible].fecha <= demand.fecha:
-            eligible += 1
-        remaining = demand.quantity
-        index = head
-        while remaining and index < eligible:
-            lot = lots[index]
-            if lot.balance:
-                taken = min(lot.balance, remaining)  # case 1 (all) or case 2 (the balance)
-                lot.balance -= taken
-                remaining -= taken
-                vencido = lot.vence is not None and lot.vence < demand.fecha
-                yield Allocation(demand.salida_id, demand.part, lot.id, taken, vencido)
-            if not lot.balance and index == head:
-                head += 1
-            index += 1
-        if remaining:
-            yield Allocation(demand.salida_id, demand.part, None, remaining)
+# -- the engine over columns ------------------------------------------------------------------
+
+NEVER = np.iinfo(np.int64).max  # the day of a lot without a permanence date: never vencido
+SAFE = 2**62  # sums below it fit int64; above, Python integers (object arrays) keep them exact
+
+
+@dataclass(frozen=True)
+class Lots:
+    """Lots as columns: within a key, in FIFO order (lot_order); keys in any order."""
+
+    key: np.ndarray  # object: the part (or fracción)
+    fecha: np.ndarray  # int64 day numbers (`days`)
+    balance: np.ndarray  # int64 or object (`exact`)
+    vence: np.ndarray  # int64 day numbers, NEVER when none
+
+
+@dataclass(frozen=True)
+class Demands:
+    """Demands as columns: within a key, in date then import order (demand_order)."""
+
+    key: np.ndarray
+    fecha: np.ndarray
+    quantity: np.ndarray
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The allocations, as columns: each demand's rows together (its lots oldest first, then
+    its shortfall), demands in their given order; `lot` -1 is a shortfall."""
+
+    demand: np.ndarray  # index into the demands given
+    lot: np.ndarray  # index into the lots given, -1: shortfall
+    quantity: np.ndarray
+    vencido: np.ndarray  # bool
+
+
+def days(isos: Sequence[str | None] | np.ndarray) -> np.ndarray:
+    """ISO dates as day numbers (int64); None as NEVER."""
+    values = np.array(isos, dtype="datetime64[D]")
+    out = values.astype(np.int64)
+    out[np.isnat(values)] = NEVER
+    return out
+
+
+def exact(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Integers as int64, or as Python integers when they could add up past SAFE."""
+    column = np.array(values, dtype=object)
+    if len(column) and max(-min(column), max(column)) * len(column) >= SAFE:
+        return column
+    return column.astype(np.int64)
+
+
+def allocate(lots: Lots, demands: Demands) -> Taken:
+    """Allocate the demands to the lots by key, FIFO (module doc); lots' balances <= 0 are
+    skipped."""
+    lot_code, demand_code = _codes(lots.key, demands.key)
+    lot_at = np.argsort(lot_code, kind="stable")
+    lot_at = lot_at[lots.balance[lot_at] > 0]
+    demand_at = np.argsort(demand_code, kind="stable")
+    lot_code, demand_code = lot_code[lot_at], demand_code[demand_at]
+    balance, wanted = lots.balance[lot_at], demands.quantity[demand_at]
+    fecha = demands.fecha[demand_at]
+    big = balance.dtype == object or wanted.dtype == object
+    if big:
+        balance, wanted = balance.astype(object), wanted.astype(object)
+    end = np.cumsum(balance)  # lot i is the stretch [line[i], end[i]) of one line of all lots
+    line = np.concatenate((np.zeros(1, dtype=end.dtype), end))
+    # Each demand: where its key's lots begin on the line, and where the lots eligible on its
+    # date end (lot dates are ordered within a key).
+    lot_fecha = lots.fecha[lot_at]
+    base = min(lot_fecha.min(initial=0), fecha.min(initial=0))
+    width = max(lot_fecha.max(initial=0), fecha.max(initial=0)) - base + 1
+    begins = line[np.searchsorted(lot_code, demand_code, "left")]
+    reach = line[
+        np.searchsorted(
+            lot_code * width + (lot_fecha - base), demand_code * width + (fecha - base), "right"
+        )
+    ]
+    # P_j (module doc): the key's start + its running demand + the capped running minimum.
+    first = np.flatnonzero(np.diff(demand_code, prepend=-1))  # each key's first demand
+    sizes = np.diff(np.append(first, len(wanted)))
+    running = np.cumsum(wanted)
+    running -= np.repeat((running - wanted)[first], sizes)
+    slack = np.minimum(reach - begins - running, 0)
+    if len(first):
+        for key in np.flatnonzero(np.minimum.reduceat(slack, first) < 0).tolist():
+            stretch = slack[first[key] : first[key] + sizes[key]]
+            stretch[:] = np.minimum.accumulate(stretch)
+    upto = begins + running + slack
+    since = np.empty_like(upto)
+    since[1:] = upto[:-1]
+    since[first] = begins[first]
+    short = wanted - (upto - since)
+    # Rows: the lots each demand's stretch [since, upto) crosses, then its shortfall.
+    first_lot = np.searchsorted(end, since, "right")
+    lots_crossed = np.where(upto > since, np.searchsorted(end, upto, "left") - first_lot + 1, 0)
+    counts = lots_crossed + (short > 0)
+    row_demand = np.repeat(np.arange(len(wanted)), counts)
+    within = np.arange(len(row_demand)) - np.repeat(np.cumsum(counts) - counts, counts)
+    from_lot = within < lots_crossed[row_demand]
+    # Lot n, past the last, stands in for a shortfall's lot in the arithmetic below.
+    lot = np.where(from_lot, first_lot[row_demand] + within, len(end))
+    lot_end, vence = np.append(end, line[-1]), np.append(lots.vence[lot_at], NEVER)
+    lot_at = np.append(lot_at, -1)
+    quantity = np.where(
+        from_lot,
+        np.minimum(upto[row_demand], lot_end[lot]) - np.maximum(since[row_demand], line[lot]),
+        short[row_demand],
+    )
+    vencido = from_lot & (vence[lot] < fecha[row_demand])
+    demand = demand_at[row_demand]
+    order = np.argsort(demand, kind="stable")
+    return Taken(
+        demand[order],
+        lot_at[lot][order],
+        quantity[order],
+        vencido[order],
+    )
+
+
+def _codes(lot_keys: np.ndarray, demand_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each key as its rank among all keys (int64), for lots and for demands."""
+    rank = {key: n for n, key in enumerate(sorted(set(lot_keys) | set(demand_keys)))}
+    return tuple(
+        np.fromiter(map(rank.__getitem__, keys), dtype=np.int64, count=len(keys))
+        for keys in (lot_keys, demand_keys)
+    )  # type: ignore[return-value]

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import islice
 
+import numpy as np
 from sqlite_utils import Database
 
 from brokertui.core import leases, log
@@ -50,7 +51,7 @@ from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, sco
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
-from brokertui.core.quantities import times, to_text
+from brokertui.core.quantities import SCALE, times, to_text
 from brokertui.core.registry import clients
 
 Progress = Callable[[int, int, str], None]
@@ -151,10 +152,9 @@ LOT_AMOUNT = {
 FIXED_ASSET = entries.fixed_asset("e")
 
 # The lots of the dirty keys, oldest first, with their balance once the run's candidates are
-# taken back (each lot's allocations in force summed by index); lots used up are dropped as
-# they are read.
+# taken back (each lot's allocations in force summed by index).
 _LOTS_SQL = f"""
-SELECT e.id, {{key}} AS lot_key, e.fecha_entrada, e.pedimento, e.partida,
+SELECT e.id, {{key}} AS lot_key, e.fecha_entrada,
        {{amount}} - coalesce((SELECT sum(a.cantidad_micro) FROM active_allocations a
                              WHERE a.entrada_id = e.id
                                AND a.id NOT IN (SELECT id FROM temp.candidates)), 0),
@@ -197,6 +197,24 @@ def _demands(rows) -> Iterator[fifo.Demand]:
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
 
 
+def _columns(cursor, width: int) -> list[np.ndarray]:
+    """The cursor's rows as `width` columns (object arrays), read BATCH rows at a time."""
+    parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+    while batch := cursor.fetchmany(BATCH):
+        for column, values in zip(parts, zip(*batch, strict=True), strict=True):
+            column.append(np.array(values, dtype=object))
+    return [np.concatenate(c) if c else np.empty(0, dtype=object) for c in parts]
+
+
+def _demand_columns(cursor) -> tuple[np.ndarray, fifo.Demands]:
+    """Each demand's exit id and the demands, from (exit, part, fecha, quantity, BOM factor)
+    rows in the engine's order (the quantity times the factor, when there is one)."""
+    ids, part, fecha, quantity, factor = _columns(cursor, 5)
+    factor[factor == None] = SCALE  # noqa: E711 (elementwise): no BOM, the quantity itself
+    quantity = times(quantity, factor)
+    return ids.astype(np.int64), fifo.Demands(part, fifo.days(fecha), fifo.exact(quantity))
+
+
 def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
     """The materials the discharged exits consume, sorted by part (what the check expects)."""
     sql = _EXIT_DEMANDS_SQL.format(discharged="") + " ORDER BY part, s.fecha, s.id"
@@ -223,7 +241,9 @@ def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand
         entry_rows.close()  # entries of parts no exit needs are left unread
 
 
-def _value_demands(db: Database, params: dict, result: RunResult) -> Iterator[fifo.Demand]:
+def _value_demands(
+    db: Database, params: dict, result: RunResult
+) -> tuple[np.ndarray, fifo.Demands]:
     """The demands by value: each exit's material values (of the dirty parts) summed per
     fracción (or a nivel pedimento), in the engine's order (through a scratch table, indexed
     once filled). Exits with a material that cannot be priced are left out, whole, and counted
@@ -258,15 +278,11 @@ def _value_demands(db: Database, params: dict, result: RunResult) -> Iterator[fi
     result.sin_valor_parts = sorted(set(unvalued.values()))[:20]
     db.execute("CREATE INDEX temp.value_order ON value_demands (fraccion, fecha, salida_id)")
     grouped = (
-        "SELECT fraccion, fecha, salida_id, sum(valor) FROM temp.value_demands "
-        "GROUP BY fraccion, fecha, salida_id"
+        "SELECT salida_id, fraccion, fecha, sum(valor) FROM temp.value_demands "
+        "GROUP BY fraccion, fecha, salida_id ORDER BY fraccion, fecha, salida_id"
     )
-    return (
-        fifo.Demand(sid, fraccion, fecha, sid, value)
-        for fraccion, fecha, sid, value in db.execute(
-            grouped + " ORDER BY fraccion, fecha, salida_id"
-        )
-    )
+    ids, key, fecha, value = _columns(db.execute(grouped), 4)
+    return ids.astype(np.int64), fifo.Demands(key, fifo.days(fecha), fifo.exact(value))
 
 
 def run(
@@ -416,32 +432,38 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     earliest = scope.mark(db, client_id, result.modo, result.hasta, result.desde)
     result.desde = result.desde or earliest
     params = {"client": client_id, "hasta": result.hasta}
-    # Scratch rows, written while the queries below are still being read (created first: a
-    # change to the temporary schema would abort those queries).
+    # The engine's rows, exit by exit (created first: a change to the temporary schema would
+    # abort the queries being read).
     db.execute(
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
     if result.modo != "cantidad":
-        demands = _value_demands(db, params, result)
+        demand_ids, demands = _value_demands(db, params, result)
     else:
-        demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
+        demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params))
     lots_sql = _LOTS_SQL.format(
         key=LOT_KEY[result.modo],
         amount=LOT_AMOUNT[result.modo],
         source=_LOT_SOURCE[result.modo],
         within=_WITHIN_PEDIMENTO.get(result.modo, ""),
     )
-    lot_rows = db.execute(lots_sql, params)
-    lots = (fifo.Lot(*row) for row in lot_rows if row[5] > 0)
-    keys = db.execute("SELECT count(*) FROM temp.dirty_keys").fetchone()[0]
-    allocations = fifo.discharge(lots, _counted(demands, keys, result, report))
-    while batch := list(islice(allocations, BATCH)):
-        db.conn.executemany(
-            "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
-            [(a.salida_id, a.part, a.lot_id, a.quantity, int(a.vencido)) for a in batch],
-        )
-    lot_rows.close()  # lots no demand reached are left unread
+    lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), 5)
+    report(0, 1, "Descargando")
+    lots = fifo.Lots(lot_key, fifo.days(lot_fecha), fifo.exact(balance), fifo.days(vence))
+    result.demands = len(demand_ids)
+    taken = fifo.allocate(lots, demands)
+    # Exit by exit (each one's keys in the engine's order): the order the ledger is written in.
+    order = np.argsort(demand_ids[taken.demand], kind="stable")
+    rows = zip(
+        demand_ids[taken.demand][order].tolist(),
+        demands.key[taken.demand][order].tolist(),
+        np.append(lot_ids, [None])[taken.lot][order].tolist(),
+        taken.quantity[order].tolist(),
+        taken.vencido[order].astype(np.int64).tolist(),
+        strict=True,
+    )
+    db.conn.executemany("INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)", rows)
     _changes(db, result)
     _prepare_balances(db, result.modo, _RUN_CHANGES)
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
@@ -458,10 +480,7 @@ def _changes(db: Database, result: RunResult) -> None:
     each commit writes few pages."""
     db.execute("CREATE TEMP TABLE reversed (allocation_id INTEGER)")
     if not db.execute("SELECT 1 FROM temp.candidates LIMIT 1").fetchone():
-        db.execute(
-            "CREATE TEMP TABLE new_allocations AS SELECT * FROM temp.computed "
-            "ORDER BY salida_id, rowid"
-        )
+        db.execute("ALTER TABLE temp.computed RENAME TO new_allocations")  # in write order
     else:
         same = (
             "{a}.salida_id = {b}.salida_id AND {a}.numero_parte = {b}.numero_parte AND "
@@ -488,7 +507,7 @@ def _changes(db: Database, result: RunResult) -> None:
         ).rowcount
         db.execute(
             "CREATE TEMP TABLE new_allocations AS SELECT n.* FROM temp.computed n "
-            f"WHERE {in_changed.format(t='n')} ORDER BY n.salida_id, n.rowid"
+            f"WHERE {in_changed.format(t='n')} ORDER BY n.rowid"
         )
     shortfall_parts = set()
     for part, faltante, vencido, count in db.execute(
@@ -737,19 +756,6 @@ def _drop_scratch(db: Database) -> None:
         "part_deltas",
     ):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
-
-
-def _counted(demands, keys: int, result: RunResult, report: Progress):
-    """The demands, counted in `result`; progress is told in keys done of `keys` (counting
-    the demands beforehand would read them twice)."""
-    key, done_keys = None, 0
-    for done, demand in enumerate(demands, start=1):
-        if demand.part != key:
-            key, done_keys = demand.part, done_keys + 1
-        if done % 20_000 == 0:
-            report(done_keys, keys, "Descargando")
-        result.demands = done
-        yield demand
 
 
 _LAST_RUN = (
