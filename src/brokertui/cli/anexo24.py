@@ -181,20 +181,18 @@ def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
 @pass_env
 def discharge_export(env: Env, rfc: str, fmt: str, output: Path | None) -> None:
     """Cada asignación vigente (un faltante no tiene pedimento, partida ni fecha_entrada)."""
-    rows = discharge.export_rows(env.db, rfc)
+    columns, rows = discharge.export_table(env.db, rfc, as_text=fmt == "csv")
     with _output(env, output) as stream:
         if fmt == "csv":
-            # Inert cells (export.csv_row); the quantity is the ledger's text of a positive
-            # amount (CHECK cantidad_micro > 0), so no quote ever lands on a number.
-            columns = discharge.export_columns(env.db, rfc)
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow(export.csv_row(row[c] for c in columns))
+            # Every cell inert as text (export.write_rows); the quantity is the ledger's text of
+            # a positive amount (CHECK cantidad_micro > 0), so no quote ever lands on a number.
+            csv.writer(stream, lineterminator="\n").writerow(columns)
+            export.write_rows(stream, rows, [True] * len(columns))
         else:
             stream.write("[")
             for n, row in enumerate(rows):
-                stream.write(("," if n else "") + "\n  " + export.json_text(row))
+                values = dict(zip(columns, row, strict=True))
+                stream.write(("," if n else "") + "\n  " + export.json_text(values))
             stream.write("\n]\n")
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from brokertui.core import files
@@ -21,6 +22,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls but tab, LF and CR (illegal in XLSX, terminal escapes in CSV), DEL and C1.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _JSON_RAW = re.compile("[\x7f-\x9f]")  # the controls json.dumps leaves unescaped
+# What write_rows looks for in CSV lines: a cell starting with - (after a comma or a line break,
+# maybe after its opening quote) is found by substring; the other formula starts (= + @ tab CR),
+# control characters and CR anywhere in one scan (false alarms only cost the careful path).
+_DASH_STARTS = (",-", "\n-")
+_QUOTED_DASH_STARTS = (',"-', '\n"-')
+_RARE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f=+@]")
+BLOCK = 2_000  # rows write_rows checks at once
 
 
 def text(value) -> str:
@@ -59,6 +67,70 @@ def csv_cell(value) -> str:
 def csv_row(values: Iterable[Any]) -> list[str]:
     """A row of typed values as inert CSV cells (`csv_cell`), for csv.writer.writerow."""
     return [csv_cell(value) for value in values]
+
+
+def write_rows(stream, rows: Iterable[Sequence], text_columns: Sequence[bool]) -> int:
+    """Rows as inert CSV lines on `stream`, the same text as csv.writer writing `csv_row` of
+    each row's typed values, at about the cost of joining them; returns how many rows were
+    written.
+
+    Each value comes as it will read, "" for none: a text column's as stored, a number or
+    date as the product writes it (quantities.to_text, ISO), which csv_cell leaves as it is. A
+    block of rows is joined with commas; when a value is no str or needs quotes, csv.writer
+    writes the block instead. Then its text is looked at once (`_suspect`): only when a cell
+    could start like a formula or hold a control character (a negative number looks so too)
+    is the block written again cell by cell, `csv_cell` on the `text_columns`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def written(lines: Iterable[Sequence]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(lines)
+        return buffer.getvalue()
+
+    count = 0
+    iterator = iter(rows)
+    while block := list(islice(iterator, BLOCK)):
+        lines = _joined(block, len(text_columns)) or written(block)
+        if _suspect(lines):
+            lines = written(_careful(row, text_columns) for row in block)
+        stream.write(lines)
+        count += len(block)
+    return count
+
+
+def _joined(block: list[Sequence], width: int) -> str:
+    """The rows as csv.writer would write them when every value is a str that needs no quotes
+    (no comma, quote or line break: the counts tell), else ""."""
+    try:
+        lines = "\n".join(map(",".join, block)) + "\n"
+    except TypeError:  # a value that is not a str
+        return ""
+    plain = (
+        width > 1  # a lone empty cell is written ""
+        and '"' not in lines
+        and lines.count(",") == len(block) * (width - 1)
+        and lines.count("\n") == len(block)
+    )
+    return lines if plain else ""
+
+
+def _suspect(lines: str) -> bool:
+    """Whether CSV lines could hold a cell that csv_cell would write otherwise."""
+    return bool(
+        lines.startswith(("-", '"-'))
+        or any(start in lines for start in _DASH_STARTS)
+        or ('"' in lines and any(start in lines for start in _QUOTED_DASH_STARTS))
+        or _RARE.search(lines)
+    )
+
+
+def _careful(row: Sequence, text_columns: Sequence[bool]) -> list:
+    return [
+        csv_cell(value) if is_text else ("" if value is None else value)
+        for value, is_text in zip(row, text_columns, strict=True)
+    ]
 
 
 def xlsx_row(sheet, values: Sequence[Any]) -> list:

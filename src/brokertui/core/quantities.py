@@ -101,6 +101,17 @@ def to_text(micro: int) -> str:
     return f"{sign}{whole}" + (f".{frac:06d}".rstrip("0") if frac else "")
 
 
+def text_sql(micro: str) -> str:
+    """SQL writing the integer expression `micro` as `to_text` does ('12.5', '-0.000001', '3'),
+    exactly, in integer arithmetic; NULL stays NULL. For exports that stream rows as SQLite
+    gives them (the sign apart, since -0.5 has no whole part to carry it)."""
+    return (
+        f"(CASE WHEN {micro} < 0 THEN '-' ELSE '' END || (abs({micro}) / {SCALE}) || "
+        f"CASE WHEN abs({micro}) % {SCALE} = 0 THEN '' "
+        f"ELSE rtrim(printf('.%06d', abs({micro}) % {SCALE}), '0') END)"
+    )
+
+
 def factor_micro(cantidad: str, merma_pct: str) -> int:
     """cantidad × (1 + merma/100) in millionths, rounded half up (the BOM's consumption);
     ValueError when it does not fit the stored range."""

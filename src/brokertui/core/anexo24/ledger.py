@@ -51,7 +51,7 @@ from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, sco
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
-from brokertui.core.quantities import SCALE, times, to_text
+from brokertui.core.quantities import SCALE, text_sql, times, to_text
 from brokertui.core.registry import clients
 
 Progress = Callable[[int, int, str], None]
@@ -919,32 +919,47 @@ _AS_OF = """(SELECT a.* FROM allocations a
                     WHERE v.allocation_id = a.id))"""
 
 
-def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None):
-    """The export columns for every allocation in force (a shortfall has no pedimento,
-    partida or fecha_entrada), streamed; or (`as_of_run`) for those in force right after that
-    run, as it showed then. By value the part is the fracción (a nivel pedimento there is
-    none) and the amount is USD."""
+# Each export column as SQL over _ALLOC_SELECT's tables, as the export writes it: a shortfall
+# has no pedimento, partida or fecha_entrada (""); the amount as text (exact); by value the
+# part is the fracción (a nivel pedimento there is none) and the amount is USD.
+_EXPORT_VALUES = {
+    "documento": "s.documento",
+    "numero_parte": "a.numero_parte",
+    "fraccion": "a.numero_parte",
+    "pedimento": "coalesce(e.pedimento, '')",
+    "partida": "coalesce(e.partida, '')",
+    "fecha_entrada": "coalesce(e.fecha_entrada, '')",
+    "cantidad": text_sql("a.cantidad_micro"),
+    "valor_usd": text_sql("a.cantidad_micro"),
+    "vencido": "CASE WHEN a.vencido THEN 'si' ELSE 'no' END",
+}
+
+
+def export_table(
+    db: Database, rfc: str, *, as_of_run: int | None = None, as_text: bool = False
+) -> tuple[list[str], Iterator[tuple]]:
+    """The export's columns and, streamed from the cursor, a row of them for every allocation
+    in force; or (`as_of_run`) for those in force right after that run, as it showed then.
+    `as_text`: every value a str (the partida's digits), as CSV writes it."""
     client = clients.get_client(db, rfc)
     columns = EXPORT_COLUMNS[mode(db, client.id)]
-    sql = _ALLOC_SELECT.replace("SELECT a.id,", "SELECT a.id AS aid,")
+    tables = _ALLOC_SELECT[_ALLOC_SELECT.index("FROM active_allocations a") :]
     if as_of_run is not None:
-        sql = sql.replace("FROM active_allocations a", f"FROM {_AS_OF} a")
-    for r in db.execute(
-        sql + " ORDER BY " + ALLOCATION_ORDER, {"client": client.id, "run": as_of_run}
-    ):
-        (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
-        values = {
-            "documento": documento,
-            "numero_parte": parte,
-            "fraccion": parte,
-            "pedimento": pedimento or "",
-            "partida": "" if partida is None else partida,
-            "fecha_entrada": fecha_entrada or "",
-            "cantidad": to_text(micro),
-            "valor_usd": to_text(micro),
-            "vencido": "si" if vencido else "no",
-        }
-        yield {column: values[column] for column in columns}
+        tables = tables.replace("FROM active_allocations a", f"FROM {_AS_OF} a")
+    values = [_EXPORT_VALUES[c] for c in columns]
+    if as_text:
+        values = [f"CAST({value} AS TEXT)" for value in values]
+    sql = f"SELECT {', '.join(values)} {tables}"
+    cursor = db.execute(
+        f"{sql} ORDER BY {ALLOCATION_ORDER}", {"client": client.id, "run": as_of_run}
+    )
+    return columns, cursor
+
+
+def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None) -> Iterator[dict]:
+    """export_table's rows as dicts of its columns."""
+    columns, rows = export_table(db, rfc, as_of_run=as_of_run)
+    return (dict(zip(columns, row, strict=True)) for row in rows)
 
 
 _PENDING_SQL = f"""

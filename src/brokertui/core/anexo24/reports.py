@@ -11,6 +11,7 @@ or a nivel pedimento with each lot's IGI rate; every report's title names the mo
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,8 +27,8 @@ from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
 from brokertui.core.anexo24.ledger import LOT_KEY
 from brokertui.core.db import file_path
-from brokertui.core.export import csv_row, json_text, text, xlsx_row
-from brokertui.core.quantities import to_text
+from brokertui.core.export import csv_row, json_text, text, write_rows, xlsx_row
+from brokertui.core.quantities import text_sql, to_text
 from brokertui.core.registry import clients
 
 
@@ -660,16 +661,59 @@ def _typed(col: Col, value):
     return value
 
 
+def _export_value(col: Col, as_text: bool) -> str:
+    """A column of the report's row (r) as `_export_rows` gives it: a quantity as text written
+    by SQLite (exact, quantities.text_sql), anything else as stored, "" as NULL (None) as
+    `_typed` reads it; `as_text`, every value as CSV text (a count as its digits, none as
+    "")."""
+    column = f"r.{col.key}"
+    if col.kind == "qty":
+        value = text_sql(column)
+    elif not as_text:
+        return f"nullif({column}, '')"
+    else:
+        value = f"CAST({column} AS TEXT)" if col.kind == "int" else column
+    return f"coalesce({value}, '')" if as_text else value
+
+
+def _export_rows(db: Database, h: Heading, *, as_text: bool = False) -> Iterator[Sequence]:
+    """Every row of the report in its order, each value as `records` types it but written
+    (export.write_rows): quantities and money as text, dates as stored (ISO), counts as int
+    (`as_text`: see _export_value); streamed from the cursor (a report per fracción, a row
+    per fracción and UMT, from `records`)."""
+    if h.report.per_fraccion:
+        for record in records(db, h):
+            typed = [text(v) if isinstance(v, Decimal) else v for v in record.values()]
+            yield [text(v) for v in typed] if as_text else typed
+        return
+    params = _params(db, h)
+    values = ", ".join(_export_value(c, as_text) for c in h.report.columns)
+    cursor = db.execute(
+        f"SELECT {values} FROM ({_source(db, h, params)}) r ORDER BY {h.report.order}", params
+    )
+    money = [n for n, c in enumerate(h.report.columns) if c.kind == "money"]
+    if not money:
+        yield from cursor
+        return
+    for found in cursor:
+        row = list(found)
+        for n in money:
+            if row[n] not in (None, ""):
+                row[n] = text(Decimal(str(row[n])))
+        yield row
+
+
 def write_csv(db: Database, h: Heading, stream: IO[str]) -> None:
     """The header block as `#` lines, then the column names and the rows, every cell inert
-    (export.csv_row: values typed, so numbers stay numbers and text cannot be a formula). A
-    header line is one CSV cell too, quoted when the razón social holds a comma or a quote."""
+    (export.write_rows, as export.csv_row of the typed values: numbers stay numbers and text
+    cannot be a formula). A header line is one CSV cell too, quoted when the razón social
+    holds a comma or a quote."""
     writer = csv.writer(stream, lineterminator="\n")
     for label, value in h.lines():
         writer.writerow(csv_row([f"# {label}: {value}"]))
     writer.writerow([c.key for c in h.report.columns])
-    for record in records(db, h):
-        writer.writerow(csv_row(record.values()))
+    text_columns = [c.kind == "text" for c in h.report.columns]
+    write_rows(stream, _export_rows(db, h, as_text=True), text_columns)
 
 
 def write_json(db: Database, h: Heading, stream: IO[str]) -> None:
@@ -681,9 +725,9 @@ def write_json(db: Database, h: Heading, stream: IO[str]) -> None:
         "periodo": h.period,
     }
     stream.write(json_text(head)[:-1] + ', "filas": [')
-    for n, record in enumerate(records(db, h)):
-        values = {k: text(v) if isinstance(v, (Decimal, date)) else v for k, v in record.items()}
-        stream.write(("," if n else "") + "\n  " + json_text(values))
+    keys = [c.key for c in h.report.columns]
+    for n, row in enumerate(_export_rows(db, h)):
+        stream.write(("," if n else "") + "\n  " + json_text(dict(zip(keys, row, strict=True))))
     stream.write("\n]}\n")
 
 
