@@ -131,6 +131,7 @@ def test_errors_kept_are_bounded_and_the_rest_counted(inv_db, tmp_path, monkeypa
 def test_progress_is_reported_while_checking_and_writing(inv_db, tmp_path, monkeypatch):
     monkeypatch.setattr(preview, "REPORT_EVERY", 2)
     monkeypatch.setattr(interfaces, "STEP", 2)
+    monkeypatch.setattr(interfaces, "BATCH", 2)  # the import checks a batch at a time
     rows = [[f"F-{n}", "RT", "2026-02-10", "M", "MAT-B", "1"] for n in range(5)]
     path = write_csv(tmp_path / "salidas.csv", SALIDAS, rows)
     heard: list[tuple] = []

@@ -13,6 +13,8 @@ whose process died is deleted by the next (core/leases.py).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -83,7 +85,7 @@ BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
 STEP = 10_000  # entradas and salidas: rows copied per statement, as many as fit in a turn
 CHUNKED = ("entradas", "salidas")  # only ever added: written in turns, unseen until done
-BATCHED = ("entradas",)  # checked a batch at a time while the batches are good (_RowCheck.batch)
+BATCHED = CHUNKED  # checked a batch at a time while the batches are good (_RowCheck.batch)
 
 
 def loaded(alias: str) -> str:
@@ -388,7 +390,8 @@ def import_rows(
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     staged = _Staged(db, kind)
     try:
-        with snapshot(db):  # one read transaction: staging it all is one temp transaction
+        # one read transaction: staging it all is one temp transaction
+        with snapshot(db), _cycles_collected_after():
             _check_all(db, kind, client.id, chain([first], rows), name, staged, progress)
         if progress:
             progress(0, staged.count, "Guardando")
@@ -409,6 +412,20 @@ def import_rows(
         "skipped": staged.count - added,
         "import_id": import_id,
     }
+
+
+@contextlib.contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """The cyclic garbage collector paused while a file is checked: it would scan every row of
+    the batch in hand again and again (a quarter of the check's time, issue 14 item 4), and
+    rows hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Staged:
@@ -519,19 +536,50 @@ class _RowCheck:
             except ValueError:
                 return None
             values[name] = list(map(found.__getitem__, column))
-        return values if self._entradas_pass(values, len(rows)) else None
+        extended = len(absent) < len(OPTIONAL.get(self.kind, ()))  # as `__call__`
+        return values if self._rows_pass(values, len(rows), extended) else None
 
-    def _entradas_pass(self, values: dict[str, list], count: int) -> bool:
-        """Whether every row of a batch of entradas passes `_cross_check` (their keys are then
-        seen): its materials known and no key seen twice (by hash, as `_cross_check`)."""
-        if not self.known["materiales"].issuperset(values["numero_parte"]):
-            return False
-        keys = zip(values["pedimento"], values["partida"], values["numero_parte"], strict=True)
+    def _rows_pass(self, values: dict[str, list], count: int, extended: bool) -> bool:
+        """Whether every row of a batch passes `_cross_check` (their keys are then seen): its
+        part numbers known, a salida's kind from its clave (`_exit_kinds`) and no key seen
+        twice (by hash, as `_cross_check`). `extended`: the file has the salidas' kinds'
+        columns, whose rules are checked row by row."""
+        if self.kind == "entradas":
+            if not self.known["materiales"].issuperset(values["numero_parte"]):
+                return False
+            keys = zip(values["pedimento"], values["partida"], values["numero_parte"], strict=True)
+        else:
+            if extended or not self._exit_kinds(values) or not self._exit_parts(values):
+                return False
+            keys = zip(
+                values["documento"], values["numero_parte"], values["tipo_bien"], strict=True
+            )
         hashes = set(map(hash, keys))
         if len(hashes) < count or not self.seen.isdisjoint(hashes):
             return False
         self.seen |= hashes
         return True
+
+    def _exit_kinds(self, values: dict[str, list]) -> bool:
+        """The salidas of a file without the kinds' columns (a file with them is checked row by
+        row): each distinct clave's kind, set in values['tipo_salida'] (exit_kinds.check reads
+        only the clave then); False when a clave breaks a rule."""
+        kinds = {}
+        for clave in set(values["clave"]):
+            probe = {"clave": clave}
+            if exit_kinds.check(probe, extended=False):
+                return False
+            kinds[clave] = probe["tipo_salida"]
+        values["tipo_salida"] = list(map(kinds.__getitem__, values["clave"]))
+        return True
+
+    def _exit_parts(self, values: dict[str, list]) -> bool:
+        """Whether every salida's part number is in productos (tipo_bien P) or materiales."""
+        parts: dict[bool, set[str]] = {True: set(), False: set()}
+        for bien, part in zip(values["tipo_bien"], values["numero_parte"], strict=True):
+            parts[bien == "P"].add(part)
+        products, materials = self.known["productos"], self.known["materiales"]
+        return products.issuperset(parts[True]) and materials.issuperset(parts[False])
 
 
 def _check_all(

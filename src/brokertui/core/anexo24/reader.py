@@ -159,10 +159,11 @@ class _Lines:
 
 def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
     encoding = _csv_encoding(path)
+    name = path.name
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
-        lines = _Lines(stream, path.name)
+        lines = _Lines(stream, name)
         for number, values in enumerate(csv.reader(lines), start=1):
-            _check_cells(path.name, number, values)
+            _check_cells(name, number, values)
             lines.pending, lines.record = 0, number + 1
             cells = list(map(str.strip, values))
             if number == 1:
