@@ -199,6 +199,37 @@ async def test_errors_are_shown_and_nothing_is_imported(demo_db, tmp_path, monke
         assert preferences.recent(demo_db, "carpetas.interfaces") == []
 
 
+async def test_enter_checks_again_from_anywhere_but_the_interface_list(
+    demo_db, tmp_path, monkeypatch
+):
+    """The errors listed take the focus; the file fixed, Enter there (or on the rows) checks
+    it again. On Interfaz, Enter opens its list and checks nothing."""
+    path = write(tmp_path / "materiales.csv", [*GOOD, *BAD])
+    monkeypatch.chdir(tmp_path)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(app, pilot)
+        await check(app, pilot, "materiales.csv")
+        errors = screen.query_one("#if-errors", DataTable)
+        assert app.focused is errors and "2 de 4 filas con error" in status(screen)
+        write(path, GOOD)  # fixed in the ERP
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert status(screen).startswith("materiales.csv: 2 filas, sin errores. Ctrl+S")
+        screen.query_one("#if-rows", DataTable).focus()
+        write(path, [*GOOD, *BAD])
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "2 de 4 filas con error" in status(screen)
+        screen.query_one(Select).focus()
+        await pilot.press("enter")  # opens the list: nothing checked
+        await pilot.pause()
+        assert screen.query_one(Select).expanded
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "2 de 4 filas con error" in status(screen)
+
+
 async def test_leaving_after_a_good_preview_imports_nothing(demo_db, tmp_path, monkeypatch):
     write(tmp_path / "materiales.csv", GOOD)
     monkeypatch.chdir(tmp_path)

@@ -488,6 +488,17 @@ TABLE = (
         show=False,  # 80 columns: in F1 and the palette
     ),
     Command(
+        "interface_import.check",
+        "enter",
+        "Revisar",
+        "check",
+        "Revisar el archivo",
+        "Lo lee entero sin escribir nada, desde cualquier lugar de la pantalla (en Interfaz, "
+        "Intro abre la lista)",
+        show=False,  # 80 columns: the field's line says it
+        priority=True,  # over the path field's and the tables' own Enter
+    ),
+    Command(
         "interface_import.commit",
         "ctrl+s",
         "Importar",

@@ -1,7 +1,8 @@
 """Importar interfaces del ERP (issue 16, item 3): the current client's materiales, productos,
 BOM, entradas, salidas, ajustes… (every kind of core/anexo24/interface_kinds.py). Enter checks
 the file in a worker without writing anything and shows its first rows as read and every error
-by row, field and rule; Ctrl+S then imports that same file (refused if it changed) in a worker
+by row, field and rule (Enter checks from anywhere on the screen but the interface's list,
+which it opens); Ctrl+S then imports that same file (refused if it changed) in a worker
 with a progress bar, and says what it did. Esc leaves; nothing is written without Ctrl+S."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
@@ -111,8 +113,14 @@ class InterfaceImportScreen(ClientScreen):
             self.query_one("#if-rows", DataTable).clear(columns=True)
             self.query_one("#if-errors", DataTable).clear(columns=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter: the dry run of the file (nothing is written)."""
+    def action_check(self) -> None:
+        """Enter, wherever the focus is (but on the interface's list, which it opens): the dry
+        run of the file (nothing is written)."""
+        focused = self.focused
+        if focused is not None and any(
+            isinstance(node, Select) for node in (focused, *focused.ancestors)
+        ):
+            raise SkipAction()
         path = self.query_one(PathPicker).path
         if path is None or self.needs_client():
             return
