@@ -1,7 +1,7 @@
 """Issue 14, item 4: entradas and salidas files are checked a batch at a time, column by column
-(interfaces._RowCheck.batch), and only while their batches are good. Property: whatever the
+(interfaces.RowChecker.batch), and only while their batches are good. Property: whatever the
 file, the import stores exactly what the row by row check stores, and refuses a bad file with
-the very same message (row, field and rule)."""
+the very same message (row, field and rule); its dry run shows the very same rows and errors."""
 
 import csv
 from pathlib import Path
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from brokertui.core import db as store
-from brokertui.core.anexo24 import interfaces
+from brokertui.core.anexo24 import interface_kinds, interfaces
 from brokertui.core.anexo24.reader import InterfaceError
 from tests.core.anexo24.conftest import RFC, inventory
 
@@ -75,10 +75,12 @@ def pair(tmp_path):
 
 
 def _outcome(db, kind: str, path: Path) -> tuple:
+    """The file's dry run, then its import: what each showed or stored."""
+    shown = interface_kinds.preview_file(db, kind, path, RFC, head=4)
     try:
         result = interfaces.import_file(db, kind, path, RFC)
     except InterfaceError as exc:
-        return ("refused", str(exc))
+        return (shown, "refused", str(exc))
     cursor = db.execute(
         f"SELECT * FROM {kind} WHERE import_id = ? ORDER BY id", [result["import_id"]]
     )
@@ -87,7 +89,7 @@ def _outcome(db, kind: str, path: Path) -> tuple:
         {n: v for n, v in zip(names, row, strict=True) if n not in ("id", "import_id")}
         for row in cursor
     ]
-    return ("imported", result | {"import_id": None}, stored)
+    return (shown, "imported", result | {"import_id": None}, stored)
 
 
 @settings(
@@ -110,4 +112,4 @@ def test_batches_store_and_refuse_exactly_as_rows(pair, tmp_path, monkeypatch, k
         patch.setattr(interfaces, "BATCHED", ())
         slow = _outcome(by_row, kind, path)
     assert fast == slow
-    event(slow[0])
+    event(slow[1])

@@ -125,14 +125,18 @@ def preview_file(
     client = clients.get_client(db, rfc)
     digest = fingerprint(path)
     with snapshot(db):
+        check = interface.checker(db, client.id)
         return preview.run(
             read_file(path, interface.headers),
-            interface.checker(db, client.id),
+            check,
             name=path.name,
             digest=digest,
             columns=interface.columns,
             head=head,
             progress=progress,
+            batch=check.batch if isinstance(check, interfaces.RowChecker) else None,
+            size=interfaces.BATCH,
+            chars=interfaces.BATCH_CHARS,
         )
 
 

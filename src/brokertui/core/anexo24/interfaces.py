@@ -85,7 +85,7 @@ BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
 STEP = 10_000  # entradas and salidas: rows copied per statement, as many as fit in a turn
 CHUNKED = ("entradas", "salidas")  # only ever added: written in turns, unseen until done
-BATCHED = CHUNKED  # checked a batch at a time while the batches are good (_RowCheck.batch)
+BATCHED = CHUNKED  # checked a batch at a time while the batches are good (RowChecker.batch)
 
 
 def loaded(alias: str) -> str:
@@ -455,7 +455,7 @@ class _Staged:
             self.flush()
 
     def add_columns(self, values: dict[str, list]) -> None:
-        """A batch of checked rows given by column (`_RowCheck.batch`); the entries' `vence`
+        """A batch of checked rows given by column (`RowChecker.batch`); the entries' `vence`
         with theirs."""
         if self.prepare:
             dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
@@ -487,13 +487,13 @@ class _Staged:
         self.db.execute("DROP TABLE IF EXISTS temp.staged_rows")
 
 
-def row_check(db: Database, kind: str, client_id: int) -> _RowCheck:
+def row_check(db: Database, kind: str, client_id: int) -> RowChecker:
     """The check of one row of a file of `kind` for the client: its values one by one, then
     against the catalogs and the rows before it in the same file."""
-    return _RowCheck(db, kind, client_id)
+    return RowChecker(db, kind, client_id)
 
 
-class _RowCheck:
+class RowChecker:
     """`row_check`, and for the kinds in BATCHED the same check of a batch of rows at once."""
 
     def __init__(self, db: Database, kind: str, client_id: int):
@@ -521,7 +521,10 @@ class _RowCheck:
     def batch(self, rows: list[dict]) -> dict[str, list] | None:
         """The checked values of a batch of rows by column, each distinct value of a column
         checked once by the very check a row gets (issue 14, item 4); None when any row may be
-        bad, leaving the batch to the row by row check, which names each row, field and rule."""
+        bad (or the kind is not in BATCHED), leaving the batch to the row by row check, which
+        names each row, field and rule."""
+        if self.kind not in BATCHED:
+            return None
         checks, absent = self._plan(rows[0])
         names = [name for name, _ in checks]
         try:
@@ -593,11 +596,11 @@ def _check_all(
 ) -> None:
     """Every row checked, outside any write transaction, and staged while none is bad;
     InterfaceError listing the bad ones. The kinds in BATCHED are checked a batch at a time
-    while the batches are good (`_RowCheck.batch`), a bad batch row by row."""
+    while the batches are good (`RowChecker.batch`), a bad batch row by row."""
     check = row_check(db, kind, client_id)
     errors = limits.ErrorList()
     done = 0
-    for batch in _batches(rows, BATCH if kind in BATCHED else 1):
+    for batch in preview.batches(rows, BATCH if kind in BATCHED else 1, BATCH_CHARS):
         values = check.batch([raw for _, raw in batch]) if kind in BATCHED and not errors else None
         if values is not None:
             staged.add_columns(values)
@@ -619,20 +622,6 @@ def _check_all(
             f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
         )
     staged.flush()
-
-
-def _batches(rows: Iterable[tuple[int, dict]], size: int) -> Iterator[list[tuple[int, dict]]]:
-    """`rows` in lists of at most `size` rows and BATCH_CHARS of text."""
-    batch: list[tuple[int, dict]] = []
-    chars = 0
-    for row in rows:
-        batch.append(row)
-        chars += sum(map(len, row[1].values()))
-        if len(batch) >= size or chars >= BATCH_CHARS:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
 
 
 def refuse_unless_recorded(

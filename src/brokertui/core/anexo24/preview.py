@@ -4,7 +4,7 @@ written. The TUI shows it before the user commits the import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from brokertui.core import limits
@@ -15,6 +15,9 @@ Problem = tuple[str, str]
 # A row's values as read -> its checked values and its problems (the import's own check).
 RowCheck = Callable[[dict[str, str]], tuple[dict, list[Problem]]]
 Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
+# A batch of rows' values as read -> None unless every row is good (the import's batch check).
+BatchCheck = Callable[[list[dict[str, str]]], object]
+Rows = Iterable[tuple[int, dict[str, str]]]
 
 HEAD_ROWS = 10  # the first rows shown as read
 MAX_LISTED = 1_000  # errors kept one by one; the rest are counted (limits.MAX_COUNTED_ERRORS)
@@ -65,8 +68,22 @@ class Preview:
         )
 
 
+def batches(rows: Rows, size: int, chars: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    """`rows` in lists of at most `size` rows and `chars` characters of text."""
+    batch: list[tuple[int, dict[str, str]]] = []
+    text = 0
+    for row in rows:
+        batch.append(row)
+        text += sum(map(len, row[1].values()))
+        if len(batch) >= size or text >= chars:
+            yield batch
+            batch, text = [], 0
+    if batch:
+        yield batch
+
+
 def run(
-    rows: Iterable[tuple[int, dict[str, str]]],
+    rows: Rows,
     check: RowCheck,
     *,
     name: str,
@@ -74,9 +91,29 @@ def run(
     columns: tuple[str, ...],
     head: int = HEAD_ROWS,
     progress: Progress | None = None,
+    batch: BatchCheck | None = None,
+    size: int = 1,
+    chars: int = 16 << 20,
 ) -> Preview:
-    """Check every row of `rows` with `check` and keep what the user is shown."""
+    """Check every row of `rows` with `check` and keep what the user is shown. With `batch`,
+    rows are checked `size` at a time (at most `chars` of text) while a batch is good, a bad
+    batch row by row."""
     found = Preview(name, digest, columns)
+    for rows_ in batches(rows, size if batch else 1, chars):
+        before = found.rows
+        if batch and batch([raw for _, raw in rows_]) is not None:
+            found.rows += len(rows_)
+            found.head.extend(rows_[: max(head - len(found.head), 0)])
+        else:
+            _run_rows(found, rows_, check, head)
+        if found.stopped:
+            break
+        if progress and found.rows // REPORT_EVERY > before // REPORT_EVERY:
+            progress(found.rows, 0, "Revisando")
+    return found
+
+
+def _run_rows(found: Preview, rows: Rows, check: RowCheck, head: int) -> None:
     for number, raw in rows:
         found.rows += 1
         if len(found.head) < head:
@@ -91,7 +128,4 @@ def run(
                     found.errors.append(RowError(number, name_, rule))
             if found.bad_rows >= limits.MAX_COUNTED_ERRORS:
                 found.stopped = True
-                break
-        if progress and found.rows % REPORT_EVERY == 0:
-            progress(found.rows, 0, "Revisando")
-    return found
+                return
