@@ -104,14 +104,17 @@ def test_each_lots_balance_is_kept_by_runs_and_undos_and_checked(inv_db, tmp_pat
 
 def older_copy(db, path, version: int):
     """A database at schema `version`, built by the shipped migrations up to it, holding what
-    `db` holds in the tables and columns that version has (none of its migrations seeds rows
-    or has triggers); the next connect() upgrades it."""
+    `db` holds in the tables and columns that version has (its triggers set aside meanwhile:
+    the rows they would derive are copied too); the next connect() upgrades it."""
     old = store.connect(path, migrate_to=version)
     old.execute("ATTACH DATABASE ? AS src", [str(store.file_path(db))])
     old.execute("PRAGMA foreign_keys = OFF")
+    triggers = old.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        old.execute(f"DROP TRIGGER {name}")
     tables = old.execute(
         f"SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '{store.SCHEMA_TABLE}' "
-        "AND name NOT LIKE 'sqlite%'"
+        "AND name NOT LIKE 'sqlite%' AND sql NOT LIKE 'CREATE VIRTUAL%'"
     ).fetchall()
     for (table,) in tables:
         names = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
@@ -119,7 +122,10 @@ def older_copy(db, path, version: int):
             r[1] for r in old.execute(f"PRAGMA table_info({table})") if r[1] in names
         )
         if names:
+            old.execute(f"DELETE FROM main.{table}")
             old.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
+    for _, sql in triggers:
+        old.execute(sql)
     old.execute("DETACH DATABASE src")
     old.close()
     return path
@@ -146,6 +152,65 @@ def test_upgrading_a_database_keeps_the_balances_of_its_ledger(inv_db, tmp_path)
     assert upgraded.execute("SELECT * FROM lot_balances ORDER BY 1").fetchall() == kept
     assert upgraded.execute("SELECT * FROM part_balances ORDER BY 1, 2, 3").fetchall() == parts
     assert upgraded.execute("SELECT * FROM part_use ORDER BY 1, 2, 3").fetchall() == use
+    assert discharge.check(upgraded, RFC) == []
+    upgraded.close()
+
+
+IN_FORCE_INDEX = "SELECT id FROM allocations INDEXED BY allocations_key_in_force WHERE {}"
+
+
+def marks(db) -> dict:
+    return dict(db.execute("SELECT id, reversed_by FROM allocations").fetchall())
+
+
+def test_a_correction_marks_its_reversals_after_its_commit_and_an_undo_restores_them(
+    inv_db, tmp_path, monkeypatch
+):
+    """Migration 0031: a commit writes no reversed_by (its reversals hide their rows through
+    pending_marks, then it marks them in turns); an interrupted marking leaves the ledger
+    right; an undo brings the rows back and takes its own rows out of the index of rows in
+    force."""
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
+    first = discharge.run(inv_db, RFC, hasta=TODAY).run_id
+    before = export(inv_db)
+    load(inv_db, tmp_path, "salidas", [["RT-0", "RT", "2026-01-10", "M", "MAT-A", "7"]], "b.csv")
+    monkeypatch.setattr(discharge, "_tidy", lambda *args: None)  # as if it died right after
+    second = discharge.run(inv_db, RFC, hasta=TODAY)
+    assert second.reversed == 2 and set(marks(inv_db).values()) == {None}
+    in_force = export(inv_db)
+    assert len(in_force) == 3 and in_force != before
+    assert discharge.check(inv_db, RFC) == []
+    monkeypatch.undo()
+    discharge._tidy(inv_db, second.run_id, discharge._MARK)  # the marking, done later
+    assert sorted(v for v in marks(inv_db).values() if v) == [second.run_id] * 2
+    assert export(inv_db) == in_force and discharge.check(inv_db, RFC) == []
+    assert inv_db.execute(
+        "SELECT pending_marks FROM discharge_runs WHERE id = ?", [second.run_id]
+    ).fetchone() == (0,)
+    discharge.undo_last(inv_db, RFC)
+    assert export(inv_db) == before and discharge.check(inv_db, RFC) == []
+    # The undone run's rows are marked as its own, out of the index of rows in force.
+    assert {a: v for a, v in marks(inv_db).items() if v} == {
+        i: second.run_id
+        for (i,) in inv_db.execute("SELECT id FROM allocations WHERE run_id = ?", [second.run_id])
+    }
+    held = inv_db.execute(IN_FORCE_INDEX.format("reversed_by IS NULL")).fetchall()
+    assert {
+        r[0]
+        for r in inv_db.execute(
+            f"SELECT run_id FROM allocations WHERE id IN ({','.join(str(i) for (i,) in held)})"
+        )
+    } == {first}
+
+
+def test_upgrading_marks_the_rows_of_undone_runs(inv_db, tmp_path):
+    load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    discharge.undo_last(inv_db, RFC)
+    inv_db.execute("UPDATE allocations SET reversed_by = NULL")  # as version 0030 left them
+    path = older_copy(inv_db, tmp_path / "v30.db", 30)
+    upgraded = store.connect(path)
+    assert upgraded.execute(IN_FORCE_INDEX.format("reversed_by IS NULL")).fetchall() == []
     assert discharge.check(upgraded, RFC) == []
     upgraded.close()
 

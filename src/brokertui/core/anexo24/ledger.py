@@ -2,9 +2,13 @@
 exits, their append-only allocation rows, undo, and re-running from a date.
 
 Balances are derived from the ledger: a lot's balance is its quantity minus the allocations in
-force (`active_allocations`: of committed runs, not reversed by a later committed run, found by
-index through `allocations.reversed_by`, which a run's commit sets on the rows it reverses and
-its undo clears; `allocation_reversals` keeps the history). Each lot's balance is also kept
+force (`active_allocations`: of committed runs, not reversed by a committed run, found by index
+through `allocations.reversed_by`; `allocation_reversals` keeps the history). A run writes its
+reversals in turns before its commit, which flips its status with `pending_marks` set: its
+reversals hide their rows until it has written `reversed_by` on them, in turns after (migration
+0031). An undo sets the flag again, clears `reversed_by` in turns, then flips the status, and
+marks the run's own rows reversed_by = their run, out of the index of rows in force.
+Each lot's balance is also kept
 (lot_balances: what the allocations in force took from it, and whether that used it up), moved
 by `_balance` in the transaction that commits or undoes a run, so the saldos reports read their
 pages by index; check() compares it with the allocations it sums. A run
@@ -323,6 +327,7 @@ def run(
             result.run_id = claim.run_id
             _write(db, claim, result, report)
             if _commit(db, client, claim, result, params, inputs):
+                _tidy(db, claim.run_id, _MARK)
                 report(result.demands, result.demands or 1, "Listo")
                 return result
             _purge(db, claim)
@@ -534,8 +539,9 @@ _RUN_CHANGES = (
 _UNDO_CHANGES = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign "
     "FROM allocations WHERE run_id = :run UNION ALL "
-    "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, 1 "
-    "FROM allocations WHERE reversed_by = :run"
+    "SELECT a.salida_id, a.numero_parte, a.entrada_id, a.cantidad_micro, 1 "
+    "FROM allocation_reversals v JOIN allocations a ON a.id = v.allocation_id "
+    "WHERE v.run_id = :run"
 )
 
 
@@ -678,7 +684,7 @@ def _commit(
             db.execute(
                 "UPDATE discharge_runs SET status = 'committed', desde = ?, params = ?, "
                 "demands = ?, allocations = ?, shortfalls = ?, reversed = ?, holder = NULL, "
-                "heartbeat = NULL WHERE id = ?",
+                "heartbeat = NULL, pending_marks = ? WHERE id = ?",
                 [
                     result.desde,
                     json.dumps(params),
@@ -686,16 +692,11 @@ def _commit(
                     result.allocations,
                     result.shortfalls,
                     result.reversed,
+                    int(result.reversed > 0),
                     claim.run_id,
                 ],
             )
-            # The rows it reverses leave the allocations in force with it (reversed_by).
-            db.execute(
-                "UPDATE allocations SET reversed_by = ? WHERE id IN (SELECT allocation_id "
-                "FROM allocation_reversals WHERE run_id = ?)",
-                [claim.run_id, claim.run_id],
-            )
-            _balance(db)
+            _balance(db)  # its reversals hide their rows from now on (pending_marks)
     except _Changed:
         return False
     return True
@@ -724,6 +725,56 @@ def _purge(db: Database, claim: _Claim) -> None:
             db, range(0, count.fetchone()[0], STEP), step, first=lambda: _renew(db, claim)
         ):
             pass
+
+
+# After a commit, or before and after an undo, what reversed_by says is written in turns, a
+# window of STEP ids (of allocation_reversals, or of the run's allocations) per statement,
+# while the run's status and pending_marks still call for it (migration 0031):
+_MARK = (  # the rows its reversals hide get reversed_by, then the flag is cleared
+    "UPDATE allocations SET reversed_by = :run WHERE id IN (SELECT allocation_id "
+    "FROM allocation_reversals WHERE run_id = :run AND rowid >= :low AND rowid < :low + :step) "
+    "AND EXISTS (SELECT 1 FROM discharge_runs WHERE id = :run AND status = 'committed' "
+    "AND pending_marks = 1)",
+    "allocation_reversals",
+    "UPDATE discharge_runs SET pending_marks = 0 WHERE id = :run AND pending_marks = 1",
+)
+_UNMARK = (  # an undo: hidden by pending_marks = 2 meanwhile
+    "UPDATE allocations SET reversed_by = NULL WHERE id IN (SELECT allocation_id "
+    "FROM allocation_reversals WHERE run_id = :run AND rowid >= :low AND rowid < :low + :step) "
+    "AND reversed_by = :run",
+    "allocation_reversals",
+    None,
+)
+_RETIRE = (  # an undone run's own rows leave the index of rows in force
+    "UPDATE allocations SET reversed_by = :run WHERE id >= :low AND id < :low + :step "
+    "AND run_id = :run AND reversed_by IS NULL AND EXISTS (SELECT 1 FROM discharge_runs "
+    "WHERE id = :run AND status = 'undone')",
+    "allocations",
+    None,
+)
+
+
+def _tidy(db: Database, run_id: int, how: tuple[str, str, str | None]) -> None:
+    """Write `how` over the run's rows in turns. After a commit or an undo a failure is only
+    logged: the flag keeps the rows right meanwhile, and the index is tidied by the next."""
+    step, table, last = how
+    params = {"run": run_id, "step": STEP}
+    try:
+        low, high = db.execute(
+            f"SELECT min(rowid), max(rowid) FROM {table} WHERE run_id = :run", params
+        ).fetchone()
+        windows = range(low, high + 1, STEP) if low is not None else range(0)
+        for _ in turns(
+            db, windows, lambda low: db.execute(step, params | {"low": low}), first=lambda: None
+        ):
+            pass
+        if last:
+            with transaction(db):
+                db.execute(last, params)
+    except Exception as exc:
+        if how is _UNMARK:
+            raise
+        log.log_trace(exc, f"descargo: las marcas de la corrida {run_id} quedan por escribir")
 
 
 def _abandon(db: Database, claim: _Claim) -> None:
@@ -779,16 +830,26 @@ def undo_last(db: Database, rfc: str) -> dict:
                 _drop_scratch(db)
                 run = {"run": row[0]}
                 _prepare_balances(db, mode(db, client.id), _UNDO_CHANGES, run)
+            with transaction(db):  # its reversals hide their rows while unmarked
+                db.execute("UPDATE discharge_runs SET pending_marks = 2 WHERE id = :run", run)
+            _tidy(db, row[0], _UNMARK)
             with transaction(db):
                 if db.execute(_LAST_RUN, [client.id]).fetchone() != row:
                     continue
                 with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
                     _balance(db)
-                    db.execute("UPDATE discharge_runs SET status = 'undone' WHERE id = ?", [row[0]])
-                    db.execute(
-                        "UPDATE allocations SET reversed_by = NULL WHERE reversed_by = ?", [row[0]]
+                    db.execute(  # any its commit's marking wrote meanwhile
+                        "UPDATE allocations SET reversed_by = NULL WHERE reversed_by = :run "
+                        "AND run_id <> :run",
+                        run,
                     )
-                return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
+                    db.execute(
+                        "UPDATE discharge_runs SET status = 'undone', pending_marks = 0 "
+                        "WHERE id = :run",
+                        run,
+                    )
+            _tidy(db, row[0], _RETIRE)
+            return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
     finally:
         _drop_scratch(db)
     raise Conflict(
