@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from brokertui.cli import main
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from tests.builders import RFC, partida, pedimento
+from tests.core.pedimentos.test_pedimentos import values as pedimento_values
 
 
 @pytest.fixture
@@ -115,6 +116,19 @@ def test_capture_error_names_block_row_and_field(run, tmp_path):
     result = run("pedimento", "add", tmp_path / "p.json")
     assert result.exit_code == 1
     assert result.output.strip() == "Error: numero: es obligatorio"
+
+
+def test_capture_takes_each_partida_s_tasa_igi(run, tmp_path):
+    """The partida's IGI rate (Anexo 24, Apartado B, módulo de aduanas, numeral 5), 0 to 100."""
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(pedimento_values(rfc=RFC, partida_tasa_igi="120")))
+    refused = run("pedimento", "add", path)
+    assert refused.exit_code == 1
+    assert refused.output.strip() == "Error: partida 1, tasa_igi: es un porcentaje de 0 a 100"
+    path.write_text(json.dumps(pedimento_values(rfc=RFC, partida_tasa_igi="12.5")))
+    assert run("pedimento", "add", path).exit_code == 0
+    stored = json.loads(run("pedimento", "show", "262439536000098").output)
+    assert stored["partidas"][0]["tasa_igi"] == "12.5"
 
 
 def test_rules_switch_per_client(run):

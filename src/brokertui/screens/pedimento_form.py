@@ -94,6 +94,7 @@ def partida_specs(fracciones: tuple[str, ...]) -> list[FieldSpec]:
         FieldSpec("valor_usd", "Valor USD", "0.00"),
         FieldSpec("tasa", "Tasa", "TG general, TP preferencial, PS, R8", _choices("tasas")),
         FieldSpec("tratado", "Tratado (si TP)", "TMEC, TLCUEM…", _choices("tratados")),
+        FieldSpec("tasa_igi", "Tasa IGI %", "ad valorem, 0 a 100 (opcional)"),
     ]
 
 

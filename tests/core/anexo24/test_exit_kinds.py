@@ -20,6 +20,8 @@ from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.reader import InterfaceError
+from brokertui.core.pedimentos import model as pedimento_model
+from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.registry import clients
 from tests.core.anexo24.conftest import RFC, TODAY, export, load, write_csv
 
@@ -504,6 +506,35 @@ def test_a_change_of_regime_shows_its_lots_value_and_igi_at_their_tasa(inv_db, t
         else ("F4-2", "0.1", "sin tasa", None),
         ("RT-1", None, None, None),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("modo", discharge.MODES)
+def test_a_captured_pedimento_s_tasa_igi_prices_its_change_of_regime(inv_db, tmp_path, modo):
+    """The same numeral 5 for a pedimento captured in brokertui (no Data Stage 556): its
+    partida's tasa IGI typed at capture. By hand: 50 MAT-A for USD 100 entered 1 December
+    2025 at 15 %, the oldest MAT-A lot; F4-1 changes 30 to definitive on 1 February: by
+    quantity 30/50 of USD 100 = 60.00, IGI 15 % = 9.00; by value 30 at MAT-A's average up to
+    then (100 + 82 + 82) / 250 = 1.056 = USD 31.68 from that lot, IGI 4.752."""
+    discharge.set_mode(inv_db, RFC, modo)
+    captured = {
+        "encabezado": {"numero": "25 07 3953 5000111", "clave": "IN", "tipo_operacion": "1",
+                       "regimen": "ITE", "fecha_entrada": "2025-12-01",
+                       "fecha_pago": "2025-12-01", "tipo_cambio": "18", "rfc": RFC},
+        "partidas": [{"secuencia": "1", "fraccion": "7208.51.01", "nico": "00",
+                      "descripcion": "LAMINA", "numero_parte": "MAT-A", "valor_usd": "100",
+                      "cantidad_umc": "50", "umc": "1", "cantidad_umt": "50", "umt": "1",
+                      "pais": "USA", "tasa_igi": "15"}],
+        "facturas": [{"numero": "F-1", "valor_usd": "100", "proveedor": "ACME"}],
+    }  # fmt: skip
+    pedimento_store.save(inv_db, pedimento_model.parse(captured), today=TODAY, force=True)
+    extended(inv_db, tmp_path, [exit_row("F4-1", "F4", "2026-02-01", "MAT-A", "30")])
+    discharge.run(inv_db, RFC, hasta=TODAY)
+    heading = reports.heading(inv_db, "salidas", RFC, desde=date(2026, 1, 1), hasta=TODAY)
+    (row,) = reports.records(inv_db, heading)
+    expected = ("60", "9") if modo == "cantidad" else ("31.68", "4.752")
+    assert (str(row["valor_usd"]), row["tasa_igi"], str(row["igi_usd"])) == (
+        expected[0], "15", expected[1]
+    )  # fmt: skip
 
 
 def test_the_cli_imports_the_kinds_and_exports_them_to_xlsx(inv_db, tmp_path):

@@ -280,6 +280,34 @@ def test_save_stores_blocks_and_expiry_and_refuses_duplicates(client_db):
     )  # an edit keeps when it first arrived
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("", ""), ("0", "0"), ("15", "15"), ("7.5", "7.5"), ("100", "100")]
+)
+def test_a_partida_s_tasa_igi_is_an_exact_percentage(client_db, typed, stored):
+    """The partida's "Tasa del impuesto de importación aplicable a la mercancía" (Anexo 24,
+    Apartado B, módulo de aduanas, entradas, numeral 5), optional, stored as typed and given
+    back to the form to edit it."""
+    pedimentos.save(client_db, pedimento_model.parse(values(partida_tasa_igi=typed)), today=TODAY)
+    saved = pedimentos.get_pedimento(client_db, "262439536000098")
+    assert saved["partidas"][0]["tasa_igi"] == stored
+    assert pedimentos.form_values(saved)["partidas"][0]["tasa_igi"] == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [
+        ("100.000001", "es un porcentaje de 0 a 100"),
+        ("-1", "no puede ser negativo"),
+        ("1.0000001", "admite a lo más 6 decimales"),
+        ("quince", ""),
+    ],
+)
+def test_a_bad_tasa_igi_names_the_partida_and_field(typed, rule):
+    with pytest.raises(InvalidInput) as refused:
+        pedimento_model.parse(values(partida_tasa_igi=typed))
+    assert str(refused.value).startswith("partida 1, tasa_igi: " + rule)
+
+
 def test_warnings_need_confirmation_and_errors_write_nothing(client_db):
     with pytest.raises(NeedsConfirmation, match="61-63"):
         pedimentos.save(

@@ -20,13 +20,18 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from brokertui.core.quantities import SCALE
 
 # The IGI rate (percent, as Data Stage writes it) of the entry `e`'s pedimento and partida,
-# from its 556 row, else the one the entradas interface gave (entradas.tasa_igi); NULL when
-# there is none or it is not ad valorem.
+# from its 556 row, else the captured pedimento's partida (partidas.tasa_igi, typed at
+# capture), else the one the entradas interface gave (entradas.tasa_igi); NULL when there is
+# none or it is not ad valorem.
 TASA_IGI = """coalesce((SELECT t.tasa FROM pedimentos p
   JOIN ds_tasas_partida t ON t.pedimento_id = p.id AND t.secuencia = e.partida
    AND t.clave IN ('6', '06') AND t.tipo_tasa IN ('', '1') AND t.tasa <> ''
   WHERE p.numero = e.pedimento AND p.client_id = e.client_id AND p.source = 'datastage'
-  ORDER BY p.id DESC LIMIT 1), nullif(e.tasa_igi, ''))"""
+  ORDER BY p.id DESC LIMIT 1),
+  (SELECT nullif(x.tasa_igi, '') FROM pedimentos p
+  JOIN partidas x ON x.pedimento_id = p.id AND x.secuencia = e.partida
+  WHERE p.numero = e.pedimento AND p.client_id = e.client_id AND p.source = 'captura'),
+  nullif(e.tasa_igi, ''))"""
 
 # An allocation `a` of lot `e`'s value in USD millionths, per ledger mode.
 ALLOCATED_VALUE = {

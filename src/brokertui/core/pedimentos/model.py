@@ -69,6 +69,18 @@ def _number(places: int, *, positive: bool = False, required: bool = True) -> Be
     return BeforeValidator(check)
 
 
+def _tasa_igi(value: object) -> str:
+    """An ad valorem IGI rate in percent, exact decimal text from 0 to 100 (at most 6
+    decimals), or '' when not given."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return ""
+    rate = quantities.parse_decimal(text, places=6)
+    if rate > 100:
+        raise ValueError("es un porcentaje de 0 a 100")
+    return format(rate, "f")
+
+
 def _fraccion(value: str) -> str:
     digits = re.sub(r"[\s.]", "", value or "")
     if not digits:
@@ -175,6 +187,8 @@ class Partida(Record):
     pais: Annotated[str, _code("paises")]
     tasa: Annotated[str, _code("tasas", required=False)] = "TG"
     tratado: Annotated[str, _code("tratados", required=False)] = ""
+    # the partida's IGI rate (Anexo 24, Apartado B, módulo de aduanas, entradas, numeral 5)
+    tasa_igi: Annotated[str, BeforeValidator(_tasa_igi)] = ""
 
 
 BLOCK_NOUN = {"facturas": "factura", "identificadores": "identificador", "partidas": "partida"}

@@ -217,6 +217,7 @@ def _insert(
                 p.tasa,
                 p.tratado,
                 *dates,
+                p.tasa_igi,
             )
         )
     insert_partidas(db, rows)
@@ -262,6 +263,11 @@ def replace_datastage(db: Database, import_id: int, heads: Iterable[tuple]) -> d
     )
 
 
+_PARTIDAS = (
+    "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, "
+    "numero_parte, precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, "
+    "umc, cantidad_umt, umt, pais, tasa, tratado, categoria, vence_alerta, vence_legal"
+)
 # A pedimento's blocks: each INSERT names the columns its rows give, in order.
 _BLOCKS = {
     "facturas": "INSERT INTO facturas (pedimento_id, numero, fecha, incoterm, moneda, "
@@ -270,9 +276,9 @@ _BLOCKS = {
     "complemento1, complemento2, complemento3)",
     "contribuciones": "INSERT INTO contribuciones (pedimento_id, secuencia, clave, forma_pago, "
     "importe)",
-    "partidas": "INSERT INTO partidas (pedimento_id, secuencia, fraccion, nico, descripcion, "
-    "numero_parte, precio_unitario, valor_aduana, valor_comercial, valor_usd, cantidad_umc, "
-    "umc, cantidad_umt, umt, pais, tasa, tratado, categoria, vence_alerta, vence_legal)",
+    "partidas": f"{_PARTIDAS})",
+    # a captured partida also gives its IGI rate (Data Stage's are in its 556 rows)
+    "partidas_capturadas": f"{_PARTIDAS}, tasa_igi)",
 }
 
 
@@ -295,7 +301,8 @@ def insert_contribuciones(db: Database, rows: Iterable[tuple]) -> None:
 
 
 def insert_partidas(db: Database, rows: Iterable[tuple]) -> None:
-    _insert_rows(db, "partidas", rows)
+    """A captured pedimento's partidas (with tasa_igi, last)."""
+    _insert_rows(db, "partidas_capturadas", rows)
 
 
 # A pedimento's search text (migration 0030): its partidas' fracción and número de parte and
