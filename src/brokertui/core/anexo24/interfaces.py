@@ -526,13 +526,12 @@ class RowChecker:
         if self.kind not in BATCHED:
             return None
         checks, absent = self._plan(rows[0])
-        names = [name for name, _ in checks]
-        try:
-            table = zip(*map(itemgetter(*names), rows), strict=True)
-        except KeyError:  # a short row: the cells it lacks are empty
-            table = zip(*([raw.get(name, "") for name in names] for raw in rows), strict=True)
         values = {name: [value] * len(rows) for name, value in absent.items()}
-        for (name, check), column in zip(checks, table, strict=True):
+        for name, check in checks:
+            try:
+                column = list(map(itemgetter(name), rows))
+            except KeyError:  # a short row: the cells it lacks are empty
+                column = [raw.get(name, "") for raw in rows]
             free = name in FREE_TEXT
             try:
                 found = {v: check(check_text(v.strip(), free_text=free)) for v in set(column)}
