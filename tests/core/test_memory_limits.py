@@ -12,7 +12,7 @@ import pytest
 
 from brokertui.core import db as store
 from brokertui.core import limits
-from brokertui.core.anexo24 import interfaces
+from brokertui.core.anexo24 import interfaces, reader
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import delivery
 from brokertui.core.registry import clients
@@ -282,3 +282,28 @@ def test_a_real_size_delivery_imports(database, tmp_path):
         "1875724_Solicitudes.zip: 1,286 pedimentos, 12,853 partidas, 0 rectificaciones, "
         "de 1 cliente",
     )
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_csv_record_past_the_column_or_cell_limit_is_refused(tmp_path, end):
+    """The reader checks the columns and cells of a record only when it is long enough to break
+    a limit (reader._CHECKED_FROM): the edges, with and without a last line break."""
+    path = tmp_path / "wide.csv"
+    for fields, accepted in ((1024, True), (1025, False)):
+        path.write_text("a\n" + "," * (fields - 1) + end, encoding="utf-8")  # empty cells
+        outcome = _read(path)
+        assert (outcome == "ok") == accepted, outcome
+        assert accepted or "la fila 2 tiene más de 1,024 columnas" in outcome
+    for size, accepted in ((32_767, True), (32_768, False)):
+        path.write_text("a\n" + "x" * size + end, encoding="utf-8")
+        outcome = _read(path)
+        assert (outcome == "ok") == accepted, outcome
+        assert accepted or "la fila 2 tiene una celda de más de 32,767 caracteres" in outcome
+
+
+def _read(path) -> str:
+    try:
+        list(reader.read_file(path))
+    except reader.InterfaceError as exc:
+        return str(exc)
+    return "ok"

@@ -44,6 +44,8 @@ MAX_ELEMENTS = 100_000  # XML elements in one row, one shared string, or outside
 # Bytes between two '>': expat holds a whole tag, comment or instruction before it reports it
 # (a cell's text, even of 32,767 escaped characters, is far below).
 MAX_TOKEN_BYTES = 1 << 20
+# A record of fewer characters has neither too many columns nor too long a cell.
+_CHECKED_FROM = min(MAX_COLUMNS, MAX_CELL_CHARS)
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SHARED = "xl/sharedStrings.xml"
 _XLSX = (".xlsx", ".xlsm")
@@ -163,7 +165,8 @@ def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
         lines = _Lines(stream, name)
         for number, values in enumerate(csv.reader(lines), start=1):
-            _check_cells(name, number, values)
+            if lines.pending >= _CHECKED_FROM or number > MAX_ROWS:
+                _check_cells(name, number, values)
             lines.pending, lines.record = 0, number + 1
             cells = list(map(str.strip, values))
             if number == 1:
