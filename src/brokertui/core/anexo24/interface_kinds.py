@@ -124,7 +124,7 @@ def preview_file(
     interface, path = get(kind), Path(path)
     client = clients.get_client(db, rfc)
     digest = fingerprint(path)
-    with snapshot(db):
+    with snapshot(db), interfaces.cycles_collected_after():
         check = interface.checker(db, client.id)
         return preview.run(
             read_file(path, interface.headers),

@@ -391,7 +391,7 @@ def import_rows(
     staged = _Staged(db, kind)
     try:
         # one read transaction: staging it all is one temp transaction
-        with snapshot(db), _cycles_collected_after():
+        with snapshot(db), cycles_collected_after():
             _check_all(db, kind, client.id, chain([first], rows), name, staged, progress)
         if progress:
             progress(0, staged.count, "Guardando")
@@ -415,7 +415,7 @@ def import_rows(
 
 
 @contextlib.contextmanager
-def _cycles_collected_after() -> Iterator[None]:
+def cycles_collected_after() -> Iterator[None]:
     """The cyclic garbage collector paused while a file is checked: it would scan every row of
     the batch in hand again and again (a quarter of the check's time, issue 14 item 4), and
     rows hold no cycles."""
