@@ -151,7 +151,8 @@ def floors(db, client_id: int) -> tuple[float, float, float]:
     """The least a full run does, measured on the same data (read, compute, write seconds):
     read the lots and the demands exploded through the BOM, sorted, as plain rows; the
     product's engine (fifo.allocate) over them as columns; write its allocations, exit by exit,
-    into a bare copy of the ledger's table and indexes in one transaction."""
+    into a bare copy of the ledger's table (no foreign keys) and its indexes in one
+    transaction."""
     began = time.perf_counter()
     lot_rows = db.execute(
         "SELECT id, numero_parte, fecha_entrada, cantidad_micro, vence FROM entradas "
@@ -192,13 +193,15 @@ def floors(db, client_id: int) -> tuple[float, float, float]:
         "salida_id INTEGER, numero_parte TEXT, entrada_id INTEGER, cantidad_micro INTEGER, "
         "vencido INTEGER, reversed_by INTEGER)"
     )
-    for index in (
-        "(run_id)",
-        "(salida_id, reversed_by)",
-        "(entrada_id, reversed_by, cantidad_micro)",
-        "(numero_parte, salida_id) WHERE reversed_by IS NULL",
-    ):
-        db.execute(f"CREATE INDEX floor_{len(index)} ON floor_allocations {index}")
+    for (sql,) in db.execute(  # the ledger's own indexes, as its migrations left them
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'allocations' "
+        "AND sql IS NOT NULL"
+    ).fetchall():
+        db.execute(
+            sql.replace("INDEX allocations", "INDEX floor").replace(
+                "ON allocations", "ON floor_allocations"
+            )
+        )
     with store.transaction(db):
         db.conn.executemany(
             "INSERT INTO floor_allocations (run_id, salida_id, numero_parte, entrada_id, "

@@ -161,7 +161,7 @@ SAFE = 2**62  # sums below it fit int64; above, Python integers (object arrays) 
 class Lots:
     """Lots as columns: within a key, in FIFO order (lot_order); keys in any order."""
 
-    key: np.ndarray  # object: the part (or fracción)
+    key: np.ndarray  # the part (or fracción): objects, or small integer codes (int64)
     fecha: np.ndarray  # int64 day numbers (`days`)
     balance: np.ndarray  # int64 or object (`exact`)
     vence: np.ndarray  # int64 day numbers, NEVER when none
@@ -272,7 +272,10 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
 
 
 def _codes(lot_keys: np.ndarray, demand_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each key as its rank among all keys (int64), for lots and for demands."""
+    """Each key as a small integer (int64), the same for lots and demands: integer keys are
+    codes already; other keys get their rank among all keys."""
+    if lot_keys.dtype != object and demand_keys.dtype != object:
+        return lot_keys, demand_keys
     rank = {key: n for n, key in enumerate(sorted(set(lot_keys) | set(demand_keys)))}
     return tuple(
         np.fromiter(map(rank.__getitem__, keys), dtype=np.int64, count=len(keys))

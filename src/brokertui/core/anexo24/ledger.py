@@ -201,22 +201,45 @@ def _demands(rows) -> Iterator[fifo.Demand]:
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
 
 
-def _columns(cursor, width: int) -> list[np.ndarray]:
-    """The cursor's rows as `width` columns (object arrays), read BATCH rows at a time."""
-    parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+class _Keys:
+    """Keys (part numbers, fracciones) as small integers shared by a run's lots and demands,
+    so that a million rows keep no string each."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+
+    def __call__(self, values: tuple) -> np.ndarray:
+        codes = self.codes
+        return np.array([codes.setdefault(v, len(codes)) for v in values], dtype=np.int64)
+
+    def names(self) -> np.ndarray:
+        return np.array(list(self.codes), dtype=object)
+
+
+def _ids(values: tuple) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _numbers(values: tuple) -> np.ndarray:
+    return np.array(values, dtype=object)  # Python integers, None kept: fifo.exact decides
+
+
+def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
+    """The cursor's rows as columns, each made by its kind from BATCH rows at a time."""
+    parts: list[list[np.ndarray]] = [[] for _ in kinds]
     while batch := cursor.fetchmany(BATCH):
-        for column, values in zip(parts, zip(*batch, strict=True), strict=True):
-            column.append(np.array(values, dtype=object))
-    return [np.concatenate(c) if c else np.empty(0, dtype=object) for c in parts]
+        for column, kind, values in zip(parts, kinds, zip(*batch, strict=True), strict=True):
+            column.append(kind(values))
+    return [np.concatenate(c) if c else kind(()) for c, kind in zip(parts, kinds, strict=True)]
 
 
-def _demand_columns(cursor) -> tuple[np.ndarray, fifo.Demands]:
+def _demand_columns(cursor, keys: _Keys) -> tuple[np.ndarray, fifo.Demands]:
     """Each demand's exit id and the demands, from (exit, part, fecha, quantity, BOM factor)
     rows in the engine's order (the quantity times the factor, when there is one)."""
-    ids, part, fecha, quantity, factor = _columns(cursor, 5)
+    kinds = (_ids, keys, fifo.days, _numbers, _numbers)
+    ids, part, fecha, quantity, factor = _columns(cursor, kinds)
     factor[factor == None] = SCALE  # noqa: E711 (elementwise): no BOM, the quantity itself
-    quantity = times(quantity, factor)
-    return ids.astype(np.int64), fifo.Demands(part, fifo.days(fecha), fifo.exact(quantity))
+    return ids, fifo.Demands(part, fecha, fifo.exact(times(quantity, factor)))
 
 
 def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
@@ -246,7 +269,7 @@ def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand
 
 
 def _value_demands(
-    db: Database, params: dict, result: RunResult
+    db: Database, params: dict, result: RunResult, keys: _Keys
 ) -> tuple[np.ndarray, fifo.Demands]:
     """The demands by value: each exit's material values (of the dirty parts) summed per
     fracción (or a nivel pedimento), in the engine's order (through a scratch table, indexed
@@ -285,8 +308,8 @@ def _value_demands(
         "SELECT salida_id, fraccion, fecha, sum(valor) FROM temp.value_demands "
         "GROUP BY fraccion, fecha, salida_id ORDER BY fraccion, fecha, salida_id"
     )
-    ids, key, fecha, value = _columns(db.execute(grouped), 4)
-    return ids.astype(np.int64), fifo.Demands(key, fifo.days(fecha), fifo.exact(value))
+    ids, key, fecha, value = _columns(db.execute(grouped), (_ids, keys, fifo.days, _numbers))
+    return ids, fifo.Demands(key, fecha, fifo.exact(value))
 
 
 def run(
@@ -443,32 +466,40 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
+    keys = _Keys()
     if result.modo != "cantidad":
-        demand_ids, demands = _value_demands(db, params, result)
+        demand_ids, demands = _value_demands(db, params, result, keys)
     else:
-        demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params))
+        demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), keys)
     lots_sql = _LOTS_SQL.format(
         key=LOT_KEY[result.modo],
         amount=LOT_AMOUNT[result.modo],
         source=_LOT_SOURCE[result.modo],
         within=_WITHIN_PEDIMENTO.get(result.modo, ""),
     )
-    lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), 5)
+    kinds = (_numbers, keys, fifo.days, _numbers, fifo.days)
+    lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), kinds)
     report(0, 1, "Descargando")
-    lots = fifo.Lots(lot_key, fifo.days(lot_fecha), fifo.exact(balance), fifo.days(vence))
+    lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
     result.demands = len(demand_ids)
     taken = fifo.allocate(lots, demands)
     # Exit by exit (each one's keys in the engine's order): the order the ledger is written in.
     order = np.argsort(demand_ids[taken.demand], kind="stable")
-    rows = zip(
-        demand_ids[taken.demand][order].tolist(),
-        demands.key[taken.demand][order].tolist(),
-        np.append(lot_ids, [None])[taken.lot][order].tolist(),
-        taken.quantity[order].tolist(),
-        taken.vencido[order].astype(np.int64).tolist(),
-        strict=True,
-    )
-    db.conn.executemany("INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)", rows)
+    names, lot_ids = keys.names(), np.append(lot_ids, [None])
+    for start in range(0, len(order), BATCH):
+        rows = order[start : start + BATCH]
+        demand = taken.demand[rows]
+        db.conn.executemany(
+            "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
+            zip(
+                demand_ids[demand].tolist(),
+                names[demands.key[demand]].tolist(),
+                lot_ids[taken.lot[rows]].tolist(),
+                taken.quantity[rows].tolist(),
+                taken.vencido[rows].astype(np.int64).tolist(),
+                strict=True,
+            ),
+        )
     _changes(db, result)
     _prepare_balances(db, result.modo, _RUN_CHANGES)
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
