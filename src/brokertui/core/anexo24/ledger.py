@@ -460,8 +460,8 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     earliest = scope.mark(db, client_id, result.modo, result.hasta, result.desde)
     result.desde = result.desde or earliest
     params = {"client": client_id, "hasta": result.hasta}
-    # The engine's rows, exit by exit (created first: a change to the temporary schema would
-    # abort the queries being read).
+    # The engine's rows (created first: a change to the temporary schema would abort the
+    # queries being read).
     db.execute(
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
@@ -483,11 +483,10 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
     result.demands = len(demand_ids)
     taken = fifo.allocate(lots, demands)
-    # Exit by exit (each one's keys in the engine's order): the order the ledger is written in.
-    order = np.argsort(demand_ids[taken.demand], kind="stable")
+    # In the engine's order, key by key: the order the ledger is written in (_changes).
     names, lot_ids = keys.names(), np.append(lot_ids, [None])
-    for start in range(0, len(order), BATCH):
-        rows = order[start : start + BATCH]
+    for start in range(0, len(taken.demand), BATCH):
+        rows = slice(start, start + BATCH)
         demand = taken.demand[rows]
         db.conn.executemany(
             "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
@@ -510,10 +509,12 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
 def _changes(db: Database, result: RunResult) -> None:
     """What the run writes: of the candidates (the rows in force it recomputed), the exits'
     rows of a key that come out different are reversed (temp.reversed) and replaced by the new
-    ones (temp.new_allocations); the rows that come out the same stay. New rows go exit by
-    exit, each one's in the engine's order (what the ledger's readers order by): FIFO gives
-    old lots to old exits, so a turn's rows fall together in every index of allocations and
-    each commit writes few pages."""
+    ones (temp.new_allocations); the rows that come out the same stay. New rows go in the
+    engine's order, key by key, each exit's rows of a key together and in its order (what the
+    ledger's readers order by after the exit): a turn's rows then fall together in the
+    indexes by key and by lot (one place per key instead of one per key and turn: half the
+    pages a commit writes, at scale 0.3 the writing took half the time), only the index by
+    exit taking them here and there."""
     db.execute("CREATE TEMP TABLE reversed (allocation_id INTEGER)")
     if not db.execute("SELECT 1 FROM temp.candidates LIMIT 1").fetchone():
         db.execute("ALTER TABLE temp.computed RENAME TO new_allocations")  # in write order
@@ -919,7 +920,7 @@ WHERE s.client_id = :client
 
 
 # What a dry run shows (RunResult.preview): the rows it computed, as _ALLOC_SELECT's, in the
-# order it would write them.
+# ledger's order (ALLOCATION_ORDER).
 PREVIEW = 1000
 _PREVIEW_SELECT = """
 SELECT n.rowid AS id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
@@ -928,7 +929,7 @@ SELECT n.rowid AS id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salid
 FROM temp.new_allocations n
 JOIN salidas s ON s.id = n.salida_id
 LEFT JOIN entradas e ON e.id = n.entrada_id
-ORDER BY n.rowid LIMIT ?
+ORDER BY s.fecha, s.id, n.numero_parte, n.rowid LIMIT ?
 """
 
 
