@@ -466,44 +466,51 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
         "CREATE TEMP TABLE computed (salida_id INTEGER, numero_parte TEXT, "
         "entrada_id INTEGER, cantidad_micro INTEGER, vencido INTEGER)"
     )
-    keys = _Keys()
-    if result.modo != "cantidad":
-        demand_ids, demands = _value_demands(db, params, result, keys)
-    else:
-        demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), keys)
-    lots_sql = _LOTS_SQL.format(
-        key=LOT_KEY[result.modo],
-        amount=LOT_AMOUNT[result.modo],
-        source=_LOT_SOURCE[result.modo],
-        within=_WITHIN_PEDIMENTO.get(result.modo, ""),
-    )
-    kinds = (_numbers, keys, fifo.days, _numbers, fifo.days)
-    lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), kinds)
-    report(0, 1, "Descargando")
-    lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
-    result.demands = len(demand_ids)
-    taken = fifo.allocate(lots, demands)
-    # In the engine's order, key by key: the order the ledger is written in (_changes).
-    names, lot_ids = keys.names(), np.append(lot_ids, [None])
-    for start in range(0, len(taken.demand), BATCH):
-        rows = slice(start, start + BATCH)
-        demand = taken.demand[rows]
-        db.conn.executemany(
-            "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
-            zip(
-                demand_ids[demand].tolist(),
-                names[demands.key[demand]].tolist(),
-                lot_ids[taken.lot[rows]].tolist(),
-                taken.quantity[rows].tolist(),
-                taken.vencido[rows].astype(np.int64).tolist(),
-                strict=True,
-            ),
-        )
+    _discharge(db, params, result, report)
     _changes(db, result)
     _prepare_balances(db, result.modo, _RUN_CHANGES)
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
+
+
+def _discharge(db: Database, params: dict, result: RunResult, report: Progress) -> None:
+    """The engine over the dirty keys' demands and lots, read as columns; its rows into
+    temp.computed."""
+    with interfaces.cycles_collected_after():  # a million rows read hold no cycles
+        keys = _Keys()
+        if result.modo != "cantidad":
+            demand_ids, demands = _value_demands(db, params, result, keys)
+        else:
+            demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), keys)
+        lots_sql = _LOTS_SQL.format(
+            key=LOT_KEY[result.modo],
+            amount=LOT_AMOUNT[result.modo],
+            source=_LOT_SOURCE[result.modo],
+            within=_WITHIN_PEDIMENTO.get(result.modo, ""),
+        )
+        kinds = (_numbers, keys, fifo.days, _numbers, fifo.days)
+        lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), kinds)
+        report(0, 1, "Descargando")
+        lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
+        result.demands = len(demand_ids)
+        taken = fifo.allocate(lots, demands)
+        # In the engine's order, key by key: the order the ledger is written in (_changes).
+        names, lot_ids = keys.names(), np.append(lot_ids, [None])
+        for start in range(0, len(taken.demand), BATCH):
+            rows = slice(start, start + BATCH)
+            demand = taken.demand[rows]
+            db.conn.executemany(
+                "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
+                zip(
+                    demand_ids[demand].tolist(),
+                    names[demands.key[demand]].tolist(),
+                    lot_ids[taken.lot[rows]].tolist(),
+                    taken.quantity[rows].tolist(),
+                    taken.vencido[rows].astype(np.int64).tolist(),
+                    strict=True,
+                ),
+            )
 
 
 def _changes(db: Database, result: RunResult) -> None:
