@@ -19,7 +19,7 @@ from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
-from brokertui.core.registry import clients
+from brokertui.core.registry import client_data, clients
 from tests.builders import RFC, partida, pedimento
 from tests.core.anexo24.conftest import write_csv
 
@@ -87,9 +87,9 @@ def test_model_refuses_a_control_character_naming_the_field(db):
 
 def test_form_fields_refuse_control_characters_and_a_tab_outside_free_text():
     with pytest.raises(InvalidInput, match=r"^razon_social: contiene un carácter de control"):
-        check_field(clients.ClientData, "razon_social", "Alfa\x1b[2J")
+        check_field(client_data.ClientData, "razon_social", "Alfa\x1b[2J")
     with pytest.raises(InvalidInput, match=re.escape(f"razon_social: {TAB}")):
-        check_field(clients.ClientData, "razon_social", "Alfa\tSA")
+        check_field(client_data.ClientData, "razon_social", "Alfa\tSA")
     with pytest.raises(InvalidInput, match=r"^numero_parte: contiene"):
         check_field(pedimento_model.Partida, "numero_parte", "P\t1")
     assert check_field(pedimento_model.Partida, "descripcion", "Partes\tpara") == "Partes para"

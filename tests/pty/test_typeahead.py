@@ -34,7 +34,7 @@ from brokertui.core.pedimentos import restricted
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.quantities import to_micro
 from brokertui.core.raoce import worksheet as raoce
-from brokertui.core.registry import clients, programs
+from brokertui.core.registry import client_data, clients, program_data, programs
 from brokertui.screens import client_forms, pedimento_form
 from tests.conftest import TODAY
 from tests.pty.harness import keys
@@ -195,7 +195,7 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
             demo_path,
             lambda db: _stored(db, "SELECT * FROM clients WHERE rfc = ? AND version = 2", rfc),
         )
-        expected = build(clients.ClientData, edited).model_dump()
+        expected = build(client_data.ClientData, edited).model_dump()
         assert {k: saved[k] for k in expected} == expected
         stored = wait_stored(
             term,
@@ -206,13 +206,13 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
                 rfc,
             ),
         )
-        assert {k: stored[k] for k in site} == build(clients.SiteData, site).model_dump()
+        assert {k: stored[k] for k in site} == build(client_data.SiteData, site).model_dump()
         with_program = wait_stored(
             term,
             demo_path,
             lambda db: _stored(db, "SELECT * FROM programs WHERE number = ?", program["number"]),
         )
-        expected = build(programs.ProgramData, program).model_dump(mode="json")
+        expected = build(program_data.ProgramData, program).model_dump(mode="json")
         assert {k: with_program[k] for k in expected} == expected
         with closing(store.connect(demo_path)) as db:  # the edit's audit: field [before, after]
             (diff,) = db.execute(
@@ -220,7 +220,7 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
                 [rfc],
             ).fetchone()
         before = {**saved, **{name: old for name, (old, _) in json.loads(diff).items()}}
-        expected = build(clients.ClientData, client).model_dump()
+        expected = build(client_data.ClientData, client).model_dump()
         assert {k: before[k] for k in expected} == expected
         term.press("escape")  # the client's detail, back to the list
         term.wait_for("o ordena", timeout=30)

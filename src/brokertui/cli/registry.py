@@ -19,7 +19,7 @@ from brokertui.cli.base import (
     search_option,
 )
 from brokertui.core import export
-from brokertui.core.registry import calendar, clients, deadlines, programs
+from brokertui.core.registry import calendar, clients, deadlines, programs, stored
 
 # --- clients ---------------------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ def client_baja(env: Env, rfc: str, on: str | None, expected_version: int | None
 def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> None:
     """Lista los clientes."""
     rows = [
-        c.model_dump(mode="json")
+        stored.as_json(c)
         for c in clients.list_clients(env.db, search=search, include_baja=include_baja)
     ]
     emit(rows, CLIENT_COLUMNS, fmt, title="Clientes")
@@ -107,12 +107,10 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
     """Muestra un cliente con sus plantas, bodegas y programas."""
     client = clients.get_client(env.db, rfc)
     detail = {"rfc": client.rfc, "razon_social": client.razon_social}
-    detail |= client.model_dump(mode="json", exclude={"id"})
-    detail["sites"] = [
-        s.model_dump(mode="json", exclude={"id"}) for s in clients.list_sites(env.db, rfc)
-    ]
+    detail |= stored.as_json(client, exclude={"id"})
+    detail["sites"] = [stored.as_json(s, exclude={"id"}) for s in clients.list_sites(env.db, rfc)]
     detail["programs"] = [
-        p.model_dump(mode="json", exclude={"id", "rfc", "razon_social"})
+        stored.as_json(p, exclude={"id", "rfc", "razon_social"})
         for p in programs.list_programs(env.db, rfc=rfc)
     ]
     if fmt == "json":
@@ -226,9 +224,7 @@ def program_status(
 @pass_env
 def program_list(env: Env, rfc: str | None, search: str | None, fmt: str) -> None:
     """Lista los programas."""
-    rows = [
-        p.model_dump(mode="json", exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)
-    ]
+    rows = [stored.as_json(p, exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)]
     emit(matching(rows, search, "authorized_on"), PROGRAM_COLUMNS, fmt, title="Programas")
 
 

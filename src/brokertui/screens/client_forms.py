@@ -4,13 +4,14 @@ and the fecha de baja of a record."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from brokertui.core import catalogs
 from brokertui.core.models import BajaData, build
 from brokertui.core.pedimentos.datastage import oficios
-from brokertui.core.registry import clients, programs
+from brokertui.core.registry import client_data, clients, program_data, programs, stored
 from brokertui.screens.form import FormScreen
 from brokertui.screens.live import Here
 from brokertui.screens.text import clean
@@ -40,7 +41,7 @@ ADDRESS = [
 class ClientFormScreen(FormScreen):
     """Add a client, or edit one (`client` given: its RFC is locked)."""
 
-    model = clients.ClientData
+    model = client_data.ClientData
 
     def __init__(self, client: clients.Client | None = None) -> None:
         self.client = client
@@ -49,7 +50,7 @@ class ClientFormScreen(FormScreen):
             FieldSpec("razon_social", "Razón social"),
             *ADDRESS,
         ]
-        super().__init__(client.model_dump() if client else None)
+        super().__init__(asdict(client) if client else None)
         self.version = client.version if client else None
         self.title = "Editar cliente" if client else "Cliente nuevo"
 
@@ -73,7 +74,7 @@ class ClientFormScreen(FormScreen):
 class ProgramFormScreen(FormScreen):
     """Register a program for a client."""
 
-    model = programs.ProgramData
+    model = program_data.ProgramData
 
     def __init__(self, rfc: str, today: date) -> None:
         self.rfc = rfc
@@ -99,7 +100,7 @@ class ProgramStatusScreen(FormScreen):
     """A program's status as the SE shows it and its fecha de autorización; asks before
     saving what changes."""
 
-    model = programs.ProgramData
+    model = program_data.ProgramData
 
     def __init__(self, program: programs.Program, today: date) -> None:
         self.program, self.today = program, today
@@ -109,7 +110,7 @@ class ProgramStatusScreen(FormScreen):
             FieldSpec("status", "Estatus", "vigente, suspendido o cancelado", programs.STATUSES),
             FieldSpec("authorized_on", "Fecha de autorización", "AAAA-MM-DD"),
         ]
-        super().__init__(program.model_dump(mode="json"))
+        super().__init__(stored.as_json(program))
         self.version = program.version
         self.title = f"Estatus del programa · {program.rfc}"
 
@@ -164,7 +165,7 @@ class BajaFormScreen(FormScreen):
 class SiteFormScreen(FormScreen):
     """Register a planta or bodega."""
 
-    model = clients.SiteData
+    model = client_data.SiteData
     fields = [
         FieldSpec("kind", "Tipo", "planta o bodega", ("planta", "bodega")),
         FieldSpec("nombre", "Nombre"),

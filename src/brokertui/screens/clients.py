@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 
 from textual.app import ComposeResult
@@ -85,7 +86,7 @@ class ClientsScreen(Guarded, Screen):
             limit=limit,
             offset=offset,
         )
-        return [c.model_dump() for c in rows]
+        return [asdict(c) for c in rows]
 
     def _count(self) -> int:
         return clients.count_clients(

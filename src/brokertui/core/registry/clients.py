@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
 
 from sqlite_utils import Database
 
@@ -11,17 +10,7 @@ from brokertui.core import catalogs, identifiers
 from brokertui.core import search as find
 from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
-from brokertui.core.models import (
-    CodigoPostal,
-    Entidad,
-    LongText,
-    Lowered,
-    PlainText,
-    Record,
-    RequiredText,
-    RfcText,
-    build,
-)
+from brokertui.core.registry.stored import Client, Site, read
 
 ADDRESS_FIELDS = (
     "calle",
@@ -43,68 +32,6 @@ SORTS = {
 }
 
 
-class Address(Record):
-    """Domicilio fiscal (all parts optional, each checked when given)."""
-
-    calle: PlainText = ""
-    numero_exterior: PlainText = ""
-    numero_interior: PlainText = ""
-    colonia: PlainText = ""
-    municipio: PlainText = ""
-    codigo_postal: CodigoPostal = ""
-    entidad_federativa: Entidad = ""
-
-
-class ClientData(Address):
-    """What a user types to register a client."""
-
-    rfc: RfcText
-    razon_social: LongText
-
-
-class Client(Address):
-    """A stored client (its RFC was validated when it was added, perhaps with --force)."""
-
-    id: int
-    rfc: str
-    razon_social: str
-    rfc_check_warning: bool = False
-    baja_date: date | None = None
-    programas: str = ""
-    descargo_modo: Literal["cantidad", "valor"] = "cantidad"  # the discharge ledger's mode
-    descargo_nivel: Literal["fraccion", "pedimento"] = "fraccion"  # by value: per what
-    version: int = 1  # +1 on each update of its data (update_client, baja_client)
-
-    @property
-    def active(self) -> bool:
-        return self.baja_date is None
-
-    @property
-    def ledger_mode(self) -> str:
-        """The discharge ledger's mode: 'cantidad', 'valor' (per fracción) or 'pedimento' (by
-        value a nivel pedimento)."""
-        if self.descargo_modo == "valor" and self.descargo_nivel == "pedimento":
-            return "pedimento"
-        return self.descargo_modo
-
-
-class SiteData(Record):
-    """A planta or bodega of a client."""
-
-    kind: Annotated[Literal["planta", "bodega"], Lowered]
-    nombre: RequiredText
-    calle: PlainText = ""
-    numero: PlainText = ""
-    colonia: PlainText = ""
-    codigo_postal: CodigoPostal = ""
-    entidad_federativa: Entidad = ""
-
-
-class Site(SiteData):
-    id: int
-    baja_date: date | None = None
-
-
 def rfc_warning(rfc: str) -> str | None:
     """The check-digit warning for a structurally valid RFC, or None."""
     return identifiers.parse_rfc(rfc).warning
@@ -112,6 +39,9 @@ def rfc_warning(rfc: str) -> str | None:
 
 def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     """Register a client. A check-digit mismatch raises NeedsConfirmation unless `force`."""
+    from brokertui.core.models import build
+    from brokertui.core.registry.client_data import ClientData
+
     client = build(ClientData, data)
     warning = rfc_warning(client.rfc)
     if warning and not force:
@@ -139,11 +69,14 @@ def update_client(
     if unknown:
         field = sorted(unknown)[0]
         raise InvalidInput(field, "no se puede modificar (el RFC identifica al cliente)")
+    from brokertui.core.models import build
+    from brokertui.core.registry.client_data import ClientData
+
     with transaction(db):
         current = get_client(db, rfc)
-        old = current.model_dump(include=set(EDITABLE_FIELDS))
+        old = _editable(current)
         _check_version(db, current, expected_version)
-        merged = build(ClientData, current.model_dump(include={"rfc", *EDITABLE_FIELDS}) | changes)
+        merged = build(ClientData, {"rfc": current.rfc} | old | changes)
         new = merged.model_dump(include=set(EDITABLE_FIELDS))
         if changed := diff(old, new):
             version = current.version + 1
@@ -164,8 +97,12 @@ def _check_version(db: Database, client: Client, expected: int | None) -> None:
         record=f"el cliente {client.rfc}",
         version=client.version,
         expected=expected,
-        current=client.model_dump(include=set(EDITABLE_FIELDS)),
+        current=_editable(client),
     )
+
+
+def _editable(client: Client) -> dict:
+    return {name: getattr(client, name) for name in EDITABLE_FIELDS}
 
 
 def baja_client(db: Database, rfc: str, on: date, *, expected_version: int | None = None) -> Client:
@@ -209,8 +146,7 @@ FROM clients c
 
 
 def _client(row: dict) -> Client:
-    row = {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
-    return Client.model_validate(row)
+    return read(Client, row)
 
 
 def get_client(db: Database, rfc: str) -> Client:
@@ -270,11 +206,14 @@ def count_clients(db: Database, *, search: str | None = None, include_baja: bool
 
 def add_site(db: Database, rfc: str, data: dict) -> Site:
     """Register a planta or bodega of a client."""
+    from brokertui.core.models import build
+    from brokertui.core.registry.client_data import SiteData
+
     client = get_client(db, rfc)
     site = build(SiteData, data)
     with write(db, "site.add", "client", client.rfc, site.model_dump()):
         site_id = db.table("sites").insert(site.model_dump() | {"client_id": client.id}).last_pk
-    return Site.model_validate(site.model_dump() | {"id": site_id})
+    return read(Site, site.model_dump() | {"id": site_id})
 
 
 def list_sites(db: Database, rfc: str) -> list[Site]:
@@ -284,4 +223,4 @@ def list_sites(db: Database, rfc: str) -> list[Site]:
         "baja_date FROM sites WHERE client_id = ? ORDER BY kind DESC, nombre",
         [client.id],
     )
-    return [Site.model_validate(row) for row in rows]
+    return [read(Site, row) for row in rows]

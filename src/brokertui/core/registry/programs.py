@@ -2,107 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import field_validator
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, identifiers
 from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
-from brokertui.core.models import Record, build
 from brokertui.core.registry.clients import Client, get_client
-from brokertui.core.text import fold
+from brokertui.core.registry.stored import MODALIDADES as MODALIDADES  # for the faces
+from brokertui.core.registry.stored import STATUSES as STATUSES
+from brokertui.core.registry.stored import Program, read
+
+if TYPE_CHECKING:
+    from brokertui.core.registry.program_data import ProgramData
 
 PROGRAM_TYPES = ("IMMEX", "PROSEC", "ALTEX", "ECEX")
-MODALIDADES = ("industrial", "servicios", "albergue", "controladora", "tercerizacion")
-STATUSES = ("vigente", "suspendido", "cancelado")
-
-ProgramType = Literal["IMMEX", "PROSEC", "ALTEX", "ECEX"]
-Status = Literal["vigente", "suspendido", "cancelado"]
-
-
-class ProgramData(Record):
-    """What a user types to register a program."""
-
-    type: ProgramType
-    number: str
-    authorized_on: date
-    status: Status = "vigente"
-    modalidad: str | None = None
-    sectors: str = ""
-
-    @field_validator("type", "status", "modalidad", mode="before")
-    @classmethod
-    def _case(cls, value, info):
-        if isinstance(value, str):
-            value = value.strip()
-            value = value.upper() if info.field_name == "type" else value.lower()
-            return value or None if info.field_name == "modalidad" else value
-        return value
-
-    @field_validator("number")
-    @classmethod
-    def _number(cls, value: str) -> str:
-        value = re.sub(r"\s+", " ", value).strip().upper()
-        if not value:
-            raise ValueError("es obligatorio")
-        if not re.fullmatch(r"[A-Z0-9][A-Z0-9 ./-]{0,39}", value):
-            raise ValueError("sólo letras, dígitos, espacios, '-', '/' y '.' (hasta 40)")
-        return value
-
-    @field_validator("authorized_on", mode="before")
-    @classmethod
-    def _date(cls, value):
-        return identifiers.parse_date(value)
-
-    @field_validator("modalidad")
-    @classmethod
-    def _modalidad(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = fold(value).lower().replace("ó", "o")
-        if value not in MODALIDADES:
-            raise ValueError(f"debe ser una de: {', '.join(MODALIDADES)}")
-        return value
-
-    @field_validator("sectors", mode="before")
-    @classmethod
-    def _sectors(cls, value) -> str:
-        if isinstance(value, list | tuple):
-            value = ",".join(value)
-        text = "" if value is None else str(value)  # a face may pass a number
-        parts = [p for p in re.split(r"[\s,;]+", text.upper()) if p]
-        known = catalogs.load("prosec_sectores").entries
-        for part in parts:
-            if part not in known:
-                raise ValueError(f"«{part}» no es un sector PROSEC (I a XXIV)")
-        return ",".join(dict.fromkeys(parts))
-
-
-def check_combination(program: ProgramData) -> None:
-    """Rules across fields: modalidad only (and always) for IMMEX, sectors for PROSEC."""
-    if program.type == "IMMEX" and not program.modalidad:
-        raise InvalidInput("modalidad", f"un IMMEX requiere modalidad ({', '.join(MODALIDADES)})")
-    if program.type != "IMMEX" and program.modalidad:
-        raise InvalidInput("modalidad", "sólo los programas IMMEX tienen modalidad")
-    if program.type == "PROSEC" and not program.sectors:
-        raise InvalidInput("sectors", "un PROSEC requiere al menos un sector (I a XXIV)")
-    if program.type != "PROSEC" and program.sectors:
-        raise InvalidInput("sectors", "sólo los programas PROSEC tienen sectores")
-
-
-class Program(ProgramData):
-    id: int
-    version: int = 1  # +1 on each update (update_program)
-    rfc: str
-    razon_social: str
 
 
 def add_program(db: Database, rfc: str, data: dict, *, today: date) -> Program:
     """Register a program for a client."""
+    from brokertui.core.models import build
+    from brokertui.core.registry.program_data import ProgramData, check_combination
+
     client = get_client(db, rfc)
     program = build(ProgramData, data)
     check_combination(program)
@@ -166,12 +88,15 @@ def update_program(
     (not after `today`); a cancelled program comes back only when the client holds no other
     live one of its type. Given the version the caller read (`expected_version`), a program
     changed since raises StaleRecord."""
+    from brokertui.core.models import build
+    from brokertui.core.registry.program_data import ProgramData
+
     with transaction(db):
         program = get_program(db, program_id)
         given = {"status": status, "authorized_on": authorized_on}
         checked = build(
             ProgramData,
-            program.model_dump(include=set(ProgramData.model_fields))
+            {name: getattr(program, name) for name in ProgramData.model_fields}
             | {k: v for k, v in given.items() if v is not None},
         )
         if authorized_on is not None and today is not None and checked.authorized_on > today:
@@ -221,7 +146,7 @@ def get_program(db: Database, program_id: int) -> Program:
     rows = list(db.query(_PROGRAM_SELECT + " WHERE p.id = ?", [program_id]))
     if not rows:
         raise NotFound(f"programa {program_id} no existe")
-    return Program.model_validate(rows[0])
+    return read(Program, rows[0])
 
 
 def find_program(db: Database, rfc: str, program_type: str) -> Program:
@@ -243,4 +168,4 @@ def list_programs(db: Database, *, rfc: str | None = None) -> list[Program]:
     if rfc:
         where, params = " WHERE p.client_id = ?", [get_client(db, rfc).id]
     rows = db.query(_PROGRAM_SELECT + where + " ORDER BY c.rfc, p.type, p.authorized_on", params)
-    return [Program.model_validate(row) for row in rows]
+    return [read(Program, row) for row in rows]
