@@ -32,6 +32,7 @@ from brokertui.core.anexo24 import (
     crosscheck,
     descargos_check,
     interface_kinds,
+    interfaces,
     reports,
 )
 from brokertui.core.anexo24 import ledger as discharge
@@ -59,7 +60,21 @@ def _interface_command(interface: interface_kinds.Interface) -> None:
     @click.option("--rfc", required=True)
     @pass_env
     def command(env: Env, file: Path, rfc: str) -> None:
-        click.echo(interface_kinds.load(env.db, kind, file, rfc))
+        click.echo(interface_kinds.load(env.db, kind, file, rfc, progress=_told_when_waiting()))
+
+
+def _told_when_waiting():
+    """A progress that says once, on standard error, that the import waits for a colleague's
+    write (interfaces.WAITING); the CLI shows no other progress."""
+    told = False
+
+    def progress(done: int, total: int, stage: str) -> None:
+        nonlocal told
+        if stage == interfaces.WAITING and not told:
+            click.echo(f"{stage}…", err=True)
+            told = True
+
+    return progress
 
 
 for _interface in interface_kinds.INTERFACES.values():

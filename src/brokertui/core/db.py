@@ -341,6 +341,27 @@ def turns(
             _let_others_write(db)
 
 
+# How long a whole write waits for another user's long write before it gives up (each try
+# waits the busy timeout): an import checked in full, whose write is one transaction, waits for
+# a colleague's import instead of failing after BUSY_TIMEOUT_MS.
+PATIENCE = 300.0
+
+
+def patiently(attempt: Callable[[], T], *, waiting: Callable[[], object] | None = None) -> T:
+    """`attempt()`, a whole write in its own transaction (DatabaseBusy from it wrote nothing),
+    tried again while the database stays busy, PATIENCE seconds at most; `waiting` is told
+    before each new try. The last DatabaseBusy is raised past that."""
+    give_up = time.monotonic() + PATIENCE
+    while True:
+        try:
+            return attempt()
+        except DatabaseBusy:
+            if time.monotonic() >= give_up:
+                raise
+            if waiting:
+                waiting()
+
+
 def _let_others_write(db: Database) -> None:
     """`pause`, then PAUSE again while other connections committed during the last one (PRAGMA
     data_version counts their commits), WAITS pauses at most."""

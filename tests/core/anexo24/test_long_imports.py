@@ -200,3 +200,66 @@ def test_a_killed_import_is_unseen_and_the_next_one_deletes_it(inv_db, tmp_path)
     estados = [r[0] for r in inv_db.execute("SELECT estado FROM interface_imports")]
     assert "cargando" not in estados
     assert inv_db["entradas"].count == before["summary"]["entradas"] + len(LOTS)
+
+
+# -- kinds written in one transaction (inventarios, saldos iniciales, catalogs) ----------------
+
+OPENING = [["26 07 3953 6000010", "1", "MAT-A", "2026-01-05", "40", "30"]]
+DECLARED = [["MAT-A", "2026-01-01", "2026-03-31", "100", "60"]]
+
+
+def _opening_held(path, csv_path, holding) -> None:
+    """Import saldos iniciales and stop for good inside its write transaction."""
+
+    def stop(db, client_id, import_id, rows):
+        holding.set()
+        time.sleep(WAIT)
+
+    interfaces.APPLY["saldos_iniciales"] = stop
+    interfaces.import_file(store.connect(path), "saldos_iniciales", csv_path, RFC)
+
+
+def test_an_import_waits_for_a_colleagues_and_one_killed_leaves_nothing(
+    inv_db, tmp_path, monkeypatch
+):
+    """Two users import at once (two processes): the one that finds the database held by the
+    other's write past the busy timeout waits, saying so, instead of failing; the other killed
+    with SIGKILL in the middle of its transaction leaves nothing of it, and imports again."""
+    path = store.file_path(inv_db)
+    opening = write_csv(tmp_path / "saldos.csv", interfaces.COLUMNS["saldos_iniciales"], OPENING)
+    declared = write_csv(tmp_path / "inv.csv", interfaces.COLUMNS["inventarios"], DECLARED)
+    holding = SPAWN.Event()
+    process = SPAWN.Process(target=_opening_held, args=(str(path), str(opening), holding))
+    process.start()
+    assert holding.wait(WAIT)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 100)  # the colleague's connection below
+    told: list[str] = []
+    outcome: dict = {}
+
+    def colleague():
+        db = store.connect(path)
+        try:
+            outcome["result"] = interfaces.import_file(
+                db, "inventarios", declared, RFC, progress=lambda d, t, stage: told.append(stage)
+            )
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=colleague)
+    thread.start()
+    for _ in range(WAIT * 10):
+        if told.count(interfaces.WAITING) >= 2:  # it tried twice and still waits
+            break
+        time.sleep(0.1)
+    assert told.count(interfaces.WAITING) >= 2 and "result" not in outcome
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(WAIT)
+    thread.join(WAIT)
+    assert outcome["result"]["rows"] == 1
+    kinds = [r[0] for r in inv_db.execute("SELECT kind FROM interface_imports ORDER BY id")]
+    assert "saldos_iniciales" not in kinds and kinds[-1] == "inventarios"
+    assert inv_db.execute("SELECT count(*) FROM entradas WHERE saldo_inicial = 1").fetchone() == (
+        0,
+    )
+    result = interfaces.import_file(inv_db, "saldos_iniciales", opening, RFC)
+    assert (result["rows"], result["added"]) == (1, 0)  # the lot of the 5 January entry

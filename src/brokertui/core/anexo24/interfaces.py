@@ -30,7 +30,7 @@ from brokertui.core import catalogs, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries, exit_kinds, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
-from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
+from brokertui.core.db import now, os_user, patiently, snapshot, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
 from brokertui.core.registry import clients
@@ -398,11 +398,10 @@ def import_rows(
         if kind in CHUNKED:
             import_id, added = _write_chunks(db, kind, client, name, digest, staged, progress)
         else:
-            with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
-                import_id = _new_import(db, client.id, kind, name, digest, staged.count)
-                added = sum(APPLY[kind](db, client.id, import_id, b) for b in staged.batches())
-                if kind == "materiales":  # pedimento partidas with these part numbers: entries
-                    entries.sync_from_pedimentos(db, client.id)
+            import_id, added = patiently(
+                lambda: _write_whole(db, kind, client, name, digest, staged),
+                waiting=progress and (lambda: progress(0, staged.count, WAITING)),
+            )
     finally:
         staged.drop()
     return {
@@ -412,6 +411,21 @@ def import_rows(
         "skipped": staged.count - added,
         "import_id": import_id,
     }
+
+
+WAITING = "En espera: otro usuario escribe en la base; luego se guarda"
+
+
+def _write_whole(
+    db: Database, kind: str, client: clients.Client, name: str, digest: str, staged: _Staged
+) -> tuple[int, int]:
+    """A kind not written in turns: its checked rows in one transaction; (import id, new)."""
+    with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
+        import_id = _new_import(db, client.id, kind, name, digest, staged.count)
+        added = sum(APPLY[kind](db, client.id, import_id, b) for b in staged.batches())
+        if kind == "materiales":  # pedimento partidas with these part numbers: entries
+            entries.sync_from_pedimentos(db, client.id)
+    return import_id, added
 
 
 @contextlib.contextmanager
