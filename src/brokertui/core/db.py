@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -68,14 +69,24 @@ def _migrations_root():
     return Path(__file__).resolve().parents[3] / "migrations"
 
 
-def available_migrations() -> list[Migration]:
-    """All migrations shipped with this version, in order."""
+@cache
+def _migration_files() -> tuple:
+    """(version, name, file) of every migration shipped with this version, in order: listed
+    once a process (a command opens its database twice, with the daily backup's check)."""
     found = []
     for entry in _migrations_root().iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    return sorted(found, key=lambda m: m.version)
+            found.append((int(match[1]), match[2], entry))
+    return tuple(sorted(found, key=lambda found: found[0]))
+
+
+def available_migrations() -> list[Migration]:
+    """All migrations shipped with this version, in order."""
+    return [
+        Migration(version, name, entry.read_text(encoding="utf-8"))
+        for version, name, entry in _migration_files()
+    ]
 
 
 def _create_private(path: Path) -> None:
@@ -167,17 +178,20 @@ def schema_version(db: Database) -> int:
 
 
 def migrate(db: Database, target: int | None = None) -> list[int]:
-    """Apply pending migrations in order, each in its own transaction; return those applied."""
-    migrations = available_migrations()
-    newest = migrations[-1].version if migrations else 0
+    """Apply pending migrations in order, each in its own transaction; return those applied.
+    A database already at this version's newest reads no migration's text."""
+    files = _migration_files()
+    newest = files[-1][0] if files else 0
     current = schema_version(db)
+    if current == newest:
+        return []
     if current > newest:
         raise SchemaTooNew(
             f"La base de datos tiene el esquema {current}, más nuevo que el {newest} de esta "
             "versión de brokertui; actualice brokertui antes de abrirla."
         )
     applied = []
-    for migration in migrations:
+    for migration in available_migrations():
         if migration.version <= current or (target is not None and migration.version > target):
             continue
         if _apply(db, migration):
