@@ -1,12 +1,19 @@
 """A paged table shows its page at once and counts in the background (issue 14, item 3): the
 pager says "≥ … contando…" until the count, on a connection of its own, comes back; turning a
-page runs the page's query only; a screen opened by its key queries once."""
+page runs the page's query only, after the last row shown (keyset paging); a screen opened
+by its key queries once."""
+
+from datetime import date
+
+import pytest
 
 from brokertui.app import BrokerApp
+from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.registry import clients
 from brokertui.screens.clients import ClientsScreen
-from brokertui.screens.widgets import PagedTable
+from brokertui.screens.widgets import PagedTable, View
 from tests.conftest import TODAY
+from tests.core.anexo24.conftest import RFC, inventory, load
 
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
@@ -97,3 +104,78 @@ async def test_a_background_count_reads_on_its_own_connection(db):
         await pilot.pause()
         assert pager(table).startswith("1–100 de 150 clientes")
     assert seen and seen[0] is not db
+
+
+def ledger_of_ties(db, tmp_path) -> None:
+    """The Anexo 24 test client discharged: 260 exits on 3 days (ties in Fecha), one
+    allocation or more each."""
+    inventory(db, tmp_path)
+    days = ["2026-02-10", "2026-02-11", "2026-02-12"]
+    exits = [[f"S-{k:03d}", "V1", days[k % 3], "M", "MAT-B", "1"] for k in range(260)]
+    load(db, tmp_path, "salidas", exits)
+    discharge.run(db, RFC, hasta=date(2026, 6, 30))
+
+
+async def every_page(pilot, table: PagedTable) -> list[str]:
+    """The row keys of every page, turning them with n to the last."""
+    keys = []
+    while True:
+        keys += [row.value for row in table.table.rows]
+        if not table.more:
+            return keys
+        await pilot.press("n")
+
+
+@pytest.mark.parametrize("view", [View(), View(sort="fecha", descending=True)])
+async def test_f5s_pages_one_after_another_are_every_allocation_once(db, tmp_path, view):
+    """Keyset paging (core/paging.py): each page is read after the last row of the one
+    before; with ties in the order no allocation is skipped or shown twice, and p goes back
+    to the same rows."""
+    ledger_of_ties(db, tmp_path)
+    whole = discharge.allocations(db, RFC, sort=view.sort, descending=view.descending)
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_client(RFC)
+        await pilot.press("f5")
+        table = app.screen.query_one(PagedTable)
+        table.set_view(view, keep=False)
+        first = [row.value for row in table.table.rows]
+        shown = await every_page(pilot, table)
+        assert len(whole) > 2 * table.page_size
+        assert shown == [str(r["id"]) for r in whole]
+        await pilot.press("p", "p")
+        assert [row.value for row in table.table.rows] == first
+
+
+def traced(db) -> list[str]:
+    """The queries the app's connection runs from now on (not the live poll's PRAGMA, nor the
+    savepoints sqlite_utils puts around a query)."""
+    statements: list[str] = []
+
+    def query(sql: str) -> None:
+        if sql.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")):
+            statements.append(sql)
+
+    db.conn.set_trace_callback(query)
+    return statements
+
+
+@pytest.mark.parametrize("keys", [["f3"], ["f4"], ["f5"], ["f6"], ["f5", "f4", "f5"], ["f5", "n"]])
+async def test_a_key_runs_no_query_twice(db, tmp_path, keys):
+    """From a key to its screen's rows (counts in the background, on their own connection),
+    the app's connection runs each statement once: no page, count or summary read twice."""
+    ledger_of_ties(db, tmp_path)
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_client(RFC)
+        for key in keys:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            statements = traced(db)
+            await pilot.press(key)
+            db.conn.set_trace_callback(None)
+            repeated = {sql for sql in statements if statements.count(sql) > 1}
+            # Each core call given an RFC reads that client's row by its unique index (F5's
+            # mode and page, F6's heading and page): tens of microseconds, left as it is.
+            repeated = {sql for sql in repeated if "FROM clients c\n WHERE c.rfc =" not in sql}
+            assert statements and not repeated, key

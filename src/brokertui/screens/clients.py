@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from brokertui.core import catalogs
 from brokertui.core.anexo24 import catalog_list
@@ -32,7 +32,7 @@ from brokertui.screens.deliveries import DeliveriesScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import clean, markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
 
 
 class ClientsScreen(Guarded, Screen):
@@ -40,6 +40,7 @@ class ClientsScreen(Guarded, Screen):
 
     CSS_PATH = "clients.tcss"
     BINDINGS = commands.bindings("clients")
+    AUTO_FOCUS = "PagedTable DataTable"  # focused before the first frame: drawn once
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,11 +67,10 @@ class ClientsScreen(Guarded, Screen):
             load_on_mount=False,  # on_screen_resume loads it
             remember="clientes",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._describe()
-        self.query_one(DataTable).focus()
 
     @property
     def view(self) -> View:
@@ -162,7 +162,7 @@ class ClientDetailScreen(Guarded, Screen):
             yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
             yield Label("Plantas y bodegas", classes="section")
             yield DataTable(id="sites", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#programs", DataTable).add_columns(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import dashboard
 from brokertui.core import search as find
@@ -14,7 +14,7 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
 
 SEVERITY_STYLE = {
     "critical": "bold red",
@@ -88,7 +88,7 @@ class DashboardScreen(Guarded, Screen):
             remember="tablero",
             fixed_columns=2,  # the mark and the RFC
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(30, self.check_day)  # rolls over at midnight when left open

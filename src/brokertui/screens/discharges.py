@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 
 from brokertui.core import formatting, identifiers
 from brokertui.core.anexo24 import ledger as discharge
@@ -18,12 +18,13 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.pedimentos import spaced
 from brokertui.screens.text import SAFE_INPUT, markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable, View, in_view
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, in_view
 
 
 class DischargeScreen(ClientScreen):
     CSS_PATH = "discharges.tcss"
     BINDINGS = commands.bindings("discharge")
+    AUTO_FOCUS = "PagedTable DataTable"  # focused before the first frame: drawn once
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,11 +63,10 @@ class DischargeScreen(ClientScreen):
             load_on_mount=False,  # on_screen_resume loads it
             remember="descargos",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Descargos PEPS"
-        self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.simulated = None
@@ -79,7 +79,7 @@ class DischargeScreen(ClientScreen):
     def view(self) -> View:
         return self.query_one(PagedTable).view
 
-    def fetch(self, offset: int, limit: int) -> list[dict]:
+    def fetch(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
         if not self.rfc:
             return []
         if self.simulated:
@@ -107,6 +107,7 @@ class DischargeScreen(ClientScreen):
             search=view.search,
             sort=view.sort,
             descending=view.descending,
+            after=after,
             faltantes=self.only_problems,
         )
         return [_row(r) for r in rows]
@@ -329,7 +330,8 @@ def _row(r: dict, *, simulated: bool = False) -> dict:
         "cantidad": formatting.quantity(r["cantidad"]),
         "estado": estado,
     }
-    return {"id": r["id"], **{k: plain(v, style=style) for k, v in cells.items()}}
+    shown = {k: plain(v, style=style) for k, v in cells.items()}
+    return {"id": r["id"], **shown} | ({"_after": r["_after"]} if "_after" in r else {})
 
 
 def _pending_row(r: dict) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from brokertui.core import dates
@@ -20,12 +20,13 @@ from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, ed
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
 from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
 
 
 class PedimentosScreen(ClientScreen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("pedimentos")
+    AUTO_FOCUS = "PagedTable DataTable"  # focused before the first frame: drawn once
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,11 +50,10 @@ class PedimentosScreen(ClientScreen):
             load_on_mount=False,  # on_screen_resume loads it
             remember="pedimentos",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Pedimentos"
-        self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -65,7 +65,7 @@ class PedimentosScreen(ClientScreen):
     def view(self) -> View:
         return self.query_one(PagedTable).view
 
-    def fetch(self, offset: int, limit: int) -> list[dict]:
+    def fetch(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
         view = self.view
         rows = pedimentos.list_pedimentos(
             self.app.db,
@@ -75,9 +75,11 @@ class PedimentosScreen(ClientScreen):
             descending=view.descending if view.sort else True,  # newest first
             offset=offset,
             limit=limit,
+            after=after,
         )
         return [
             {
+                "_after": r["_after"],
                 "numero_key": r["numero"],
                 "numero": spaced(r["numero"]),
                 "clave": r["clave"],
@@ -185,7 +187,7 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
         options = OptionList(*(Option(plain(_draft_label(d)), id=str(d["id"])) for d in self.found))
         options.border_title = "Borradores de captura (Enter continúa)"
         yield options
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id))

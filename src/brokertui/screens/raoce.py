@@ -27,7 +27,7 @@ from brokertui.screens.raoce_bienes import BienesScreen
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup, plain
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec, NavBar
+from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter, NavBar
 
 FIELDS = [
     FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),
@@ -64,7 +64,7 @@ class RaoceScreen(Guarded, Screen):
             yield Static(id="raoce-computed")
             yield Static(id="raoce-checks")
         yield LiveNote()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "RAOCE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
@@ -14,7 +14,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.report_table import report_table
 from brokertui.screens.text import SAFE_INPUT, markup
-from brokertui.screens.widgets import NavBar, PagedTable
+from brokertui.screens.widgets import KeyFooter, NavBar, PagedTable
 
 
 class ReportsScreen(ClientScreen):
@@ -39,7 +39,7 @@ class ReportsScreen(ClientScreen):
             yield Input(placeholder="hoy", id="rep-hasta", compact=True, highlighter=SAFE_INPUT)
         yield Static(id="rep-heading")
         yield Vertical(id="rep-table")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Reportes Anexo 24"
@@ -109,7 +109,7 @@ class ReportsScreen(ClientScreen):
         )
         table = report_table(lambda: self.app.db, heading, remember=f"reportes.{name}")
         await holder.mount(table)
-        table.query_one(DataTable).focus()
+        self.set_focus(table.table)  # now, not after the next frame: drawn once
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         await self.action_show(self.name_shown)

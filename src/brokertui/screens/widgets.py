@@ -23,6 +23,36 @@ from brokertui.screens.jobs import read_later
 from brokertui.screens.text import SAFE_INPUT, clean, plain
 
 
+class KeyFooter(Footer):
+    """Textual's Footer (compact), rebuilt only when the keys it shows change and its screen
+    is in front. Textual's rebuilds all its keys whenever the screen's bindings may have
+    changed (each focus move, each time a screen goes or comes back, the footers of the main
+    screens left behind too): several times per key press, 10-100 ms each, for the same keys.
+    A screen coming back refreshes its bindings, so its footer catches up then."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._shown: tuple | None = None
+
+    def _keys(self) -> tuple:
+        """What compose() would show: each key shown, its label, action and state."""
+        keys = [
+            (key.key, self.app.get_key_display(key), key.description, key.action, on, tip)
+            for (_, key, on, tip) in self.screen.active_bindings.values()
+            if key.show
+        ]
+        return (*keys, self.compact, self.show_command_palette)
+
+    async def recompose(self) -> None:
+        if not (self.is_attached and self.screen.is_current):  # gone, or behind another
+            return
+        keys = self._keys() if self._bindings_ready else None
+        if keys is not None and keys == self._shown:
+            return
+        self._shown = keys
+        await super().recompose()
+
+
 class NavBar(Static):
     """The function-key bar under the header: every main screen, the current one highlighted."""
 
@@ -191,7 +221,11 @@ class PagedTable(Vertical):
     another page follows). The total is known at once when everything fits on the first
     page; otherwise `count` runs in the background on a connection of its own
     (jobs.read_later) and the pager says "≥ N … contando" until it is known. Turning a page
-    runs the page's query only: the total stays until the next reload."""
+    runs the page's query only: the total stays until the next reload.
+
+    Keyset paging (core/paging.py): when the rows `fetch` returns carry their `_after`, the
+    next page is fetched with `after=` the last row's, so page N costs what page 1 does; the
+    keys of the pages shown are kept for going back and for reloading the page in place."""
 
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
@@ -231,6 +265,7 @@ class PagedTable(Vertical):
         self.page = 0
         self.total: int | None = 0  # None while counting
         self.more = False  # another page follows the one shown
+        self._afters: list[tuple | None] = [None]  # per page shown: the key it starts after
         self.keep_page = False  # live refresh (screens/live.py): first_page keeps the page
         self.remember = remember  # the preference's name: vista.<remember>
         self.sorts = [c.key for c in self.columns] if sorts is None else list(sorts)
@@ -284,6 +319,7 @@ class PagedTable(Vertical):
         """Fetch the current page again (after a change, a new filter or sort) and count anew."""
         if first_page and not self.keep_page:
             self.page = 0
+            self._afters = [None]
         try:
             rows = self._show_page()
         except InvalidInput as exc:  # a search with an impossible date: said, list kept
@@ -291,6 +327,7 @@ class PagedTable(Vertical):
             return
         if self.page and not rows:  # the data shrank under the page shown
             self.page = 0
+            self._afters = [None]
             rows = self._show_page()
         if self.page == 0 and not self.more:
             self.total = len(rows)
@@ -301,13 +338,20 @@ class PagedTable(Vertical):
         read_later(self, self.count, self._counted, group="count")
 
     def _show_page(self) -> list[dict]:
-        rows = self.fetch(self.page * self.page_size, self.page_size + 1)
+        offset, after = self.page * self.page_size, self._afters[self.page]
+        if after is None:
+            rows = self.fetch(offset, self.page_size + 1)
+        else:
+            rows = self.fetch(offset, self.page_size + 1, after=after)
         self.more = len(rows) > self.page_size
         rows = rows[: self.page_size]
+        del self._afters[self.page + 1 :]
+        self._afters.append(rows[-1].get("_after") if rows else None)
         table = self.table
         table.clear()
         for row in rows:
             table.add_row(*(_cell(row.get(c.key)) for c in self.columns), key=str(row[self.key]))
+        _settle(table)
         self._write_pager(len(rows))
         return rows
 
@@ -482,6 +526,19 @@ class SortScreen(ModalScreen[View | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _settle(table: DataTable) -> None:
+    """Size `table` for the rows just added, now. Textual's DataTable does it when it is next
+    idle, after a first frame drawn with the old size, and then draws the whole page again:
+    on a page of 100 rows that second drawing is as long as the first (issue 14, item 3).
+    Cells are measured only for a column sized by its content; the others have their width.
+    These are the DataTable's own steps (textual is pinned in pyproject.toml)."""
+    measured = any(column.auto_width for column in table.columns.values())
+    new_rows = list(table._new_rows) if measured else []
+    table._new_rows.clear()
+    table._require_update_dimensions = False
+    table._update_dimensions(new_rows)
 
 
 def _cell(value) -> Text:

@@ -49,7 +49,7 @@ from itertools import islice
 import numpy as np
 from sqlite_utils import Database
 
-from brokertui.core import leases, log
+from brokertui.core import leases, log, paging
 from brokertui.core import search as find
 from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, scope
 from brokertui.core.anexo24.scope import LOT_KEY
@@ -974,18 +974,22 @@ def allocations(
     limit: int | None = None,
     sort: str | None = None,
     descending: bool = False,
+    after: tuple | None = None,
     **filters,
 ) -> list[dict]:
-    """Allocations in force, in discharge order (or by a column of ALLOCATION_SORTS), paged;
-    filters: search, faltantes (only shortfalls and vencidos)."""
+    """Allocations in force, in discharge order (or by a column of ALLOCATION_SORTS), paged
+    from `offset` or after the row whose `_after` is given (core/paging.py); filters: search,
+    faltantes (only shortfalls and vencidos)."""
     client = clients.get_client(db, rfc)
     where, params = _alloc_filters(filters)
-    order = find.order_by(sort, descending, ALLOCATION_SORTS, ALLOCATION_ORDER)
-    sql = f"{_ALLOC_SELECT}{where} ORDER BY {order}"
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params |= {"limit": limit, "offset": offset}
-    return _rows(db.query(sql, {"client": client.id, **params}))
+    order = paging.ordering(sort, descending, ALLOCATION_SORTS, ALLOCATION_ORDER)
+    page = paging.Page(order, offset, limit, after)
+    (seek, seeking), (tail, paged) = page.where(), page.tail()
+    select = _ALLOC_SELECT.replace(" AS faltante\n", f" AS faltante{page.columns}\n")
+    found = db.query(
+        f"{select}{where}{seek}{tail}", {"client": client.id, **params} | seeking | paged
+    )
+    return page.keyed(_rows(found))
 
 
 def _rows(found) -> list[dict]:

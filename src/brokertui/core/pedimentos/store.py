@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs
+from brokertui.core import catalogs, paging
 from brokertui.core import search as find
 from brokertui.core.db import (
     audit,
@@ -417,16 +417,20 @@ def list_pedimentos(
     descending: bool = True,
     offset: int = 0,
     limit: int | None = None,
+    after: tuple | None = None,
 ) -> list[dict]:
     """Pedimentos newest first (or by a column of SORTS), rectified ones included, one row per
-    number, those matching `search` (core/search.py) only."""
+    number, those matching `search` (core/search.py) only; paged from `offset` or after the
+    row whose `_after` is given (core/paging.py)."""
     where_, params = _list_filters(rfc, desde, hasta, search)
-    order = find.order_by(sort, descending, SORTS, "p.numero DESC")
-    sql = f"{_LIST_SELECT}{where_} ORDER BY {order}"
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params |= {"limit": limit, "offset": offset}
-    return [dict(row) for row in db.query(sql, params)]
+    page = paging.Page(
+        paging.ordering(sort, descending, SORTS, "p.numero DESC"), offset, limit, after
+    )
+    (seek, seeking), (tail, paged) = page.where(), page.tail()
+    select = _LIST_SELECT.replace(" AS rectificado_por\n", f" AS rectificado_por{page.columns}\n")
+    return page.keyed(
+        [dict(row) for row in db.query(f"{select}{where_}{seek}{tail}", params | seeking | paged)]
+    )
 
 
 def count_pedimentos(db: Database, **filters) -> int:
