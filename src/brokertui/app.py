@@ -40,6 +40,7 @@ from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
 from brokertui.screens.text import clean
 from brokertui.screens.typeahead import TypeAhead, read_escape_first
+from brokertui.screens.widgets import PagedTable
 
 HOME = "tablero"
 
@@ -233,8 +234,13 @@ class BrokerApp(App):
         self.sub_title = f"Hoy: {dates.corta(self.today)} · {who}"
 
     def switch_mode(self, mode: str):
-        """Another main screen: the toasts of the one left go (they spoke of it)."""
+        """Another main screen: the toasts of the one left go (they spoke of it). Its tables
+        are emptied: a main screen reloads them when it comes back, and Textual draws it once
+        before that, a whole table of old rows for nothing (issue 14, item 3)."""
         self.clear_notifications()
+        if mode != self.current_mode:
+            for table in self.screen.query(PagedTable):
+                table.table.clear()
         return super().switch_mode(mode)
 
     def open_client(self, rfc: str) -> None:

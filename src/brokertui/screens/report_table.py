@@ -11,9 +11,11 @@ from brokertui.screens.widgets import Column, PagedTable
 NUMEROS = ("pedimento", "rectifica", "rectificado_por")
 
 
-def report_table(db_of, heading: reports.Heading, *, remember: str | None = None) -> PagedTable:
+def report_table(
+    db_of, heading: reports.Heading, *, remember: str | None = None, focus: bool = False
+) -> PagedTable:
     """The report's rows, paged from SQLite (`db_of()`: the connection to read), searched
-    and sorted by the table's view when it is `remember`ed."""
+    and sorted by the table's view when it is `remember`ed; focused when mounted (`focus`)."""
     columns = [
         Column(c.key, c.label, max(c.width, len(c.label), 18 if c.key in NUMEROS else 0))
         for c in heading.report.columns
@@ -39,6 +41,7 @@ def report_table(db_of, heading: reports.Heading, *, remember: str | None = None
         key="_key",
         noun="filas",
         remember=remember,
+        focus=focus,
     )
     return table
 

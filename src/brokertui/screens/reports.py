@@ -107,9 +107,8 @@ class ReportsScreen(ClientScreen):
                 period=heading.period,
             )
         )
-        table = report_table(lambda: self.app.db, heading, remember=f"reportes.{name}")
+        table = report_table(lambda: self.app.db, heading, remember=f"reportes.{name}", focus=True)
         await holder.mount(table)
-        self.set_focus(table.table)  # now, not after the next frame: drawn once
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         await self.action_show(self.name_shown)

@@ -251,9 +251,13 @@ class PagedTable(Vertical):
         id: str | None = None,
         remember: str | None = None,
         sorts: Sequence[str] | None = None,
+        focus: bool = False,
     ) -> None:
-        """`fixed_columns`: the key columns that stay in view while ← → scroll the others."""
+        """`fixed_columns`: the key columns that stay in view while ← → scroll the others;
+        `focus`: the table takes the focus when mounted (before its first frame, which a
+        later focus would draw again)."""
         super().__init__(id=id, classes="paged-table")
+        self.focus_on_mount = focus
         self.load_on_mount = load_on_mount  # False: the screen loads it (on_screen_resume)
         self.fixed_columns = fixed_columns
         self.columns = list(columns)
@@ -293,6 +297,8 @@ class PagedTable(Vertical):
             self.search_bar.set_class(bool(self.view.search), "-shown")
         if self.load_on_mount:
             self.reload()
+        if self.focus_on_mount:
+            self.screen.set_focus(table)
 
     @property
     def table(self) -> DataTable:
