@@ -238,7 +238,7 @@ class BrokerApp(App):
         are emptied: a main screen reloads them when it comes back, and Textual draws it once
         before that, a whole table of old rows for nothing (issue 14, item 3)."""
         self.clear_notifications()
-        if mode != self.current_mode:
+        if mode != self.current_mode and len(self.screen_stack) == 1:  # the main screen
             for table in self.screen.query(PagedTable):
                 table.table.clear()
         return super().switch_mode(mode)

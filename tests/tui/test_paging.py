@@ -179,3 +179,19 @@ async def test_a_key_runs_no_query_twice(db, tmp_path, keys):
             # mode and page, F6's heading and page): tens of microseconds, left as it is.
             repeated = {sql for sql in repeated if "FROM clients c\n WHERE c.rfc =" not in sql}
             assert statements and not repeated, key
+
+
+async def test_a_main_screen_left_by_its_key_shows_its_page_again_on_return(db, tmp_path):
+    """Leaving F5 empties its table (it reloads on its return, Textual would draw the old
+    rows first for nothing); back on F5, the same page is there."""
+    ledger_of_ties(db, tmp_path)
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_client(RFC)
+        await pilot.press("f5")
+        table = app.screen.query_one(PagedTable)
+        shown = [row.value for row in table.table.rows]
+        await pilot.press("f4")
+        assert table.table.row_count == 0
+        await pilot.press("f5")
+        assert [row.value for row in table.table.rows] == shown
