@@ -30,7 +30,7 @@ from pydantic import AfterValidator
 from sqlite_utils import Database
 
 from brokertui.core import limits
-from brokertui.core.anexo24 import interfaces
+from brokertui.core.anexo24 import exit_kinds, interfaces
 from brokertui.core.anexo24.entries import fixed_asset, fixed_asset_claves
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput, NotFound
@@ -285,6 +285,67 @@ def _record(db: Database, client_id: int, v: dict) -> None:
             os_user(),
         ],
     )
+
+
+# -- the salidas interface's exits of fixed assets ----------------------------------------------
+
+# A salidas kind (exit_kinds) -> the movement that records it here.
+BY_EXIT_KIND = {
+    exit_kinds.RETORNO: "retorno",
+    exit_kinds.TRANSFERENCIA: "transferencia",
+    exit_kinds.CAMBIO_REGIMEN: "cambio_regimen",
+    exit_kinds.DONACION: "donacion",
+    exit_kinds.DESTRUCCION: "destruccion",
+}
+
+
+def discharge_exits(db: Database, client_id: int, import_id: int, name: str) -> None:
+    """The descargo of the fixed assets' exits a salidas import brings (its rows marked
+    activo_fijo; Apartado B, módulo de proceso de descargos, numeral 4: "al momento de su
+    retorno, transferencia, cambio de régimen o donación"), in the import's last transaction:
+    each exit, by date, takes from the part's fixed assets imported on or before it, oldest
+    first (as the materials' PEPS, but from fixed assets only), what they have left after every
+    movement; one movement per asset it takes from, tied to the exit (salida_id). An exit they
+    cannot cover refuses the import (InterfaceError): nothing is written."""
+    exits = db.execute(
+        "SELECT id, documento, fecha, numero_parte, cantidad_micro, tipo_salida FROM salidas "
+        "WHERE import_id = ? AND activo_fijo = 1 ORDER BY fecha, id",
+        [import_id],
+    ).fetchall()
+    if not exits:
+        return
+    left: dict[int, int] = {}
+    by_part: dict[str, list[Asset]] = {}
+    for a in assets(db, client_id, date.max):
+        by_part.setdefault(a.numero_parte, []).append(a)
+        left[a.entrada_id] = a.cantidad_micro - a.descargado_total_micro
+    stamp, user = now(), os_user()
+    for salida_id, documento, fecha, part, cantidad, kind in exits:
+        wanted = cantidad
+        for a in by_part.get(part, []):
+            if a.fecha_entrada > fecha or not wanted:
+                break
+            taken = min(wanted, left[a.entrada_id])
+            if taken <= 0:
+                continue
+            left[a.entrada_id] -= taken
+            wanted -= taken
+            db.execute(
+                "INSERT INTO activo_fijo_movimientos (client_id, entrada_id, fecha, tipo, "
+                "cantidad_micro, documento, motivo, salida_id, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [client_id, a.entrada_id, fecha, BY_EXIT_KIND[kind], taken, documento,
+                 "salida de la interfaz", salida_id, stamp, user],
+            )  # fmt: skip
+        if wanted:
+            raise interfaces.InterfaceError(
+                f"{name}: la salida {limits.clip(documento)} del {fecha} de activo fijo "
+                f"{limits.clip(part)} excede en {to_text(wanted)} el saldo de los activos fijos "
+                "importados hasta esa fecha; nada se importó"
+            )
+
+
+interfaces.COMPLETING.setdefault("salidas", []).append(discharge_exits)
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ _NAMES = {fold(k): k for k in KINDS} | {"CAMBIO REGIMEN": CAMBIO_REGIMEN, "REPAR
 # IMMEX, temporal a definitivo"): its one record is the asset's movement (activo_fijo.py); as a
 # salidas row it would be discharged by PEPS from insumo lots, which an asset never is.
 ACTIVO_FIJO = ("F5",)
+# Kinds a fixed asset's exit may be (Apartado B, módulo de proceso de descargos, numeral 4: "al
+# momento de su retorno, transferencia, cambio de régimen o donación"; and a destrucción).
+ACTIVO_FIJO_KINDS = (RETORNO, TRANSFERENCIA, DONACION, DESTRUCCION, CAMBIO_REGIMEN)
 # Kinds that need no pedimento clave: an acta proves a destruction; a month's repair
 # consumption is the ERP's figure.
 WITHOUT_CLAVE = (DESTRUCCION, REPARACION)
@@ -52,6 +55,8 @@ OPTIONAL = {
     "numero_acta": (DESTRUCCION,),
     "fecha_acta": (DESTRUCCION,),
     "periodo": (REPARACION,),
+    # the goods are a fixed asset's (1) or not (0): activo_fijo.discharge_exits
+    "activo_fijo": ACTIVO_FIJO_KINDS,
 }
 # Required per kind when the file has the kinds' columns.
 REQUIRED = {
@@ -115,17 +120,26 @@ def periodo(value: str) -> str:
     return match[0]
 
 
+def activo_fijo(value: str) -> int:
+    """Whether the row's goods are a fixed asset's: sí (1) or no (0; also when empty)."""
+    found = {"": 0, "NO": 0, "N": 0, "0": 0, "SI": 1, "S": 1, "1": 1}.get(fold(value))
+    if found is None:
+        raise ValueError("debe ser sí o no (sí: la salida es de un activo fijo)")
+    return found
+
+
 def check(values: dict, extended: bool) -> list[tuple[str, str]]:
     """The row's kind (set in values['tipo_salida']) and the rules of its columns it breaks, as
     (campo, regla). `extended`: the file has some of the kinds' columns, whose rules then apply
     in full; a file without them gets its kinds from the claves and nothing else to check."""
     clave, stated = values["clave"], values.get("tipo_salida", "")
-    if clave in ACTIVO_FIJO:
+    if clave in ACTIVO_FIJO and not values.get("activo_fijo"):
         return [
             (
                 "clave",
                 f"{clave} es la salida de un activo fijo: se registra como movimiento del activo "
-                "fijo (activo-fijo movimiento), no en la interfaz de salidas, que descarga insumos",
+                "fijo (activo-fijo movimiento), no en la interfaz de salidas, que descarga insumos "
+                "(o márquela con la columna activo_fijo: sí)",
             )
         ]
     fixed = by_clave(clave) if clave else None
@@ -151,6 +165,8 @@ def check(values: dict, extended: bool) -> list[tuple[str, str]]:
             problems.append((missing, f"va con {given} (el número y la fecha del CFDI)"))
     if kind == REPARACION:
         problems.extend(_reparacion(values))
+    if values.get("activo_fijo") and values["tipo_bien"] != "M":
+        problems.append(("tipo_bien", "un activo fijo sale como material (M)"))
     return problems
 
 

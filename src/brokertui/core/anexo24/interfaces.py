@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -32,7 +33,13 @@ from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import now, os_user, patiently, snapshot, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
-from brokertui.core.quantities import factor_micro, parse_decimal, parse_integer, to_micro
+from brokertui.core.quantities import (
+    factor_micro,
+    parse_decimal,
+    parse_integer,
+    to_micro,
+    to_text,
+)
 from brokertui.core.registry import clients
 from brokertui.core.text import FREE_TEXT, check_text
 
@@ -80,6 +87,8 @@ OPTIONAL = {
     "entradas": ("tasa_igi",),
     "saldos_iniciales": ("clave",),
 }
+# What an optional column a file lacks stores ('' else).
+ABSENT = {"activo_fijo": 0}
 KINDS = tuple(COLUMNS)
 BATCH = 20_000  # rows staged, or applied (catalogs), at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
@@ -227,6 +236,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "numero_acta": str,
         "fecha_acta": lambda v: iso_date(v) if v else "",
         "periodo": exit_kinds.periodo,
+        "activo_fijo": exit_kinds.activo_fijo,
     },
     "inventarios": {
         "numero_parte": required,
@@ -250,7 +260,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 def _file_checks(kind: str, raw: dict) -> tuple[list, dict]:
     """The checks of a file's rows, given one of them: one per column, but the optional
     columns the file does not have, which are empty (their values)."""
-    absent = {c: "" for c in OPTIONAL.get(kind, ()) if c not in raw}
+    absent = {c: ABSENT.get(c, "") for c in OPTIONAL.get(kind, ()) if c not in raw}
     return [(n, check) for n, check in CHECKS[kind].items() if n not in absent], absent
 
 
@@ -297,6 +307,22 @@ def _material_row(v: dict, key: tuple, known: dict[str, set]) -> list[Problem]:
     return problems
 
 
+def _fixed_asset_exit(v: dict, known: dict) -> list[Problem]:
+    """A fixed asset's exit: within what the part's fixed assets have left (less the file's
+    earlier such rows); the import checks it again by date (activo_fijo.discharge_exits)."""
+    part, left = v["numero_parte"], known["activo_fijo"]
+    if v["cantidad"] > left.get(part, 0):
+        return [
+            (
+                "cantidad",
+                f"{to_text(v['cantidad'])} excede el saldo de activo fijo de "
+                f"{limits.clip(part)} ({to_text(left.get(part, 0))})",
+            )
+        ]
+    left[part] -= v["cantidad"]
+    return []
+
+
 def _cross_check(
     kind: str, v: dict, known: dict[str, set], seen: set, extended: bool = False
 ) -> list[Problem]:
@@ -322,6 +348,8 @@ def _cross_check(
         key = (v["pedimento"], v["partida"], v["numero_parte"])
     elif kind == "salidas":
         problems += exit_kinds.check(v, extended)
+        if v.get("activo_fijo") and not problems:
+            problems += _fixed_asset_exit(v, known)
         table = "productos" if v["tipo_bien"] == "P" else "materiales"
         if v["numero_parte"] not in known[table]:
             problems.append(
@@ -512,9 +540,11 @@ class RowChecker:
 
     def __init__(self, db: Database, kind: str, client_id: int):
         self.kind = kind
-        self.known: dict[str, set] = {
+        self.known: dict[str, Any] = {
             table: part_numbers(db, client_id, table) for table in ("materiales", "productos")
         }
+        if kind == "salidas":  # what each part's fixed assets have left (_fixed_asset_exit)
+            self.known["activo_fijo"] = entries.fixed_asset_balances(db, client_id)
         if kind == "saldos_iniciales":
             self.known["descargados"] = entries.discharged_lots(db, client_id)
             self.known["activos_descargados"] = entries.discharged_assets(db, client_id)
@@ -719,6 +749,8 @@ def _write_chunks(
                     progress(min(steps * STEP, staged.count), staged.count, "Guardando")
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
+                for complete in COMPLETING.get(kind, ()):
+                    complete(db, client.id, import_id, name)
                 db.execute(
                     "UPDATE interface_imports SET estado = 'hecho', holder = NULL, "
                     "heartbeat = NULL WHERE id = ?",
@@ -910,6 +942,10 @@ COPY = {
     "salidas": (_copy_salidas, SALIDAS_COLUMNS),
 }
 DISCARD = {"entradas": entries.discard_import, "salidas": _discard_salidas}
+# What else an import of entradas or salidas writes in its last transaction, registered by the
+# module that owns it (activo_fijo.py: the movements of the fixed assets' exits); it may refuse
+# the import (InterfaceError), which then leaves nothing.
+COMPLETING: dict[str, list[Callable[[Database, int, int, str], None]]] = {}
 
 
 def add_ajuste_exit(

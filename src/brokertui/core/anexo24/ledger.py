@@ -59,8 +59,9 @@ from brokertui.core.quantities import SCALE, text_sql, times, to_text
 from brokertui.core.registry import clients
 
 Progress = Callable[[int, int, str], None]
-# Entries (as e) and exits (as s) readers see: not of an interface import still being written.
-LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
+# Entries (as e) and exits (as s) the discharge reads: not of an interface import still being
+# written, and no fixed asset's exit (scope.LOADED_S).
+LOADED_E, LOADED_S = interfaces.loaded("e"), scope.LOADED_S
 BATCH = 50_000
 STEP = 1_000  # rows a run writes per statement (as many as fit in a turn, db.turns)
 SMALL = 3  # statements a run writes in its commit rather than in turns before it

@@ -294,6 +294,7 @@ def _salidas(modo: str) -> Report:
             Col("bien", "Bien", width=11),
             Col("numero_parte", "Número de parte", width=16),
             Col("cantidad", "Cantidad", "qty"),
+            Col("activo_fijo", "Activo fijo", width=11),
             Col("rfc_receptor", "RFC receptor", width=13),
             Col("pedimento_receptor", "Pedimento receptor", width=16),
             Col("folio_cfdi", "Folio CFDI", width=36),
@@ -305,11 +306,13 @@ def _salidas(modo: str) -> Report:
             Col("tasa_igi", "Tasa IGI %", width=10),
             Col("igi_usd", "IGI USD (estimado)", "qty"),
         ),
-        # Every row names its kind (exit_kinds.py) and its good (desperdicio included); a
-        # cambio de régimen its lots' value and IGI (contributions.py).
+        # Every row names its kind (exit_kinds.py) and its good (desperdicio included, and a
+        # fixed asset's exit: activo_fijo.discharge_exits); a cambio de régimen its lots' value
+        # and IGI (contributions.py).
         "SELECT documento, clave, fecha, tipo_salida, CASE tipo_bien WHEN 'M' THEN "
         "'material' WHEN 'P' THEN 'producto' ELSE 'desperdicio' END AS bien, numero_parte, "
-        "cantidad_micro AS cantidad, rfc_receptor, pedimento_receptor, folio_cfdi, "
+        "cantidad_micro AS cantidad, iif(activo_fijo, 'sí', '') AS activo_fijo, rfc_receptor, "
+        "pedimento_receptor, folio_cfdi, "
         f"fecha_cfdi, numero_acta, fecha_acta, periodo, {contributions.columns(modo)}, "
         "id AS sid FROM salidas s WHERE client_id = :client AND fecha BETWEEN :desde AND "
         f":hasta AND {loaded('s')}",

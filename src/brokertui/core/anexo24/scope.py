@@ -30,7 +30,11 @@ from sqlite_utils import Database
 
 from brokertui.core.anexo24 import entries, interfaces
 
-LOADED_E, LOADED_S = interfaces.loaded("e"), interfaces.loaded("s")
+# Entries (as e) and exits (as s) the material discharge reads: not of an import still being
+# written; a fixed asset's exit (salidas.activo_fijo) never, its movements discharge the asset
+# (activo_fijo.discharge_exits).
+LOADED_E = interfaces.loaded("e")
+LOADED_S = f"({interfaces.loaded('s')} AND s.activo_fijo = 0)"
 BEGINNING = "0000-01-01"
 
 PEDIMENTO_KEY = "pedimento"  # the one key of the ledger by value a nivel pedimento
