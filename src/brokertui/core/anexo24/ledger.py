@@ -351,7 +351,7 @@ def run(
             result.run_id = claim.run_id
             _write(db, claim, result, report)
             if _commit(db, client, claim, result, params, inputs):
-                _tidy(db, claim.run_id, _MARK)
+                _tidy_after(db, client.id, claim.run_id, _MARK)
                 report(result.demands, result.demands or 1, "Listo")
                 return result
             _purge(db, claim)
@@ -795,25 +795,37 @@ _RETIRE = (  # an undone run's own rows leave the index of rows in force
 
 
 def _tidy(db: Database, run_id: int, how: tuple[str, str, str | None]) -> None:
-    """Write `how` over the run's rows in turns. After a commit or an undo a failure is only
-    logged: the flag keeps the rows right meanwhile, and the index is tidied by the next."""
+    """Write `how` over the run's rows in turns."""
     step, table, last = how
     params = {"run": run_id, "step": STEP}
+    low, high = db.execute(
+        f"SELECT min(rowid), max(rowid) FROM {table} WHERE run_id = :run", params
+    ).fetchone()
+    windows = range(low, high + 1, STEP) if low is not None else range(0)
+    for _ in turns(
+        db, windows, lambda low: db.execute(step, params | {"low": low}), first=lambda: None
+    ):
+        pass
+    if last:
+        with transaction(db):
+            db.execute(last, params)
+
+
+def _tidy_after(db: Database, client_id: int, run_id: int, how: tuple) -> None:
+    """After a commit (the client's runs whose marks are still to be written, an earlier one
+    interrupted too) or an undo (its own rows). A failure is only logged: the flag and the
+    status keep the rows right meanwhile."""
     try:
-        low, high = db.execute(
-            f"SELECT min(rowid), max(rowid) FROM {table} WHERE run_id = :run", params
-        ).fetchone()
-        windows = range(low, high + 1, STEP) if low is not None else range(0)
-        for _ in turns(
-            db, windows, lambda low: db.execute(step, params | {"low": low}), first=lambda: None
-        ):
-            pass
-        if last:
-            with transaction(db):
-                db.execute(last, params)
+        if how is _MARK:
+            for (pending,) in db.execute(
+                "SELECT id FROM discharge_runs WHERE client_id = ? AND status = 'committed' "
+                "AND pending_marks = 1",
+                [client_id],
+            ).fetchall():
+                _tidy(db, pending, _MARK)
+        else:
+            _tidy(db, run_id, how)
     except Exception as exc:
-        if how is _UNMARK:
-            raise
         log.log_trace(exc, f"descargo: las marcas de la corrida {run_id} quedan por escribir")
 
 
@@ -888,7 +900,7 @@ def undo_last(db: Database, rfc: str) -> dict:
                         "WHERE id = :run",
                         run,
                     )
-            _tidy(db, row[0], _RETIRE)
+            _tidy_after(db, client.id, row[0], _RETIRE)
             return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
     finally:
         _drop_scratch(db)
