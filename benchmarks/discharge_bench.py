@@ -213,26 +213,55 @@ def floors(db, client_id: int) -> tuple[float, float, float]:
     return read - began, computed - read, written - computed
 
 
+def loaded(folder: Path, exits: int, lots: int, modo: str = "cantidad"):
+    """A database in `folder` with the client's interfaces imported; (database, [(kind,
+    seconds since the start when imported)])."""
+    files = generate(folder, exits, lots)
+    database = store.connect(folder / "bench.db")
+    clients.add_client(database, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
+    discharge.set_mode(database, RFC, modo)
+    began = time.perf_counter()
+    marks = []
+    for kind, path in files.items():
+        interfaces.import_file(database, kind, path, RFC)
+        marks.append((kind, time.perf_counter() - began))
+    return database, marks
+
+
+def figures(scale: float) -> list[dict]:
+    """benchmarks/run.py's figure: a full run by quantity (1,000,000 demands x scale) against
+    its floor (`floors`), measured on the same database right after it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        database, _ = loaded(Path(tmp), round(200_000 * scale), round(500_000 * scale))
+        began = time.perf_counter()
+        result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
+        seconds = time.perf_counter() - began
+        floor = sum(floors(database, clients.get_client(database, RFC).id))
+        database.close()
+    return [
+        {
+            "figure": f"discharge run, {result.demands:,} demands "
+            f"({result.allocations:,} allocations)",
+            "seconds": seconds,
+            "floor": floor,
+            "floor_what": "read + engine + write in one transaction",
+            "goal": "<= 2x",
+            "met": seconds <= 2 * floor,
+        }
+    ]
+
+
 def main() -> None:
     numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
     exits = numbers[0] if numbers else 200_000
     lots = numbers[1] if len(numbers) > 1 else 500_000
     modo = "valor" if "--valor" in sys.argv else "cantidad"
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        files = generate(folder, exits, lots)
-        database = store.connect(folder / "bench.db")
-        clients.add_client(database, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
-        discharge.set_mode(database, RFC, modo)
-        began = time.perf_counter()
-        marks = []
-        for kind, path in files.items():
-            interfaces.import_file(database, kind, path, RFC)
-            marks.append((kind, time.perf_counter() - began))
+        database, marks = loaded(Path(tmp), exits, lots, modo)
         ran = time.perf_counter()
         result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
-        total = time.perf_counter() - began
         run_seconds = time.perf_counter() - ran
+        total = marks[-1][1] + run_seconds
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the floor's
         client_id = clients.get_client(database, RFC).id
         floor = floors(database, client_id) if modo == "cantidad" else None
