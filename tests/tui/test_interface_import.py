@@ -455,3 +455,38 @@ def test_snapshot(snap_compare, demo_db, tmp_path, monkeypatch, shown):
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=run, terminal_size=(80, 24))
+
+
+async def test_a_colleagues_write_after_the_import_does_not_turn_it_into_an_error(
+    demo_db, tmp_path, monkeypatch
+):
+    """Found in a two-user trial: the import done, a colleague's import held the database
+    while the recent folder was being kept; the screen froze 10 s and said the database was
+    busy, though its import was in. The folder is kept in a thread and may be dropped."""
+    from brokertui.core import db as store
+
+    write(tmp_path / "materiales.csv", GOOD)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 100)  # connections opened from here on
+    colleague = store.connect(store.file_path(demo_db))
+    real_load = interface_kinds.load
+
+    def load_then_colleague_writes(*args, **kwargs):
+        said = real_load(*args, **kwargs)
+        colleague.execute("BEGIN IMMEDIATE")  # holds the write lock from now on
+        return said
+
+    monkeypatch.setattr(interface_kinds, "load", load_then_colleague_writes)
+    app = BrokerApp(demo_db, today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_screen(app, pilot)
+            await check(app, pilot, "materiales.csv")
+            await confirm(app, pilot)
+            assert status(screen) == "materiales.csv: 2 filas de materiales, 2 nuevas."
+            assert screen.query_one("#if-status").has_class("-done")
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
+    assert part(demo_db, "NP-100") == ("Lámina nueva",)
+    assert preferences.recent(demo_db, "carpetas.interfaces") == []  # not kept this time

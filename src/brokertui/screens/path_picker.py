@@ -5,6 +5,7 @@ on the latest one. Names from the disk are shown as plain text (screens/text.py)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from itertools import islice
 from pathlib import Path
@@ -14,6 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from brokertui.core import preferences
+from brokertui.core.db import worker_connection
+from brokertui.core.errors import DatabaseBusy
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.text import SAFE_INPUT, plain
@@ -157,6 +160,14 @@ class PathPicker(Vertical):
         self.app.push_screen(picker, chosen)
 
     def remember(self, path: Path) -> None:
-        """Keep the folder of `path` (or `path`, a folder) first among the recent ones."""
-        folder = path if path.is_dir() else path.parent
-        preferences.remember(self.app.db, self.recent, str(folder.resolve()))
+        """Keep the folder of `path` (or `path`, a folder) first among the recent ones, in a
+        thread on a connection of its own: a colleague's long write (an import) holding the
+        database must not freeze the screen, nor turn the import just done into an error; a
+        recent folder not kept then is no loss."""
+        folder = str((path if path.is_dir() else path.parent).resolve())
+
+        def keep() -> None:
+            with contextlib.suppress(DatabaseBusy), worker_connection(self.app.db) as conn:
+                preferences.remember(conn, self.recent, folder)
+
+        self.run_worker(keep, name="recent", thread=True)
