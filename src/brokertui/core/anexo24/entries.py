@@ -66,8 +66,9 @@ def fixed_asset(alias: str = "e") -> str:
     return f"{alias}.clave IN ({claves or 'NULL'})"
 
 
-# The columns of the entradas interface an import gives add_from_interface, in this order.
-INTERFACE_COLUMNS = (
+# The entradas interface file's columns, in order (interfaces.COLUMNS), and what
+# add_from_interface takes: those, the file's optional IGI rate, and the expiry computed.
+INTERFACE_FILE = (
     "pedimento",
     "partida",
     "clave",
@@ -78,9 +79,8 @@ INTERFACE_COLUMNS = (
     "valor_usd",
     "fraccion",
     "pais_origen",
-    "tasa_igi",
-    "vence",
 )
+INTERFACE_COLUMNS = (*INTERFACE_FILE, "tasa_igi", "vence")
 
 
 def add_from_interface(

@@ -47,18 +47,7 @@ COLUMNS = {
     "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
     "productos": ("numero_parte", "descripcion", "fraccion", "umc", "umt"),
     "bom": ("producto", "material", "cantidad", "merma_pct"),
-    "entradas": (
-        "pedimento",
-        "partida",
-        "clave",
-        "fecha_entrada",
-        "numero_parte",
-        "cantidad",
-        "umc",
-        "valor_usd",
-        "fraccion",
-        "pais_origen",
-    ),
+    "entradas": entries.INTERFACE_FILE,
     "salidas": ("documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"),
     # The corporate system's inventory per material and period (inventarios.py).
     "inventarios": (
