@@ -306,7 +306,7 @@ def test_a_pedimento_is_found_by_any_part_of_its_parts_and_proveedor(db_once, da
     (the trigram index agrees with core/search.py's rules)."""
     db = db_once
     db.execute("DELETE FROM pedimentos")
-    client_id = db.execute("SELECT id FROM clients").fetchone()[0]
+    client_id, rfc = db.execute("SELECT id, rfc FROM clients").fetchone()
     pid = db.execute(
         "INSERT INTO pedimentos (numero, source, client_id, clave, tipo_operacion, fecha_pago, "
         "created_at, created_by, updated_at) VALUES ('262434456001234', 'captura', ?, 'IN', "
@@ -332,7 +332,8 @@ def test_a_pedimento_is_found_by_any_part_of_its_parts_and_proveedor(db_once, da
     search = find.parse(typed)
     assume(search.terms and not (search.desde or search.hasta))
     assume(not any(t.text in ("IN", "A1") or len(t.digits) >= 11 for t in search.terms))
-    expected = find.matches([*parts, who, "39269099", "F-1", "262434456001234"], search)
+    shown = [*parts, who, "39269099", "F-1", "262434456001234", rfc]  # the client's RFC too
+    expected = find.matches(shown, search)
     assert (pedimentos.count_pedimentos(db, search=typed) == 1) is expected
 
 

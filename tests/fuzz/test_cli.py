@@ -153,7 +153,9 @@ def test_random_command_lines_end_cleanly(cli_folder, demo_path):
 
 
 def _os_arg(arg: str) -> bytes:
-    """The bytes a shell would pass (an undecodable byte is a lone surrogate in Python)."""
+    """The bytes a shell would pass (an undecodable byte is a lone surrogate in Python; a C
+    string ends at its first NUL, so no argument can carry one)."""
+    arg = arg.partition("\0")[0]
     try:
         return os.fsencode(arg)
     except UnicodeEncodeError:
