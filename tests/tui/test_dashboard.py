@@ -17,7 +17,7 @@ def rfcs(table, program=None):
 
 def raoce_rows(table):
     rows = [table.get_row_at(i) for i in range(table.row_count)]
-    return [r for r in rows if str(r[2]) not in ("Temp.", "DStage", "Oficio")]
+    return [r for r in rows if str(r[2]) not in ("Temp.", "DStage", "Oficio", "24h")]
 
 
 async def test_home_is_the_dashboard_sorted_by_urgency(db):

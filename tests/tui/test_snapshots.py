@@ -288,12 +288,10 @@ def test_pedimento_detail_with_every_member(snap_compare, demo_db, tmp_path, vie
 
 
 def test_late_data_report_screen(snap_compare, demo_db):
-    """Recepción tardía (F6, 8; issue 15, item 6) at 80x24: the demo's arrival stamps fixed (its
-    files on 14 April, its pedimentos on the day of their payment), so the rows are the exits
-    dated before 13 April, and no pedimento."""
-    demo_db.execute("UPDATE interface_imports SET imported_at = '2026-04-14T15:00:00+00:00'")
-    demo_db.execute("UPDATE pedimentos SET recibido = fecha_pago || 'T18:00:00+00:00'")
-    demo_db.conn.commit()
+    """Recepción tardía (F6, 8; issue 15, item 6) at 80x24, on the demo's own arrival stamps
+    (core/demo/pedimentos.py): the file of its two oldest exits, sent 20 days before today;
+    every other exit came the next day and every pedimento of the year was captured when
+    paid."""
 
     async def run(pilot):
         pilot.app.open_client(MNB)

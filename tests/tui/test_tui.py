@@ -255,9 +255,8 @@ async def test_a_failed_raoce_filing_leaves_focus_on_the_field_with_the_error(de
 
 
 async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):
-    """Recepción tardía (issue 15, item 6) on F6: the demo's files, stamped as arrived on 20
-    April 2026, are late for every operation of the year dated before 19 April."""
-    demo_db.execute("UPDATE interface_imports SET imported_at = '2026-04-20T15:00:00+00:00'")
+    """Recepción tardía (issue 15, item 6) on F6: the demo's file of its two oldest exits
+    arrived 20 days before today (core/demo/pedimentos.py), the only late delivery."""
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_client("MNB050315K70")
@@ -270,4 +269,4 @@ async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):
         cells = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         recibido = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
         assert table.row_count and cells <= {"entrada", "salida", "ajuste", "pedimento"}
-        assert "salida" in cells and "2026-04-20 09:00" in recibido
+        assert cells == {"salida"} and recibido == {"2026-03-26 10:00"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from brokertui.cli import spanish
-from brokertui.core import db, export, identifiers, log, quantities, text
+from brokertui.core import clock, db, export, identifiers, log, quantities, text
 from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
@@ -395,6 +395,7 @@ def main(ctx: click.Context, db_path: Path | None, today: date | None, crear: bo
         _missing_database(ctx, db_path)
     ctx.obj = Env(db_path or db.default_db_path(), today)
     ctx.call_on_close(ctx.obj.close)
+    ctx.with_resource(clock.pinned_today(today))  # what it records is stamped on that day
     if ctx.invoked_subcommand != "backup":
         _daily_backup(ctx.obj.db_path, background=ctx.invoked_subcommand is None)
     if ctx.invoked_subcommand is None:

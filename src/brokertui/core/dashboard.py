@@ -222,6 +222,7 @@ def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Ro
         return None
     first = date.fromisoformat(late[0]["mes"] + "-01")
     shown = ", ".join(f"{c['mes']} {c['tipo']}s {c['tardias']}" for c in late)
+    n = sum(c["tardias"] for c in late)
     return countdown_row(
         key=f"{client.rfc}:{LATE_DATA}",
         rfc=client.rfc,
@@ -231,7 +232,7 @@ def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Ro
         limit=first,
         today=today,
         pedimento=None,
-        detail=f"{sum(c['tardias'] for c in late)} operaciones con datos de más de 24 h: {shown}",
+        detail=f"{n} {'operación' if n == 1 else 'operaciones'} con datos de más de 24 h: {shown}",
         flag=("tardía", "warning"),
     )
 

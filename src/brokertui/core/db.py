@@ -19,7 +19,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from itertools import islice
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import platformdirs
 
-from brokertui.core import dblock, files
+from brokertui.core import clock, dblock, files
 from brokertui.core.errors import (
     Change,
     Conflict,
@@ -253,8 +252,9 @@ def os_user() -> str:
 
 
 def now() -> str:
-    """The current UTC time, ISO-8601 to the second (audit and record timestamps)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The current UTC time, ISO-8601 to the second (audit and record timestamps): the clock of
+    core/clock.py, which `--today` and the demo builder pin."""
+    return clock.moment().isoformat(timespec="seconds")
 
 
 def _begin(conn: sqlite3.Connection) -> None:

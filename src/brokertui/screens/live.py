@@ -190,7 +190,7 @@ class Live:
     def _show(self, screen: Screen, seen: _Seen) -> None:
         lines = []
         if seen.touch:
-            ago = stale.ago(seen.touch.at, self.clock())
+            ago = stale.ago(seen.touch.at, stale.clock())
             lines.append(f"Actualizado por {seen.touch.os_user} {ago}")
         if seen.others:
             names = dict.fromkeys(f"{s.os_user} ({s.screen})" for s in seen.others)

@@ -5,13 +5,14 @@ theirs), overwrite (save mine anyway) or merge field by field. Nothing is lost s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from brokertui.core import clock as core_clock
 from brokertui.core.db import merge_fields
 from brokertui.core.errors import StaleRecord, at_most, quoted
 from brokertui.screens import commands
@@ -23,8 +24,9 @@ SHOWN_CHANGES = 8  # lines of changes the dialog lists (it fits 80x24 with its c
 
 
 def clock() -> datetime:
-    """Now, for "hace 12 s" (tests freeze it)."""
-    return datetime.now(UTC)
+    """Now, for "hace 12 s": the clock audit times are stamped with (core/clock.py, so also
+    under --today); tests freeze it."""
+    return core_clock.moment()
 
 
 def ago(at: str, now: datetime) -> str:

@@ -1,16 +1,24 @@
 """Demo pedimentos, dated relative to today: a Data Stage delivery (imported like a real one)
 and captured pedimentos, with lots expiring in 30/60/90 days, an expired one, a fixed asset,
-a rectification, a return, and differences for the reconciliation screen."""
+a rectification, a return, and differences for the reconciliation screen.
+
+Every arrival is stamped at a plausible moment before today (core/clock.py): each captured
+pedimento on its day of payment, the Data Stage delivery the day before today (so the older
+pedimentos it alone brings arrived late), the catalogs before the first exit, and the exits
+the day after each one, but for a file of the two oldest that the ERP sent late (the
+Recepción tardía report and the dashboard show it)."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from brokertui.core import clock
+from brokertui.core.dates import MEXICO
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
@@ -84,6 +92,11 @@ PARTS = {
     ),
 }
 CLIENT = ("MNB050315K7", "Manufacturas del Norte Bravo, S.A. de C.V.", "07")
+
+
+def arrived(day: date, hour: int = 10) -> datetime:
+    """The moment data arrived on `day`, at `hour` in Mexico City."""
+    return datetime.combine(day, time(hour), MEXICO)
 
 
 def _months_before(day: date, months: int) -> date:
@@ -219,14 +232,15 @@ def load(db: Database, rfc: str, today: date) -> None:
     """Import the demo delivery and capture the recent pedimentos (one with a typo)."""
     peds = _pedimentos(rfc, today)
     delivered = [p for p in peds if p["clave"] != "RT"]  # the return is not delivered yet
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, clock.at(arrived(today - timedelta(days=1), 9)):
         zip_path = datastage_build.write_zip(Path(tmp) / "1875724_Solicitudes.zip", delivered)
         datastage.import_zip(db, zip_path)
     for p in peds[3:8]:
         values = _capture_values(p)
         if p is peds[4]:
             values["partidas"][0]["valor_usd"] = "4810.00"  # a capture typo Data Stage exposes
-        pedimentos.save(db, pedimento_model.parse(values), today=today, force=True)
+        with clock.at(arrived(date.fromisoformat(p["pagado"][:10]), 13)):  # captured when paid
+            pedimentos.save(db, pedimento_model.parse(values), today=today, force=True)
 
 
 def load_oficios(db: Database, rfc: str, other_rfc: str, today: date) -> None:
@@ -247,8 +261,6 @@ def load_oficios(db: Database, rfc: str, other_rfc: str, today: date) -> None:
 def load_inventory(db: Database, rfc: str, today: date) -> None:
     """The client's Anexo 24 catalogs and recent exits (entries come from its pedimentos);
     left undischarged so the Descargos screen has work to show."""
-    from brokertui.core.anexo24 import interfaces
-
     materiales = [
         (
             PARTS[k]["parte"],
@@ -270,23 +282,37 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
             ("TC-900", "SOP-220", "2", "1.5"),
             ("TC-900", "LAM-3MM", "0.8", "3"),
         ],
-        "salidas": [
-            (f"RT-{n:04d}", clave, (today - timedelta(days=days)).isoformat(), kind, part, qty)
-            for n, (clave, days, kind, part, qty) in enumerate(
-                [
-                    ("RT", 40, "P", "TC-900", "150"),
-                    ("RT", 25, "P", "TC-900", "300"),
-                    ("RT", 10, "D", "LAM-3MM", "5.5"),
-                    ("V1", 3, "M", "ALU-5052", "120"),
-                    ("RT", 2, "P", "TC-900", "80"),
-                ],
-                start=1,
-            )
-        ],
     }
-    for kind, values in rows.items():
-        named = [
-            (n, dict(zip(interfaces.COLUMNS[kind], v, strict=True)))
-            for n, v in enumerate(values, start=2)
-        ]
-        interfaces.import_rows(db, kind, named, rfc, f"demo-{kind}.csv", "demo")
+    with clock.at(arrived(today - timedelta(days=45))):  # before the first exit
+        for kind, values in rows.items():
+            _import(db, rfc, kind, f"demo-{kind}.csv", values)
+    exits = [
+        (f"RT-{n:04d}", clave, (today - timedelta(days=days)).isoformat(), kind, part, qty)
+        for n, (clave, days, kind, part, qty) in enumerate(
+            [
+                ("RT", 40, "P", "TC-900", "150"),
+                ("RT", 25, "P", "TC-900", "300"),
+                ("RT", 10, "D", "LAM-3MM", "5.5"),
+                ("V1", 3, "M", "ALU-5052", "120"),
+                ("RT", 2, "P", "TC-900", "80"),
+            ],
+            start=1,
+        )
+    ]
+    # The ERP sends each exit the next day, but for the two oldest: sent together, late.
+    late = today - timedelta(days=20)
+    for day, group in [(late, exits[:2])] + [
+        (date.fromisoformat(e[2]) + timedelta(days=1), [e]) for e in exits[2:]
+    ]:
+        with clock.at(arrived(day)):
+            _import(db, rfc, "salidas", f"salidas-{day:%Y%m%d}.csv", group)
+
+
+def _import(db: Database, rfc: str, kind: str, filename: str, values) -> None:
+    from brokertui.core.anexo24 import interfaces
+
+    named = [
+        (n, dict(zip(interfaces.COLUMNS[kind], v, strict=True)))
+        for n, v in enumerate(values, start=2)
+    ]
+    interfaces.import_rows(db, kind, named, rfc, filename, "demo")
