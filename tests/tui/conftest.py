@@ -3,6 +3,7 @@
 import pytest
 
 from brokertui.app import BrokerApp
+from tests.core.anexo24.test_year_scenario import year  # noqa: F401 (issue 15's year, F5)
 
 
 async def type_text(pilot, text: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
 from tests.conftest import TODAY
+from tests.core.anexo24.conftest import RFC as YEAR_RFC
 from tests.tui.test_conciliacion_tui import plant as plant_inventarios
 from tests.tui.test_crosscheck_tui import plant as plant_entradas
 from tests.tui.test_crosscheck_tui import plant_descargo, plant_parts
@@ -301,4 +302,23 @@ def test_late_data_report_screen(snap_compare, demo_db):
         await pilot.pause()
 
     app = BrokerApp(demo_db, today=TODAY)
+    assert snap_compare(app, run_before=run, terminal_size=SIZES["80x24"])
+
+
+@pytest.mark.parametrize(("row", "shows"), [(0, "saldo_inicial"), (2, "destruccion")])
+def test_descargos_name_each_exit_kind_and_opening_balances(snap_compare, year, row, shows):
+    """F5 at 80x24 on issue 15's year (tests/core/anexo24/test_year_scenario.py): the Salida
+    column names each exit's kind (retorno, transferencia, destrucción, cambio rég.); the line
+    under the list the highlighted one's good, clave and what its kind records, and the lot it
+    took: RT-1's the opening balance (saldo inicial), DES-1 waste destroyed under acta ACTA-7."""
+
+    async def run(pilot):
+        pilot.app.open_client(YEAR_RFC)
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press(*["down"] * row)
+        await pilot.pause()
+
+    app = BrokerApp(year, today=date(2026, 12, 31))
     assert snap_compare(app, run_before=run, terminal_size=SIZES["80x24"])

@@ -8,6 +8,7 @@ from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from tests.conftest import TODAY
+from tests.core.anexo24.conftest import RFC as YEAR_RFC
 from tests.tui.conftest import type_text
 
 
@@ -187,7 +188,7 @@ async def test_discharge_mode_switch_by_keyboard(demo_db):
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("DataTable")
-        assert [str(c.label) for c in table.columns.values()][2:4] == ["Fracción", "Valor USD"]
+        assert [str(c.label) for c in table.columns.values()][3:5] == ["Fracción", "Valor USD"]
         assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "fraccion"
         first = discharge.allocations(demo_db, "MNB050315K70", limit=1)[0]
         assert (first["numero_parte"], first["cantidad"]) == ("39269099", "274.05")
@@ -199,7 +200,7 @@ async def test_discharge_mode_switch_by_keyboard(demo_db):
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("DataTable")
-        assert [str(c.label) for c in table.columns.values()][2:4] == ["Nivel", "Valor USD"]
+        assert [str(c.label) for c in table.columns.values()][3:5] == ["Nivel", "Valor USD"]
         assert discharge.export_columns(demo_db, "MNB050315K70")[1] == "pedimento"
 
 
@@ -270,3 +271,33 @@ async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):
         recibido = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
         assert table.row_count and cells <= {"entrada", "salida", "ajuste", "pedimento"}
         assert cells == {"salida"} and recibido == {"2026-03-26 10:00"}
+
+
+async def test_descargos_say_each_exit_kind_and_the_lot_it_took(year):
+    """F5 on issue 15's year: the Salida column and the line under the list follow the cursor
+    (the opening balance, the destroyed waste and its acta); `/` finds an exit by its kind."""
+    app = BrokerApp(year, today=date(2026, 12, 31))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(YEAR_RFC)
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        kinds = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert kinds == ["retorno", "transferencia", "destrucción", "cambio rég.", "retorno"]
+
+        def line() -> str:
+            return str(app.screen.query_one("#dis-detail").render()).replace("\u00a0", " ")
+
+        assert line().startswith("RT-1: retorno de producto PROD-1 (clave RT) · lote 26 07 3953")
+        assert line().endswith("entrada 2025-12-01 (saldo inicial)")
+        await pilot.press("down")
+        await pilot.pause()
+        assert "V5-1: transferencia de material MAT-A (clave V5) a BMA2211187E1" in line()
+        assert "pedimento receptor 26 07 3953 8000001" in line()
+        await pilot.press("down")
+        await pilot.pause()
+        assert "destrucción de desperdicio MAT-A · acta ACTA-7 del 2026-04-01" in line()
+        await pilot.press("slash", *"destruccion", "enter")
+        await pilot.pause(0.5)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["DES-1"]

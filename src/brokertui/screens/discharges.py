@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 
 from brokertui.core import formatting, identifiers
+from brokertui.core.anexo24 import exit_detail
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.registry import clients
@@ -31,6 +32,7 @@ class DischargeScreen(ClientScreen):
         self.only_problems = False
         self.show_pending = False  # the exits still to discharge instead of the allocations
         self.simulated: discharge.RunResult | None = None  # `v`: the rows a run would write
+        self.page_rows: dict[str, dict] = {}  # the page's rows as read, by row key (the detail)
         self.jobs = Jobs(self, bar="#dis-progress")
 
     def compose(self) -> ComposeResult:
@@ -49,12 +51,14 @@ class DischargeScreen(ClientScreen):
             [
                 Column("documento", "Documento", 9),
                 Column("fecha", "Fecha", 10),
+                Column("tipo_salida", "Salida", 13),
                 Column("numero_parte", "Parte", 9),
                 Column("cantidad", "Cantidad", 10),
                 Column("estado", "Estado", 9),
                 Column("pedimento", "Pedimento", 18),
                 Column("partida", "Pda", 3),
                 Column("fecha_entrada", "Entrada", 10),
+                Column("origen", "Origen", 13),
             ],
             self.fetch,
             self.count,
@@ -63,6 +67,7 @@ class DischargeScreen(ClientScreen):
             load_on_mount=False,  # on_screen_resume loads it
             remember="descargos",
         )
+        yield Static(id="dis-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -80,15 +85,27 @@ class DischargeScreen(ClientScreen):
         return self.query_one(PagedTable).view
 
     def fetch(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
+        rows = self.read(offset, limit, after)
+        if self.simulated:
+            shown = [_row(r, simulated=True) for r in rows]
+        elif self.show_pending:
+            shown = [_pending_row(r) for r in rows]
+        else:
+            shown = [_row(r) for r in rows]
+        self.page_rows = {str(cells["id"]): r for cells, r in zip(shown, rows, strict=True)}
+        self.detail("")
+        return shown
+
+    def read(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
+        """The page's rows as the core reads them: the simulated, pending or stored ones."""
         if not self.rfc:
             return []
         if self.simulated:
-            rows = self.simulated_rows()[offset : offset + limit]
-            return [_row(r, simulated=True) for r in rows]
+            return self.simulated_rows()[offset : offset + limit]
         view = self.view
         if self.show_pending:
             sort = view.sort if view.sort in discharge.PENDING_SORTS else None
-            rows = discharge.pending(
+            return discharge.pending(
                 self.app.db,
                 self.rfc,
                 self.hasta() or self.app.today,
@@ -98,8 +115,7 @@ class DischargeScreen(ClientScreen):
                 sort=sort,
                 descending=view.descending,
             )
-            return [_pending_row(r) for r in rows]
-        rows = discharge.allocations(
+        return discharge.allocations(
             self.app.db,
             self.rfc,
             offset=offset,
@@ -110,7 +126,23 @@ class DischargeScreen(ClientScreen):
             after=after,
             faltantes=self.only_problems,
         )
-        return [_row(r) for r in rows]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The line under the list: the highlighted row's exit in words (its kind, good and
+        what the kind records) and the lot it took, an opening balance named so."""
+        row = self.page_rows.get(str(event.row_key.value))
+        if row is None:
+            self.detail("")
+            return
+        pending = self.show_pending and not self.simulated
+        text = exit_detail.describe(self.app.db, row["id"] if pending else row["salida_id"])
+        self.detail(text if pending else f"{text} · {_lot(row)}")
+
+    def detail(self, text: str) -> None:
+        """The line under the list (hidden while there is nothing to say)."""
+        line = self.query_one("#dis-detail", Static)
+        line.update(plain(text))
+        line.display = bool(text)
 
     def simulated_rows(self) -> list[dict]:
         """The rows a run would write (`v`) that the list's search lets through, in its order:
@@ -323,12 +355,14 @@ def _row(r: dict, *, simulated: bool = False) -> dict:
     cells = {
         "documento": r["documento"],
         "fecha": r["fecha"],
+        "tipo_salida": _kind(r),
         "numero_parte": r["numero_parte"],
         "pedimento": spaced(r["pedimento"]),
         "partida": "" if r["partida"] is None else str(r["partida"]),
         "fecha_entrada": r["fecha_entrada"] or "",
         "cantidad": formatting.quantity(r["cantidad"]),
         "estado": estado,
+        "origen": "saldo inicial" if r["saldo_inicial"] else "",
     }
     shown = {k: plain(v, style=style) for k, v in cells.items()}
     return {"id": r["id"], **shown} | ({"_after": r["_after"]} if "_after" in r else {})
@@ -338,11 +372,32 @@ def _pending_row(r: dict) -> dict:
     cells = {
         "documento": r["documento"],
         "fecha": r["fecha"],
+        "tipo_salida": _kind(r),
         "numero_parte": r["numero_parte"],
         "cantidad": formatting.quantity(r["cantidad"]),
         "estado": "pendiente",
         "pedimento": {"P": "producto (BOM)", "D": "desperdicio"}.get(r["tipo_bien"], ""),
         "partida": "",
         "fecha_entrada": "",
+        "origen": "",
     }
     return {"id": f"s{r['id']}", **{k: plain(v, style="cyan") for k, v in cells.items()}}
+
+
+NBSP = "\u00a0"  # keeps the lot's pedimento and partida on one line of the line under the list
+# The kinds whose name does not fit the Salida column (the line under the list says it whole).
+SHORT_KINDS = {"cambio de régimen": "cambio rég.", "consumo de reparación": "reparación"}
+
+
+def _kind(r: dict) -> str:
+    return SHORT_KINDS.get(r["tipo_salida"], r["tipo_salida"])
+
+
+def _lot(r: dict) -> str:
+    """The lot an allocation took, in words."""
+    if r["faltante"]:
+        return "sin lote: FALTANTE"
+    lot = NBSP.join(["lote", *spaced(r["pedimento"]).split(), "pda", str(r["partida"])])
+    return f"{lot}, entrada {r['fecha_entrada']}" + (
+        " (saldo inicial)" if r["saldo_inicial"] else ""
+    )

@@ -177,10 +177,17 @@ HELP = {
         ),
         columns=(
             ("Documento", "la salida (factura o documento del ERP)"),
+            (
+                "Salida",
+                "su tipo: retorno, transferencia, donación, destrucción, cambio rég. (de "
+                "régimen), reparación (consumo del mes); la línea bajo la lista dice el bien "
+                "(material, producto, desperdicio), la clave y lo que registra el tipo",
+            ),
             ("Parte", "número de parte, o fracción en el descargo por valor"),
             ("Cantidad", "lo asignado (USD en el descargo por valor)"),
             ("Pedimento / Pda", "el pedimento y la partida de la entrada que se descargó"),
             ("Entrada", "fecha de la entrada"),
+            ("Origen", "saldo inicial: lote traído del sistema anterior (saldos iniciales)"),
         ),
         readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
     ),

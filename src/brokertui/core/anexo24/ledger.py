@@ -931,7 +931,7 @@ ALLOCATION_ORDER = "s.fecha, s.id, a.numero_parte, a.id"
 _ALLOC_SELECT = """
 SELECT a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
        a.numero_parte, e.pedimento, e.partida, e.fecha_entrada, a.cantidad_micro, a.vencido,
-       a.entrada_id IS NULL AS faltante
+       s.id AS salida_id, s.tipo_salida, e.saldo_inicial, a.entrada_id IS NULL AS faltante
 FROM active_allocations a
 JOIN salidas s ON s.id = a.salida_id
 LEFT JOIN entradas e ON e.id = a.entrada_id
@@ -945,7 +945,7 @@ PREVIEW = 1000
 _PREVIEW_SELECT = """
 SELECT n.rowid AS id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
        n.numero_parte, e.pedimento, e.partida, e.fecha_entrada, n.cantidad_micro, n.vencido,
-       n.entrada_id IS NULL AS faltante
+       s.id AS salida_id, s.tipo_salida, e.saldo_inicial, n.entrada_id IS NULL AS faltante
 FROM temp.new_allocations n
 JOIN salidas s ON s.id = n.salida_id
 LEFT JOIN entradas e ON e.id = n.entrada_id
@@ -958,15 +958,17 @@ ORDER BY s.fecha, s.id, n.numero_parte, n.rowid LIMIT ?
 ALLOCATION_SORTS = {
     "fecha": "s.fecha",
     "documento": "s.documento",
+    "tipo_salida": "s.tipo_salida",
     "numero_parte": "a.numero_parte",
     "cantidad": "a.cantidad_micro",
     "estado": "(a.entrada_id IS NULL) * 2 + a.vencido",
     "pedimento": "e.pedimento",
     "partida": "e.partida",
     "fecha_entrada": "e.fecha_entrada",
+    "origen": "e.saldo_inicial",
 }
 _ALLOCATION_SEARCH = find.Fields(
-    text=("a.numero_parte", "s.documento"), digits=("e.pedimento",), date="s.fecha"
+    text=("a.numero_parte", "s.documento", "s.tipo_salida"), digits=("e.pedimento",), date="s.fecha"
 )
 
 
@@ -1080,7 +1082,7 @@ def export_rows(db: Database, rfc: str, *, as_of_run: int | None = None) -> Iter
 
 
 _PENDING_SQL = f"""
-SELECT s.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte, s.cantidad_micro
+SELECT s.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte, s.cantidad_micro, s.tipo_salida
 FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
   AND NOT EXISTS (SELECT 1 FROM active_allocations a WHERE a.salida_id = s.id)
 """
@@ -1089,11 +1091,14 @@ FROM salidas s WHERE s.client_id = :client AND s.fecha <= :hasta AND {LOADED_S}
 PENDING_SORTS = {
     "fecha": "s.fecha",
     "documento": "s.documento",
+    "tipo_salida": "s.tipo_salida",
     "numero_parte": "s.numero_parte",
     "cantidad": "s.cantidad_micro",
     "pedimento": "s.tipo_bien",
 }
-_PENDING_SEARCH = find.Fields(text=("s.documento", "s.numero_parte"), date="s.fecha")
+_PENDING_SEARCH = find.Fields(
+    text=("s.documento", "s.numero_parte", "s.tipo_salida"), date="s.fecha"
+)
 
 
 def _pending_sql(search: str | None) -> tuple[str, dict]:
@@ -1129,6 +1134,7 @@ def pending(
             "tipo_bien": r[3],
             "numero_parte": r[4],
             "cantidad": to_text(r[5]),
+            "tipo_salida": r[6],
         }
         for r in db.execute(sql, params)
     ]
