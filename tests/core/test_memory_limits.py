@@ -98,7 +98,7 @@ def test_a_workbook_whose_zip_directory_lies_is_refused_as_it_inflates(database,
 
 def test_a_notes_sheet_first_is_skipped_for_the_sheet_with_the_headers(database, tmp_path):
     code, output = imported(database, "materiales", hostile.notes_first_workbook(tmp_path))
-    assert (code, output) == (0, "materiales.xlsx: 1 filas de materiales, 1 nuevas.")
+    assert (code, output) == (0, "materiales.xlsx: 1 fila de materiales, 1 nueva.")
 
 
 def test_no_sheet_with_the_headers_or_no_data_rows_is_refused_naming_them(database, tmp_path):

@@ -34,9 +34,9 @@ def test_a_file_is_completed_previewed_and_imported_on_a_pty(demo_path, terminal
     screen = term.wait_for("3 coinciden")
     assert "mat�rias.csv" in screen and "ma�[2Jx.csv" in screen
     term.send("teriales", keys("tab", "enter"))
-    term.wait_for("materiales.csv: 1 filas, sin errores")
+    term.wait_for("materiales.csv: 1 fila, sin errores")
     term.press("ctrl+s")
-    term.wait_for("1 filas de materiales, 1 nuevas")
+    term.wait_for("1 fila de materiales, 1 nueva")
     with sqlite3.connect(demo_path) as db:
         stored = db.execute("SELECT descripcion FROM materiales WHERE numero_parte = 'NP-100'")
         assert stored.fetchone() == ("Lámina nueva",)

@@ -64,8 +64,8 @@ async def test_the_latest_period_is_shown_and_the_ajustes_recorded_after_asking(
         )
         rows = shown(app)
         assert [r[0] for r in rows] == ["ALU-5052", "INT-4471", "LAM-3MM", "SOP-220"]
-        # diferencia, propuesta, estado, inicial, entradas, salidas, ajustes, final
-        assert rows[2][1:9] == (
+        # diferencia, propuesta, estado, inicial, entradas, salidas, ajustes, calculado, final
+        assert rows[2][1:10] == (
             "120.8",
             "sobrante",
             "con diferencia",
@@ -73,10 +73,11 @@ async def test_the_latest_period_is_shown_and_the_ajustes_recorded_after_asking(
             "0",
             "370.8",
             "0",
+            "-120.8",
             "0",
         )
-        assert rows[3][1:9] == (
-            "-12.5", "faltante", "con diferencia", "2,900", "0", "913.5", "0", "1,974"
+        assert rows[3][1:10] == (
+            "-12.5", "faltante", "con diferencia", "2,900", "0", "913.5", "0", "1,986.5", "1,974"
         )  # fmt: skip
         assert rows[0][3] == "cuadra"
         await pilot.press("a")
@@ -115,9 +116,8 @@ async def test_a_material_moved_but_not_declared_is_named_so(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot)
-        assert "4 materiales, 1 con diferencia, 1 sin inventario declarado · 1 ajustes" in (
-            summary(app)
-        )
+        said = "4 materiales, 1 con diferencia, 1 sin inventario declarado · 1 ajuste propuesto"
+        assert said in summary(app)
         lam = next(r for r in shown(app) if r[0] == "LAM-3MM")
         assert lam[1:7] == ("", "", "sin inventario declarado", "", "0", "370.8")
 
@@ -131,7 +131,7 @@ async def test_d_picks_another_declared_period(demo_db):
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await settled(app, pilot, "2")
-        assert "del 2025-10-01 al 2025-12-31 · 1 materiales, 0 con diferencia" in summary(app)
+        assert "del 2025-10-01 al 2025-12-31 · 1 material, 0 con diferencia" in summary(app)
         assert [r[0] for r in shown(app)] == ["ALU-5052"]
 
 

@@ -38,17 +38,17 @@ async def test_home_is_the_dashboard_sorted_by_urgency(db):
         assert {str(table.get_row_at(i)[2]) for i in range(table.row_count)} == {"IMMEX"}
         await pilot.press("r", "r", "r", "r")  # PROSEC, ALTEX, ECEX, temporary imports
         assert rfcs(table) == ["MNB050315K70"] * 6
-        # the demo's oficio countdown and late Data Stage months (its Data Stage client's); no
-        # activo fijo near its limit, no data later than 24 h (the demo's arrive after its June)
+        # the demo's oficio countdown, late Data Stage months (its Data Stage client's) and its
+        # file of exits sent late (24h, stamped before its today); no activo fijo near its limit
         shown = []
         for _ in range(4):
             await pilot.press("r")
             rows = [table.get_row_at(i) for i in range(table.row_count)]
             shown.append(sorted((str(r[1]), str(r[2])) for r in rows))
         mnb = "MNB050315K70"
-        assert sorted(shown) == [[], [], [(mnb, "DStage")], [(mnb, "Oficio")]]
+        assert sorted(shown) == [[], [(mnb, "24h")], [(mnb, "DStage")], [(mnb, "Oficio")]]
         await pilot.press("r")  # back to all
-        assert table.row_count == 18
+        assert table.row_count == 19
         await pilot.press("minus")
         assert "RAOCE 2025" in str(app.screen.query_one("#filters").render())
 

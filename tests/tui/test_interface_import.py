@@ -283,7 +283,7 @@ async def test_every_registered_kind_is_offered_and_chosen_by_keyboard(
         await pilot.press("tab")
         await check(app, pilot, "salidas.csv")
         await confirm(app, pilot)
-        assert status(screen) == "salidas.csv: 1 filas de salidas, 1 nuevas."
+        assert status(screen) == "salidas.csv: 1 fila de salidas, 1 nueva."
         found = demo_db.execute("SELECT count(*) FROM salidas WHERE documento = 'F-9'")
         assert found.fetchone()[0] == 1
 

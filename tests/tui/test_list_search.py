@@ -81,8 +81,8 @@ async def test_a_simulated_discharge_is_searched_too(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await opened(pilot, "f5", "v")
-        parts = column(app, 2)
-        assert len(set(parts)) > 1 and set(column(app, 4)) <= {"simulado", "FALTANTE", "vencido"}
+        parts = column(app, 3)
+        assert len(set(parts)) > 1 and set(column(app, 5)) <= {"simulado", "FALTANTE", "vencido"}
         await search(pilot, "sop-220")
-        assert column(app, 2) and set(column(app, 2)) == {"SOP-220"}
+        assert column(app, 3) and set(column(app, 3)) == {"SOP-220"}
         assert "SIMULACIÓN" in str(app.screen.query_one("#dis-summary").render())

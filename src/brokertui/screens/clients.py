@@ -34,6 +34,9 @@ from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import clean, markup, plain
 from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
 
+# The pedimento rules' ids (core/pedimentos/restricted.py) as the summary writes them.
+RULE_NAMES = {"garantia": "garantía", "petroliferos": "petrolíferos"}
+
 
 class ClientsScreen(Guarded, Screen):
     """Every client, filtered by RFC or name, sorted by a column, one page at a time."""
@@ -206,7 +209,7 @@ class ClientDetailScreen(Guarded, Screen):
             markup(
                 "Reglas de pedimento: $rules",
                 rules=" · ".join(
-                    f"{name} {'sí' if on else 'no'}"
+                    f"{RULE_NAMES.get(name, name)} {'sí' if on else 'no'}"
                     for name, on in pedimento_rules.client_rules(db, client.id).items()
                 ),
             ),

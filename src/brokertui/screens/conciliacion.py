@@ -31,6 +31,7 @@ COLUMNS = (
     Column("entradas", "Entradas", 10),
     Column("salidas", "Salidas", 10),
     Column("ajustes", "Ajustes", 9),
+    Column("calculado", "Calculado", 10),
     Column("inventario_final", "Final", 10),
     Column("saldo_brokertui", "Saldo brokertui", 15),
     Column("diferencia_saldo", "Dif. saldo", 10),
@@ -116,16 +117,16 @@ class ConciliacionScreen(Guarded, Screen):
             undeclared = sum(1 for line in self.lines if not line.declarado)
             proposed = len(self.proposals())
             text = markup(
-                "[b]$rfc[/] · del $desde al $hasta · [b]$count[/] materiales, $differing con "
-                "diferencia$undeclared · $proposed ajustes propuestos · inicial + entradas − "
+                "[b]$rfc[/] · del $desde al $hasta · [b]$count[/], $differing con "
+                "diferencia$undeclared · $proposed · inicial + entradas − "
                 "salidas − ajustes contra el final declarado",
                 rfc=self.rfc,
                 desde=self.period.desde.isoformat(),
                 hasta=self.period.hasta.isoformat(),
-                count=str(len(self.lines)),
+                count=formatting.counted(len(self.lines), "material", "materiales"),
                 differing=str(differing),
                 undeclared=f", {undeclared} {conciliacion.UNDECLARED}" if undeclared else "",
-                proposed=str(proposed),
+                proposed=formatting.counted(proposed, "ajuste propuesto", "ajustes propuestos"),
             )
         self.query_one("#ped-summary", Static).update(text)
 
@@ -180,14 +181,16 @@ class ConciliacionScreen(Guarded, Screen):
         ]
         more = len(proposed) - LISTED
         question = (
-            f"¿Registrar {len(proposed)} ajustes con fecha {period.hasta.isoformat()}?\n"
+            f"¿Registrar {formatting.counted(len(proposed), 'ajuste')} con fecha "
+            f"{period.hasta.isoformat()}?\n"
             + "\n".join(named)
             + (f"\ny {more} más" if more > 0 else "")
             + "\nEl próximo descargo los aplica."
         )
 
         def recorded(count: int) -> None:
-            self.notify(f"{count} ajustes registrados; el próximo descargo los aplica.")
+            done = formatting.counted(count, "ajuste registrado", "ajustes registrados")
+            self.notify(f"{done}; el próximo descargo los aplica.")
             self.refresh_data()
 
         def answered(yes: bool | None) -> None:

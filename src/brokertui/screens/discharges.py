@@ -195,15 +195,20 @@ class DischargeScreen(ClientScreen):
             else "todas"
         )
 
+        key = commands.key_display(self.app, commands.BY_ID["discharge.interfaces"])
+
         def write(s: dict) -> None:
+            empty = s["entradas"] == 0 and s["salidas"] == 0  # a new client: where to start
             summary.update(
                 markup(
                     f"[b]$rfc[/] · descargo por [b]$modo[/] · entradas {s['entradas']} · "
                     f"salidas {s['salidas']} · "
                     f"[b $warning]pendientes {s['pendientes']}[/] (hasta hoy) · "
-                    f"corridas {s['corridas']} · asignaciones: {shown}",
+                    f"corridas {s['corridas']} · asignaciones: {shown}"
+                    + (" · [b]$key[/] importa las interfaces del ERP" if empty else ""),
                     rfc=rfc,
                     modo=modo,
+                    key=key,
                 )
             )
 

@@ -173,15 +173,18 @@ HELP = {
             ("vencido", "amarillo: tomó de un lote con la permanencia vencida"),
             ("pendiente", "azul: salida aún no descargada (con e)"),
             ("simulado", "lo que escribiría d; nada se guardó (con v: SIMULACIÓN)"),
+            (
+                "línea bajo la lista",
+                "la salida elegida: bien, clave, receptor, CFDI o acta, y su lote",
+            ),
             *PAGED,
         ),
         columns=(
             ("Documento", "la salida (factura o documento del ERP)"),
             (
                 "Salida",
-                "su tipo: retorno, transferencia, donación, destrucción, cambio rég. (de "
-                "régimen), reparación (consumo del mes); la línea bajo la lista dice el bien "
-                "(material, producto, desperdicio), la clave y lo que registra el tipo",
+                "su tipo (retorno, transferencia, donación, destrucción, cambio rég., "
+                "reparación); la línea bajo la lista dice el resto",
             ),
             ("Parte", "número de parte, o fracción en el descargo por valor"),
             ("Cantidad", "lo asignado (USD en el descargo por valor)"),
@@ -197,6 +200,46 @@ HELP = {
         "periodo.",
         legend=PAGED,
         readme="Reports, ajustes and the RAOCE worksheet",
+    ),
+    "activo_fijo": ScreenHelp(
+        "Activo fijo (f en Reportes)",
+        "Los activos fijos del cliente (importaciones AF, E2, E4), fuera del PEPS de los "
+        "insumos: cada uno se descarga con su propio retorno, transferencia, cambio de "
+        "régimen, donación o destrucción (m), y un cambio de domicilio conserva su pedimento. "
+        "La línea de arriba dice hasta cuándo pueden permanecer (mientras el IMMEX esté "
+        "vigente; cancelado, 60 días).",
+        legend=PAGED,
+        columns=(
+            ("Saldo", "lo que queda del activo tras sus movimientos"),
+            ("Domicilio", "la planta o bodega a la que se movió (— sin cambio de domicilio)"),
+            ("Último movimiento", "el más reciente y su fecha"),
+            ("Importado / Entrada", "la cantidad y la fecha de su importación"),
+            ("Movimiento (v)", "importación AF, saldo inicial AF, retorno, transferencia…"),
+        ),
+        readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
+    ),
+    "conciliacion": ScreenHelp(
+        "Conciliación de inventario (i en Reportes)",
+        "Por material del periodo declarado por el sistema corporativo: inicial + entradas − "
+        "salidas − ajustes (calculado) contra el inventario final declarado, y contra el saldo "
+        "de brokertui; a registra las diferencias como ajustes tras confirmar.",
+        legend=PAGED,
+        columns=(
+            ("Diferencia", "final declarado − calculado"),
+            ("Propuesta", "faltante (diferencia negativa) o sobrante (positiva)"),
+            ("Estado", "cuadra, con diferencia, o sin inventario declarado"),
+            (
+                "Entradas",
+                "las importaciones temporales del periodo (sin activo fijo ni saldos iniciales)",
+            ),
+            ("Salidas", "lo que consumen las salidas del periodo (productos por su BOM)"),
+            ("Ajustes", "faltantes y mermas menos sobrantes y desensamble"),
+            (
+                "Saldo brokertui / Dif. saldo",
+                "el saldo del libro al fin del periodo y final declarado − ese saldo",
+            ),
+        ),
+        readme="Opening balances and the inventory conciliation",
     ),
     "raoce": ScreenHelp(
         "RAOCE (F7)",

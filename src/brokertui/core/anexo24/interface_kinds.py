@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from brokertui.core import formatting
 from brokertui.core.anexo24 import ajustes, interfaces, preview
 from brokertui.core.anexo24.preview import Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
@@ -30,7 +31,7 @@ ABOUT = {
 # What an import says it did, for the kinds that neither only add nor skip rows.
 _DONE = {
     "inventarios": "{rows:,} inventarios de material declarados (un periodo ya declarado se "
-    "reemplaza); `brokertui reconcile inventario` los concilia.",
+    "reemplaza); los concilia i en Reportes (F6) o `brokertui reconcile inventario`.",
     "saldos_iniciales": "{rows:,} lotes con saldo inicial, {added:,} nuevos y {skipped:,} "
     "existentes con su saldo reemplazado; el próximo descargo los usa por PEPS.",
 }
@@ -66,7 +67,8 @@ def _load_interface(kind: str):
             return f"{path.name}: " + _DONE[kind].format(**result)
         rows, added, skipped = result["rows"], result["added"], result["skipped"]
         existing = f", {skipped:,} ya existían" if skipped else ""
-        return f"{path.name}: {rows:,} filas de {kind}, {added:,} nuevas{existing}."
+        added_text = formatting.counted(added, "nueva")
+        return f"{path.name}: {formatting.counted(rows, 'fila')} de {kind}, {added_text}{existing}."
 
     return load
 
