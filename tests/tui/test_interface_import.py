@@ -276,6 +276,9 @@ async def test_every_registered_kind_is_offered_and_chosen_by_keyboard(
         kinds = list(interface_kinds.INTERFACES)
         assert [value for _, value in select._options] == kinds
         await pilot.press("shift+tab", "enter")  # from Archivo up to Interfaz, open it
+        await pilot.pause()
+        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        assert "Cerrar lista" in footer and "Dismiss" not in footer  # Spanish, not Textual's
         await pilot.press(*["down"] * kinds.index("salidas"), "enter")
         await pilot.pause()
         assert screen.kind == "salidas"

@@ -766,6 +766,8 @@ TABLE = (
         "Carpetas recientes",
         "Una de las últimas carpetas de las que usted importó",
     ),
+    # The open list of a choice field (the interface to import)
+    Command("select.dismiss", "escape", "Cerrar lista", "dismiss", "Cerrar la lista", "Sin elegir"),
     # The search line of a list, while it has the focus
     Command("search.clear", "escape", "Limpiar", "clear", "Limpiar la búsqueda", "Toda la lista"),
     # The column picker of a list

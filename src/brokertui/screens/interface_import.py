@@ -24,6 +24,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import clean, plain
+from brokertui.screens.widgets import ChoiceSelect
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 CELL_CHARS = 24  # a preview cell is cut there: the table is a glance, the file is the record
@@ -59,7 +60,7 @@ class InterfaceImportScreen(ClientScreen):
                 yield Static(plain(f"{client.rfc} · {client.razon_social}" if client else ""))
             with Horizontal(classes="if-line"):
                 yield Label("Interfaz")
-                yield Select(
+                yield ChoiceSelect(
                     [(i.name, kind) for kind, i in interface_kinds.INTERFACES.items()],
                     value=next(iter(interface_kinds.INTERFACES)),
                     allow_blank=False,

@@ -12,7 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.option_list import Option
 
 from brokertui.core import preferences
@@ -551,3 +552,17 @@ def _cell(value) -> Text:
     if isinstance(value, Text):  # already styled (and cleaned) by the screen
         return value
     return plain(value)
+
+
+class ChoiceList(SelectOverlay):
+    """A Select's open list, its keys from the command table (Textual's says "Dismiss menu")."""
+
+    BINDINGS = commands.bindings("select")
+
+
+class ChoiceSelect(Select):
+    """A Select whose open list speaks Spanish in the footer, F1 and the palette."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield ChoiceList(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
