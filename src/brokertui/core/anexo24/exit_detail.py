@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from brokertui.core import formatting
 
 BIEN = {"M": "material", "P": "producto", "D": "desperdicio"}
+AJUSTE = "AJUSTE"  # the clave stored for an ajuste's exit (faltante, merma): no pedimento's
 
 
 def describe(db: Database, salida_id: int) -> str:
@@ -21,7 +22,7 @@ def describe(db: Database, salida_id: int) -> str:
     head = f"{s['documento']}: {s['tipo_salida']} de {BIEN[s['tipo_bien']]} {s['numero_parte']}"
     words = [
         head
-        + (f" (clave {s['clave']})" if s["clave"] else "")
+        + (f" (clave {s['clave']})" if s["clave"] not in ("", AJUSTE) else "")
         + (f" a {s['rfc_receptor']}" if s["rfc_receptor"] else "")
     ]
     if s["pedimento_receptor"]:
