@@ -269,6 +269,7 @@ def partida(draw) -> dict:
         "valor_usd": draw(amount(2, "1", "50000")),
         "tasa": tasa,
         "tratado": _code(draw, "tratados") if tasa == "TP" else "",
+        "tasa_igi": draw(optional(amount(6, "0", "100"))),
     }
 
 
