@@ -7,8 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from brokertui.app import BrokerApp
-from brokertui.core.anexo24 import activo_fijo, interfaces
+from brokertui.core.anexo24 import activo_fijo, interfaces, reports
 from brokertui.screens.activo_fijo import ActivoFijoScreen, MovimientoFormScreen
+from brokertui.screens.report_table import _shown
 from tests.conftest import TODAY
 
 RFC = "MNB050315K70"  # the demo IMMEX client (vigente), with plants
@@ -111,3 +112,26 @@ async def _opened(pilot, *keys):
 def test_activo_fijo_screen(snap_compare, demo_db, keys):
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=lambda pilot: _opened(pilot, *keys), terminal_size=(80, 24))
+
+
+async def test_the_report_view_shows_each_core_value_under_its_column(demo_db):
+    """The report's cells at 80 columns match the core rows column by column (issue 15 trial:
+    Cantidad and Saldo looked misplaced). The blank under Cantidad is the cambio de domicilio,
+    which moves no quantity; its Saldo is the asset's."""
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        labels = [str(c.label) for c in table.columns.values()]
+        heading = app.screen.report()
+        expected = [
+            {c.label: _shown(c.key, c.kind, row[c.key]) for c in heading.report.columns}
+            for row in reports.records(demo_db, heading)
+        ]
+        shown = [dict(zip(labels, r, strict=True)) for r in rows(app)]
+        assert [r["Cantidad"] for r in shown] == ["2", "5", ""]
+        assert [r["Saldo"] for r in shown] == ["2", "5", "2"]
+        assert shown == [{k: v for k, v in row.items() if k in labels} for row in expected]
