@@ -39,10 +39,11 @@ VALUES = {
         "cantidad": ["5", "2.5", "0", "1,5", "", "007"],
         "tipo_salida": ["", "retorno", "donación", "x"],
         "periodo": ["", "2026-03", "2026-13"],
+        "activo_fijo": ["", "no", "sí", "x"],
     },
 }
 KEY = {"entradas": "pedimento", "salidas": "documento"}  # made distinct per row unless drawn
-OPTIONAL = {"entradas": ["tasa_igi"], "salidas": ["tipo_salida", "periodo"]}
+OPTIONAL = {"entradas": ["tasa_igi"], "salidas": ["tipo_salida", "periodo", "activo_fijo"]}
 
 
 @st.composite

@@ -571,20 +571,20 @@ class RowChecker:
             except ValueError:
                 return None
             values[name] = list(map(found.__getitem__, column))
-        extended = len(absent) < len(OPTIONAL.get(self.kind, ()))  # as `__call__`
-        return values if self._rows_pass(values, len(rows), extended) else None
+        return values if self._rows_pass(values, len(rows), absent) else None
 
-    def _rows_pass(self, values: dict[str, list], count: int, extended: bool) -> bool:
+    def _rows_pass(self, values: dict[str, list], count: int, absent: dict) -> bool:
         """Whether every row of a batch passes `_cross_check` (their keys are then seen): its
         part numbers known, a salida's kind from its clave (`_exit_kinds`) and no key seen
-        twice (by hash, as `_cross_check`). `extended`: the file has the salidas' kinds'
-        columns, whose rules are checked row by row."""
+        twice (by hash, as `_cross_check`). A salidas file with some of the optional columns
+        (not all `absent`) is checked row by row."""
+        extended = len(absent) < len(OPTIONAL.get(self.kind, ()))  # as `__call__`
         if self.kind == "entradas":
             if not self.known["materiales"].issuperset(values["numero_parte"]):
                 return False
             keys = zip(values["pedimento"], values["partida"], values["numero_parte"], strict=True)
         else:
-            if extended or not self._exit_kinds(values) or not self._exit_parts(values):
+            if extended or not self._exit_kinds(values, absent) or not self._exit_parts(values):
                 return False
             keys = zip(
                 values["documento"], values["numero_parte"], values["tipo_bien"], strict=True
@@ -595,13 +595,13 @@ class RowChecker:
         self.seen |= hashes
         return True
 
-    def _exit_kinds(self, values: dict[str, list]) -> bool:
-        """The salidas of a file without the kinds' columns (a file with them is checked row by
-        row): each distinct clave's kind, set in values['tipo_salida'] (exit_kinds.check reads
-        only the clave then); False when a clave breaks a rule."""
+    def _exit_kinds(self, values: dict[str, list], absent: dict) -> bool:
+        """The salidas of a file without the optional columns (`absent`, their values): each
+        distinct clave's kind, set in values['tipo_salida'] (exit_kinds.check reads only the
+        clave and those then); False when a clave breaks a rule."""
         kinds = {}
         for clave in set(values["clave"]):
-            probe = {"clave": clave}
+            probe = absent | {"clave": clave}
             if exit_kinds.check(probe, extended=False):
                 return False
             kinds[clave] = probe["tipo_salida"]
