@@ -63,7 +63,7 @@ def test_folder_import_summary_in_table_and_json(run, tmp_path):
     assert f"  {client_rfc(1):13} {2:>6} {0:>6} {0:>6}" in out.output
     assert f"  {client_rfc(3):13} {2:>6} ped.  CLIENTE 3 DEL BAJÍO, S.A. DE C.V." in out.output
     assert "Rechazados 1 archivos (nada se importó de ellos):" in out.output
-    assert "  3_Solicitudes.zip: 1 renglones con error; nada se importó:" in out.output
+    assert "  3_Solicitudes.zip: 1 renglón con error; nada se importó:" in out.output
     again = json.loads(run("import", "datastage", folder, "--format", "json").output)
     assert again["ya_importados"] == 2 and again["clientes"] == []
     assert again["rechazados"][0]["archivo"] == "3_Solicitudes.zip"

@@ -223,7 +223,7 @@ def test_repeated_partidas_and_numbers_in_a_delivery_are_named(
     path = _rewritten(_delivery(tmp_path), tmp_path / "bad.zip", member, change)
     result = run("import", "datastage", path)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.startswith("Error: 1 renglones con error; nada se importó:")
+    assert result.stderr.startswith("Error: 1 renglón con error; nada se importó:")
     assert message in result.stderr
     assert run("pedimento", "list", "--format", "json").output.strip() == "[]"
 

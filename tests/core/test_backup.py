@@ -208,7 +208,7 @@ def test_verify_names_orphan_rows_and_a_schema_newer_than_this_brokertui(demo_fi
     report = backup.verify(taken)
     assert report.schema == 9999 and report.counts["sites"] == 10
     assert report.problems == [
-        "llaves foráneas: 1 filas sin el registro al que apuntan (sites)",
+        "llaves foráneas: 1 fila sin el registro al que apuntan (sites)",
         f"tiene el esquema 9999, más nuevo que el {report.newest} de esta versión de "
         "brokertui; actualice brokertui antes de restaurarla",
     ]

@@ -162,7 +162,10 @@ def test_error_list_counts_with_thousands_separators():
     for n in range(4_260):
         errors.append(f"fila {n}: " + "x" * 1_000)
     assert len(errors) == 4_260 and not errors.full
-    assert errors.heading("filas") == "4,260 filas con error"
+    assert errors.heading("fila", "filas") == "4,260 filas con error"
+    one = limits.ErrorList()
+    one.append("fila 2: pedimento vacío")
+    assert one.heading("fila", "filas") == "1 fila con error"  # issue 15 trial: '1 filas'
     listing = errors.listing().splitlines()
     assert len(listing) == 51 and listing[-1] == "y 4,210 errores más"
     assert all(len(line) == limits.MAX_ERROR_LINE_CHARS for line in listing[:-1])

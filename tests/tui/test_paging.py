@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from brokertui.app import BrokerApp
+from brokertui.core import formatting
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.registry import clients
 from brokertui.screens.clients import ClientsScreen
@@ -195,3 +196,13 @@ async def test_a_main_screen_left_by_its_key_shows_its_page_again_on_return(db, 
         assert table.table.row_count == 0
         await pilot.press("f5")
         assert [row.value for row in table.table.rows] == shown
+
+
+def test_the_pager_names_one_row_in_the_singular():
+    """'1–1 de 1 fila' (issue 15 trial: '1 filas'), for every noun a list pages."""
+    nouns = ["activos", "asignaciones", "bienes", "clientes", "diferencias", "filas"]
+    nouns += ["materiales", "meses", "obligaciones", "partidas", "pedimentos", "registros"]
+    assert [formatting.singular(n) for n in nouns] == [
+        "activo", "asignación", "bien", "cliente", "diferencia", "fila",
+        "material", "mes", "obligación", "partida", "pedimento", "registro",
+    ]  # fmt: skip

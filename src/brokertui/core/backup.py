@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import db, dblock, files, settings
+from brokertui.core import db, dblock, files, formatting, settings
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 
 FOLDER = "respaldos"
@@ -283,7 +283,8 @@ def _check_content(conn: sqlite3.Connection, report: Report) -> None:
     if orphans:
         where = ", ".join(sorted({row[0] for row in orphans}))
         report.problems.append(
-            f"llaves foráneas: {len(orphans)} filas sin el registro al que apuntan ({where})"
+            f"llaves foráneas: {formatting.counted(len(orphans), 'fila')} sin el registro al que "
+            f"apuntan ({where})"
         )
     tables = [
         row[0]

@@ -63,10 +63,11 @@ class ErrorList:
     def __iter__(self) -> Iterator[str]:
         return iter(self.lines)
 
-    def heading(self, noun: str) -> str:
-        """'4,260 filas con error', said to be where the check stopped when it is full."""
+    def heading(self, one: str, many: str) -> str:
+        """'4,260 filas con error' ('1 fila con error'), said to be where the check stopped
+        when it is full."""
         stopped = " (la revisión se detuvo ahí)" if self.full else ""
-        return f"{self.count:,} {noun} con error{stopped}"
+        return f"{self.count:,} {one if self.count == 1 else many} con error{stopped}"
 
     def listing(self) -> str:
         """The kept lines, then how many more there are."""

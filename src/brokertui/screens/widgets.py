@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select,
 from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.option_list import Option
 
-from brokertui.core import preferences
+from brokertui.core import formatting, preferences
 from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput
 from brokertui.screens import commands
@@ -377,10 +377,8 @@ class PagedTable(Vertical):
                 " · contando…"
             )
         else:
-            text = (
-                f"{start}–{end} de {self.total} {self.noun} · página {self.page + 1} de "
-                f"{self.pages}"
-            )
+            noun = formatting.singular(self.noun) if self.total == 1 else self.noun
+            text = f"{start}–{end} de {self.total} {noun} · página {self.page + 1} de {self.pages}"
         self.query_one(".pager", Static).update(plain(text + self._shown()))
 
     def _shown(self) -> str:

@@ -116,7 +116,7 @@ def test_a_lot_already_discharged_refuses_the_whole_file(inv_db, tmp_path):
     with pytest.raises(InterfaceError) as refused:
         interfaces.import_file(inv_db, "saldos_iniciales", path, RFC)
     assert str(refused.value) == (
-        "saldos.csv: 1 filas con error; nada se importó:\nfila 3: pedimento: el lote ya tiene "
+        "saldos.csv: 1 fila con error; nada se importó:\nfila 3: pedimento: el lote ya tiene "
         "descargos en vigor en brokertui; su saldo es el del libro de descargos (deshaga primero "
         "las corridas que lo usan)"
     )
@@ -137,7 +137,7 @@ def test_a_lot_discharged_after_the_check_is_refused_under_the_lock(inv_db, tmp_
     with pytest.raises(InterfaceError) as refused:
         load(inv_db, tmp_path, "saldos_iniciales", rows)
     assert str(refused.value) == (
-        "saldos_iniciales.csv: 1 lotes con error; un saldo inicial no puede reemplazar el saldo de "
+        "saldos_iniciales.csv: 1 lote con error; un saldo inicial no puede reemplazar el saldo de "
         "un lote ya descargado en brokertui (deshaga primero las corridas de descargo que lo "
         "usan) ni cambiar su clave; nada se importó:\npedimento 260739536000010 partida 1 MAT-A: "
         "el lote ya tiene "

@@ -223,7 +223,7 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
     if refused:
         name = db.execute("SELECT filename FROM interface_imports WHERE id = ?", [import_id])
         raise InterfaceError(
-            f"{name.fetchone()[0]}: {refused.heading('lotes')}; un saldo inicial no puede "
+            f"{name.fetchone()[0]}: {refused.heading('lote', 'lotes')}; un saldo inicial no puede "
             "reemplazar el saldo de un lote ya descargado en brokertui (deshaga primero las "
             "corridas de descargo que lo usan) ni cambiar su clave; nada se importó:\n"
             f"{refused.listing()}"

@@ -651,7 +651,7 @@ def _check_all(
         done += len(batch)
     if errors:
         raise InterfaceError(
-            f"{name}: {errors.heading('filas')}; nada se importó:\n{errors.listing()}"
+            f"{name}: {errors.heading('fila', 'filas')}; nada se importó:\n{errors.listing()}"
         )
     staged.flush()
 
@@ -663,7 +663,7 @@ def refuse_unless_recorded(
     transaction rolls back) when a row was bad or the file had no data row."""
     if errors:
         raise InterfaceError(
-            f"{name}: {errors.heading('filas')}; nada se registró:\n{errors.listing()}"
+            f"{name}: {errors.heading('fila', 'filas')}; nada se registró:\n{errors.listing()}"
         )
     if not count:
         raise InterfaceError(

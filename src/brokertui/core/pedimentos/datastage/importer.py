@@ -172,7 +172,7 @@ class _Rows:
 
 
 def _summary(errors: limits.ErrorList) -> str:
-    return f"{errors.heading('renglones')}; nada se importó:\n{errors.listing()}"
+    return f"{errors.heading('renglón', 'renglones')}; nada se importó:\n{errors.listing()}"
 
 
 def import_zip(
