@@ -158,7 +158,7 @@ def _saldos_fraccion_umt() -> Report:
             Col("fraccion", "Fracción"),
             Col("umt", "UMT", width=5),
             Col("lotes", "Lotes", "int", 6),
-            Col("saldo_umt", "Saldo en UMT", "money"),
+            Col("saldo_umt", "Saldo en UMT", "qty"),  # a quantity: "10", not "10.00"
         ),
         # Per part number here; converted to UMT and summed per fracción exactly in Python.
         "SELECT e.fraccion, m.umt, m.factor_umt, count(*) AS lotes, "
@@ -653,8 +653,8 @@ def _lot_page(db: Database, h: Heading, params: dict, offset: int, limit: int) -
 def _typed(col: Col, value):
     if value is None or value == "":
         return None
-    if col.kind == "qty":
-        return Decimal(to_text(int(value)))
+    if col.kind == "qty":  # millionths, or a Decimal already (a sum per fracción in UMT)
+        return value if isinstance(value, Decimal) else Decimal(to_text(int(value)))
     if col.kind == "money":
         return value if isinstance(value, Decimal) else Decimal(str(value))
     if col.kind == "date":
