@@ -120,3 +120,19 @@ async def test_wide_tables_scroll_with_the_keyboard_keeping_their_key_columns(de
         await pilot.press(*["right"] * 60)
         await pilot.pause()
         assert board.scroll_x > 0
+
+
+def test_every_full_screen_has_its_own_help():
+    """F1 on any full screen explains it (issue 15 trial: Cruce, Partes sin catálogo,
+    Descargos 512 and Entregas showed the bare default); dialogs keep the default."""
+    from textual.screen import ModalScreen, Screen
+
+    from brokertui.screens.help import _scopes
+
+    missing = [
+        cls.__name__
+        for cls in classes_with_bindings()
+        if issubclass(cls, Screen) and not issubclass(cls, ModalScreen)
+        if _scopes(cls.BINDINGS)[0] not in HELP
+    ]
+    assert missing == []

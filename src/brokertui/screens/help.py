@@ -157,6 +157,55 @@ HELP = {
         ),
         readme="Data Stage import",
     ),
+    "crosscheck": ScreenHelp(
+        "Cruce Anexo 24 vs Data Stage (k en Pedimentos)",
+        "Las entradas del Anexo 24 del cliente contra las partidas de Data Stage (551), por "
+        "pedimento y partida: lo que está de un solo lado o difiere. u muestra los números de "
+        "parte sin catálogo; d, los descargos 512; x escribe el cruce en XLSX.",
+        legend=(*PAGED, *OPENS),
+        columns=(
+            ("Número / Part.", "el pedimento y la partida (vacía: el pedimento entero)"),
+            ("Diferencia", "sólo en Anexo 24, sólo en Data Stage, o el dato distinto"),
+            ("Anexo 24 / Data Stage", "el valor de cada lado"),
+        ),
+        readme="Anexo 24 against Data Stage: part numbers and the cross-check",
+    ),
+    "parts": ScreenHelp(
+        "Números de parte sin catálogo (u en el cruce)",
+        "Las partidas de importación temporal cuyo número de parte no es un material del "
+        "catálogo: no entran al Anexo 24 hasta que materiales lo tenga.",
+        legend=PAGED,
+        columns=(
+            ("De", "de dónde viene el número de parte: 551, 558 o la captura"),
+            ("Motivo", "no está en materiales, o es un producto y no un material"),
+        ),
+        readme="Anexo 24 against Data Stage: part numbers and the cross-check",
+    ),
+    "descargos_check": ScreenHelp(
+        "Descargos 512 vs brokertui (d en el cruce)",
+        "Los descargos que Data Stage (512) registra para cada salida contra los que asignó el "
+        "descargo de brokertui a los mismos pedimentos originales.",
+        legend=PAGED,
+        columns=(
+            ("Salida / Original", "el pedimento de salida y el de importación que descarga"),
+            ("Diferencia", "sólo en 512, sólo brokertui, unidad o cantidad distinta"),
+            ("Data Stage / brokertui", "la cantidad de cada lado"),
+        ),
+        readme="Anexo 24 against Data Stage: part numbers and the cross-check",
+    ),
+    "deliveries": ScreenHelp(
+        "Entregas Data Stage (d en Pedimentos)",
+        "Los meses de Data Stage de cada cliente (o del elegido), del más reciente: si la "
+        "entrega de ANAM llegó, está por llegar o atrasada, o falta el oficio de matriz de "
+        "seguridad sin el cual ninguna llega; o registra el oficio.",
+        legend=PAGED,
+        columns=(
+            ("Estado", "recibida, por llegar, atrasada o sin oficio"),
+            ("Límite", "la fecha en que la entrega del mes debe llegar"),
+            ("Ped. / Entregas", "los pedimentos recibidos del mes y los zips que lo cubren"),
+        ),
+        readme="Broker deliveries, kept-aside RFCs and monthly deliveries",
+    ),
     "pedimento_form": ScreenHelp(
         "Captura de pedimento",
         "El pedimento en el orden en que se lee: encabezado, facturas, identificadores y "
