@@ -135,3 +135,32 @@ async def test_the_report_view_shows_each_core_value_under_its_column(demo_db):
         assert [r["Cantidad"] for r in shown] == ["2", "5", ""]
         assert [r["Saldo"] for r in shown] == ["2", "5", "2"]
         assert shown == [{k: v for k, v in row.items() if k in labels} for row in expected]
+
+
+async def test_the_client_detail_shows_the_state_the_raoce_rules_derive(db):
+    """Issue 15 trial: an IMMEX authorised in 2020 with no RAOCE 2026 filed is cancelled by
+    the rules (rules.md §1) on Activo fijo and the dashboard; the client detail showed only
+    'vigente'. One authorised in 2026 owes no RAOCE that year (raoce-2026-guide.txt: "Las
+    empresas con programa IMMEX autorizado en 2026 NO deben presentar el RAOCE")."""
+    from datetime import date
+
+    from brokertui.core.registry import clients, programs
+    from brokertui.screens.clients import ClientDetailScreen
+    from tests.builders import client_rfc
+
+    today = date(2026, 12, 15)
+    old, new = client_rfc(1), client_rfc(2)
+    for rfc, authorized in ((old, "2020-01-01"), (new, "2026-03-01")):
+        clients.add_client(db, {"rfc": rfc, "razon_social": "Cliente SA"})
+        program = {"type": "IMMEX", "number": f"{authorized[:4]}-1", "authorized_on": authorized}
+        programs.add_program(db, rfc, program | {"modalidad": "industrial"}, today=today)
+    app = BrokerApp(db, today=today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for rfc, status in ((old, "vigente (RAOCE: cancelado el 2026-09-01)"), (new, "vigente")):
+            app.push_screen(ClientDetailScreen(rfc))
+            await pilot.pause()
+            assert rows(app)[0][3] == status
+            permanence = activo_fijo.permanence(db, rfc, today).nota
+            assert ("cancelado el 2026-09-01" in permanence) == (rfc == old)
+            app.pop_screen()
+            await pilot.pause()

@@ -15,7 +15,7 @@ from brokertui.core import catalogs
 from brokertui.core.anexo24 import catalog_list
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos.datastage import batch, oficios, routes
-from brokertui.core.registry import clients, programs
+from brokertui.core.registry import clients, deadlines, programs
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.catalogs import CatalogsScreen
@@ -219,10 +219,12 @@ class ClientDetailScreen(Guarded, Screen):
         self.query_one("#summary", Static).update(Content("\n").join(lines))
         table = self.query_one("#programs", DataTable)
         table.clear()
+        lapsed = self.lapsed()
         for p in programs.list_programs(db, rfc=self.rfc):
             extra = p.modalidad or (f"sectores {p.sectors}" if p.sectors else "")
+            status = p.status + lapsed.get((p.type, p.number), "")
             table.add_row(
-                *map(plain, (p.type, p.number, p.authorized_on, p.status, extra)), key=str(p.id)
+                *map(plain, (p.type, p.number, p.authorized_on, status, extra)), key=str(p.id)
             )
         table = self.query_one("#sites", DataTable)
         table.clear()
@@ -266,6 +268,21 @@ class ClientDetailScreen(Guarded, Screen):
 
     def action_add_program(self) -> None:
         self.app.push_screen(ProgramFormScreen(self.client.rfc, self.app.today), self._reload_after)
+
+    def lapsed(self) -> dict[tuple[str, str], str]:
+        """(type, number) -> what the RAOCE rules make of a program still registered vigente
+        (the state Activo fijo and the dashboard show; rules.md §1): ' (RAOCE: cancelado el
+        2026-09-01)', ' (RAOCE: suspendido)'."""
+        today = self.app.today
+        return {
+            (ob.program, ob.program_number): (
+                f" (RAOCE: cancelado el {ob.cancellation_date})"
+                if ob.status == "cancelled"
+                else " (RAOCE: suspendido)"
+            )
+            for ob in deadlines.obligations(self.app.db, today.year, today, rfc=self.rfc)
+            if ob.status in ("cancelled", "suspended")
+        }
 
     def action_program_status(self) -> None:
         table = self.query_one("#programs", DataTable)
