@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
+from types import SimpleNamespace
 
 from sqlite_utils import Database
 from textual import events
@@ -19,6 +20,7 @@ from textual.fuzzy import Matcher
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
+from textual.widget import Widget
 
 from brokertui.core import config, dates
 from brokertui.core.errors import NotFound
@@ -38,6 +40,7 @@ from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.pedimentos import PedimentosScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.reports import ReportsScreen
+from brokertui.screens.stylesheet import ParsedOnce
 from brokertui.screens.text import clean
 from brokertui.screens.typeahead import TypeAhead, read_escape_first
 from brokertui.screens.widgets import PagedTable
@@ -112,6 +115,12 @@ def _highlight(matcher: Matcher, label: str) -> Content:
 MESSAGES_KEPT = 20
 
 
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
 class BrokerApp(App):
     """brokertui."""
 
@@ -133,6 +142,7 @@ class BrokerApp(App):
 
     def __init__(self, db: Database, *, today: date | None = None) -> None:
         super().__init__()
+        self.stylesheet = ParsedOnce(variables=self.get_css_variables())
         self._db = db
         self._reader = threading.local()  # a background read's own connection (reading)
         self.fixed_today = today
@@ -182,6 +192,28 @@ class BrokerApp(App):
         if self.fixed_today is None:
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
         self.live.start()
+        self.call_after_refresh(self._read_styles)
+
+    def _read_styles(self) -> None:
+        """Once the first screen is drawn: the style sheets of the main screens and the default
+        CSS of every widget class loaded, parsed now, in idle time. Otherwise a screen's first
+        visit parses the whole sheet again, for its own file and again for widget classes not
+        shown before (a quarter of F5's first visit; issue 14, item 3). Their rules name only
+        their screens' ids and their own types: nothing shown changes."""
+        sheet = self.stylesheet
+        for screen_class in self.MODES.values():
+            for path in screen_class().css_path:
+                if not sheet.has_source(str(path), ""):
+                    sheet.read(path)
+        for widget_class in _subclasses(Widget):
+            if not widget_class.__module__.startswith(("brokertui.", "textual.")):
+                continue
+            bases = SimpleNamespace(_node_bases=widget_class._css_bases(widget_class))
+            for read_from, css, tie_breaker, scope in Widget._get_default_css(bases):  # type: ignore[arg-type]
+                sheet.add_source(
+                    css, read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope
+                )
+        self.refresh_css(animate=False)
 
     def _save_theme(self, theme: Theme) -> None:
         """The theme chosen (Ctrl+P, Tema) is the one the next start opens with."""
