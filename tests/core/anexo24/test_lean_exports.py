@@ -85,18 +85,18 @@ def careful_discharge_rows(db) -> list[dict]:
     columns = discharge.export_columns(db, RFC)
     sql = f"{discharge._ALLOC_SELECT} ORDER BY {discharge.ALLOCATION_ORDER}"
     rows = []
-    for r in db.execute(sql, {"client": 1}):
-        (_, documento, _, _, _, parte, pedimento, partida, fecha_entrada, micro, vencido, _) = r
+    for row in db.query(sql, {"client": 1}):  # by name: the SELECT gains columns
+        micro = row["cantidad_micro"]
         values = {
-            "documento": documento,
-            "numero_parte": parte,
-            "fraccion": parte,
-            "pedimento": pedimento or "",
-            "partida": "" if partida is None else partida,
-            "fecha_entrada": fecha_entrada or "",
+            "documento": row["documento"],
+            "numero_parte": row["numero_parte"],
+            "fraccion": row["numero_parte"],
+            "pedimento": row["pedimento"] or "",
+            "partida": "" if row["partida"] is None else row["partida"],
+            "fecha_entrada": row["fecha_entrada"] or "",
             "cantidad": to_text(micro),
             "valor_usd": to_text(micro),
-            "vencido": "si" if vencido else "no",
+            "vencido": "si" if row["vencido"] else "no",
         }
         rows.append({column: values[column] for column in columns})
     return rows
