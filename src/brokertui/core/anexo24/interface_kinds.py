@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import formatting
+from brokertui.core import collector, formatting
 from brokertui.core.anexo24 import ajustes, interfaces, preview
 from brokertui.core.anexo24.preview import Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
@@ -126,7 +126,7 @@ def preview_file(
     interface, path = get(kind), Path(path)
     client = clients.get_client(db, rfc)
     digest = fingerprint(path)
-    with snapshot(db), interfaces.cycles_collected_after():
+    with snapshot(db), collector.paused():
         check = interface.checker(db, client.id)
         return preview.run(
             read_file(path, interface.headers),

@@ -13,8 +13,6 @@ whose process died is deleted by the next (core/leases.py).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -27,7 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, identifiers, leases, limits, log
+from brokertui.core import catalogs, collector, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries, exit_kinds, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
@@ -408,7 +406,7 @@ def import_rows(
     staged = _Staged(db, kind)
     try:
         # one read transaction: staging it all is one temp transaction
-        with snapshot(db), cycles_collected_after():
+        with snapshot(db), collector.paused():
             _check_all(db, kind, client.id, chain([first], rows), name, staged, progress)
         if progress:
             progress(0, staged.count, "Guardando")
@@ -443,20 +441,6 @@ def _write_whole(
         if kind == "materiales":  # pedimento partidas with these part numbers: entries
             entries.sync_from_pedimentos(db, client.id)
     return import_id, added
-
-
-@contextlib.contextmanager
-def cycles_collected_after() -> Iterator[None]:
-    """The cyclic garbage collector paused while a file is checked: it would scan every row of
-    the batch in hand again and again (a quarter of the check's time, issue 14 item 4), and
-    rows hold no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Staged:

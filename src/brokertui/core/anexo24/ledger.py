@@ -49,7 +49,7 @@ from itertools import islice
 import numpy as np
 from sqlite_utils import Database
 
-from brokertui.core import leases, log, paging
+from brokertui.core import collector, leases, log, paging
 from brokertui.core import search as find
 from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, scope
 from brokertui.core.anexo24.scope import LOT_KEY
@@ -478,7 +478,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
 def _discharge(db: Database, params: dict, result: RunResult, report: Progress) -> None:
     """The engine over the dirty keys' demands and lots, read as columns; its rows into
     temp.computed."""
-    with interfaces.cycles_collected_after():  # a million rows read hold no cycles
+    with collector.paused():  # a million rows read hold no cycles
         keys = _Keys()
         if result.modo != "cantidad":
             demand_ids, demands = _value_demands(db, params, result, keys)

@@ -22,10 +22,8 @@ listed (limits.ErrorList).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -34,7 +32,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, limits
+from brokertui.core import catalogs, collector, limits
 from brokertui.core.db import now, os_user, snapshot, transaction, write
 from brokertui.core.limits import clip
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -194,7 +192,7 @@ def import_zip(
         raise DataStageError(f"rfc: no hay un cliente con el RFC {wanted}")
     if _done(db, digest, wanted, clients):
         return ImportResult(digest, already_imported=True)
-    with _bulk(), read(path, digest) as delivery:
+    with collector.paused(), read(path, digest) as delivery:
         result = ImportResult(delivery.sha256)
         result.warnings += [f"{name}: miembro desconocido, ignorado" for name in delivery.unknown]
         try:
@@ -224,19 +222,6 @@ def _done(db: Database, digest: str, wanted: str | None, clients: dict[str, int]
     """Whether the delivery is stored and reading it again would find nothing to import."""
     import_id = _import_id(db, digest)
     return import_id is not None and routes.complete(db, import_id, wanted, clients)
-
-
-@contextmanager
-def _bulk():
-    """Pause the cyclic garbage collector while millions of small lists are built: nothing
-    here makes cycles, and repeated full scans of a growing heap tripled the import time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _key(values: list[str], rows: _Rows) -> tuple[str, str, str]:
