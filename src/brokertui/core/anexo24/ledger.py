@@ -928,15 +928,20 @@ def runs(db: Database, rfc: str) -> list[dict]:
 # correction rewrites an exit's rows of a key together, so this is the order of a full rerun.
 ALLOCATION_ORDER = "s.fecha, s.id, a.numero_parte, a.id"
 
-_ALLOC_SELECT = """
-SELECT a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
+_ALLOC_COLUMNS = """a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS salida_parte,
        a.numero_parte, e.pedimento, e.partida, e.fecha_entrada, a.cantidad_micro, a.vencido,
-       s.id AS salida_id, s.tipo_salida, e.saldo_inicial, a.entrada_id IS NULL AS faltante
-FROM active_allocations a
-JOIN salidas s ON s.id = a.salida_id
-LEFT JOIN entradas e ON e.id = a.entrada_id
-WHERE s.client_id = :client
-"""
+       s.id AS salida_id, s.tipo_salida, e.saldo_inicial, a.entrada_id IS NULL AS faltante"""
+
+
+def _alloc_tables(allocations: str = "active_allocations") -> str:
+    """A client's allocations (those in force, or `allocations`) with their exits and lots."""
+    return (
+        f"\nFROM {allocations} a\nJOIN salidas s ON s.id = a.salida_id\n"
+        "LEFT JOIN entradas e ON e.id = a.entrada_id\nWHERE s.client_id = :client\n"
+    )
+
+
+_ALLOC_SELECT = f"SELECT {_ALLOC_COLUMNS}{_alloc_tables()}"
 
 
 # What a dry run shows (RunResult.preview): the rows it computed, as _ALLOC_SELECT's, in the
@@ -1000,7 +1005,7 @@ def allocations(
     order = paging.ordering(sort, descending, ALLOCATION_SORTS, ALLOCATION_ORDER)
     page = paging.Page(order, offset, limit, after)
     (seek, seeking), (tail, paged) = page.where(), page.tail()
-    select = _ALLOC_SELECT.replace(" AS faltante\n", f" AS faltante{page.columns}\n")
+    select = f"SELECT {_ALLOC_COLUMNS}{page.columns}{_alloc_tables()}"
     found = db.query(
         f"{select}{where}{seek}{tail}", {"client": client.id, **params} | seeking | paged
     )
@@ -1062,9 +1067,7 @@ def export_table(
     `as_text`: every value a str (the partida's digits), as CSV writes it."""
     client = clients.get_client(db, rfc)
     columns = EXPORT_COLUMNS[mode(db, client.id)]
-    tables = _ALLOC_SELECT[_ALLOC_SELECT.index("FROM active_allocations a") :]
-    if as_of_run is not None:
-        tables = tables.replace("FROM active_allocations a", f"FROM {_AS_OF} a")
+    tables = _alloc_tables() if as_of_run is None else _alloc_tables(_AS_OF)
     values = [_EXPORT_VALUES[c] for c in columns]
     if as_text:
         values = [f"CAST({value} AS TEXT)" for value in values]
