@@ -298,7 +298,6 @@ def test_any_text_is_a_date_in_the_window_or_a_value_error(text):
 # -- the entry points use them ----------------------------------------------------------------
 
 RFC_ALFA = "MAB9307148T4"
-PED = "26 07 3953 6000010"
 
 
 @pytest.fixture

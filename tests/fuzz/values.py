@@ -104,14 +104,6 @@ SURROGATES = ("\udcff", "a\udc80b", "\ud800")
 HOSTILE = NUMBERS + DATES + TEXT
 
 
-def hostile_text(extra: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
-    """A hostile value, a random string, or one of `extra` (valid values of the field)."""
-    choices = [st.sampled_from(HOSTILE), st.text(max_size=12)]
-    if extra:
-        choices.insert(0, st.sampled_from(extra))
-    return st.one_of(*choices)
-
-
 @st.composite
 def mostly(draw, usual: str, *others: str) -> str:
     """`usual` about three times in four, else one of `others` (hypothesis's sampled_from and

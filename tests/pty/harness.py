@@ -241,17 +241,6 @@ class Terminal:
                     )
                 self._changed.wait(min(left, 0.2))
 
-    def wait_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> str:
-        """Wait until the app has written nothing for `quiet` seconds; return the screen."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while time.monotonic() < deadline:
-                seen = self._version
-                self._changed.wait(quiet)
-                if self._version == seen:
-                    break
-            return "\n".join(line.rstrip() for line in self.screen.display)
-
     # Input --------------------------------------------------------------------------------
 
     def send(self, *parts: str | bytes) -> None:

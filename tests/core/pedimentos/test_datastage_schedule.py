@@ -15,7 +15,7 @@ from brokertui.core.pedimentos.datastage.oficios import Oficio
 from brokertui.core.registry import clients
 from tests.builders import client_rfc, monthly
 
-JAN, FEB, MAR, APR = (date(2026, m, 1) for m in (1, 2, 3, 4))
+JAN, FEB, APR = (date(2026, m, 1) for m in (1, 2, 4))
 YEAR = Oficio("800-01-00-00-00-2026-0001", date(2026, 1, 20), date(2026, 12, 31))
 
 

@@ -296,10 +296,6 @@ def insert_identificadores(db: Database, rows: Iterable[tuple]) -> None:
     _insert_rows(db, "identificadores", rows)
 
 
-def insert_contribuciones(db: Database, rows: Iterable[tuple]) -> None:
-    _insert_rows(db, "contribuciones", rows)
-
-
 def insert_partidas(db: Database, rows: Iterable[tuple]) -> None:
     """A captured pedimento's partidas (with tasa_igi, last)."""
     _insert_rows(db, "partidas_capturadas", rows)

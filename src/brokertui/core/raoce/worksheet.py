@@ -333,7 +333,7 @@ def show(db: Database, rfc: str, year: int) -> dict:
         "exportaciones_pedimentos": {k: _out(v) for k, v in pedimentos.items()},
         "diferencia_pedimentos": _out(None if b is None else b - in_db),
         "bienes_producidos": bienes,
-        "checks": [c.as_dict() for c in checks(types, a, b, porcentaje, usd, bienes)],
+        "checks": [c.as_dict() for c in checks(types, b, porcentaje, usd, bienes)],
     }
 
 
@@ -345,7 +345,7 @@ def _out(value: Decimal | None) -> str | None:
     )
 
 
-def checks(types: set[str], a, b, porcentaje, usd, bienes) -> list[Check]:
+def checks(types: set[str], b, porcentaje, usd, bienes) -> list[Check]:
     """Threshold checks of the guide's Consideraciones generales, per program held."""
     result = []
     if b is None:
