@@ -3,6 +3,7 @@
 import multiprocessing
 import sqlite3
 import stat
+import threading
 
 import pytest
 
@@ -94,6 +95,45 @@ def test_busy_database_gives_a_clear_message(tmp_path, monkeypatch):
             pass
     finally:
         first.conn.execute("ROLLBACK")
+
+
+def test_a_colleague_blocked_on_the_write_lock_is_seen_waiting(tmp_path, monkeypatch):
+    """A long job pauses between its turns only while a colleague waits for the lock (db.turns):
+    a connection blocked in BEGIN says so, and no longer once it writes; its busy timeout is
+    its own again after."""
+    path = tmp_path / "waits.db"
+    job, colleague = store.connect(path), store.connect(path)
+    colleague.conn.execute("PRAGMA busy_timeout = 7000")
+    assert not store.colleagues_waiting(job)
+    job.conn.execute("BEGIN IMMEDIATE")
+    done = threading.Event()
+
+    def write() -> None:
+        with store.transaction(colleague):
+            colleague.execute("CREATE TABLE t (x)")
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        for _ in range(500):  # the colleague's thread gets to its BEGIN
+            if store.colleagues_waiting(job):
+                break
+            done.wait(0.01)
+        assert store.colleagues_waiting(job) and not done.is_set()
+    finally:
+        job.conn.execute("COMMIT")
+        thread.join(10)
+    assert done.is_set() and not store.colleagues_waiting(job)
+    assert colleague.execute("PRAGMA busy_timeout").fetchone()[0] == 7000
+    paused = []
+    monkeypatch.setattr(store, "pause", lambda: paused.append(1))
+    monkeypatch.setattr(store, "TURN", 0)
+    steps = list(store.turns(job, range(3), lambda _: None, first=lambda: None))
+    assert steps == [1, 2, 3] and paused == []  # nobody waited: no pause between turns
+    monkeypatch.setattr(store, "colleagues_waiting", lambda db: True)
+    list(store.turns(job, range(3), lambda _: None, first=lambda: None))
+    assert paused == [1, 1]
 
 
 def _writer(path: str, prefix: str, count: int, queue) -> None:

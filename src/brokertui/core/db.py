@@ -99,6 +99,7 @@ class LockedConnection(sqlite3.Connection):
     """A connection holding the database's shared open-lock (dblock) until it is closed."""
 
     open_lock: int | None = None
+    path: Path | None = None  # the database file (None in memory): dblock.waiting
 
     def close(self) -> None:
         try:
@@ -137,6 +138,7 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         dblock.release(lock)
         raise
     conn.open_lock = lock
+    conn.path = path if on_disk else None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     try:
@@ -258,14 +260,33 @@ def now() -> str:
 
 
 def _begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE; while another connection holds the write lock, waiting for it (the busy
+    timeout) as one that waits (dblock.waiting), so that a long job lets it write next."""
+    path = getattr(conn, "path", None)
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        if path is not None:
+            timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        with dblock.waiting(path) if path is not None else contextlib.nullcontext():
+            conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise _translate(exc) from exc
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _translate(exc: sqlite3.OperationalError) -> Exception:
-    if "locked" in str(exc) or "busy" in str(exc):
+    if _busy(exc):
         return busy_error()
     return exc
 
@@ -316,11 +337,12 @@ def transaction(db: Database) -> Iterator[Database]:
 
 
 # A long job (an import, a discharge) writes in turns: transactions of about TURN seconds,
-# then PAUSE without the lock, up to WAITS times in a row while colleagues commit meanwhile (so
-# that several queued saves all get through). A colleague waiting for the write lock polls it
-# every 100 ms at most (SQLite's busy handler), so a job that began its next transaction at
-# once would win the lock every time and keep him waiting; a turn measured in time, not rows,
-# stays short however busy the machine is.
+# then, when a colleague waits for the lock, PAUSE without it, up to WAITS times in a row while
+# colleagues commit meanwhile (so that several queued saves all get through). A colleague
+# waiting for the write lock polls it every 100 ms at most (SQLite's busy handler), so a job
+# that began its next transaction at once would win the lock every time and keep him waiting;
+# a turn measured in time, not rows, stays short however busy the machine is. With nobody
+# waiting (a colleague blocked in BEGIN says so: `_begin`), the next turn begins at once.
 TURN = 0.3
 PAUSE = 0.1
 WAITS = 3
@@ -376,9 +398,19 @@ def patiently(attempt: Callable[[], T], *, waiting: Callable[[], object] | None 
                 waiting()
 
 
+def colleagues_waiting(db: Database) -> bool:
+    """Whether another connection waits for the write lock now (dblock.waiting; a database in
+    memory has no other)."""
+    path = getattr(db.conn, "path", None)
+    return path is not None and dblock.anyone_waiting(path)
+
+
 def _let_others_write(db: Database) -> None:
-    """`pause`, then PAUSE again while other connections committed during the last one (PRAGMA
+    """When colleagues wait for the write lock (`colleagues_waiting`; else at once): `pause`,
+    then PAUSE again while other connections committed during the last one (PRAGMA
     data_version counts their commits), WAITS pauses at most."""
+    if not colleagues_waiting(db):
+        return
     version = db.execute("PRAGMA data_version").fetchone()[0]
     pause()
     for _ in range(WAITS - 1):

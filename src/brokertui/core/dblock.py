@@ -1,5 +1,7 @@
 """Who has the database open: every brokertui connection holds a shared flock on `<db>.lock`
-for as long as it is open (db.connect takes it, closing the connection lets it go).
+for as long as it is open (db.connect takes it, closing the connection lets it go). And who
+waits for its write lock: a connection blocked in BEGIN IMMEDIATE holds a shared flock on
+`<db>.wait` meanwhile (`waiting`), which a long job looks for between its turns (`anyone_waiting`).
 
 Replacing or deleting the database file (backup restore, demo --reset) takes the lock
 exclusively and is refused while anyone else holds it, so no session keeps writing into a file
@@ -27,8 +29,8 @@ IN_USE = "la base está abierta por otros usuarios; ciérrenla primero"
 _exclusive: set[str] = set()  # lock files this process holds exclusively
 
 
-def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+def lock_path(db_path: Path, suffix: str = ".lock") -> Path:
+    return db_path.with_name(db_path.name + suffix)
 
 
 def _key(db_path: Path) -> str:
@@ -46,9 +48,9 @@ def _mode(db_path: Path) -> int:
         return 0o600 | (folder & 0o060 if folder & stat.S_ISGID else 0)
 
 
-def _open(db_path: Path) -> int:
+def _open(db_path: Path, suffix: str = ".lock") -> int:
     """The lock file's descriptor (its folder is created if missing, as files.py does)."""
-    path = lock_path(files.ensure_private_dir(db_path.parent) / db_path.name)
+    path = lock_path(files.ensure_private_dir(db_path.parent) / db_path.name, suffix)
     mode = _mode(db_path)
     with contextlib.suppress(FileExistsError):
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, mode)
@@ -109,3 +111,26 @@ def exclusive(db_path: Path) -> Iterator[None]:
     finally:
         _exclusive.discard(key)
         os.close(fd)
+
+
+@contextlib.contextmanager
+def waiting(db_path: Path) -> Iterator[None]:
+    """Held by a connection while it waits for the database's write lock (db._begin)."""
+    fd = _open(db_path, ".wait")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # blocks only while `anyone_waiting` looks: microseconds
+        yield
+    finally:
+        os.close(fd)
+
+
+def anyone_waiting(db_path: Path) -> bool:
+    """Whether some connection, of this process or another, waits for the write lock now."""
+    fd = _open(db_path, ".wait")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

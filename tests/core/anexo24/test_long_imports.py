@@ -73,6 +73,7 @@ def one_row_per_turn(monkeypatch):
 def paused(monkeypatch, one_row_per_turn):
     pauses = Paused()
     monkeypatch.setattr(store, "pause", pauses)
+    monkeypatch.setattr(store, "colleagues_waiting", lambda db: True)  # the test's colleague
     return pauses
 
 
