@@ -100,10 +100,14 @@ class Member:
         control characters removed (the ANAM's delivery cannot be corrected by the user: they
         are removed, not refused; the zip is kept unchanged). Read in blocks of whole lines,
         each decoded at once: per line, the same work took most of the import's time."""
-        number, rest = 0, b""
+        number, rest, cr_only = 0, b"", None
         with self._open() as stream:
             while True:
                 chunk = stream.read(BLOCK)
+                if cr_only is None:
+                    cr_only = _cr_only(chunk)
+                if cr_only:  # CR never occurs inside a character in these encodings
+                    chunk = chunk.replace(b"\r", b"\n")
                 data = rest + chunk
                 cut = data.rfind(b"\n") + 1 if chunk else len(data)
                 data, rest = data[:cut], data[cut:]
@@ -156,6 +160,14 @@ class Member:
             return raw.decode("cp1252")
         self.encoding = "Latin-1"
         return raw.decode("latin-1")
+
+
+def _cr_only(start: bytes) -> bool:
+    """Whether a member whose first bytes are `start` ends its lines with CR alone (a file
+    re-saved with classic Mac line ends): its first CR is not followed by LF, and comes
+    before any LF."""
+    cr, lf = start.find(b"\r"), start.find(b"\n")
+    return cr >= 0 and (lf < 0 or cr < lf) and start[cr + 1 : cr + 2] != b"\n"
 
 
 def _lines(text: str, count: int) -> tuple[list[str], bool]:
@@ -270,7 +282,7 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
         meter = limits.Meter(path, DataStageError, MAX_TOTAL_BYTES)
         members, unknown, folios = {}, [], set()
         for info in infos:
-            base = PurePosixPath(info.filename).name
+            base = PurePosixPath(info.filename.replace("\\", "/")).name  # Windows tools
             match = MEMBER_NAME.match(base)
             if not match:
                 continue  # e.g. the pre-processed xlsx summary that sometimes comes along

@@ -1,0 +1,92 @@
+"""Data Stage deliveries as they reach a broker after passing through other hands (field
+trial): members re-saved with classic Mac line ends, a delivery re-zipped in a folder by
+Windows tools (backslash separators), dates rewritten by a spreadsheet. Each must import
+exactly as the delivery ANAM wrote (formats.md §1.2, §1.3)."""
+
+import json
+import zipfile
+
+import pytest
+
+from brokertui.core import db as store
+from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.pedimentos.datastage import build
+from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.pedimentos.datastage.values import read_date
+from brokertui.core.registry import clients
+from tests.builders import RFC, partida, pedimento
+
+PEDIMENTOS = [
+    pedimento(partidas=[partida(), partida(parte="P-2", descripcion="TORNILLO ÑANDÚ")]),
+    pedimento("264739536000200", clave="A1", entrada=None),
+]
+
+
+def stored(db) -> str:
+    """Every stored pedimento, without the moments it was stored."""
+    rows = [pedimentos.get_pedimento(db, n) for n in ("262439536000098", "264739536000200")]
+    moments = {"created_at", "updated_at", "recibido", "import_id"}
+    return json.dumps([{k: v for k, v in r.items() if k not in moments} for r in rows])
+
+
+def delivered(tmp_path, name, *, newline="\r\n", member=None) -> str:
+    """Import a delivery of PEDIMENTOS into a new database; its stored pedimentos."""
+    db = pedimentos_db(tmp_path / f"{name}.db")
+    path = tmp_path / f"{name}.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for tipo, rows in build.members_for(PEDIMENTOS).items():
+            lines = [build.HEADERS[tipo], *("|".join(r) for r in rows)]
+            text = "".join(f"{line}|{newline}" for line in lines)
+            base = f"1875724_{build.file_tipo(tipo)}.asc"
+            archive.writestr(member(base) if member else base, text.encode("latin-1"))
+    result = datastage.import_zip(db, path)
+    assert (result.pedimentos, result.partidas) == (2, 3)
+    return stored(db)
+
+
+def pedimentos_db(path):
+    db = store.connect(path)
+    clients.add_client(db, {"rfc": RFC, "razon_social": "Bajío Máquinas SA"})
+    return db
+
+
+def test_classic_mac_line_ends_read_as_lines(tmp_path):
+    # A member re-saved with CR alone: it used to read as one header line, so the delivery
+    # "imported" 0 pedimentos without a word.
+    assert delivered(tmp_path, "cr", newline="\r") == delivered(tmp_path, "crlf")
+
+
+def test_a_delivery_rezipped_by_windows_with_backslash_folders(tmp_path):
+    # PowerShell 5's Compress-Archive writes `folder\member` names: refused before as
+    # "no contiene miembros .asc de Data Stage".
+    def inside(base: str) -> str:
+        return f"1875724_Solicitudes\\{base}"
+
+    assert delivered(tmp_path, "win", member=inside) == delivered(tmp_path, "plain")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-01-05 17:48:15",  # observed (formats.md §1.2)
+        "2026/01/05 17:48:15",  # RON
+        "20260105",
+        "05012026",  # DDMMYYYY, accepted by DSP's parseDateOnly (formats.md §1.2)
+        "05/01/2026",
+        "5/1/2026",
+        "05/01/2026 17:48:15",  # a spreadsheet's day-first date with its time
+        "05/01/2026 17:48",
+        "2026-01-05T17:48:15",
+        "2026-01-05 17:48:15.000",
+        "2026/01/05",
+    ],
+)
+def test_dates_in_the_forms_real_files_show(text):
+    assert read_date(text).isoformat() == "2026-01-05"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2026-13-05", "31/02/2026", "2026-01-05 25:00:00", "5 ene 2026", "hoy"]
+)
+def test_not_a_date(text):
+    assert read_date(text) is None
