@@ -46,12 +46,14 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
     brokertui = [str(BIN / "brokertui"), "--db", str(DEMO_DB)]
     today = demo_today(rest)
+    demo = []
     if today:  # the demo's dates are relative to its today: rebuild it around this one
         brokertui += ["--today", today]
         demo = ["demo", "--reset"] if DEMO_DB.exists() else ["demo"]
-        subprocess.run([*brokertui, *demo], check=True)
     elif not DEMO_DB.exists():
-        subprocess.run([*brokertui, "demo"], check=True)
+        demo = ["demo"]
+    if demo and (code := subprocess.call([*brokertui, *demo])):
+        return code  # refused (e.g. a bad --today): the CLI said why, no traceback here
     return subprocess.call([*brokertui, *rest])
 
 
