@@ -33,6 +33,7 @@ from brokertui.screens.dashboard import DashboardScreen
 from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.help import HelpScreen
+from brokertui.screens.idle_collect import IdleCollector
 from brokertui.screens.jobs import error_text
 from brokertui.screens.live import Live
 from brokertui.screens.palette import Palette
@@ -149,6 +150,7 @@ class BrokerApp(App):
         self.client: clients.Client | None = None
         self.live = Live(self)
         self.typeahead = TypeAhead(self)
+        self.idle_collect = IdleCollector(self)  # full garbage collections in idle time
         read_escape_first()
         self.preferences = config.load(set(commands.BY_ID))
         self.keymap = self.preferences.keymap  # command id -> keys, as the user remapped them
@@ -192,6 +194,7 @@ class BrokerApp(App):
         if self.fixed_today is None:
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
         self.live.start()
+        self.idle_collect.start()
         self.call_after_refresh(self._read_styles)
 
     def _read_styles(self) -> None:
@@ -224,6 +227,7 @@ class BrokerApp(App):
 
     def on_unmount(self) -> None:
         self.live.stop()
+        self.idle_collect.stop()
 
     def action_command_palette(self) -> None:
         """Show the command palette (screens/palette.py: in Spanish, Enter waits for the
@@ -312,6 +316,8 @@ class BrokerApp(App):
             self.push_screen(ErrorScreen(text))
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_collect.input()
         if not await self.typeahead.take(event):  # keys land where they were typed
             await super().on_event(event)
 
