@@ -3,9 +3,11 @@ fracciones by value, the one key by value a nivel pedimento) that late or edited
 affect, from its date, and writes only the rows that change; the ledger it leaves is the one a
 full rerun gives, and every past run can still be shown as it was."""
 
+import contextlib
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -359,3 +361,111 @@ def test_the_reports_from_kept_balances_are_those_summed_from_the_ledger(
         ]
         assert pages == expected
     ledger.db.close()
+
+
+class Died(BaseException):
+    """The process stops there: nothing after it runs (its claims are dropped, as a dead
+    process's are: leases.alive)."""
+
+
+def in_force_indexed(db) -> set[int]:
+    """The rows the index of rows in force holds (allocations_key_in_force: reversed_by NULL)."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM allocations INDEXED BY allocations_key_in_force "
+            "WHERE reversed_by IS NULL"
+        )
+    }
+
+
+def in_force(db) -> set[int]:
+    return {r[0] for r in db.execute("SELECT id FROM active_allocations")}
+
+
+def interrupted(ledger: Ledger, how: str) -> None:
+    """A run or undo cut short at a point of its marks (migration 0031), or an undo that finds a
+    colleague's run committed after its unmarking (it undoes that one instead)."""
+    tidy = discharge._tidy
+    cut = {
+        "run dies marking": discharge._MARK,
+        "undo dies unmarking": discharge._UNMARK,
+        "undo dies retiring": discharge._RETIRE,
+    }.get(how)
+    raced: list[int] = []  # once
+
+    def cut_short(db, run_id, step, *args, **kwargs):
+        if step is cut:
+            if how == "undo dies unmarking":  # half done: the first of its rows
+                (low,) = db.execute(
+                    "SELECT min(rowid) FROM allocation_reversals WHERE run_id = ?", [run_id]
+                ).fetchone()
+                db.execute(step[0], {"run": run_id, "step": 1, "low": low or 0})
+            raise Died
+        tidy(db, run_id, step, *args, **kwargs)
+        if how == "undo raced by a run" and step is discharge._UNMARK and not raced:
+            raced.append(run_id)
+            colleague = store.connect(store.file_path(ledger.db))
+            discharge.run(colleague, RFC, hasta=TODAY)
+            colleague.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(discharge, "_tidy", cut_short)
+        with contextlib.suppress(Died):
+            ledger.apply(("run",) if how.startswith("run") else ("undo",), 0)
+
+
+INTERRUPTIONS = ("run dies marking", "undo dies unmarking", "undo dies retiring")
+CORRECTED = [LOTS, EXITS, ("run",), ("salidas", [(5, "PROD-2", 3)]), ("run",)]
+
+
+def _interruptions(test):
+    """Each interruption right after a correction, then a run; and before an undo."""
+    for how in [*INTERRUPTIONS, "undo raced by a run"]:
+        for modo in discharge.MODES:
+            test = example(history=[*CORRECTED, ("interrupted", how)], modo=modo)(test)
+        test = example(history=[*CORRECTED, ("interrupted", how), ("undo",)], modo="valor")(test)
+    return test
+
+
+@_interruptions
+@settings(max_examples=40, deadline=None)
+@given(
+    history=st.lists(
+        st.one_of(
+            step_st,
+            st.tuples(
+                st.just("interrupted"), st.sampled_from([*INTERRUPTIONS, "undo raced by a run"])
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    modo=st.sampled_from(discharge.MODES),
+)
+def test_the_index_of_rows_in_force_holds_exactly_them_after_any_history(
+    tmp_path_factory, history, modo
+):
+    """The index of rows in force (reversed_by NULL) holds exactly the allocations in force
+    after every run and undo done whole, whatever runs and undos were cut short before it (a
+    commit's marking, an undo's unmarking or its retiring of its own rows) or raced by a
+    colleague's run; a final run leaves the ledger a single run over the same data gives."""
+    folder = tmp_path_factory.mktemp("index")
+    ledger, full = Ledger(folder, "ledger", modo), Ledger(folder, "full", modo)
+    for n, step in enumerate([*history, ("run",)]):
+        committed = any(r["status"] == "committed" for r in ledger.runs())
+        if step[0] == "interrupted":
+            if committed or step[1].startswith("run"):
+                interrupted(ledger, step[1])
+            if step[1] != "undo raced by a run":
+                continue
+        elif ledger.apply(step, n) and step[0] in DATA:
+            full.apply(step, n)
+            continue
+        if step[0] != "undo" or committed:  # a run or undo done whole
+            assert in_force_indexed(ledger.db) == in_force(ledger.db)
+    full.apply(("run",), len(history))
+    assert ledger.ledger() == full.ledger()
+    assert discharge.check(ledger.db, RFC) == []
+    ledger.db.close()
+    full.db.close()

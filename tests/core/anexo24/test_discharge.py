@@ -203,14 +203,21 @@ def test_a_correction_marks_its_reversals_after_its_commit_and_an_undo_restores_
     } == {first}
 
 
-def test_upgrading_marks_the_rows_of_undone_runs(inv_db, tmp_path):
+@pytest.mark.parametrize("version", [30, 33])
+def test_upgrading_marks_the_rows_of_undone_runs(inv_db, tmp_path, version):
+    """Version 0030 left them all in the index of rows in force; up to 0033 an undo cut short
+    after its status flipped left its own there (migrations 0031, 0034)."""
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "104"]])
     discharge.run(inv_db, RFC, hasta=TODAY)
     discharge.undo_last(inv_db, RFC)
-    inv_db.execute("UPDATE allocations SET reversed_by = NULL")  # as version 0030 left them
-    path = older_copy(inv_db, tmp_path / "v30.db", 30)
+    inv_db.execute("UPDATE allocations SET reversed_by = NULL")
+    inv_db.execute("UPDATE discharge_runs SET pending_marks = 2")  # a second undo's, at once
+    path = older_copy(inv_db, tmp_path / f"v{version}.db", version)
     upgraded = store.connect(path)
     assert upgraded.execute(IN_FORCE_INDEX.format("reversed_by IS NULL")).fetchall() == []
+    assert upgraded.execute("SELECT DISTINCT pending_marks FROM discharge_runs").fetchall() == [
+        (0,)
+    ]
     assert discharge.check(upgraded, RFC) == []
     upgraded.close()
 

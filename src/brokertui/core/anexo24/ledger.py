@@ -7,8 +7,10 @@ through `allocations.reversed_by`; `allocation_reversals` keeps the history). A 
 reversals in turns before its commit, which flips its status with `pending_marks` set: its
 reversals hide their rows until it has written `reversed_by` on them, in turns after (migration
 0031). An undo sets the flag again, clears `reversed_by` in turns, then flips the status, and
-marks the run's own rows reversed_by = their run, out of the index of rows in force.
-Each lot's balance is also kept
+marks the run's own rows reversed_by = their run, out of the index of rows in force. Marks an
+interrupted commit or undo (or one a colleague's run raced) left to write are written by the
+next commit or undo (`_tidy_client`), so the index holds only the rows in force once they are
+done. Each lot's balance is also kept
 (lot_balances: what the allocations in force took from it, and whether that used it up), moved
 by `_balance` in the transaction that commits or undoes a run, so the saldos reports read their
 pages by index; check() compares it with the allocations it sums. A run
@@ -351,7 +353,7 @@ def run(
             result.run_id = claim.run_id
             _write(db, claim, result, report)
             if _commit(db, client, claim, result, params, inputs):
-                _tidy_after(db, client.id, claim.run_id, _MARK)
+                _tidy_client(db, client.id)
                 report(result.demands, result.demands or 1, "Listo")
                 return result
             _purge(db, claim)
@@ -785,48 +787,67 @@ _UNMARK = (  # an undo: hidden by pending_marks = 2 meanwhile
     "allocation_reversals",
     None,
 )
-_RETIRE = (  # an undone run's own rows leave the index of rows in force
+_RETIRE = (  # an undone run's own rows leave the index of rows in force (flag 1 meanwhile)
     "UPDATE allocations SET reversed_by = :run WHERE id >= :low AND id < :low + :step "
     "AND run_id = :run AND reversed_by IS NULL AND EXISTS (SELECT 1 FROM discharge_runs "
     "WHERE id = :run AND status = 'undone')",
     "allocations",
-    None,
+    "UPDATE discharge_runs SET pending_marks = 0 WHERE id = :run AND status = 'undone'",
 )
 
 
-def _tidy(db: Database, run_id: int, how: tuple[str, str, str | None]) -> None:
-    """Write `how` over the run's rows in turns."""
+def _tidy(
+    db: Database,
+    run_id: int,
+    how: tuple[str, str, str | None],
+    first: Callable[[], object] = lambda: None,
+) -> None:
+    """Write `how` over the run's rows in turns (`first` opens each)."""
     step, table, last = how
     params = {"run": run_id, "step": STEP}
     low, high = db.execute(
         f"SELECT min(rowid), max(rowid) FROM {table} WHERE run_id = :run", params
     ).fetchone()
     windows = range(low, high + 1, STEP) if low is not None else range(0)
-    for _ in turns(
-        db, windows, lambda low: db.execute(step, params | {"low": low}), first=lambda: None
-    ):
+    for _ in turns(db, windows, lambda low: db.execute(step, params | {"low": low}), first=first):
         pass
     if last:
         with transaction(db):
             db.execute(last, params)
 
 
-def _tidy_after(db: Database, client_id: int, run_id: int, how: tuple) -> None:
-    """After a commit (the client's runs whose marks are still to be written, an earlier one
-    interrupted too) or an undo (its own rows). A failure is only logged: the flag and the
-    status keep the rows right meanwhile."""
+def _tidy_client(db: Database, client_id: int) -> None:
+    """After a commit or an undo: the marks every run of the client still owes, written (its
+    own, or those of an earlier commit or undo that was interrupted): a committed run's
+    reversals (pending_marks 1), an undone run's own rows (1), and a committed run whose undo
+    set 2 and is no longer alive (it failed, died, or found a colleague's run committed
+    meanwhile and undid that one instead): its reversals are marked again. A failure is only
+    logged: the flags keep the rows right meanwhile, and the next commit or undo tries again."""
     try:
-        if how is _MARK:
-            for (pending,) in db.execute(
-                "SELECT id FROM discharge_runs WHERE client_id = ? AND status = 'committed' "
-                "AND pending_marks = 1",
-                [client_id],
-            ).fetchall():
-                _tidy(db, pending, _MARK)
-        else:
-            _tidy(db, run_id, how)
+        owed = db.execute(
+            "SELECT id, status, pending_marks, holder, heartbeat FROM discharge_runs "
+            "WHERE client_id = ? AND pending_marks <> 0 AND status IN ('committed', 'undone') "
+            "ORDER BY id",
+            [client_id],
+        ).fetchall()
+        for run_id, status, flag, holder, heartbeat in owed:
+            if status == "undone":
+                _tidy(db, run_id, _RETIRE)
+                continue
+            if flag == 2:  # its undo's: marked again unless it is still under way
+                if leases.alive(holder, heartbeat):
+                    continue
+                with transaction(db):
+                    if not db.execute(
+                        "UPDATE discharge_runs SET pending_marks = 1, holder = NULL, "
+                        "heartbeat = NULL WHERE id = ? AND status = 'committed' "
+                        "AND pending_marks = 2 AND holder IS ?",
+                        [run_id, holder],
+                    ).rowcount:
+                        continue
+            _tidy(db, run_id, _MARK)
     except Exception as exc:
-        log.log_trace(exc, f"descargo: las marcas de la corrida {run_id} quedan por escribir")
+        log.log_trace(exc, "descargo: marcas de corridas quedan por escribir")
 
 
 def _abandon(db: Database, claim: _Claim) -> None:
@@ -873,6 +894,7 @@ def undo_last(db: Database, rfc: str) -> dict:
     a million rows); the write transaction checks the run is still the last one (else sums
     again for the one that is now), so two undos at once undo two runs."""
     client = clients.get_client(db, rfc)
+    holder = leases.take()  # while it holds a run's flag 2 (_tidy_client)
     try:
         for _ in range(ATTEMPTS):
             with snapshot(db):
@@ -880,14 +902,27 @@ def undo_last(db: Database, rfc: str) -> dict:
                 if row is None:
                     raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
                 _drop_scratch(db)
-                run = {"run": row[0]}
+                run = {"run": row[0], "holder": holder}
                 _prepare_balances(db, mode(db, client.id), _UNDO_CHANGES, run)
+
+            def alive(run: dict = run) -> None:
+                db.execute(
+                    "UPDATE discharge_runs SET heartbeat = :beat WHERE id = :run "
+                    "AND holder = :holder",
+                    run | {"beat": leases.stamp()},
+                )
+
             with transaction(db):  # its reversals hide their rows while unmarked
-                db.execute("UPDATE discharge_runs SET pending_marks = 2 WHERE id = :run", run)
-            _tidy(db, row[0], _UNMARK)
+                db.execute(
+                    "UPDATE discharge_runs SET pending_marks = 2, holder = :holder "
+                    "WHERE id = :run AND status = 'committed'",
+                    run,
+                )
+                alive()
+            _tidy(db, row[0], _UNMARK, first=alive)
             with transaction(db):
                 if db.execute(_LAST_RUN, [client.id]).fetchone() != row:
-                    continue
+                    continue  # its flag 2 is tidied below, once this undo is done
                 with write(db, "discharge.undo", "client", client.rfc, {"run_id": row[0]}):
                     _balance(db)
                     db.execute(  # any its commit's marking wrote meanwhile
@@ -895,15 +930,18 @@ def undo_last(db: Database, rfc: str) -> dict:
                         "AND run_id <> :run",
                         run,
                     )
-                    db.execute(
-                        "UPDATE discharge_runs SET status = 'undone', pending_marks = 0 "
-                        "WHERE id = :run",
+                    db.execute(  # its own rows are retired (flag 1) by _tidy_client
+                        "UPDATE discharge_runs SET status = 'undone', pending_marks = 1, "
+                        "holder = NULL, heartbeat = NULL WHERE id = :run",
                         run,
                     )
-            _tidy_after(db, client.id, row[0], _RETIRE)
+            leases.drop(holder)
+            _tidy_client(db, client.id)
             return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
     finally:
+        leases.drop(holder)
         _drop_scratch(db)
+    _tidy_client(db, client.id)
     raise Conflict(
         "rfc",
         f"otros usuarios deshicieron o corrieron descargos de {client.rfc} mientras se "
