@@ -117,3 +117,21 @@ MIEMBROS = {
     "SEL": [{"ConsecutivoRemesa": "1", "FechaSeleccion": "2026-01-05", "SemaforoFiscal": "1"}],
     "RESUMEN": [{"Folio": "1875724", "RFCoPatenteAduanal": RFC, "Total_Fracciones": "1"}],
 }
+
+
+def cli_runner(db_path, today: str | None = "2026-04-15"):
+    """A function running the CLI on the database at `db_path` as a user would (each argument
+    given as its str(); BROKERTUI_TODAY set to `today` unless None) and returning click's
+    Result, after checking that no traceback reached the output."""
+    from click.testing import CliRunner
+
+    from brokertui.cli import main
+
+    env = {"BROKERTUI_DB": str(db_path)} | ({"BROKERTUI_TODAY": today} if today else {})
+
+    def invoke(*args):
+        result = CliRunner(env=env).invoke(main, [str(a) for a in args])
+        assert "Traceback" not in result.output, result.output
+        return result
+
+    return invoke

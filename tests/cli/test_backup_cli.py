@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core import backup, db
+from tests.builders import cli_runner
 
 
 @pytest.fixture
@@ -21,12 +20,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def run(db_path):
-    env = {"BROKERTUI_DB": str(db_path), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
-    return invoke
+    return cli_runner(db_path)
 
 
 def _clients(run) -> int:

@@ -8,16 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from brokertui.cli import main
+from tests.builders import cli_runner
 
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
-    return invoke
+    return cli_runner(tmp_path / "cli.db")
 
 
 def test_client_and_program_round_trip(run):

@@ -4,9 +4,8 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
+from tests.builders import cli_runner
 from tests.core.anexo24.conftest import AF1, RFC, af_db, inv_db, write_csv  # noqa: F401
 
 RT = "26 07 3953 8000001"
@@ -15,12 +14,7 @@ RT = "26 07 3953 8000001"
 @pytest.fixture
 def run(request):
     db_file = request.getfixturevalue("af_db").execute("PRAGMA database_list").fetchone()[2]
-    env = {"BROKERTUI_DB": db_file, "BROKERTUI_TODAY": "2026-06-30"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
-    return invoke
+    return cli_runner(db_file, "2026-06-30")
 
 
 def assets(run, *extra) -> list[dict]:

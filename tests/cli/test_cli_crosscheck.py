@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from brokertui.cli import main
 from brokertui.core.anexo24 import crosscheck
 from brokertui.core.registry import clients
-from tests.builders import RFC
+from tests.builders import RFC, cli_runner
 from tests.core.anexo24.test_crosscheck import planted  # noqa: F401 (the fixture)
 from tests.core.anexo24.test_descargos_check import discharged  # noqa: F401 (the fixture)
 from tests.core.anexo24.test_partnumbers import delivered  # noqa: F401 (the fixture)
@@ -19,14 +19,7 @@ from tests.core.anexo24.test_partnumbers import delivered  # noqa: F401 (the fix
 
 @pytest.fixture
 def run(planted, tmp_path):  # noqa: F811
-    env = {"BROKERTUI_DB": str(tmp_path / "test.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        result = CliRunner(env=env).invoke(main, [str(a) for a in args])
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
+    return cli_runner(tmp_path / "test.db")
 
 
 def test_json_lists_the_golden_differences(run, planted):  # noqa: F811
@@ -75,11 +68,7 @@ def test_csv_and_xlsx_exports_are_inert(run, planted, tmp_path):  # noqa: F811
 
 
 def test_parts_unknown_to_the_catalogs_and_the_pattern_option(tmp_path, delivered):  # noqa: F811
-    env = {"BROKERTUI_DB": str(tmp_path / "test.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def run(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
+    run = cli_runner(tmp_path / "test.db")
     listed = json.loads(run("reconcile", "partes", "--rfc", RFC, "--format", "json").output)
     assert [r["numero_parte"] for r in listed] == ["Q-7", "ZZ-9", "PROD-1"]
     table = run("reconcile", "partes", "--rfc", RFC).output

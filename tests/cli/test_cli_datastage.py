@@ -5,20 +5,14 @@ folder of zips imports in one go with a summary."""
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core.pedimentos.datastage import build as datastage_build
-from tests.builders import client_rfc, monthly, partida
+from tests.builders import cli_runner, client_rfc, monthly, partida
 
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
+    invoke = cli_runner(tmp_path / "cli.db")
     invoke("client", "add", "--rfc", client_rfc(1), "--razon-social", "Cliente Uno SA")
     return invoke
 

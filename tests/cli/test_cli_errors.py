@@ -29,12 +29,7 @@ def log_file(tmp_path, monkeypatch):
 
 @pytest.fixture
 def run(tmp_path, log_file):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
-    return invoke
+    return builders.cli_runner(tmp_path / "cli.db")
 
 
 def one_line(result) -> str:

@@ -5,11 +5,10 @@ tests/core/anexo24/test_conciliacion.py."""
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from brokertui.cli import main
 from brokertui.core.anexo24 import interfaces
+from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
 from tests.core.anexo24.test_conciliacion import DECLARED, period_db  # noqa: F401 (fixture)
 
@@ -18,14 +17,7 @@ PERIOD = ("--rfc", RFC, "--from", "2026-01-01", "--to", "2026-03-31")
 
 @pytest.fixture
 def run(inv_db, tmp_path):  # noqa: F811
-    env = {"BROKERTUI_DB": str(tmp_path / "test.db"), "BROKERTUI_TODAY": "2026-06-30"}
-
-    def invoke(*args):
-        result = CliRunner(env=env).invoke(main, [str(a) for a in args])
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
+    return cli_runner(tmp_path / "test.db", "2026-06-30")
 
 
 def csv_file(tmp_path, kind, rows):

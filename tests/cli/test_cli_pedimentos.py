@@ -3,21 +3,15 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core.pedimentos.datastage import build as datastage_build
-from tests.builders import RFC, partida, pedimento
+from tests.builders import RFC, cli_runner, partida, pedimento
 from tests.core.pedimentos.test_pedimentos import values as pedimento_values
 
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
+    invoke = cli_runner(tmp_path / "cli.db")
     invoke("client", "add", "--rfc", RFC, "--razon-social", "Bajío Máquinas SA")
     return invoke
 

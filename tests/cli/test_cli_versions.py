@@ -4,10 +4,9 @@ with one Spanish line naming who changed what, exit status 1, nothing written.""
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core import db as store
+from tests.builders import cli_runner
 from tests.core.pedimentos.test_pedimentos import values as pedimento_values
 
 RFC = "MAB9307148T4"
@@ -15,11 +14,7 @@ RFC = "MAB9307148T4"
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
+    invoke = cli_runner(tmp_path / "cli.db")
     invoke("client", "add", "--rfc", RFC, "--razon-social", "Alfa SA", "--calle", "Av. Uno")
     return invoke
 

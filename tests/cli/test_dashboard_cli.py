@@ -6,22 +6,17 @@ import json
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core import dashboard
 from brokertui.core import db as store
+from tests.builders import cli_runner
 
 JUNE = date(2026, 6, 15)
 
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": JUNE.isoformat()}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
+    invoke = cli_runner(tmp_path / "cli.db", JUNE.isoformat())
     assert invoke("demo").exit_code == 0
     invoke.db_path = tmp_path / "cli.db"
     return invoke

@@ -6,11 +6,9 @@ accepted only in free text."""
 import re
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brokertui.cli import main
 from brokertui.core import text
 from brokertui.core.anexo24 import ajustes, interfaces
 from brokertui.core.errors import InvalidInput
@@ -20,7 +18,7 @@ from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import client_data, clients
-from tests.builders import RFC, partida, pedimento
+from tests.builders import RFC, cli_runner, partida, pedimento
 from tests.core.anexo24.conftest import write_csv
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # puts `rm -rf ~` in the viewer's clipboard
@@ -182,12 +180,7 @@ def test_data_stage_text_is_imported_without_its_control_characters(db, tmp_path
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-04-15"}
-
-    def invoke(*args):
-        return CliRunner(env=env).invoke(main, list(args))
-
-    return invoke
+    return cli_runner(tmp_path / "cli.db")
 
 
 def test_cli_option_refuses_a_control_character(run):

@@ -5,16 +5,15 @@ import io
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brokertui.cli import main
 from brokertui.core import db as store
 from brokertui.core.anexo24 import bajas, interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
 from brokertui.core.registry import clients
+from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, TODAY, export, load, write_csv
 
 
@@ -293,11 +292,7 @@ def test_xlsx_interface_and_reimport_replaces_erp_fields(inv_db, tmp_path):
 
 
 def test_cli_run_export_undo_and_check(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-06-30"}
-
-    def run(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
+    run = cli_runner(tmp_path / "cli.db", "2026-06-30")
     run("client", "add", "--rfc", RFC, "--razon-social", "Alfa")
     for kind, rows in (
         ("materiales", [["MAT-A", "Lámina", "72085101", "1", "1", "1", "directo"]]),

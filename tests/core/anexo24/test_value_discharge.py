@@ -11,12 +11,11 @@ MAT-B.
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from brokertui.cli import main
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
 from brokertui.core.errors import InvalidInput
+from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, TODAY, load
 
 
@@ -197,11 +196,7 @@ def test_reports_are_issued_by_value(value_db, tmp_path):
 
 
 def test_cli_sets_the_mode_and_exports_by_value(tmp_path):
-    env = {"BROKERTUI_DB": str(tmp_path / "cli.db"), "BROKERTUI_TODAY": "2026-06-30"}
-
-    def run(*args):
-        return CliRunner(env=env).invoke(main, [str(a) for a in args])
-
+    run = cli_runner(tmp_path / "cli.db", "2026-06-30")
     run("client", "add", "--rfc", RFC, "--razon-social", "Alfa")
     assert "por valor" in run("discharge", "mode", "--rfc", RFC, "valor").output
     assert run("discharge", "mode", "--rfc", RFC).output.strip() == f"{RFC}: descargo por valor"
