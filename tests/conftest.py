@@ -4,6 +4,7 @@ import pytest
 
 import brokertui.core.anexo24  # noqa: F401  (the pedimentos -> entries seam, as in the app)
 from brokertui.core import db as store
+from brokertui.core import log
 from brokertui.core.demo import clients as demo
 from tests.fuzz.report import (  # noqa: F401  (hooks: fuzz input counts per surface)
     pytest_sessionfinish,
@@ -25,6 +26,14 @@ def db(tmp_path):
 def demo_db(db):
     demo.load(db, TODAY)
     return db
+
+
+@pytest.fixture
+def log_file(tmp_path, monkeypatch):
+    """The log of unexpected errors (core/log.py) moved into the test's own folder."""
+    path = tmp_path / "logs" / "brokertui.log"
+    monkeypatch.setattr(log, "LOG_FILE", path)
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,6 @@ RFC = "MAB9307148T4"
 
 
 @pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    path = tmp_path / "logs" / "brokertui.log"
-    monkeypatch.setattr(log, "LOG_FILE", path)
-    return path
-
-
-@pytest.fixture
 def run(tmp_path, log_file):
     return builders.cli_runner(tmp_path / "cli.db")
 

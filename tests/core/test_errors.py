@@ -29,13 +29,6 @@ def test_a_quoted_hostile_value_cannot_reach_the_terminal():
     assert visible("Ñandú 宽 [b]") == "Ñandú 宽 [b]"
 
 
-@pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    path = tmp_path / "logs" / "brokertui.log"
-    monkeypatch.setattr(log, "LOG_FILE", path)
-    return path
-
-
 def _sqlite_error(code: int, text: str) -> sqlite3.OperationalError:
     exc = sqlite3.OperationalError(text)
     exc.sqlite_errorcode = code

@@ -10,6 +10,17 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
+async def settle(pilot) -> None:
+    """Wait for the app's workers to finish, then for the screen to take their answers."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def cells(table) -> list[list[str]]:
+    """A DataTable's rows, each as the text of its cells."""
+    return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+
+
 @pytest.fixture(autouse=True)
 def no_internal_errors(monkeypatch):
     """The exceptions the app turned into its error dialog during a test. The dialog keeps a

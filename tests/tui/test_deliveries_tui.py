@@ -17,18 +17,9 @@ from brokertui.screens.datastage_import import DataStageImportScreen
 from brokertui.screens.deliveries import DeliveriesScreen
 from tests.builders import client_rfc, monthly
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import cells, settle, type_text
 
 MNB = "MNB050315K70"  # the demo IMMEX client, with a Data Stage delivery
-
-
-def cells(table: DataTable) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_oficio_form_then_the_clients_deliveries(demo_db):
@@ -132,7 +123,7 @@ async def test_folder_import_with_one_bar_and_a_summary(demo_db, tmp_path):
         await pilot.press("f4", "i")
         await type_text(pilot, str(folder))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DataStageImportScreen)
         bar = screen.query_one(ProgressBar)
@@ -157,7 +148,7 @@ async def test_a_client_registered_in_the_tui_takes_its_kept_aside_pedimentos(db
         await pilot.press("tab")
         await type_text(pilot, "Cliente Tres SA")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert any("1 entregas Data Stage guardadas tenían pedimentos suyos." in s for s in seen)
         assert any("Pedimentos nuevos 1, actualizados 0" in s for s in seen)
     stored = db.execute(

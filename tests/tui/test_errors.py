@@ -1,22 +1,13 @@
 """No exception ends the TUI (issue 11, item 5): an action or a handler that fails shows the
 error dialog, the trace goes to the log the jobs use, and the app keeps answering keys."""
 
-import pytest
 from textual.widgets import DataTable
 
 from brokertui.app import BrokerApp
-from brokertui.core import log
 from brokertui.screens.clients import ClientsScreen
 from brokertui.screens.dialogs import ErrorScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.conftest import TODAY
-
-
-@pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    path = tmp_path / "logs" / "brokertui.log"
-    monkeypatch.setattr(log, "LOG_FILE", path)
-    return path
 
 
 def fail(*args) -> None:

@@ -17,7 +17,7 @@ from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.interface_import import InterfaceImportScreen
 from brokertui.screens.path_picker import PathPicker, complete
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import cells, settle, type_text
 
 RFC = "MNB050315K70"  # the demo IMMEX client, with materiales INT-4471, SOP-220…
 MATERIALES = interfaces.COLUMNS["materiales"]
@@ -62,22 +62,17 @@ async def open_screen(app, pilot) -> InterfaceImportScreen:
     return app.screen
 
 
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def check(app, pilot, name: str) -> None:
     """Type `name` in Archivo and check it (Intro), the preview done."""
     await type_text(pilot, name)
     await pilot.press("enter")
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 async def confirm(app, pilot) -> None:
     """Ctrl+S: import the file checked, the import done."""
     await pilot.press("ctrl+s")
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 def status(screen) -> str:
@@ -86,10 +81,6 @@ def status(screen) -> str:
 
 def hint(screen) -> str:
     return str(screen.query_one(".path-hint").render())
-
-
-def cells(table: DataTable) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
 
 
 # -- completion, without the screen -------------------------------------------------------------
@@ -150,7 +141,7 @@ async def test_pick_by_typing_preview_then_import(demo_db, tmp_path, monkeypatch
         assert field.value == "erp/materiales-abril.csv"
         before = written(demo_db)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert status(screen).startswith("materiales-abril.csv: 2 filas, sin errores. Ctrl+S")
         rows = cells(screen.query_one("#if-rows", DataTable))
         assert rows[0][:3] == ["2", "NP-100", "Lámina nueva"] and len(rows) == 2
@@ -214,12 +205,12 @@ async def test_enter_checks_again_from_anywhere_but_the_interface_list(
         assert app.focused is errors and "2 de 4 filas con error" in status(screen)
         write(path, GOOD)  # fixed in the ERP
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert status(screen).startswith("materiales.csv: 2 filas, sin errores. Ctrl+S")
         screen.query_one("#if-rows", DataTable).focus()
         write(path, [*GOOD, *BAD])
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "2 de 4 filas con error" in status(screen)
         screen.query_one(Select).focus()
         await pilot.press("enter")  # opens the list: nothing checked
@@ -342,7 +333,7 @@ async def test_hostile_names_and_contents_are_plain_text(demo_db, tmp_path, monk
         screen = await open_screen(app, pilot)
         await type_text(pilot, "[")
         await pilot.press("tab", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.query_one(PathPicker).input.value == HOSTILE_NAME
         shown = status(screen)
         assert shown.startswith("[b]x[red] �[2J$accent.csv: 1 de 2 filas con error")
@@ -385,7 +376,7 @@ async def test_a_file_that_is_no_interface_is_refused_in_spanish(
         ):
             screen.query_one(PathPicker).input.value = name
             await pilot.press("enter")
-            await settle(app, pilot)
+            await settle(pilot)
             assert said in status(screen)
             assert screen.query_one("#if-status").has_class("-error")
         assert written(demo_db) == before
@@ -454,7 +445,7 @@ def test_snapshot(snap_compare, demo_db, tmp_path, monkeypatch, shown):
     async def run(pilot):
         await open_screen(pilot.app, pilot)
         await pilot.press(*SNAPSHOTS[shown])
-        await settle(pilot.app, pilot)
+        await settle(pilot)
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=run, terminal_size=(80, 24))

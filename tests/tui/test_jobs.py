@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import ProgressBar
 
 from brokertui.app import BrokerApp
-from brokertui.core import log, preferences
+from brokertui.core import preferences
 from brokertui.core.anexo24 import ledger
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import build as datastage_build
@@ -15,16 +15,9 @@ from brokertui.screens.datastage_import import DataStageImportScreen
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.builders import partida, pedimento
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import settle, type_text
 
 RFC = "MNB050315K70"  # the demo IMMEX client
-
-
-@pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    path = tmp_path / "logs" / "brokertui.log"
-    monkeypatch.setattr(log, "LOG_FILE", path)
-    return path
 
 
 @pytest.fixture
@@ -42,11 +35,6 @@ async def open_import(app, pilot, path) -> DataStageImportScreen:
     await type_text(pilot, str(path))
     assert isinstance(app.screen, DataStageImportScreen)
     return app.screen
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize(
@@ -70,7 +58,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_import(app, pilot, zip_path)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.return_code is None  # still running
         result = screen.query_one("#import-result")
         assert str(result.render()).startswith(shown) and result.has_class("-error")
@@ -84,7 +72,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
             assert "Traceback" in logged and "RuntimeError: falla" in logged
         monkeypatch.setattr(importer, "import_zip", real)
         await pilot.press("enter")  # a second run works
-        await settle(app, pilot)
+        await settle(pilot)
         assert "1 pedimento, 2 partidas" in str(result.render())
         assert not result.has_class("-error")
         # only an import that worked keeps its folder among the user's recent ones
@@ -124,7 +112,7 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
             assert "sigue en curso" in list(app._notifications)[-1].message
         finally:
             release.set()
-        await settle(app, pilot)
+        await settle(pilot)
         assert bar.percentage == 1
         assert "1 pedimento," in str(screen.query_one("#import-result").render())
 
@@ -140,13 +128,13 @@ async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypa
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_client(RFC)
         await pilot.press("f5", "d")
-        await settle(app, pilot)
+        await settle(pilot)
         failure = list(app._notifications)[-1]
         assert failure.message.startswith("Error interno: KeyError: 'numero_parte'")
         assert failure.severity == "error"
         monkeypatch.setattr(ledger, "run", real)
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle(pilot)
         assert list(app._notifications)[-1].message.startswith("Corrida ")
         assert ledger.count_allocations(demo_db, RFC) > 0
 
@@ -159,7 +147,7 @@ async def test_report_export_writes_the_file_in_a_job(demo_db, tmp_path, monkeyp
         await pilot.press("f6")
         await pilot.pause()
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle(pilot)
         (written,) = (tmp_path / "brokertui-reportes").iterdir()
         assert written.name == f"{RFC}-saldos-{TODAY.isoformat()}.xlsx"
         assert (written.stat().st_mode & 0o777, written.parent.stat().st_mode & 0o777) == (

@@ -15,15 +15,11 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.raoce_bienes import BienesScreen, BienFormScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import cells, type_text
 
 CEB = "CEB110902QW7"  # the demo PROSEC-only client (sectores I, II)
 MNB = "MNB050315K70"  # the demo IMMEX client, with catalogs and pedimentos
 ASM = "ASM980127HN4"  # the demo IMMEX and PROSEC client
-
-
-def cells(table: DataTable) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def text(app, selector: str) -> str:
