@@ -15,6 +15,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from brokertui.core import catalogs, limits
+from brokertui.core.anexo24 import balances
 from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.pedimentos import partnumbers, permanence
 from brokertui.core.pedimentos import rules as pedimento_rules
@@ -89,12 +90,13 @@ def add_from_interface(
     """Entries from checked rows of the entradas interface and their `vence` (`expiry`), as
     the SELECT `source` gives them (INTERFACE_COLUMNS, in order: an import's staged rows, which
     never pass through Python); returns how many were new."""
-    return db.execute(
-        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, tasa_igi, vence, "
-        f"source, import_id) SELECT ?, *, 'interfaz', ? FROM ({source})",
-        [client_id, import_id, *params],
-    ).rowcount
+    with balances.adding_lots(db):
+        return db.execute(
+            "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, tasa_igi, "
+            f"vence, source, import_id) SELECT ?, *, 'interfaz', ? FROM ({source})",
+            [client_id, import_id, *params],
+        ).rowcount
 
 
 def discard_import(db: Database, import_id: int, limit: int) -> int:
@@ -118,13 +120,14 @@ def add_ajuste_lot(
     ajuste: str,
 ) -> int | None:
     """The lot an ajuste brings in (clave AJUSTE, in the material's UMC); returns its id."""
-    return db.execute(
-        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
-        "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
-        "WHERE client_id = ? AND numero_parte = ?",
-        [client_id, pedimento, partida, fecha, cantidad_micro, ajuste, client_id, numero_parte],
-    ).lastrowid
+    with balances.adding_lots(db):
+        return db.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
+            "'AJUSTE', ?, numero_parte, ?, umc, 'ajuste', ? FROM materiales "
+            "WHERE client_id = ? AND numero_parte = ?",
+            [client_id, pedimento, partida, fecha, cantidad_micro, ajuste, client_id, numero_parte],
+        ).lastrowid
 
 
 # The lots (not ajuste ones) of a batch of opening balances that brokertui already has, each
@@ -254,12 +257,13 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
         "saldo_inicial = 1, import_id = ? WHERE id = ?",
         updates,
     )
-    db.conn.executemany(
-        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
-        "saldo_inicial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
-        inserts,
-    )
+    with balances.adding_lots(db):
+        db.conn.executemany(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
+            "saldo_inicial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'interfaz', ?, 1)",
+            inserts,
+        )
     return len(inserts)
 
 
@@ -308,12 +312,13 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
         part = r[4] or observed.get((r[11], r[1]))
         if part in known:
             entries.append((client_id, *r[:4], part, to_micro(r[5]), *r[6:11]))
-    return db.conn.executemany(
-        "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
-        entries,
-    ).rowcount
+    with balances.adding_lots(db):
+        return db.conn.executemany(
+            "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
+            entries,
+        ).rowcount
 
 
 pedimento_store.on_stored(sync_from_pedimentos)

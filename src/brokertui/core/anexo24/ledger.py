@@ -53,7 +53,7 @@ from sqlite_utils import Database
 
 from brokertui.core import collector, leases, log, paging
 from brokertui.core import search as find
-from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, scope
+from brokertui.core.anexo24 import balances, contributions, entries, fifo, interfaces, scope
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
@@ -144,8 +144,7 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
             )
         clients.set_descargo_modo(db, client.id, modo)
         # Nothing is in force: the lots' balances are their amounts in the new mode.
-        db.execute("DELETE FROM part_balances WHERE client_id = ?", [client.id])
-        db.execute(_PART_BALANCES.format(amount=LOT_AMOUNT[modo]), {"client": client.id})
+        balances.rebuild_parts(db, client.id, LOT_AMOUNT[modo])
     return modo
 
 
@@ -637,34 +636,15 @@ def _balance(db: Database) -> None:
     """Inside the write transaction that commits or undoes a run: the kept balances as
     _prepare_balances computed them (keyed writes only): each key's use per month
     (part_use), each part number's lots with a balance and their sum (part_balances), each
-    lot's balance (lot_balances). The one writer of the kept balances: every run, undo and
-    kind of lot goes through here."""
+    lot's balance (lot_balances, part_balances: balances.move). Every run and undo goes
+    through here."""
     db.execute(
         "INSERT INTO part_use (client_id, mes, numero_parte, descargado, faltante, salidas) "
         "SELECT * FROM temp.use_deltas WHERE true ON CONFLICT (client_id, mes, numero_parte) "
         "DO UPDATE SET descargado = descargado + excluded.descargado, "
         "faltante = faltante + excluded.faltante, salidas = salidas + excluded.salidas"
     )
-    db.execute(
-        "INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro) "
-        "SELECT * FROM temp.part_deltas WHERE true "
-        "ON CONFLICT (client_id, numero_parte, fraccion) DO UPDATE SET "
-        "lotes = lotes + excluded.lotes, saldo_micro = saldo_micro + excluded.saldo_micro"
-    )
-    db.execute(
-        "UPDATE lot_balances SET used_micro = m.now, agotado = m.now > 0 AND m.now >= m.amount "
-        "FROM temp.moved m WHERE lot_balances.entrada_id = m.entrada_id"
-    )
-
-
-# A client's part_balances from its lots' balances, in its ledger mode.
-_PART_BALANCES = """
-INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro)
-SELECT e.client_id, e.numero_parte, e.fraccion, count(*), sum({amount} - b.used_micro)
-FROM entradas e JOIN lot_balances b ON b.entrada_id = e.id
-WHERE e.client_id = :client AND {amount} > b.used_micro
-GROUP BY e.client_id, e.numero_parte, e.fraccion
-"""
+    balances.move(db)
 
 
 def _steps(result: RunResult) -> list[tuple[str, int]]:
