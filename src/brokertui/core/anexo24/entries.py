@@ -232,10 +232,15 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
             f"{refused.listing()}"
         )
     vence = expiry(db)
+    # The UMC and fracción of the new lots' materials only, by the catalog's unique key: the
+    # whole catalog of a big client read for each batch held the write lock for seconds.
+    parts = json.dumps(sorted({r["numero_parte"] for n, r in enumerate(rows) if n not in existing}))
     materials = {
         part: (umc, fraccion)
         for part, umc, fraccion in db.execute(
-            "SELECT numero_parte, umc, fraccion FROM materiales WHERE client_id = ?", [client_id]
+            "SELECT m.numero_parte, m.umc, m.fraccion FROM json_each(?) j "
+            "CROSS JOIN materiales m ON m.client_id = ? AND m.numero_parte = j.value",
+            [parts, client_id],
         )
     }
     updates, inserts = [], []
