@@ -470,7 +470,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     )
     _discharge(db, params, result, report)
     _changes(db, result)
-    _prepare_balances(db, result.modo, _RUN_CHANGES)
+    _prepare_balances(db, result.modo, _RUN_CHANGES, use=_CANDIDATES_USE)
     for scratch in ("computed", "value_demands", "unvalued", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
@@ -497,8 +497,9 @@ def _discharge(db: Database, params: dict, result: RunResult, report: Progress) 
         lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
         result.demands = len(demand_ids)
         taken = fifo.allocate(lots, demands)
-        # In the engine's order, key by key: the order the ledger is written in (_changes).
         names, lot_ids = keys.names(), np.append(lot_ids, [None])
+        _count_use(db, params["client"], taken, demands, names)
+        # In the engine's order, key by key: the order the ledger is written in (_changes).
         for start in range(0, len(taken.demand), BATCH):
             rows = slice(start, start + BATCH)
             demand = taken.demand[rows]
@@ -513,6 +514,42 @@ def _discharge(db: Database, params: dict, result: RunResult, report: Progress) 
                     strict=True,
                 ),
             )
+
+
+def _count_use(
+    db: Database, client_id: int, taken: fifo.Taken, demands: fifo.Demands, names: np.ndarray
+) -> None:
+    """What the engine's rows add to each key's use in the month of their exits (part_use),
+    summed over columns into temp.use_deltas: from lots, short, and the exits (a demand is one
+    exit's need of one key, so each demand with rows is one exit counted)."""
+    db.execute(
+        "CREATE TEMP TABLE use_deltas (client_id INTEGER, mes TEXT, numero_parte TEXT, "
+        "descargado INTEGER, faltante INTEGER, salidas INTEGER)"
+    )
+    if not len(taken.demand):
+        return
+    month = demands.fecha.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    span = month.max() - month.min() + 1
+    group = (demands.key * span + month - month.min())[taken.demand]
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.diff(group[order], prepend=-1))
+    short = taken.lot[order] < 0
+    quantity = taken.quantity[order]
+    zero = np.zeros_like(quantity)
+    first = np.diff(taken.demand, prepend=-1)[order] != 0  # a demand's first row
+    at = order[starts]
+    db.conn.executemany(
+        "INSERT INTO temp.use_deltas VALUES (?, ?, ?, ?, ?, ?)",
+        zip(
+            [client_id] * len(starts),
+            np.datetime_as_string(month[taken.demand[at]].astype("datetime64[M]")).tolist(),
+            names[demands.key[taken.demand[at]]].tolist(),
+            np.add.reduceat(np.where(short, zero, quantity), starts).tolist(),
+            np.add.reduceat(np.where(short, quantity, zero), starts).tolist(),
+            np.add.reduceat(first.astype(np.int64), starts).tolist(),
+            strict=True,
+        ),
+    )
 
 
 def _changes(db: Database, result: RunResult) -> None:
@@ -570,12 +607,17 @@ def _changes(db: Database, result: RunResult) -> None:
 
 
 # The rows a run changes (sign 1: its new allocations; -1: those it reverses), or an undo (the
-# other way round; read before the run's reversals are cleared).
+# other way round; read before the run's reversals are cleared). Of a run's use per month, the
+# rows it recomputed are counted by the engine (_count_use) and those it had in force (its
+# candidates, replaced or kept alike) here: their difference is the change.
 _RUN_CHANGES = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, 1 AS sign "
     "FROM temp.new_allocations UNION ALL "
     "SELECT a.salida_id, a.numero_parte, a.entrada_id, a.cantidad_micro, -1 "
     "FROM temp.reversed r JOIN allocations a ON a.id = r.allocation_id"
+)
+_CANDIDATES_USE = (
+    "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign FROM temp.candidates"
 )
 _UNDO_CHANGES = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign "
@@ -608,14 +650,20 @@ def _use_deltas(changes: str) -> str:
     )
 
 
-def _prepare_balances(db: Database, modo: str, changes: str, params: dict | None = None) -> None:
+def _prepare_balances(
+    db: Database, modo: str, changes: str, params: dict | None = None, *, use: str | None = None
+) -> None:
     """Outside the write lock, in the snapshot a run or an undo read: what `changes`
     (_RUN_CHANGES, _UNDO_CHANGES) make of the kept balances, for _balance to write: each key's
-    use per month (temp.use_deltas), each lot's new balance (temp.moved: its balance before,
+    use per month (temp.use_deltas; a run's engine counted its own rows there, `use` are the
+    rows that change it further), each lot's new balance (temp.moved: its balance before,
     still the one in force when written, since a run or undo committed meanwhile makes the
     writer compute again) and each part number's lots with a balance and their sum
     (temp.part_deltas)."""
-    db.execute(f"CREATE TEMP TABLE use_deltas AS {_use_deltas(changes)}", params or {})
+    if use is None:
+        db.execute(f"CREATE TEMP TABLE use_deltas AS {_use_deltas(changes)}", params or {})
+    else:
+        db.execute(f"INSERT INTO temp.use_deltas {_use_deltas(use)}", params or {})
     db.execute(
         "CREATE TEMP TABLE moved AS SELECT d.entrada_id, e.client_id, e.numero_parte, "
         "e.fraccion, b.used_micro AS used, b.used_micro + d.delta AS now, "
