@@ -66,6 +66,7 @@ class DischargeScreen(ClientScreen):
             noun="asignaciones",
             load_on_mount=False,  # on_screen_resume loads it
             remember="descargos",
+            slow=self.slow,
         )
         yield Static(id="dis-detail")
         yield KeyFooter()
@@ -84,6 +85,13 @@ class DischargeScreen(ClientScreen):
     def view(self) -> View:
         return self.query_one(PagedTable).view
 
+    def slow(self, view: View) -> bool:
+        """The allocations in force in an order no index gives (read in the background)."""
+        return not (self.simulated or self.show_pending) and view.sort not in (
+            None,
+            *discharge.INDEXED_SORTS,
+        )
+
     def fetch(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
         rows = self.read(offset, limit, after)
         if self.simulated:
@@ -93,8 +101,11 @@ class DischargeScreen(ClientScreen):
         else:
             shown = [_row(r) for r in rows]
         self.page_rows = {str(cells["id"]): r for cells, r in zip(shown, rows, strict=True)}
-        self.detail("")
         return shown
+
+    def on_paged_table_page_shown(self) -> None:
+        if not self.query_one(PagedTable).table.row_count:
+            self.detail("")  # a page with rows tells its highlighted row's
 
     def read(self, offset: int, limit: int, after: tuple | None = None) -> list[dict]:
         """The page's rows as the core reads them: the simulated, pending or stored ones."""

@@ -9,6 +9,7 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
@@ -226,7 +227,13 @@ class PagedTable(Vertical):
 
     Keyset paging (core/paging.py): when the rows `fetch` returns carry their `_after`, the
     next page is fetched with `after=` the last row's, so page N costs what page 1 does; the
-    keys of the pages shown are kept for going back and for reloading the page in place."""
+    keys of the pages shown are kept for going back and for reloading the page in place.
+
+    A view whose order no index gives (`slow(view)`: the page's query sorts the whole list,
+    seconds on a big client) is read in the background too: the pager says "ordenando…", the
+    rows shown stay until the page comes, and every other key keeps working (the page keys
+    wait for it). `fetch` then runs off the UI thread: it reads `app.db` and builds cells, it
+    touches no widget."""
 
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
@@ -237,6 +244,9 @@ class PagedTable(Vertical):
     """
 
     BINDINGS = commands.bindings("table")
+
+    class PageShown(Message):
+        """A page was put in the table (its rows may be none)."""
 
     def __init__(
         self,
@@ -253,6 +263,7 @@ class PagedTable(Vertical):
         remember: str | None = None,
         sorts: Sequence[str] | None = None,
         focus: bool = False,
+        slow: Callable[[View], bool] | None = None,
     ) -> None:
         """`fixed_columns`: the key columns that stay in view while ← → scroll the others;
         `focus`: the table takes the focus when mounted (before its first frame, which a
@@ -275,6 +286,8 @@ class PagedTable(Vertical):
         self.remember = remember  # the preference's name: vista.<remember>
         self.sorts = [c.key for c in self.columns] if sorts is None else list(sorts)
         self.view = View()
+        self.slow = slow
+        self.sorting = False  # a page of a slow view is being read
         self._typing: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -327,15 +340,14 @@ class PagedTable(Vertical):
         if first_page and not self.keep_page:
             self.page = 0
             self._afters = [None]
-        try:
-            rows = self._show_page()
-        except InvalidInput as exc:  # a search with an impossible date: said, list kept
-            self.notify(f"Buscar: {exc.message}", severity="error")
-            return
+        self._load(self._reloaded)
+
+    def _reloaded(self, rows: list[dict]) -> None:
         if self.page and not rows:  # the data shrank under the page shown
             self.page = 0
             self._afters = [None]
-            rows = self._show_page()
+            self._load(self._reloaded)
+            return
         if self.page == 0 and not self.more:
             self.total = len(rows)
             self._write_pager(len(rows))
@@ -344,12 +356,37 @@ class PagedTable(Vertical):
         self._write_pager(len(rows))
         read_later(self, self.count, self._counted, group="count")
 
-    def _show_page(self) -> list[dict]:
+    def _load(self, then: Callable[[list[dict]], object]) -> None:
+        """Fetch and show the current page, then `then(rows)`: now, or in the background for
+        a slow view (the total is not known meanwhile)."""
         offset, after = self.page * self.page_size, self._afters[self.page]
-        if after is None:
-            rows = self.fetch(offset, self.page_size + 1)
-        else:
-            rows = self.fetch(offset, self.page_size + 1, after=after)
+
+        def read() -> list[dict]:
+            if after is None:
+                return self.fetch(offset, self.page_size + 1)
+            return self.fetch(offset, self.page_size + 1, after=after)
+
+        if self.slow is None or not self.slow(self.view):
+            self.workers.cancel_group(self, "page")  # a slow page still coming is dropped
+            self.sorting = False
+            try:
+                rows = read()
+            except InvalidInput as exc:  # a search with an impossible date: said, list kept
+                self.notify(f"Buscar: {exc.message}", severity="error")
+                return
+            then(self._show_page(rows))
+            return
+        self.sorting, self.total = True, None
+        self._write_pager(self.table.row_count)
+
+        def done(rows: list[dict]) -> None:
+            self.sorting = False
+            then(self._show_page(rows))
+
+        read_later(self, read, done, group="page")
+
+    def _show_page(self, rows: list[dict]) -> list[dict]:
+        """Put the page `rows` (one more than a page: another follows) in the table."""
         self.more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         del self._afters[self.page + 1 :]
@@ -360,6 +397,7 @@ class PagedTable(Vertical):
             table.add_row(*(_cell(row.get(c.key)) for c in self.columns), key=str(row[self.key]))
         _settle(table)
         self._write_pager(len(rows))
+        self.post_message(self.PageShown())
         return rows
 
     def _counted(self, total: int) -> None:
@@ -371,7 +409,9 @@ class PagedTable(Vertical):
     def _write_pager(self, shown: int) -> None:
         first = self.page * self.page_size
         start, end = first + (1 if shown else 0), first + shown
-        if self.total is None:
+        if self.sorting:
+            text = f"ordenando… (página {self.page + 1})"
+        elif self.total is None:
             text = (
                 f"{start}–{end} de ≥ {end + self.more} {self.noun} · página {self.page + 1}"
                 " · contando…"
@@ -453,9 +493,9 @@ class PagedTable(Vertical):
 
     def action_page(self, step: int) -> None:
         target = self.page + step
-        if 0 <= target < self.pages:
+        if not self.sorting and 0 <= target < self.pages:
             self.page = target
-            self._show_page()
+            self._load(lambda rows: None)
 
     def selected_key(self) -> str | None:
         table = self.table

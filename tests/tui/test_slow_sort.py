@@ -1,0 +1,74 @@
+"""F5 sorted by a column no index orders (issue 14, item 3): the page is read in the
+background (seconds over a million allocations), the pager says "ordenando…", the rows shown
+stay and the screen keeps answering keys; the page keys wait for the page. An order an index
+gives (fecha, documento) is read at once, as before."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+from brokertui.app import BrokerApp
+from brokertui.core.anexo24 import ledger
+from brokertui.screens.widgets import PagedTable
+from tests.core.anexo24.conftest import RFC
+from tests.tui.test_search_sort import pager, rows, sort_by
+
+
+def held_sorts(monkeypatch, release: threading.Event) -> list[tuple]:
+    """ledger.allocations waits for `release` when sorted by cantidad; each sort read, and
+    whether on the UI thread."""
+    read: list[tuple] = []
+    allocations = ledger.allocations
+
+    def waiting(db, rfc, **kwargs):
+        read.append((kwargs.get("sort"), threading.current_thread() is threading.main_thread()))
+        if kwargs.get("sort") == "cantidad":
+            release.wait(10)
+        return allocations(db, rfc, **kwargs)
+
+    monkeypatch.setattr(ledger, "allocations", waiting)
+    return read
+
+
+async def test_a_sort_no_index_gives_is_read_in_the_background(year, monkeypatch):
+    release = threading.Event()
+    read = held_sorts(monkeypatch, release)
+    app = BrokerApp(year, today=date(2026, 12, 31))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(RFC)
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        before = rows(app)
+        try:
+            await sort_by(pilot, "Cantidad")
+            await pilot.pause()
+            assert "ordenando…" in pager(app) and "orden Cantidad ▲" in pager(app)
+            assert rows(app) == before  # the rows shown stay meanwhile
+            table = app.screen.query_one(PagedTable)
+            await pilot.press("down")  # the screen answers
+            assert table.table.cursor_row == 1
+            await pilot.press("n")  # the page keys wait for the page
+            assert table.page == 0 and table.sorting
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        amounts = [Decimal(r[4].replace(",", "")) for r in rows(app)]
+        assert amounts == sorted(amounts) and len(amounts) == len(before)
+        assert "ordenando" not in pager(app) and "de 5 asignaciones" in pager(app)
+        assert ("cantidad", False) in read and ("cantidad", True) not in read
+
+
+async def test_an_order_an_index_gives_is_read_at_once(year, monkeypatch):
+    read = held_sorts(monkeypatch, threading.Event())
+    app = BrokerApp(year, today=date(2026, 12, 31))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(RFC)
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await sort_by(pilot, "Documento")
+        table = app.screen.query_one(PagedTable)
+        assert not table.sorting and "ordenando" not in pager(app)
+        documents = [r[0] for r in rows(app)]
+        assert documents == sorted(documents) and len(documents) == 5
+        assert read[-1] == ("documento", True)
