@@ -121,7 +121,8 @@ def test_an_import_that_fails_midway_leaves_no_balance_behind(inv_db, tmp_path, 
 def test_the_balances_of_new_lots_are_read_by_their_ids_only(inv_db):
     """Each statement that stores entradas reads only the new rows, by rowid range: a whole
     scan of entradas per statement made an import of n rows take n² time."""
-    for sql in (balances.NEW_LOTS, balances.NEW_PARTS):
+    parts = [balances.NEW_PARTS.format(amount=amount) for amount in balances.AMOUNT.values()]
+    for sql in (balances.NEW_LOTS, *parts):
         plan = [r[3] for r in inv_db.execute(f"EXPLAIN QUERY PLAN {sql}", {"after": 1})]
         assert any("INTEGER PRIMARY KEY (rowid>?)" in step for step in plan), plan
         assert not [step for step in plan if step.startswith("SCAN")], plan

@@ -16,37 +16,41 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-# A lot's amount in its client's ledger mode ('pedimento' discharges by value too).
-_AMOUNT = "CASE c.descargo_modo WHEN 'valor' THEN e.valor_micro ELSE e.cantidad_micro END"
-
-
-# The kept balances of the lots with ids above `:after`, read by rowid range: on a table
-# without statistics the planner preferred a whole scan of an index of entradas for the sums,
-# per statement (tests/core/anexo24/test_balances.py checks the plans).
+# A lot's amount in its client's ledger mode (descargo_modo; 'pedimento' discharges by value).
+AMOUNT = {"cantidad": "cantidad_micro", "valor": "valor_micro"}
+# The kept balances of the client's lots with ids above `:after` (those a statement stored),
+# read by rowid range: on a table without statistics the planner preferred a whole scan of an
+# index of entradas, per statement (tests/core/anexo24/test_balances.py checks the plans).
 NEW_LOTS = (
     "INSERT INTO lot_balances (entrada_id, client_id, fecha_entrada, pedimento, partida) "
     "SELECT id, client_id, fecha_entrada, pedimento, partida FROM entradas WHERE id > :after"
 )
 NEW_PARTS = (
     "INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro) "
-    f"SELECT e.client_id, e.numero_parte, e.fraccion, count(*), sum({_AMOUNT}) "
-    "FROM entradas e NOT INDEXED JOIN clients c ON c.id = e.client_id "
-    f"WHERE e.id > :after AND {_AMOUNT} > 0 GROUP BY e.client_id, e.numero_parte, e.fraccion "
+    "SELECT client_id, numero_parte, fraccion, count(*), sum({amount}) FROM entradas NOT INDEXED "
+    "WHERE id > :after AND {amount} > 0 GROUP BY client_id, numero_parte, fraccion "
     "ON CONFLICT (client_id, numero_parte, fraccion) DO UPDATE SET "
     "lotes = lotes + excluded.lotes, saldo_micro = saldo_micro + excluded.saldo_micro"
 )
 
 
 @contextlib.contextmanager
-def adding_lots(db: Database) -> Iterator[None]:
-    """Around statements that store new entradas, inside their write transaction: the new
-    lots' kept balances after them (nothing taken from them yet). New rows get ids above
-    every id there was (INTEGER PRIMARY KEY), so they are those above the highest before."""
+def adding_lots(db: Database, client_id: int) -> Iterator[None]:
+    """Around statements that store new entradas of the client, inside their write
+    transaction: the new lots' kept balances after them (nothing taken from them yet), their
+    amounts in the client's mode. New rows get ids above every id there was (INTEGER PRIMARY
+    KEY), so they are those above the highest before."""
     assert db.conn.in_transaction, "the lots and their balances are stored together"
     after = db.execute("SELECT coalesce(max(id), 0) FROM entradas").fetchone()[0]
     yield
-    db.execute(NEW_LOTS, {"after": after})
-    db.execute(NEW_PARTS, {"after": after})
+    modo = db.execute("SELECT descargo_modo FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+    stored = {"after": after}
+    assert not db.execute(
+        "SELECT 1 FROM entradas WHERE id > :after AND client_id <> :client",
+        {**stored, "client": client_id},
+    ).fetchone(), "a statement stores the lots of one client"
+    db.execute(NEW_LOTS, stored)
+    db.execute(NEW_PARTS.format(amount=AMOUNT[modo]), stored)
 
 
 def move(db: Database) -> None:

@@ -90,7 +90,7 @@ def add_from_interface(
     """Entries from checked rows of the entradas interface and their `vence` (`expiry`), as
     the SELECT `source` gives them (INTERFACE_COLUMNS, in order: an import's staged rows, which
     never pass through Python); returns how many were new."""
-    with balances.adding_lots(db):
+    with balances.adding_lots(db, client_id):
         return db.execute(
             "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
             "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, tasa_igi, "
@@ -120,7 +120,7 @@ def add_ajuste_lot(
     ajuste: str,
 ) -> int | None:
     """The lot an ajuste brings in (clave AJUSTE, in the material's UMC); returns its id."""
-    with balances.adding_lots(db):
+    with balances.adding_lots(db, client_id):
         return db.execute(
             "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
             "numero_parte, cantidad_micro, umc, source, ajuste) SELECT ?, ?, ?, "
@@ -262,7 +262,7 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
         "saldo_inicial = 1, import_id = ? WHERE id = ?",
         updates,
     )
-    with balances.adding_lots(db):
+    with balances.adding_lots(db, client_id):
         db.conn.executemany(
             "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
             "numero_parte, cantidad_micro, umc, valor_usd, fraccion, vence, source, import_id, "
@@ -317,7 +317,7 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
         part = r[4] or observed.get((r[11], r[1]))
         if part in known:
             entries.append((client_id, *r[:4], part, to_micro(r[5]), *r[6:11]))
-    with balances.adding_lots(db):
+    with balances.adding_lots(db, client_id):
         return db.conn.executemany(
             "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
             "numero_parte, cantidad_micro, umc, valor_usd, fraccion, pais_origen, vence, source) "
