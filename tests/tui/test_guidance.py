@@ -45,7 +45,8 @@ async def test_toasts_go_with_the_screen_that_made_them(demo_db):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f5", "d")  # no client chosen: a warning toast
         await pilot.pause()
-        assert len(app._notifications) == 1
+        shown = [(n.message, n.severity) for n in app._notifications]
+        assert shown == [("Elija primero el cliente (Ctrl+P o F3).", "warning")]
         await pilot.press("f4")
         await pilot.pause()
         assert len(app._notifications) == 0
