@@ -3,17 +3,23 @@ reference model (hypothesis)."""
 
 from fractions import Fraction
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brokertui.core.anexo24.fifo import (
     Allocation,
     Demand,
+    Demands,
+    Entries,
     Entry,
     Lot,
+    days,
     demand_order,
     discharge,
+    exact,
     lot_order,
+    prices,
     valued,
 )
 
@@ -191,3 +197,43 @@ def test_valuation_matches_exact_fractions(entry_specs, demand_specs):
             demand.quantity * sum(e.value for e in seen), sum(e.quantity for e in seen)
         )
         assert abs(value - exact) <= Fraction(1, 2) and value - exact != Fraction(-1, 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PARTS),
+            st.sampled_from(DATES),
+            st.integers(0, 10**9),  # a quantity of 0 too: no average until another comes
+            st.integers(0, 10**9),
+        ),
+        max_size=12,
+    ),
+    st.lists(demand_st, max_size=12),
+    st.sampled_from([1, 10**17 + 1]),  # sums and products far past int64 stay exact
+    st.randoms(),
+)
+def test_prices_over_columns_are_the_reference_valuation(entry_specs, demand_specs, big, rnd):
+    """`prices` (the run's) gives what `valued` (the reference) gives, entries in any order."""
+    entry_specs = [(p, f, q * big, v * big) for p, f, q, v in entry_specs]
+    demand_specs = [(p, f, q * big) for p, f, q in demand_specs]
+    entries = sorted((Entry(*s) for s in entry_specs), key=lambda e: (e.part, e.fecha))
+    _, demands = build([], demand_specs)
+    expected = [value for _, value in valued(entries, demands)]
+    codes = {part: n for n, part in enumerate(rnd.sample(PARTS, len(PARTS)))}
+    shuffled = rnd.sample(entries, len(entries))
+    got = prices(
+        Entries(
+            np.array([codes[e.part] for e in shuffled], dtype=np.int64),
+            days([e.fecha for e in shuffled]),
+            exact([e.quantity for e in shuffled]),
+            exact([e.value for e in shuffled]),
+        ),
+        Demands(
+            np.array([codes[d.part] for d in demands], dtype=np.int64),
+            days([d.fecha for d in demands]),
+            exact([d.quantity for d in demands]),
+        ),
+    )
+    assert got.tolist() == expected

@@ -22,7 +22,8 @@ the same engine over Lot and Demand objects.
 
 Discharge by value (same file, the paragraph on certified companies; Apartado B, módulo de
 procesos, numeral 5): the same engine runs with the fracción arancelaria as the "part" and USD
-millionths as the quantity; `valued` prices each material demand first.
+millionths as the quantity; `valued` prices each material demand first (`prices`, the same
+over columns: running sums of each key's entries and a binary search per demand).
 """
 
 from __future__ import annotations
@@ -269,6 +270,49 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
         quantity[order],
         vencido[order],
     )
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Valued entries as columns, for the average unit values: any order."""
+
+    key: np.ndarray  # the part, as an int64 code shared with the demands'
+    fecha: np.ndarray  # int64 day numbers
+    quantity: np.ndarray  # int64 or object (`exact`)
+    value: np.ndarray  # USD millionths, int64 or object
+
+
+def prices(entries: Entries, demands: Demands) -> np.ndarray:
+    """`valued` over columns (keys as int64 codes shared by both): each demand's USD value in
+    millionths, Python integers in an object array (None when its key has no entry dated on or
+    before it with a quantity): its quantity times the weighted-average unit value of those
+    entries, rounded half up."""
+    order = np.lexsort((entries.fecha, entries.key))
+    key, fecha = entries.key[order], entries.fecha[order]
+    # Each entry's key's running sums up to it, as Python integers (exact however large).
+    sums = []
+    first = np.flatnonzero(np.diff(key, prepend=-1)) if len(key) else np.zeros(0, np.int64)
+    starts = np.repeat(first, np.diff(np.append(first, len(key))))
+    for column in (entries.quantity, entries.value):
+        running = np.concatenate(([0], np.cumsum(column[order].astype(object))))
+        sums.append(running[1:] - running[starts])
+    # The last entry of the demand's key dated on or before it (keys and dates ordered).
+    base = min(fecha.min(initial=0), demands.fecha.min(initial=0))
+    width = max(fecha.max(initial=0), demands.fecha.max(initial=0)) - base + 1
+    at = (
+        np.searchsorted(
+            key * width + (fecha - base), demands.key * width + (demands.fecha - base), "right"
+        )
+        - 1
+    )
+    found = at >= 0
+    found[found] = key[at[found]] == demands.key[found]
+    quantity, value = (np.append(column, 0)[np.where(found, at, -1)] for column in sums)
+    found &= quantity != 0
+    out = np.full(len(at), None, dtype=object)
+    wanted = demands.quantity[found].astype(object)
+    out[found] = (wanted * value[found] * 2 + quantity[found]) // (2 * quantity[found])
+    return out
 
 
 def _codes(lot_keys: np.ndarray, demand_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -250,18 +250,12 @@ def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
     return _demands(db.execute(sql, params))
 
 
-def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand], parts: str = ""):
+def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand]):
     """(demand, key, USD millionths or None) for each material demand by value, its key the
     material's fracción (or, a nivel pedimento, scope.PEDIMENTO_KEY; None: not a material),
-    priced with the valued entries of the client (`parts`: of the dirty parts only)."""
-    keys = dict(
-        db.execute(
-            "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
-        ).fetchall()
-    )
-    if modo == "pedimento":
-        keys = dict.fromkeys(keys, scope.PEDIMENTO_KEY)
-    entry_rows = db.execute(_ENTRIES_SQL.format(parts=parts), params)
+    priced with the valued entries of the client by the reference valuation (the check's)."""
+    keys = _fracciones(db, params, modo)
+    entry_rows = db.execute(_ENTRIES_SQL.format(parts=""), params)
     entries = (fifo.Entry(*row) for row in entry_rows)
     try:
         for demand, value in fifo.valued(entries, demands):
@@ -273,45 +267,52 @@ def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand
 def _value_demands(
     db: Database, params: dict, result: RunResult, keys: _Keys
 ) -> tuple[np.ndarray, fifo.Demands]:
-    """The demands by value: each exit's material values (of the dirty parts) summed per
-    fracción (or a nivel pedimento), in the engine's order (through a scratch table, indexed
-    once filled). Exits with a material that cannot be priced are left out, whole, and counted
-    in `result`."""
-    db.execute("DROP TABLE IF EXISTS temp.value_demands")
-    db.execute(
-        "CREATE TEMP TABLE value_demands (fraccion TEXT, fecha TEXT, salida_id INTEGER, "
-        "valor INTEGER)"
+    """The demands by value: each exit's material values (of the dirty parts, priced by
+    fifo.prices over columns) summed per fracción (or a nivel pedimento), in the engine's order
+    (fracción, fecha, exit). Exits with a material that cannot be priced are left out, whole,
+    and counted in `result`."""
+    parts = _Keys()
+    demand_ids, material = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), parts)
+    entries_sql = _ENTRIES_SQL.format(
+        parts="AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"
     )
-    unvalued: dict[int, str] = {}
-    material_demands = _demands(db.execute(scope.DIRTY_DEMANDS, params))
-    parts = "AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"
-    priced = (
-        (d, f, v) for d, f, v in _priced(db, params, result.modo, material_demands, parts) if v != 0
+    part, fecha, quantity, value = _columns(
+        db.execute(entries_sql, params), (parts, fifo.days, _numbers, _numbers)
     )
-    while batch := list(islice(priced, BATCH)):
-        for demand, fraccion, value in batch:
-            if value is None or fraccion is None:
-                unvalued.setdefault(demand.salida_id, demand.part)
-        db.conn.executemany(
-            "INSERT INTO temp.value_demands VALUES (?, ?, ?, ?)",
-            [(f, d.fecha, d.salida_id, v) for d, f, v in batch if v is not None and f],
-        )
-    if unvalued:
-        db.execute("CREATE TEMP TABLE unvalued (salida_id INTEGER PRIMARY KEY)")
-        db.conn.executemany("INSERT INTO temp.unvalued VALUES (?)", [(i,) for i in unvalued])
-        db.execute(
-            "DELETE FROM temp.value_demands WHERE salida_id IN (SELECT salida_id FROM "
-            "temp.unvalued)"
-        )
+    priced = fifo.prices(
+        fifo.Entries(part, fecha, fifo.exact(quantity), fifo.exact(value)), material
+    )
+    names = parts.names()
+    fracciones = _fracciones(db, params, result.modo)
+    fraccion = np.array([fracciones.get(name) for name in names], dtype=object)[material.key]
+    # A value of 0 counts for nothing; a material with no price yet or no fracción leaves its
+    # whole exit out.
+    valued = priced != 0
+    unpriced = valued & ((priced == None) | (fraccion == None))  # noqa: E711 (elementwise)
+    unvalued, first = np.unique(demand_ids[unpriced], return_index=True)
     result.sin_valor = len(unvalued)
-    result.sin_valor_parts = sorted(set(unvalued.values()))[:20]
-    db.execute("CREATE INDEX temp.value_order ON value_demands (fraccion, fecha, salida_id)")
-    grouped = (
-        "SELECT salida_id, fraccion, fecha, sum(valor) FROM temp.value_demands "
-        "GROUP BY fraccion, fecha, salida_id ORDER BY fraccion, fecha, salida_id"
+    result.sin_valor_parts = sorted(set(names[material.key[unpriced][first]]))[:20]
+    kept = np.flatnonzero(valued & ~np.isin(demand_ids, unvalued))
+    text, rank = np.unique(fraccion[kept].astype(str), return_inverse=True)
+    ids, day = demand_ids[kept], material.fecha[kept]
+    order = np.lexsort((ids, day, rank))
+    ids, day, rank, amount = ids[order], day[order], rank[order], priced[kept][order]
+    # One demand per fracción and exit: the sum of its materials' values.
+    starts = np.flatnonzero(np.diff(rank, prepend=-1) | np.diff(ids, prepend=-1))
+    total = np.add.reduceat(amount, starts) if len(starts) else amount
+    return ids[starts], fifo.Demands(
+        keys(tuple(text[rank[starts]].tolist())), day[starts], fifo.exact(total)
     )
-    ids, key, fecha, value = _columns(db.execute(grouped), (_ids, keys, fifo.days, _numbers))
-    return ids, fifo.Demands(key, fecha, fifo.exact(value))
+
+
+def _fracciones(db: Database, params: dict, modo: str) -> dict[str, str]:
+    """Each material's key by value: its fracción, or a nivel pedimento scope.PEDIMENTO_KEY."""
+    keys = dict(
+        db.execute(
+            "SELECT numero_parte, fraccion FROM materiales WHERE client_id = :client", params
+        ).fetchall()
+    )
+    return dict.fromkeys(keys, scope.PEDIMENTO_KEY) if modo == "pedimento" else keys
 
 
 def run(
@@ -471,7 +472,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     _discharge(db, params, result, report)
     _changes(db, result)
     _prepare_balances(db, result.modo, _RUN_CHANGES, use=_CANDIDATES_USE)
-    for scratch in ("computed", "value_demands", "unvalued", "changed"):
+    for scratch in ("computed", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
 
@@ -897,8 +898,6 @@ def _drop_scratch(db: Database) -> None:
         "reversed",
         "computed",
         "new_allocations",
-        "value_demands",
-        "unvalued",
         "changed",
         "dirty_keys",
         "dirty_parts",
