@@ -98,9 +98,9 @@ def test_busy_database_gives_a_clear_message(tmp_path, monkeypatch):
 
 
 def test_a_colleague_blocked_on_the_write_lock_is_seen_waiting(tmp_path, monkeypatch):
-    """A long job pauses between its turns only while a colleague waits for the lock (db.turns):
-    a connection blocked in BEGIN says so, and no longer once it writes; its busy timeout is
-    its own again after."""
+    """A long job pauses between its turns only while a colleague waits for the lock, and ends
+    a turn after TURN only then (db.turns): a connection blocked in BEGIN says so, and no
+    longer once it writes; its busy timeout is its own again after."""
     path = tmp_path / "waits.db"
     job, colleague = store.connect(path), store.connect(path)
     colleague.conn.execute("PRAGMA busy_timeout = 7000")
@@ -131,7 +131,11 @@ def test_a_colleague_blocked_on_the_write_lock_is_seen_waiting(tmp_path, monkeyp
     monkeypatch.setattr(store, "TURN", 0)
     steps = list(store.turns(job, range(3), lambda _: None, first=lambda: None))
     assert steps == [1, 2, 3] and paused == []  # nobody waited: no pause between turns
+    monkeypatch.setattr(store, "TURN", 0.3)  # and a turn goes on past TURN, ALONE turns' time
+    assert not store._turn_over(job, 0.5) and store._turn_over(job, store.ALONE * 0.3)
     monkeypatch.setattr(store, "colleagues_waiting", lambda db: True)
+    assert not store._turn_over(job, 0.2) and store._turn_over(job, 0.3)
+    monkeypatch.setattr(store, "TURN", 0)
     list(store.turns(job, range(3), lambda _: None, first=lambda: None))
     assert paused == [1, 1]
 

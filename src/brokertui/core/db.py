@@ -342,8 +342,11 @@ def transaction(db: Database) -> Iterator[Database]:
 # waiting for the write lock polls it every 100 ms at most (SQLite's busy handler), so a job
 # that began its next transaction at once would win the lock every time and keep him waiting;
 # a turn measured in time, not rows, stays short however busy the machine is. With nobody
-# waiting (a colleague blocked in BEGIN says so: `_begin`), the next turn begins at once.
+# waiting (a colleague blocked in BEGIN says so: `_begin`), the next turn begins at once, and
+# a turn goes on up to ALONE times as long: each commit writes again every page its turn
+# touched (an import's index by part number: pages all over the index).
 TURN = 0.3
+ALONE = 5
 PAUSE = 0.1
 WAITS = 3
 
@@ -370,11 +373,17 @@ def turns(
                 step(upcoming[0])
                 done += 1
                 upcoming = list(islice(pending, 1))
-                if not upcoming or time.monotonic() - began >= TURN:
+                if not upcoming or _turn_over(db, time.monotonic() - began):
                     break
         yield done
         if upcoming:
             _let_others_write(db)
+
+
+def _turn_over(db: Database, elapsed: float) -> bool:
+    """Whether a turn that lasted `elapsed` seconds ends: after TURN when a colleague waits,
+    else after ALONE turns' time."""
+    return elapsed >= TURN and (elapsed >= ALONE * TURN or colleagues_waiting(db))
 
 
 # How long a whole write waits for another user's long write before it gives up (each try
