@@ -10,7 +10,9 @@ import pytest
 from brokertui.app import BrokerApp
 from brokertui.core import formatting
 from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24 import reports
 from brokertui.core.registry import clients
+from brokertui.screens import commands
 from brokertui.screens.clients import ClientsScreen
 from brokertui.screens.widgets import PagedTable, View
 from tests.conftest import TODAY
@@ -146,6 +148,54 @@ async def test_f5s_pages_one_after_another_are_every_allocation_once(db, tmp_pat
         assert shown == [str(r["id"]) for r in whole]
         await pilot.press("p", "p")
         assert [row.value for row in table.table.rows] == first
+
+
+@pytest.mark.parametrize(
+    ("name", "view"),
+    [
+        ("descargos", View()),
+        ("descargos", View(sort="fecha", descending=True)),
+        ("salidas", View(sort="documento")),
+        ("entradas", View()),
+    ],
+)
+async def test_f6s_keyed_reports_pages_one_after_another_are_every_row_once(
+    db, tmp_path, name, view
+):
+    """A keyed report's pages (reports.Report.keyed) are read after the last row shown, as
+    F5's: every row once, in the report's order or the column's, and p goes back."""
+    ledger_of_ties(db, tmp_path)
+    entradas = [  # ties in the report's order: one pedimento and partida, two parts
+        [f"26 07 3953 6{100000 + k:06d}", "1", "IN", "2026-02-01", part, "1", "1", "1",
+         "73181599", "USA"]
+        for k in range(120)
+        for part in ("MAT-A", "MAT-B")
+    ]  # fmt: skip
+    load(db, tmp_path, "entradas", entradas, name="more.csv")
+    heading = reports.heading(db, name, RFC, hasta=TODAY)
+    whole = list(reports.records(db, heading, sort=view.sort, descending=view.descending))
+    key = next(k for k, n in commands.REPORT_KEYS.items() if n == name)
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_client(RFC)
+        await pilot.press("f6", key)
+        await pilot.pause()
+        table = app.screen.query_one(PagedTable)
+        table.set_view(view, keep=False)
+        first = [str(cell) for cell in table.table.get_row_at(0)]
+        shown = []
+        while True:
+            shown += [str(table.table.get_row_at(i)[0]) for i in range(table.table.row_count)]
+            if not table.more:
+                break
+            await pilot.press("n")
+        assert len(whole) > 2 * table.page_size
+        assert all(after is not None for after in table._afters[1:])  # read after a key
+        column = table.columns[0].key
+        shown_as = formatting.pedimento if column == "pedimento" else str
+        assert shown == [shown_as(r[column]) for r in whole]
+        await pilot.press(*["p"] * table.page)
+        assert [str(cell) for cell in table.table.get_row_at(0)] == first
 
 
 def traced(db) -> list[str]:

@@ -21,22 +21,29 @@ def report_table(
         for c in heading.report.columns
     ]
     kinds = {c.key: c.kind for c in heading.report.columns}
+
+    def fetch(offset: int, limit: int, after: tuple | None = None) -> list[dict]:
+        rows = reports.records(
+            db_of(),
+            heading,
+            offset=offset,
+            limit=limit,
+            search=table.view.search,
+            sort=table.view.sort,
+            descending=table.view.descending,
+            after=after,
+        )
+        return [
+            {
+                "_key": str(offset + i),
+                **{k: v if k == "_after" else _shown(k, kinds[k], v) for k, v in row.items()},
+            }
+            for i, row in enumerate(rows)
+        ]
+
     table = PagedTable(
         columns,
-        lambda offset, limit: [
-            {"_key": str(offset + i), **{k: _shown(k, kinds[k], v) for k, v in row.items()}}
-            for i, row in enumerate(
-                reports.records(
-                    db_of(),
-                    heading,
-                    offset=offset,
-                    limit=limit,
-                    search=table.view.search,
-                    sort=table.view.sort,
-                    descending=table.view.descending,
-                )
-            )
-        ],
+        fetch,
         lambda: reports.count(db_of(), heading, search=table.view.search),
         key="_key",
         noun="filas",

@@ -20,7 +20,7 @@ from typing import IO
 
 from sqlite_utils import Database
 
-from brokertui.core import files, formatting
+from brokertui.core import files, formatting, paging
 from brokertui.core import search as find
 from brokertui.core.anexo24 import activo_fijo, contributions, timeliness
 from brokertui.core.anexo24.entries import fixed_asset
@@ -53,6 +53,9 @@ class Report:
     # the balances on :on are the ledger's present ones (_maintained). A lot report's also
     # takes {tipo}, the condition of insumo or activo fijo lots, for its pages in order.
     maintained: str = ""
+    # The order's columns (of the SELECT) are unique together: a page is read after the last
+    # row shown (core/paging.py), not by skipping every row before it (OFFSET).
+    keyed: bool = False
 
 
 _USED_UNTIL = """(SELECT a.entrada_id, sum(a.cantidad_micro) AS used FROM active_allocations a
@@ -279,6 +282,7 @@ def _descargos(
         "WHERE s.client_id = :client AND s.fecha BETWEEN :desde AND :hasta",
         # ledger.ALLOCATION_ORDER (a nivel pedimento its key is one for all)
         f"fecha, sid, {key}, aid" if key_sql == "a.numero_parte" else "fecha, sid, aid",
+        keyed=True,
     )
 
 
@@ -317,6 +321,7 @@ def _salidas(modo: str) -> Report:
         "id AS sid FROM salidas s WHERE client_id = :client AND fecha BETWEEN :desde AND "
         f":hasta AND {loaded('s')}",
         "fecha, sid",
+        keyed=True,
     )
 
 
@@ -342,9 +347,10 @@ REPORTS = {
             ),
             "SELECT pedimento, partida, clave, fecha_entrada, numero_parte, fraccion, "
             "cantidad_micro AS cantidad, umc, valor_usd, pais_origen, vence AS "
-            f"fecha_vencimiento, {_ORIGEN} AS origen FROM entradas e WHERE client_id = :client "
-            f"AND fecha_entrada BETWEEN :desde AND :hasta AND {loaded('e')}",
-            "fecha_entrada, pedimento, partida",
+            f"fecha_vencimiento, {_ORIGEN} AS origen, id AS eid FROM entradas e WHERE "
+            f"client_id = :client AND fecha_entrada BETWEEN :desde AND :hasta AND {loaded('e')}",
+            "fecha_entrada, pedimento, partida, eid",  # entradas_fecha's order
+            keyed=True,
         ),
         _salidas("cantidad"),
         _saldos("cantidad", "e.cantidad_micro", ""),
@@ -366,6 +372,7 @@ REPORTS = {
             "motivo, id AS aid FROM ajustes WHERE client_id = :client AND fecha BETWEEN :desde "
             "AND :hasta",
             "fecha, aid",
+            keyed=True,
         ),
         _descargos("numero_parte", "Número de parte", "cantidad", "Cantidad"),
         Report(
@@ -543,11 +550,18 @@ def _source(db: Database, h: Heading, params: dict) -> str:
     return h.report.sql
 
 
-def _found(h: Heading, source: str, search: str | None) -> tuple:
-    """The report's SELECT (`source`) with `search` applied, and its extra parameters."""
+def _found(h: Heading, source: str, search: str | None, page: paging.Page | None = None):
+    """The report's SELECT (`source`) with `search` applied (and the rows after `page`'s
+    key, with its key columns), and its extra parameters."""
     where, params = find.where(find.parse(search), _search_fields(h.report))
+    columns = ""
+    if page is not None:
+        seek, seeking = page.where()
+        where += [seek.removeprefix(" AND ")] if seek else []
+        params |= seeking
+        columns = page.columns
     condition = " WHERE " + " AND ".join(where) if where else ""
-    return f"SELECT * FROM ({source}) r{condition}", params
+    return f"SELECT *{columns} FROM ({source}) r{condition}", params
 
 
 def _query(
@@ -592,10 +606,12 @@ def records(
     search: str | None = None,
     sort: str | None = None,
     descending: bool = False,
+    after: tuple | None = None,
 ):
     """Rows as dicts of the report's columns, values typed for export (quantities as
     Decimal, dates as date, counts as int); those matching `search` (core/search.py), in the
-    report's order or by the column `sort`."""
+    report's order or by the column `sort`. A keyed report's page (`limit`) carries each
+    row's `_after`, and the next one is read `after` the last (core/paging.py)."""
     end = None if limit is None else offset + limit
     params = _params(db, h)
     if h.report.per_fraccion:
@@ -608,6 +624,13 @@ def records(
     lots_in_order = "{tipo}" in h.report.maintained and not (search or sort)
     if lots_in_order and limit is not None and source != h.report.sql:
         yield from _typed_rows(h, _lot_page(db, h, params, offset, limit))
+        return
+    if h.report.keyed:
+        page = paging.Page(_order(h.report, sort, descending), offset, limit, after)
+        sql, extra = _found(h, source, search, page)
+        tail, paged = page.tail()
+        rows = page.keyed(_dicts(db.execute(sql + tail, params | extra | paged)))
+        yield from _typed_rows(h, rows)
         return
     sql, extra = _query(h, source, search, sort, descending)
     params |= extra
@@ -624,7 +647,16 @@ def _dicts(cursor) -> list[dict]:
 
 def _typed_rows(h: Heading, rows):
     for row in rows:
-        yield {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
+        typed = {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
+        yield typed | ({"_after": row["_after"]} if "_after" in row else {})
+
+
+def _order(report: Report, sort: str | None, descending: bool) -> paging.Order:
+    """A keyed report's order: by the column `sort`, then its own (unique) order."""
+    tie = report.order
+    if sort is None:
+        return [(column.strip(), False) for column in tie.split(",")]
+    return paging.ordering(sort, descending, {c.key: c.key for c in report.columns}, tie)
 
 
 def _lot_page(db: Database, h: Heading, params: dict, offset: int, limit: int) -> list[dict]:
