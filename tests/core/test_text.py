@@ -66,6 +66,13 @@ def test_strip_controls():
     assert text.strip_controls(clean) is clean
 
 
+def test_required_refuses_only_an_empty_value():
+    """The one 'es obligatorio' check of models (forms, CLI) and interfaces (ERP files)."""
+    assert text.required(" ") == " "  # stripping is the field's own rule, before this one
+    with pytest.raises(ValueError, match=r"^es obligatorio$"):
+        text.required("")
+
+
 @given(st.text())
 def test_stripped_text_always_passes_the_check(value):
     text.check_text(text.strip_controls(value), free_text=False)

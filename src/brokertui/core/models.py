@@ -69,20 +69,14 @@ def _plain(value: str, limit: int = 120) -> str:
     return value
 
 
-def _required(value: str) -> str:
-    if not value:
-        raise ValueError("es obligatorio")
-    return value
-
-
 def _lower(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
 Lowered = BeforeValidator(_lower)
 PlainText = Annotated[str, AfterValidator(_plain)]
-RequiredText = Annotated[str, AfterValidator(_plain), AfterValidator(_required)]
-LongText = Annotated[str, AfterValidator(lambda v: _plain(v, 254)), AfterValidator(_required)]
+RequiredText = Annotated[str, AfterValidator(_plain), AfterValidator(text.required)]
+LongText = Annotated[str, AfterValidator(lambda v: _plain(v, 254)), AfterValidator(text.required)]
 CodigoPostal = Annotated[str, AfterValidator(identifiers.parse_codigo_postal)]
 Entidad = Annotated[str, AfterValidator(identifiers.parse_entidad)]
 RfcText = Annotated[str, AfterValidator(lambda v: identifiers.parse_rfc(v).value)]

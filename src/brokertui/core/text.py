@@ -30,6 +30,13 @@ def check_text(value: str, *, free_text: bool = False) -> str:
     raise ValueError(f"contiene {what} (U+{char:04X}); no se admite")
 
 
+def required(value: str) -> str:
+    """`value` unchanged, or ValueError when it is empty."""
+    if not value:
+        raise ValueError("es obligatorio")
+    return value
+
+
 def strip_controls(value: str) -> str:
     """`value` without control characters; a tab, line break or other whitespace control
     becomes a space so that words stay apart."""

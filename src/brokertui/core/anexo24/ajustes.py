@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 from sqlite_utils import Database
 
-from brokertui.core import limits
+from brokertui.core import limits, text
 from brokertui.core.anexo24 import entries, interfaces, preview
 from brokertui.core.anexo24.preview import Problem
 from brokertui.core.db import now, os_user, write
@@ -35,11 +35,11 @@ class AjusteData(Record):
 
     fecha: Annotated[str, _checked(interfaces.iso_date)]
     tipo: Annotated[str, _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))]
-    numero_parte: Annotated[str, AfterValidator(interfaces.required)]
+    numero_parte: Annotated[str, AfterValidator(text.required)]
     cantidad: Annotated[str, _checked(interfaces.decimal_text)]
     pedimento: Annotated[str, _checked(interfaces.pedimento_number, optional=True)] = ""
     partida: Annotated[str, _checked(interfaces.partida_number, optional=True)] = ""
-    motivo: Annotated[str, AfterValidator(interfaces.required)]
+    motivo: Annotated[str, AfterValidator(text.required)]
 
 
 def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: str) -> int:

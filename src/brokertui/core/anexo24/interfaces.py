@@ -39,7 +39,7 @@ from brokertui.core.quantities import (
     to_text,
 )
 from brokertui.core.registry import clients
-from brokertui.core.text import FREE_TEXT, check_text
+from brokertui.core.text import FREE_TEXT, check_text, required
 
 COLUMNS = {
     "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
@@ -109,12 +109,6 @@ def _fraccion(value: str) -> str:
     if not re.fullmatch(r"[0-9]{8}", digits):
         raise ValueError("son 8 dígitos")
     return digits
-
-
-def required(value: str) -> str:
-    if not value:
-        raise ValueError("es obligatorio")
-    return value
 
 
 @lru_cache(maxsize=4096)
