@@ -157,19 +157,25 @@ async def test_f5s_pages_one_after_another_are_every_allocation_once(db, tmp_pat
         ("descargos", View(sort="fecha", descending=True)),
         ("salidas", View(sort="documento")),
         ("entradas", View()),
+        ("saldos", View()),
     ],
 )
 async def test_f6s_keyed_reports_pages_one_after_another_are_every_row_once(
     db, tmp_path, name, view
 ):
-    """A keyed report's pages (reports.Report.keyed) are read after the last row shown, as
-    F5's: every row once, in the report's order or the column's, and p goes back."""
+    """A keyed report's pages (reports.Report.keyed, and the saldos' lots, insumos then
+    activo fijo) are read after the last row shown, as F5's: every row once, in the report's
+    order or the column's, and p goes back."""
     ledger_of_ties(db, tmp_path)
     entradas = [  # ties in the report's order: one pedimento and partida, two parts
         [f"26 07 3953 6{100000 + k:06d}", "1", "IN", "2026-02-01", part, "1", "1", "1",
          "73181599", "USA"]
         for k in range(120)
         for part in ("MAT-A", "MAT-B")
+    ] + [  # activo fijo lots: the saldos list them after the insumos
+        [f"26 07 3953 6{200000 + k:06d}", "1", "AF", "2026-02-02", "MAT-A", "1", "1", "1",
+         "73181599", "USA"]
+        for k in range(3)
     ]  # fmt: skip
     load(db, tmp_path, "entradas", entradas, name="more.csv")
     heading = reports.heading(db, name, RFC, hasta=TODAY)

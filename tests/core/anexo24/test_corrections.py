@@ -330,10 +330,10 @@ def test_a_ledger_of_an_older_version_is_not_redone_whole_by_its_first_run(tmp_p
 def test_the_reports_from_kept_balances_are_those_summed_from_the_ledger(
     tmp_path_factory, history, modo, day, size
 ):
-    """The saldos reports (per lot and per fracción, any date, paged) read from the balances
-    the ledger keeps, and materiales utilizados (any period) from its use kept per month, give
-    the rows the reference gives: the same reports summing the allocations in force
-    (anexo24-rgce-2024.txt, módulo de reportes)."""
+    """The saldos reports (per lot and per fracción, any date, paged by offset or by key) read
+    from the balances the ledger keeps, and materiales utilizados (any period) from its use
+    kept per month, give the rows the reference gives: the same reports summing the
+    allocations in force (anexo24-rgce-2024.txt, módulo de reportes)."""
     ledger = Ledger(tmp_path_factory.mktemp("saldos"), "saldos", modo)
     for n, step in enumerate(history):
         ledger.apply(step, n)
@@ -354,12 +354,14 @@ def test_the_reports_from_kept_balances_are_those_summed_from_the_ledger(
         summed = replace(h, report=replace(h.report, maintained=""))
         expected = list(reports.records(ledger.db, summed))
         assert reports.count(ledger.db, h) == len(expected)
-        pages = [
-            row
-            for offset in range(0, len(expected) + size, size)
-            for row in reports.records(ledger.db, h, offset=offset, limit=size)
-        ]
-        assert pages == expected
+        by_offset, by_key, after = [], [], None  # each page from its offset, or after a key
+        for offset in range(0, len(expected) + size, size):
+            by_offset += reports.records(ledger.db, h, offset=offset, limit=size)
+            page = list(reports.records(ledger.db, h, offset=offset, limit=size, after=after))
+            after = page[-1].get("_after") if page else after
+            by_key += page
+        for pages in (by_offset, by_key):
+            assert [{k: v for k, v in row.items() if k != "_after"} for row in pages] == expected
     ledger.db.close()
 
 
