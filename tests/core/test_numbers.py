@@ -247,6 +247,10 @@ def test_every_number_in_range_is_read_back_with_or_without_thousands_commas(num
         ("2100-12-31", date(2100, 12, 31)),
         (date(2026, 4, 15), date(2026, 4, 15)),
         (datetime(2026, 4, 15, 10, 30), date(2026, 4, 15)),
+        # ERP and database exports write date columns with a time of day (field trial)
+        ("2026-01-05 00:00:00", date(2026, 1, 5)),
+        ("2026-01-05T14:32", date(2026, 1, 5)),
+        ("05/01/2026 23:59:59.123", date(2026, 1, 5)),
     ],
 )
 def test_dates_accepted(text, expected):
@@ -264,6 +268,9 @@ def test_dates_accepted(text, expected):
         "20260105",
         20260105,
         "hoy",
+        "2026-01-05 24:00:00",
+        "2026-01-05 10",
+        "2026-01-0500:00",
     ],
 )
 def test_what_is_not_a_real_date_is_refused(text):

@@ -110,9 +110,20 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 DATE_WINDOW = (date(1990, 1, 1), date(2100, 12, 31))
 
 
+# A time of day after a date (`2026-10-01 00:00:00`, `2026-10-01T14:32`): ERP and database
+# exports write date columns so; the date is what is kept.
+_TIME_OF_DAY = re.compile(r"[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?\Z")
+
+
+def date_part(text: str) -> str:
+    """`text` without a time of day after its date."""
+    time = _TIME_OF_DAY.search(text)
+    return text[: time.start()] if time else text
+
+
 def parse_date(text: object) -> date:
-    """A real date within DATE_WINDOW written AAAA-MM-DD (also DD/MM/AAAA, DD-MM-AAAA) with
-    ASCII digits; ValueError (Spanish) otherwise."""
+    """A real date within DATE_WINDOW written AAAA-MM-DD (also DD/MM/AAAA, DD-MM-AAAA), maybe
+    followed by a time of day, with ASCII digits; ValueError (Spanish) otherwise."""
     if isinstance(text, date):
         return in_window(text.date() if isinstance(text, datetime) else text)
     value = str(text if text is not None else "").strip()
@@ -120,7 +131,7 @@ def parse_date(text: object) -> date:
         raise ValueError("es obligatoria (AAAA-MM-DD)")
     for fmt in DATE_FORMATS if value.isascii() else ():
         try:
-            parsed = datetime.strptime(value, fmt).date()
+            parsed = datetime.strptime(date_part(value), fmt).date()
         except ValueError:
             continue
         return in_window(parsed)

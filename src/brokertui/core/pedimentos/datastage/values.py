@@ -32,7 +32,6 @@ _SHORT_COLUMN = re.compile(r"[0-9]{1,9}(?:\|[0-9]{1,9})*\Z")
 # accept `YYYYMMDD`, `DDMMYYYY` and `DD/MM/YYYY`; any of them may carry a time (a spreadsheet
 # re-saving a member writes `05/01/2026 17:48`, an export `2026-01-05T17:48:15.000`).
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d/%m/%Y", "%d%m%Y")
-_TIME = re.compile(r"[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?\Z")
 
 
 @lru_cache(maxsize=8192)
@@ -40,9 +39,7 @@ def read_date(text: str) -> date | None:
     """Tolerant Data Stage date (formats.md §1.2: observed `YYYY-MM-DD HH:MM:SS`), in ASCII
     digits and within the app's window (identifiers.DATE_WINDOW); None otherwise. The time,
     when there is one, must be a time of day; only the date is kept."""
-    text = text.strip()
-    if time := _TIME.search(text):
-        text = text[: time.start()]
+    text = identifiers.date_part(text.strip())
     for fmt in _DATE_FORMATS:
         try:
             return identifiers.in_window(datetime.strptime(text, fmt).date())
