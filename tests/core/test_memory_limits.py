@@ -4,9 +4,11 @@ The files are built in tmp_path and are small on disk (hostile_files.py)."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -310,3 +312,21 @@ def _read(path) -> str:
     except reader.InterfaceError as exc:
         return str(exc)
     return "ok"
+
+
+@pytest.mark.parametrize("kind", ["entradas", "datastage"])
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_a_named_pipe_is_refused_before_it_is_read(database, tmp_path, kind, special):
+    """A device never ends and a named pipe waits for a writer: an import of either read on
+    forever (field trial: `brokertui import datastage /dev/zero` spun until killed)."""
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "1875724_Solicitudes.zip"
+        os.mkfifo(path)
+    rfc = ("--rfc", RFC) if kind != "datastage" else ()
+    code, output, _ = hostile.measured_cli("--db", database, "import", kind, path, *rfc, timeout=60)
+    assert (code, output) == (
+        1,
+        f"Error: {path.name}: no es un archivo regular (es un dispositivo o una tubería, que "
+        "no termina)",
+    )

@@ -9,6 +9,7 @@ declared), and every byte as it is inflated (`Meter`), because a directory can l
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -17,6 +18,24 @@ from pathlib import Path
 from brokertui.core.errors import BrokerError
 
 MIB = 1 << 20
+
+# -- input files ------------------------------------------------------------------------------
+
+
+def check_regular(path: Path, error: type[BrokerError]) -> None:
+    """Refuse an input path that exists but is neither a regular file nor a folder: a device
+    (/dev/zero) never ends and a named pipe waits for a writer, so reading one never finished.
+    A missing path or a folder is left to the caller's own message."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise error(
+            f"{path.name}: no es un archivo regular (es un dispositivo o una tubería, que no "
+            "termina)"
+        )
+
 
 # -- error lists ------------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ Rows = Iterator[tuple[int, dict[str, str]]]
 
 def fingerprint(path: Path) -> str:
     """The file's sha256, read in chunks."""
+    limits.check_regular(path, InterfaceError)
     digest = hashlib.sha256()
     try:
         with path.open("rb") as stream:
@@ -95,6 +96,7 @@ def read_file(path: Path, headers: Iterable[str] = ()) -> Rows:
 def read_rows(path: Path, headers: Iterable[str] = ()) -> Rows:
     """(row number, values by lower-cased header) of every non-empty data row; the header row
     must hold every name in `headers`."""
+    limits.check_regular(path, InterfaceError)
     wanted = tuple(headers)
     if path.suffix.lower() in _XLSX:
         yield from _xlsx_rows(path, wanted)

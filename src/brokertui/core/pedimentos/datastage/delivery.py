@@ -233,6 +233,7 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
 def sha256_of(path: Path | str) -> str:
     """The delivery's fingerprint (a zip already imported is recognised by it), read in
     chunks."""
+    limits.check_regular(Path(path), DataStageError)
     digest = hashlib.sha256()
     try:
         with Path(path).open("rb") as stream:
