@@ -112,6 +112,48 @@ def test_capture_error_names_block_row_and_field(run, tmp_path):
     assert result.output.strip() == "Error: numero: es obligatorio"
 
 
+VALID = pedimento_values(rfc=RFC)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("café".encode("latin-1"), "archivo: no está en UTF-8"),
+        (b"[1, 2]", 'archivo: debe ser un objeto JSON ({"encabezado": {...}, "partidas": [...]})'),
+        (b'"hola"', 'archivo: debe ser un objeto JSON ({"encabezado": {...}, "partidas": [...]})'),
+        (b"null", 'archivo: debe ser un objeto JSON ({"encabezado": {...}, "partidas": [...]})'),
+        (b"[" * 100_000, "archivo: no es JSON válido (anida demasiados niveles)"),
+        (b'{"encabezado": "x"}', "encabezado: debe ser un objeto JSON ({...})"),
+        (b'{"encabezado": {"numero": ["x"]}}', "numero: debe ser texto"),
+        (b'{"encabezado": {"numero": true}}', "numero: debe ser texto"),
+        (json.dumps(VALID | {"partidas": 5}).encode(), "partidas: debe ser una lista de objetos"),
+        (json.dumps(VALID | {"facturas": [5]}).encode(), "facturas: debe ser una lista de objetos"),
+    ],
+    ids=lambda value: None if isinstance(value, str) else "",
+)
+def test_capture_refuses_any_json_in_spanish_naming_the_field(run, tmp_path, content, message):
+    """Field trial: these were "Error interno" tracebacks (UnicodeDecodeError, AttributeError,
+    RecursionError, TypeError) or pydantic's English ("Input should be a valid string")."""
+    path = tmp_path / "p.json"
+    path.write_bytes(content)
+    result = run("pedimento", "add", path)
+    assert (result.exit_code, result.output.strip()) == (1, f"Error: {message}")
+
+
+def test_capture_reads_a_bom_and_numbers_written_as_json_numbers(run, tmp_path):
+    """Notepad saves UTF-8 with a BOM; JSON numbers are read as the digits written (exact)."""
+    path = tmp_path / "p.json"
+    text = json.dumps(pedimento_values(rfc=RFC))
+    text = text.replace('"18.00120"', "18.00120").replace(
+        '"cantidad_umc": "12"', '"cantidad_umc": 12'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    added = run("pedimento", "add", path)
+    assert added.exit_code == 0, added.output
+    stored = json.loads(run("pedimento", "show", "262439536000098").output)
+    assert (stored["tipo_cambio"], stored["partidas"][0]["cantidad_umc"]) == ("18.00120", "12")
+
+
 def test_capture_takes_each_partida_s_tasa_igi(run, tmp_path):
     """The partida's IGI rate (Anexo 24, Apartado B, módulo de aduanas, numeral 5), 0 to 100."""
     path = tmp_path / "p.json"

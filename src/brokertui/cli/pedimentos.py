@@ -23,7 +23,7 @@ from brokertui.cli.base import (
     reconcile_group,
     search_option,
 )
-from brokertui.core import catalogs, export
+from brokertui.core import catalogs, export, limits
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import reconcile, restricted
@@ -128,19 +128,50 @@ def pedimento_show(env: Env, numero: str, source: str | None) -> None:
     click.echo(export.to_json(ped))
 
 
+# A captured pedimento as JSON: thousands of partidas fit in a few MB.
+MAX_CAPTURE_BYTES = 16 << 20
+_CAPTURE_SHAPE = 'debe ser un objeto JSON ({"encabezado": {...}, "partidas": [...]})'
+
+
+def _capture_values(path: Path) -> dict:
+    """The JSON object of a capture file (`-`: standard input), UTF-8 with or without a BOM;
+    its numbers as the digits written (`18.00120` stays exact text). InvalidInput otherwise."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(MAX_CAPTURE_BYTES + 1)
+    else:
+        limits.check_regular(path, InvalidInput)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CAPTURE_BYTES + 1)
+    if len(data) > MAX_CAPTURE_BYTES:
+        raise InvalidInput("archivo", f"tiene más de {MAX_CAPTURE_BYTES >> 20} MB")
+    try:
+        values = json.loads(
+            data.decode("utf-8-sig"), parse_float=str, parse_int=str, parse_constant=str
+        )
+    except UnicodeDecodeError:
+        raise InvalidInput("archivo", "no está en UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("archivo", f"no es JSON válido (línea {exc.lineno})") from None
+    except RecursionError:
+        raise InvalidInput("archivo", "no es JSON válido (anida demasiados niveles)") from None
+    if not isinstance(values, dict):
+        raise InvalidInput("archivo", _CAPTURE_SHAPE)
+    return values
+
+
 @pedimento_group.command("add")
-@click.argument("file", metavar="ARCHIVO", type=click.File("r", encoding="utf-8"))
+@click.argument(
+    "file",
+    metavar="ARCHIVO",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+)
 @click.option("--force", is_flag=True, help="Acepta los avisos.")
 @click.option("--replace", is_flag=True, help="Sobrescribe el pedimento capturado con ese número.")
 @expect_version_option
 @pass_env
 def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) -> None:
     """Captura un pedimento desde JSON: {"encabezado": {...}, "partidas": [...], ...}."""
-    try:
-        values = json.load(file)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("archivo", f"no es JSON válido (línea {exc.lineno})") from None
-    ped = pedimento_model.parse(values)
+    ped = pedimento_model.parse(_capture_values(file))
     problems = pedimentos.save(
         env.db,
         ped,

@@ -89,6 +89,16 @@ class BajaData(Record):
     baja_date: IsoDate
 
 
+# pydantic's own checks of a value's type, in Spanish (a JSON capture can give any type).
+_TYPE_RULES = {
+    "string_type": "debe ser texto",
+    "dict_type": "debe ser un objeto JSON ({...})",
+    "model_type": "debe ser un objeto JSON ({...})",
+    "list_type": "debe ser una lista",
+    "extra_forbidden": "no es un campo de este registro",
+}
+
+
 def first_problem(exc: ValidationError) -> InvalidInput:
     """The first pydantic error as an InvalidInput naming the field and the rule."""
     error = exc.errors()[0]
@@ -98,6 +108,10 @@ def first_problem(exc: ValidationError) -> InvalidInput:
     if error["type"] == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "").replace(" or ", " o ")
         return InvalidInput(field, f"debe ser {expected}")
+    if error["type"] in _TYPE_RULES:
+        return InvalidInput(field, _TYPE_RULES[error["type"]])
+    if error["type"] != "value_error":  # another of pydantic's checks: its words are English
+        return InvalidInput(field, "no es un valor válido")
     return InvalidInput(field, str(error["msg"]).removeprefix("Value error, "))
 
 

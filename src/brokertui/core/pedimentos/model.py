@@ -215,7 +215,10 @@ def parse(values: dict) -> Pedimento:
     Raises InvalidInput naming the block, row (1-based) and field of the first problem.
     Blank rows (every value empty) are ignored.
     """
-    header = build(Encabezado, values.get("encabezado", {}))
+    head = values.get("encabezado", {})
+    if not isinstance(head, dict):
+        raise InvalidInput("encabezado", "debe ser un objeto JSON ({...})")
+    header = build(Encabezado, head)
     return Pedimento(
         header,
         facturas=_rows(values, "facturas", Factura),
@@ -226,8 +229,11 @@ def parse(values: dict) -> Pedimento:
 
 def _rows(values: dict, block: str, model: type[M]) -> list[M]:
     """The non-blank rows of `block`, each validated into `model`."""
+    given = values.get(block, [])
+    if not isinstance(given, list) or not all(isinstance(row, dict) for row in given):
+        raise InvalidInput(block, "debe ser una lista de objetos")
     rows = []
-    for index, row in enumerate(values.get(block, []), start=1):
+    for index, row in enumerate(given, start=1):
         if not any(str(v).strip() for k, v in row.items() if k != "secuencia"):
             continue
         try:
