@@ -126,6 +126,10 @@ VALID = pedimento_values(rfc=RFC)
         (b'{"encabezado": "x"}', "encabezado: debe ser un objeto JSON ({...})"),
         (b'{"encabezado": {"numero": ["x"]}}', "numero: debe ser texto"),
         (b'{"encabezado": {"numero": true}}', "numero: debe ser texto"),
+        (
+            json.dumps(VALID | {"encabezado": VALID["encabezado"] | {"aduana": "240"}}).encode(),
+            "aduana: no es un campo de este registro",
+        ),
         (json.dumps(VALID | {"partidas": 5}).encode(), "partidas: debe ser una lista de objetos"),
         (json.dumps(VALID | {"facturas": [5]}).encode(), "facturas: debe ser una lista de objetos"),
     ],
