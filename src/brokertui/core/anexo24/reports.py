@@ -473,6 +473,7 @@ class Heading:
     desde: date
     hasta: date
     on: date
+    client_id: int  # the client's row, read once by heading()
 
     @property
     def period(self) -> str:
@@ -509,15 +510,15 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
         desde or date(today.year, 1, 1),
         hasta or today,
         on or hasta or today,
+        client.id,
     )
 
 
 def _params(db: Database, h: Heading) -> dict:
     contributions.register(db.conn)  # the exact arithmetic of the salidas report
     timeliness.register(db.conn)  # the 24-hour rule of recepcion_tardia
-    client = clients.get_client(db, h.rfc)
     return {
-        "client": client.id,
+        "client": h.client_id,
         "desde": h.desde.isoformat(),
         "hasta": h.hasta.isoformat(),
         "on": h.on.isoformat(),
