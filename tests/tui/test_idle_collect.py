@@ -108,7 +108,7 @@ async def test_no_full_collection_while_a_worker_runs():
             collector.stop()
 
 
-async def test_the_app_counts_a_key_as_input_and_restores_pythons_thresholds(demo_db):
+async def test_the_app_counts_a_key_as_input_collects_when_idle_and_restores_python(demo_db):
     before = gc.get_threshold()
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test() as pilot:
@@ -118,4 +118,9 @@ async def test_the_app_counts_a_key_as_input_and_restores_pythons_thresholds(dem
         clock.now += 50
         await pilot.press("f3")
         assert app.idle_collect.last_input == clock.now
+        await app.workers.wait_for_complete()  # no worker of the app's runs for good
+        clock.now += idle_collect.QUIET
+        node = old_garbage()
+        kept = survive_young_collections()
+        assert app.idle_collect.tick() and node() is None and kept
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
