@@ -2,11 +2,13 @@
 reference model (hypothesis)."""
 
 from fractions import Fraction
+from unittest import mock
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from brokertui.core.anexo24 import fifo
 from brokertui.core.anexo24.fifo import (
     Allocation,
     Demand,
@@ -121,9 +123,7 @@ def reference(lot_specs, demand_specs):
     return sorted(out, key=lambda a: (a[0], a[1] is None, a[1] or 0)), balances
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(lot_st, max_size=12), st.lists(demand_st, max_size=12))
-def test_matches_the_reference_model(lot_specs, demand_specs):
+def assert_matches_the_reference(lot_specs, demand_specs):
     lots, demands = build(lot_specs, demand_specs)
     got = sorted(
         ((a.salida_id, a.lot_id, a.quantity) for a in discharge(lots, demands)),
@@ -133,6 +133,55 @@ def test_matches_the_reference_model(lot_specs, demand_specs):
     # Within one exit, allocations to different lots are distinct, so sorting loses nothing.
     assert got == expected
     assert {lot.id: lot.balance for lot in lots} == balances
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(lot_st, max_size=12), st.lists(demand_st, max_size=12))
+def test_matches_the_reference_model(lot_specs, demand_specs):
+    assert_matches_the_reference(lot_specs, demand_specs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(lot_st, max_size=12), st.lists(demand_st, max_size=12), st.integers(1, 4))
+def test_rows_made_a_few_demands_at_a_time_match_the_reference_model(
+    lot_specs, demand_specs, chunk
+):
+    # allocate() makes the rows fifo.CHUNK demands at a time (its scratch columns stay small on
+    # a million demands): the chunks' seams change nothing.
+    with mock.patch.object(fifo, "CHUNK", chunk):
+        assert_matches_the_reference(lot_specs, demand_specs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(lot_st, max_size=12), st.lists(demand_st, max_size=12))
+def test_the_engine_takes_keys_in_any_order(lot_specs, demand_specs):
+    # fifo.Demands: within a key in date then import order, keys in any order (here backwards).
+    lots, demands = build(lot_specs, demand_specs)
+    backwards = sorted(demands, key=lambda d: d.part, reverse=True)
+    taken = fifo.allocate(
+        fifo.Lots(
+            np.array([lot.part for lot in lots], dtype=object),
+            fifo.days([lot.fecha for lot in lots]),
+            fifo.exact([lot.balance for lot in lots]),
+            fifo.days([lot.vence for lot in lots]),
+        ),
+        fifo.Demands(
+            np.array([d.part for d in backwards], dtype=object),
+            fifo.days([d.fecha for d in backwards]),
+            fifo.exact([d.quantity for d in backwards]),
+        ),
+    )
+    assert (np.diff(taken.demand) >= 0).all()  # Taken: the demands in their given order
+    got = sorted(
+        (
+            (backwards[d].salida_id, None if lot < 0 else lots[lot].id, quantity)
+            for d, lot, quantity in zip(
+                taken.demand.tolist(), taken.lot.tolist(), taken.quantity.tolist(), strict=True
+            )
+        ),
+        key=lambda a: (a[0], a[1] is None, a[1] or 0),
+    )
+    assert got == reference(lot_specs, demand_specs)[0]
 
 
 @settings(max_examples=100, deadline=None)

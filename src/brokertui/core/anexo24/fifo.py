@@ -198,9 +198,9 @@ def days(isos: Sequence[str | None] | np.ndarray) -> np.ndarray:
 
 def exact(values: Sequence[int] | np.ndarray) -> np.ndarray:
     """Integers as int64, or as Python integers when they could add up past SAFE."""
-    column = np.array(values, dtype=object)
-    if len(column) and max(-min(column), max(column)) * len(column) >= SAFE:
-        return column
+    column = values if isinstance(values, np.ndarray) else np.array(values, dtype=object)
+    if len(column) and max(-int(column.min()), int(column.max())) * len(column) >= SAFE:
+        return column.astype(object)
     return column.astype(np.int64)
 
 
@@ -214,14 +214,38 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
     lot_code, demand_code = lot_code[lot_at], demand_code[demand_at]
     balance, wanted = lots.balance[lot_at], demands.quantity[demand_at]
     fecha = demands.fecha[demand_at]
-    big = balance.dtype == object or wanted.dtype == object
-    if big:
+    if balance.dtype == object or wanted.dtype == object:
         balance, wanted = balance.astype(object), wanted.astype(object)
     end = np.cumsum(balance)  # lot i is the stretch [line[i], end[i]) of one line of all lots
     line = np.concatenate((np.zeros(1, dtype=end.dtype), end))
-    # Each demand: where its key's lots begin on the line, and where the lots eligible on its
-    # date end (lot dates are ordered within a key).
-    lot_fecha = lots.fecha[lot_at]
+    since, upto = _stretches(line, lot_code, lots.fecha[lot_at], demand_code, fecha, wanted)
+    del lot_code, demand_code, balance
+    lot_end, vence = np.append(end, line[-1]), np.append(lots.vence[lot_at], NEVER)
+    lot_at = np.append(lot_at, -1)
+    # Each demand's rows: the lots its stretch [since, upto) crosses, then its shortfall;
+    # CHUNK demands at a time, so that the rows' scratch columns stay small.
+    parts = []
+    for begin in range(0, max(len(wanted), 1), CHUNK):
+        at = slice(begin, begin + CHUNK)
+        row_demand, lot, quantity = _rows(end, line, lot_end, since[at], upto[at], wanted[at])
+        row_demand += begin
+        vencido = vence[lot] < fecha[row_demand]  # a shortfall's stand-in lot: NEVER
+        parts.append((demand_at[row_demand], lot_at[lot], quantity, vencido))
+    del since, upto, wanted, fecha, lot_end, line, end
+    demand, lot, quantity, vencido = (np.concatenate(c) for c in zip(*parts, strict=True))
+    if np.any(demand[1:] < demand[:-1]):  # demands not given key by key
+        order = np.argsort(demand, kind="stable")
+        demand, lot, quantity, vencido = demand[order], lot[order], quantity[order], vencido[order]
+    return Taken(demand, lot, quantity, vencido)
+
+
+CHUNK = 65_536  # demands whose rows allocate() makes at a time
+
+
+def _stretches(line, lot_code, lot_fecha, demand_code, fecha, wanted):
+    """Each demand's stretch [since, upto) of the line of lots (module doc: P_j)."""
+    # Where its key's lots begin on the line, and where the lots eligible on its date end
+    # (lot dates are ordered within a key).
     base = min(lot_fecha.min(initial=0), fecha.min(initial=0))
     width = max(lot_fecha.max(initial=0), fecha.max(initial=0)) - base + 1
     begins = line[np.searchsorted(lot_code, demand_code, "left")]
@@ -230,22 +254,31 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
             lot_code * width + (lot_fecha - base), demand_code * width + (fecha - base), "right"
         )
     ]
-    # P_j (module doc): the key's start + its running demand + the capped running minimum.
+    # P_j: the key's start + its running demand + the capped running minimum.
     first = np.flatnonzero(np.diff(demand_code, prepend=-1))  # each key's first demand
     sizes = np.diff(np.append(first, len(wanted)))
     running = np.cumsum(wanted)
     running -= np.repeat((running - wanted)[first], sizes)
-    slack = np.minimum(reach - begins - running, 0)
+    slack = reach - begins
+    del reach
+    slack -= running
+    np.minimum(slack, 0, out=slack)
     if len(first):
         for key in np.flatnonzero(np.minimum.reduceat(slack, first) < 0).tolist():
             stretch = slack[first[key] : first[key] + sizes[key]]
             stretch[:] = np.minimum.accumulate(stretch)
     upto = begins + running + slack
+    del running, slack
     since = np.empty_like(upto)
     since[1:] = upto[:-1]
     since[first] = begins[first]
+    return since, upto
+
+
+def _rows(end, line, lot_end, since, upto, wanted):
+    """The rows of demands with stretches [since, upto): (demand, lot, quantity) columns, the
+    demand an index into these, the lot len(end) for a shortfall."""
     short = wanted - (upto - since)
-    # Rows: the lots each demand's stretch [since, upto) crosses, then its shortfall.
     first_lot = np.searchsorted(end, since, "right")
     lots_crossed = np.where(upto > since, np.searchsorted(end, upto, "left") - first_lot + 1, 0)
     counts = lots_crossed + (short > 0)
@@ -254,22 +287,12 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
     from_lot = within < lots_crossed[row_demand]
     # Lot n, past the last, stands in for a shortfall's lot in the arithmetic below.
     lot = np.where(from_lot, first_lot[row_demand] + within, len(end))
-    lot_end, vence = np.append(end, line[-1]), np.append(lots.vence[lot_at], NEVER)
-    lot_at = np.append(lot_at, -1)
     quantity = np.where(
         from_lot,
         np.minimum(upto[row_demand], lot_end[lot]) - np.maximum(since[row_demand], line[lot]),
         short[row_demand],
     )
-    vencido = from_lot & (vence[lot] < fecha[row_demand])
-    demand = demand_at[row_demand]
-    order = np.argsort(demand, kind="stable")
-    return Taken(
-        demand[order],
-        lot_at[lot][order],
-        quantity[order],
-        vencido[order],
-    )
+    return row_demand, lot, quantity
 
 
 @dataclass(frozen=True)

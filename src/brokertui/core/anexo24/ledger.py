@@ -223,7 +223,14 @@ def _ids(values: tuple) -> np.ndarray:
 
 
 def _numbers(values: tuple) -> np.ndarray:
-    return np.array(values, dtype=object)  # Python integers, None kept: fifo.exact decides
+    return np.array(values, dtype=object)  # Python integers, None kept
+
+
+def _integers(values: tuple) -> np.ndarray:
+    """int64 when every value is an integer (SQLite's fit), else Python objects as they came
+    (fifo.exact decides): a million amounts take 8 bytes each, not a Python integer each."""
+    column = np.array(values)
+    return column if column.dtype == np.int64 else _numbers(values)
 
 
 def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
@@ -237,10 +244,13 @@ def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
 
 def _demand_columns(cursor, keys: _Keys) -> tuple[np.ndarray, fifo.Demands]:
     """Each demand's exit id and the demands, from (exit, part, fecha, quantity, BOM factor)
-    rows in the engine's order (the quantity times the factor, when there is one)."""
-    kinds = (_ids, keys, fifo.days, _numbers, _numbers)
+    rows in the engine's order (the quantity times the factor)."""
+    kinds = (_ids, keys, fifo.days, _integers, _integers)
     ids, part, fecha, quantity, factor = _columns(cursor, kinds)
-    factor[factor == None] = SCALE  # noqa: E711 (elementwise): no BOM, the quantity itself
+    if quantity.dtype != object and factor.dtype != object and len(quantity):
+        top = max(abs(int(quantity.min())), int(quantity.max()))
+        if top * max(abs(int(factor.min())), int(factor.max())) >= 2**63 - SCALE:
+            quantity = quantity.astype(object)  # their products need Python integers
     return ids, fifo.Demands(part, fecha, fifo.exact(times(quantity, factor)))
 
 
@@ -492,13 +502,13 @@ def _discharge(db: Database, params: dict, result: RunResult, report: Progress) 
             source=_LOT_SOURCE[result.modo],
             within=_WITHIN_PEDIMENTO.get(result.modo, ""),
         )
-        kinds = (_numbers, keys, fifo.days, _numbers, fifo.days)
+        kinds = (_ids, keys, fifo.days, _integers, fifo.days)
         lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), kinds)
         report(0, 1, "Descargando")
         lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
         result.demands = len(demand_ids)
         taken = fifo.allocate(lots, demands)
-        names, lot_ids = keys.names(), np.append(lot_ids, [None])
+        names, lot_ids = keys.names(), np.append(lot_ids.astype(object), [None])  # None: short
         _count_use(db, params["client"], taken, demands, names)
         # In the engine's order, key by key: the order the ledger is written in (_changes).
         for start in range(0, len(taken.demand), BATCH):

@@ -29,6 +29,7 @@ import json
 from sqlite_utils import Database
 
 from brokertui.core.anexo24 import entries, interfaces
+from brokertui.core.quantities import SCALE
 
 # Entries (as e) and exits (as s) the material discharge reads: not of an import still being
 # written; a fixed asset's exit (salidas.activo_fijo) never, its movements discharge the asset
@@ -77,11 +78,12 @@ WHERE s.client_id = :client AND {LOADED_S} AND {{where}}
 """
 
 # The demands of the dirty parts, from each one's date up to `hasta`, in the engine's order:
-# exits of the part itself, and product exits whose BOM uses it, both found by index (CROSS
+# exits of the part itself (their factor 1), and product exits whose BOM uses it, both found
+# by index (CROSS
 # JOIN fixes the order, which the planner cannot tell for a scratch table: the dirty parts,
 # or the client's BOM lines, outermost).
 DIRTY_DEMANDS = f"""
-SELECT s.id, s.numero_parte AS part, s.fecha, s.cantidad_micro, NULL AS factor
+SELECT s.id, s.numero_parte AS part, s.fecha, s.cantidad_micro, {SCALE} AS factor
 FROM temp.dirty_parts d
 CROSS JOIN salidas s ON s.client_id = :client AND s.numero_parte = d.part
                 AND s.fecha >= d.desde AND s.fecha <= :hasta
