@@ -253,3 +253,20 @@ def test_a_csv_field_past_the_csv_modules_limit_is_refused(run, tmp_path, kind, 
     assert one_line(run("import", kind, path, "--rfc", RFC)) == (
         "Error: big.csv: no es un CSV legible: un campo tiene más de 131,072 caracteres"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "entradas", "--rfc", RFC),
+        ("reconcile", "--rfc", RFC),
+        ("reconcile", "entradas", "--rfc", RFC),
+        ("reconcile", "inventario", "--rfc", RFC),
+        ("pedimento", "list", "--rfc", RFC),
+    ],
+)
+def test_a_period_that_ends_before_it_starts_is_refused(run, args):
+    """It gave an empty report or list, exit 0, as if the client had nothing (field trial)."""
+    run("client", "add", "--rfc", RFC, "--razon-social", "Maquiladora Alfa SA")
+    line = one_line(run(*args, "--from", "2026-12-01", "--to", "2026-01-01"))
+    assert line == "Error: --to: 2026-01-01 es anterior a --from (2026-12-01)"

@@ -235,12 +235,13 @@ def check_cmd(env: Env, rfc: str | None) -> None:
 @pass_env
 def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
     """Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo del cliente."""
-    to = checked_date("--to", hasta) if hasta else env.today
+    start, to = period(desde, hasta)
+    to = to or env.today
     heading = reports.heading(
         env.db,
         name,
         rfc,
-        desde=checked_date("--from", desde) if desde else None,
+        desde=start,
         hasta=to,
         on=checked_date("--on", on) if on else to,
     )
@@ -384,7 +385,7 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
     entradas - salidas - ajustes contra el inventario final declarado y contra el saldo de
     brokertui; las diferencias se proponen como ajustes (Anexo 24, Apartado B, módulo de
     procesos)."""
-    start, end = checked_date("--from", desde), checked_date("--to", hasta)
+    start, end = period(desde, hasta)
     if ajustar:
         count = conciliacion.confirm(env.db, rfc, start, end)
         click.echo(

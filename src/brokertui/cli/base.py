@@ -304,10 +304,18 @@ def period_options(command):
 
 def period(desde: str | None, hasta: str | None) -> tuple[date | None, date | None]:
     """The --from / --to dates given (None when not)."""
-    return (
+    return ordered(
         checked_date("--from", desde) if desde else None,
         checked_date("--to", hasta) if hasta else None,
     )
+
+
+def ordered(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """(start, end) of a period, refused when it ends before it starts (it would list
+    nothing, as if there were nothing)."""
+    if start and end and end < start:
+        raise click.ClickException(f"--to: {end} es anterior a --from ({start})")
+    return start, end
 
 
 def given(**values) -> dict:
