@@ -136,6 +136,20 @@ def test_demo_and_reset(run):
     assert len(json.loads(run("client", "list", "--format", "json").output)) == 8
 
 
+def test_a_reset_the_demo_cannot_build_keeps_the_old_demo(run, tmp_path):
+    """`dev.py run --today 1990-01-01` resets the demo around a day it cannot be built at: the
+    old demo was deleted first, leaving an empty database (field trial)."""
+    run("demo")
+    failed = run("--today", "1990-01-01", "demo", "--reset")
+    assert failed.exit_code == 1 and "es futura" in failed.output
+    assert len(json.loads(run("client", "list", "--format", "json").output)) == 8
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["cli.db", "cli.db.lock", "respaldos"]
+    assert run("demo", "--reset").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == files
+    assert len(json.loads(run("client", "list", "--format", "json").output)) == 8
+
+
 def test_edit_and_baja(run):
     run("client", "add", "--rfc", "MAB9307148T4", "--razon-social", "x")
     assert run("client", "edit", "--rfc", "MAB9307148T4", "--colonia", "Centro").exit_code == 0

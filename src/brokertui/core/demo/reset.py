@@ -30,20 +30,43 @@ def is_demo(db_path: Path) -> bool:
 
 
 def reset(db_path: Path, today: date) -> int:
-    """Delete the demo database at `db_path` (if any) and load a fresh one; returns the number
-    of clients. Refuses a database that is not a demo one, and while anyone has it open."""
+    """Replace the demo database at `db_path` (if any) with a fresh one; returns the number of
+    clients. Refuses a database that is not a demo one, and while anyone has it open. The new
+    one is built beside it first: a demo that cannot be built (a `today` far from its dates)
+    leaves the old one as it was."""
     db_path = Path(db_path)
     with dblock.exclusive(db_path):
         existed = db_path.exists()
         if existed and not is_demo(db_path):
             raise BrokerError(f"esta base no es una base de demostración; no se borra ({db_path})")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        fresh = db.connect(db_path)  # covered by the exclusive lock
+        new = db_path.with_name(f"{db_path.name}.nueva")
+        _delete(new)
         try:
-            count = clients.load(fresh, today)
-            with db.write(fresh, "demo.reset", "db", db_path.name, {"reemplazada": existed}):
-                pass
+            count = _build(new, today, db_path.name, existed)
+        except BaseException:
+            _delete(new)
+            raise
         finally:
-            fresh.close()
+            dblock.lock_path(new).unlink(missing_ok=True)
+        _delete(db_path)
+        new.replace(db_path)  # nobody has either open: the exclusive lock
     return count
+
+
+def _build(path: Path, today: date, name: str, replaces: bool) -> int:
+    """A demo database at `path`, whole in its main file (its WAL checkpointed)."""
+    fresh = db.connect(path)
+    try:
+        count = clients.load(fresh, today)
+        with db.write(fresh, "demo.reset", "db", name, {"reemplazada": replaces}):
+            pass
+        fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        fresh.close()
+    return count
+
+
+def _delete(path: Path) -> None:
+    """A database file and its WAL files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
