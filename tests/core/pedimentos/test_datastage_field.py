@@ -12,6 +12,7 @@ from brokertui.core import db as store
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.pedimentos.datastage.delivery import DataStageError
 from brokertui.core.pedimentos.datastage.values import read_date
 from brokertui.core.registry import clients
 from tests.builders import RFC, partida, pedimento
@@ -90,3 +91,18 @@ def test_dates_in_the_forms_real_files_show(text):
 )
 def test_not_a_date(text):
     assert read_date(text) is None
+
+
+def test_a_delivery_zipped_again_says_which_zip_it_holds(tmp_path):
+    # An e-mail attachment saved inside another zip: the message named no member before.
+    inner = build.write_zip(tmp_path / "1875724_Solicitudes.zip", PEDIMENTOS)
+    outer = tmp_path / "correo.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.write(inner, "adjuntos/1875724_Solicitudes.zip")
+    db = pedimentos_db(tmp_path / "z.db")
+    with pytest.raises(DataStageError) as refused:
+        datastage.import_zip(db, outer)
+    assert str(refused.value) == (
+        "correo.zip: no contiene miembros .asc de Data Stage sino otro zip "
+        "(adjuntos/1875724_Solicitudes.zip); extráigalo e impórtelo"
+    )

@@ -302,7 +302,11 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
             members[tipo] = member
             folios.add(folio)
         if not members:
-            raise DataStageError(f"{path.name}: no contiene miembros .asc de Data Stage")
+            inner = [i.filename for i in infos if i.filename.lower().endswith(".zip")]
+            raise DataStageError(
+                f"{path.name}: no contiene miembros .asc de Data Stage"
+                + (f" sino otro zip ({inner[0]}); extráigalo e impórtelo" if inner else "")
+            )
         if len(folios) > 1:
             raise DataStageError(f"{path.name}: mezcla folios {', '.join(sorted(folios))}")
         yield Delivery(path, digest, path.stat().st_size, folios.pop(), members, unknown)
