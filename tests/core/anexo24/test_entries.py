@@ -10,6 +10,7 @@ from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
+from tests.builders import partida as ds_partida
 from tests.builders import pedimento
 from tests.core.pedimentos.test_pedimentos import TODAY, values
 
@@ -51,6 +52,20 @@ def test_a_data_stage_import_brings_its_catalogued_partidas_as_entries(catalogue
     path = datastage_build.write_zip(tmp_path / "1875724_Solicitudes.zip", [pedimento()])
     datastage.import_zip(catalogued, path)
     assert entradas(catalogued) == [("262439536000098", 1, "P-1", 12_000_000, "pedimento")]
+
+
+def test_a_data_stage_partida_of_no_quantity_or_a_negative_one_is_no_lot(catalogued, tmp_path):
+    """A delivery may carry them (the importer keeps the ANAM's sign): they were "Error
+    interno" in the seam (to_micro), refusing the delivery, and every later materiales import
+    and discharge run of the client (the seam runs there too). Field trial."""
+    partidas = [
+        ds_partida(umc_qty="-12.000"),
+        ds_partida(umc_qty="0"),
+        ds_partida(umc_qty="5.000"),
+    ]
+    path = datastage_build.write_zip(tmp_path / "1.zip", [pedimento(partidas=partidas)])
+    assert datastage.import_zip(catalogued, path).partidas == 3
+    assert entradas(catalogued) == [("262439536000098", 3, "P-1", 5_000_000, "pedimento")]
 
 
 def test_the_seam_runs_inside_the_write_transaction(catalogued, monkeypatch):

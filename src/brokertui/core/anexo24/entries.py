@@ -315,8 +315,9 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
     entries = []
     for r in rows:
         part = r[4] or observed.get((r[11], r[1]))
-        if part in known:
-            entries.append((client_id, *r[:4], part, to_micro(r[5]), *r[6:11]))
+        quantity = _lot_quantity(r[5])
+        if part in known and quantity:
+            entries.append((client_id, *r[:4], part, quantity, *r[6:11]))
     with balances.adding_lots(db, client_id):
         return db.conn.executemany(
             "INSERT OR IGNORE INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
@@ -324,6 +325,15 @@ def sync_from_pedimentos(db: Database, client_id: int) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pedimento')",
             entries,
         ).rowcount
+
+
+def _lot_quantity(text: str) -> int | None:
+    """A partida's quantity in millionths, None when it makes no lot: a Data Stage delivery
+    may carry a zero or a negative one (the importer keeps the ANAM's sign); the cross-check
+    shows such a partida against the Anexo 24."""
+    if text.startswith("-"):
+        return None
+    return to_micro(text, allow_zero=True) or None
 
 
 pedimento_store.on_stored(sync_from_pedimentos)
