@@ -121,7 +121,7 @@ class InterfaceImportScreen(ClientScreen):
         if focused is not None and any(
             isinstance(node, Select) for node in (focused, *focused.ancestors)
         ):
-            raise SkipAction()
+            raise SkipAction
         path = self.query_one(PathPicker).path
         if path is None or self.needs_client():
             return

@@ -67,7 +67,7 @@ def differences(db: Database, rfc: str) -> list[dict]:
     client = clients.get_client(db, rfc)
     with snapshot(db):
         if ledger.mode(db, client.id) != "cantidad":
-            raise ValueMode()
+            raise ValueMode
         ds_rows = db.execute(_DATASTAGE, [client.id]).fetchall()
         ledger_rows = db.execute(_LEDGER, [client.id]).fetchall()
     ds: dict[tuple, dict] = {}
