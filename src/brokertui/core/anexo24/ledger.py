@@ -1,4 +1,4 @@
-"""The discharge ledger: runs of the FIFO engine (core/fifo.py) over a client's entries and
+"""The discharge ledger: runs of the FIFO engine (anexo24/fifo.py) over a client's entries and
 exits, their append-only allocation rows, undo, and re-running from a date.
 
 Balances are derived from the ledger: a lot's balance is its quantity minus the allocations in
