@@ -192,10 +192,19 @@ def _upsert(db: Database, sql: str, params: dict) -> None:
 
 
 def _demand_keys(modo: str, where: str, source: str = "salidas s") -> str:
-    """(key, earliest date) of the demands of the exits `where` selects."""
+    """(key, earliest date) of the demands of the exits `where` selects: each part number's
+    earliest exit, then exploded through the BOM as EXPLODED does (a product's few lines, not
+    each exit's)."""
     key = PART_KEY[modo].format(part="x.part")
-    exploded = EXPLODED.format(source=source, where=where)
-    return f"SELECT {key} AS key, min(x.fecha) AS desde FROM ({exploded}) x GROUP BY x.part"
+    return f"""
+SELECT {key} AS key, min(x.fecha) AS desde FROM (
+  SELECT coalesce(b.material, s.numero_parte) AS part, s.fecha FROM (
+    SELECT s.client_id, s.numero_parte, s.tipo_bien, min(s.fecha) AS fecha FROM {source}
+    WHERE s.client_id = :client AND {LOADED_S} AND {where}
+    GROUP BY s.numero_parte, s.tipo_bien) s
+  LEFT JOIN bom b ON s.tipo_bien = 'P' AND b.client_id = s.client_id
+                   AND b.producto = s.numero_parte) x
+GROUP BY x.part"""
 
 
 def _pending(db: Database, modo: str, params: dict) -> None:
