@@ -119,6 +119,16 @@ MIEMBROS = {
 }
 
 
+def import_rows(db, kind: str, rows: list[list[str]], rfc: str = RFC) -> None:
+    """Import `rows` of the ERP interface `kind` (each a list in interfaces.COLUMNS order) for
+    `rfc`, without a file, numbered from line 2 as in one."""
+    from brokertui.core.anexo24 import interfaces
+
+    columns = interfaces.COLUMNS[kind]
+    named = [(n, dict(zip(columns, row, strict=True))) for n, row in enumerate(rows, 2)]
+    interfaces.import_rows(db, kind, named, rfc, f"{kind}.csv", kind)
+
+
 def cli_runner(db_path, today: str | None = "2026-04-15"):
     """A function running the CLI on the database at `db_path` as a user would (each argument
     given as its str(); BROKERTUI_TODAY set to `today` unless None) and returning click's

@@ -12,7 +12,6 @@ import pytest
 
 from brokertui.core import db as store
 from brokertui.core import log
-from brokertui.core.anexo24 import interfaces
 from brokertui.core.demo import clients as demo
 from brokertui.core.pedimentos.datastage import build
 from brokertui.core.registry import clients
@@ -52,9 +51,7 @@ def inventory_template(tmp_path_factory):
     clients.add_client(db, {"rfc": RFC, "razon_social": "Alfa SA"})
     clients.add_client(db, {"rfc": builders.RFC, "razon_social": "Bajío SA"}, force=True)
     for kind, rows in INVENTORY.items():
-        columns = interfaces.COLUMNS[kind]
-        numbered = [(n, dict(zip(columns, row, strict=True))) for n, row in enumerate(rows, 2)]
-        interfaces.import_rows(db, kind, numbered, RFC, f"{kind}.csv", kind)
+        builders.import_rows(db, kind, rows, RFC)
     yield db
     db.close()
 

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brokertui.core.anexo24 import crosscheck, interfaces
+from brokertui.core.anexo24 import crosscheck
 from brokertui.core.anexo24.crosscheck import Difference, Line
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
-from tests.builders import RFC, partida, pedimento
+from tests.builders import RFC, import_rows, partida, pedimento
 
 MATERIALES = [  # numero_parte, descripcion, fraccion, umc, umt, factor_umt, tipo
     ["P-1", "Interruptor", "85389099", "6", "1", "0.4", "directo"],
@@ -39,17 +39,10 @@ def entrada(n: int, sec: int, parte="P-1", cantidad="12", umc="6", usd="1976.88"
     return [number(n), str(sec), "IN", "2026-01-04", parte, cantidad, umc, usd, fr, "HUN"]
 
 
-def load(db, kind: str, rows: list[list[str]]) -> None:
-    named = [
-        (n, dict(zip(interfaces.COLUMNS[kind], r, strict=True))) for n, r in enumerate(rows, 2)
-    ]
-    interfaces.import_rows(db, kind, named, RFC, f"{kind}.csv", kind)
-
-
 @pytest.fixture
 def planted(db, tmp_path):
     clients.add_client(db, {"rfc": RFC, "razon_social": "Bajío Máquinas SA"})
-    load(db, "materiales", MATERIALES)
+    import_rows(db, "materiales", MATERIALES)
     ds = [
         # 1: consistent; partida 2 is split over two part numbers in the ERP
         pedimento(
@@ -93,7 +86,7 @@ def planted(db, tmp_path):
         entrada(6, 1),
         entrada(6, 3),
     ]
-    load(db, "entradas", rows)
+    import_rows(db, "entradas", rows)
     return db
 
 

@@ -6,23 +6,16 @@ from datetime import date
 
 import pytest
 
-from brokertui.core.anexo24 import descargos_check, interfaces
+from brokertui.core.anexo24 import descargos_check
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
-from tests.builders import RFC, partida, pedimento
+from tests.builders import RFC, import_rows, partida, pedimento
 
 
 def number(n: int) -> str:
     return f"2624395360000{n:02d}"
-
-
-def load(db, kind: str, rows: list[list[str]]) -> None:
-    named = [
-        (n, dict(zip(interfaces.COLUMNS[kind], r, strict=True))) for n, r in enumerate(rows, 2)
-    ]
-    interfaces.import_rows(db, kind, named, RFC, f"{kind}.csv", kind)
 
 
 def descargo(original: int, unidad: str, cantidad: str) -> dict:
@@ -53,8 +46,8 @@ def salida(n: int, *descargos: dict) -> dict:
 @pytest.fixture
 def discharged(db, tmp_path):
     clients.add_client(db, {"rfc": RFC, "razon_social": "Bajío Máquinas SA"})
-    load(db, "materiales", [["P-1", "Interruptor", "85389099", "6", "1", "0.4", "directo"]])
-    load(
+    import_rows(db, "materiales", [["P-1", "Interruptor", "85389099", "6", "1", "0.4", "directo"]])
+    import_rows(
         db,
         "entradas",
         [
@@ -63,7 +56,9 @@ def discharged(db, tmp_path):
         ],
     )
     exits = {50: "150", 60: "20", 80: "10", 90: "5", 99: "1"}  # FIFO: 50 takes 1 whole, 2 in part
-    load(db, "salidas", [[number(n), "RT", "2026-02-10", "M", "P-1", q] for n, q in exits.items()])
+    import_rows(
+        db, "salidas", [[number(n), "RT", "2026-02-10", "M", "P-1", q] for n, q in exits.items()]
+    )
     discharge.run(db, RFC, hasta=date(2026, 2, 28))
     deliveries = [
         salida(

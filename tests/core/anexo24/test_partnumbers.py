@@ -6,7 +6,7 @@ listed, not dropped."""
 
 import pytest
 
-from brokertui.core.anexo24 import crosscheck, interfaces
+from brokertui.core.anexo24 import crosscheck
 from brokertui.core.db import transaction
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import partnumbers
@@ -14,7 +14,7 @@ from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.registry import clients
-from tests.builders import RFC, partida, pedimento
+from tests.builders import RFC, import_rows, partida, pedimento
 
 DEFAULT = partnumbers.compile_pattern(partnumbers.DEFAULT_PATTERN)
 
@@ -72,8 +72,7 @@ def delivered(db, tmp_path):
         ("materiales", ["P-1", "Interruptor", "85389099", "6", "1", "0.4", "directo"]),
         ("productos", ["PROD-1", "Gabinete", "85371099", "6", "6"]),
     ):
-        named = dict(zip(interfaces.COLUMNS[kind], row, strict=True))
-        interfaces.import_rows(db, kind, [(2, named)], RFC, f"{kind}.csv", kind)
+        import_rows(db, kind, [row])
     ped = pedimento(
         partidas=[
             partida(parte=""),  # 1: from 558
