@@ -119,7 +119,8 @@ def pedimentos(count: int, per: int) -> list[dict]:
     return result
 
 
-def _cpu_children() -> float:
+def cpu_children() -> float:
+    """CPU seconds of the finished child processes (the sqlite3 shell of the floor)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -130,11 +131,11 @@ def shell_import(members: Path, db: Path) -> tuple[float, float]:
     script = [".mode list", ".separator |"]
     for member in sorted(members.iterdir()):
         script.append(f".import {member} m{member.stem.split('_')[1]}")
-    began, cpu = time.perf_counter(), _cpu_children()
+    began, cpu = time.perf_counter(), cpu_children()
     subprocess.run(
         ["sqlite3", str(db)], input="\n".join(script), text=True, check=True, capture_output=True
     )
-    return time.perf_counter() - began, _cpu_children() - cpu
+    return time.perf_counter() - began, cpu_children() - cpu
 
 
 def python_floor(members: Path, db: Path) -> tuple[float, float]:

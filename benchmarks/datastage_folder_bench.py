@@ -15,7 +15,6 @@ changes.
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile
@@ -74,11 +73,6 @@ def write_folder(folder: Path, count_clients: int, count: int, per: int) -> int:
     return rows
 
 
-def _cpu_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def floor(folder: Path, work: Path, db: Path) -> tuple[float, float]:
     """Every member file of every zip into its member's bare table with the sqlite3 shell's
     `.import` (the zips extracted first, not timed), one transaction: wall and CPU seconds."""
@@ -94,11 +88,11 @@ def floor(folder: Path, work: Path, db: Path) -> tuple[float, float]:
             script.append(f".import {skip}{member} {table}")
             created.add(table)
     script.append("COMMIT;")
-    began, cpu = time.perf_counter(), _cpu_children()
+    began, cpu = time.perf_counter(), datastage_bench.cpu_children()
     subprocess.run(
         ["sqlite3", str(db)], input="\n".join(script), text=True, check=True, capture_output=True
     )
-    return time.perf_counter() - began, _cpu_children() - cpu
+    return time.perf_counter() - began, datastage_bench.cpu_children() - cpu
 
 
 def ours(folder: Path, db_path: Path, count_clients: int):
