@@ -92,9 +92,10 @@ def test_merge_keeps_fields_only_one_side_has():
 def test_program_status_refuses_a_stale_version(client_db):
     data = {"type": "ALTEX", "number": "A-1", "authorized_on": "2020-01-01"}
     assert programs.add_program(client_db, RFC, data, today=TODAY).version == 1
-    programs.set_status(client_db, RFC, "ALTEX", "suspendido", expected_version=1)
+    altex = programs.find_program(client_db, RFC, "ALTEX").id
+    programs.update_program(client_db, altex, status="suspendido", expected_version=1)
     with pytest.raises(StaleRecord, match="el ALTEX A-1 de MAB9307148T4 cambió") as caught:
-        programs.set_status(client_db, RFC, "ALTEX", "cancelado", expected_version=1)
+        programs.update_program(client_db, altex, status="cancelado", expected_version=1)
     assert caught.value.changes[0].fields == {"status": ("vigente", "suspendido")}
     program = programs.find_program(client_db, RFC, "ALTEX")
     assert (program.status, program.version) == ("suspendido", 2)

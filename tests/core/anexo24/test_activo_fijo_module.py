@@ -263,7 +263,9 @@ def test_without_an_immex_program_there_is_no_term(af_db):
 
 def test_a_cancelled_program_gives_60_days_and_the_dashboard_counts_them(af_db):
     immex(af_db)
-    programs.set_status(af_db, RFC, "IMMEX", "cancelado")
+    programs.update_program(
+        af_db, programs.find_program(af_db, RFC, "IMMEX").id, status="cancelado"
+    )
     af_db.execute("UPDATE programs SET updated_at = '2026-06-10T17:00:00+00:00'")
     af_db.conn.commit()
     term = activo_fijo.permanence(af_db, RFC, TODAY)

@@ -71,7 +71,8 @@ def test_every_member_is_stored_in_its_table(ds_db, tmp_path):
     assert descargo["numero_original"] == "252439535000011"  # year from FechaOperacionOrig
     assert (descargo["fecha_original"], descargo["clave_original"]) == ("2025-03-04", "IN")
     assert blocks["SEL"][0]["fecha"] == "2026-01-05"
-    (resumen,) = member_tables.resumen(ds_db, ped["import_id"])
+    table = OWN_TABLES["RESUMEN"].table  # the import's control totals, by import
+    (resumen,) = ds_db.query(f"SELECT * FROM {table} WHERE import_id = ?", [ped["import_id"]])
     assert (resumen["folio"], resumen["rfc_o_patente"]) == ("1875724", RFC)
 
 

@@ -66,15 +66,6 @@ def _check_unique(db: Database, client: Client, program: ProgramData) -> None:
         raise Conflict("type", f"{client.rfc} ya tiene el {program.type} {live[0]} sin cancelar")
 
 
-def set_status(
-    db: Database, rfc: str, program_type: str, status: str, *, expected_version: int | None = None
-) -> Program:
-    """Record the status the SE shows for a client's program of a type (vigente, suspendido,
-    cancelado): update_program on find_program's program."""
-    program = find_program(db, rfc, program_type)
-    return update_program(db, program.id, status=status, expected_version=expected_version)
-
-
 def update_program(
     db: Database,
     program_id: int,

@@ -36,14 +36,3 @@ def for_pedimento(db: Database, pedimento_id: int) -> dict[str, list[dict]]:
         if rows:
             blocks[tipo] = rows
     return blocks
-
-
-def resumen(db: Database, import_id: int) -> list[dict]:
-    """The Resumen rows of one import (the extraction's control totals)."""
-    member = OWN_TABLES["RESUMEN"]
-    return [
-        dict(r)
-        for r in db.query(
-            f"SELECT * FROM {member.table} WHERE import_id = ? ORDER BY id", [import_id]
-        )
-    ]
