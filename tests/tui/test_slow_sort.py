@@ -1,15 +1,19 @@
 """F5 sorted by a column no index orders (issue 14, item 3): the page is read in the
 background (seconds over a million allocations), the pager says "ordenando…", the rows shown
 stay and the screen keeps answering keys; the page keys wait for the page. An order an index
-gives (fecha, documento) is read at once, as before."""
+gives (fecha, documento) is read at once, as before. F6 reads in the background a costly
+report (Recepción tardía sums the whole period) and any report sorted by a column."""
 
 import threading
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from brokertui.app import BrokerApp
-from brokertui.core.anexo24 import ledger
+from brokertui.core.anexo24 import ledger, reports
 from brokertui.screens.widgets import PagedTable
+from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC
 from tests.tui.test_search_sort import pager, rows, sort_by
 
@@ -72,3 +76,33 @@ async def test_an_order_an_index_gives_is_read_at_once(year, monkeypatch):
         documents = [r[0] for r in rows(app)]
         assert documents == sorted(documents) and len(documents) == 5
         assert read[-1] == ("documento", True)
+
+
+@pytest.mark.parametrize(
+    ("keys", "report", "sort"),
+    [
+        (["8"], "recepcion_tardia", None),
+        (["2", "o", "down", "enter"], "salidas", "documento"),
+        (["2"], "salidas", None),
+    ],
+)
+async def test_f6_reads_a_costly_or_sorted_report_in_the_background(
+    demo_db, monkeypatch, keys, report, sort
+):
+    read: list[tuple] = []
+    records = reports.records
+
+    def recorded(db, heading, **kwargs):
+        on_ui = threading.current_thread() is threading.main_thread()
+        read.append((heading.report.name, kwargs.get("sort"), on_ui))
+        return records(db, heading, **kwargs)
+
+    monkeypatch.setattr(reports, "records", recorded)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_client("MNB050315K70")
+        await pilot.press("f6", *keys)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert rows(app) and "leyendo" not in pager(app) and "ordenando" not in pager(app)
+    assert read[-1] == (report, sort, sort is None and report == "salidas")

@@ -14,8 +14,9 @@ NUMEROS = ("pedimento", "rectifica", "rectificado_por")
 def report_table(
     db_of, heading: reports.Heading, *, remember: str | None = None, focus: bool = False
 ) -> PagedTable:
-    """The report's rows, paged from SQLite (`db_of()`: the connection to read), searched
-    and sorted by the table's view when it is `remember`ed; focused when mounted (`focus`)."""
+    """The report's rows, paged from SQLite (`db_of()`: the connection to read, that of the
+    background read when the page is read there), searched and sorted by the table's view
+    when it is `remember`ed; focused when mounted (`focus`)."""
     columns = [
         Column(c.key, c.label, max(c.width, len(c.label), 18 if c.key in NUMEROS else 0))
         for c in heading.report.columns
@@ -49,6 +50,9 @@ def report_table(
         noun="filas",
         remember=remember,
         focus=focus,
+        # read in the background: a costly report, and any sorted by a column (a report of a
+        # big client's year sorts hundreds of thousands of rows for it)
+        slow=lambda view: heading.report.costly or view.sort is not None,
     )
     return table
 

@@ -229,11 +229,11 @@ class PagedTable(Vertical):
     next page is fetched with `after=` the last row's, so page N costs what page 1 does; the
     keys of the pages shown are kept for going back and for reloading the page in place.
 
-    A view whose order no index gives (`slow(view)`: the page's query sorts the whole list,
-    seconds on a big client) is read in the background too: the pager says "ordenando…", the
-    rows shown stay until the page comes, and every other key keeps working (the page keys
-    wait for it). `fetch` then runs off the UI thread: it reads `app.db` and builds cells, it
-    touches no widget."""
+    A view whose order no index gives (`slow(view)`: the page's query sorts or sums the whole
+    list, up to seconds on a big client) is read in the background too: the pager says
+    "ordenando…" (or "leyendo…" in the list's own order), the rows shown stay until the page
+    comes, and every other key keeps working (the page keys wait for it). `fetch` then runs
+    off the UI thread: it reads `app.db` and builds cells, it touches no widget."""
 
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
@@ -381,7 +381,8 @@ class PagedTable(Vertical):
 
         def done(rows: list[dict]) -> None:
             self.sorting = False
-            then(self._show_page(rows))
+            if self.is_attached and self.display:  # not being removed (F6 mounts a new one)
+                then(self._show_page(rows))
 
         read_later(self, read, done, group="page")
 
@@ -410,7 +411,7 @@ class PagedTable(Vertical):
         first = self.page * self.page_size
         start, end = first + (1 if shown else 0), first + shown
         if self.sorting:
-            text = f"ordenando… (página {self.page + 1})"
+            text = f"{'ordenando' if self.view.sort else 'leyendo'}… (página {self.page + 1})"
         elif self.total is None:
             text = (
                 f"{start}–{end} de ≥ {end + self.more} {self.noun} · página {self.page + 1}"
@@ -440,7 +441,8 @@ class PagedTable(Vertical):
                 f"vista.{self.remember}",
                 {"search": view.search, "sort": view.sort, "descending": view.descending},
             )
-        self.reload(first_page=True)
+        if self.is_attached and self.display:  # not being replaced (F6 back from the picker)
+            self.reload(first_page=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # The list searches once typing pauses (a search of a large list reads every row of
