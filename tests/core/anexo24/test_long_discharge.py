@@ -124,16 +124,18 @@ def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_writ
     assert after["summary"]["corridas"] == 2
 
 
-def test_rows_written_in_turns_reference_rows_that_exist_and_foreign_keys_stay_on(
+def test_rows_written_in_turns_reference_rows_that_exist_and_the_connection_is_as_before(
     late_entry, one_row_per_turn, monkeypatch
 ):
-    # The turns leave SQLite's foreign key lookups out (ledger._known_references): what they
-    # wrote must still hold, and the connection's checks be on again after, even on a failure.
+    # The turns leave SQLite's foreign key lookups out (ledger._known_references) and the run
+    # keeps its scratch in memory (_scratch_in_memory): what they wrote must still hold, and
+    # the connection's settings be back after, even on a failure.
     db = store.connect(late_entry)
     result = ledger.run(db, RFC, hasta=TODAY)
     assert len(ledger._steps(result)) > ledger.SMALL  # written in turns, not in the commit
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert db.execute("PRAGMA temp_store").fetchone() == (0,)
     ledger.undo_last(db, RFC)
 
     def failing(db, claim, step):
@@ -143,6 +145,7 @@ def test_rows_written_in_turns_reference_rows_that_exist_and_foreign_keys_stay_o
     with pytest.raises(OSError):
         ledger.run(db, RFC, hasta=TODAY)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert db.execute("PRAGMA temp_store").fetchone() == (0,)
 
 
 def test_a_second_run_of_the_client_is_refused_with_who_runs_it(late_entry, one_row_per_turn):

@@ -338,6 +338,37 @@ def run(
     """Discharge every pending exit up to `hasta` (re-discharging from `desde` when given or
     when late data needs it) as one run, which readers see whole or not at all. A dry run
     only computes. Another run of the client in progress is refused with who runs it."""
+    with _scratch_in_memory(db):
+        return _run(db, rfc, hasta=hasta, desde=desde, dry_run=dry_run, progress=progress)
+
+
+@contextmanager
+def _scratch_in_memory(db: Database) -> Iterator[None]:
+    """The connection's temporary tables in memory meanwhile, not in a temporary file: a run's
+    scratch holds its million computed rows, and at scale 1 writing and reading that file was
+    2.2 of the run's 2.8 s of system CPU (peak RSS +3 MB: the engine's columns are gone by
+    then). SQLite takes the setting only outside a transaction and drops the connection's
+    temporary tables when it changes (a run's own are made inside); it is put back after."""
+    if db.conn.in_transaction:
+        yield
+        return
+    before = db.execute("PRAGMA temp_store").fetchone()[0]
+    db.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA temp_store = {int(before)}")
+
+
+def _run(
+    db: Database,
+    rfc: str,
+    *,
+    hasta: date,
+    desde: date | None,
+    dry_run: bool,
+    progress: Progress | None,
+) -> RunResult:
     report = progress or (lambda done, total, stage: None)
     client = clients.get_client(db, rfc)
     if dry_run:
