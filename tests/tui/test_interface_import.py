@@ -190,6 +190,16 @@ async def test_errors_are_shown_and_nothing_is_imported(demo_db, tmp_path, monke
         assert preferences.recent(demo_db, "carpetas.interfaces") == []
 
 
+async def test_enter_without_a_path_says_what_to_type(demo_db):
+    """Intro on an empty Archivo did nothing at all (field trial)."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert status(screen) == "Escriba la ruta del archivo en Archivo (Tab la completa)."
+
+
 async def test_enter_checks_again_from_anywhere_but_the_interface_list(
     demo_db, tmp_path, monkeypatch
 ):
@@ -424,6 +434,11 @@ async def test_the_data_stage_import_shares_the_picker(demo_db, tmp_path, monkey
         await pilot.press("tab")  # only the zip is offered
         assert app.focused.value == "entregas/1875724_Solicitudes.zip"
         assert isinstance(app.focused, Input)
+        app.focused.value = ""
+        await pilot.press("enter")  # nothing typed: it did nothing at all (field trial)
+        await pilot.pause()
+        said = str(app.screen.query_one("#import-result").render())
+        assert said == "Escriba la ruta del zip o de la carpeta (Tab la completa)."
 
 
 # -- snapshots ----------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ class DataStageImportScreen(Guarded, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         zip_path = self.query_one(PathPicker).path
         if zip_path is None:
+            self.show("Escriba la ruta del zip o de la carpeta (Tab la completa).", error=True)
             self.query_one("#import-path", Input).focus()
             return
         rfc = self.query_one("#import-rfc", Input).value.strip() or None

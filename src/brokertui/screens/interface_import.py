@@ -123,7 +123,11 @@ class InterfaceImportScreen(ClientScreen):
         ):
             raise SkipAction
         path = self.query_one(PathPicker).path
-        if path is None or self.needs_client():
+        if path is None:
+            self.say("Escriba la ruta del archivo en Archivo (Tab la completa).", "error")
+            self.query_one(PathPicker).input.focus()
+            return
+        if self.needs_client():
             return
         if path.is_dir():
             self.say(f"{path} es una carpeta: elija un archivo (Tab lista los que tiene).", "error")
