@@ -106,3 +106,19 @@ def test_a_delivery_zipped_again_says_which_zip_it_holds(tmp_path):
         "correo.zip: no contiene miembros .asc de Data Stage sino otro zip "
         "(adjuntos/1875724_Solicitudes.zip); extráigalo e impórtelo"
     )
+
+
+def test_a_refused_501_row_is_one_error_not_one_per_row_of_its_pedimento(tmp_path):
+    # Its rows in the other members each said "no está en el miembro 501": seven lines for
+    # one bad TipoCambio, and the 50 listed could all be that echo, hiding the other errors.
+    bad = pedimento(tipo_cambio="18,00120", partidas=[partida(), partida(parte="P-2")])
+    other = pedimento("264739536000200", partidas=[partida(usd="1,976.88")])
+    path = build.write_zip(tmp_path / "1875724_Solicitudes.zip", [bad, other])
+    db = pedimentos_db(tmp_path / "e.db")
+    with pytest.raises(DataStageError) as refused:
+        datastage.import_zip(db, path)
+    assert str(refused.value).splitlines() == [
+        "2 renglones con error; nada se importó:",
+        "1875724_501.asc:2: TipoCambio «18,00120» no es un número",
+        "1875724_551.asc:4: ValorDolares «1,976.88» no es un número",
+    ]

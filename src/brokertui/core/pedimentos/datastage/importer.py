@@ -394,6 +394,8 @@ def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]
             problems.append(f"el pedimento {'-'.join(key)} viene repetido")
         if problems:
             rows.fail(line, "; ".join(problems))
+            if key not in heads:  # its rows in the other members are not checked again:
+                skipped.add(key)  # each would only say that the 501 does not have it
             continue
         assert paid is not None, "a missing FechaPagoReal is one of the problems"
         numero, warning = pedimento_numero.rebuild(*key, paid)
