@@ -136,9 +136,19 @@ def test_an_exit_that_cannot_be_priced_stays_pending_whole(value_db, tmp_path):
     assert rows(value_db) == [("V5-1", "73181599", "260739536000020", "1")]
     assert [p["documento"] for p in discharge.pending(value_db, RFC, TODAY)] == ["EXP-1"]
     assert discharge.check(value_db, RFC) == []
-    # EXP-1 is older than V5-1, but the next run knows it has seen it: nothing is redone.
+    # EXP-1 is older than V5-1, but the next run knows it has seen it: nothing is redone, nor
+    # priced again (it stays pending) until an entry of one of its materials comes, dated on or
+    # before it: then it is discharged whole.
     again = discharge.run(value_db, RFC, hasta=TODAY)
-    assert (again.desde, again.reversed, again.sin_valor) == (None, 0, 1)
+    assert (again.desde, again.reversed, again.demands, again.sin_valor) == (None, 0, 0, 0)
+    assert [p["documento"] for p in discharge.pending(value_db, RFC, TODAY)] == ["EXP-1"]
+    row = ["26 07 3953 6000040", "1", "IN", "2026-01-28", "MAT-C", "50", "6", "25", "", "USA"]
+    load(value_db, tmp_path, "entradas", [row], name="mat-c.csv")
+    priced = discharge.run(value_db, RFC, hasta=TODAY)
+    assert priced.demands and not priced.sin_valor
+    assert discharge.pending(value_db, RFC, TODAY) == []
+    assert {r[0] for r in rows(value_db)} == {"EXP-1", "V5-1"}
+    assert discharge.check(value_db, RFC) == []
 
 
 def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path):

@@ -208,32 +208,41 @@ GROUP BY x.part"""
 
 
 def _pending(db: Database, modo: str, params: dict) -> None:
-    """Exits up to `hasta` without allocations in force make their keys dirty from their date.
-    By quantity they are the exits new since the last run, those of imports that were loading
-    then, and those after its `hasta`; by value also any older one left pending (an exit that
-    could not be priced waits, whole, for an entry of its material)."""
+    """Exits up to `hasta` without allocations in force make their keys dirty from their date:
+    the exits new since the last run, those of imports that were loading then, and those after
+    its `hasta`; by value also an older one left pending (an exit that could not be priced
+    waits, whole, for an entry of its material) once one of its materials has an entry new
+    since, dated on or before it (its other keys are dirty then too: it is discharged whole)."""
     where = (
         "s.fecha <= :hasta AND NOT EXISTS (SELECT 1 FROM active_allocations a "
         "WHERE a.salida_id = s.id)"
     )
-    source = "salidas s"
-    if modo == "cantidad":
-        news = [
-            "SELECT id FROM salidas WHERE id > :max_salida_id",
-            "SELECT id FROM salidas WHERE client_id = :client AND fecha > :hasta_last",
-        ]
-        if params["cargando"] != "[]":
-            news.append(
-                "SELECT id FROM salidas WHERE import_id IN (SELECT value FROM json_each(:cargando))"
-            )
-        source = f"({' UNION '.join(news)}) x CROSS JOIN salidas s ON s.id = x.id"
+    news = [
+        "SELECT id FROM salidas WHERE id > :max_salida_id",
+        "SELECT id FROM salidas WHERE client_id = :client AND fecha > :hasta_last",
+    ]
+    if params["cargando"] != "[]":
+        news.append(
+            "SELECT id FROM salidas WHERE import_id IN (SELECT value FROM json_each(:cargando))"
+        )
+    if modo != "cantidad" and params["hasta_last"]:  # before a first run all exits are new
+        priceable = " OR ".join(f"({new})" for new in _new_entry_filters(params))
+        news.append(  # the pending exits first (a few), then their materials' entries
+            "SELECT id FROM (WITH x AS MATERIALIZED "
+            f"({EXPLODED.format(source='salidas s', where=where)}) "
+            "SELECT x.id FROM x WHERE EXISTS (SELECT 1 FROM entradas e "
+            "WHERE e.client_id = :client AND e.numero_parte = x.part "
+            f"AND e.fecha_entrada <= x.fecha AND e.valor_micro IS NOT NULL AND {LOADED_E} "
+            f"AND ({priceable})))"
+        )
+    source = f"({' UNION '.join(news)}) x CROSS JOIN salidas s ON s.id = x.id"
     _upsert(db, _demand_keys(modo, where, source), params)
 
 
-def _new_entries(db: Database, modo: str, params: dict) -> None:
-    """An entry new since the last run (or given an opening balance since) makes its lot's key
-    dirty from its date and, by value, its material's fracción too (it changes the average unit
-    value of later exits). An activo fijo entry changes neither (the discharge never reads it)."""
+def _new_entry_filters(params: dict) -> list[str]:
+    """Conditions on the entry e: new since the last run, of an import loading then, or an
+    existing lot given an opening balance since (entries.add_opening keeps its id); not an
+    activo fijo entry (the discharge never reads it)."""
     news = [
         f"e.id > :max_entrada_id AND +e.client_id = :client AND NOT {entries.fixed_asset('e')}"
     ]  # by rowid
@@ -242,11 +251,18 @@ def _new_entries(db: Database, modo: str, params: dict) -> None:
             "e.client_id = :client AND e.import_id IN (SELECT value FROM json_each(:cargando)) "
             f"AND NOT {entries.fixed_asset('e')}"
         )
-    # An existing lot given an opening balance since (entries.add_opening) keeps its id.
     news.append(
         "e.client_id = :client AND e.saldo_inicial = 1 AND e.import_id > :max_import_id "
         f"AND NOT {entries.fixed_asset('e')}"
     )
+    return news
+
+
+def _new_entries(db: Database, modo: str, params: dict) -> None:
+    """An entry new since the last run (or given an opening balance since) makes its lot's key
+    dirty from its date and, by value, its material's fracción too (it changes the average unit
+    value of later exits). An activo fijo entry changes neither (the discharge never reads it)."""
+    news = _new_entry_filters(params)
     keys = [LOT_KEY[modo]]
     if modo == "valor":
         keys.append(PART_KEY["valor"].format(part="e.numero_parte"))
