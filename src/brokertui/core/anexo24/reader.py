@@ -173,9 +173,23 @@ def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
             cells = list(map(str.strip, values))
             if number == 1:
                 header = [h.lower() for h in cells]
+                _other_separator(path.name, header, wanted)
                 _missing(path.name, header, wanted)
             elif any(cells):
                 yield number, dict(zip(header, cells, strict=False))
+
+
+def _other_separator(name: str, header: list[str], wanted: tuple[str, ...]) -> None:
+    """Refuse, saying why, a header of one cell holding the expected names separated by `;`
+    (a spreadsheet where the comma is the decimal mark) or by tabs."""
+    if len(header) != 1 or not wanted:
+        return
+    for separator, shown in ((";", "«;»"), ("\t", "tabuladores")):
+        if set(wanted) <= {h.strip() for h in header[0].split(separator)}:
+            raise InterfaceError(
+                f"{name}: sus columnas están separadas por {shown}, no por comas; guárdelo "
+                "como CSV delimitado por comas (o como XLSX)"
+            )
 
 
 # -- XLSX -------------------------------------------------------------------------------------
