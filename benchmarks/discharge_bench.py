@@ -223,10 +223,9 @@ def floors(db, client_id: int) -> tuple[float, float, float]:
     return read - began, computed - read, written - computed
 
 
-def loaded(folder: Path, exits: int, lots: int, modo: str = "cantidad"):
-    """A database in `folder` with the client's interfaces imported; (database, [(kind,
-    seconds its import took)], the files)."""
-    files = generate(folder, exits, lots)
+def loaded(folder: Path, files: dict[str, Path], modo: str = "cantidad"):
+    """A database in `folder` with the client's interface `files` imported; (database,
+    [(kind, seconds its import took)])."""
     database = store.connect(folder / "bench.db")
     clients.add_client(database, {"rfc": RFC, "razon_social": "Maquiladora Alfa SA"})
     discharge.set_mode(database, RFC, modo)
@@ -235,7 +234,7 @@ def loaded(folder: Path, exits: int, lots: int, modo: str = "cantidad"):
         began = time.perf_counter()
         interfaces.import_file(database, kind, path, RFC)
         marks.append((kind, time.perf_counter() - began))
-    return database, marks, files
+    return database, marks
 
 
 def import_floor(folder: Path, files: dict[str, Path]) -> float:
@@ -272,8 +271,9 @@ def end_to_end(exits: int, lots: int, modo: str = "cantidad", *, extras: bool = 
     shell's import of the same files; with `extras` the check and the naive discharge."""
     out: dict = {"modo": modo, "baseline_mb": _rss_mb()}
     with tempfile.TemporaryDirectory() as tmp:
+        files = generate(Path(tmp), exits, lots)
         cpu = time.process_time()
-        database, marks, files = loaded(Path(tmp), exits, lots, modo)
+        database, marks = loaded(Path(tmp), files, modo)
         ran = time.perf_counter()
         result = discharge.run(database, RFC, hasta=date(2027, 1, 1))
         out["run"] = time.perf_counter() - ran
