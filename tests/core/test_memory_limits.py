@@ -324,7 +324,7 @@ def test_a_device_or_a_named_pipe_is_refused_before_it_is_read(database, tmp_pat
         path = tmp_path / "1875724_Solicitudes.zip"
         os.mkfifo(path)
     rfc = ("--rfc", RFC) if kind != "datastage" else ()
-    code, output, _ = hostile.measured_cli("--db", database, "import", kind, path, *rfc, timeout=60)
+    code, output, _ = hostile.measured_cli("--db", database, "import", kind, path, *rfc)
     assert (code, output) == (
         1,
         f"Error: {path.name}: no es un archivo regular (es un dispositivo o una tubería, que "
