@@ -28,8 +28,9 @@ async def search(pilot, text: str) -> None:
     await pilot.press("enter")
 
 
-async def sort_by(pilot, label: str) -> None:
-    """`o`, then the picker's line starting with `label`, Enter."""
+async def sort_by(pilot, label: str, *, settle: bool = True) -> None:
+    """`o`, then the picker's line starting with `label`, Enter; `settle`: and the page read
+    (a sort no index gives is read in the background)."""
     await pilot.press("o")
     picker = pilot.app.screen
     assert isinstance(picker, SortScreen)
@@ -38,6 +39,9 @@ async def sort_by(pilot, label: str) -> None:
     target = next(i for i, text in enumerate(labels) if text.startswith(label))
     options.highlighted = target
     await pilot.press("enter")
+    if settle:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def test_clients_found_without_accents_and_the_search_cleared(demo_db):

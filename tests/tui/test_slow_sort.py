@@ -2,7 +2,8 @@
 background (seconds over a million allocations), the pager says "ordenando…", the rows shown
 stay and the screen keeps answering keys; the page keys wait for the page. An order an index
 gives (fecha, documento) is read at once, as before. F6 reads in the background a costly
-report (Recepción tardía sums the whole period) and any report sorted by a column."""
+report (Recepción tardía sums the whole period) and any report sorted by a column; F4 a
+sort other than by fecha de pago."""
 
 import threading
 from datetime import date
@@ -12,6 +13,7 @@ import pytest
 
 from brokertui.app import BrokerApp
 from brokertui.core.anexo24 import ledger, reports
+from brokertui.core.pedimentos import store as pedimentos
 from brokertui.screens.widgets import PagedTable
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC
@@ -44,7 +46,7 @@ async def test_a_sort_no_index_gives_is_read_in_the_background(year, monkeypatch
         await app.workers.wait_for_complete()
         before = rows(app)
         try:
-            await sort_by(pilot, "Cantidad")
+            await sort_by(pilot, "Cantidad", settle=False)
             await pilot.pause()
             assert "ordenando…" in pager(app) and "orden Cantidad ▲" in pager(app)
             assert rows(app) == before  # the rows shown stay meanwhile
@@ -106,3 +108,23 @@ async def test_f6_reads_a_costly_or_sorted_report_in_the_background(
         await pilot.pause()
         assert rows(app) and "leyendo" not in pager(app) and "ordenando" not in pager(app)
     assert read[-1] == (report, sort, sort is None and report == "salidas")
+
+
+@pytest.mark.parametrize(("label", "sort", "on_ui"), [("Part", "partidas", False),
+                                                       ("Pago", "fecha_pago", True)])  # fmt: skip
+async def test_f4_reads_a_sort_no_index_gives_in_the_background(
+    demo_db, monkeypatch, label, sort, on_ui
+):
+    read: list[tuple] = []
+    listed = pedimentos.list_pedimentos
+
+    def recorded(db, **kwargs):
+        read.append((kwargs.get("sort"), threading.current_thread() is threading.main_thread()))
+        return listed(db, **kwargs)
+
+    monkeypatch.setattr(pedimentos, "list_pedimentos", recorded)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await sort_by(pilot, label)
+        assert read[-1] == (sort, on_ui) and rows(app) and "ordenando" not in pager(app)

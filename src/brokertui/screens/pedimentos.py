@@ -49,6 +49,7 @@ class PedimentosScreen(ClientScreen):
             noun="pedimentos",
             load_on_mount=False,  # on_screen_resume loads it
             remember="pedimentos",
+            slow=lambda view: view.sort not in (None, *pedimentos.INDEXED_SORTS),
         )
         yield KeyFooter()
 

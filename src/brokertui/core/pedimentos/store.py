@@ -363,6 +363,9 @@ SORTS = {
     "origen": "origen",
     "rfc": "c.rfc",
 }
+# The sort an index gives (pedimentos_pago): any other sorts every pedimento of the list before
+# its first row (0.1-1.4 s at 100,000).
+INDEXED_SORTS = ("fecha_pago",)
 
 
 def _search_fields() -> find.Fields:
