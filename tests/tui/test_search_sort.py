@@ -5,10 +5,11 @@ kept per user and list across a restart. Ctrl+P jumps to a pedimento by part of 
 from brokertui.app import BrokerApp
 from brokertui.core import preferences
 from brokertui.core.registry import clients
+from brokertui.screens.clients import ClientsScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.widgets import PagedTable, SortScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import settle, type_text
 
 PEDIMENTO = "250739535000685"  # a demo pedimento: 25 07 3953 5000685
 
@@ -78,6 +79,8 @@ async def test_sort_picked_reversed_and_kept_across_a_restart(demo_db):
     again = BrokerApp(demo_db, today=TODAY)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
+        await settle(pilot)  # a loaded machine may still be mounting the screen
+        assert isinstance(again.screen, ClientsScreen)
         table = again.screen.query_one(PagedTable)
         assert table.view.sort == "razon_social" and table.search_bar.value == "s.a. de c.v."
         assert rows(again)[0][1].startswith("Autopartes")

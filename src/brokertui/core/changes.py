@@ -21,9 +21,12 @@ def data_version(db: Database) -> int:
     return db.execute("PRAGMA data_version").fetchone()[0]
 
 
+AUDIT_MARK = "SELECT coalesce(max(id), 0) FROM audit_log"
+
+
 def audit_mark(db: Database) -> int:
     """The id of the last audit row (0 when there is none)."""
-    return db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+    return db.execute(AUDIT_MARK).fetchone()[0]
 
 
 MOST_ROWS = 200  # more audit rows than this since a screen's last look: it just reloads
