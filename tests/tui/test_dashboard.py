@@ -6,6 +6,7 @@ from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.dashboard import DashboardScreen
+from tests.tui.conftest import settle
 
 JUNE = date(2026, 6, 15)
 
@@ -105,4 +106,5 @@ async def test_temporary_imports_expiring_in_30_60_90_days(db):
         )
         table.move_cursor(row=first_lot)
         await pilot.press("enter")
+        await settle(pilot)  # a loaded machine may still be pushing the screen
         assert type(app.screen).__name__ == "PedimentoDetailScreen"
