@@ -81,7 +81,7 @@ def test_a_damaged_backup_fails_verify_with_exit_status_1(run, tmp_path):
     assert checked.exit_code == 1
     assert "Problema: el archivo cambió desde que se hizo el respaldo" in checked.output
     # the flipped byte may also break the page it falls in (the schema's, as it grows)
-    assert re.search(r"el respaldo tiene [12] problema\(s\)\n$", checked.output)
+    assert re.search(r"el respaldo tiene (1 problema|2 problemas)\n$", checked.output)
     assert run("backup", "restore", str(copy)).exit_code == 1
 
 

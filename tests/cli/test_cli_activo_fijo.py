@@ -57,7 +57,7 @@ def test_a_file_of_movements_is_all_or_nothing(run, tmp_path):
     assert assets(run)[0]["saldo"] == "3"
     path = write_csv(tmp_path / "af.csv", header, [good])
     result = run("import", "movimientos-activo-fijo", str(path), "--rfc", RFC)
-    assert result.exit_code == 0 and "1 movimientos de activo fijo registrados" in result.output
+    assert result.exit_code == 0 and "1 movimiento de activo fijo registrado." in result.output
     assert assets(run)[0]["saldo"] == "2"
     # the optional identification columns (Apartado A fr. II, Módulo de Activo Fijo, numeral 1)
     path = write_csv(

@@ -23,12 +23,12 @@ def test_multi_rfc_zip_routes_lists_kept_aside_and_client_add_picks_them_up(run,
     out = run("import", "datastage", path)
     assert out.exit_code == 0, out.output
     assert f"  {client_rfc(1):13} {1:>6} {0:>6} {0:>6}" in out.output
-    assert "Apartados 2 pedimentos de 1 RFC que no son clientes" in out.output
+    assert "2 pedimentos apartados de 1 RFC que no son clientes" in out.output
     assert f"  {client_rfc(2):13} {2:>6} ped.  CLIENTE 2 DEL BAJÍO, S.A. DE C.V." in out.output
     path.unlink()
     added = run("client", "add", "--rfc", client_rfc(2), "--razon-social", "Cliente Dos SA")
     assert added.exit_code == 0, added.output
-    assert "Data Stage: 1 entregas guardadas tenían pedimentos suyos." in added.output
+    assert "CLI010103A16: 1 entrega Data Stage guardada tenía pedimentos suyos." in added.output
     assert "Pedimentos nuevos 2, actualizados 0, sin cambio 0." in added.output
     listed = json.loads(run("pedimento", "list", "--rfc", client_rfc(2), "--format", "json").output)
     assert len(listed) == 2
@@ -38,7 +38,7 @@ def test_rfc_filter_leaves_the_rest_pending_and_says_so(run, tmp_path):
     run("client", "add", "--rfc", client_rfc(2), "--razon-social", "Cliente Dos SA")
     path = datastage_build.write_zip(tmp_path / "d.zip", [monthly(1, 2026, 1), monthly(2, 2026, 1)])
     out = run("import", "datastage", path, "--rfc", client_rfc(1)).output
-    assert "1 pedimentos de otros clientes quedan pendientes en el zip guardado" in out
+    assert "1 pedimento de otro cliente queda pendiente en el zip guardado" in out
     out = run("import", "datastage", path, "--rfc", client_rfc(2)).output
     assert "Pedimentos nuevos 1" in out and "ya estaba importado" not in out
 
@@ -56,7 +56,7 @@ def test_folder_import_summary_in_table_and_json(run, tmp_path):
     assert f"{folder}: 2 zips leídos, 0 ya importados." in out.output
     assert f"  {client_rfc(1):13} {2:>6} {0:>6} {0:>6}" in out.output
     assert f"  {client_rfc(3):13} {2:>6} ped.  CLIENTE 3 DEL BAJÍO, S.A. DE C.V." in out.output
-    assert "Rechazados 1 archivos (nada se importó de ellos):" in out.output
+    assert "1 archivo rechazado (nada se importó de ellos):" in out.output
     assert "  3_Solicitudes.zip: 1 renglón con error; nada se importó:" in out.output
     again = json.loads(run("import", "datastage", folder, "--format", "json").output)
     assert again["ya_importados"] == 2 and again["clientes"] == []
@@ -71,7 +71,7 @@ def test_oficio_and_deliveries_per_month(run, tmp_path):
         "--vence", "2026-06-30",
     )  # fmt: skip
     assert added.output == (
-        f"Oficio 800-1 registrado para {client_rfc(1)}: vence el 2026-06-30 (faltan 76 días).\n"
+        f"Oficio 800-1 registrado para {client_rfc(1)}: vence el 2026-06-30 (en 76 días).\n"
     )
     bad = run("oficio", "add", "--rfc", client_rfc(1), "--numero", "2", "--fecha", "2026-02-01",
               "--vence", "2026-01-01")  # fmt: skip

@@ -34,7 +34,7 @@ def test_import_saldos_iniciales_says_what_it_did_and_refuses_bad_rows(run, tmp_
     )
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "saldos_iniciales-cli.csv: 2 lotes con saldo inicial, 1 nuevos y 1 existentes con su "
+        "saldos_iniciales-cli.csv: 2 lotes con saldo inicial, 1 nuevo y 1 existente con su "
         "saldo reemplazado; el próximo descargo los usa por PEPS.\n"
     )
     bad = csv_file(

@@ -97,7 +97,7 @@ def test_capture_from_json_and_reconcile(run, tmp_path):
     (tmp_path / "p.json").write_text(json.dumps(values))
     added = run("pedimento", "add", tmp_path / "p.json")
     assert added.exit_code == 0, added.output
-    assert "Pedimento 262439536000098 guardado con 1 partidas." in added.output
+    assert "Pedimento 262439536000098 guardado con 1 partida." in added.output
     assert "ya fue capturado" in run("pedimento", "add", tmp_path / "p.json").output
     diff = json.loads(run("reconcile", "--rfc", RFC, "--format", "json").output)
     assert [(d["tipo"], d["campo"], d["captura"], d["datastage"]) for d in diff] == [

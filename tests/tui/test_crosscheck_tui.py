@@ -193,4 +193,4 @@ async def test_d_compares_the_512_descargos_with_the_ledger(demo_db):
             "40 (6)",
             "",
         ]
-        assert table.row_count == 1 and "1 diferencias" in summary(app)
+        assert table.row_count == 1 and "1 diferencia en las salidas" in summary(app)

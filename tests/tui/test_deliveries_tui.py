@@ -28,7 +28,7 @@ async def test_oficio_form_then_the_clients_deliveries(demo_db):
         app.open_client(MNB)
         await pilot.pause()
         summary = app.screen.query_one("#summary", Static)  # the demo's, expiring: renewed
-        assert "800-02-00-00-00-2025-1187, vence el 2026-05-25 (faltan 40 días)" in str(
+        assert "800-02-00-00-00-2025-1187, vence el 2026-05-25 (en 40 días)" in str(
             summary.render()
         )
         await pilot.press("o")
@@ -45,7 +45,7 @@ async def test_oficio_form_then_the_clients_deliveries(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen)
-        assert "800-05-2026-0412, vence el 2027-03-19 (faltan 338 días)" in str(
+        assert "800-05-2026-0412, vence el 2027-03-19 (en 338 días)" in str(
             app.screen.query_one("#summary", Static).render()
         )
         await pilot.press("d")
@@ -101,7 +101,7 @@ async def test_without_client_the_screen_lists_every_client_and_the_kept_aside(d
         heading = str(screen.query_one("#ds-oficio", Static).render())
         assert "Todos los clientes · 0 meses atrasados · 2 sin oficio" in heading
         kept = str(screen.query_one("#ds-kept", Static).render())
-        assert kept.startswith("Apartados 1 pedimentos de 1 RFC que no son clientes")
+        assert kept.startswith("1 pedimento apartado de 1 RFC que no son clientes")
         assert [r[:3] for r in cells(screen.query_one(DataTable))] == [
             [client_rfc(1), "2026-03", "recibida"],
             [client_rfc(2), "2026-03", "recibida"],
@@ -149,7 +149,7 @@ async def test_a_client_registered_in_the_tui_takes_its_kept_aside_pedimentos(db
         await type_text(pilot, "Cliente Tres SA")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("1 entregas Data Stage guardadas tenían pedimentos suyos." in s for s in seen)
+        assert any("1 entrega Data Stage guardada tenía pedimentos suyos." in s for s in seen)
         assert any("Pedimentos nuevos 1, actualizados 0" in s for s in seen)
     stored = db.execute(
         "SELECT count(*) FROM pedimentos p JOIN clients c ON c.id = p.client_id WHERE c.rfc = ?",

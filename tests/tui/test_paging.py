@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from brokertui.app import BrokerApp
-from brokertui.core import changes, formatting
+from brokertui.core import changes, formatting, plural
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
 from brokertui.core.registry import clients
@@ -271,7 +271,7 @@ def test_the_pager_names_one_row_in_the_singular():
     """'1–1 de 1 fila' (issue 15 trial: '1 filas'), for every noun a list pages."""
     nouns = ["activos", "asignaciones", "bienes", "clientes", "diferencias", "filas"]
     nouns += ["materiales", "meses", "obligaciones", "partidas", "pedimentos", "registros"]
-    assert [formatting.singular(n) for n in nouns] == [
+    assert [plural.singular(n) for n in nouns] == [
         "activo", "asignación", "bien", "cliente", "diferencia", "fila",
         "material", "mes", "obligación", "partida", "pedimento", "registro",
     ]  # fmt: skip

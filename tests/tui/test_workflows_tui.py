@@ -170,7 +170,7 @@ async def test_catalogs_of_a_client_search_and_baja_with_its_date(demo_db):
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client(MNB)
         await pilot.pause()
-        assert "Catálogos Anexo 24: 5 materiales, 1 productos, 3 renglones de BOM (m los" in (
+        assert "Catálogos Anexo 24: 5 materiales, 1 producto, 3 renglones de BOM (m los" in (
             text(app, "#summary")
         )
         await pilot.press("m")

@@ -10,6 +10,7 @@ import click
 
 from brokertui.cli.base import FORMATS, Env, checked_date, emit, import_group, main, pass_env
 from brokertui.core.anexo24 import activo_fijo, interfaces
+from brokertui.core.plural import counted
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
 
@@ -27,7 +28,10 @@ def import_activo_fijo(env: Env, file: Path, rfc: str) -> None:
     numero_parte,cantidad,documento,domicilio,motivo y, opcionales, serie,marca,modelo."""
     rows = interfaces.read_file(file, activo_fijo.HEADERS)
     count = activo_fijo.add_movements(env.db, rfc, rows, file.name)
-    click.echo(f"{file.name}: {count} movimientos de activo fijo registrados.")
+    done = counted(
+        count, "movimiento de activo fijo registrado", "movimientos de activo fijo registrados"
+    )
+    click.echo(f"{file.name}: {done}.")
 
 
 @main.group("activo-fijo")

@@ -37,6 +37,7 @@ from brokertui.core.anexo24 import (
 )
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 
 
@@ -117,20 +118,11 @@ def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
     if fmt == "json":
         click.echo(export.to_json(result.as_dict()))
         return
-    head = "Vista previa (nada se guardó)" if dry_run else f"Corrida {result.run_id}"
-    since = f" desde {result.desde}" if result.desde else ""
-    click.echo(
-        f"{head}: salidas hasta {result.hasta}{since}: {result.demands} demandas, "
-        f"{result.allocations} asignaciones, {result.shortfalls} faltantes, "
-        f"{result.vencidos} de lotes vencidos, {result.reversed} revertidas."
-    )
+    click.echo(result.summary())
     if result.shortfall_parts:
         click.echo("Faltantes en: " + ", ".join(result.shortfall_parts))
     if result.sin_valor:
-        click.echo(
-            f"{result.sin_valor} salidas quedan pendientes: sin entradas con valor_usd de "
-            + ", ".join(result.sin_valor_parts)
-        )
+        click.echo(result.pending())
 
 
 @discharge_group.command("mode")
@@ -156,10 +148,8 @@ def discharge_mode(env: Env, rfc: str, modo: str | None) -> None:
 def discharge_undo(env: Env, rfc: str) -> None:
     """Deshace la última corrida de descargo del cliente."""
     undone = discharge.undo_last(env.db, rfc)
-    click.echo(
-        f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: "
-        f"{undone['allocations']} asignaciones ya no cuentan."
-    )
+    left = counted(undone["allocations"], "asignación ya no cuenta", "asignaciones ya no cuentan")
+    click.echo(f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: {left}.")
 
 
 @discharge_group.command("runs")
@@ -220,7 +210,7 @@ def check_cmd(env: Env, rfc: str | None) -> None:
     if problems:
         for problem in problems[:50]:
             click.echo(problem)
-        raise BrokerError(f"check: {len(problems)} problemas en el libro de descargos")
+        raise BrokerError(f"check: {counted(len(problems), 'problema')} en el libro de descargos")
     click.echo("Libro de descargos correcto.")
 
 
@@ -249,7 +239,8 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
         if output is None:
             raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o REPORTE.xlsx)")
         reports.write_xlsx(env.db, heading, output)
-        click.echo(f"{heading.report.title}: {reports.count(env.db, heading)} filas en {output}")
+        rows = counted(reports.count(env.db, heading), "fila")
+        click.echo(f"{heading.report.title}: {rows} en {output}")
         return
     with _output(env, output) as stream:
         (reports.write_csv if fmt == "csv" else reports.write_json)(env.db, heading, stream)
@@ -301,7 +292,7 @@ def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
         if output is None:
             raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o CRUCE.xlsx)")
         count = crosscheck.write_xlsx(env.db, rfc, output, desde=start, hasta=end, like=env.db_path)
-        click.echo(f"Cruce de entradas: {count} diferencias en {output}")
+        click.echo(f"Cruce de entradas: {counted(count, 'diferencia')} en {output}")
         return
     found = crosscheck.differences(env.db, rfc, desde=start, hasta=end)
     rows = [d.as_dict() for d in found]
@@ -389,7 +380,10 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
     if ajustar:
         count = conciliacion.confirm(env.db, rfc, start, end)
         click.echo(
-            f"{count} ajustes de conciliación registrados; el próximo descargo los aplica."
+            counted(
+                count, "ajuste de conciliación registrado", "ajustes de conciliación registrados"
+            )
+            + "; el próximo descargo los aplica."
             if count
             else "Sin diferencias que ajustar."
         )
@@ -398,7 +392,9 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
         if output is None:
             raise BrokerError("-o: el formato xlsx se escribe a un archivo (-o CONCILIACION.xlsx)")
         count = conciliacion.write_xlsx(env.db, rfc, start, end, output, like=env.db_path)
-        click.echo(f"Conciliación de inventario: {count} materiales en {output}")
+        click.echo(
+            f"Conciliación de inventario: {counted(count, 'material', 'materiales')} en {output}"
+        )
         return
     lines = conciliacion.conciliate(env.db, rfc, start, end)
     rows = [line.as_dict() for line in lines]

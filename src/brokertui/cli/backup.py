@@ -9,6 +9,7 @@ import click
 from brokertui.cli.base import Env, Whole, emit, main, pass_env
 from brokertui.core import backup, export
 from brokertui.core.errors import BrokerError
+from brokertui.core.plural import counted
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -46,7 +47,9 @@ def verify_cmd(archivo: Path, fmt: str) -> None:
         for problem in report.problems:
             click.echo(f"Problema: {problem}")
     if not report.ok:
-        raise BrokerError(f"{archivo}: el respaldo tiene {len(report.problems)} problema(s)")
+        raise BrokerError(
+            f"{archivo}: el respaldo tiene {counted(len(report.problems), 'problema')}"
+        )
     if fmt != "json":
         click.echo("Respaldo correcto.")
 

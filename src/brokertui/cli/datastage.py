@@ -67,10 +67,9 @@ def oficio_group() -> None:
 def oficio_add(env: Env, rfc: str, numero: str, fecha: str, vence: str) -> None:
     """Registra el oficio de un cliente (una renovación es un oficio nuevo)."""
     oficio = oficios.record(env.db, rfc, numero, fecha, vence)
-    days = (oficio.vence - env.today).days
     click.echo(
         f"Oficio {oficio.numero} registrado para {rfc.strip().upper()}: vence el "
-        f"{oficio.vence.isoformat()} ({'vencido' if days < 0 else f'faltan {days} días'})."
+        f"{oficio.vence.isoformat()} ({oficio.countdown(env.today)})."
     )
 
 

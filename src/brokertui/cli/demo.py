@@ -7,6 +7,7 @@ import click
 from brokertui.cli.base import Env, main, pass_env
 from brokertui.core.demo import clients as demo
 from brokertui.core.demo import reset as demo_reset
+from brokertui.core.plural import counted
 
 
 @main.command("demo")
@@ -19,4 +20,4 @@ from brokertui.core.demo import reset as demo_reset
 def demo_cmd(env: Env, reset: bool) -> None:
     """Llena la base con datos de demostración realistas."""
     count = demo_reset.reset(env.db_path, env.today) if reset else demo.load(env.db, env.today)
-    click.echo(f"Datos de demostración: {count} clientes en {env.db_path}")
+    click.echo(f"Datos de demostración: {counted(count, 'cliente')} en {env.db_path}")

@@ -32,6 +32,7 @@ from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.pedimentos.datastage import batch as datastage_batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage import member_tables
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 
 PEDIMENTO_COLUMNS = [
@@ -65,7 +66,7 @@ def import_datastage(env: Env, path: Path, rfc: str | None, fmt: str) -> None:
         if fmt == "json":
             click.echo(export.to_json(summary.as_dict()))
             return
-        click.echo(f"{path}: {summary.zips} zips leídos, {summary.already} ya importados.")
+        click.echo(summary.read(path))
         for line in summary.lines():
             click.echo(line)
         return
@@ -180,7 +181,9 @@ def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) 
         replace=replace,
         expected_version=expected_version,
     )
-    click.echo(f"Pedimento {ped.encabezado.numero} guardado con {len(ped.partidas)} partidas.")
+    click.echo(
+        f"Pedimento {ped.encabezado.numero} guardado con {counted(len(ped.partidas), 'partida')}."
+    )
     for problem in problems:
         click.echo(f"{'Nota' if problem.level == 'info' else 'Aviso'}: {problem}")
 

@@ -56,7 +56,7 @@ def client_add(env: Env, force: bool, **values) -> None:
     click.echo(f"Cliente {client.rfc} registrado{note}")
     waiting = datastage_batch.import_waiting(env.db, client.rfc)
     if waiting.zips or waiting.rechazados:
-        click.echo(f"Data Stage: {waiting.zips} entregas guardadas tenían pedimentos suyos.")
+        click.echo(waiting.waited(client.rfc))
         for line in waiting.lines():
             click.echo(line)
 

@@ -28,8 +28,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import db, dblock, files, formatting, settings
+from brokertui.core import db, dblock, files, settings
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
+from brokertui.core.plural import counted
 
 FOLDER = "respaldos"
 PATTERN = "brokertui-*.db"
@@ -283,7 +284,7 @@ def _check_content(conn: sqlite3.Connection, report: Report) -> None:
     if orphans:
         where = ", ".join(sorted({row[0] for row in orphans}))
         report.problems.append(
-            f"llaves foráneas: {formatting.counted(len(orphans), 'fila')} sin el registro al que "
+            f"llaves foráneas: {counted(len(orphans), 'fila')} sin el registro al que "
             f"apuntan ({where})"
         )
     tables = [

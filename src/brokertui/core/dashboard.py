@@ -14,6 +14,7 @@ from brokertui.core.anexo24 import activo_fijo, timeliness
 from brokertui.core.dates import MEXICO
 from brokertui.core.pedimentos.datastage import schedule
 from brokertui.core.pedimentos.numero import Numero
+from brokertui.core.plural import counted
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients, deadlines
 from brokertui.core.registry.programs import PROGRAM_TYPES
@@ -209,18 +210,20 @@ def late_row(client: schedule.ClientDeliveries, today: date) -> Row | None:
         limit=late[0].due,
         today=today,
         pedimento=None,
-        detail=f"{len(late)} mes(es) sin entrega: {shown}{'…' if len(late) > 4 else ''}",
+        detail=f"{counted(len(late), 'mes', 'meses')} sin entrega: "
+        f"{shown}{'…' if len(late) > 4 else ''}",
         flag=("atrasada", "critical"),
     )
 
 
 def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Row | None:
     """A client's operations of this month and the last whose corporate data (entradas, salidas,
-    ajustes) arrived more than 24 hours after them (timeliness.counts), per month and kind."""
+    ajustes) arrived more than 24 hours after them (timeliness.counts), per month and kind,
+    dated by the first such operation (like the DStage row by its oldest late month)."""
     late = [c for c in counts if c["tardias"] and c["tipo"] in timeliness.CORPORATE]
     if not late:
         return None
-    first = date.fromisoformat(late[0]["mes"] + "-01")
+    first = date.fromisoformat(min(c["primera_tardia"] for c in late))
     shown = ", ".join(f"{c['mes']} {c['tipo']}s {c['tardias']}" for c in late)
     n = sum(c["tardias"] for c in late)
     return countdown_row(
@@ -232,7 +235,7 @@ def late_data_row(client: clients.Client, counts: list[dict], today: date) -> Ro
         limit=first,
         today=today,
         pedimento=None,
-        detail=f"{n} {'operación' if n == 1 else 'operaciones'} con datos de más de 24 h: {shown}",
+        detail=f"{counted(n, 'operación', 'operaciones')} con datos de más de 24 h: {shown}",
         flag=("tardía", "warning"),
     )
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from brokertui.core.plural import counted
+
 # What a message must not carry to the user's terminal: control characters (a quoted hostile
 # value's ESC would run there) and lone surrogates (which no terminal encoding can write).
 _UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -98,7 +100,7 @@ class Change:
 def at_most(lines: list[str], limit: int) -> list[str]:
     """The first `limit` lines, and how many more there are ("y 12 cambios más")."""
     more = len(lines) - limit
-    return lines if more <= 0 else [*lines[:limit], f"y {more} cambios más"]
+    return lines if more <= 0 else [*lines[:limit], f"y {counted(more, 'cambio')} más"]
 
 
 def quoted(value: Any) -> str:

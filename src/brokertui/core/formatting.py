@@ -52,21 +52,6 @@ def count(number: int) -> str:
     return f"{number:,}"
 
 
-def counted(number: int, one: str, many: str | None = None) -> str:
-    """A count and its noun, singular for one: '1 fila', '3,011 filas'."""
-    return f"{number:,} {one if number == 1 else many or one + 's'}"
-
-
-def singular(many: str) -> str:
-    """The singular of a Spanish plural noun of the lists: 'filas' 'fila', 'obligaciones'
-    'obligación', 'materiales' 'material', 'meses' 'mes', 'bienes' 'bien'."""
-    if many.endswith("ciones"):
-        return many[:-6] + "ción"
-    if many.endswith(("les", "nes", "ses")):
-        return many[:-2]
-    return many.removesuffix("s")
-
-
 def moment(stamp: str) -> str:
     """A stored UTC timestamp in Mexico City time: '2026-11-22 09:05'."""
     return dates.local_time(stamp)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from brokertui.core.errors import BrokerError
+from brokertui.core.plural import counted
 
 MIB = 1 << 20
 
@@ -86,12 +87,12 @@ class ErrorList:
         """'4,260 filas con error' ('1 fila con error'), said to be where the check stopped
         when it is full."""
         stopped = " (la revisión se detuvo ahí)" if self.full else ""
-        return f"{self.count:,} {one if self.count == 1 else many} con error{stopped}"
+        return f"{counted(self.count, one, many)} con error{stopped}"
 
     def listing(self) -> str:
         """The kept lines, then how many more there are."""
         more = self.count - len(self.lines)
-        tail = [f"y {more:,} errores más"] if more else []
+        tail = [f"y {counted(more, 'error', 'errores')} más"] if more else []
         return "\n".join(self.lines + tail)
 
 

@@ -15,6 +15,7 @@ from brokertui.core import catalogs
 from brokertui.core.anexo24 import catalog_list
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos.datastage import batch, oficios, routes
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients, deadlines, programs
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
@@ -132,10 +133,7 @@ class ClientsScreen(Guarded, Screen):
             )
 
     def took_waiting(self, rfc: str, summary: batch.Summary) -> None:
-        lines = [
-            f"{rfc}: {summary.zips} entregas Data Stage guardadas tenían pedimentos suyos.",
-            *summary.lines(),
-        ]
+        lines = [summary.waited(rfc), *summary.lines()]
         self.notify(clean("\n".join(lines[:12]), lines=True), timeout=12, markup=False)
 
     def on_screen_resume(self) -> None:
@@ -238,20 +236,19 @@ class ClientDetailScreen(Guarded, Screen):
         today = self.app.today
         if not found or not found[0].vigente(today):
             return "ninguno vigente (sin él no llega Data Stage)"
-        days = (found[0].vence - today).days
-        return f"{found[0].numero}, vence el {found[0].vence} (faltan {days} días)"
+        return f"{found[0].numero}, vence el {found[0].vence} ({found[0].countdown(today)})"
 
     def catalogs_text(self) -> str:
-        counted = [
-            f"{catalog_list.count(self.app.db, self.rfc, kind):,} {label}"
-            for kind, label in (
-                ("materiales", "materiales"),
-                ("productos", "productos"),
-                ("bom", "renglones de BOM"),
+        sizes = [
+            counted(catalog_list.count(self.app.db, self.rfc, kind), one, many)
+            for kind, one, many in (
+                ("materiales", "material", "materiales"),
+                ("productos", "producto", "productos"),
+                ("bom", "renglón de BOM", "renglones de BOM"),
             )
         ]
         key = commands.key_display(self.app, commands.BY_ID["client_detail.catalogs"])
-        return f"{', '.join(counted)} ({key} los muestra)"
+        return f"{', '.join(sizes)} ({key} los muestra)"
 
     def refresh_data(self) -> None:
         self.load()

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core import formatting
 from brokertui.core import search as find
 from brokertui.core.anexo24 import conciliacion, inventarios
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
@@ -123,10 +124,10 @@ class ConciliacionScreen(Guarded, Screen):
                 rfc=self.rfc,
                 desde=self.period.desde.isoformat(),
                 hasta=self.period.hasta.isoformat(),
-                count=formatting.counted(len(self.lines), "material", "materiales"),
-                differing=str(differing),
-                undeclared=f", {undeclared} {conciliacion.UNDECLARED}" if undeclared else "",
-                proposed=formatting.counted(proposed, "ajuste propuesto", "ajustes propuestos"),
+                count=counted(len(self.lines), "material", "materiales"),
+                differing=formatting.count(differing),
+                undeclared=f", {undeclared:,} {conciliacion.UNDECLARED}" if undeclared else "",
+                proposed=counted(proposed, "ajuste propuesto", "ajustes propuestos"),
             )
         self.query_one("#ped-summary", Static).update(text)
 
@@ -159,7 +160,7 @@ class ConciliacionScreen(Guarded, Screen):
                 self.refresh_data()
 
         choices = [
-            (str(n), f"{p.label} ({p.materiales} materiales)")
+            (str(n), f"{p.label} ({counted(p.materiales, 'material', 'materiales')})")
             for n, p in enumerate(declared, start=1)
         ]
         self.app.push_screen(
@@ -181,15 +182,15 @@ class ConciliacionScreen(Guarded, Screen):
         ]
         more = len(proposed) - LISTED
         question = (
-            f"¿Registrar {formatting.counted(len(proposed), 'ajuste')} con fecha "
+            f"¿Registrar {counted(len(proposed), 'ajuste')} con fecha "
             f"{period.hasta.isoformat()}?\n"
             + "\n".join(named)
-            + (f"\ny {more} más" if more > 0 else "")
+            + (f"\ny {more:,} más" if more > 0 else "")
             + "\nEl próximo descargo los aplica."
         )
 
         def recorded(count: int) -> None:
-            done = formatting.counted(count, "ajuste registrado", "ajustes registrados")
+            done = counted(count, "ajuste registrado", "ajustes registrados")
             self.notify(f"{done}; el próximo descargo los aplica.")
             self.refresh_data()
 
@@ -210,5 +211,7 @@ class ConciliacionScreen(Guarded, Screen):
         self.jobs.export(
             f"{rfc}-conciliacion-{desde.isoformat()}-{hasta.isoformat()}.xlsx",
             lambda conn, path: conciliacion.write_xlsx(conn, rfc, desde, hasta, path),
-            lambda count, path: f"Conciliación: {count} materiales en {path}",
+            lambda count, path: (
+                f"Conciliación: {counted(count, 'material', 'materiales')} en {path}"
+            ),
         )

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.plural import counted
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
@@ -82,10 +83,10 @@ class CrossCheckScreen(Guarded, Screen):
         tolerance = crosscheck.tolerance(self.app.db, self.rfc)
         self.query_one("#ped-summary", Static).update(
             markup(
-                f"[b]$rfc[/] · [b]{s['diferencias']}[/] diferencias: sin Data Stage "
-                f"{s['solo_anexo24']}, sin Anexo 24 {s['solo_datastage']}, partidas "
-                f"{s['partida_solo_anexo24'] + s['partida_solo_datastage']}, campos "
-                f"{s['partida']} · tolerancia USD {tolerance}",
+                f"[b]$rfc[/] · [b]{counted(s['diferencias'], 'diferencia')}[/]: sin Data Stage "
+                f"{s['solo_anexo24']:,}, sin Anexo 24 {s['solo_datastage']:,}, partidas "
+                f"{s['partida_solo_anexo24'] + s['partida_solo_datastage']:,}, campos "
+                f"{s['partida']:,} · tolerancia USD {tolerance}",
                 rfc=self.rfc,
             )
         )
@@ -123,7 +124,7 @@ class CrossCheckScreen(Guarded, Screen):
         self.jobs.export(
             f"{rfc}-cruce-entradas-{self.app.today.isoformat()}.xlsx",
             lambda conn, path: crosscheck.write_xlsx(conn, rfc, path),
-            lambda count, path: f"Cruce: {count} diferencias en {path}",
+            lambda count, path: f"Cruce: {counted(count, 'diferencia')} en {path}",
         )
 
     def action_parts(self) -> None:
@@ -241,8 +242,8 @@ class DescargosCheckScreen(Guarded, Screen):
         self.title = "Descargos 512 vs descargo de brokertui"
         self.query_one("#ped-summary", Static).update(
             markup(
-                f"[b]$rfc[/] · [b]{len(self.found)}[/] diferencias en las salidas con 512 "
-                "(cantidades en la unidad de 512) $note",
+                f"[b]$rfc[/] · [b]{counted(len(self.found), 'diferencia')}[/] en las salidas "
+                "con 512 (cantidades en la unidad de 512) $note",
                 rfc=self.app.client.rfc,
                 note=self.note,
             )

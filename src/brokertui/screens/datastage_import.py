@@ -115,8 +115,7 @@ class DataStageImportScreen(Guarded, Screen):
         self.finish("\n".join(batch.zip_lines(path.name, result)[:60]), error=False)
 
     def folder_imported(self, path: Path, summary: batch.Summary) -> None:
-        head = f"{path}: {summary.zips} zips leídos, {summary.already} ya importados."
-        self.finish("\n".join([head, *summary.lines()][:200]), error=False)
+        self.finish("\n".join([summary.read(path), *summary.lines()][:200]), error=False)
 
     def finish(self, text: str, *, error: bool) -> None:
         self.query_one("#import-stage", Static).update("Error" if error else "Listo")

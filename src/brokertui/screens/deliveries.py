@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from brokertui.core.pedimentos.datastage import routes, schedule
+from brokertui.core.pedimentos.datastage import batch, routes, schedule
+from brokertui.core.plural import counted
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import OficioFormScreen
@@ -92,8 +93,7 @@ class DeliveriesScreen(Guarded, Screen):
         kept = routes.kept_aside(self.app.db)
         self.query_one("#ds-kept", Static).update(
             plain(
-                f"Apartados {sum(k['pedimentos'] for k in kept):,} pedimentos de {len(kept)} RFC "
-                "que no son clientes: al registrarlos se importan del zip guardado."
+                batch.kept_aside(sum(k["pedimentos"] for k in kept), len(kept)) + "."
                 if kept
                 else ""
             )
@@ -109,8 +109,8 @@ class DeliveriesScreen(Guarded, Screen):
             without = sum(1 for c in found if not (c.oficio() and c.oficio().vigente(today)))
             late = sum(len(c.late) for c in found)
             return (
-                f"Todos los clientes · {late} meses atrasados · {without} sin oficio de matriz "
-                f"de seguridad vigente.\n{rule}"
+                f"Todos los clientes · {counted(late, 'mes atrasado', 'meses atrasados')} · "
+                f"{without:,} sin oficio de matriz de seguridad vigente.\n{rule}"
             )
         client = found[0] if found else None
         name = f"{self.rfc} · {client.razon_social}" if client else self.rfc
@@ -121,10 +121,9 @@ class DeliveriesScreen(Guarded, Screen):
                 f"{name}\nSin oficio de matriz de seguridad vigente{past}: ANAM no envía "
                 "Data Stage sin él. Registre uno con o."
             )
-        days = (oficio.vence - today).days
         return (
             f"{name}\nOficio {oficio.numero} del {oficio.fecha}, vence el {oficio.vence} "
-            f"(faltan {days} días). {rule}"
+            f"({oficio.countdown(today)}). {rule}"
         )
 
     def action_oficio(self) -> None:

@@ -12,6 +12,7 @@ from brokertui.core import formatting, identifiers
 from brokertui.core.anexo24 import exit_detail
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
@@ -282,19 +283,7 @@ class DischargeScreen(ClientScreen):
             )
 
     def ran(self, result: discharge.RunResult) -> None:
-        head = "Vista previa (nada se guardó)" if result.dry_run else f"Corrida {result.run_id}"
-        n = formatting.count
-        text = (
-            f"{head}: {n(result.demands)} demandas, {n(result.allocations)} asignaciones, "
-            f"{n(result.shortfalls)} faltantes, {n(result.vencidos)} de lotes vencidos"
-            + (f", {result.reversed} revertidas desde {result.desde}" if result.reversed else "")
-            + (
-                f". {result.sin_valor} salidas quedan pendientes: sin entradas con valor de "
-                + ", ".join(result.sin_valor_parts)
-                if result.sin_valor
-                else ""
-            )
-        )
+        text = " ".join(filter(None, [result.summary(), result.pending()]))
         severity = "warning" if result.shortfalls or result.sin_valor else "information"
         self.notify(text, severity=severity, timeout=8)
         self.simulated = result if result.dry_run else None
@@ -308,7 +297,8 @@ class DischargeScreen(ClientScreen):
         other = modes[(modes.index(modo) + 1) % len(modes)]  # cantidad, valor, pedimento
         if in_force := discharge.count_allocations(self.app.db, self.rfc):
             self.notify(
-                f"Modo: hay {in_force} asignaciones por {modo} en vigor; deshaga las "
+                f"Modo: hay {counted(in_force, 'asignación', 'asignaciones')} por {modo} en "
+                "vigor; deshaga las "
                 f"corridas (z) antes de descargar por {other}.",
                 severity="error",
                 timeout=8,

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
 from brokertui.core.anexo24 import interface_kinds
 from brokertui.core.anexo24.preview import Preview
 from brokertui.core.formatting import count
+from brokertui.core.plural import counted
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
@@ -156,7 +157,10 @@ class InterfaceImportScreen(ClientScreen):
         elif found.errors:
             kept = len(found.errors)
             shown = f"; se listan los primeros {count(kept)}" if found.problems > kept else ""
-            self.say(f"{found.summary()} ({count(found.problems)} errores{shown}).", "error")
+            self.say(
+                f"{found.summary()} ({counted(found.problems, 'error', 'errores')}{shown}).",
+                "error",
+            )
             errors.focus()
         else:
             self.say(f"{found.summary()}.", "error")
@@ -186,9 +190,9 @@ class InterfaceImportScreen(ClientScreen):
 
     def staged(self, done: int, total: int, stage: str) -> None:
         if total:
-            self.say(f"{stage}: {count(done)} de {count(total)} filas…")
+            self.say(f"{stage}: {count(done)} de {counted(total, 'fila')}…")
         else:
-            self.say(f"{stage}: {count(done)} filas…")
+            self.say(f"{stage}: {counted(done, 'fila')}…")
 
     def failed(self, text: str) -> None:
         self.checked = None

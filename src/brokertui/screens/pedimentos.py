@@ -12,6 +12,7 @@ from brokertui.core import dates
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos import drafts
 from brokertui.core.pedimentos import store as pedimentos
+from brokertui.core.plural import counted
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen, Guarded
 from brokertui.screens.crosscheck import CrossCheckScreen
@@ -101,7 +102,9 @@ class PedimentosScreen(ClientScreen):
         client = self.app.client
         who = "[b]$rfc[/] $name" if client else "todos los clientes"
         pending = len(drafts.list_drafts(self.app.db, self.client_id)) if client else 0
-        note = f" · [b $warning]{pending} borrador(es)[/] (b)" if pending else ""
+        note = (
+            f" · [b $warning]{counted(pending, 'borrador', 'borradores')}[/] (b)" if pending else ""
+        )
         self.query_one("#ped-summary", Static).update(
             markup(
                 f"Pedimentos de {who}{note}",

@@ -16,6 +16,7 @@ from brokertui.core import catalogs
 from brokertui.core.dashboard import STATUS_ES
 from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
 from brokertui.core.formatting import quantity
+from brokertui.core.plural import counted
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
@@ -139,7 +140,7 @@ class RaoceScreen(Guarded, Screen):
             lines.append(
                 markup(
                     f"[b]Relación de bienes producidos (PROSEC)[/]: $n · {key} la captura",
-                    n=f"{len(bienes)} {'bien' if len(bienes) == 1 else 'bienes'}",
+                    n=counted(len(bienes), "bien", "bienes"),
                 )
             )
             units = catalogs.load("unidades").entries

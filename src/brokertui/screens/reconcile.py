@@ -7,6 +7,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from brokertui.core.pedimentos import reconcile
+from brokertui.core.plural import counted
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.crosscheck import CrossCheckScreen
@@ -63,9 +64,9 @@ class ReconcileScreen(Guarded, Screen):
         s = reconcile.summary(self.app.db, self.app.client.rfc)
         self.query_one("#ped-summary", Static).update(
             markup(
-                f"[b]$rfc[/] · capturados {s['captura']} · en Data Stage "
-                f"{s['datastage']} · [b]{s['diferencias']}[/] diferencias "
-                f"(sin Data Stage {s['solo_captura']}, sin captura {s['solo_datastage']})",
+                f"[b]$rfc[/] · capturados {s['captura']:,} · en Data Stage "
+                f"{s['datastage']:,} · [b]{counted(s['diferencias'], 'diferencia')}[/] "
+                f"(sin Data Stage {s['solo_captura']:,}, sin captura {s['solo_datastage']:,})",
                 rfc=self.app.client.rfc,
             )
         )

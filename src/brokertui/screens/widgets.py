@@ -17,9 +17,10 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select,
 from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.option_list import Option
 
-from brokertui.core import formatting, preferences
+from brokertui.core import preferences
 from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput
+from brokertui.core.plural import counted, singular
 from brokertui.screens import commands
 from brokertui.screens.jobs import read_later
 from brokertui.screens.text import SAFE_INPUT, clean, plain
@@ -414,12 +415,12 @@ class PagedTable(Vertical):
             text = f"{'ordenando' if self.view.sort else 'leyendo'}… (página {self.page + 1})"
         elif self.total is None:
             text = (
-                f"{start}–{end} de ≥ {end + self.more} {self.noun} · página {self.page + 1}"
+                f"{start:,}–{end:,} de ≥ {end + self.more:,} {self.noun} · página {self.page + 1:,}"
                 " · contando…"
             )
         else:
-            noun = formatting.singular(self.noun) if self.total == 1 else self.noun
-            text = f"{start}–{end} de {self.total} {noun} · página {self.page + 1} de {self.pages}"
+            total = counted(self.total, singular(self.noun), self.noun)
+            text = f"{start:,}–{end:,} de {total} · página {self.page + 1:,} de {self.pages:,}"
         self.query_one(".pager", Static).update(plain(text + self._shown()))
 
     def _shown(self) -> str:

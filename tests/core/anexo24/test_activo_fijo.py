@@ -107,7 +107,7 @@ def test_a_ledger_that_took_a_fixed_asset_gives_those_exits_other_lots(inv_db, t
     inv_db.conn.commit()
     assert discharge.check(inv_db, RFC) == [
         "entrada 260739536000010 partida 1 MAT-A: activo fijo descargado por salidas de "
-        "materiales (1 asignaciones)"
+        "materiales (1 asignación)"
     ]
     discharge.run(inv_db, RFC, hasta=TODAY)
     assert ledger(inv_db) == [("RT-1", "6000020", "100"), ("RT-1", "", "50")]

@@ -317,7 +317,7 @@ def test_cli_run_export_undo_and_check(tmp_path):
     ):
         path = write_csv(tmp_path / f"{kind}.csv", interfaces.COLUMNS[kind], rows)
         assert run("import", kind, path, "--rfc", RFC).exit_code == 0
-    assert "1 demandas, 2 asignaciones, 1 faltantes" in run("discharge", "run", "--rfc", RFC).output
+    assert "1 demanda, 2 asignaciones, 1 faltante" in run("discharge", "run", "--rfc", RFC).output
     run("discharge", "export", "--rfc", RFC, "-o", tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text().splitlines()[1:] == [
         "RT-1,MAT-A,260739536000010,1,2026-01-05,10,no",

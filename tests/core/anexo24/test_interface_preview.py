@@ -93,7 +93,7 @@ def test_ajustes_are_previewed_through_their_own_check(inv_db, tmp_path):
     good = write_csv(tmp_path / "bueno.csv", columns, rows[:1])
     before = counts(inv_db)["ajustes"]
     said = interface_kinds.load(inv_db, "ajustes", good, RFC)
-    assert said == "bueno.csv: 1 ajustes registrados; el próximo descargo los aplica."
+    assert said == "bueno.csv: 1 ajuste registrado; el próximo descargo los aplica."
     assert counts(inv_db)["ajustes"] == before + 1
 
 

@@ -141,7 +141,7 @@ def test_a_lot_discharged_after_the_check_is_refused_under_the_lock(inv_db, tmp_
         "un lote ya descargado en brokertui (deshaga primero las corridas de descargo que lo "
         "usan) ni cambiar su clave; nada se importó:\npedimento 260739536000010 partida 1 MAT-A: "
         "el lote ya tiene "
-        "1 asignaciones de descargo en vigor"
+        "1 asignación de descargo en vigor"
     )
     assert inv_db.execute("SELECT * FROM entradas ORDER BY id").fetchall() == before
 
@@ -151,7 +151,7 @@ def test_the_registry_offers_both_kinds(inv_db, tmp_path):
     assert interface_kinds.get("inventarios").headers == interfaces.COLUMNS["inventarios"]
     path = write_csv(tmp_path / "s.csv", interfaces.COLUMNS["saldos_iniciales"], [OPENING])
     assert interface_kinds.load(inv_db, "saldos_iniciales", path, RFC) == (
-        "s.csv: 1 lotes con saldo inicial, 1 nuevos y 0 existentes con su saldo reemplazado; "
+        "s.csv: 1 lote con saldo inicial, 1 nuevo y 0 existentes con su saldo reemplazado; "
         "el próximo descargo los usa por PEPS."
     )
 
@@ -310,6 +310,6 @@ def test_an_asset_discharged_after_the_check_is_refused_under_the_lock(
     with pytest.raises(InterfaceError) as refused:
         load_af(af_db, tmp_path, [[AF1, "1", "MAT-A", "2026-01-02", "2", "", ""]])
     assert str(refused.value).endswith(
-        "pedimento 260739537000001 partida 1 MAT-A: el activo fijo ya tiene 1 movimientos que "
-        "lo descargan"
+        "pedimento 260739537000001 partida 1 MAT-A: el activo fijo ya tiene 1 movimiento que "
+        "lo descarga"
     )

@@ -106,12 +106,16 @@ def test_the_report_lists_each_late_delivery_per_month_and_kind_with_its_count(i
 def test_the_counts_per_month_and_kind_and_the_cli_csv(inv_db, tmp_path):
     _planted(inv_db, tmp_path)
     counts = timeliness.counts(inv_db, RFC, date(2026, 2, 1), date(2026, 3, 31))
-    assert counts == [
-        {"mes": "2026-02", "tipo": "entrada", "operaciones": 3, "tardias": 2, "sin_dato": 0},
-        {"mes": "2026-02", "tipo": "salida", "operaciones": 2, "tardias": 1, "sin_dato": 0},
-        {"mes": "2026-02", "tipo": "ajuste", "operaciones": 1, "tardias": 1, "sin_dato": 0},
-        {"mes": "2026-03", "tipo": "salida", "operaciones": 1, "tardias": 0, "sin_dato": 0},
-    ]
+    assert [(c.pop("primera_tardia"), c) for c in counts] == [
+        ("2026-02-01",
+         {"mes": "2026-02", "tipo": "entrada", "operaciones": 3, "tardias": 2, "sin_dato": 0}),
+        ("2026-02-27",
+         {"mes": "2026-02", "tipo": "salida", "operaciones": 2, "tardias": 1, "sin_dato": 0}),
+        ("2026-02-15",
+         {"mes": "2026-02", "tipo": "ajuste", "operaciones": 1, "tardias": 1, "sin_dato": 0}),
+        (None,
+         {"mes": "2026-03", "tipo": "salida", "operaciones": 1, "tardias": 0, "sin_dato": 0}),
+    ]  # fmt: skip
     result = CliRunner().invoke(
         main,
         ["--db", str(file_path(inv_db)), "report", "recepcion_tardia", "--rfc", RFC, "--from",
@@ -146,6 +150,16 @@ def test_the_dashboard_line_counts_this_and_last_months_late_corporate_data(inv_
     assert line(date(2026, 4, 15)) == []  # this month and the last only: March was in time
 
 
+def test_the_dashboard_line_is_dated_by_its_first_late_operation(inv_db, tmp_path):
+    """Not by the first of its month (stop 20 review: '2026-02-01' for a late exit of 27
+    February): the date and the days since are the late operation's."""
+    load(inv_db, tmp_path, "salidas", [["s2.csv", "RT", "2026-02-27", "M", "MAT-A", "1"]])
+    _stamp(inv_db, "salidas", LATE)
+    (row,) = dashboard.load(inv_db, date(2026, 3, 10), program=dashboard.LATE_DATA).rows
+    assert (row.event_date, row.days_left) == (date(2026, 2, 27), -11)
+    assert row.detail == "1 operación con datos de más de 24 h: 2026-02 salidas 1"
+
+
 def test_a_pedimento_keeps_when_it_first_arrived(db, tmp_path):
     from brokertui.core.registry import clients
 
@@ -162,8 +176,9 @@ def test_a_pedimento_keeps_when_it_first_arrived(db, tmp_path):
     ]
     counts = timeliness.counts(db, builders.RFC, date(2026, 1, 1), date(2026, 1, 31))
     assert counts == [
-        {"mes": "2026-01", "tipo": "pedimento", "operaciones": 1, "tardias": 0, "sin_dato": 0}
-    ]
+        {"mes": "2026-01", "tipo": "pedimento", "operaciones": 1, "tardias": 0, "sin_dato": 0,
+         "primera_tardia": None}
+    ]  # fmt: skip
     db.execute("UPDATE pedimentos SET recibido = NULL")  # of before the stamp: unknown
     assert (
         timeliness.counts(db, builders.RFC, date(2026, 1, 1), date(2026, 1, 31))[0]["sin_dato"] == 1

@@ -156,7 +156,7 @@ def test_the_mode_cannot_change_while_allocations_are_in_force(inv_db, tmp_path)
         discharge.set_mode(inv_db, RFC, "peso")
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-02-10", "M", "MAT-A", "30"]])
     discharge.run(inv_db, RFC, hasta=TODAY)
-    with pytest.raises(InvalidInput, match="1 asignaciones por cantidad en vigor"):
+    with pytest.raises(InvalidInput, match="1 asignación por cantidad en vigor"):
         discharge.set_mode(inv_db, RFC, "valor")
     discharge.undo_last(inv_db, RFC)
     assert discharge.set_mode(inv_db, RFC, "valor") == "valor"

@@ -148,7 +148,7 @@ def test_a_brokers_delivery_covers_its_clients_months_even_without_their_pedimen
         date(2026, 4, 15),  # March's, the oldest late month
         -35,
     )
-    assert late.detail == "2 mes(es) sin entrega: 2026-03, 2026-04"
+    assert late.detail == "2 meses sin entrega: 2026-03, 2026-04"
     renewal = rows[f"{client_rfc(1)}:{dashboard.OFICIO}"]
     assert (renewal.status, renewal.days_left, renewal.severity, renewal.event) == (
         "≤90 días",

@@ -124,8 +124,8 @@ def test_rows_of_unknown_pedimentos_or_partidas_are_warned_not_refused(ds_db, tm
             z.writestr(f"1875724_{datastage_build.file_tipo(tipo)}.asc", text.encode("latin-1"))
     result = datastage.import_zip(ds_db, path)
     assert result.warnings == [
-        "1875724_558.asc: 1 renglones de partidas que no están en el 551",
-        "1875724_Sel.asc: 1 renglones de pedimentos que no están en el miembro 501; "
+        "1875724_558.asc: 1 renglón de partidas que no están en el 551",
+        "1875724_Sel.asc: 1 renglón de pedimentos que no están en el miembro 501; "
         "se conservan sólo en el zip",
     ]
     assert ds_db.execute("SELECT count(*) FROM ds_seleccion").fetchone()[0] == 0

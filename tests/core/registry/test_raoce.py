@@ -198,7 +198,7 @@ def test_relacion_de_bienes_add_edit_delete_and_the_check(client_db):
     )
     raoce.set_worksheet(client_db, RFC, 2026, ventas="10", exportaciones="5", importaciones="1")
     [check] = [c for c in raoce.show(client_db, RFC, 2026)["checks"] if "PROSEC" in c["rule"]]
-    assert (check["passed"], check["detail"]) == (True, "1 bienes")
+    assert (check["passed"], check["detail"]) == (True, "1 bien")
     edited = raoce.update_bien(client_db, RFC, bien.id, **BIEN | {"volumen": "12.5"})
     assert (
         [b.volumen for b in raoce.list_bienes(client_db, RFC, 2026)] == ["12.5"] == [edited.volumen]

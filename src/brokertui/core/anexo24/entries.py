@@ -20,6 +20,7 @@ from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.pedimentos import partnumbers, permanence
 from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimento_store
+from brokertui.core.plural import counted
 from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
 
@@ -218,9 +219,11 @@ def add_opening(db: Database, client_id: int, import_id: int, rows: list[dict]) 
         r = rows[n]
         lot = f"pedimento {r['pedimento']} partida {r['partida']} {r['numero_parte']}"
         if taken:
-            refused.append(f"{lot}: el lote ya tiene {taken} asignaciones de descargo en vigor")
+            held = counted(taken, "asignación", "asignaciones")
+            refused.append(f"{lot}: el lote ya tiene {held} de descargo en vigor")
         if moved:
-            refused.append(f"{lot}: el activo fijo ya tiene {moved} movimientos que lo descargan")
+            moves = counted(moved, "movimiento que lo descarga", "movimientos que lo descargan")
+            refused.append(f"{lot}: el activo fijo ya tiene {moves}")
         if r.get("clave") and r["clave"] != clave:
             refused.append(f"{lot}: el lote ya está en brokertui con clave {clave or 'ninguna'}")
     if refused:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from brokertui.core import collector, formatting
+from brokertui.core import collector
 from brokertui.core.anexo24 import ajustes, interfaces, preview
 from brokertui.core.anexo24.preview import Progress
 from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import snapshot
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 
 ABOUT = {
@@ -28,13 +29,27 @@ ABOUT = {
     "inventarios": "inventario inicial y final por material y periodo del sistema corporativo",
     "saldos_iniciales": "saldos por lote traídos de otro sistema; entran al PEPS por fecha",
 }
+
+
+def _inventarios_done(result: dict) -> str:
+    declared = counted(
+        result["rows"], "inventario de material declarado", "inventarios de material declarados"
+    )
+    return (
+        f"{declared} (un periodo ya declarado se reemplaza); los concilia i en Reportes (F6) o "
+        "`brokertui reconcile inventario`."
+    )
+
+
+def _saldos_done(result: dict) -> str:
+    lots = counted(result["rows"], "lote con saldo inicial", "lotes con saldo inicial")
+    new = counted(result["added"], "nuevo")
+    kept = counted(result["skipped"], "existente", "existentes")
+    return f"{lots}, {new} y {kept} con su saldo reemplazado; el próximo descargo los usa por PEPS."
+
+
 # What an import says it did, for the kinds that neither only add nor skip rows.
-_DONE = {
-    "inventarios": "{rows:,} inventarios de material declarados (un periodo ya declarado se "
-    "reemplaza); los concilia i en Reportes (F6) o `brokertui reconcile inventario`.",
-    "saldos_iniciales": "{rows:,} lotes con saldo inicial, {added:,} nuevos y {skipped:,} "
-    "existentes con su saldo reemplazado; el próximo descargo los usa por PEPS.",
-}
+_DONE = {"inventarios": _inventarios_done, "saldos_iniciales": _saldos_done}
 
 
 @dataclass(frozen=True)
@@ -64,11 +79,11 @@ def _load_interface(kind: str):
     def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
         result = interfaces.import_file(db, kind, path, rfc, progress=progress)
         if kind in _DONE:
-            return f"{path.name}: " + _DONE[kind].format(**result)
+            return f"{path.name}: " + _DONE[kind](result)
         rows, added, skipped = result["rows"], result["added"], result["skipped"]
-        existing = f", {skipped:,} ya existían" if skipped else ""
-        added_text = formatting.counted(added, "nueva")
-        return f"{path.name}: {formatting.counted(rows, 'fila')} de {kind}, {added_text}{existing}."
+        existing = f", {counted(skipped, 'ya existía', 'ya existían')}" if skipped else ""
+        added_text = counted(added, "nueva")
+        return f"{path.name}: {counted(rows, 'fila')} de {kind}, {added_text}{existing}."
 
     return load
 
@@ -77,7 +92,8 @@ def _load_ajustes(db: Database, rfc: str, path: Path, progress: Progress | None)
     if progress:
         progress(0, 0, "Guardando")
     count = ajustes.add_ajustes(db, rfc, read_file(path, ajustes.AJUSTE_HEADERS), path.name)
-    return f"{path.name}: {count:,} ajustes registrados; el próximo descargo los aplica."
+    done = counted(count, "ajuste registrado", "ajustes registrados")
+    return f"{path.name}: {done}; el próximo descargo los aplica."
 
 
 _OWN = (

@@ -58,6 +58,7 @@ from brokertui.core.anexo24 import balances, contributions, entries, fifo, inter
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
+from brokertui.core.plural import counted
 from brokertui.core.quantities import SCALE, text_sql, times, to_text
 from brokertui.core.registry import clients
 
@@ -115,6 +116,26 @@ class RunResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def summary(self) -> str:
+        """What the run did, in Spanish (the CLI and F5 say the same)."""
+        head = "Vista previa (nada se guardó)" if self.dry_run else f"Corrida {self.run_id}"
+        since = f" desde {self.desde}" if self.desde else ""
+        return (
+            f"{head}: {counted(self.demands, 'demanda')}, "
+            f"{counted(self.allocations, 'asignación', 'asignaciones')}, "
+            f"{counted(self.shortfalls, 'faltante')}, "
+            f"{counted(self.vencidos, 'de lote vencido', 'de lotes vencidos')}, "
+            f"{counted(self.reversed, 'revertida')} (salidas hasta {self.hasta}{since})."
+        )
+
+    def pending(self) -> str:
+        """The exits that value mode left pending, and the materials without a valued entry
+        that held them ('' when none)."""
+        if not self.sin_valor:
+            return ""
+        left = counted(self.sin_valor, "salida queda pendiente", "salidas quedan pendientes")
+        return f"{left}: sin entradas con valor_usd de " + ", ".join(self.sin_valor_parts)
+
 
 class _Changed(Exception):
     """Raised inside a run's last transaction to roll it back: its inputs changed."""
@@ -140,8 +161,8 @@ def set_mode(db: Database, rfc: str, modo: str) -> str:
         if modo != current and in_force:
             raise InvalidInput(
                 "modo",
-                f"{client.rfc} tiene {in_force} asignaciones por {current} en vigor; deshaga "
-                f"sus corridas antes de descargar por {modo}",
+                f"{client.rfc} tiene {counted(in_force, 'asignación', 'asignaciones')} por "
+                f"{current} en vigor; deshaga sus corridas antes de descargar por {modo}",
             )
         clients.set_descargo_modo(db, client.id, modo)
         # Nothing is in force: the lots' balances are their amounts in the new mode.
@@ -1330,7 +1351,7 @@ def _check(db: Database, rfc: str | None) -> list[str]:
         ]
         problems += [
             f"entrada {pedimento} partida {partida} {parte}: activo fijo descargado por "
-            f"salidas de materiales ({count} asignaciones)"
+            f"salidas de materiales ({counted(count, 'asignación', 'asignaciones')})"
             for pedimento, partida, parte, count in db.execute(
                 "SELECT e.pedimento, e.partida, e.numero_parte, count(*) FROM entradas e "
                 f"JOIN active_allocations a ON a.entrada_id = e.id WHERE e.client_id = ? "

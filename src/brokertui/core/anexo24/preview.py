@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from brokertui.core import formatting, limits
+from brokertui.core import limits
+from brokertui.core.plural import counted
 
 # One broken rule of a row: (field, rule); the field is "" when the rule is about the whole
 # row ("repetida en el archivo").
@@ -60,10 +61,10 @@ class Preview:
         if not self.rows:
             return f"{self.name}: no tiene filas de datos; nada se importará"
         if self.ok:
-            return f"{self.name}: {formatting.counted(self.rows, 'fila')}, sin errores"
+            return f"{self.name}: {counted(self.rows, 'fila')}, sin errores"
         stopped = " (la revisión se detuvo ahí)" if self.stopped else ""
         return (
-            f"{self.name}: {self.bad_rows:,} de {self.rows:,} filas con error{stopped}; "
+            f"{self.name}: {self.bad_rows:,} de {counted(self.rows, 'fila')} con error{stopped}; "
             "nada se importará"
         )
 

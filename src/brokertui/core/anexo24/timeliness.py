@@ -101,8 +101,9 @@ LATE_ORDER = "mes, instr('entrada salida ajuste pedimento', tipo), stamp, origen
 
 def counts(db: Database, rfc: str, desde: date, hasta: date, *, until: datetime | None = None):
     """Per month and kind: operations, those late and those whose arrival is unknown, of the
-    client's operations dated in [desde, hasta]; `until` (UTC) leaves out data that arrived
-    at or after it (the dashboard: as of the end of its today)."""
+    client's operations dated in [desde, hasta], and the date of the first late one (None
+    when none is late); `until` (UTC) leaves out data that arrived at or after it (the
+    dashboard: as of the end of its today)."""
     register(db.conn)
     client = clients.get_client(db, rfc)
     params = {"client": client.id, "desde": desde.isoformat(), "hasta": hasta.isoformat()}
@@ -113,12 +114,14 @@ def counts(db: Database, rfc: str, desde: date, hasta: date, *, until: datetime 
             continue
         row = rows.setdefault(
             (fecha[:7], tipo),
-            {"mes": fecha[:7], "tipo": tipo, "operaciones": 0, "tardias": 0, "sin_dato": 0},
-        )
+            {"mes": fecha[:7], "tipo": tipo, "operaciones": 0, "tardias": 0, "sin_dato": 0,
+             "primera_tardia": None},
+        )  # fmt: skip
         row["operaciones"] += n
         verdict = late(fecha, stamp)
         if verdict is None:
             row["sin_dato"] += n
         elif verdict:
             row["tardias"] += n
+            row["primera_tardia"] = min(row["primera_tardia"] or fecha, fecha)
     return [rows[key] for key in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1])))]

@@ -12,6 +12,7 @@ from datetime import date
 from functools import cache
 
 from brokertui.core import catalogs
+from brokertui.core.plural import counted
 
 _SEPARATORS = re.compile(r"[\s\-]")
 EXAMPLE = "26 24 3953 6000098"
@@ -68,7 +69,7 @@ def parse(text: str, *, today: date | None = None) -> Numero:
     if not re.fullmatch(r"[0-9]{15}", digits):
         raise ValueError(
             f"son 15 dígitos: año, aduana, patente y número (p. ej. {EXAMPLE}); "
-            f"se leyeron {len(digits)} caracteres"
+            f"tiene {counted(len(digits), 'carácter', 'caracteres')}"
         )
     number = Numero(digits)
     if number.aduana not in aduanas_de_despacho():

@@ -20,6 +20,7 @@ from brokertui.core.errors import InvalidInput, NotFound
 from brokertui.core.limits import clip
 from brokertui.core.models import LongText, Record, build
 from brokertui.core.pedimentos import store as pedimento_store
+from brokertui.core.plural import counted
 from brokertui.core.quantities import parse_decimal
 from brokertui.core.registry import clients, programs
 
@@ -388,7 +389,7 @@ def checks(types: set[str], b, porcentaje, usd, bienes) -> list[Check]:
             Check(
                 "PROSEC: relación de bienes producidos capturada",
                 bool(bienes),
-                f"{len(bienes)} bienes",
+                counted(len(bienes), "bien", "bienes"),
             )
         )
     return result

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import importer, routes
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
+from brokertui.core.plural import counted
 
 MAX_FILES = 5_000  # a folder: 50 clients x 12 months x a few years
 
@@ -33,6 +34,20 @@ class Summary:
     apartados: dict[str, dict] = field(default_factory=dict)
     rechazados: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def read(self, folder: object) -> str:
+        """The folder's head line: '/ruta: 12 zips leídos, 1 ya importado.'"""
+        read = counted(self.zips, "zip leído", "zips leídos")
+        return f"{folder}: {read}, {counted(self.already, 'ya importado', 'ya importados')}."
+
+    def waited(self, rfc: str) -> str:
+        """The head line of a new client's waiting pedimentos."""
+        found = counted(
+            self.zips,
+            "entrega Data Stage guardada tenía pedimentos suyos",
+            "entregas Data Stage guardadas tenían pedimentos suyos",
+        )
+        return f"{rfc}: {found}."
 
     def add(self, name: str, result: importer.ImportResult) -> None:
         self.zips += 1
@@ -75,16 +90,14 @@ class Summary:
             ]
         if self.apartados:
             count = sum(r["pedimentos"] for r in self.apartados.values())
-            out.append(
-                f"Apartados {count:,} pedimentos de {len(self.apartados)} RFC que no son "
-                "clientes; al registrar el cliente se importan del zip guardado:"
-            )
+            out.append(kept_aside(count, len(self.apartados)) + ":")
             out += [
                 f"  {r['rfc']:13} {r['pedimentos']:>6,} ped.  {r['razon_social']}"
                 for r in sorted(self.apartados.values(), key=lambda r: r["rfc"])
             ]
         if self.rechazados:
-            out.append(f"Rechazados {len(self.rechazados)} archivos (nada se importó de ellos):")
+            rejected = counted(len(self.rechazados), "archivo rechazado", "archivos rechazados")
+            out.append(f"{rejected} (nada se importó de ellos):")
             out += [
                 f"  {name}: {reason}".replace("\n", "\n    ") for name, reason in self.rechazados
             ]
@@ -101,6 +114,15 @@ class Summary:
         }
 
 
+def kept_aside(pedimentos: int, rfcs: int) -> str:
+    """What waits in stored zips for clients not registered yet."""
+    return (
+        f"{counted(pedimentos, 'pedimento apartado', 'pedimentos apartados')} de "
+        f"{counted(rfcs, 'RFC', 'RFC')} que no son clientes; al registrar el cliente se importan "
+        "del zip guardado"
+    )
+
+
 def zip_lines(name: str, result: importer.ImportResult) -> list[str]:
     """What one zip's import did, in Spanish (the CLI and the TUI)."""
     if result.already_imported:
@@ -108,22 +130,22 @@ def zip_lines(name: str, result: importer.ImportResult) -> list[str]:
     summary = Summary()
     summary.add(name, result)
     out = [
-        f"{name}: {_count(result.pedimentos, 'pedimento', 'pedimentos')}, "
-        f"{_count(result.partidas, 'partida', 'partidas')}, "
-        f"{_count(result.rectificaciones, 'rectificación', 'rectificaciones')}, "
-        f"de {_count(len(result.clientes), 'cliente', 'clientes')} ({result.encoding})."
+        f"{name}: {counted(result.pedimentos, 'pedimento')}, "
+        f"{counted(result.partidas, 'partida')}, "
+        f"{counted(result.rectificaciones, 'rectificación', 'rectificaciones')}, "
+        f"de {counted(len(result.clientes), 'cliente')} ({result.encoding})."
     ]
     out += summary.lines()
     if result.skipped_other_rfc:
         out.append(
-            f"{result.skipped_other_rfc:,} pedimentos de otros clientes quedan pendientes en el "
-            "zip guardado (impórtelo sin RFC para tomarlos)."
+            counted(
+                result.skipped_other_rfc,
+                "pedimento de otro cliente queda pendiente",
+                "pedimentos de otros clientes quedan pendientes",
+            )
+            + " en el zip guardado (impórtelo sin RFC para tomarlos)."
         )
     return out + [f"Aviso: {w}" for w in result.warnings]
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def _natural(path: Path) -> list:
@@ -161,7 +183,7 @@ def import_folder(db: Database, folder: Path | str, *, progress=None) -> Summary
         else:
             _one(db, path, name, summary, report, before, size, total)
         before += size
-        report(before, total, f"{len(summary.rechazados)} rechazados · {name}")
+        report(before, total, f"{counted(len(summary.rechazados), 'rechazado')} · {name}")
     return summary
 
 

@@ -58,6 +58,7 @@ from brokertui.core.pedimentos.datastage.values import (
 from brokertui.core.pedimentos.datastage.values import number_problem as _number_problem
 from brokertui.core.pedimentos.datastage.values import read_date as _date
 from brokertui.core.pedimentos.review import is_temporary_entry
+from brokertui.core.plural import counted
 from brokertui.core.quantities import parse_integer
 from brokertui.core.registry.calendar import calendar_for
 
@@ -159,7 +160,7 @@ class _Rows:
                 values.append("")  # what an absent optional column reads as (see _Columns)
             elif count != width + 1 or values[-1]:  # a trailing `|` leaves that empty value
                 count -= not values[-1]  # a trailing `|` ends no field
-                self.fail(line, f"tiene {count} campos y el encabezado {width}")
+                self.fail(line, f"tiene {counted(count, 'campo')} y el encabezado {width}")
                 continue
             yield line, values
 
@@ -322,12 +323,13 @@ def _checked_rows(
         yield block if block is not None else list(_row_by_row(one_by_one, first, lines))
     if counts.strays and spec.own_table:
         warnings.append(
-            f"{member.name}: {counts.strays:,} renglones de pedimentos que no están en el "
-            "miembro 501; se conservan sólo en el zip"
+            f"{member.name}: {counted(counts.strays, 'renglón', 'renglones')} de pedimentos "
+            "que no están en el miembro 501; se conservan sólo en el zip"
         )
     if counts.orphans:
         warnings.append(
-            f"{member.name}: {counts.orphans:,} renglones de partidas que no están en el 551"
+            f"{member.name}: {counted(counts.orphans, 'renglón', 'renglones')} de partidas "
+            "que no están en el 551"
         )
 
 

@@ -19,6 +19,7 @@ from brokertui.core import identifiers
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import Conflict, InvalidInput
 from brokertui.core.models import Record, RequiredText, build
+from brokertui.core.plural import counted
 from brokertui.core.registry import clients
 
 
@@ -30,6 +31,11 @@ class Oficio:
 
     def vigente(self, on: date) -> bool:
         return self.fecha <= on <= self.vence
+
+    def countdown(self, on: date) -> str:
+        """How far its expiry is from `on`: 'en 40 días', 'vence hoy', 'vencido'."""
+        days = (self.vence - on).days
+        return "vencido" if days < 0 else "vence hoy" if days == 0 else f"en {counted(days, 'día')}"
 
     def as_dict(self) -> dict:
         return {
