@@ -270,3 +270,19 @@ def test_a_period_that_ends_before_it_starts_is_refused(run, args):
     run("client", "add", "--rfc", RFC, "--razon-social", "Maquiladora Alfa SA")
     line = one_line(run(*args, "--from", "2026-12-01", "--to", "2026-01-01"))
     assert line == "Error: --to: 2026-01-01 es anterior a --from (2026-12-01)"
+
+
+def test_report_names_are_hyphenated_in_help_and_the_underscore_spelling_still_works(tmp_path):
+    """Click's convention (stop 20 review: `recepcion_tardia`); one registry, reports.NAMES."""
+    from brokertui.core.anexo24 import reports
+
+    shown = CliRunner().invoke(main, ["report", "--help"], terminal_width=200).output
+    assert "REPORTE: entradas, salidas, saldos, saldos-fraccion, materiales-utilizados," in shown
+    listed = shown.split("REPORTE:")[1].split(".")[0].replace(",", " ").split()
+    assert listed == [n.replace("_", "-") for n in reports.NAMES]
+    db = str(tmp_path / "b.db")
+    for name in ("saldos_fraccion", "saldos-fraccion"):
+        result = CliRunner().invoke(main, ["--db", db, "--crear", "report", name, "--rfc", "X"])
+        assert "no es uno de" not in result.output  # the name was taken; the RFC is not known
+    wrong = CliRunner().invoke(main, ["--db", db, "report", "saldos_fracion", "--rfc", "X"])
+    assert wrong.exit_code != 0 and "'saldos_fracion' no es uno de 'entradas'," in wrong.output

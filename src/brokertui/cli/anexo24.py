@@ -13,6 +13,7 @@ import click
 from brokertui.cli.base import (
     FORMATS,
     Env,
+    Names,
     checked_date,
     emit,
     import_group,
@@ -214,8 +215,15 @@ def check_cmd(env: Env, rfc: str | None) -> None:
     click.echo("Libro de descargos correcto.")
 
 
-@main.command("report")
-@click.argument("name", metavar="REPORTE", type=click.Choice(reports.NAMES))
+REPORT_NAMES = Names(reports.NAMES)
+
+
+@main.command(
+    "report",
+    help="Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo del "
+    f"cliente.\n\nREPORTE: {REPORT_NAMES.listed()}.",
+)
+@click.argument("name", metavar="REPORTE", type=REPORT_NAMES)
 @click.option("--rfc", required=True)
 @click.option("--from", "desde", help="Inicio del periodo (AAAA-MM-DD; por omisión, 1 de enero).")
 @click.option("--to", "hasta", help="Fin del periodo (AAAA-MM-DD; por omisión, hoy).")
@@ -224,7 +232,6 @@ def check_cmd(env: Env, rfc: str | None) -> None:
 @output_option(required_for_xlsx=True)
 @pass_env
 def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
-    """Un reporte del Anexo 24, encabezado con la razón social, el RFC y el periodo del cliente."""
     start, to = period(desde, hasta)
     to = to or env.today
     heading = reports.heading(
@@ -264,7 +271,7 @@ def ajuste_cmd(env: Env, rfc: str, **values) -> None:
 
 @main.command("baja")
 @click.option("--rfc", required=True)
-@click.option("--catalogo", required=True, type=click.Choice(bajas.BAJA_TABLES))
+@click.option("--catalogo", required=True, type=Names(bajas.BAJA_TABLES))
 @click.option("--clave", required=True, help="Número de parte o clave del catálogo.")
 @click.option("--date", "on", help="Fecha de baja (por omisión, hoy).")
 @pass_env

@@ -22,6 +22,24 @@ spanish.install()  # before any option below is declared: click words some of th
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
+class Names(click.Choice):
+    """A choice among a registry's names (reports.NAMES), shown and completed with hyphens as
+    click's commands are ('saldos-fraccion'); the underscore spelling of older scripts is
+    accepted too ('saldos_fraccion'). The value passed on is the registry's own name."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.registry = {name.replace("_", "-"): name for name in names}
+        super().__init__(list(self.registry))
+
+    def convert(self, value, param, ctx) -> str:
+        if isinstance(value, str) and value.replace("_", "-") in self.registry:
+            return self.registry[value.replace("_", "-")]
+        return super().convert(value, param, ctx)  # refused in the user's own spelling
+
+    def listed(self) -> str:
+        return ", ".join(self.registry)
+
+
 @dataclass
 class Env:
     """What every command shares: where the database is and what day it is."""
