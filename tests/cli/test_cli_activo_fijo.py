@@ -1,6 +1,8 @@
 """The activo fijo CLI: `activo-fijo movimiento`, `import movimientos-activo-fijo`,
 `activo-fijo list` and `report activo_fijo` (the dataset: tests/core/anexo24/conftest.py, af_db)."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -84,3 +86,24 @@ def test_the_report_names_each_kind(run):
         ("destrucción", "0", "SN-1", "VF-2"),
     ]
     assert assets(run) == [a for a in assets(run, "--todos") if a["saldo"] != "0"]
+
+
+def test_the_asset_list_shows_the_latest_serie_marca_and_modelo_in_every_format(run):
+    """Per movement in the report, and on the list the latest a movement up to the date gave
+    (stop 20 review: they were not on the asset list)."""
+    move = ["activo-fijo", "movimiento", "--rfc", RFC, "--pedimento", AF1, "--partida", "1"]
+    run(*move, "--fecha", "2026-03-01", "--tipo", "retorno", "--cantidad", "1",
+        "--documento", RT, "--serie", "SN-1", "--marca", "Haas", "--modelo", "VF-2")  # fmt: skip
+    run(*move, "--fecha", "2026-03-05", "--tipo", "retorno", "--cantidad", "1",
+        "--documento", "26 07 3953 6000002", "--modelo", "VF-3")  # fmt: skip
+
+    def shown(*more: str) -> tuple:
+        first = assets(run, *more)[0]
+        return first["serie"], first["marca"], first["modelo"]
+
+    assert shown("--on", "2026-02-28") == ("", "", "")  # before any movement: none known
+    assert shown("--on", "2026-03-01") == ("SN-1", "Haas", "VF-2")
+    assert shown() == ("SN-1", "Haas", "VF-3")  # each field its latest known value
+    listed = run("activo-fijo", "list", "--rfc", RFC, "--format", "csv").output
+    first = next(csv.DictReader(io.StringIO(listed)))
+    assert (first["serie"], first["marca"], first["modelo"]) == ("SN-1", "Haas", "VF-3")

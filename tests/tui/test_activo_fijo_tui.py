@@ -29,6 +29,9 @@ def plant(db) -> None:
     activo_fijo.add_movement(db, RFC, {"pedimento": AF1, "partida": "1"} | move)
 
 
+EMPTY = ["", "", ""]  # serie, marca, modelo
+
+
 def rows(app) -> list[list[str]]:
     table = app.screen.query_one("DataTable")
     return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
@@ -50,9 +53,9 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
         heading = str(app.screen.query_one("#af-heading").render())
         assert "Permanencia: mientras el IMMEX" in heading and "art. 108 fr. III" in heading
         assert [r[2:] for r in rows(app)] == [
-            ["LAM-3MM", "2", "Bodega Ojinaga", "cambio de domicilio", "2", "2026-01-12"],
-            ["SOP-220", "5", "—", "importación", "5", "2026-02-03"],
-        ]
+            ["LAM-3MM", "2", "Bodega Ojinaga", "cambio de domicilio", "2", "2026-01-12", *EMPTY],
+            ["SOP-220", "5", "—", "importación", "5", "2026-02-03", *EMPTY],
+        ]  # no serie, marca or modelo known yet
         await pilot.press("down", "m")  # the SOP-220 asset: its pedimento and partida filled
         await pilot.pause()
         form = app.screen
@@ -68,10 +71,13 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
             form.query_one("#form-status").render()
         )
         form.row("cantidad").input.value = "1.5"
+        form.row("serie").input.value = "SN-7"
+        form.row("marca").input.value = "[b]Haas[/b]"  # stored data is data, never markup
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ActivoFijoScreen)
         assert rows(app)[1][3:6] == ["3.5", "—", "retorno"]
+        assert rows(app)[1][8:] == ["SN-7", "[b]Haas[/b]", ""]  # the latest known, on the list
 
 
 async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(

@@ -90,6 +90,9 @@ def list_cmd(env: Env, rfc: str, on: str | None, todos: bool, fmt: str) -> None:
             "saldo": to_text(a.saldo_micro),
             "domicilio": a.domicilio,
             "ultimo_movimiento": a.ultimo,
+            "serie": a.serie,
+            "marca": a.marca,
+            "modelo": a.modelo,
             "limite_permanencia": term.limite.isoformat() if term.limite else None,
         }
         for a in activo_fijo.assets(env.db, client.id, when, with_balance=not todos)

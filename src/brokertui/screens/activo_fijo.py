@@ -34,6 +34,9 @@ ASSET_COLUMNS = (  # what 80 columns show first: the asset, its balance and wher
     Column("ultimo", "Último movimiento", 19),
     Column("cantidad", "Importado", 9),
     Column("fecha_entrada", "Entrada", 10),
+    Column("serie", "Serie", 12),
+    Column("marca", "Marca", 12),
+    Column("modelo", "Modelo", 12),
 )
 
 
@@ -158,6 +161,9 @@ def _asset_row(n: int, a: activo_fijo.Asset) -> dict:
         "saldo": plain(formatting.quantity(to_text(a.saldo_micro))),
         "domicilio": plain(a.domicilio or "—"),
         "ultimo": plain(a.ultimo),
+        "serie": plain(a.serie),
+        "marca": plain(a.marca),
+        "modelo": plain(a.modelo),
     }
 
 

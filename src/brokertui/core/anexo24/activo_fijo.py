@@ -132,6 +132,11 @@ class Asset:
     descargado_total_micro: int  # by every movement recorded, whatever its date
     domicilio: str  # the plant of its last cambio de domicilio ('' before any)
     ultimo: str  # its last movement, as the user reads it ('importación' before any)
+    # What identifies the goods (Apartado A fr. II, Módulo de Activo Fijo, numeral 1): each
+    # the latest a movement up to the date gave ('' when none did; the entry has none)
+    serie: str
+    marca: str
+    modelo: str
 
     @property
     def saldo_micro(self) -> int:
@@ -356,6 +361,14 @@ def _label(column: str) -> str:
     return f"CASE {column} " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in TIPOS.items()) + " END"
 
 
+def _latest(column: str) -> str:
+    """SQL: the latest non-empty `column` of the asset's movements up to :on ('' when none)."""
+    return (
+        f"coalesce((SELECT m.{column} FROM activo_fijo_movimientos m WHERE m.entrada_id = e.id "
+        f"AND m.fecha <= :on AND m.{column} <> '' ORDER BY m.fecha DESC, m.id DESC LIMIT 1), '')"
+    )
+
+
 _ASSETS = f"""
 SELECT e.id, e.pedimento, e.partida, e.clave, e.numero_parte, e.fraccion, e.fecha_entrada,
        e.cantidad_micro,
@@ -368,7 +381,8 @@ SELECT e.id, e.pedimento, e.partida, e.clave, e.numero_parte, e.fraccion, e.fech
         ORDER BY m.fecha DESC, m.id DESC LIMIT 1), '') AS domicilio,
        coalesce((SELECT {_label("m.tipo")} FROM activo_fijo_movimientos m
         WHERE m.entrada_id = e.id AND m.fecha <= :on
-        ORDER BY m.fecha DESC, m.id DESC LIMIT 1), 'importación') AS ultimo
+        ORDER BY m.fecha DESC, m.id DESC LIMIT 1), 'importación') AS ultimo,
+       {_latest("serie")} AS serie, {_latest("marca")} AS marca, {_latest("modelo")} AS modelo
 FROM entradas e
 WHERE e.client_id = :client AND e.fecha_entrada <= :on AND {fixed_asset("e")}
   AND {interfaces.loaded("e")}
