@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brokertui.core import db as store
-from brokertui.core.anexo24 import activo_fijo, interfaces, reports
+from brokertui.core.anexo24 import activo_fijo, interface_kinds, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.registry import clients
@@ -87,8 +87,8 @@ def test_an_exit_takes_the_oldest_assets_imported_by_its_date(af_db, tmp_path):
     with pytest.raises(InterfaceError) as refused:  # by 15 January only AF1, now empty
         exits(af_db, tmp_path, [["D-2", "RT", "2026-01-15", "M", "MAT-A", "1", "", "sí"]], "b.csv")
     assert str(refused.value) == (
-        "b.csv: la salida D-2 del 2026-01-15 de activo fijo MAT-A excede en 1 el saldo de los "
-        "activos fijos importados hasta esa fecha; nada se importó"
+        "b.csv: 1 fila con error; nada se importó:\nfila 2: cantidad: 1 excede en 1 el saldo "
+        "de activo fijo de MAT-A importado hasta el 2026-01-15 (0)"
     )
     assert af_db.execute("SELECT count(*) FROM salidas WHERE documento = 'D-2'").fetchone() == (0,)
     assert balances(af_db)["7000003"] == 1_000_000
@@ -98,9 +98,11 @@ def test_an_exit_takes_the_oldest_assets_imported_by_its_date(af_db, tmp_path):
     ("row", "problem"),
     [
         (["RT-AF", "RT", "2026-03-01", "M", "MAT-A", "4", "", "sí"],
-         "cantidad: 4 excede el saldo de activo fijo de MAT-A (1)"),
+         "cantidad: 4 excede en 3 el saldo de activo fijo de MAT-A importado hasta el "
+         "2026-03-01 (1)"),
         (["RT-AF", "RT", "2026-03-01", "M", "MAT-B", "1", "", "sí"],
-         "cantidad: 1 excede el saldo de activo fijo de MAT-B (0)"),
+         "cantidad: 1 excede en 1 el saldo de activo fijo de MAT-B importado hasta el "
+         "2026-03-01 (0)"),
         (["RT-AF", "RT", "2026-03-01", "P", "PROD-1", "1", "", "sí"],
          "tipo_bien: un activo fijo sale como material (M)"),
         (["RT-AF", "", "2026-03-01", "M", "MAT-A", "1", "consumo de reparación", "sí"],
@@ -137,6 +139,33 @@ def test_a_file_without_the_column_imports_as_before(af_db, tmp_path):
     assert balances(af_db)["7000001"] == 3_000_000
 
 
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([["D-0", "RT", "2026-01-01", "M", "MAT-A", "1", "", "sí"]],  # AF1 came on 2 January
+         [(2, "1 excede en 1 el saldo de activo fijo de MAT-A importado hasta el 2026-01-01 (0)")]),
+        # by date, not in the file's order: the 1 March exit takes AF1's 3 after the 5 January
+        # exit's 2, and has 1 left; in file order the first would have taken all 3
+        ([["D-2", "RT", "2026-03-01", "M", "MAT-A", "2", "", "sí"],
+          ["D-1", "RT", "2026-01-05", "M", "MAT-A", "2", "", "sí"]],
+         [(2, "2 excede en 1 el saldo de activo fijo de MAT-A importado hasta el 2026-03-01 (1)")]),
+    ],
+)  # fmt: skip
+def test_the_dry_run_checks_fixed_asset_exits_by_date_as_the_import(af_db, tmp_path, rows, said):
+    """Stop 20 review: the dry run checked each part's total, without dates, and passed files
+    whose import then refused. Now both apply interfaces.cover_fixed_asset_exits."""
+    path = write_csv(tmp_path / "af.csv", HEADER, rows)
+    found = interface_kinds.preview_file(af_db, "salidas", path, RFC)
+    assert [(e.row, e.rule) for e in found.errors] == said
+    assert {e.field for e in found.errors} == {"cantidad"} and not found.ok
+    with pytest.raises(InterfaceError) as refused:
+        interfaces.import_file(af_db, "salidas", path, RFC)
+    assert [line.split(": ", 2)[2] for line in str(refused.value).splitlines()[1:]] == [
+        rule for _, rule in said
+    ]
+    assert af_db.execute("SELECT count(*) FROM activo_fijo_movimientos").fetchone() == (0,)
+
+
 # -- the property: AF lots never by insumo exits, insumo lots never by AF exits --------------
 
 EXIT = st.tuples(
@@ -168,6 +197,9 @@ def test_fixed_asset_and_insumo_exits_never_take_each_other_s_lots(tmp_path_fact
         db = store.connect(folder / f"{name}.db")
         fixed_assets(inventory(db, folder), folder)
         discharge.set_mode(db, RFC, mode)
+        if name == "both":  # the dry run says what the import does (stop 20 review)
+            checked = write_csv(folder / "dry.csv", HEADER, chosen)
+            assert interface_kinds.preview_file(db, "salidas", checked, RFC).ok == fits
         try:
             if chosen:
                 exits(db, folder, chosen, f"{name}.csv")

@@ -310,36 +310,29 @@ def discharge_exits(db: Database, client_id: int, import_id: int, name: str) -> 
     retorno, transferencia, cambio de régimen o donación"), in the import's last transaction:
     each exit, by date, takes from the part's fixed assets imported on or before it, oldest
     first (as the materials' PEPS, but from fixed assets only), what they have left after every
-    movement; one movement per asset it takes from, tied to the exit (salida_id). An exit they
-    cannot cover refuses the import (InterfaceError): nothing is written."""
-    exits = db.execute(
-        "SELECT id, documento, fecha, numero_parte, cantidad_micro, tipo_salida FROM salidas "
-        "WHERE import_id = ? AND activo_fijo = 1 ORDER BY fecha, id",
-        [import_id],
-    ).fetchall()
+    movement (interfaces.cover_fixed_asset_exits, the rule the file's check and dry run apply);
+    one movement per asset it takes from, tied to the exit (salida_id). An exit they cannot
+    cover (the assets changed since the check) refuses the import: nothing is written."""
+    exits = [
+        (fecha, salida_id, part, cantidad, (salida_id, documento, fecha, part, kind))
+        for salida_id, documento, fecha, part, cantidad, kind in db.execute(
+            "SELECT id, documento, fecha, numero_parte, cantidad_micro, tipo_salida FROM salidas "
+            "WHERE import_id = ? AND activo_fijo = 1",
+            [import_id],
+        )
+    ]
     if not exits:
         return
-    left: dict[int, int] = {}
-    by_part: dict[str, list[Asset]] = {}
-    for a in assets(db, client_id, date.max):
-        by_part.setdefault(a.numero_parte, []).append(a)
-        left[a.entrada_id] = a.cantidad_micro - a.descargado_total_micro
+    lots = interfaces.fixed_asset_lots(db, client_id)
     stamp, user = now(), os_user()
-    for salida_id, documento, fecha, part, cantidad, kind in exits:
-        wanted = cantidad
-        for a in by_part.get(part, []):
-            if a.fecha_entrada > fecha or not wanted:
-                break
-            taken = min(wanted, left[a.entrada_id])
-            if taken <= 0:
-                continue
-            left[a.entrada_id] -= taken
-            wanted -= taken
+    for exit_, takes, wanted in interfaces.cover_fixed_asset_exits(lots, exits):
+        salida_id, documento, fecha, part, kind = exit_
+        for entrada_id, taken in takes:
             db.execute(
                 "INSERT INTO activo_fijo_movimientos (client_id, entrada_id, fecha, tipo, "
                 "cantidad_micro, documento, motivo, salida_id, created_at, created_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [client_id, a.entrada_id, fecha, BY_EXIT_KIND[kind], taken, documento,
+                [client_id, entrada_id, fecha, BY_EXIT_KIND[kind], taken, documento,
                  "salida de la interfaz", salida_id, stamp, user],
             )  # fmt: skip
         if wanted:

@@ -54,7 +54,7 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
     count = 0
     with write(db, "inventory.ajustes", "client", client.rfc, detail):
         for number, raw in rows:
-            values, problems = check(raw)
+            values, problems = check(raw, number)
             if problems:
                 errors.append(preview.line(number, problems))
                 if errors.full:
@@ -70,7 +70,7 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
 def row_check(db: Database, client_id: int) -> preview.RowCheck:
     """The check of one ajuste (a row of a file, or as typed) of the client."""
     known = interfaces.part_numbers(db, client_id, "materiales")
-    return lambda raw: _checked_row(raw, known)
+    return lambda raw, number: _checked_row(raw, known)
 
 
 def _checked_row(raw: dict, known: set[str]) -> tuple[dict, list[Problem]]:

@@ -171,18 +171,6 @@ def discharged_assets(db: Database, client_id: int) -> set[int]:
     return {hash(row) for row in rows}
 
 
-def fixed_asset_balances(db: Database, client_id: int) -> dict[str, int]:
-    """Part number -> what the client's fixed assets of it have left after every movement that
-    discharges them (the salidas interface's check of a fixed asset's exit)."""
-    rows = db.execute(
-        "SELECT e.numero_parte, sum(e.cantidad_micro - coalesce((SELECT sum(m.cantidad_micro) "
-        "FROM activo_fijo_movimientos m WHERE m.entrada_id = e.id), 0)) FROM entradas e "
-        f"WHERE e.client_id = ? AND {fixed_asset('e')} GROUP BY 1",
-        [client_id],
-    )
-    return dict(rows.fetchall())
-
-
 def opening_clave(value: str) -> str:
     """The optional clave of an opening balance's import pedimento: one of a temporary import
     the inventory follows (effect `entrada`, or `entrada_activo` for a fixed asset, whose lot

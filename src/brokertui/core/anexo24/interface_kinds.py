@@ -155,6 +155,7 @@ def preview_file(
             batch=check.batch if isinstance(check, interfaces.RowChecker) else None,
             size=interfaces.BATCH,
             chars=interfaces.BATCH_CHARS,
+            finish=check.finish if isinstance(check, interfaces.RowChecker) else None,
         )
 
 

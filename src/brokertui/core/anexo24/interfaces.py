@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -288,20 +288,61 @@ def _material_row(v: dict, key: tuple, known: dict[str, set]) -> list[Problem]:
     return problems
 
 
-def _fixed_asset_exit(v: dict, known: dict) -> list[Problem]:
-    """A fixed asset's exit: within what the part's fixed assets have left (less the file's
-    earlier such rows); the import checks it again by date (activo_fijo.discharge_exits)."""
-    part, left = v["numero_parte"], known["activo_fijo"]
-    if v["cantidad"] > left.get(part, 0):
-        return [
-            (
-                "cantidad",
-                f"{to_text(v['cantidad'])} excede el saldo de activo fijo de "
-                f"{limits.clip(part)} ({to_text(left.get(part, 0))})",
+T = TypeVar("T")
+
+
+def fixed_asset_lots(db: Database, client_id: int) -> dict[str, list[list]]:
+    """Part number -> the client's fixed assets of it, oldest first (entry date, pedimento,
+    partida), each [entrada_id, fecha_entrada, what every movement recorded left of it]: what
+    `cover_fixed_asset_exits` takes from."""
+    lots: dict[str, list[list]] = {}
+    for part, *lot in db.execute(
+        "SELECT e.numero_parte, e.id, e.fecha_entrada, e.cantidad_micro - coalesce((SELECT "
+        "sum(m.cantidad_micro) FROM activo_fijo_movimientos m WHERE m.entrada_id = e.id), 0) "
+        f"FROM entradas e WHERE e.client_id = ? AND {entries.fixed_asset('e')} AND {loaded('e')} "
+        "ORDER BY e.fecha_entrada, e.pedimento, e.partida",
+        [client_id],
+    ):
+        lots.setdefault(part, []).append(lot)
+    return lots
+
+
+def cover_fixed_asset_exits(
+    lots: dict[str, list[list]], exits: Iterable[tuple[str, int, str, int, T]]
+) -> Iterator[tuple[T, list[tuple[int, int]], int]]:
+    """The one rule of fixed assets' exits, for the dry run and the import alike (Apartado B,
+    módulo de proceso de descargos, numeral 4: "al momento de su retorno, transferencia, cambio
+    de régimen o donación"): the exits (fecha, order in the file, part number, cantidad_micro,
+    what the caller needs back) by date, then order, each taking from the part's `lots`
+    (fixed_asset_lots, consumed) imported on or before its date, oldest first, what they have
+    left. Yields each exit's payload, what it took of each lot (entrada_id, taken) and what no
+    lot covered."""
+    for fecha, _, part, wanted, payload in sorted(exits, key=itemgetter(0, 1)):
+        takes = []
+        for lot in lots.get(part, []):
+            if lot[1] > fecha or not wanted:
+                break
+            taken = min(wanted, lot[2])
+            if taken > 0:
+                lot[2] -= taken
+                wanted -= taken
+                takes.append((lot[0], taken))
+        yield payload, takes, wanted
+
+
+def _uncovered(fixed: list, lots: dict[str, list[list]]) -> list[tuple[int, list[Problem]]]:
+    """The rows (number, problems) of a salidas file whose fixed assets' exits (`fixed`, as
+    RowChecker collects them) `cover_fixed_asset_exits` cannot cover, in file order."""
+    found = []
+    for (number, v), _, wanted in cover_fixed_asset_exits(lots, fixed):
+        if wanted:
+            left = to_text(v["cantidad"] - wanted)
+            rule = (
+                f"{to_text(v['cantidad'])} excede en {to_text(wanted)} el saldo de activo fijo de "
+                f"{limits.clip(v['numero_parte'])} importado hasta el {v['fecha']} ({left})"
             )
-        ]
-    left[part] -= v["cantidad"]
-    return []
+            found.append((number, [("cantidad", rule)]))
+    return sorted(found, key=itemgetter(0))
 
 
 def _cross_check(
@@ -329,8 +370,6 @@ def _cross_check(
         key = (v["pedimento"], v["partida"], v["numero_parte"])
     elif kind == "salidas":
         problems += exit_kinds.check(v, extended)
-        if v.get("activo_fijo") and not problems:
-            problems += _fixed_asset_exit(v, known)
         table = "productos" if v["tipo_bien"] == "P" else "materiales"
         if v["numero_parte"] not in known[table]:
             problems.append(
@@ -510,8 +549,9 @@ class RowChecker:
         self.known: dict[str, Any] = {
             table: part_numbers(db, client_id, table) for table in ("materiales", "productos")
         }
-        if kind == "salidas":  # what each part's fixed assets have left (_fixed_asset_exit)
-            self.known["activo_fijo"] = entries.fixed_asset_balances(db, client_id)
+        # what each part's fixed assets have left (finish)
+        self.lots = fixed_asset_lots(db, client_id) if kind == "salidas" else {}
+        self.fixed: list[tuple] = []  # the file's fixed assets' exits, checked at its end
         if kind == "saldos_iniciales":
             self.known["descargados"] = entries.discharged_lots(db, client_id)
             self.known["activos_descargados"] = entries.discharged_assets(db, client_id)
@@ -523,11 +563,22 @@ class RowChecker:
             self.plan = _file_checks(self.kind, raw)
         return self.plan
 
-    def __call__(self, raw: dict) -> tuple[dict, list[Problem]]:
+    def __call__(self, raw: dict, number: int = 0) -> tuple[dict, list[Problem]]:
+        """Row `number`'s values and problems; a good fixed asset's exit is kept for `finish`."""
         checks, absent = self._plan(raw)
         values, problems = _check_row(checks, absent, raw)
         extended = len(absent) < len(OPTIONAL.get(self.kind, ()))  # it has some of them
-        return values, problems or _cross_check(self.kind, values, self.known, self.seen, extended)
+        problems = problems or _cross_check(self.kind, values, self.known, self.seen, extended)
+        if not problems and values.get("activo_fijo"):
+            exit_ = (values["fecha"], number, values["numero_parte"], values["cantidad"])
+            self.fixed.append((*exit_, (number, values)))
+        return values, problems
+
+    def finish(self) -> list[tuple[int, list[Problem]]]:
+        """After the last row: the rows (number, problems) of the fixed assets' exits that
+        what the part's fixed assets have left by their dates cannot cover, by the rule the
+        import writes them with (cover_fixed_asset_exits)."""
+        return _uncovered(self.fixed, self.lots) if self.fixed else []
 
     def batch(self, rows: list[dict]) -> dict[str, list] | None:
         """The checked values of a batch of rows by column, each distinct value of a column
@@ -615,7 +666,7 @@ def _check_all(
         if values is not None:
             staged.add_columns(values)
         for number, raw in batch if values is None else ():
-            values, problems = check(raw)
+            values, problems = check(raw, number)
             if problems:
                 errors.append(preview.line(number, problems))
                 if errors.full:
@@ -627,6 +678,8 @@ def _check_all(
         if progress and (done + len(batch)) // preview.REPORT_EVERY > done // preview.REPORT_EVERY:
             progress(done + len(batch), 0, "Revisando")
         done += len(batch)
+    for number, problems in check.finish() if not errors.full else ():
+        errors.append(preview.line(number, problems))
     if errors:
         raise InterfaceError(
             f"{name}: {errors.heading('fila', 'filas')}; nada se importó:\n{errors.listing()}"

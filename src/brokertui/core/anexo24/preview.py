@@ -13,8 +13,12 @@ from brokertui.core.plural import counted
 # One broken rule of a row: (field, rule); the field is "" when the rule is about the whole
 # row ("repetida en el archivo").
 Problem = tuple[str, str]
-# A row's values as read -> its checked values and its problems (the import's own check).
-RowCheck = Callable[[dict[str, str]], tuple[dict, list[Problem]]]
+# A row's values as read and its number -> its checked values and its problems (the import's
+# own check).
+RowCheck = Callable[[dict[str, str], int], tuple[dict, list[Problem]]]
+# After the last row: the rows (number, problems) that break a rule of the whole file (the
+# import's own check of it, e.g. interfaces.RowChecker.finish).
+FileCheck = Callable[[], list[tuple[int, list[Problem]]]]
 Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
 # A batch of rows' values as read -> None unless every row is good (the import's batch check).
 BatchCheck = Callable[[list[dict[str, str]]], object]
@@ -95,10 +99,11 @@ def run(
     batch: BatchCheck | None = None,
     size: int = 1,
     chars: int = 16 << 20,
+    finish: FileCheck | None = None,
 ) -> Preview:
-    """Check every row of `rows` with `check` and keep what the user is shown. With `batch`,
-    rows are checked `size` at a time (at most `chars` of text) while a batch is good, a bad
-    batch row by row."""
+    """Check every row of `rows` with `check` and keep what the user is shown; then, with
+    `finish`, the whole file. With `batch`, rows are checked `size` at a time (at most `chars`
+    of text) while a batch is good, a bad batch row by row."""
     found = Preview(name, digest, columns)
     for rows_ in batches(rows, size if batch else 1, chars):
         before = found.rows
@@ -111,6 +116,8 @@ def run(
             break
         if progress and found.rows // REPORT_EVERY > before // REPORT_EVERY:
             progress(found.rows, 0, "Revisando")
+    for number, problems in finish() if finish and not found.stopped else ():
+        _found(found, number, problems)
     return found
 
 
@@ -119,14 +126,19 @@ def _run_rows(found: Preview, rows: Rows, check: RowCheck, head: int) -> None:
         found.rows += 1
         if len(found.head) < head:
             found.head.append((number, raw))
-        _, problems = check(raw)
+        _, problems = check(raw, number)
         if problems:
-            found.bad_rows += 1
-            for name_, rule in problems:
-                found.problems += 1
-                if len(found.errors) < MAX_LISTED:
-                    rule = limits.clip(rule, limits.MAX_ERROR_LINE_CHARS)
-                    found.errors.append(RowError(number, name_, rule))
-            if found.bad_rows >= limits.MAX_COUNTED_ERRORS:
-                found.stopped = True
+            _found(found, number, problems)
+            if found.stopped:
                 return
+
+
+def _found(found: Preview, number: int, problems: list[Problem]) -> None:
+    """Row `number`'s problems kept (the first MAX_LISTED) and counted."""
+    found.bad_rows += 1
+    for name_, rule in problems:
+        found.problems += 1
+        if len(found.errors) < MAX_LISTED:
+            rule = limits.clip(rule, limits.MAX_ERROR_LINE_CHARS)
+            found.errors.append(RowError(number, name_, rule))
+    found.stopped = found.bad_rows >= limits.MAX_COUNTED_ERRORS
