@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from pydantic import create_model
+
 from brokertui.core.models import (
     CodigoPostal,
     Entidad,
@@ -16,25 +18,21 @@ from brokertui.core.models import (
     RequiredText,
     RfcText,
 )
+from brokertui.core.registry.stored import ADDRESS_FIELDS
 
+# How each part of the domicilio fiscal (stored.ADDRESS_FIELDS, all optional) is checked when
+# given; the others are plain text.
+_ADDRESS_CHECKS = {"codigo_postal": CodigoPostal, "entidad_federativa": Entidad}
 
-class Address(Record):
-    """Domicilio fiscal (all parts optional, each checked when given)."""
-
-    calle: PlainText = ""
-    numero_exterior: PlainText = ""
-    numero_interior: PlainText = ""
-    colonia: PlainText = ""
-    municipio: PlainText = ""
-    codigo_postal: CodigoPostal = ""
-    entidad_federativa: Entidad = ""
-
-
-class ClientData(Address):
-    """What a user types to register a client."""
-
-    rfc: RfcText
-    razon_social: LongText
+# What a user types to register a client: its domicilio fiscal, then RFC and razón social.
+# (mypy's view of create_model has no overload for fields given as a mapping: its type is Any.)
+ClientData = create_model(  # type: ignore[call-overload]
+    "ClientData",
+    __base__=Record,
+    **{name: (_ADDRESS_CHECKS.get(name, PlainText), "") for name in ADDRESS_FIELDS},
+    rfc=(RfcText, ...),
+    razon_social=(LongText, ...),
+)
 
 
 class SiteData(Record):

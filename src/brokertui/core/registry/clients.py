@@ -10,17 +10,8 @@ from brokertui.core import catalogs, identifiers
 from brokertui.core import search as find
 from brokertui.core.db import check_version, diff, now, transaction, write
 from brokertui.core.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
-from brokertui.core.registry.stored import Client, Site, read
+from brokertui.core.registry.stored import ADDRESS_FIELDS, Client, Site, read
 
-ADDRESS_FIELDS = (
-    "calle",
-    "numero_exterior",
-    "numero_interior",
-    "colonia",
-    "municipio",
-    "codigo_postal",
-    "entidad_federativa",
-)
 EDITABLE_FIELDS = ("razon_social", *ADDRESS_FIELDS)
 # The columns a list of clients sorts by (and their SQL over _CLIENT_SELECT's row).
 SORTS = {
@@ -42,20 +33,21 @@ def add_client(db: Database, data: dict, *, force: bool = False) -> Client:
     from brokertui.core.models import build
     from brokertui.core.registry.client_data import ClientData
 
-    client = build(ClientData, data)
-    warning = rfc_warning(client.rfc)
+    checked = build(ClientData, data).model_dump()
+    rfc = checked["rfc"]
+    warning = rfc_warning(rfc)
     if warning and not force:
         raise NeedsConfirmation("rfc", warning)
-    row = client.model_dump() | {
+    row = checked | {
         "rfc_check_warning": int(bool(warning)),
         "created_at": now(),
         "updated_at": now(),
     }
-    with write(db, "client.add", "client", client.rfc, {"razon_social": client.razon_social}):
-        if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [client.rfc]).fetchone():
-            raise Conflict("rfc", f"ya existe un cliente con el RFC {client.rfc}")
+    with write(db, "client.add", "client", rfc, {"razon_social": checked["razon_social"]}):
+        if db.execute("SELECT 1 FROM clients WHERE rfc = ?", [rfc]).fetchone():
+            raise Conflict("rfc", f"ya existe un cliente con el RFC {rfc}")
         db.table("clients").insert(row)
-    return get_client(db, client.rfc)
+    return get_client(db, rfc)
 
 
 def update_client(

@@ -18,8 +18,9 @@ STATUSES = ("vigente", "suspendido", "cancelado")
 
 
 @dataclass(kw_only=True)
-class Client:
-    """A stored client (its RFC was validated when it was added, perhaps with --force)."""
+class Address:
+    """A client's domicilio fiscal: the one list of its parts, each optional (client_data.py
+    checks each by its name, clients.py edits them)."""
 
     calle: str = ""
     numero_exterior: str = ""
@@ -28,6 +29,16 @@ class Client:
     municipio: str = ""
     codigo_postal: str = ""
     entidad_federativa: str = ""
+
+
+ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
+
+
+@dataclass(kw_only=True)
+class Client(Address):
+    """A stored client (its RFC was validated when it was added, perhaps with --force); its
+    address first, as JSON shows it."""
+
     id: int
     rfc: str
     razon_social: str
