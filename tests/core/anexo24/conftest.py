@@ -1,6 +1,7 @@
 """Anexo 24 fixtures: a client with materiales, productos, BOM and entradas loaded by interface."""
 
 import csv
+import threading
 import time
 from datetime import date
 
@@ -102,6 +103,25 @@ def timed_write(path) -> float:
         return time.perf_counter() - began
     finally:
         db.close()
+
+
+def in_thread(path, job, outcome: dict) -> threading.Thread:
+    """`job(db)` on its own connection to `path` in a started thread, as another process of a
+    colleague would: outcome['result'] is what it returned, or outcome['error'] what it
+    raised."""
+
+    def work():
+        db = store.connect(path)
+        try:
+            outcome["result"] = job(db)
+        except Exception as exc:
+            outcome["error"] = exc
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
 
 
 def export(db) -> list[dict]:

@@ -21,7 +21,7 @@ from brokertui.core import db as store
 from brokertui.core import leases
 from brokertui.core.anexo24 import ajustes, ledger, reports
 from brokertui.core.errors import Conflict
-from tests.core.anexo24.conftest import RFC, TODAY, load, timed_write
+from tests.core.anexo24.conftest import RFC, TODAY, in_thread, load, timed_write
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
@@ -86,18 +86,7 @@ class Pauses:
 
 
 def run_in_thread(path, progress, outcome: dict) -> threading.Thread:
-    def work():
-        db = store.connect(path)
-        try:
-            outcome["result"] = ledger.run(db, RFC, hasta=TODAY, progress=progress)
-        except Exception as exc:
-            outcome["error"] = exc
-        finally:
-            db.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    return thread
+    return in_thread(path, lambda db: ledger.run(db, RFC, hasta=TODAY, progress=progress), outcome)
 
 
 def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_written(

@@ -21,7 +21,7 @@ from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
-from tests.core.anexo24.conftest import RFC, TODAY, load, timed_write, write_csv
+from tests.core.anexo24.conftest import RFC, TODAY, in_thread, load, timed_write, write_csv
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
@@ -78,18 +78,9 @@ def paused(monkeypatch, one_row_per_turn):
 
 
 def import_in_thread(path, csv_path, outcome: dict) -> threading.Thread:
-    def work():
-        db = store.connect(path)
-        try:
-            outcome["result"] = interfaces.import_file(db, "entradas", csv_path, RFC)
-        except Exception as exc:
-            outcome["error"] = exc
-        finally:
-            db.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    return thread
+    return in_thread(
+        path, lambda db: interfaces.import_file(db, "entradas", csv_path, RFC), outcome
+    )
 
 
 def test_colleagues_write_and_readers_see_nothing_of_an_import_being_written(
