@@ -17,6 +17,7 @@ from brokertui.screens.client_forms import ClientFormScreen, ProgramFormScreen
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
+from tests.tui.conftest import settle
 
 NAMED = {"tab", "shift+tab", "enter", "backspace", "left", "right", "home", "end", "ctrl+s"}
 NAMED |= {"ctrl+n", "ctrl+p", "f3", "f4"}
@@ -56,6 +57,7 @@ async def test_a_whole_client_form_in_one_burst_is_saved_as_typed(db):
             *("1200", "tab", "tab", "Parque Industrial", "tab", "Apodaca", "tab", "66600"),
             *("tab", "NLE", "ctrl+s"),
         )
+        await settle(pilot)  # the save's answer, on a loaded machine
         assert isinstance(app.screen, ClientDetailScreen)
     client = clients.get_client(db, "MAB9307148T4")
     assert (client.razon_social, client.calle, client.numero_exterior) == (
