@@ -152,7 +152,7 @@ class BrokerApp(App):
         self.typeahead = TypeAhead(self)
         self.idle_collect = IdleCollector(self)  # full garbage collections in idle time
         read_escape_first()
-        self.preferences = config.load(set(commands.BY_ID))
+        self.preferences = config.load(set(commands.BY_ID), themes=self.available_themes)
         self.keymap = self.preferences.keymap  # command id -> keys, as the user remapped them
         self.messages: deque[str] = deque(maxlen=MESSAGES_KEPT)  # every toast in full, for F1
 
@@ -181,13 +181,8 @@ class BrokerApp(App):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        problems = self.preferences.problems
-        if self.preferences.theme in self.available_themes:
-            self.theme = self.preferences.theme
-        else:
-            self.theme = config.DEFAULT_THEME
-            problems.append(f"{config.path()}: no hay un tema «{self.preferences.theme}»")
-        for problem in problems:
+        self.theme = self.preferences.theme
+        for problem in self.preferences.problems:
             self.notify(problem, title="Preferencias", severity="warning", timeout=15)
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self._update_sub_title()

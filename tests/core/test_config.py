@@ -58,3 +58,12 @@ def test_save_theme_keeps_the_rest_of_the_file(tmp_path):
         file.read_text() == '# mis teclas\ntema = "gruvbox"\n[teclas]\n"discharge.run" = "ctrl+d"\n'
     )
     assert config.load(IDS, file).keymap == {"discharge.run": "ctrl+d"}
+
+
+def test_a_theme_the_tui_lacks_is_named_and_the_default_used(tmp_path):
+    file = tmp_path / "config.toml"
+    file.write_text('tema = "sepia"\n', encoding="utf-8")
+    prefs = config.load(IDS, file, themes={"nord", "textual-dark"})
+    assert prefs.theme == "textual-dark"
+    assert prefs.problems == [f"{file}: no hay un tema «sepia»; se usa textual-dark"]
+    assert config.load(IDS, file).theme == "sepia"  # nothing to check it against

@@ -11,6 +11,8 @@ from brokertui.core import config
 @main.command("config")
 def config_cmd() -> None:
     """Muestra el archivo de preferencias (tema y teclas), su contenido y las teclas vigentes."""
+    from textual.theme import BUILTIN_THEMES
+
     from brokertui.screens import commands  # the command table (loads Textual)
 
     file = config.path()
@@ -19,7 +21,7 @@ def config_cmd() -> None:
         click.echo(file.read_text(encoding="utf-8", errors="replace").rstrip())
     else:
         click.echo("(no existe: se usan los valores por omisión)")
-    prefs = config.load(set(commands.BY_ID), file)
+    prefs = config.load(set(commands.BY_ID), file, themes=BUILTIN_THEMES)
     for problem in prefs.problems:
         click.echo(f"Aviso: {problem}")
     click.echo(f"Tema: {prefs.theme}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,11 @@ def path() -> Path:
     return Path(platformdirs.user_config_dir("brokertui", appauthor=False)) / "config.toml"
 
 
-def load(command_ids: set[str], file: Path | None = None) -> Preferences:
-    """The preferences in `file` (default: path()); the keymap may remap only `command_ids`."""
+def load(
+    command_ids: set[str], file: Path | None = None, themes: Collection[str] = ()
+) -> Preferences:
+    """The preferences in `file` (default: path()); the keymap may remap only `command_ids`,
+    and the theme must be one of `themes` (the TUI's, when given)."""
     file = file or path()
     prefs = Preferences()
     try:
@@ -61,6 +65,9 @@ def load(command_ids: set[str], file: Path | None = None) -> Preferences:
     theme = data.get(THEME, DEFAULT_THEME)
     if isinstance(theme, str) and theme.strip():
         prefs.theme = theme.strip()
+        if themes and prefs.theme not in themes:
+            prefs.problems.append(f"{file}: no hay un tema «{prefs.theme}»; se usa {DEFAULT_THEME}")
+            prefs.theme = DEFAULT_THEME
     else:
         prefs.problems.append(f"{file}: «{THEME}» debe ser el nombre de un tema entre comillas")
     keymap = data.get(KEYMAP, {})
