@@ -246,17 +246,23 @@ def import_floor(folder: Path, files: dict[str, Path]) -> float:
         script = "".join(f".import {path} {kind}\n" for kind, path in files.items())
         subprocess.run([SHELL, str(bare)], input=".mode csv\n" + script, text=True, check=True)
     else:
-        conn = sqlite3.connect(bare)
-        for kind, path in files.items():
-            with path.open(newline="") as f:
-                reader = csv.reader(f)
-                header = next(reader)
-                conn.execute(f"CREATE TABLE {kind} ({', '.join(header)})")
-                marks = ", ".join("?" * len(header))
-                conn.executemany(f"INSERT INTO {kind} VALUES ({marks})", reader)
-        conn.commit()
-        conn.close()
+        python_import(bare, files)
     return time.perf_counter() - began
+
+
+def python_import(db_path: Path, files: dict[str, Path]) -> None:
+    """The shell's `.import` done with Python's csv + executemany: each file into a bare table
+    named for its kind."""
+    conn = sqlite3.connect(db_path)
+    for kind, path in files.items():
+        with path.open(newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            conn.execute(f"CREATE TABLE {kind} ({', '.join(header)})")
+            marks = ", ".join("?" * len(header))
+            conn.executemany(f"INSERT INTO {kind} VALUES ({marks})", reader)
+    conn.commit()
+    conn.close()
 
 
 def _rss_mb() -> float:

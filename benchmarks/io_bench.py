@@ -65,21 +65,9 @@ def import_entradas(scale: float, work: Path) -> dict:
     if SHELL:
         floor = _timed(lambda: _shell(bare, f".mode csv\n.import {files['entradas']} entradas\n"))
     else:
-        floor = _timed(lambda: _python_import(bare, files["entradas"]))
+        floor = _timed(lambda: discharge_bench.python_import(bare, {"entradas": files["entradas"]}))
     rows = sum(1 for _ in files["entradas"].open()) - 1
     return _figure(f"import entradas, {rows:,} rows (validated)", ours, floor, 5.0)
-
-
-def _python_import(db_path: Path, path: Path) -> None:
-    conn = sqlite3.connect(db_path)
-    with path.open(newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        conn.execute(f"CREATE TABLE entradas ({', '.join(header)})")
-        marks = ", ".join("?" * len(header))
-        conn.executemany(f"INSERT INTO entradas VALUES ({marks})", reader)
-    conn.commit()
-    conn.close()
 
 
 def _select_to_csv(db_path: Path, sql: str, params: dict, out: Path) -> float:

@@ -5,6 +5,8 @@ an earlier one is still collected every UNFREEZE_EVERY seconds."""
 import gc
 import threading
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from textual.app import App
 
@@ -37,6 +39,19 @@ def old_garbage() -> weakref.ref:
     return weakref.ref(node)
 
 
+@asynccontextmanager
+async def collecting(clock: Clock) -> AsyncIterator[tuple[App, IdleCollector]]:
+    """A bare app running with an idle collector on `clock`, stopped at the end."""
+    app = App()
+    async with app.run_test():
+        collector = IdleCollector(app, clock)
+        collector.start()
+        try:
+            yield app, collector
+        finally:
+            collector.stop()
+
+
 def survive_young_collections() -> list:
     """Enough new objects kept for Python to run a middle-generation collection."""
     kept = [[] for _ in range(50_000)]
@@ -46,54 +61,39 @@ def survive_young_collections() -> list:
 
 async def test_a_full_collection_waits_for_a_quiet_moment():
     clock = Clock()
-    app = App()
-    async with app.run_test():
-        collector = IdleCollector(app, clock)
-        collector.start()
-        try:
-            assert gc.get_threshold()[2] == idle_collect.FULL_AFTER
-            node = old_garbage()
-            kept = survive_young_collections()
-            collector.input()
-            clock.now += idle_collect.QUIET / 2
-            assert not collector.tick() and node() is not None  # a key just came
-            clock.now += idle_collect.QUIET / 2
-            assert collector.tick() and node() is None
-            assert gc.get_freeze_count() > len(kept)  # what survived is frozen
-            assert not collector.tick()  # nothing new since
-        finally:
-            collector.stop()
+    async with collecting(clock) as (_, collector):
+        assert gc.get_threshold()[2] == idle_collect.FULL_AFTER
+        node = old_garbage()
+        kept = survive_young_collections()
+        collector.input()
+        clock.now += idle_collect.QUIET / 2
+        assert not collector.tick() and node() is not None  # a key just came
+        clock.now += idle_collect.QUIET / 2
+        assert collector.tick() and node() is None
+        assert gc.get_freeze_count() > len(kept)  # what survived is frozen
+        assert not collector.tick()  # nothing new since
     assert gc.get_threshold()[2] != idle_collect.FULL_AFTER and gc.get_freeze_count() == 0
 
 
 async def test_garbage_among_frozen_objects_is_collected_every_unfreeze_period():
     clock = Clock()
-    app = App()
-    async with app.run_test():
-        collector = IdleCollector(app, clock)
-        collector.start()
-        try:
-            clock.now += idle_collect.QUIET
-            node = Node()
-            survive_young_collections()
-            assert collector.tick()  # the node is frozen
-            node = weakref.ref(node)
-            survive_young_collections()
-            assert collector.tick() and node() is not None
-            clock.now += idle_collect.UNFREEZE_EVERY
-            survive_young_collections()
-            assert collector.tick() and node() is None
-        finally:
-            collector.stop()
+    async with collecting(clock) as (_, collector):
+        clock.now += idle_collect.QUIET
+        node = Node()
+        survive_young_collections()
+        assert collector.tick()  # the node is frozen
+        node = weakref.ref(node)
+        survive_young_collections()
+        assert collector.tick() and node() is not None
+        clock.now += idle_collect.UNFREEZE_EVERY
+        survive_young_collections()
+        assert collector.tick() and node() is None
 
 
 async def test_no_full_collection_while_a_worker_runs():
     clock = Clock()
-    app = App()
     release = threading.Event()
-    async with app.run_test():
-        collector = IdleCollector(app, clock)
-        collector.start()
+    async with collecting(clock) as (app, collector):
         try:
             worker = app.run_worker(release.wait, thread=True)
             clock.now += idle_collect.QUIET
@@ -105,7 +105,6 @@ async def test_no_full_collection_while_a_worker_runs():
             assert collector.tick() and node() is None
         finally:
             release.set()
-            collector.stop()
 
 
 async def test_the_app_counts_a_key_as_input_collects_when_idle_and_restores_python(demo_db):
