@@ -23,6 +23,7 @@ from brokertui.cli.base import (
     period,
     period_options,
     reconcile_group,
+    required_period,
     search_option,
 )
 from brokertui.core import export, files
@@ -383,7 +384,7 @@ def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> N
     entradas - salidas - ajustes contra el inventario final declarado y contra el saldo de
     brokertui; las diferencias se proponen como ajustes (Anexo 24, Apartado B, módulo de
     procesos)."""
-    start, end = period(desde, hasta)
+    start, end = required_period(desde, hasta)
     if ajustar:
         count = conciliacion.confirm(env.db, rfc, start, end)
         click.echo(

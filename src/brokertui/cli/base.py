@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from brokertui.cli import spanish
 from brokertui.core import clock, db, export, identifiers, log, quantities, text
 from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 spanish.install()  # before any option below is declared: click words some of them at once
 
@@ -46,14 +50,14 @@ class Env:
 
     db_path: Path
     today_fixed: date | None
-    _db: object = field(default=None, repr=False)
+    _db: Database | None = field(default=None, repr=False)
 
     @property
     def today(self) -> date:
         return self.today_fixed or date.today()
 
     @property
-    def db(self):
+    def db(self) -> Database:
         if self._db is None:
             self._db = db.connect(self.db_path)
         return self._db
@@ -140,7 +144,7 @@ class BrokerGroup(click.Group):
     and subgroups check their options' text (BrokerCommand)."""
 
     command_class = BrokerCommand
-    group_class = type  # subgroups are BrokerGroups too
+    group_class: type[click.Group] | type[type] | None = type  # subgroups are BrokerGroups too
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
@@ -326,6 +330,13 @@ def period(desde: str | None, hasta: str | None) -> tuple[date | None, date | No
         checked_date("--from", desde) if desde else None,
         checked_date("--to", hasta) if hasta else None,
     )
+
+
+def required_period(desde: str, hasta: str) -> tuple[date, date]:
+    """The --from / --to dates of a command that requires both."""
+    start, end = checked_date("--from", desde), checked_date("--to", hasta)
+    ordered(start, end)
+    return start, end
 
 
 def ordered(start: date | None, end: date | None) -> tuple[date | None, date | None]:

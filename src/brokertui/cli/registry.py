@@ -3,6 +3,8 @@ calendar (the RAOCE filings are in raoce.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from brokertui.cli.base import (
@@ -106,7 +108,7 @@ def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> N
 def client_show(env: Env, rfc: str, fmt: str) -> None:
     """Muestra un cliente con sus plantas, bodegas y programas."""
     client = clients.get_client(env.db, rfc)
-    detail = {"rfc": client.rfc, "razon_social": client.razon_social}
+    detail: dict[str, Any] = {"rfc": client.rfc, "razon_social": client.razon_social}
     detail |= stored.as_json(client, exclude={"id"})
     detail["sites"] = [stored.as_json(s, exclude={"id"}) for s in clients.list_sites(env.db, rfc)]
     detail["programs"] = [

@@ -149,7 +149,7 @@ def _echo(message=None, file=None, nl: bool = True, err: bool = False, color=Non
 def install() -> None:
     """Rebind click's gettext functions to the Spanish tables, and the echo of its errors
     to one that prints no control character (idempotent)."""
-    click.exceptions.echo = _echo  # type: ignore[attr-defined]
+    click.exceptions.echo = _echo
     for module in (
         click.core,
         click.decorators,
