@@ -80,16 +80,21 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
         assert rows(app)[1][8:] == ["SN-7", "[b]Haas[/b]", ""]  # the latest known, on the list
 
 
+async def opened(pilot, *keys):
+    """The planted assets on the activo fijo screen, after `keys`."""
+    plant(pilot.app.db)
+    await open_screen(pilot)
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(
     demo_db, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("HOME", str(tmp_path))
-    plant(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_screen(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await opened(pilot, "v")
         assert [r[1] for r in rows(app)] == [
             "importación AF",
             "importación AF",
@@ -107,29 +112,19 @@ async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(
         assert len(rows(app)) == 2
 
 
-async def _opened(pilot, *keys):
-    plant(pilot.app.db)
-    await open_screen(pilot)
-    await pilot.press(*keys)
-    await pilot.pause()
-
-
 @pytest.mark.parametrize("keys", [(), ("v",), ("m",)], ids=["activos", "reporte", "movimiento"])
 def test_activo_fijo_screen(snap_compare, demo_db, keys):
     app = BrokerApp(demo_db, today=TODAY)
-    assert snap_compare(app, run_before=lambda pilot: _opened(pilot, *keys), terminal_size=(80, 24))
+    assert snap_compare(app, run_before=lambda pilot: opened(pilot, *keys), terminal_size=(80, 24))
 
 
 async def test_the_report_view_shows_each_core_value_under_its_column(demo_db):
     """The report's cells at 80 columns match the core rows column by column (issue 15 trial:
     Cantidad and Saldo looked misplaced). The blank under Cantidad is the cambio de domicilio,
     which moves no quantity; its Saldo is the asset's."""
-    plant(demo_db)
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_screen(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await opened(pilot, "v")
         table = app.screen.query_one("DataTable")
         labels = [str(c.label) for c in table.columns.values()]
         heading = app.screen.report()
