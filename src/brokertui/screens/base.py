@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from textual import events
+from typing import TYPE_CHECKING, Any
+
+from textual import events, getters
 from textual.message import Message
 from textual.screen import Screen
+
+if TYPE_CHECKING:  # app.py imports the screens: BrokerApp is named for mypy only
+    from brokertui.app import BrokerApp
+
+    _Screen = Screen[Any]  # mypy sees the Screen a Guarded is mixed into
+else:
+    _Screen = object
 
 _HIDDEN = object()
 
 
-class Guarded:
+class Guarded(_Screen):
     """Mixin for a screen: an exception in one of its handlers (a row selected, a field left,
     a dialog's answer) goes to the app's error dialog, and the screen keeps running (Textual 8
     would end the screen's message loop, leaving it frozen).
@@ -21,17 +30,20 @@ class Guarded:
 
     _shown_for: object = _HIDDEN
 
+    if TYPE_CHECKING:  # Textual's way to type self.app as the app's own class
+        app = getters.app(BrokerApp)
+
     async def _dispatch_message(self, message: Message) -> None:
         if isinstance(message, events.ScreenSuspend):
             self._shown_for = _HIDDEN
         elif isinstance(message, events.ScreenResume):
-            client = getattr(self.app, "client", None)  # type: ignore[attr-defined]
+            client = self.app.client
             shown_for = client.rfc if client else None
             if shown_for == self._shown_for:
                 return
             self._shown_for = shown_for
         try:
-            await super()._dispatch_message(message)  # type: ignore[misc]
+            await super()._dispatch_message(message)
         except Exception as error:
             self.app.internal_error(error)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from brokertui.core.anexo24 import reports
 
@@ -778,9 +778,14 @@ TABLE = (
 BY_ID = {command.id: command for command in TABLE}
 
 
-def bindings(*scopes: str) -> list[Binding]:
+def of_scopes(*scopes: str) -> list[Command]:
+    """The table's commands of `scopes`, in the table's order."""
+    return [command for command in TABLE if command.scope in scopes]
+
+
+def bindings(*scopes: str) -> list[BindingType]:
     """The BINDINGS of a screen (or widget, or the app): the table's commands of `scopes`."""
-    return [command.binding() for command in TABLE if command.scope in scopes]
+    return [command.binding() for command in of_scopes(*scopes)]
 
 
 def key_display(app: App, command: Command) -> str:
@@ -799,9 +804,9 @@ class CommandProvider(Provider):
         screen = self.screen
         # the screen's own commands, then those of the focused widget and its containers (a
         # table's paging, search and sort; a capture block's rows), each run where it is bound
-        chain: list[DOMNode] = [screen]
+        chain: list[Widget] = [screen]
         for node in screen.focused.ancestors_with_self if screen.focused else ():
-            if node is screen:
+            if node is screen or not isinstance(node, Widget):
                 break
             chain.append(node)
         mine: dict[str, tuple[Command, str, Callable]] = {}

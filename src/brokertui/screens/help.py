@@ -333,15 +333,15 @@ def _scopes(bindings) -> list[str]:
 def key_sections(screen: Screen) -> list[tuple[str, list[commands.Command]]]:
     """(heading, commands) for the keys that work in `screen`: its own, the focused widget's
     (a table, a block of the capture), then those of every screen."""
-    sections = [("Teclas de esta pantalla", _commands(_scopes(type(screen).BINDINGS)))]
+    sections = [("Teclas de esta pantalla", commands.of_scopes(*_scopes(type(screen).BINDINGS)))]
     widget_scopes: list[str] = []
     for node in screen.focused.ancestors_with_self if screen.focused else ():
         if node is screen:
             break
         widget_scopes += _scopes(getattr(type(node), "BINDINGS", []))
     for scope in dict.fromkeys(widget_scopes):
-        sections.append((f"Teclas {SCOPE_NAMES.get(scope, scope)}", _commands([scope])))
-    sections.append(("En toda la aplicación", _commands(["app", "nav"])))
+        sections.append((f"Teclas {SCOPE_NAMES.get(scope, scope)}", commands.of_scopes(scope)))
+    sections.append(("En toda la aplicación", commands.of_scopes("app", "nav")))
     return [(heading, found) for heading, found in sections if found]
 
 
@@ -356,10 +356,6 @@ def _section(heading: str, rows) -> ComposeResult:
         table.add_row(Text(name), Text(meaning))
     yield Static(Text(f"\n{heading}", style="bold"))
     yield Static(table)
-
-
-def _commands(scopes: list[str]) -> list[commands.Command]:
-    return [c for c in commands.TABLE if c.scope in scopes]
 
 
 def _messages(messages) -> ComposeResult:

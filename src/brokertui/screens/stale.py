@@ -82,14 +82,14 @@ class StaleScreen(ModalScreen[str | None]):
                 id="stale-changes",
             )
             yield Static("Lo que usted escribió aún no se ha guardado.", classes="question")
-            for command in commands.bindings("stale"):
+            for command in commands.of_scopes("stale"):
                 key = "Esc" if command.key == "escape" else command.key
                 yield Static(
                     markup(
                         "[b]$key[/]  $label — $help",
                         key=key,
-                        label=command.description,
-                        help=commands.BY_ID[command.id or ""].help,
+                        label=command.label,
+                        help=command.help,
                     ),
                     classes="choice",
                 )
