@@ -9,7 +9,7 @@ importing the anexo24 package imports this module: pedimentos never imports anex
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from sqlite_utils import Database
@@ -25,28 +25,51 @@ from brokertui.core.quantities import to_micro
 from brokertui.core.registry.calendar import calendar_for
 
 
-def expiry(db: Database) -> Callable[[str, str, str], str | None]:
+def expiry(db: Database) -> Expiry:
     """The permanence alert date (rules.md §2.2; permanence.dates) of an entry of a clave,
     fracción and fecha_entrada (ISO), its `vence`: an import works it out before it writes
     (`add_from_interface`), once per term and date (issue 14, item 4)."""
-    cal = calendar_for(db, "SAT")
-    terms: dict[tuple[str, str], permanence.Term] = {}
-    alerts: dict[tuple[int, str], str] = {}
+    return Expiry(calendar_for(db, "SAT"))
 
-    def vence(clave: str, fraccion: str, fecha_entrada: str) -> str | None:
-        term = terms.get((clave, fraccion))
-        if term is None:
-            term = terms[clave, fraccion] = permanence.term_for(clave, fraccion)
-        if term.months is None:  # a fixed asset stays while the program is valid
+
+class Expiry:
+    """`expiry`: of one entry (called) or of a column of them (`column`)."""
+
+    def __init__(self, cal):
+        self.cal = cal
+        self.terms: dict[tuple[str, str], int | None] = {}  # the months of a clave, fraccion
+        self.alerts: dict[tuple[int, str], str] = {}
+
+    def months(self, clave: str, fraccion: str) -> int | None:
+        """The term's months (None: a fixed asset stays while the program is valid)."""
+        if (clave, fraccion) not in self.terms:
+            self.terms[clave, fraccion] = permanence.term_for(clave, fraccion).months
+        return self.terms[clave, fraccion]
+
+    def alert(self, months: int | None, fecha_entrada: str) -> str | None:
+        if months is None:
             return None
-        alert = alerts.get((term.months, fecha_entrada))
+        alert = self.alerts.get((months, fecha_entrada))
         if alert is None:
             start = date.fromisoformat(fecha_entrada)
-            alert = permanence.expiry(start, term.months, cal)[0].isoformat()
-            alerts[term.months, fecha_entrada] = alert
+            alert = permanence.expiry(start, months, self.cal)[0].isoformat()
+            self.alerts[months, fecha_entrada] = alert
         return alert
 
-    return vence
+    def __call__(self, clave: str, fraccion: str, fecha_entrada: str) -> str | None:
+        return self.alert(self.months(clave, fraccion), fecha_entrada)
+
+    def column(self, claves: list, fracciones: list, fechas: list) -> list[str | None]:
+        """The `vence` of each row of three columns, each term and date worked out once."""
+        terms = {key: self.months(*key) for key in set(zip(claves, fracciones, strict=True))}
+        if len(set(terms.values())) == 1:  # one term for all: by date alone
+            months = next(iter(terms.values()))
+            alerts = {fecha: self.alert(months, fecha) for fecha in set(fechas)}
+            return list(map(alerts.__getitem__, fechas))
+        pairs = zip(claves, fracciones, strict=True)
+        keys = list(zip(map(terms.__getitem__, pairs), fechas, strict=True))
+        found = {key: self.alert(*key) for key in set(keys)}
+        return list(map(found.__getitem__, keys))
 
 
 def fixed_asset_claves() -> tuple[str, ...]:

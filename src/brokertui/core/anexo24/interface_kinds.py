@@ -144,18 +144,17 @@ def preview_file(
     digest = fingerprint(path)
     with snapshot(db), collector.paused():
         check = interface.checker(db, client.id)
+        checker = check if isinstance(check, interfaces.RowChecker) else None
         return preview.run(
-            read_file(path, interface.headers),
+            interfaces.file_batches(kind, path, interface.headers),
             check,
             name=path.name,
             digest=digest,
             columns=interface.columns,
             head=head,
             progress=progress,
-            batch=check.batch if isinstance(check, interfaces.RowChecker) else None,
-            size=interfaces.BATCH,
-            chars=interfaces.BATCH_CHARS,
-            finish=check.finish if isinstance(check, interfaces.RowChecker) else None,
+            batch=checker.batch if checker else None,
+            finish=checker.finish if checker else None,
         )
 
 

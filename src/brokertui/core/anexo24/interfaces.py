@@ -28,7 +28,14 @@ from sqlite_utils import Database
 from brokertui.core import catalogs, collector, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries, exit_kinds, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
-from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
+from brokertui.core.anexo24.reader import (
+    Batch,
+    InterfaceError,
+    batched,
+    fingerprint,
+    read_batches,
+    read_file,
+)
 from brokertui.core.db import now, os_user, patiently, snapshot, transaction, turns, write
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import (
@@ -238,6 +245,37 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 }
 
 
+def _plain_decimals(values: list[str]) -> list[str]:
+    """`_optional_decimal` of each value when every one is empty or already plain decimal text
+    (the usual case, checked at once); else one by one."""
+    if _DECIMAL_TEXTS.fullmatch("\x00".join(values)):
+        return values
+    return list(map(_optional_decimal, values))
+
+
+_DECIMAL_TEXTS = re.compile(rf"(?:{_DECIMAL_TEXT.pattern})?(?:\x00(?:{_DECIMAL_TEXT.pattern})?)*")
+# The checks that have a faster form for many values at once (same values, or ValueError).
+MANY: dict[Callable, Callable[[list[str]], list]] = {
+    pedimento_number: pedimento_numero.values,
+    _optional_decimal: _plain_decimals,
+}
+
+
+def _checked_column(column: list[str], check: Callable, *, free_text: bool) -> list | None:
+    """A batch's column checked as `_check_row` checks each value (stripped, no control
+    characters, then `check`), each distinct value once; None when a value breaks a rule."""
+    distinct = list(set(column))
+    stripped = list(map(str.strip, distinct))
+    try:
+        check_text("".join(stripped), free_text=free_text)  # in one: in any of them
+        found = MANY[check](stripped) if check in MANY else list(map(check, stripped))
+    except ValueError:
+        return None
+    if found == distinct:  # each value stored as read: the column as it is
+        return column
+    return list(map(dict(zip(distinct, found, strict=True)).__getitem__, column))
+
+
 def _file_checks(kind: str, raw: dict) -> tuple[list, dict]:
     """The checks of a file's rows, given one of them: one per column, but the optional
     columns the file does not have, which are empty (their values)."""
@@ -402,8 +440,17 @@ def import_file(
     wanted = headers(kind)
     path = Path(path)
     digest = fingerprint(path)
-    rows = read_file(path, wanted)
-    return import_rows(db, kind, rows, rfc, path.name, digest, progress=progress)
+    return import_batches(
+        db, kind, file_batches(kind, path, wanted), rfc, path.name, digest, progress=progress
+    )
+
+
+def file_batches(kind: str, path: Path, wanted: Iterable[str]) -> Iterator[Batch]:
+    """The file's rows in the batches its kind is checked by: BATCH rows (read by column:
+    reader.read_batches) for the kinds in BATCHED, else one."""
+    if kind in BATCHED:
+        return read_batches(path, wanted, BATCH, BATCH_CHARS)
+    return batched(read_file(path, wanted), 1, BATCH_CHARS)
 
 
 def part_numbers(db: Database, client_id: int, table: str) -> set[str]:
@@ -425,22 +472,39 @@ def import_rows(
     """Check rows (row number, values by header) and apply them, all or nothing: refused whole
     when any row is bad. Every row is checked before anything is written (module doc).
     `progress` hears of the rows checked (total 0: not known) and of the rows written."""
+    size = BATCH if kind in BATCHED else 1
+    return import_batches(
+        db, kind, batched(rows, size, BATCH_CHARS), rfc, name, digest, progress=progress
+    )
+
+
+def import_batches(
+    db: Database,
+    kind: str,
+    batches: Iterable[Batch],
+    rfc: str,
+    name: str,
+    digest: str,
+    *,
+    progress: Progress | None = None,
+) -> dict:
+    """`import_rows` of rows read in batches (`file_batches`)."""
     client = clients.get_client(db, rfc)
-    rows = iter(rows)
-    first = next(rows, None)
+    batches = iter(batches)
+    first = next(batches, None)
     if first is None:
         raise InterfaceError(
             f"{name}: no tiene filas de datos bajo los encabezados "
             f"{', '.join(COLUMNS[kind])}; nada se importó"
         )
-    missing = [c for c in COLUMNS[kind] if c not in first[1] and c != "merma_pct"]
+    missing = [c for c in COLUMNS[kind] if c not in first.first() and c != "merma_pct"]
     if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     staged = _Staged(db, kind)
     try:
         # one read transaction: staging it all is one temp transaction
         with snapshot(db), collector.paused():
-            _check_all(db, kind, client.id, chain([first], rows), name, staged, progress)
+            _check_all(db, kind, client.id, chain([first], batches), name, staged, progress)
         if progress:
             progress(0, staged.count, "Guardando")
         if kind in CHUNKED:
@@ -505,7 +569,7 @@ class _Staged:
     def add_columns(self, values: dict[str, list]) -> None:
         """A batch of checked rows given by column (`RowChecker.batch`); the entries' `vence`
         with theirs."""
-        if self.prepare:
+        if self.prepare and "vence" not in values:  # RowChecker.batch gives it
             dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
             values["vence"] = list(map(self.prepare, *dated))
         self.flush()
@@ -556,6 +620,8 @@ class RowChecker:
             self.known["descargados"] = entries.discharged_lots(db, client_id)
             self.known["activos_descargados"] = entries.discharged_assets(db, client_id)
         self.seen: set[int] = set()  # the keys of the rows checked so far
+        # an entry's permanence alert date (`batch`; a row's is _Staged's)
+        self.vence = entries.expiry(db) if kind == "entradas" else None
         self.plan: tuple[list, dict] | None = None  # from the file's first row: _file_checks
 
     def _plan(self, raw: dict) -> tuple[list, dict]:
@@ -580,27 +646,27 @@ class RowChecker:
         import writes them with (cover_fixed_asset_exits)."""
         return _uncovered(self.fixed, self.lots) if self.fixed else []
 
-    def batch(self, rows: list[dict]) -> dict[str, list] | None:
+    def batch(self, rows: Batch) -> dict[str, list] | None:
         """The checked values of a batch of rows by column, each distinct value of a column
-        checked once by the very check a row gets (issue 14, item 4); None when any row may be
-        bad (or the kind is not in BATCHED), leaving the batch to the row by row check, which
-        names each row, field and rule."""
+        checked once by the very check a row gets (issue 14, item 4), an entry's `vence` once
+        per clave, fraccion and date; None when any row may be bad (or the kind is not in
+        BATCHED), leaving the batch to the row by row check, which names each row, field and
+        rule."""
         if self.kind not in BATCHED:
             return None
-        checks, absent = self._plan(rows[0])
+        checks, absent = self._plan(rows.first())
         values = {name: [value] * len(rows) for name, value in absent.items()}
         for name, check in checks:
-            try:
-                column = list(map(itemgetter(name), rows))
-            except KeyError:  # a short row: the cells it lacks are empty
-                column = [raw.get(name, "") for raw in rows]
-            free = name in FREE_TEXT
-            try:
-                found = {v: check(check_text(v.strip(), free_text=free)) for v in set(column)}
-            except ValueError:
+            column = _checked_column(rows.column(name), check, free_text=name in FREE_TEXT)
+            if column is None:
                 return None
-            values[name] = list(map(found.__getitem__, column))
-        return values if self._rows_pass(values, len(rows), absent) else None
+            values[name] = column
+        if not self._rows_pass(values, len(rows), absent):
+            return None
+        if self.vence:
+            dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
+            values["vence"] = self.vence.column(*dated)
+        return values
 
     def _rows_pass(self, values: dict[str, list], count: int, absent: dict) -> bool:
         """Whether every row of a batch passes `_cross_check` (their keys are then seen): its
@@ -650,7 +716,7 @@ def _check_all(
     db: Database,
     kind: str,
     client_id: int,
-    rows: Iterable[tuple[int, dict]],
+    batches: Iterable[Batch],
     name: str,
     staged: _Staged,
     progress: Progress | None,
@@ -661,11 +727,11 @@ def _check_all(
     check = row_check(db, kind, client_id)
     errors = limits.ErrorList()
     done = 0
-    for batch in preview.batches(rows, BATCH if kind in BATCHED else 1, BATCH_CHARS):
-        values = check.batch([raw for _, raw in batch]) if kind in BATCHED and not errors else None
+    for batch in batches:
+        values = check.batch(batch) if kind in BATCHED and not errors else None
         if values is not None:
             staged.add_columns(values)
-        for number, raw in batch if values is None else ():
+        for number, raw in batch.rows() if values is None else ():
             values, problems = check(raw, number)
             if problems:
                 errors.append(preview.line(number, problems))

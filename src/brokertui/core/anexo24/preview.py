@@ -4,10 +4,11 @@ written. The TUI shows it before the user commits the import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from brokertui.core import limits
+from brokertui.core.anexo24.reader import Batch
 from brokertui.core.plural import counted
 
 # One broken rule of a row: (field, rule); the field is "" when the rule is about the whole
@@ -20,8 +21,8 @@ RowCheck = Callable[[dict[str, str], int], tuple[dict, list[Problem]]]
 # import's own check of it, e.g. interfaces.RowChecker.finish).
 FileCheck = Callable[[], list[tuple[int, list[Problem]]]]
 Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
-# A batch of rows' values as read -> None unless every row is good (the import's batch check).
-BatchCheck = Callable[[list[dict[str, str]]], object]
+# A batch of rows as read -> None unless every row is good (the import's batch check).
+BatchCheck = Callable[[Batch], object]
 Rows = Iterable[tuple[int, dict[str, str]]]
 
 HEAD_ROWS = 10  # the first rows shown as read
@@ -73,22 +74,8 @@ class Preview:
         )
 
 
-def batches(rows: Rows, size: int, chars: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    """`rows` in lists of at most `size` rows and `chars` characters of text."""
-    batch: list[tuple[int, dict[str, str]]] = []
-    text = 0
-    for row in rows:
-        batch.append(row)
-        text += sum(map(len, row[1].values()))
-        if len(batch) >= size or text >= chars:
-            yield batch
-            batch, text = [], 0
-    if batch:
-        yield batch
-
-
 def run(
-    rows: Rows,
+    batches: Iterable[Batch],
     check: RowCheck,
     *,
     name: str,
@@ -97,21 +84,19 @@ def run(
     head: int = HEAD_ROWS,
     progress: Progress | None = None,
     batch: BatchCheck | None = None,
-    size: int = 1,
-    chars: int = 16 << 20,
     finish: FileCheck | None = None,
 ) -> Preview:
-    """Check every row of `rows` with `check` and keep what the user is shown; then, with
-    `finish`, the whole file. With `batch`, rows are checked `size` at a time (at most `chars`
-    of text) while a batch is good, a bad batch row by row."""
+    """Check every row of `batches` with `check` and keep what the user is shown; then, with
+    `finish`, the whole file. With `batch`, a batch is checked at once while the batches are
+    good, a bad one row by row."""
     found = Preview(name, digest, columns)
-    for rows_ in batches(rows, size if batch else 1, chars):
+    for rows in batches:
         before = found.rows
-        if batch and batch([raw for _, raw in rows_]) is not None:
-            found.rows += len(rows_)
-            found.head.extend(rows_[: max(head - len(found.head), 0)])
+        if batch and batch(rows) is not None:
+            found.rows += len(rows)
+            found.head.extend(rows.rows(max(head - len(found.head), 0)))
         else:
-            _run_rows(found, rows_, check, head)
+            _run_rows(found, rows.rows(), check, head)
         if found.stopped:
             break
         if progress and found.rows // REPORT_EVERY > before // REPORT_EVERY:

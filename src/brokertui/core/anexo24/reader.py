@@ -1,10 +1,12 @@
 """Reading an interface file (CSV or XLSX) row by row in bounded memory (issue 11, item 6).
 
-A CSV is streamed; an XLSX is a zip of XML parts that openpyxl reads in read-only (streaming)
-mode, after its zip directory and every part have been checked here (sizes, ratio, and an
-expat scan counting rows, cells, elements and text) so that nothing openpyxl then builds in
-memory can grow past the limits below. The sheet used is the first whose first non-empty row
-holds the expected headers (a notes page before the data is skipped).
+A CSV is streamed (`read_batches` reads it a block of text at a time into columns while its
+lines are plain, issue 14 item 4). An XLSX is a zip of XML parts that openpyxl reads in
+read-only (streaming) mode, after its zip directory and every part have been checked here
+(sizes, ratio, and an expat scan counting rows, cells, elements and text) so that nothing
+openpyxl then builds in memory can grow past the limits below. The sheet used is the first
+whose first non-empty row holds the expected headers (a notes page before the data is
+skipped).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import hashlib
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -49,6 +53,7 @@ _CHECKED_FROM = min(MAX_COLUMNS, MAX_CELL_CHARS)
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SHARED = "xl/sharedStrings.xml"
 _XLSX = (".xlsx", ".xlsm")
+T = TypeVar("T")
 
 
 class InterfaceError(BrokerError):
@@ -56,6 +61,67 @@ class InterfaceError(BrokerError):
 
 
 Rows = Iterator[tuple[int, dict[str, str]]]
+# Characters the columnar path reads at a time (`_plain_batches`).
+BLOCK = 1 << 20
+
+
+class Batch:
+    """Rows of a file read together: their numbers, their values by column (`column`, as read,
+    not yet stripped) and the rows as `read_rows` gives them (`rows`, built when asked)."""
+
+    def __init__(
+        self,
+        numbers: list[int],
+        rows: list[dict[str, str]] | None = None,
+        header: list[str] | None = None,
+        cells: list[str] | None = None,
+    ):
+        self.numbers = numbers
+        self._rows = rows  # or: the header's names and every cell, row after row
+        self.header, self.cells = header or [], cells or []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def column(self, name: str) -> list[str]:
+        """The column's values, row by row ("" where a row lacks it)."""
+        if self._rows is not None:
+            return [raw.get(name, "") for raw in self._rows]
+        width = len(self.header)
+        if name not in self.header:
+            return [""] * len(self)
+        last = width - 1 - self.header[::-1].index(name)  # as a dict keeps the last one
+        return self.cells[last::width]
+
+    def rows(self, count: int | None = None) -> list[tuple[int, dict[str, str]]]:
+        """The first `count` rows (all by default): (number, values by header), stripped."""
+        numbers = self.numbers[:count]
+        if self._rows is not None:
+            return list(zip(numbers, self._rows, strict=False))
+        header, cells, width = self.header, self.cells, len(self.header)
+        return [
+            (n, dict(zip(header, map(str.strip, cells[i * width : (i + 1) * width]), strict=True)))
+            for i, n in enumerate(numbers)
+        ]
+
+    def first(self) -> dict[str, str]:
+        return self.rows(1)[0][1]
+
+
+def batched(rows: Iterable[tuple[int, dict[str, str]]], size: int, chars: int) -> Iterator[Batch]:
+    """`rows` in batches of at most `size` rows and `chars` characters of text."""
+    numbers: list[int] = []
+    values: list[dict[str, str]] = []
+    text = 0
+    for number, raw in rows:
+        numbers.append(number)
+        values.append(raw)
+        text += sum(map(len, raw.values()))
+        if len(numbers) >= size or text >= chars:
+            yield Batch(numbers, values)
+            numbers, values, text = [], [], 0
+    if numbers:
+        yield Batch(numbers, values)
 
 
 def fingerprint(path: Path) -> str:
@@ -74,8 +140,23 @@ def fingerprint(path: Path) -> str:
 def read_file(path: Path, headers: Iterable[str] = ()) -> Rows:
     """`read_rows`, a file it cannot read refused as InterfaceError (every import of an
     interface-shaped file, ajustes included, reads through this)."""
+    yield from _readable(path, read_rows(path, headers))
+
+
+def read_batches(path: Path, headers: Iterable[str], size: int, chars: int) -> Iterator[Batch]:
+    """`read_file`'s rows in batches of at most `size` rows and about `chars` characters; a
+    CSV's plain lines are read by column (`_plain_batches`), with the same rows and refusals."""
+    limits.check_regular(path, InterfaceError)
+    if path.suffix.lower() in _XLSX:
+        yield from batched(read_file(path, headers), size, chars)
+    else:
+        yield from _readable(path, _csv_batches(path, tuple(headers), size, chars))
+
+
+def _readable(path: Path, items: Iterator[T]) -> Iterator[T]:
+    """`items`, read from `path`; a file that cannot be read refused as InterfaceError."""
     try:
-        yield from read_rows(path, headers)
+        yield from items
     except csv.Error as exc:
         reason = str(exc)
         if "field limit" in reason:
@@ -161,22 +242,116 @@ class _Lines:
         return line
 
 
+def _csv_records(stream, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells as read) of every record of the CSV `stream`, each refused past
+    the limits of a row."""
+    lines = _Lines(stream, name)
+    for number, values in enumerate(csv.reader(lines), start=1):
+        if lines.pending >= _CHECKED_FROM or number > MAX_ROWS:
+            _check_cells(name, number, values)
+        lines.pending, lines.record = 0, number + 1
+        yield number, values
+
+
+def _header(name: str, cells: list[str], wanted: tuple[str, ...]) -> list[str]:
+    header = [h.strip().lower() for h in cells]
+    _other_separator(name, header, wanted)
+    _missing(name, header, wanted)
+    return header
+
+
 def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
     encoding = _csv_encoding(path)
-    name = path.name
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
-        lines = _Lines(stream, name)
-        for number, values in enumerate(csv.reader(lines), start=1):
-            if lines.pending >= _CHECKED_FROM or number > MAX_ROWS:
-                _check_cells(name, number, values)
-            lines.pending, lines.record = 0, number + 1
+        for number, values in _csv_records(stream, path.name):
             cells = list(map(str.strip, values))
             if number == 1:
-                header = [h.lower() for h in cells]
-                _other_separator(path.name, header, wanted)
-                _missing(path.name, header, wanted)
+                header = _header(path.name, cells, wanted)
             elif any(cells):
                 yield number, dict(zip(header, cells, strict=False))
+
+
+def _csv_batches(path: Path, wanted: tuple[str, ...], size: int, chars: int) -> Iterator[Batch]:
+    """The CSV's rows in batches: by column while its lines are plain (`_plain_batches`),
+    then, from the first record that is not, read again as `read_rows` reads them."""
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, errors="replace", newline="") as stream:
+        first = next(_csv_records(stream, path.name), None)
+        if first is None:
+            return
+        header = _header(path.name, first[1], wanted)
+        done = yield from _plain_batches(stream, header, size, chars)
+    if done is not None:
+        rest = ((n, raw) for n, raw in _csv_rows(path, wanted) if n > done)
+        yield from batched(rest, size, chars)
+
+
+def _plain_batches(
+    stream, header: list[str], size: int, chars: int
+) -> Generator[Batch, None, int | None]:
+    """Batches of the records after the header while the text is plain: no quote, every line
+    with the header's number of cells, none longer than a cell may be, and fewer than MAX_ROWS.
+    Such lines are the records csv.reader makes of them, and none breaks a limit of
+    `_csv_records`. Stops before the first block of text that is not plain, returning the number
+    of the last record read (None at the end of the file)."""
+    width = len(header)
+    number = 1  # the header
+    text = ""
+    numbers: list[int] = []
+    cells: list[str] = []
+    pending = 0  # characters of the lines of `cells`
+    while True:
+        chunk = stream.read(BLOCK)
+        text += chunk
+        # the lines ended in this text (a last '\r' may be the start of '\r\n')
+        end = len(text) - 1 if chunk and text.endswith("\r") else len(text)
+        cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1 if chunk else end
+        piece, text = text[:cut], text[cut:]
+        if len(text) > MAX_ROW_CHARS or '"' in piece:
+            break
+        if "\r" in piece:
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        lines = piece.split("\n")
+        if not lines[-1]:
+            lines.pop()  # after the last line end
+        read = _plain_lines(lines, width, number)
+        if read is None:
+            break
+        number += len(lines)
+        numbers += read[0]
+        cells += read[1]
+        pending += len(piece)
+        while len(numbers) >= size or (numbers and pending >= chars):
+            yield Batch(numbers[:size], header=header, cells=cells[: size * width])
+            numbers, cells = numbers[size:], cells[size * width :]
+            pending = sum(map(len, cells)) + len(cells)
+        if not chunk:
+            number = 0
+            break
+    if numbers:
+        yield Batch(numbers, header=header, cells=cells)
+    return number or None
+
+
+def _plain_lines(lines: list[str], width: int, number: int) -> tuple[list[int], list[str]] | None:
+    """The numbers and cells of the records `lines` (numbered from `number` + 1) but the
+    empty ones, or None when a line is not plain."""
+    numbers: Sequence[int] = range(number + 1, number + 1 + len(lines))
+    if lines and (numbers[-1] > MAX_ROWS or max(map(len, lines)) > MAX_CELL_CHARS):
+        return None
+    if "" in lines:  # an empty line is an empty record
+        numbers = [n for n, line in zip(numbers, lines, strict=True) if line]
+        lines = [line for line in lines if line]
+    if not lines:
+        return [], []
+    if set(map(str.count, lines, repeat(",", len(lines)))) != {width - 1}:
+        return None
+    cells = ",".join(lines).split(",")
+    if not all(map(str.strip, cells[::width])):  # a row of blanks is skipped
+        kept = [i for i in range(len(lines)) if "".join(cells[i * width : (i + 1) * width]).strip()]
+        numbers = [numbers[i] for i in kept]
+        cells = [c for i in kept for c in cells[i * width : (i + 1) * width]]
+    return list(numbers), cells
 
 
 def _other_separator(name: str, header: list[str], wanted: tuple[str, ...]) -> None:

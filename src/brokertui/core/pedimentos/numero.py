@@ -89,6 +89,23 @@ def parse(text: str, *, today: date | None = None) -> Numero:
     return Numero(digits, tuple(warnings))
 
 
+_NUMBERS = re.compile(r"[0-9]{15}(?:\x00[0-9]{15})*")
+
+
+def values(texts: list[str]) -> list[str]:
+    """`parse(text).value` of each of `texts`, checked at once (an import's column of them);
+    ValueError when one breaks a rule (`parse` of it says which)."""
+    joined = _SEPARATORS.sub("", "\x00".join(texts))
+    digits = joined.split("\x00")
+    if len(digits) != len(texts) or not _NUMBERS.fullmatch(joined):
+        raise ValueError("no todos son números de pedimento")
+    if not {d[2:4] for d in digits} <= aduanas_de_despacho() or any(
+        d[4:8] == "0000" or d[9:] == "000000" for d in digits
+    ):
+        raise ValueError("no todos son números de pedimento")
+    return digits
+
+
 def rebuild(patente: str, pedimento: str, seccion: str, paid: date) -> tuple[str, str | None]:
     """The 15-digit number from Data Stage's three key columns (formats.md §1.7).
 
