@@ -303,6 +303,42 @@ def test_a_rerun_over_unchanged_data_writes_nothing_and_past_runs_show_as_they_w
     assert ledger.as_of(run_ids[0]) == first
 
 
+def vm_steps(db, read) -> int:
+    """SQLite's virtual machine instructions that `read()` runs: its work, untimed."""
+    steps = [0]
+
+    def step() -> int:
+        steps[0] += 1
+        return 0
+
+    db.conn.set_progress_handler(step, 1)
+    try:
+        read()
+    finally:
+        db.conn.set_progress_handler(None, 1)
+    return steps[0]
+
+
+def test_reads_of_the_rows_in_force_do_not_grow_with_the_runs_committed(tmp_path):
+    """After twenty more runs (issue 14, item 2: reads as fast after 20 corrections as after
+    the first), F5's first page, its count and the saldos report's first page run the same
+    SQLite instructions: the rows in force are read by index, with no lookup among the runs."""
+    ledger = Ledger(tmp_path, "runs", "cantidad")
+    for n, step in enumerate([LOTS, EXITS, ("run",), ("salidas", [(11, "MAT-A", 5)]), ("run",)]):
+        ledger.apply(step, n)
+    saldos = reports.heading(ledger.db, "saldos", RFC, on=TODAY)
+    reads = [
+        lambda: discharge.allocations(ledger.db, RFC, limit=3),
+        lambda: discharge.count_allocations(ledger.db, RFC),
+        lambda: list(reports.records(ledger.db, saldos, limit=3)),
+    ]
+    first = [vm_steps(ledger.db, read) for read in reads]
+    for n in range(20):  # each commits a run, with nothing to write
+        ledger.apply(("run",), n)
+    assert len(ledger.runs()) == 22
+    assert [vm_steps(ledger.db, read) for read in reads] == first
+
+
 def test_a_ledger_of_an_older_version_is_not_redone_whole_by_its_first_run(tmp_path):
     """Runs of before this scope kept no import mark: the imports done before such a run
     count as seen, so its next run redoes only what is new (here: nothing, then a BOM)."""
@@ -385,6 +421,20 @@ def in_force(db) -> set[int]:
     return {r[0] for r in db.execute("SELECT id FROM active_allocations")}
 
 
+def in_force_by_history(db) -> set[int]:
+    """The rows in force as the history defines them (module doc of ledger.py): of committed
+    runs, not reversed by a committed run."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT a.id FROM allocations a JOIN discharge_runs r ON r.id = a.run_id "
+            "WHERE r.status = 'committed' AND NOT EXISTS (SELECT 1 FROM allocation_reversals v "
+            "JOIN discharge_runs rr ON rr.id = v.run_id AND rr.status = 'committed' "
+            "WHERE v.allocation_id = a.id)"
+        )
+    }
+
+
 def interrupted(ledger: Ledger, how: str) -> None:
     """A run or undo cut short at a point of its marks (migration 0031), or an undo that finds a
     colleague's run committed after its unmarking (it undoes that one instead)."""
@@ -448,7 +498,8 @@ def _interruptions(test):
 def test_the_index_of_rows_in_force_holds_exactly_them_after_any_history(
     tmp_path_factory, history, modo
 ):
-    """The index of rows in force (reversed_by NULL) holds exactly the allocations in force
+    """The rows in force (active_allocations) are always those of committed runs not reversed
+    by a committed run, and the index of rows in force (reversed_by NULL) holds exactly them
     after every run and undo done whole, whatever runs and undos were cut short before it (a
     commit's marking, an undo's unmarking or its retiring of its own rows) or raced by a
     colleague's run; a final run leaves the ledger a single run over the same data gives."""
@@ -456,6 +507,7 @@ def test_the_index_of_rows_in_force_holds_exactly_them_after_any_history(
     ledger, full = Ledger(folder, "ledger", modo), Ledger(folder, "full", modo)
     for n, step in enumerate([*history, ("run",)]):
         committed = any(r["status"] == "committed" for r in ledger.runs())
+        assert in_force(ledger.db) == in_force_by_history(ledger.db)  # whatever was cut short
         if step[0] == "interrupted":
             if committed or step[1].startswith("run"):
                 interrupted(ledger, step[1])
