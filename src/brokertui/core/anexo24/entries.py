@@ -61,7 +61,12 @@ class Expiry:
 
     def column(self, claves: list, fracciones: list, fechas: list) -> list[str | None]:
         """The `vence` of each row of three columns, each term and date worked out once."""
-        terms = {key: self.months(*key) for key in set(zip(claves, fracciones, strict=True))}
+        distinct = set(claves)
+        if len(distinct) == 1:  # one clave (the usual case): its term by fraccion alone
+            clave = next(iter(distinct))
+            terms = {(clave, f): self.months(clave, f) for f in set(fracciones)}
+        else:
+            terms = {key: self.months(*key) for key in set(zip(claves, fracciones, strict=True))}
         if len(set(terms.values())) == 1:  # one term for all: by date alone
             months = next(iter(terms.values()))
             alerts = {fecha: self.alert(months, fecha) for fecha in set(fechas)}

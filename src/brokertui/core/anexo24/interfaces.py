@@ -264,6 +264,10 @@ MANY: dict[Callable, Callable[[list[str]], list]] = {
 def _checked_column(column: list[str], check: Callable, *, free_text: bool) -> list | None:
     """A batch's column checked as `_check_row` checks each value (stripped, no control
     characters, then `check`), each distinct value once; None when a value breaks a rule."""
+    if check is _optional_decimal:  # mostly distinct values: the column as read, at once
+        joined = "\x00".join(column)
+        if joined.count("\x00") == len(column) - 1 and _DECIMAL_TEXTS.fullmatch(joined):
+            return column
     distinct = list(set(column))
     stripped = list(map(str.strip, distinct))
     try:
@@ -273,6 +277,8 @@ def _checked_column(column: list[str], check: Callable, *, free_text: bool) -> l
         return None
     if found == distinct:  # each value stored as read: the column as it is
         return column
+    if len(found) == 1:
+        return found * len(column)
     return list(map(dict(zip(distinct, found, strict=True)).__getitem__, column))
 
 

@@ -309,9 +309,9 @@ def _plain_batches(
         piece, text = text[:cut], text[cut:]
         if len(text) > MAX_ROW_CHARS or '"' in piece:
             break
-        if "\r" in piece:
-            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
-        lines = piece.split("\n")
+        lines = piece.split("\r\n")
+        if not piece.count("\r") == piece.count("\n") == len(lines) - 1:  # not all in CRLF
+            lines = piece.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if not lines[-1]:
             lines.pop()  # after the last line end
         read = _plain_lines(lines, width, number)
@@ -323,8 +323,8 @@ def _plain_batches(
         pending += len(piece)
         while len(numbers) >= size or (numbers and pending >= chars):
             yield Batch(numbers[:size], header=header, cells=cells[: size * width])
+            pending = pending * max(len(numbers) - size, 0) // len(numbers)  # about
             numbers, cells = numbers[size:], cells[size * width :]
-            pending = sum(map(len, cells)) + len(cells)
         if not chunk:
             number = 0
             break

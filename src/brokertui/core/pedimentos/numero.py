@@ -95,12 +95,16 @@ _NUMBERS = re.compile(r"[0-9]{15}(?:\x00[0-9]{15})*")
 def values(texts: list[str]) -> list[str]:
     """`parse(text).value` of each of `texts`, checked at once (an import's column of them);
     ValueError when one breaks a rule (`parse` of it says which)."""
-    joined = _SEPARATORS.sub("", "\x00".join(texts))
+    joined = "\x00".join(texts)
+    spaced = joined.replace(" ", "")  # as typed, usually: the same as the separators removed
+    joined = spaced if _NUMBERS.fullmatch(spaced) else _SEPARATORS.sub("", joined)
     digits = joined.split("\x00")
     if len(digits) != len(texts) or not _NUMBERS.fullmatch(joined):
         raise ValueError("no todos son números de pedimento")
-    if not {d[2:4] for d in digits} <= aduanas_de_despacho() or any(
-        d[4:8] == "0000" or d[9:] == "000000" for d in digits
+    if (
+        not {d[2:4] for d in digits} <= aduanas_de_despacho()
+        or "0000" in {d[4:8] for d in digits}
+        or "000000" in {d[9:] for d in digits}
     ):
         raise ValueError("no todos son números de pedimento")
     return digits
