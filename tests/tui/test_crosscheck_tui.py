@@ -194,3 +194,24 @@ async def test_d_compares_the_512_descargos_with_the_ledger(demo_db):
             "",
         ]
         assert table.row_count == 1 and "1 diferencia en las salidas" in summary(app)
+
+
+async def test_the_cross_check_stays_on_its_client_when_the_palette_switches(
+    demo_db, tmp_path, monkeypatch
+):
+    """Ctrl+P to another client with the Cruce in front: its rows stay the first client's, and
+    so does what x writes (it exported the other client's under the first one's rows)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    plant(demo_db)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_cruce(app, pilot)
+        app.switch_client("ASM980127HN4")
+        await pilot.pause()
+        assert isinstance(app.screen, CrossCheckScreen)
+        assert "6 diferencias" in summary(app)
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    written = [p.name for p in (tmp_path / "brokertui-reportes").iterdir()]
+    assert written == [f"{RFC}-cruce-entradas-{TODAY.isoformat()}.xlsx"]

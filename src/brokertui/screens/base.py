@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 if TYPE_CHECKING:  # app.py imports the screens: BrokerApp is named for mypy only
-    from brokertui.app import BrokerApp
+    from brokertui.app import BrokerApp as BrokerApp  # the widgets' too, through here
 
     _Screen = Screen[Any]  # mypy sees the Screen a Guarded is mixed into
 else:
@@ -55,9 +55,13 @@ class ClientScreen(Guarded, Screen):
     def rfc(self) -> str | None:
         return self.app.client.rfc if self.app.client else None
 
+    def chosen_rfc(self) -> str | None:
+        """The current client's RFC; None (after telling the user) when no client is chosen."""
+        if self.rfc:
+            return self.rfc
+        self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        return None
+
     def needs_client(self) -> bool:
         """True (after telling the user) when no client is chosen."""
-        if self.rfc:
-            return False
-        self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
-        return True
+        return self.chosen_rfc() is None

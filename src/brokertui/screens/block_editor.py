@@ -4,8 +4,10 @@ move between rows without leaving the keyboard."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -44,7 +46,9 @@ class BlockEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(classes="block-title")
-        table = DataTable(cursor_type="row", zebra_stripes=True, classes="block-grid")
+        table: DataTable[str | Text] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="block-grid"
+        )
         table.can_focus = False
         yield table
         for spec in self.specs:
@@ -102,7 +106,7 @@ class BlockEditor(Vertical):
         self.rows[self.current][name] = value
         table = self.query_one(DataTable)
         if name in self.grid_names and table.row_count > self.current:
-            row_key = table.coordinate_to_cell_key((self.current, 0)).row_key
+            row_key = table.coordinate_to_cell_key(Coordinate(self.current, 0)).row_key
             table.update_cell(row_key, name, plain(value))
 
     @property

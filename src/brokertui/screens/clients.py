@@ -33,7 +33,7 @@ from brokertui.screens.deliveries import DeliveriesScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.text import clean, markup, plain
-from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, key_of
 
 # The pedimento rules' ids (core/pedimentos/restricted.py) as the summary writes them.
 RULE_NAMES = {"garantia": "garantía", "petroliferos": "petrolíferos"}
@@ -108,7 +108,7 @@ class ClientsScreen(Guarded, Screen):
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_client(event.row_key.value)
+        self.app.open_client(key_of(event.row_key.value))
 
     def action_toggle_bajas(self) -> None:
         self.include_baja = not self.include_baja
@@ -287,7 +287,7 @@ class ClientDetailScreen(Guarded, Screen):
             self.notify("El cliente no tiene programas: agregue uno con g.", severity="warning")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        program = programs.get_program(self.app.db, int(key))
+        program = programs.get_program(self.app.db, int(key_of(key)))
         self.app.push_screen(ProgramStatusScreen(program, self.app.today), self._reload_after)
 
     def action_add_site(self) -> None:

@@ -46,15 +46,12 @@ class ConciliacionScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("conciliacion")
 
-    def __init__(self) -> None:
+    def __init__(self, rfc: str) -> None:
         super().__init__()
+        self.rfc = rfc  # the client it reconciles, chosen when it opened
         self.lines: list[conciliacion.Line] = []
         self.period: inventarios.Period | None = None
         self.jobs = Jobs(self)
-
-    @property
-    def rfc(self) -> str:
-        return self.app.client.rfc
 
     def compose(self) -> ComposeResult:
         client = clients.get_client(self.app.db, self.rfc)

@@ -18,7 +18,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable, in_view
+from brokertui.screens.widgets import Column, PagedTable, in_view, key_of
 
 # What differs, in few words: the side a pedimento or partida is only on (the Part. column
 # tells which), else the field.
@@ -45,14 +45,11 @@ class CrossCheckScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("crosscheck")
 
-    def __init__(self) -> None:
+    def __init__(self, rfc: str) -> None:
         super().__init__()
+        self.rfc = rfc  # the client it checks, chosen when it opened
         self.found: list[crosscheck.Difference] = []
         self.jobs = Jobs(self)
-
-    @property
-    def rfc(self) -> str:
-        return self.app.client.rfc
 
     def compose(self) -> ComposeResult:
         self.found = crosscheck.differences(self.app.db, self.rfc)  # before the table mounts
@@ -109,7 +106,7 @@ class CrossCheckScreen(Guarded, Screen):
         return self.shown()[offset : offset + limit]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        numero = event.row_key.value.split(":")[0]
+        numero = key_of(event.row_key.value).split(":")[0]
         try:
             pedimentos.get_pedimento(self.app.db, numero)
         except NotFound:  # only in the ERP's entradas
@@ -128,10 +125,10 @@ class CrossCheckScreen(Guarded, Screen):
         )
 
     def action_parts(self) -> None:
-        self.app.push_screen(UnknownPartsScreen())
+        self.app.push_screen(UnknownPartsScreen(self.rfc))
 
     def action_descargos(self) -> None:
-        self.app.push_screen(DescargosCheckScreen())
+        self.app.push_screen(DescargosCheckScreen(self.rfc))
 
 
 PART_COLUMNS = (
@@ -150,8 +147,12 @@ class UnknownPartsScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("parts")
 
+    def __init__(self, rfc: str) -> None:
+        super().__init__()
+        self.rfc = rfc
+
     def compose(self) -> ComposeResult:
-        listed, self.counts = crosscheck.unknown_parts(self.app.db, self.app.client.rfc)
+        listed, self.counts = crosscheck.unknown_parts(self.app.db, self.rfc)
         self.rows = [
             {**r, "key": f"{r['numero']}:{i}", "numero": spaced(r["numero"])}
             for i, r in enumerate(listed)
@@ -179,7 +180,7 @@ class UnknownPartsScreen(Guarded, Screen):
                 f"[b]$rfc[/] · número de parte del 551 {c['551']}, de observaciones 558 "
                 f"{c['558']}, capturado {c['captura']}, sin número {c['ninguno']} (lo da la "
                 f"interfaz de entradas) · [b]{c['desconocidos']}[/] sin catálogo",
-                rfc=self.app.client.rfc,
+                rfc=self.rfc,
             )
         )
         self.query_one(DataTable).focus()
@@ -208,10 +209,14 @@ class DescargosCheckScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("descargos_check")
 
+    def __init__(self, rfc: str) -> None:
+        super().__init__()
+        self.rfc = rfc
+
     def compose(self) -> ComposeResult:
         self.note = ""
         try:
-            self.found = descargos_check.differences(self.app.db, self.app.client.rfc)
+            self.found = descargos_check.differences(self.app.db, self.rfc)
         except descargos_check.ValueMode as exc:
             self.found, self.note = [], str(exc)
         self.rows = [
@@ -244,7 +249,7 @@ class DescargosCheckScreen(Guarded, Screen):
             markup(
                 f"[b]$rfc[/] · [b]{counted(len(self.found), 'diferencia')}[/] en las salidas "
                 "con 512 (cantidades en la unidad de 512) $note",
-                rfc=self.app.client.rfc,
+                rfc=self.rfc,
                 note=self.note,
             )
         )

@@ -14,7 +14,7 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, key_of
 
 SEVERITY_STYLE = {
     "critical": "bold red",
@@ -158,7 +158,7 @@ class DashboardScreen(Guarded, Screen):
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        rfc, kind, numero = ([*event.row_key.value.split(":"), ""])[:3]
+        rfc, kind, numero = ([*key_of(event.row_key.value).split(":"), ""])[:3]
         if kind == TEMPORARY:
             from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
-from textual.screen import Screen
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
 from brokertui.core import files, log
 from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
+from brokertui.screens.base import Guarded
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
@@ -32,7 +32,7 @@ class Jobs:
     A job that reported progress ends with its bar full, or empty if it failed.
     """
 
-    def __init__(self, screen: Screen, bar: str | None = None) -> None:
+    def __init__(self, screen: Guarded, bar: str | None = None) -> None:
         self.screen = screen
         self.bar = bar
         self.running = False

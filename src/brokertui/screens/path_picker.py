@@ -9,7 +9,9 @@ import contextlib
 import os
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
@@ -20,6 +22,9 @@ from brokertui.core.errors import DatabaseBusy
 from brokertui.screens import commands
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.text import SAFE_INPUT, plain
+
+if TYPE_CHECKING:
+    from brokertui.screens.base import BrokerApp
 
 MAX_SCANNED = 20_000  # entries of one folder looked at (a folder of a million files)
 MAX_LISTED = 12  # names listed under the field
@@ -72,6 +77,8 @@ class PathPicker(Vertical):
     PathPicker .path-hint { color: $text-muted; padding-left: 12; height: auto; max-height: 3; }
     """
     BINDINGS = commands.bindings("path")
+    if TYPE_CHECKING:
+        app = getters.app(BrokerApp)
 
     def __init__(
         self,

@@ -4,6 +4,8 @@ dashboard. One scrolling column of sections, usable at 80x24."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -42,8 +44,9 @@ def spaced(numero: str | None) -> str:
     return formatting.pedimento(numero)
 
 
-def edit_captured(screen: Screen, numero: str) -> None:
-    """Open the captured copy of a pedimento in the form (Data Stage copies are read-only)."""
+def edit_captured(screen: Guarded, numero: str, reload: Callable[[], None]) -> None:
+    """Open the captured copy of a pedimento in the form (Data Stage copies are read-only),
+    then `reload` what `screen` shows."""
     try:
         ped = pedimentos.get_pedimento(screen.app.db, numero, "captura")
     except BrokerError:
@@ -53,7 +56,7 @@ def edit_captured(screen: Screen, numero: str) -> None:
         return
     screen.app.push_screen(
         PedimentoFormScreen(pedimentos.form_values(ped), editing=True, version=ped["version"]),
-        lambda _: screen.on_screen_resume(),
+        lambda _: reload(),
     )
 
 
@@ -225,4 +228,4 @@ class PedimentoDetailScreen(Guarded, Screen):
         shown.update(Content("\n").join(lines))
 
     def action_edit(self) -> None:
-        edit_captured(self, self.numero)
+        edit_captured(self, self.numero, self.load)

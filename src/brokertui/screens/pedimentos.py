@@ -21,7 +21,7 @@ from brokertui.screens.pedimento_detail import ORIGEN, PedimentoDetailScreen, ed
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.reconcile import ReconcileScreen
 from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View
+from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, key_of
 
 
 class PedimentosScreen(ClientScreen):
@@ -118,7 +118,7 @@ class PedimentosScreen(ClientScreen):
         return self.query_one(PagedTable).selected_key()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(PedimentoDetailScreen(event.row_key.value))
+        self.app.push_screen(PedimentoDetailScreen(key_of(event.row_key.value)))
 
     def action_capture(self) -> None:
         if self.needs_client():
@@ -128,7 +128,7 @@ class PedimentosScreen(ClientScreen):
     def action_edit(self) -> None:
         numero = self.selected()
         if numero:
-            edit_captured(self, numero)
+            edit_captured(self, numero, self.reload)
 
     @property
     def client_id(self) -> int | None:
@@ -141,7 +141,7 @@ class PedimentosScreen(ClientScreen):
         if not found:
             self.notify(f"No tiene borradores de captura de {self.rfc}.")
             return
-        self.app.push_screen(DraftsScreen(found), self.resume_draft)
+        self.app.push_screen(DraftsScreen(found, self.client_id), self.resume_draft)
 
     def resume_draft(self, draft_id: int | None) -> None:
         if draft_id is None:
@@ -163,14 +163,12 @@ class PedimentosScreen(ClientScreen):
         self.app.push_screen(DeliveriesScreen(self.app.client.rfc if self.app.client else None))
 
     def action_reconcile(self) -> None:
-        if self.needs_client():
-            return
-        self.app.push_screen(ReconcileScreen())
+        if rfc := self.chosen_rfc():
+            self.app.push_screen(ReconcileScreen(rfc))
 
     def action_crosscheck(self) -> None:
-        if self.needs_client():
-            return
-        self.app.push_screen(CrossCheckScreen())
+        if rfc := self.chosen_rfc():
+            self.app.push_screen(CrossCheckScreen(rfc))
 
 
 class DraftsScreen(Guarded, ModalScreen[int | None]):
@@ -183,9 +181,10 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
     """
     BINDINGS = commands.bindings("drafts")
 
-    def __init__(self, found: list[dict]) -> None:
+    def __init__(self, found: list[dict], client_id: int | None) -> None:
         super().__init__()
         self.found = found
+        self.client_id = client_id  # the client they are drafts of
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(plain(_draft_label(d)), id=str(d["id"])) for d in self.found))
@@ -194,7 +193,7 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
         yield KeyFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        self.dismiss(int(key_of(event.option.id)))
 
     def action_delete(self) -> None:
         options = self.query_one(OptionList)
@@ -211,7 +210,7 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
         """Delete `draft` (asked first); only the user's own draft of this client."""
         options = self.query_one(OptionList)
         try:
-            drafts.delete_draft(self.app.db, draft["id"], self.app.client.id)
+            drafts.delete_draft(self.app.db, draft["id"], self.client_id)
         except BrokerError as exc:
             self.notify(str(exc), severity="error")
             return

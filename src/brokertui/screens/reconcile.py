@@ -13,7 +13,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.crosscheck import CrossCheckScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable, View
+from brokertui.screens.widgets import Column, PagedTable, View, key_of
 
 FIELD_ES = {
     "clave": "clave",
@@ -31,6 +31,10 @@ class ReconcileScreen(Guarded, Screen):
     CSS_PATH = "pedimentos.tcss"
     BINDINGS = commands.bindings("reconcile")
 
+    def __init__(self, rfc: str) -> None:
+        super().__init__()
+        self.rfc = rfc  # the client it reconciles, chosen when it opened
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="ped-summary")
@@ -44,7 +48,7 @@ class ReconcileScreen(Guarded, Screen):
                 Column("datastage", "Data Stage", 12),
             ],
             self.fetch,
-            lambda: reconcile.count(self.app.db, self.app.client.rfc, search=self.view.search),
+            lambda: reconcile.count(self.app.db, self.rfc, search=self.view.search),
             key="key",
             noun="diferencias",
             remember="conciliacion",
@@ -61,13 +65,13 @@ class ReconcileScreen(Guarded, Screen):
         self.query_one(PagedTable).reload()
 
     def show_summary(self) -> None:
-        s = reconcile.summary(self.app.db, self.app.client.rfc)
+        s = reconcile.summary(self.app.db, self.rfc)
         self.query_one("#ped-summary", Static).update(
             markup(
                 f"[b]$rfc[/] · capturados {s['captura']:,} · en Data Stage "
                 f"{s['datastage']:,} · [b]{counted(s['diferencias'], 'diferencia')}[/] "
                 f"(sin Data Stage {s['solo_captura']:,}, sin captura {s['solo_datastage']:,})",
-                rfc=self.app.client.rfc,
+                rfc=self.rfc,
             )
         )
 
@@ -79,7 +83,7 @@ class ReconcileScreen(Guarded, Screen):
         view = self.view
         rows = reconcile.differences(
             self.app.db,
-            self.app.client.rfc,
+            self.rfc,
             search=view.search,
             sort=view.sort,
             descending=view.descending,
@@ -97,7 +101,7 @@ class ReconcileScreen(Guarded, Screen):
         ]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(PedimentoDetailScreen(event.row_key.value.split(":")[0]))
+        self.app.push_screen(PedimentoDetailScreen(key_of(event.row_key.value).split(":")[0]))
 
     def action_crosscheck(self) -> None:
-        self.app.push_screen(CrossCheckScreen())
+        self.app.push_screen(CrossCheckScreen(self.rfc))

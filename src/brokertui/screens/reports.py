@@ -73,15 +73,12 @@ class ReportsScreen(ClientScreen):
             self.notify(f"{'Desde' if 'desde' in ident else 'Hasta'}: {exc}", severity="error")
             return None
 
-    def heading(self) -> reports.Heading | None:
-        client = self.app.client
-        if client is None:
-            return None
+    def heading(self, rfc: str) -> reports.Heading:
         hasta = self._date("#rep-hasta") or self.app.today
         return reports.heading(
             self.app.db,
             self.name_shown,
-            client.rfc,
+            rfc,
             desde=self._date("#rep-desde"),
             hasta=hasta,
             on=hasta,
@@ -90,7 +87,7 @@ class ReportsScreen(ClientScreen):
     async def action_show(self, name: str) -> None:
         self.name_shown = name
         self.show_menu()
-        heading = self.heading()
+        heading = self.heading(self.rfc) if self.rfc else None
         holder = self.query_one("#rep-table", Vertical)
         await holder.remove_children()
         if heading is None:
@@ -117,9 +114,9 @@ class ReportsScreen(ClientScreen):
         self.query_one("#rep-desde", Input).focus()
 
     def action_export(self) -> None:
-        if self.needs_client() or self.jobs.running:
+        if not (rfc := self.chosen_rfc()) or self.jobs.running:
             return
-        heading = self.heading()
+        heading = self.heading(rfc)
         self.jobs.export(
             f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx",
             lambda conn, path: reports.write_xlsx(conn, heading, path),
@@ -127,19 +124,18 @@ class ReportsScreen(ClientScreen):
         )
 
     def action_conciliacion(self) -> None:
-        if self.needs_client():
+        if not (rfc := self.chosen_rfc()):
             return
         from brokertui.screens.conciliacion import ConciliacionScreen
 
-        self.app.push_screen(ConciliacionScreen())
+        self.app.push_screen(ConciliacionScreen(rfc))
 
     def action_ajuste(self) -> None:
-        if self.needs_client():
+        if not (rfc := self.chosen_rfc()):
             return
-        client = self.app.client
         from brokertui.screens.ajuste_form import AjusteFormScreen
 
-        parts = reports.part_numbers(self.app.db, client.rfc)
+        parts = reports.part_numbers(self.app.db, rfc)
 
         def done(count) -> None:
             if count:
@@ -149,11 +145,11 @@ class ReportsScreen(ClientScreen):
                 self.name_shown = "ajustes"
                 self.call_later(self.action_show, "ajustes")
 
-        self.app.push_screen(AjusteFormScreen(client.rfc, self.app.today, parts), done)
+        self.app.push_screen(AjusteFormScreen(rfc, self.app.today, parts), done)
 
     def action_activo_fijo(self) -> None:
-        if self.needs_client():
+        if not (rfc := self.chosen_rfc()):
             return
         from brokertui.screens.activo_fijo import ActivoFijoScreen
 
-        self.app.push_screen(ActivoFijoScreen(self.app.client.rfc))
+        self.app.push_screen(ActivoFijoScreen(rfc))

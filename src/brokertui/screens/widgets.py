@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -24,6 +26,9 @@ from brokertui.core.plural import counted, singular
 from brokertui.screens import commands
 from brokertui.screens.jobs import read_later
 from brokertui.screens.text import SAFE_INPUT, clean, plain
+
+if TYPE_CHECKING:
+    from brokertui.screens.base import BrokerApp
 
 
 class KeyFooter(Footer):
@@ -62,6 +67,9 @@ class NavBar(Static):
     DEFAULT_CSS = """
     NavBar { height: 1; background: $panel; color: $text-muted; }
     """
+
+    if TYPE_CHECKING:
+        app = getters.app(BrokerApp)
 
     def on_mount(self) -> None:
         keys = [("F1", "Ayuda", None)] + [(i.key.upper(), i.label, i.mode) for i in self.app.NAV]
@@ -245,6 +253,8 @@ class PagedTable(Vertical):
     """
 
     BINDINGS = commands.bindings("table")
+    if TYPE_CHECKING:
+        app = getters.app(BrokerApp)
 
     class PageShown(Message):
         """A page was put in the table (its rows may be none)."""
@@ -252,7 +262,7 @@ class PagedTable(Vertical):
     def __init__(
         self,
         columns: Sequence[Column],
-        fetch: Callable[[int, int], list[dict]],
+        fetch: Callable[..., list[dict]],  # (offset, limit), and after= for keyset paging
         count: Callable[[], int],
         *,
         key: str,
@@ -505,6 +515,13 @@ class PagedTable(Vertical):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def key_of(key: str | None) -> str:
+    """The key a table's row (RowKey.value) or a list's option (Option.id) was added with:
+    every row and option the screens add has one."""
+    assert key is not None, "a row or option added without its key"
+    return key
 
 
 def in_view(
