@@ -164,6 +164,27 @@ async def test_pick_by_typing_preview_then_import(demo_db, tmp_path, monkeypatch
         assert app.screen.query_one(PathPicker).input.value == folder + "/"
 
 
+async def test_ctrl_s_imports_for_the_client_checked_even_after_ctrl_p(
+    demo_db, tmp_path, monkeypatch
+):
+    """Ctrl+P to another client between the check and Ctrl+S: the file goes to the client it
+    was checked for (it went to the other one, unchecked for it)."""
+    write(tmp_path / "materiales.csv", GOOD)
+    monkeypatch.chdir(tmp_path)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await check(app, pilot, "materiales.csv")
+        app.switch_client("ASM980127HN4")
+        await pilot.pause()
+        await confirm(app, pilot)
+    owner = demo_db.execute(
+        "SELECT c.rfc FROM materiales m JOIN clients c ON c.id = m.client_id "
+        "WHERE m.numero_parte = 'NP-100'"
+    ).fetchall()
+    assert owner == [(RFC,)]
+
+
 async def test_errors_are_shown_and_nothing_is_imported(demo_db, tmp_path, monkeypatch):
     write(tmp_path / "malo.csv", [*GOOD, *BAD])
     monkeypatch.chdir(tmp_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 
 from brokertui.core import formatting, identifiers
@@ -177,7 +178,7 @@ class DischargeScreen(ClientScreen):
         )
 
     def reload(self) -> None:
-        modo = self.mode() if self.rfc else None
+        modo = self.mode(self.rfc) if self.rfc else None
         by_value = modo in ("valor", "pedimento") and not self.show_pending
         self.query_one(PagedTable).relabel(
             {"numero_parte": "Fracción" if modo == "valor" else "Nivel", "cantidad": "Valor USD"}
@@ -228,13 +229,13 @@ class DischargeScreen(ClientScreen):
         read_later(
             self,
             lambda: discharge.summary(self.app.db, rfc, today),
-            lambda s: rfc == self.rfc and write(s),
+            lambda s: write(s) if rfc == self.rfc else None,
             group="summary",
             now=not later,
         )
 
-    def mode(self) -> str:
-        return clients.get_client(self.app.db, self.rfc).ledger_mode
+    def mode(self, rfc: str) -> str:
+        return clients.get_client(self.app.db, rfc).ledger_mode
 
     def hasta(self):
         """The period's end: the date typed, or today."""
@@ -271,9 +272,9 @@ class DischargeScreen(ClientScreen):
         self.start(dry_run=True)
 
     def start(self, *, dry_run: bool) -> None:
-        if self.needs_client() or self.jobs.running:
+        if not (rfc := self.chosen_rfc()) or self.jobs.running:
             return
-        rfc, hasta = self.rfc, self.hasta()
+        hasta = self.hasta()
         if hasta is not None:
             self.jobs.start(
                 lambda conn, progress: discharge.run(
@@ -284,18 +285,20 @@ class DischargeScreen(ClientScreen):
 
     def ran(self, result: discharge.RunResult) -> None:
         text = " ".join(filter(None, [result.summary(), result.pending()]))
-        severity = "warning" if result.shortfalls or result.sin_valor else "information"
+        severity: SeverityLevel = (
+            "warning" if result.shortfalls or result.sin_valor else "information"
+        )
         self.notify(text, severity=severity, timeout=8)
         self.simulated = result if result.dry_run else None
         self.reload()
 
     def action_mode(self) -> None:
-        if self.needs_client() or self.jobs.running:
+        if not (rfc := self.chosen_rfc()) or self.jobs.running:
             return
-        modo = self.mode()
+        modo = self.mode(rfc)
         modes = discharge.MODES
         other = modes[(modes.index(modo) + 1) % len(modes)]  # cantidad, valor, pedimento
-        if in_force := discharge.count_allocations(self.app.db, self.rfc):
+        if in_force := discharge.count_allocations(self.app.db, rfc):
             self.notify(
                 f"Modo: hay {counted(in_force, 'asignación', 'asignaciones')} por {modo} en "
                 "vigor; deshaga las "
@@ -309,7 +312,7 @@ class DischargeScreen(ClientScreen):
             if not yes:
                 return
             try:
-                discharge.set_mode(self.app.db, self.rfc, other)
+                discharge.set_mode(self.app.db, rfc, other)
             except BrokerError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
@@ -326,9 +329,8 @@ class DischargeScreen(ClientScreen):
         self.app.push_screen(ConfirmScreen(f"¿Descargar {what}?"), confirmed)
 
     def action_undo(self) -> None:
-        if self.needs_client() or self.jobs.running:
+        if not (rfc := self.chosen_rfc()) or self.jobs.running:
             return
-        rfc = self.rfc
 
         def confirmed(yes: bool | None) -> None:
             if yes:

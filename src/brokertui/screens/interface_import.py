@@ -50,7 +50,8 @@ class InterfaceImportScreen(ClientScreen):
     def __init__(self) -> None:
         super().__init__()
         self.jobs = Jobs(self, bar="#if-progress")
-        self.checked: tuple[str, Path, Preview] | None = None  # kind, file, what Enter found
+        # kind, file, client, what Enter found
+        self.checked: tuple[str, Path, str, Preview] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,21 +129,21 @@ class InterfaceImportScreen(ClientScreen):
             self.say("Escriba la ruta del archivo en Archivo (Tab la completa).", "error")
             self.query_one(PathPicker).input.focus()
             return
-        if self.needs_client():
+        if not (rfc := self.chosen_rfc()):
             return
         if path.is_dir():
             self.say(f"{path} es una carpeta: elija un archivo (Tab lista los que tiene).", "error")
             return
-        kind, rfc = self.kind, self.rfc
+        kind = self.kind
         task = partial(_preview, kind, path, rfc)
         if self.jobs.start(
-            task, partial(self.previewed, kind, path), failed=self.failed, progress=self.staged
+            task, partial(self.previewed, kind, path, rfc), failed=self.failed, progress=self.staged
         ):
             self.checked = None
             self.say("Revisando…")
 
-    def previewed(self, kind: str, path: Path, found: Preview) -> None:
-        self.checked = (kind, path, found)
+    def previewed(self, kind: str, path: Path, rfc: str, found: Preview) -> None:
+        self.checked = (kind, path, rfc, found)
         head = [
             [str(number), *(_cut(values.get(c, "")) for c in found.columns)]
             for number, values in found.head
@@ -172,11 +173,11 @@ class InterfaceImportScreen(ClientScreen):
         if not self.checked:
             self.say("Primero revise el archivo: Intro en Archivo.", "error")
             return
-        kind, path, found = self.checked
+        kind, path, rfc, found = self.checked
         if not found.ok:
             self.say(f"{found.summary()}: corríjalo y revíselo otra vez.", "error")
             return
-        task = partial(_load, kind, path, self.rfc, found.digest, found.rows)
+        task = partial(_load, kind, path, rfc, found.digest, found.rows)
         if self.jobs.start(
             task, partial(self.loaded, path), failed=self.failed, progress=self.staged
         ):
