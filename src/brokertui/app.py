@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from textual import events
@@ -49,7 +50,16 @@ from brokertui.screens.widgets import PagedTable
 HOME = "tablero"
 
 
-class ClientSwitcher(Provider):
+class BrokerProvider(Provider):
+    """A command palette provider of this app (self.app typed as BrokerApp for mypy)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> BrokerApp: ...
+
+
+class ClientSwitcher(BrokerProvider):
     """Command palette: fuzzy-match a client by RFC or razón social and switch to it."""
 
     async def startup(self) -> None:
@@ -84,7 +94,7 @@ class ClientSwitcher(Provider):
                 )
 
 
-class PedimentoJump(Provider):
+class PedimentoJump(BrokerProvider):
     """Command palette: part of a pedimento number (4 digits or more, spaces and dashes
     allowed: "3445 6001234") offers the pedimentos whose número contains it; Enter opens one."""
 
@@ -116,7 +126,7 @@ def _highlight(matcher: Matcher, label: str) -> Content:
 MESSAGES_KEPT = 20
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+def _subclasses(cls: type[Widget]) -> Iterator[type[Widget]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
@@ -200,7 +210,7 @@ class BrokerApp(App):
         their screens' ids and their own types: nothing shown changes."""
         sheet = self.stylesheet
         for screen_class in self.MODES.values():
-            for path in screen_class().css_path:
+            for path in screen_class().css_path if callable(screen_class) else ():
                 if not sheet.has_source(str(path), ""):
                     sheet.read(path)
         for widget_class in _subclasses(Widget):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -59,7 +61,7 @@ class DashboardScreen(Guarded, Screen):
         self.client_only = False
         self.program: str | None = None
         self.year: int | None = None  # None: the current filing year
-        self.shown_for = None
+        self.shown_for: date | None = None
         self.rows: list[dict] = []
         self.rows_view: View | None = None  # the table's view self.rows were made for
 
@@ -139,7 +141,7 @@ class DashboardScreen(Guarded, Screen):
         shown = [
             f"RAOCE {year} (ejercicio {year - 1})",
             "sólo urgentes" if self.urgent_only else "todos",
-            PROGRAM_LABELS.get(self.program, self.program),
+            PROGRAM_LABELS.get(self.program) or str(self.program),
         ]
         if self.client_only:
             shown.append(f"cliente {client.rfc}" if client else "sin cliente elegido")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlite_utils import Database
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -17,7 +18,7 @@ from brokertui.core.pedimentos.datastage import batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.jobs import Jobs
+from brokertui.screens.jobs import Jobs, Progress
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import SAFE_INPUT, plain
 
@@ -90,8 +91,8 @@ class DataStageImportScreen(Guarded, Screen):
             if rfc:
                 self.show("Sólo RFC no se usa con una carpeta: se importan todos.", error=True)
                 return
-            task = partial(_folder, zip_path)
-            done = partial(self.remembered, zip_path, self.folder_imported)
+            task: Callable[[Database, Progress], object] = partial(_folder, zip_path)
+            done: Callable[[Any], None] = partial(self.remembered, zip_path, self.folder_imported)
         else:
             task = partial(_zip, zip_path, rfc)
             done = partial(self.remembered, zip_path, self.imported)

@@ -106,7 +106,7 @@ class DeliveriesScreen(Guarded, Screen):
         today = self.app.today
         rule = "ANAM envía cada mes en los primeros 15 días del siguiente."
         if self.rfc is None:
-            without = sum(1 for c in found if not (c.oficio() and c.oficio().vigente(today)))
+            without = sum(1 for c in found if not ((o := c.oficio()) and o.vigente(today)))
             late = sum(len(c.late) for c in found)
             return (
                 f"Todos los clientes · {counted(late, 'mes atrasado', 'meses atrasados')} · "

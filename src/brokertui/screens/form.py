@@ -100,6 +100,13 @@ class FormScreen(Guarded, Screen[Any]):
             return
         self.save(force=False)
 
+    def warning_answered(self, field: str, yes: bool | None) -> None:
+        """A warning's answer: save anyway, or back to the field it is about."""
+        if yes:
+            self.save(force=True)
+        else:
+            self.row(field).input.focus()
+
     def save(self, force: bool) -> None:
         question = None if self.confirmed else self.confirmation(self.values())
         self.confirmed = False  # one yes, one save: what a refused save leads to is asked anew
@@ -124,7 +131,7 @@ class FormScreen(Guarded, Screen[Any]):
             field = exc.field
             self.app.push_screen(
                 ConfirmScreen(f"{exc.message}.\n\n¿Guardar de todos modos?", "Advertencia"),
-                lambda yes: self.save(force=True) if yes else self.row(field).input.focus(),
+                partial(self.warning_answered, field),
             )
             return
         except (InvalidInput, Conflict) as exc:
@@ -172,9 +179,13 @@ def leave(screen: Screen, changed: bool) -> None:
     if not changed:
         screen.dismiss(None)
         return
+
+    async def chosen(choice: str | None) -> None:
+        if choice == "d":
+            await screen.dismiss(None)
+
     screen.app.push_screen(
-        ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES),
-        lambda choice: screen.dismiss(None) if choice == "d" else None,
+        ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES), chosen
     )
 
 

@@ -10,6 +10,7 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from brokertui.core import catalogs
@@ -125,7 +126,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         self.resumed_draft = draft_id  # kept when left unchanged
         self.editing = editing
         self.version = version  # editing: the stored version the values were read at
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
         self.left = False
         self._blocks: dict[str, BlockEditor] = {}
 

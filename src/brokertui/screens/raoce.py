@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from brokertui.core import catalogs
 from brokertui.core.dashboard import STATUS_ES
-from brokertui.core.errors import BrokerError, InvalidInput, StaleRecord
+from brokertui.core.errors import BrokerError, FieldError, InvalidInput, StaleRecord
 from brokertui.core.formatting import quantity
 from brokertui.core.plural import counted
 from brokertui.core.raoce import worksheet as raoce
@@ -179,7 +179,11 @@ class RaoceScreen(Guarded, Screen):
             values["importaciones"] = ""
         try:
             sheet = raoce.set_worksheet(
-                self.app.db, client.rfc, self.year, expected_version=self.version, **values
+                self.app.db,
+                client.rfc,
+                self.year or self.app.today.year,
+                expected_version=self.version,
+                **values,
             )
         except StaleRecord as exc:
             resolve(self, exc, self.opened, values, partial(self.rebase, exc))
@@ -232,20 +236,22 @@ class RaoceScreen(Guarded, Screen):
             return
         types = sorted(raoce.held_types(self.app.db, client.rfc))
         choices = [(str(n), t) for n, t in enumerate(types, start=1)]
+        year = self.year or self.app.today.year
+
+        async def chosen(key: str | None) -> None:
+            if key:
+                await self.app.push_screen(
+                    FilingScreen(client.rfc, dict(choices)[key], year),
+                    lambda filed: self.load() if filed else None,
+                )
+
         self.app.push_screen(
             ChoiceScreen(
                 "¿Qué programa presenta? (el folio y la fecha se piden después)",
                 "Presentar RAOCE",
                 choices,
             ),
-            lambda key: (
-                self.app.push_screen(
-                    FilingScreen(client.rfc, dict(choices)[key], self.year),
-                    lambda filed: self.load() if filed else None,
-                )
-                if key
-                else None
-            ),
+            chosen,
         )
 
 
@@ -292,8 +298,8 @@ class FilingScreen(Guarded, Screen):
                 today=self.app.today,
             )
         except BrokerError as exc:
-            field = getattr(exc, "field", "")
-            if field in values:
+            field = exc.field if isinstance(exc, FieldError) else ""
+            if isinstance(exc, FieldError) and field in values:
                 self.query_one(f"#row-{field}", FieldRow).show(exc.message)
                 focus_now(self.query_one(f"#f-{field}", Input))  # typing goes on there
             elif self.focused is None:
