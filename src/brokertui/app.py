@@ -217,6 +217,7 @@ class BrokerApp(App):
             if not widget_class.__module__.startswith(("brokertui.", "textual.")):
                 continue
             bases = SimpleNamespace(_node_bases=widget_class._css_bases(widget_class))
+            # Textual's method run on a stand-in for the class (it reads only _node_bases)
             for read_from, css, tie_breaker, scope in Widget._get_default_css(bases):  # type: ignore[arg-type]
                 sheet.add_source(
                     css, read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope

@@ -26,8 +26,9 @@ import sqlite3
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from textual.app import App
+from sqlite_utils import Database
 from textual.geometry import Offset
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -38,6 +39,9 @@ from brokertui.screens import stale
 from brokertui.screens.jobs import error_text
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import PagedTable
+
+if TYPE_CHECKING:
+    from brokertui.screens.base import BrokerApp
 
 POLL_SECONDS = 1.0
 
@@ -82,7 +86,7 @@ class _Seen:
 class Live:
     """The app's poll: data changes, this process's session, the notes."""
 
-    def __init__(self, app: App, *, clock: sessions.Clock = sessions.utc_now) -> None:
+    def __init__(self, app: BrokerApp, *, clock: sessions.Clock = sessions.utc_now) -> None:
         self.app = app
         self.clock = clock
         self.me = os_user()
@@ -92,8 +96,8 @@ class Live:
         self._failing = False
 
     @property
-    def db(self):
-        return self.app.db  # type: ignore[attr-defined]
+    def db(self) -> Database:
+        return self.app.db
 
     def start(self) -> None:
         """Poll from now on; register the session (a database in memory has no colleagues)."""
