@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from brokertui.core.dates import MEXICO
 
 _offset = timedelta(0)  # the pinned day minus the real one, in whole days
+_pinned: date | None = None  # the day `--today` gives, if any
 _fixed: ContextVar[datetime | None] = ContextVar("fixed_moment", default=None)
 
 
@@ -35,14 +36,21 @@ def pinned_today(day: date | None) -> Iterator[None]:
     """Within it (the process, threads included), `moment()` falls on `day` in Mexico City at
     the real time of day; None changes nothing. The offset is whole days, so stamps keep their
     order and the time between them."""
-    global _offset
-    before = _offset
+    global _offset, _pinned
+    before = _offset, _pinned
     if day is not None:
         _offset = timedelta(days=(day - datetime.now(MEXICO).date()).days)
+        _pinned = day
     try:
         yield
     finally:
-        _offset = before
+        _offset, _pinned = before
+
+
+def today() -> date:
+    """Today as the user sets it (`--today`), else the machine's, as the CLI's and the TUI's
+    own `today`: what the checks of dates typed or imported compare with."""
+    return _pinned or date.today()
 
 
 @contextlib.contextmanager

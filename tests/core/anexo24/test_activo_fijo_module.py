@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brokertui.core import dashboard
+from brokertui.core import clock, dashboard
 from brokertui.core import db as store
 from brokertui.core.anexo24 import activo_fijo, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
@@ -326,7 +326,8 @@ def test_insumo_exits_never_discharge_a_fixed_asset(tmp_path_factory, exits, mod
          "M", part, str(units)]
         for n, (part, day, units) in enumerate(exits)
     ]  # fmt: skip
-    load(db, folder, "salidas", rows)
+    with clock.pinned_today(date(2026, 12, 31)):  # any day of 2026 is past
+        load(db, folder, "salidas", rows)
     discharge.run(db, RFC, hasta=date(2026, 12, 31))
     taken = db.execute(
         "SELECT count(*) FROM active_allocations a JOIN entradas e ON e.id = a.entrada_id "

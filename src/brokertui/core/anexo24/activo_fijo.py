@@ -102,7 +102,7 @@ def _text_of(check) -> AfterValidator:
 class MovimientoData(Record):
     """One movement of a fixed asset as typed (form, CLI or a row of a file)."""
 
-    fecha: Annotated[str, _text_of(interfaces.iso_date)]
+    fecha: Annotated[str, _text_of(interfaces.event_date)]
     tipo: Annotated[str, _text_of(tipo)]
     pedimento: Annotated[str, _text_of(interfaces.pedimento_number)]
     partida: Annotated[str, _text_of(interfaces.partida_number)]

@@ -33,7 +33,7 @@ def _checked(check: Callable[[str], object], *, optional: bool = False) -> After
 class AjusteData(Record):
     """One ajuste as typed (form, CLI or a row of a file)."""
 
-    fecha: Annotated[str, _checked(interfaces.iso_date)]
+    fecha: Annotated[str, _checked(interfaces.event_date)]
     tipo: Annotated[str, _checked(interfaces.one_of({t: t for t in AJUSTE_TIPOS}))]
     numero_parte: Annotated[str, AfterValidator(text.required)]
     cantidad: Annotated[str, _checked(interfaces.decimal_text)]

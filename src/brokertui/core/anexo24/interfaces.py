@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from brokertui.core import catalogs, collector, identifiers, leases, limits, log
+from brokertui.core import catalogs, clock, collector, identifiers, leases, limits, log
 from brokertui.core.anexo24 import entries, exit_kinds, inventarios, preview
 from brokertui.core.anexo24.preview import Problem, Progress
 from brokertui.core.anexo24.reader import (
@@ -123,6 +123,18 @@ def iso_date(value: str) -> str:
     return identifiers.parse_date(value).isoformat()
 
 
+def event_date(value: str) -> str:
+    """The date something happened on (iso_date), never after today (clock.today): an entry's
+    or exit's is that of a pedimento already presented (anexo24-rgce-2024.txt, Apartado A,
+    fracción II, incisos a) and c)), which the SECIIT receives at the latest when it is paid
+    (Apartado B, numeral 4); a document's, an ajuste's or a movement's has happened too. As
+    pedimento capture refuses a fecha de pago after today (pedimentos/review.py)."""
+    iso, today = iso_date(value), clock.today().isoformat()
+    if iso > today:
+        raise ValueError(f"no puede ser posterior a hoy ({today})")
+    return iso
+
+
 @lru_cache(maxsize=4096)
 def pedimento_number(value: str) -> str:
     return pedimento_numero.parse(value).value
@@ -196,7 +208,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "pedimento": pedimento_number,
         "partida": partida_number,
         "clave": lambda v: _code("claves", v, "claves de pedimento"),
-        "fecha_entrada": iso_date,
+        "fecha_entrada": event_date,
         "numero_parte": required,
         "cantidad": to_micro,
         "umc": lambda v: _code("unidades", v, "unidades"),
@@ -212,7 +224,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
     "salidas": {
         "documento": required,
         "clave": lambda v: _code("claves", v, "claves de pedimento") if v else "",
-        "fecha": iso_date,
+        "fecha": event_date,
         "tipo_bien": one_of({"m": "M", "p": "P", "d": "D"}),
         "numero_parte": required,
         "cantidad": to_micro,
@@ -220,16 +232,16 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "rfc_receptor": exit_kinds.rfc_receptor,
         "pedimento_receptor": lambda v: pedimento_number(v) if v else "",
         "folio_cfdi": exit_kinds.folio_cfdi,
-        "fecha_cfdi": lambda v: iso_date(v) if v else "",
+        "fecha_cfdi": lambda v: event_date(v) if v else "",
         "numero_acta": str,
-        "fecha_acta": lambda v: iso_date(v) if v else "",
+        "fecha_acta": lambda v: event_date(v) if v else "",
         "periodo": exit_kinds.periodo,
         "activo_fijo": exit_kinds.activo_fijo,
     },
     "inventarios": {
         "numero_parte": required,
         "periodo_inicio": iso_date,
-        "periodo_fin": iso_date,
+        "periodo_fin": event_date,
         "inventario_inicial": lambda v: to_micro(v, allow_zero=True),
         "inventario_final": lambda v: to_micro(v, allow_zero=True),
     },
@@ -237,7 +249,7 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
         "pedimento": pedimento_number,
         "partida": partida_number,
         "numero_parte": required,
-        "fecha_entrada": iso_date,
+        "fecha_entrada": event_date,
         "saldo": to_micro,
         "valor": _optional_decimal,
         "clave": entries.opening_clave,
