@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from brokertui.core import db as store
 from brokertui.core.anexo24 import ajustes, interfaces, reports
 from brokertui.core.anexo24 import ledger as discharge
+from brokertui.core.anexo24.ledger import store as ledger_store
 from brokertui.core.anexo24.reader import InterfaceError
 from brokertui.core.registry import clients
 from tests.core.anexo24.conftest import RFC, TODAY, write_csv
@@ -422,7 +423,7 @@ def in_force(db) -> set[int]:
 
 
 def in_force_by_history(db) -> set[int]:
-    """The rows in force as the history defines them (module doc of ledger.py): of committed
+    """The rows in force as the history defines them (the ledger package's doc): of committed
     runs, not reversed by a committed run."""
     return {
         r[0]
@@ -438,11 +439,11 @@ def in_force_by_history(db) -> set[int]:
 def interrupted(ledger: Ledger, how: str) -> None:
     """A run or undo cut short at a point of its marks (migration 0031), or an undo that finds a
     colleague's run committed after its unmarking (it undoes that one instead)."""
-    tidy = discharge._tidy
+    tidy = ledger_store._tidy
     cut = {
-        "run dies marking": discharge._MARK,
-        "undo dies unmarking": discharge._UNMARK,
-        "undo dies retiring": discharge._RETIRE,
+        "run dies marking": ledger_store._MARK,
+        "undo dies unmarking": ledger_store._UNMARK,
+        "undo dies retiring": ledger_store._RETIRE,
     }.get(how)
     raced: list[int] = []  # once
 
@@ -455,14 +456,14 @@ def interrupted(ledger: Ledger, how: str) -> None:
                 db.execute(step[0], {"run": run_id, "step": 1, "low": low or 0})
             raise Died
         tidy(db, run_id, step, *args, **kwargs)
-        if how == "undo raced by a run" and step is discharge._UNMARK and not raced:
+        if how == "undo raced by a run" and step is ledger_store._UNMARK and not raced:
             raced.append(run_id)
             colleague = store.connect(store.file_path(ledger.db))
             discharge.run(colleague, RFC, hasta=TODAY)
             colleague.close()
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(discharge, "_tidy", cut_short)
+        patch.setattr(ledger_store, "_tidy", cut_short)
         with contextlib.suppress(Died):
             ledger.apply(("run",) if how.startswith("run") else ("undo",), 0)
 

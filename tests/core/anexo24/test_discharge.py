@@ -12,6 +12,7 @@ from brokertui.core import db as store
 from brokertui.core.anexo24 import bajas, interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
+from brokertui.core.anexo24.ledger import store as ledger_store
 from brokertui.core.registry import clients
 from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, TODAY, export, load, write_csv
@@ -173,14 +174,14 @@ def test_a_correction_marks_its_reversals_after_its_commit_and_an_undo_restores_
     first = discharge.run(inv_db, RFC, hasta=TODAY).run_id
     before = export(inv_db)
     load(inv_db, tmp_path, "salidas", [["RT-0", "RT", "2026-01-10", "M", "MAT-A", "7"]], "b.csv")
-    monkeypatch.setattr(discharge, "_tidy", lambda *args: None)  # as if it died right after
+    monkeypatch.setattr(ledger_store, "_tidy", lambda *args: None)  # as if it died right after
     second = discharge.run(inv_db, RFC, hasta=TODAY)
     assert second.reversed == 2 and set(marks(inv_db).values()) == {None}
     in_force = export(inv_db)
     assert len(in_force) == 3 and in_force != before
     assert discharge.check(inv_db, RFC) == []
     monkeypatch.undo()
-    discharge._tidy(inv_db, second.run_id, discharge._MARK)  # the marking, done later
+    ledger_store._tidy(inv_db, second.run_id, ledger_store._MARK)  # the marking, done later
     assert sorted(v for v in marks(inv_db).values() if v) == [second.run_id] * 2
     assert export(inv_db) == in_force and discharge.check(inv_db, RFC) == []
     assert inv_db.execute(

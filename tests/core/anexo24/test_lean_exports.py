@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from brokertui.core import export
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
+from brokertui.core.anexo24.ledger import in_force
 from brokertui.core.quantities import text_sql, to_text
 from tests.core.anexo24.conftest import RFC
 from tests.core.anexo24.test_inert_exports import ON, hostile  # noqa: F401 (the fixture)
@@ -83,7 +84,7 @@ def test_the_hostile_rows_are_in_the_reports(any_mode):
 def careful_discharge_rows(db) -> list[dict]:
     """The discharge export's rows as computed before (a Python dict per allocation)."""
     columns = discharge.export_columns(db, RFC)
-    sql = f"{discharge._ALLOC_SELECT} ORDER BY {discharge.ALLOCATION_ORDER}"
+    sql = f"{in_force._ALLOC_SELECT} ORDER BY {discharge.ALLOCATION_ORDER}"
     rows = []
     for row in db.query(sql, {"client": 1}):  # by name: the SELECT gains columns
         micro = row["cantidad_micro"]

@@ -20,6 +20,7 @@ import pytest
 from brokertui.core import db as store
 from brokertui.core import leases
 from brokertui.core.anexo24 import ajustes, ledger, reports
+from brokertui.core.anexo24.ledger import store as ledger_store
 from brokertui.core.errors import Conflict
 from tests.core.anexo24.conftest import RFC, TODAY, in_thread, load, timed_write
 
@@ -31,7 +32,7 @@ AFTER = [("250739535000001", "60"), ("260739536000010", "90")]  # test_discharge
 
 @pytest.fixture
 def one_row_per_turn(monkeypatch):
-    monkeypatch.setattr(ledger, "STEP", 1)
+    monkeypatch.setattr(ledger_store, "STEP", 1)
     monkeypatch.setattr(store, "TURN", 0)
 
 
@@ -116,12 +117,12 @@ def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_writ
 def test_rows_written_in_turns_reference_rows_that_exist_and_the_connection_is_as_before(
     late_entry, one_row_per_turn, monkeypatch
 ):
-    # The turns leave SQLite's foreign key lookups out (ledger._known_references) and the run
+    # The turns leave SQLite's foreign key lookups out (ledger_store._known_references) and the run
     # keeps its scratch in memory (_scratch_in_memory): what they wrote must still hold, and
     # the connection's settings be back after, even on a failure.
     db = store.connect(late_entry)
     result = ledger.run(db, RFC, hasta=TODAY)
-    assert len(ledger._steps(result)) > ledger.SMALL  # written in turns, not in the commit
+    assert len(ledger_store._steps(result)) > ledger_store.SMALL  # in turns, not in the commit
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert db.execute("PRAGMA temp_store").fetchone() == (0,)
@@ -130,7 +131,7 @@ def test_rows_written_in_turns_reference_rows_that_exist_and_the_connection_is_a
     def failing(db, claim, step):
         raise OSError("disco lleno")
 
-    monkeypatch.setattr(ledger, "_do", failing)
+    monkeypatch.setattr(ledger_store, "_do", failing)
     with pytest.raises(OSError):
         ledger.run(db, RFC, hasta=TODAY)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
@@ -226,7 +227,7 @@ def test_a_run_whose_data_keeps_changing_is_refused_and_leaves_nothing(late_entr
 
 def _killed_run(path, paused) -> None:
     """Run the discharge, one row per transaction, and stop for good after the first."""
-    ledger.STEP, store.TURN = 1, 0
+    ledger_store.STEP, store.TURN = 1, 0
 
     def stop(done, total, stage):
         if stage == "Guardando" and done:

@@ -25,7 +25,7 @@ from brokertui.core import search as find
 from brokertui.core.anexo24 import activo_fijo, contributions, timeliness
 from brokertui.core.anexo24.entries import fixed_asset
 from brokertui.core.anexo24.interfaces import loaded
-from brokertui.core.anexo24.ledger import LOT_KEY
+from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.db import file_path
 from brokertui.core.export import csv_row, json_text, text, write_rows, xlsx_row
 from brokertui.core.quantities import text_sql, to_text
