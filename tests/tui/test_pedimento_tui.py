@@ -1,6 +1,7 @@
 """The pedimento capture form, driven by keyboard alone."""
 
 import pytest
+from textual.widgets import Footer
 
 from brokertui.app import BrokerApp
 from brokertui.core.pedimentos import drafts
@@ -90,6 +91,28 @@ async def test_five_partidas_captured_by_keyboard_alone(demo_db):
     assert saved["facturas"][0]["proveedor"] == "Northland Supply"
     assert saved["identificadores"][0]["complemento1"] == "1204-2006"
     assert client_drafts(demo_db) == []  # the draft is gone once saved
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_db, monkeypatch):
+    """Tabbing through every field and back rebuilds the footer once per change of the keys it
+    shows (into the blocks, back to the header), not on each of the 74 focus moves: a rebuild
+    is a repaint of the bottom line, slow over SSH."""
+    rebuilt: list[list[str]] = []
+    recompose = Footer.recompose
+
+    async def counted(footer):
+        await recompose(footer)
+        rebuilt.append([str(key.render()) for key in footer.query("FooterKey")])
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        rebuilt.clear()
+        await pilot.press(*["tab"] * 37, *["shift+tab"] * 37)  # header, 3 blocks, and back
+        await pilot.pause()
+    header = ["^s Guardar", "esc Cerrar", "^p Comandos"]
+    assert rebuilt == [["^n Nueva", "^r Duplicar", "^t Quitar", *header], header]
 
 
 async def test_bad_fields_are_named_beside_them_and_nothing_is_saved(demo_db):

@@ -11,7 +11,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import formatting
 from brokertui.core.anexo24 import activo_fijo, reports
@@ -23,7 +23,7 @@ from brokertui.screens.form import FormScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.report_table import report_table
 from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, FieldSpec, PagedTable
+from brokertui.screens.widgets import Column, FieldSpec, KeyFooter, PagedTable
 
 ASSET_COLUMNS = (  # what 80 columns show first: the asset, its balance and where it is
     Column("pedimento", "Pedimento", 18),
@@ -58,7 +58,7 @@ class ActivoFijoScreen(Guarded, Screen):
         yield Header()
         yield Static(id="af-heading")
         yield Vertical(id="rep-table")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.title = "Activo fijo"

@@ -9,7 +9,7 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import formatting
 from brokertui.core.anexo24 import bajas, catalog_list
@@ -17,7 +17,7 @@ from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import BajaFormScreen
 from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable
 
 # The part number stays put while ← → scroll the rest; its baja (if any) beside it.
 PART = (Column("numero_parte", "Número de parte", 16), Column("baja_date", "Baja", 10))
@@ -66,7 +66,7 @@ class CatalogsScreen(Guarded, Screen):
         yield Static(id="rep-menu")
         yield Static(id="rep-heading")
         yield Vertical(id="rep-table")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.title = f"Catálogos Anexo 24 · {self.rfc}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from brokertui.core.errors import InvalidInput
 from brokertui.core.pedimentos import restricted
@@ -15,6 +15,7 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.text import markup, plain
+from brokertui.screens.widgets import KeyFooter
 
 
 class ClientRulesScreen(Guarded, ModalScreen[None]):
@@ -47,7 +48,7 @@ class ClientRulesScreen(Guarded, ModalScreen[None]):
             yield Label("Patrón del número de parte en observaciones (558), Intro guarda:")
             yield Input(pedimento_rules.part_pattern(self.app.db, client.rfc), id="pattern")
             yield Static(id="pattern-message")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         message = self.query_one("#pattern-message", Static)

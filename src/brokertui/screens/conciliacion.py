@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import formatting
 from brokertui.core import search as find
@@ -20,7 +20,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.jobs import Jobs, read_later
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable
 
 # The difference and its proposal first (what 80 columns show whole), then its terms.
 COLUMNS = (
@@ -67,7 +67,7 @@ class ConciliacionScreen(Guarded, Screen):
             noun="materiales",
             remember="conciliacion",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Conciliación de inventario (sistema corporativo)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
@@ -18,7 +18,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable, in_view, key_of
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable, in_view, key_of
 
 # What differs, in few words: the side a pedimento or partida is only on (the Part. column
 # tells which), else the field.
@@ -63,7 +63,7 @@ class CrossCheckScreen(Guarded, Screen):
             noun="diferencias",
             remember="cruce",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Cruce Anexo 24 (entradas) vs Data Stage"
@@ -167,7 +167,7 @@ class UnknownPartsScreen(Guarded, Screen):
             noun="partidas",
             remember="partes",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def shown(self) -> list[dict]:
         return in_view(self.rows, self.query_one(PagedTable).view, PART_COLUMNS)
@@ -238,7 +238,7 @@ class DescargosCheckScreen(Guarded, Screen):
             noun="diferencias",
             remember="descargos_512",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def shown(self) -> list[dict]:
         return in_view(self.rows, self.query_one(PagedTable).view, DESCARGO_COLUMNS)

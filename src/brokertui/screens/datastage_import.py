@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Static
 
 from brokertui.core.pedimentos.datastage import batch
 from brokertui.core.pedimentos.datastage import importer as datastage
@@ -21,6 +21,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs, Progress
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import SAFE_INPUT, plain
+from brokertui.screens.widgets import KeyFooter
 
 T = TypeVar("T")
 
@@ -74,7 +75,7 @@ class DataStageImportScreen(Guarded, Screen):
             yield Static("", id="import-stage")
             with VerticalScroll():
                 yield Static("", id="import-result")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Importar Data Stage"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core.pedimentos.datastage import batch, routes, schedule
 from brokertui.core.plural import counted
@@ -14,7 +14,7 @@ from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import OficioFormScreen
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, PagedTable, in_view
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable, in_view
 
 STYLE = {
     schedule.RECEIVED: "green",
@@ -58,7 +58,7 @@ class DeliveriesScreen(Guarded, Screen):
             remember="entregas",
             sorts=(),  # o records an oficio here; the months stay newest first
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Entregas Data Stage"

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from brokertui.core.errors import (
     BrokerError,
@@ -25,7 +25,7 @@ from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec
+from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter
 
 
 class FormScreen(Guarded, Screen[Any]):
@@ -49,7 +49,7 @@ class FormScreen(Guarded, Screen[Any]):
                 yield FieldRow(spec, _text(self.initial.get(spec.name)))
         yield LiveNote()
         yield Static("", id="form-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = next(spec for spec in self.fields if not spec.locked)

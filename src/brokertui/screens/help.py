@@ -12,9 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from brokertui.screens import commands
+from brokertui.screens.widgets import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -393,7 +394,7 @@ class HelpScreen(ModalScreen):
             yield from _section("Columnas", info.columns)
             yield from _messages(getattr(self.app, "messages", ()))
             yield Static(f"\nMás detalle: README.md § {info.readme}")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss()

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Select, Static
 
 from brokertui.core.anexo24 import interface_kinds
 from brokertui.core.anexo24.preview import Preview
@@ -25,7 +25,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import clean, plain
-from brokertui.screens.widgets import ChoiceSelect
+from brokertui.screens.widgets import ChoiceSelect, KeyFooter
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 CELL_CHARS = 24  # a preview cell is cut there: the table is a glance, the file is the record
@@ -80,7 +80,7 @@ class InterfaceImportScreen(ClientScreen):
             yield Static("", id="if-status")
             yield DataTable(id="if-rows", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="if-errors", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Importar interfaces del ERP"

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import catalogs, formatting
 from brokertui.core.errors import BrokerError
@@ -22,6 +22,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.text import markup, plain
+from brokertui.screens.widgets import KeyFooter
 
 PARTIDA_COLUMNS = [
     ("Sec", 3),
@@ -86,7 +87,7 @@ class PedimentoDetailScreen(Guarded, Screen):
             )
             yield Static(id="ped-partida")
             yield Static(id="ped-members")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Pedimento {spaced(self.numero)}"

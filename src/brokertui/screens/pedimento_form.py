@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from brokertui.core import catalogs
 from brokertui.core.errors import (
@@ -36,7 +36,7 @@ from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import plain
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec
+from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
 
@@ -187,7 +187,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         yield Static(id="totals")
         yield LiveNote()
         yield Static("", id="form-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def here(self) -> Here:
         head = self.initial.get("encabezado", {})

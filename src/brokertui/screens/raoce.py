@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from brokertui.core import catalogs
 from brokertui.core.dashboard import STATUS_ES
@@ -279,7 +279,7 @@ class FilingScreen(Guarded, Screen):
             yield FieldRow(FieldSpec("folio", "Folio del acuse", "25 dígitos"))
             yield FieldRow(FieldSpec("date", "Fecha de presentación", "AAAA-MM-DD"))
         yield Static("", id="form-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Presentar RAOCE"

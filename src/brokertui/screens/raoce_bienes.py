@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import catalogs, formatting
 from brokertui.core.raoce import worksheet as raoce
@@ -15,7 +15,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.form import FormScreen
 from brokertui.screens.text import plain
-from brokertui.screens.widgets import Column, FieldSpec, PagedTable
+from brokertui.screens.widgets import Column, FieldSpec, KeyFooter, PagedTable
 
 UNIDADES = [
     *catalogs.load("unidades").entries.values(),
@@ -51,7 +51,7 @@ class BienesScreen(Guarded, Screen):
             key="id",
             noun="bienes",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Relación de bienes producidos · RAOCE {self.year}"

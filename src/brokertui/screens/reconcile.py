@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from brokertui.core.pedimentos import reconcile
 from brokertui.core.plural import counted
@@ -13,7 +13,7 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.crosscheck import CrossCheckScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen, spaced
 from brokertui.screens.text import markup
-from brokertui.screens.widgets import Column, PagedTable, View, key_of
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable, View, key_of
 
 FIELD_ES = {
     "clave": "clave",
@@ -53,7 +53,7 @@ class ReconcileScreen(Guarded, Screen):
             noun="diferencias",
             remember="conciliacion",
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Conciliación captura vs Data Stage"

@@ -32,11 +32,12 @@ if TYPE_CHECKING:
 
 
 class KeyFooter(Footer):
-    """Textual's Footer (compact), rebuilt only when the keys it shows change and its screen
-    is in front. Textual's rebuilds all its keys whenever the screen's bindings may have
-    changed (each focus move, each time a screen goes or comes back, the footers of the main
-    screens left behind too): several times per key press, 10-100 ms each, for the same keys.
-    A screen coming back refreshes its bindings, so its footer catches up then."""
+    """Every screen's footer: Textual's Footer (compact), rebuilt only when the keys it shows
+    change and its screen is in front. Textual's rebuilds all its keys whenever the screen's
+    bindings may have changed (each focus move, each time a screen goes or comes back, the
+    footers of the main screens left behind too): several times per key press, 10-100 ms each,
+    for the same keys. A screen coming back refreshes its bindings, so its footer catches up
+    then."""
 
     def __init__(self) -> None:
         super().__init__(compact=True)
@@ -573,7 +574,7 @@ class SortScreen(ModalScreen[View | None]):
         picker = OptionList(*options)
         picker.border_title = "Ordenar por (Intro)"
         yield picker
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)
