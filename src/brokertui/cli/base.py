@@ -137,29 +137,22 @@ def expect_version_option(command):
     )(command)
 
 
-class BrokerGroup(click.Group):
+class BrokerGroup(BrokerCommand, click.Group):
     """Turns every exception (not click's own) into one line on stderr and exit status 1:
     a domain error's text, a named disk or I/O problem, or "Error interno" with the path of
-    the log that holds its trace (core/log.py). No traceback reaches the user. Its commands
-    and subgroups check their options' text (BrokerCommand)."""
+    the log that holds its trace (core/log.py). No traceback reaches the user. It checks its
+    options' text as its commands and subgroups do (BrokerCommand)."""
 
     command_class = BrokerCommand
     group_class: type[click.Group] | type[type] | None = type  # subgroups are BrokerGroups too
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
         optional = kwargs.get("invoke_without_command", False)
         kwargs.setdefault(
             "subcommand_metavar",
             spanish.OPTIONAL_SUBCOMMAND_METAVAR if optional else spanish.SUBCOMMAND_METAVAR,
         )
         super().__init__(*args, **kwargs)
-        spanish.spanish_metavars(self)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        rest = super().parse_args(ctx, args)
-        _check_text_params(self, ctx)
-        return rest
 
     def main(self, *args, **kwargs):
         try:
