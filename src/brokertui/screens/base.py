@@ -1,4 +1,5 @@
-"""What screens share: a guard on their handlers, and the current client of the main screens."""
+"""What screens share: a guard on their handlers, the current client of the main screens, and
+the year of those that show one."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ class ClientScreen(Guarded, Screen):
     def needs_client(self) -> bool:
         """True (after telling the user) when no client is chosen."""
         return self.chosen_rfc() is None
+
+
+class YearScreen(Guarded, Screen):
+    """A screen that shows one filing year: the current one until the user steps to another
+    (action_year: its "Año -" and "Año +" keys); `load()` shows the year in `year`."""
+
+    year: int | None = None  # None: the current filing year
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    def action_year(self, step: int) -> None:
+        self.year = (self.year or self.app.today.year) + step
+        self.load()

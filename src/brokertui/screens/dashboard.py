@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from brokertui.core import dashboard
@@ -14,7 +13,7 @@ from brokertui.core.dashboard import ACTIVO_FIJO, DATASTAGE, OFICIO, TEMPORARY
 from brokertui.core.errors import InvalidInput
 from brokertui.core.registry import clients
 from brokertui.screens import commands
-from brokertui.screens.base import Guarded
+from brokertui.screens.base import YearScreen
 from brokertui.screens.text import plain
 from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, key_of
 
@@ -48,7 +47,7 @@ GUIDE = (
 )
 
 
-class DashboardScreen(Guarded, Screen):
+class DashboardScreen(YearScreen):
     """One row per obligation; filters by key; Enter opens the client."""
 
     CSS_PATH = "dashboard.tcss"
@@ -60,7 +59,6 @@ class DashboardScreen(Guarded, Screen):
         self.urgent_only = False
         self.client_only = False
         self.program: str | None = None
-        self.year: int | None = None  # None: the current filing year
         self.shown_for: date | None = None
         self.rows: list[dict] = []
         self.rows_view: View | None = None  # the table's view self.rows were made for
@@ -186,10 +184,6 @@ class DashboardScreen(Guarded, Screen):
     def action_cycle_program(self) -> None:
         index = PROGRAM_FILTERS.index(self.program)
         self.program = PROGRAM_FILTERS[(index + 1) % len(PROGRAM_FILTERS)]
-        self.load()
-
-    def action_year(self, step: int) -> None:
-        self.year = (self.year or self.app.today.year) + step
         self.load()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Input
 
 from brokertui.core.errors import (
     BrokerError,
@@ -23,9 +23,8 @@ from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
-from brokertui.screens.text import plain
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter
+from brokertui.screens.widgets import FieldRow, FieldSpec, FormStatus, KeyFooter
 
 
 class FormScreen(Guarded, Screen[Any]):
@@ -48,7 +47,7 @@ class FormScreen(Guarded, Screen[Any]):
             for spec in self.fields:
                 yield FieldRow(spec, _text(self.initial.get(spec.name)))
         yield LiveNote()
-        yield Static("", id="form-status")
+        yield FormStatus()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -96,7 +95,9 @@ class FormScreen(Guarded, Screen[Any]):
         if not all(results):
             bad = self.fields[results.index(False)].name
             focus_now(self.row(bad).input)
-            self.status("Corrija los campos marcados antes de guardar.", error=True)
+            self.query_one(FormStatus).say(
+                "Corrija los campos marcados antes de guardar.", error=True
+            )
             return
         self.save(force=False)
 
@@ -138,10 +139,10 @@ class FormScreen(Guarded, Screen[Any]):
             if exc.field in {spec.name for spec in self.fields}:
                 self.row(exc.field).show(exc.message)
                 focus_now(self.row(exc.field).input)
-            self.status(str(exc), error=True)
+            self.query_one(FormStatus).say(str(exc), error=True)
             return
         except BrokerError as exc:
-            self.status(str(exc), error=True)
+            self.query_one(FormStatus).say(str(exc), error=True)
             return
         self.dismiss(result)
 
@@ -156,15 +157,10 @@ class FormScreen(Guarded, Screen[Any]):
         if save:
             self.save(force=False)
         else:
-            self.status(
+            self.query_one(FormStatus).say(
                 f"Se cargó lo guardado (versión {stale.version}); lo que usted escribió se "
                 "descartó."
             )
-
-    def status(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#form-status", Static)
-        status.update(plain(message, lines=True))
-        status.set_class(error, "-error")
 
     def action_cancel(self) -> None:
         """Close; with values changed since the form opened, ask first (keep editing or

@@ -34,9 +34,8 @@ from brokertui.screens.block_editor import BlockEditor
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.stale import resolve
-from brokertui.screens.text import plain
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter
+from brokertui.screens.widgets import FieldRow, FieldSpec, FormStatus, KeyFooter
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
 
@@ -186,7 +185,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             )
         yield Static(id="totals")
         yield LiveNote()
-        yield Static("", id="form-status")
+        yield FormStatus()
         yield KeyFooter()
 
     def here(self) -> Here:
@@ -342,7 +341,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         except BrokerError as exc:
             if isinstance(exc, FieldError):
                 self.point_at(exc.location, exc.message)
-            self.status(str(exc), error=True)
+            self.query_one(FormStatus).say(str(exc), error=True)
             return
         if self.draft_id is not None:
             drafts.delete_draft(self.app.db, self.draft_id, self.draft_client)
@@ -370,7 +369,7 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         if save:
             self.action_save()
         else:
-            self.status(
+            self.query_one(FormStatus).say(
                 f"Se cargó lo guardado (versión {stale.version}); lo que usted escribió se "
                 "descartó."
             )
@@ -390,11 +389,6 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         if target is not None:
             self.call_after_refresh(target.show, message)
             focus_now(target.input)
-
-    def status(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one("#form-status", Static)
-        status.update(plain(message, lines=True))
-        status.set_class(error, "-error")
 
     def action_leave(self) -> None:
         """Leave; as the other forms, ask only when something changed since it opened."""

@@ -20,15 +20,15 @@ from brokertui.core.plural import counted
 from brokertui.core.raoce import worksheet as raoce
 from brokertui.core.registry import deadlines
 from brokertui.screens import commands
-from brokertui.screens.base import Guarded
+from brokertui.screens.base import Guarded, YearScreen
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.form import leave
 from brokertui.screens.live import Here, LiveNote
 from brokertui.screens.raoce_bienes import BienesScreen
 from brokertui.screens.stale import resolve
-from brokertui.screens.text import markup, plain
+from brokertui.screens.text import markup
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec, KeyFooter, NavBar
+from brokertui.screens.widgets import FieldRow, FieldSpec, FormStatus, KeyFooter, NavBar
 
 FIELDS = [
     FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),
@@ -44,13 +44,12 @@ SHEET_KEYS = {
 }
 
 
-class RaoceScreen(Guarded, Screen):
+class RaoceScreen(YearScreen):
     CSS_PATH = ["form.tcss", "raoce.tcss"]
     BINDINGS = commands.bindings("raoce")
 
     def __init__(self) -> None:
         super().__init__()
-        self.year: int | None = None
         self.loaded: tuple[str, int] | None = None  # (RFC, year) of the worksheet shown
         self.opened: dict[str, str] = {}  # its figures as loaded, by field
         self.version = 0  # its stored version when loaded (0: none yet)
@@ -210,10 +209,6 @@ class RaoceScreen(Guarded, Screen):
         else:
             self.notify(f"Se cargó la hoja guardada (versión {stale.version}); la suya se descartó")
 
-    def action_year(self, step: int) -> None:
-        self.year = (self.year or self.app.today.year) + step
-        self.load()
-
     def action_bienes(self) -> None:
         client = self.app.client
         if client is None:
@@ -278,7 +273,7 @@ class FilingScreen(Guarded, Screen):
             )
             yield FieldRow(FieldSpec("folio", "Folio del acuse", "25 dígitos"))
             yield FieldRow(FieldSpec("date", "Fecha de presentación", "AAAA-MM-DD"))
-        yield Static("", id="form-status")
+        yield FormStatus()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -307,7 +302,7 @@ class FilingScreen(Guarded, Screen):
             # a field's message is under its field; the status line never shows the field's
             # internal name ("date: ...")
             told = "Revise el campo marcado." if field in values else exc
-            self.query_one("#form-status", Static).update(plain(told, lines=True))
+            self.query_one(FormStatus).say(told, error=True)
             return
         self.app.notify(
             f"RAOCE {self.year} de {self.program}: {STATUS_ES[ob.status]} el "

@@ -127,6 +127,17 @@ class FieldInput(Input):
             super().action_end(select)
 
 
+class FormStatus(Static):
+    """The line under a form: what saving it said, in the error colour when it failed."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="form-status")
+
+    def say(self, message: object, *, error: bool = False) -> None:
+        self.update(plain(message, lines=True))
+        self.set_class(error, "-error")
+
+
 class FieldRow(Vertical):
     """A label and an input on one line, with the field's message under them."""
 
