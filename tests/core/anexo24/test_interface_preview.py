@@ -3,7 +3,10 @@ by row, field and rule, exactly those the import refuses, and nothing written; t
 of interfaces offers every kind; an import refuses a file changed since its preview."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from brokertui.core import limits
 from brokertui.core.anexo24 import interface_kinds, interfaces, preview
 from brokertui.core.anexo24.reader import InterfaceError
 from tests.core.anexo24.conftest import RFC, write_csv
@@ -148,3 +151,32 @@ def test_progress_is_reported_while_checking_and_writing(inv_db, tmp_path, monke
     assert checked == [(2, 0, "Revisando"), (4, 0, "Revisando")]
     assert written[0] == (0, 5, "Guardando") and written[-1] == (5, 5, "Guardando")
     assert [d for d, _, _ in written] == sorted(d for d, _, _ in written)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.booleans(), max_size=12), st.integers(1, 4))
+def test_good_rows_yields_the_rows_before_the_first_bad_and_lists_the_bad(goods, most):
+    """preview.good_rows, as ajustes and activo fijo record a file: every row is checked after
+    the one before it was recorded (a check may depend on it), the good rows are recorded until
+    the first bad one, every bad row is listed until `most` are counted, then checking stops."""
+    recorded: list[int] = []
+    checked: list[int] = []
+
+    def check(raw, number):
+        checked.append(number)
+        if raw["good"]:
+            return {"n": number}, []
+        return {}, [("campo", f"regla {number}")]
+
+    errors = limits.ErrorList()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "MAX_COUNTED_ERRORS", most)
+        rows = [(n, {"good": good}) for n, good in enumerate(goods)]
+        for values in preview.good_rows(rows, check, errors):
+            recorded.append(values["n"])
+            assert recorded == checked  # recorded before the next row is checked
+    first_bad = goods.index(False) if False in goods else len(goods)
+    bad = [n for n, good in enumerate(goods) if not good][:most]
+    assert recorded == list(range(first_bad))
+    assert list(errors) == [f"fila {n}: campo: regla {n}" for n in bad]
+    assert checked == list(range(bad[-1] + 1 if len(bad) == most else len(goods)))

@@ -24,13 +24,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated
 
 from pydantic import AfterValidator
 from sqlite_utils import Database
 
 from brokertui.core import limits
-from brokertui.core.anexo24 import exit_kinds, interfaces
+from brokertui.core.anexo24 import exit_kinds, interfaces, preview
 from brokertui.core.anexo24.entries import fixed_asset, fixed_asset_claves
 from brokertui.core.db import now, os_user, write
 from brokertui.core.errors import InvalidInput, NotFound
@@ -161,20 +162,20 @@ def add_movements(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name
     detail: dict[str, object] = {"file": name}
     count = 0
     with write(db, "activo_fijo.movimientos", "client", client.rfc, detail):
-        for number, raw in rows:
-            try:
-                values = _checked(db, client.id, raw)
-            except InvalidInput as exc:
-                errors.append(f"fila {number}: {exc.field}: {exc.message}")
-                if errors.full:
-                    break
-                continue
-            if not errors:
-                _record(db, client.id, values)
-                count += 1
+        for values in preview.good_rows(rows, partial(_row_check, db, client.id), errors):
+            _record(db, client.id, values)
+            count += 1
         interfaces.refuse_unless_recorded(name, errors, count, COLUMNS)
         detail["rows"] = count
     return count
+
+
+def _row_check(db: Database, client_id: int, raw: dict, number: int) -> tuple[dict, list]:
+    """A row of a file checked (preview.RowCheck): its values, or the field and rule refused."""
+    try:
+        return _checked(db, client_id, raw), []
+    except InvalidInput as exc:
+        return {}, [(exc.field, exc.message)]
 
 
 def _checked(db: Database, client_id: int, raw: dict) -> dict:

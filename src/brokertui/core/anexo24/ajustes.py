@@ -53,15 +53,9 @@ def add_ajustes(db: Database, rfc: str, rows: Iterable[tuple[int, dict]], name: 
     detail: dict[str, object] = {"file": name}  # the audit row, written at the end
     count = 0
     with write(db, "inventory.ajustes", "client", client.rfc, detail):
-        for number, raw in rows:
-            values, problems = check(raw, number)
-            if problems:
-                errors.append(preview.line(number, problems))
-                if errors.full:
-                    break
-            elif not errors:
-                _record(db, client.id, values)
-                count += 1
+        for values in preview.good_rows(rows, check, errors):
+            _record(db, client.id, values)
+            count += 1
         interfaces.refuse_unless_recorded(name, errors, count, AJUSTE_COLUMNS)
         detail["rows"] = count
     return count

@@ -4,7 +4,7 @@ written. The TUI shows it before the user commits the import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from brokertui.core import limits
@@ -72,6 +72,20 @@ class Preview:
             f"{self.name}: {self.bad_rows:,} de {counted(self.rows, 'fila')} con error{stopped}; "
             "nada se importará"
         )
+
+
+def good_rows(rows: Rows, check: RowCheck, errors: limits.ErrorList) -> Iterator[dict]:
+    """The checked values of each row of `rows` (as an import records them) while none is bad;
+    each bad row's problems go to `errors` as a line, the rows after it are still checked for
+    the listing until `errors` is full. Each row is checked after the one before it is used."""
+    for number, raw in rows:
+        values, problems = check(raw, number)
+        if problems:
+            errors.append(line(number, problems))
+            if errors.full:
+                return
+        elif not errors:
+            yield values
 
 
 def run(
