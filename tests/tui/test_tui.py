@@ -250,9 +250,28 @@ async def test_a_failed_raoce_filing_leaves_focus_on_the_field_with_the_error(de
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen and "25" in message(screen, "folio")
+        status = screen.query_one("#form-status")  # the field named beside it, in red as forms
+        assert str(status.render()) == "Revise el campo marcado." and status.has_class("-error")
         assert screen.focused is not None and screen.focused.id == "f-folio"
         await type_text(pilot, "4")  # typing lands there (the wrong value, selected, replaced)
         assert screen.query_one("#f-folio").value == "4"
+
+
+async def test_the_raoce_worksheet_steps_its_year_with_ctrl_arrows(demo_db):
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        years = []
+        for key in ("ctrl+left", "ctrl+right", "ctrl+right"):
+            await pilot.press(key)
+            await pilot.pause()
+            years.append(app.screen.year)
+        head = str(app.screen.query_one("#raoce-head").render())
+    assert years == [TODAY.year - 1, TODAY.year, TODAY.year + 1]
+    assert f"RAOCE {TODAY.year + 1} (ejercicio {TODAY.year})" in head
 
 
 async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):
