@@ -357,11 +357,18 @@ def pause() -> None:
 
 
 def turns(
-    db: Database, steps: Iterable[T], step: Callable[[T], object], *, first: Callable[[], object]
+    db: Database,
+    steps: Iterable[T],
+    step: Callable[[T], object],
+    *,
+    first: Callable[[], object],
+    ready: Callable[[], bool] = lambda: True,
 ) -> Iterator[int]:
     """Do `step` for each of `steps` in turns (above): `first` opens each transaction (a job
     checks its claim there), at least one step each; yields how many steps are done after
-    each commit, outside the transaction (a job reports progress there), then pauses."""
+    each commit, outside the transaction (a job reports progress there), then pauses. Steps
+    another thread hands over: `ready` says whether the next one is there; when it is not, the
+    turn ends and the next step is awaited outside the transaction."""
     pending = iter(steps)
     upcoming = list(islice(pending, 1))
     done = 0
@@ -369,15 +376,28 @@ def turns(
         with transaction(db):
             first()
             began = time.monotonic()
-            while True:
-                step(upcoming[0])
+            while upcoming:
+                step(upcoming.pop())
                 done += 1
-                upcoming = list(islice(pending, 1))
-                if not upcoming or _turn_over(db, time.monotonic() - began):
+                if not ready() or _turn_over(db, time.monotonic() - began):
                     break
+                upcoming = list(islice(pending, 1))
         yield done
+        upcoming = upcoming or list(islice(pending, 1))
         if upcoming:
             _let_others_write(db)
+
+
+@contextlib.contextmanager
+def known_references(db: Database) -> Iterator[None]:
+    """The connection's foreign key checks off meanwhile (set outside a transaction, where
+    SQLite takes the setting), for a long job whose rows reference only rows known to stay: a
+    million allocations spent 2 of their 5 s of CPU looking up their exit, lot and run."""
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def _turn_over(db: Database, elapsed: float) -> bool:

@@ -117,7 +117,7 @@ def test_colleagues_write_and_readers_see_the_previous_state_while_a_run_is_writ
 def test_rows_written_in_turns_reference_rows_that_exist_and_the_connection_is_as_before(
     late_entry, one_row_per_turn, monkeypatch
 ):
-    # The turns leave SQLite's foreign key lookups out (ledger_store._known_references) and the run
+    # The turns leave SQLite's foreign key lookups out (db.known_references) and the run
     # keeps its scratch in memory (_scratch_in_memory): what they wrote must still hold, and
     # the connection's settings be back after, even on a failure.
     db = store.connect(late_entry)

@@ -1,8 +1,9 @@
-"""An interface import never holds the write lock for long (issue 12, item 4): every row is
-checked before anything is written, and entradas and salidas are written a batch per short
-transaction while the import is 'cargando', which every reader leaves out, until a last short
-transaction makes it 'hecho'. One such import per client and kind at a time; one whose process
-died is deleted by the next.
+"""An interface import never holds the write lock for long (issue 12, item 4): entradas and
+salidas are written while they are checked (issue 14, item 4), a batch per short transaction
+while the import is 'cargando', which every reader leaves out, until a last short transaction
+makes it 'hecho' once every row passed; a bad row found later, an interrupt or a failed write
+deletes what was written. One such import per client and kind at a time; one whose process died
+is deleted by the next.
 
 The import is paused between two of the transactions it writes in (made 1 row each), through
 the pause a long job makes there (db.pause): a colleague's write on another connection
@@ -14,14 +15,24 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
 from brokertui.core import db as store
-from brokertui.core.anexo24 import interfaces, reports
+from brokertui.core.anexo24 import interfaces, preview, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
-from tests.core.anexo24.conftest import RFC, TODAY, in_thread, load, timed_write, write_csv
+from tests.core.anexo24.conftest import (
+    RFC,
+    TODAY,
+    in_thread,
+    inventory,
+    load,
+    timed_write,
+    write_csv,
+)
+from tests.core.anexo24.test_balances import assert_kept
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 30  # seconds: only a broken test waits this long
@@ -144,7 +155,7 @@ def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch, o
     assert len(calls) == 3 and [inv_db[t].count for t in tables] == counts
 
 
-def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monkeypatch):
+def test_a_colleague_writes_while_rows_are_checked(inv_db, tmp_path, monkeypatch):
     path = store.file_path(inv_db)
     check, waits = interfaces.check_text, []
 
@@ -155,6 +166,137 @@ def test_rows_are_checked_before_the_write_lock_is_taken(inv_db, tmp_path, monke
     monkeypatch.setattr(interfaces, "check_text", checking)
     load(inv_db, tmp_path, "entradas", LOTS)
     assert len(waits) >= len(LOTS) and max(waits) < 1.0
+
+
+def many(count: int) -> list[list[str]]:
+    return [
+        [
+            f"26 07 3953 61{n:05d}",
+            "1",
+            "IN",
+            "2026-02-01",
+            f"MAT-{'AB'[n % 2]}",
+            "3",
+            "1",
+            "2",
+            "",
+            "",
+        ]
+        for n in range(count)
+    ]
+
+
+MANY = many(40)
+CARGANDO = (
+    "SELECT count(*) FROM entradas WHERE import_id IN "
+    "(SELECT id FROM interface_imports WHERE estado = 'cargando')"
+)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 4 rows, one statement of 2 rows per turn: a file of 40 rows is written in
+    many turns while it is still being checked."""
+    monkeypatch.setattr(interfaces, "BATCH", 4)
+    monkeypatch.setattr(interfaces, "STEP", 2)
+    monkeypatch.setattr(store, "TURN", 0)
+
+
+def watching(path=None, interrupt_at: int = 0) -> tuple[Callable, list[int]]:
+    """An import's progress that, at each report of rows checked (every 4 rows: REPORT_EVERY),
+    counts from another connection to the database's `path` the rows of the import committed
+    meanwhile (listed; with no path, how many rows were checked), and raises
+    KeyboardInterrupt (^C) once `interrupt_at` rows are checked."""
+    seen: list[int] = []
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage != "Revisando":
+            return
+        if path:
+            db = store.connect(path)
+            seen.append(db.execute(CARGANDO).fetchone()[0])
+            db.close()
+        else:
+            seen.append(done)
+        if done == interrupt_at:
+            raise KeyboardInterrupt
+
+    return progress, seen
+
+
+def bad_at(rows: list[list[str]], n: int) -> list[list[str]]:
+    """The rows with the pedimento of the n-th (from 0) spoilt."""
+    return [[f"X{r[0]}", *r[1:]] if i == n else r for i, r in enumerate(rows)]
+
+
+@pytest.mark.parametrize("interrupted", [False, True], ids=["bad row", "^C"])
+def test_a_bad_row_or_an_interrupt_late_in_a_file_leaves_nothing_of_what_was_written(
+    inv_db, tmp_path, monkeypatch, small_batches, interrupted
+):
+    monkeypatch.setattr(preview, "REPORT_EVERY", 4)
+    path = store.file_path(inv_db)
+    before = state(path)
+    tables = ("entradas", "interface_imports", "lot_balances", "audit_log")  # and assert_kept
+    counts = [inv_db[t].count for t in tables]
+    progress, seen = watching(path, interrupt_at=36 if interrupted else 0)
+    rows = MANY if interrupted else bad_at(MANY, 37)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], rows)
+    with pytest.raises(KeyboardInterrupt if interrupted else InterfaceError) as told:
+        interfaces.import_file(inv_db, "entradas", csv_path, RFC, progress=progress)
+    assert max(seen) >= 8  # rows were committed while later ones were checked
+    if not interrupted:
+        assert "nada se importó:\nfila 39: pedimento: " in str(told.value)
+    assert [inv_db[t].count for t in tables] == counts
+    assert state(path) == before
+    assert_kept(inv_db)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], MANY)
+    result = interfaces.import_file(inv_db, "entradas", csv_path, RFC)  # the file fixed
+    assert (result["rows"], result["added"]) == (40, 40)
+    assert inv_db.execute(CARGANDO).fetchone() == (0,)
+    assert_kept(inv_db)
+
+
+def test_a_failed_write_stops_the_checks_and_leaves_nothing(
+    inv_db, tmp_path, monkeypatch, small_batches
+):
+    monkeypatch.setattr(preview, "REPORT_EVERY", 4)
+    copy, columns = interfaces.COPY["entradas"]
+
+    def failing(db, client_id, import_id, source, params):
+        if params[0] == 10:
+            raise OSError(28, "No space left on device")
+        return copy(db, client_id, import_id, source, params)
+
+    monkeypatch.setitem(interfaces.COPY, "entradas", (failing, columns))
+    tables = ("entradas", "interface_imports", "lot_balances")  # and assert_kept
+    counts = [inv_db[t].count for t in tables]
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], many(400))
+    progress, checked = watching()
+    with pytest.raises(OSError, match="No space left"):
+        interfaces.import_file(inv_db, "entradas", csv_path, RFC, progress=progress)
+    assert max(checked) < 400  # the checks stopped before the end of the file
+    assert [inv_db[t].count for t in tables] == counts
+    assert_kept(inv_db)
+
+
+def test_an_import_into_a_database_in_memory_shares_its_connection_and_gives_it_back_whole(
+    tmp_path, small_batches
+):
+    """In memory there is no second connection: the writer's thread uses the caller's, and
+    gives it back with its foreign key checks on, after a failure too."""
+    db = store.connect(":memory:")
+    inventory(db, tmp_path)
+    entradas = db["entradas"].count
+    bad = write_csv(tmp_path / "bad.csv", interfaces.COLUMNS["entradas"], bad_at(MANY, 30))
+    with pytest.raises(InterfaceError, match="fila 32: pedimento"):
+        interfaces.import_file(db, "entradas", bad, RFC)
+    assert db["entradas"].count == entradas and db.execute(CARGANDO).fetchone() == (0,)
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert_kept(db)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], MANY)
+    assert interfaces.import_file(db, "entradas", csv_path, RFC)["added"] == 40
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert_kept(db)
 
 
 def _killed_import(path, csv_path, paused) -> None:

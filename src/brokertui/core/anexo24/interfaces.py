@@ -3,25 +3,32 @@ extra columns ignored), validated row by row and applied all or nothing per file
 tables interface_imports, materiales, productos, bom, salidas and catalogo_anexo24; the entradas
 file goes through the entries (entries.py).
 
-An import never holds the write lock while it reads and checks (issue 12, item 4): every row
-is checked and staged first (a scratch table of the connection); then a catalog is applied in
-one short transaction, and entradas and salidas, which can be hundreds of thousands of rows,
-in turns of short transactions (db.turns) while the import is 'cargando', which readers leave
-out (`loaded`), made 'hecho' by a last one. One such import per client and kind at a time; one
-whose process died is deleted by the next (core/leases.py).
+An import never holds the write lock while it reads and checks (issue 12, item 4). A catalog's
+rows are all checked and staged first (a scratch table of the connection), then applied in one
+short transaction. Entradas and salidas, which can be hundreds of thousands of rows, are
+written while the checks go on (issue 14, item 4): the import is claimed 'cargando' first,
+which readers leave out (`loaded`), each batch of checked rows is written by a thread with a
+connection of its own in turns of short transactions (db.turns), and a last transaction makes
+it 'hecho' once every row passed; a bad row found later, or any failure, deletes what was
+written. One such import per client and kind at a time; one whose process died is deleted by
+the next (core/leases.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import re
+import sqlite3
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlite_utils import Database
 
@@ -36,7 +43,17 @@ from brokertui.core.anexo24.reader import (
     read_batches,
     read_file,
 )
-from brokertui.core.db import now, os_user, patiently, snapshot, transaction, turns, write
+from brokertui.core.db import (
+    known_references,
+    now,
+    os_user,
+    patiently,
+    snapshot,
+    transaction,
+    turns,
+    worker_connection,
+    write,
+)
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.quantities import (
     factor_micro,
@@ -84,9 +101,10 @@ OPTIONAL = {
 # What an optional column a file lacks stores ('' else).
 ABSENT = {"activo_fijo": 0}
 KINDS = tuple(COLUMNS)
-BATCH = 20_000  # rows staged, or applied (catalogs), at a time
+BATCH = 20_000  # rows checked, staged or applied (catalogs), or written, at a time
 BATCH_CHARS = 16 << 20  # or fewer, when their text adds up to this (cells reach 32,767)
-STEP = 10_000  # entradas and salidas: rows copied per statement, as many as fit in a turn
+STEP = BATCH  # entradas and salidas: rows written per statement, as many as fit in a turn
+QUEUED = 2  # entradas and salidas: checked batches waiting for the writer, at most
 CHUNKED = ("entradas", "salidas")  # only ever added: written in turns, unseen until done
 BATCHED = CHUNKED  # checked a batch at a time while the batches are good (RowChecker.batch)
 
@@ -488,8 +506,10 @@ def import_rows(
     progress: Progress | None = None,
 ) -> dict:
     """Check rows (row number, values by header) and apply them, all or nothing: refused whole
-    when any row is bad. Every row is checked before anything is written (module doc).
-    `progress` hears of the rows checked (total 0: not known) and of the rows written."""
+    when any row is bad. A catalog's rows are all checked before anything is written;
+    entradas and salidas are written while they are checked, unseen until every row passed
+    (module doc). `progress` hears of the rows checked (total 0: not known), then of the rows
+    written."""
     size = BATCH if kind in BATCHED else 1
     return import_batches(
         db, kind, batched(rows, size, BATCH_CHARS), rfc, name, digest, progress=progress
@@ -518,27 +538,29 @@ def import_batches(
     missing = [c for c in COLUMNS[kind] if c not in first.first() and c != "merma_pct"]
     if missing:
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
-    staged = _Staged(db, kind)
-    try:
-        # one read transaction: staging it all is one temp transaction
-        with snapshot(db), collector.paused():
-            _check_all(db, kind, client.id, chain([first], batches), name, staged, progress)
-        if progress:
-            progress(0, staged.count, "Guardando")
-        if kind in CHUNKED:
-            import_id, added = _write_chunks(db, kind, client, name, digest, staged, progress)
-        else:
+    batches = chain([first], batches)
+    if kind in CHUNKED:
+        import_id, count, added = _import_chunked(db, kind, client, name, digest, batches, progress)
+    else:
+        staged = _Staged(db, kind)
+        try:
+            # one read transaction: staging it all is one temp transaction
+            with snapshot(db), collector.paused():
+                _check_all(db, kind, client.id, batches, name, staged, progress)
+            if progress:
+                progress(0, staged.count, "Guardando")
             import_id, added = patiently(
                 lambda: _write_whole(db, kind, client, name, digest, staged),
                 waiting=progress and (lambda: progress(0, staged.count, WAITING)),
             )
-    finally:
-        staged.drop()
+        finally:
+            staged.drop()
+        count = staged.count
     return {
         "kind": kind,
-        "rows": staged.count,
+        "rows": count,
         "added": added,
-        "skipped": staged.count - added,
+        "skipped": count - added,
         "import_id": import_id,
     }
 
@@ -558,15 +580,27 @@ def _write_whole(
     return import_id, added
 
 
+class Sink(Protocol):
+    """Where `_check_all` hands the checked rows, in the file's order: a batch by column
+    (`add_columns`, every column of CHECKS[kind]) or one row (`add`), then `flush`."""
+
+    count: int
+
+    def add(self, values: dict) -> None: ...
+
+    def add_columns(self, values: dict[str, list]) -> None: ...
+
+    def flush(self) -> None: ...
+
+
 class _Staged:
-    """The checked rows of one file in a scratch table of the connection (temp.staged_rows;
+    """The checked rows of a catalog in a scratch table of the connection (temp.staged_rows;
     writing it takes no lock on the database), in batches of at most BATCH rows and
     BATCH_CHARS of text."""
 
     def __init__(self, db: Database, kind: str):
         self.db = db
-        self.columns = [*CHECKS[kind], *(["vence"] if kind == "entradas" else [])]
-        self.prepare = entries.expiry(db) if kind == "entradas" else None
+        self.columns = list(CHECKS[kind])
         self.ends: list[int] = []  # the last rowid of each batch
         self.pending: list[tuple] = []
         self.count = self.size = 0
@@ -575,21 +609,12 @@ class _Staged:
         db.execute(f"CREATE TEMP TABLE staged_rows ({names})")
 
     def add(self, values: dict) -> None:
-        if self.prepare:
-            values["vence"] = self.prepare(
-                values["clave"], values["fraccion"], values["fecha_entrada"]
-            )
         self.pending.append(tuple(values[c] for c in self.columns))
         self.size += sum(len(v) for v in values.values() if isinstance(v, str))
         if len(self.pending) >= BATCH or self.size >= BATCH_CHARS:
             self.flush()
 
     def add_columns(self, values: dict[str, list]) -> None:
-        """A batch of checked rows given by column (`RowChecker.batch`); the entries' `vence`
-        with theirs."""
-        if self.prepare and "vence" not in values:  # RowChecker.batch gives it
-            dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
-            values["vence"] = list(map(self.prepare, *dated))
         self.flush()
         self.pending = list(zip(*(values[c] for c in self.columns), strict=True))
         self.flush()
@@ -638,7 +663,7 @@ class RowChecker:
             self.known["descargados"] = entries.discharged_lots(db, client_id)
             self.known["activos_descargados"] = entries.discharged_assets(db, client_id)
         self.seen: set[int] = set()  # the keys of the rows checked so far
-        # an entry's permanence alert date (`batch`; a row's is _Staged's)
+        # an entry's permanence alert date (`batch`; a row's is _Writer's)
         self.vence = entries.expiry(db) if kind == "entradas" else None
         self.plan: tuple[list, dict] | None = None  # from the file's first row: _file_checks
 
@@ -736,7 +761,7 @@ def _check_all(
     client_id: int,
     batches: Iterable[Batch],
     name: str,
-    staged: _Staged,
+    staged: Sink,
     progress: Progress | None,
 ) -> None:
     """Every row checked, outside any write transaction, and staged while none is bad;
@@ -817,55 +842,217 @@ def _new_import(
     return cursor.lastrowid
 
 
-def _write_chunks(
+def _import_chunked(
     db: Database,
     kind: str,
     client: clients.Client,
     name: str,
     digest: str,
-    staged: _Staged,
+    batches: Iterable[Batch],
     progress: Progress | None,
-) -> tuple[int, int]:
-    """Entradas or salidas: the import claimed in 'cargando', its staged rows copied STEP per
-    statement in turns of short transactions (db.turns), then made 'hecho' with its audit row.
-    A failure deletes what it wrote. Returns the import's id and how many rows were new."""
+) -> tuple[int, int, int]:
+    """Entradas or salidas: the import claimed in 'cargando', its rows checked and written as
+    they are checked (`_Writer`), then made 'hecho' with its audit row. A bad row or any
+    failure deletes what it wrote. Returns the import's id, how many rows the file had and how
+    many were new."""
     holder = leases.take()
     try:
-        import_id, stale = _claim(db, kind, client, name, digest, staged.count, holder)
+        import_id, stale = _claim(db, kind, client, name, digest, 0, holder)
         try:
             if stale:
                 _discard(db, kind, stale, holder)
-            copy, columns = COPY[kind]
-            select = (
-                f"SELECT {', '.join(columns)} FROM temp.staged_rows "
-                "WHERE rowid > ? AND rowid <= ? ORDER BY rowid"
-            )
-            added = []
-            for steps in turns(
-                db,
-                range(0, staged.count, STEP),
-                lambda start: added.append(
-                    copy(db, client.id, import_id, select, [start, start + STEP])
-                ),
-                first=lambda: _renew(db, import_id, holder),
-            ):
-                if progress:
-                    progress(min(steps * STEP, staged.count), staged.count, "Guardando")
+            with _Writer(db, kind, client.id, import_id, holder) as sink:
+                with collector.paused():
+                    _check_all(db, kind, client.id, batches, name, sink, progress)
+                sink.finish(progress)
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
                 for complete in COMPLETING.get(kind, ()):
                     complete(db, client.id, import_id, name)
                 db.execute(
-                    "UPDATE interface_imports SET estado = 'hecho', holder = NULL, "
+                    "UPDATE interface_imports SET estado = 'hecho', rows = ?, holder = NULL, "
                     "heartbeat = NULL WHERE id = ?",
-                    [import_id],
+                    [sink.count, import_id],
                 )
         except BaseException:
             _abandon(db, kind, import_id, holder)
             raise
     finally:
         leases.drop(holder)
-    return import_id, sum(added)
+    return import_id, sink.count, sink.added
+
+
+_END = None  # what the checks hand the writer after their last batch
+
+
+class _Writer:
+    """The sink of an entradas or salidas import (`_check_all`): each batch of checked rows
+    handed to a thread that writes it while the checks go on, with a connection of its own
+    (db.worker_connection; the caller's in memory or when it is within a transaction):
+    SQLite writes on the machine's other core, as sqlite3 lets Python run meanwhile. The
+    thread loads a batch into a scratch table of its connection (temp.import_rows, its rows
+    numbered in the file's order), then copies it STEP rows per statement (COPY) in turns of
+    short transactions (db.turns), each of which first checks the claim is still ours; their
+    references (the client, the import) are known, so SQLite's lookups of them are left out
+    (db.known_references). Within `with`: a failure, or leaving before `finish`, stops the
+    thread and waits for it, leaving the connection to the caller, the foreign key checks
+    back on."""
+
+    def __init__(self, db: Database, kind: str, client_id: int, import_id: int, holder: str):
+        self.db, self.kind, self.client_id = db, kind, client_id
+        self.import_id, self.holder = import_id, holder
+        self.columns = COPY[kind][1]
+        self.prepare = entries.expiry(db) if kind == "entradas" else None
+        self.queue: queue.Queue = queue.Queue(maxsize=QUEUED)
+        self.pending: list[dict] = []  # rows handed one by one, not yet queued
+        self.count = self.written = self.added = 0  # rows handed, committed, new
+        self.left = 0  # statements of the batch loaded still to be written
+        self.copied = 0  # rows written in the turn under way and before
+        self.failure: BaseException | None = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"import {kind}", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        with contextlib.ExitStack() as stack:
+            # within the caller's transaction (the demo's load), its writes join it
+            shared = self.db.conn.in_transaction
+            self.own = self.db if shared else stack.enter_context(worker_connection(self.db))
+            stack.enter_context(known_references(self.own))
+            names = ", ".join(f'"{c}"' for c in self.columns)
+            self.own.execute("DROP TABLE IF EXISTS temp.import_rows")
+            self.own.execute(f"CREATE TEMP TABLE import_rows (n INTEGER PRIMARY KEY, {names})")
+            stack.callback(self.own.execute, "DROP TABLE IF EXISTS temp.import_rows")
+            limit = self.own.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            self.per_insert = max(1, min(LOADED, limit // (len(self.columns) + 1)))
+            self.thread.start()
+            stack.callback(self._stop)
+            self.resources = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.resources.close()
+
+    def _stop(self) -> None:
+        """The thread stopped (at once if it is still writing: its turn rolls back) and
+        awaited."""
+        self.stop.set()
+        while self.thread.is_alive():  # it may wait for a batch, or the queue be full
+            with contextlib.suppress(queue.Full):
+                self.queue.put_nowait(_END)
+            self.thread.join(0.1)
+
+    # -- the checks' side (Sink) --
+
+    def add(self, values: dict) -> None:
+        self.pending.append(values)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def add_columns(self, values: dict[str, list]) -> None:
+        self.flush()
+        self._hand(values)
+
+    def flush(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self._hand({c: [r[c] for r in rows] for c in rows[0]})
+
+    def _hand(self, values: dict[str, list]) -> None:
+        """A batch (by column) to the thread, its entries' `vence` with it (`entries.expiry`)
+        unless the checks gave it (RowChecker.batch does); waits while QUEUED batches wait
+        (a failure of the thread is raised here)."""
+        if self.prepare and "vence" not in values:
+            dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
+            values["vence"] = self.prepare.column(*dated)
+        batch = list(zip(*(values[c] for c in self.columns), strict=True))
+        self.count += len(batch)
+        self._put(batch)
+
+    def _put(self, item: list | None) -> None:
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            try:
+                return self.queue.put(item, timeout=0.1)
+            except queue.Full:
+                pass
+
+    def finish(self, progress: Progress | None) -> None:
+        """After the checks: every batch written, `progress` hearing of the rows written
+        meanwhile; the thread's failure raised."""
+        self.flush()
+        self._put(_END)
+        while self.thread.is_alive():
+            if progress:
+                progress(self.written, self.count, "Guardando")
+            self.thread.join(0.2)
+        if self.failure is not None:
+            raise self.failure
+        if progress:
+            progress(self.written, self.count, "Guardando")
+
+    # -- the thread's side --
+
+    def _run(self) -> None:
+        try:
+            with known_references(self.own):
+                for _ in turns(
+                    self.own,
+                    self._steps(),
+                    self._step,
+                    first=lambda: _renew(self.own, self.import_id, self.holder),
+                    ready=lambda: self.left > 0 or not self.queue.empty(),
+                ):
+                    self.written = self.copied
+        except BaseException as exc:  # raised by the checks' side (_put, finish)
+            self.failure = exc
+
+    def _steps(self) -> Iterator[tuple[int, int]]:
+        """The (first, last] row numbers of each statement, each batch loaded when its first
+        statement is due."""
+        start = 0
+        for batch in iter(self.queue.get, _END):
+            if self.stop.is_set():
+                return
+            self._load(batch, start)
+            end = start + len(batch)
+            self.left = -(-len(batch) // STEP)
+            for first in range(start, end, STEP):
+                self.left -= 1
+                yield first, min(first + STEP, end)
+            start = end
+
+    def _load(self, batch: list[tuple], start: int) -> None:
+        """The batch into temp.import_rows, numbered from `start` + 1, many rows per INSERT
+        (sqlite3 binds each row of executemany apart, letting Python run between: it would
+        wait for the checks' thread at every row)."""
+        self.own.execute("DELETE FROM temp.import_rows")
+        width = len(self.columns) + 1
+        row = f"({', '.join('?' * width)})"
+        for at in range(0, len(batch), self.per_insert):
+            part = batch[at : at + self.per_insert]
+            numbered = chain.from_iterable((start + at + i + 1, *r) for i, r in enumerate(part))
+            self.own.execute(
+                f"INSERT INTO temp.import_rows VALUES {', '.join([row] * len(part))}",
+                list(numbered),
+            )
+
+    def _step(self, rows: tuple[int, int]) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        copy, columns = COPY[self.kind]
+        select = (
+            f"SELECT {', '.join(columns)} FROM temp.import_rows WHERE n > ? AND n <= ? ORDER BY n"
+        )
+        self.added += copy(self.own, self.client_id, self.import_id, select, list(rows))
+        self.copied = rows[1]
+
+
+class _Stopped(Exception):
+    """The writer told to stop (the checks failed): its turn rolled back."""
+
+
+LOADED = 2_000  # rows per INSERT into temp.import_rows (within SQLite's limit of variables)
 
 
 def _claim(
@@ -938,7 +1125,8 @@ def _abandon(db: Database, kind: str, import_id: int, holder: str) -> None:
 
 def _discard_salidas(db: Database, import_id: int, limit: int) -> int:
     return db.execute(
-        "DELETE FROM salidas WHERE id IN (SELECT id FROM salidas WHERE import_id = ? LIMIT ?)",
+        "DELETE FROM salidas WHERE id IN "
+        "(SELECT id FROM salidas WHERE import_id = ? ORDER BY id DESC LIMIT ?)",  # as entradas
         [import_id, limit],
     ).rowcount
 

@@ -5,8 +5,7 @@ claim, its rows written in turns, its commit, the marks of the index of rows in 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +17,7 @@ from brokertui.core.anexo24.ledger.balance_deltas import _UNDO_CHANGES, _prepare
 from brokertui.core.anexo24.ledger.compute import _drop_scratch
 from brokertui.core.anexo24.ledger.modes import mode
 from brokertui.core.anexo24.ledger.result import Progress, RunResult
-from brokertui.core.db import now, os_user, snapshot, transaction, turns, write
+from brokertui.core.db import known_references, now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, NotFound
 from brokertui.core.registry import clients
 
@@ -157,27 +156,15 @@ def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> 
     still ours; none when they are few (SMALL), which its commit writes. They reference the
     run's own claimed row, the allocations in force it reverses and exits and lots of its
     snapshot, none of which is ever deleted (only the rows of an unfinished import are, which
-    no run reads): SQLite's lookups of them, row by row, are left out (`_known_references`)."""
+    no run reads): SQLite's lookups of them, row by row, are left out (db.known_references)."""
     steps = _steps(result)
     report(0, len(steps) or 1, "Guardando")
     if len(steps) <= SMALL:
         return
     write_step = lambda step: _do(db, claim, step)  # noqa: E731
-    with _known_references(db):
+    with known_references(db):
         for done in turns(db, steps, write_step, first=lambda: _renew(db, claim)):
             report(done, len(steps), "Guardando")
-
-
-@contextmanager
-def _known_references(db: Database) -> Iterator[None]:
-    """The connection's foreign key checks off meanwhile (outside a transaction, where SQLite
-    takes the setting): a million allocations spent 2 of their 5 s of CPU looking up their
-    exit, lot and run."""
-    db.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        db.execute("PRAGMA foreign_keys = ON")
 
 
 def _commit(
