@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brokertui.core import db as store
 from brokertui.core import text
 from brokertui.core.anexo24 import ajustes, interfaces
 from brokertui.core.errors import InvalidInput
@@ -241,3 +242,62 @@ def header_values() -> dict:
         "tipo_cambio": "18.0012",
         "rfc": RFC,
     }
+
+
+# -- file names in messages and in the database -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("entradas año 2026.csv", "entradas año 2026.csv"),
+        ("entr\udcffadas.csv", "entr\\xffadas.csv"),  # b"entr\xffadas.csv", as Python reads it
+        ("mal\nnombre.csv", "mal\\nnombre.csv"),
+        ("a\tb\rc\x1b[2J.csv", "a\\tb\\rc\\x1b[2J.csv"),
+        ("fdp.\u202eexe.csv", "fdp.\\u202eexe.csv"),
+        ("x\x85y", "x\\x85y"),
+    ],
+)
+def test_a_file_name_is_shown_on_one_line_with_its_odd_characters_escaped(name, shown):
+    assert text.shown_name(name) == shown
+
+
+UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@given(st.text())
+def test_a_shown_name_is_storable_one_line_text_and_plain_names_are_unchanged(name):
+    shown = text.shown_name(name)
+    assert text.check_text(shown) == shown  # no control character or surrogate: storable
+    if not UNSHOWABLE.search(name):
+        assert shown == name
+
+
+ODD_NAMES = [("entr\udcffadas.csv", "entr\\xffadas.csv"), ("entr\nadas.csv", "entr\\nadas.csv")]
+LOT = ["26 07 3953 6000901", "1", "IN", "2026-02-01", "MAT-A", "10", "1", "8", "72085101", ""]
+
+
+@pytest.mark.parametrize(("name", "shown"), ODD_NAMES)
+def test_a_file_with_an_odd_name_imports_and_is_named_on_one_line(run, tmp_path, name, shown):
+    """A name that is not UTF-8 (a file copied from an old Windows share) or holds a newline
+    imports from the CLI as any other; the messages and the import's record name it escaped
+    (text.shown_name), on one line."""
+    assert run("client", "add", "--rfc", RFC, "--razon-social", "Alfa SA").exit_code == 0
+    materiales = [["MAT-A", "Lámina", "72085101", "1", "1", "1", "d"]]
+    write_csv(tmp_path / "m.csv", interfaces.COLUMNS["materiales"], materiales)
+    assert run("import", "materiales", tmp_path / "m.csv", "--rfc", RFC).exit_code == 0
+    bad = write_csv(
+        tmp_path / f"mal-{name}",
+        interfaces.COLUMNS["entradas"],
+        [[*LOT[:3], "2026-13-01", *LOT[4:]]],
+    )
+    result = run("import", "entradas", bad, "--rfc", RFC)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: mal-{shown}: 1 fila con error; nada se importó:\n")
+    path = write_csv(tmp_path / name, interfaces.COLUMNS["entradas"], [LOT])
+    result = run("import", "entradas", path, "--rfc", RFC)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{shown}: 1 fila de entradas, 1 nueva.\n"
+    db = store.connect(tmp_path / "cli.db")
+    stored = db.execute("SELECT filename FROM interface_imports WHERE kind = 'entradas'")
+    assert stored.fetchall() == [(shown,)]

@@ -367,12 +367,38 @@ async def test_hostile_names_and_contents_are_plain_text(demo_db, tmp_path, monk
         await settle(pilot)
         assert screen.query_one(PathPicker).input.value == HOSTILE_NAME
         shown = status(screen)
-        assert shown.startswith("[b]x[red] �[2J$accent.csv: 1 de 2 filas con error")
+        assert shown.startswith("[b]x[red] \\x1b[2J$accent.csv: 1 de 2 filas con error")
         first = cells(screen.query_one("#if-rows", DataTable))[0]
         assert first[2] == "[red]rojo[/red] �]52;c;…"  # cut at 24: it is a glance
         assert cells(screen.query_one("#if-errors", DataTable))[0][:2] == ["2", "descripcion"]
         for text in (shown, *first, hint(screen)):
             assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (os.fsdecode(b"mat\xe9riales.csv"), "mat\\xe9riales.csv"),
+        ("mat\neriales.csv", "mat\\neriales.csv"),
+    ],
+)
+async def test_an_odd_name_imports_and_is_named_on_one_line(
+    demo_db, tmp_path, monkeypatch, name, shown
+):
+    """A name that is not UTF-8 (Latin-1 from an old share) or holds a newline: the file
+    imports, and every message names it escaped on one line (text.shown_name)."""
+    write(tmp_path / name, GOOD)
+    monkeypatch.chdir(tmp_path)
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(app, pilot)
+        await type_text(pilot, "mat")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert status(screen).startswith(f"{shown}: 2 filas")
+        await confirm(app, pilot)
+        assert status(screen) == f"{shown}: 2 filas de materiales, 2 nuevas."
+        assert part(demo_db, "NP-100") == ("Lámina nueva",)
 
 
 async def test_a_windows_1252_file_is_read(demo_db, tmp_path, monkeypatch):

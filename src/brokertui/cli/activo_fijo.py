@@ -13,6 +13,7 @@ from brokertui.core.anexo24 import activo_fijo, interfaces
 from brokertui.core.plural import counted
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
+from brokertui.core.text import shown_name
 
 COLUMNS = ",".join(activo_fijo.COLUMNS)
 
@@ -27,11 +28,11 @@ def import_activo_fijo(env: Env, file: Path, rfc: str) -> None:
     """Importa movimientos de activo fijo (CSV o XLSX): fecha,tipo,pedimento,partida,
     numero_parte,cantidad,documento,domicilio,motivo y, opcionales, serie,marca,modelo."""
     rows = interfaces.read_file(file, activo_fijo.HEADERS)
-    count = activo_fijo.add_movements(env.db, rfc, rows, file.name)
+    count = activo_fijo.add_movements(env.db, rfc, rows, shown_name(file))
     done = counted(
         count, "movimiento de activo fijo registrado", "movimientos de activo fijo registrados"
     )
-    click.echo(f"{file.name}: {done}.")
+    click.echo(f"{shown_name(file)}: {done}.")
 
 
 @main.group("activo-fijo")

@@ -79,14 +79,15 @@ class Failure(click.ClickException):
 def _check_text_params(command: click.Command, ctx: click.Context) -> None:
     """Every text a command's options and arguments carry is checked like any entered value
     (core/text.py), also where no model sees it (--search): a control character is refused
-    naming the option; a tab only in free text (--motivo, --reason, --descripcion)."""
+    naming the option; a tab only in free text (--motivo, --reason, --descripcion). A file's
+    path is not text to store: any name opens, and messages show it through text.shown_name."""
     for param in command.params:
         value = ctx.params.get(param.name or "")
         for item in value if isinstance(value, tuple) else (value,):
-            if not isinstance(item, str | Path):
+            if not isinstance(item, str):  # a file's name is shown escaped (text.shown_name)
                 continue
             try:
-                text.check_text(str(item), free_text=param.name in text.FREE_TEXT)
+                text.check_text(item, free_text=param.name in text.FREE_TEXT)
             except ValueError as exc:
                 name = param.opts[0] if param.opts else param.human_readable_name
                 raise InvalidInput(name, str(exc)) from None

@@ -34,6 +34,7 @@ from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.core.plural import counted
 from brokertui.core.registry import clients
+from brokertui.core.text import shown_name
 
 PEDIMENTO_COLUMNS = [
     "numero",
@@ -74,7 +75,7 @@ def import_datastage(env: Env, path: Path, rfc: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(export.to_json(result.as_dict()))
         return
-    for line in datastage_batch.zip_lines(path.name, result):
+    for line in datastage_batch.zip_lines(shown_name(path), result):
         click.echo(line)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brokertui.core.errors import BrokerError
 from brokertui.core.plural import counted
+from brokertui.core.text import shown_name
 
 MIB = 1 << 20
 
@@ -33,8 +34,8 @@ def check_regular(path: Path, error: type[BrokerError]) -> None:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise error(
-            f"{path.name}: no es un archivo regular (es un dispositivo o una tubería, que no "
-            "termina)"
+            f"{shown_name(path)}: no es un archivo regular (es un dispositivo o una tubería, "
+            "que no termina)"
         )
 
 
@@ -143,7 +144,7 @@ class Meter:
     is refused as it is read, and a damaged member is refused by name (after `prefix`)."""
 
     def __init__(self, path: Path, error: type[BrokerError], total_limit: int, prefix: str = ""):
-        self.name = path.name
+        self.name = shown_name(path)
         self.error = error
         self.prefix = prefix
         self.total_limit = total_limit

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import PurePath
 
 FREE_TEXT = frozenset({"descripcion", "motivo", "reason"})  # the fields and options of free text
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# What a file's name may hold that no message can show as it is: C0, DEL, C1, the bidi
+# embeddings, overrides and isolates, and lone surrogates (the bytes of a name that is not UTF-8,
+# as Python reads them).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SEPARATED = re.compile(r"(?<=[0-9])[\s./-]+(?=[0-9])")  # between digits
 
 
@@ -43,6 +49,24 @@ def strip_controls(value: str) -> str:
     if _CONTROL_OR_TAB.search(value) is None:
         return value
     return _CONTROL_OR_TAB.sub(lambda m: " " if m[0].isspace() else "", value)
+
+
+def shown_name(name: str | PurePath) -> str:
+    """A file's name (a path's last part; a str as it is: a whole path) as every message shows
+    it and the database stores it: one line of printable text, each character that cannot be
+    shown written as `ls -b` writes it ("a\\nb.csv", a byte that is not UTF-8 as "\\xff",
+    U+202E as "\\u202e"), the rest as it is."""
+    return _UNSHOWABLE.sub(_escape, name.name if isinstance(name, PurePath) else name)
+
+
+def _escape(found: re.Match[str]) -> str:
+    char = found[0]
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,7 @@ from brokertui.core import formatting
 from brokertui.core.anexo24 import activo_fijo, reports
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.form import FormScreen
@@ -146,7 +147,7 @@ class ActivoFijoScreen(Guarded, Screen):
         self.jobs.export(
             f"{heading.rfc}-activo_fijo-{heading.hasta.isoformat()}.xlsx",
             lambda conn, path: reports.write_xlsx(conn, heading, path),
-            lambda _, path: f"{heading.report.title}: {path}",
+            lambda _, path: f"{heading.report.title}: {shown_name(str(path))}",
         )
 
 

@@ -15,6 +15,7 @@ from brokertui.core import search as find
 from brokertui.core.anexo24 import conciliacion, inventarios
 from brokertui.core.plural import counted
 from brokertui.core.registry import clients
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
@@ -209,6 +210,7 @@ class ConciliacionScreen(Guarded, Screen):
             f"{rfc}-conciliacion-{desde.isoformat()}-{hasta.isoformat()}.xlsx",
             lambda conn, path: conciliacion.write_xlsx(conn, rfc, desde, hasta, path),
             lambda count, path: (
-                f"Conciliación: {counted(count, 'material', 'materiales')} en {path}"
+                f"Conciliación: {counted(count, 'material', 'materiales')} en "
+                f"{shown_name(str(path))}"
             ),
         )

@@ -13,6 +13,7 @@ from brokertui.core.anexo24 import crosscheck, descargos_check
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimentos
 from brokertui.core.plural import counted
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs
@@ -121,7 +122,7 @@ class CrossCheckScreen(Guarded, Screen):
         self.jobs.export(
             f"{rfc}-cruce-entradas-{self.app.today.isoformat()}.xlsx",
             lambda conn, path: crosscheck.write_xlsx(conn, rfc, path),
-            lambda count, path: f"Cruce: {counted(count, 'diferencia')} en {path}",
+            lambda count, path: f"Cruce: {counted(count, 'diferencia')} en {shown_name(str(path))}",
         )
 
     def action_parts(self) -> None:

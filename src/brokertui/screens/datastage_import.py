@@ -16,6 +16,7 @@ from textual.widgets import Header, Input, Label, ProgressBar, Static
 
 from brokertui.core.pedimentos.datastage import batch
 from brokertui.core.pedimentos.datastage import importer as datastage
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.jobs import Jobs, Progress
@@ -114,7 +115,7 @@ class DataStageImportScreen(Guarded, Screen):
         self.query_one("#import-stage", Static).update(plain(f"{stage}…"))
 
     def imported(self, path: Path, result: datastage.ImportResult) -> None:
-        self.finish("\n".join(batch.zip_lines(path.name, result)[:60]), error=False)
+        self.finish("\n".join(batch.zip_lines(shown_name(path), result)[:60]), error=False)
 
     def folder_imported(self, path: Path, summary: batch.Summary) -> None:
         self.finish("\n".join([summary.read(path), *summary.lines()][:200]), error=False)

@@ -20,6 +20,7 @@ from brokertui.core.anexo24 import interface_kinds
 from brokertui.core.anexo24.preview import Preview
 from brokertui.core.formatting import count
 from brokertui.core.plural import counted
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
@@ -132,7 +133,11 @@ class InterfaceImportScreen(ClientScreen):
         if not (rfc := self.chosen_rfc()):
             return
         if path.is_dir():
-            self.say(f"{path} es una carpeta: elija un archivo (Tab lista los que tiene).", "error")
+            self.say(
+                f"{shown_name(str(path))} es una carpeta: elija un archivo (Tab lista los que "
+                "tiene).",
+                "error",
+            )
             return
         kind = self.kind
         task = partial(_preview, kind, path, rfc)

@@ -9,6 +9,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from brokertui.core import identifiers
 from brokertui.core.anexo24 import reports
+from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
@@ -120,7 +121,7 @@ class ReportsScreen(ClientScreen):
         self.jobs.export(
             f"{heading.rfc}-{heading.report.name}-{heading.hasta.isoformat()}.xlsx",
             lambda conn, path: reports.write_xlsx(conn, heading, path),
-            lambda _, path: f"{heading.report.title}: {path}",
+            lambda _, path: f"{heading.report.title}: {shown_name(str(path))}",
         )
 
     def action_conciliacion(self) -> None:

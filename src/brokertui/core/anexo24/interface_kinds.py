@@ -18,6 +18,7 @@ from brokertui.core.anexo24.reader import InterfaceError, fingerprint, read_file
 from brokertui.core.db import snapshot
 from brokertui.core.plural import counted
 from brokertui.core.registry import clients
+from brokertui.core.text import shown_name
 
 ABOUT = {
     "materiales": "catálogo de materiales; reemplaza los números de parte que trae",
@@ -79,11 +80,11 @@ def _load_interface(kind: str):
     def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
         result = interfaces.import_file(db, kind, path, rfc, progress=progress)
         if kind in _DONE:
-            return f"{path.name}: " + _DONE[kind](result)
+            return f"{shown_name(path)}: " + _DONE[kind](result)
         rows, added, skipped = result["rows"], result["added"], result["skipped"]
         existing = f", {counted(skipped, 'ya existía', 'ya existían')}" if skipped else ""
         added_text = counted(added, "nueva")
-        return f"{path.name}: {counted(rows, 'fila')} de {kind}, {added_text}{existing}."
+        return f"{shown_name(path)}: {counted(rows, 'fila')} de {kind}, {added_text}{existing}."
 
     return load
 
@@ -91,9 +92,9 @@ def _load_interface(kind: str):
 def _load_ajustes(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
     if progress:
         progress(0, 0, "Guardando")
-    count = ajustes.add_ajustes(db, rfc, read_file(path, ajustes.AJUSTE_HEADERS), path.name)
+    count = ajustes.add_ajustes(db, rfc, read_file(path, ajustes.AJUSTE_HEADERS), shown_name(path))
     done = counted(count, "ajuste registrado", "ajustes registrados")
-    return f"{path.name}: {done}; el próximo descargo los aplica."
+    return f"{shown_name(path)}: {done}; el próximo descargo los aplica."
 
 
 _OWN = (
@@ -148,7 +149,7 @@ def preview_file(
         return preview.run(
             interfaces.file_batches(kind, path, interface.headers),
             check,
-            name=path.name,
+            name=shown_name(path),
             digest=digest,
             columns=interface.columns,
             head=head,
@@ -172,6 +173,6 @@ def load(
     interface, path = get(kind), Path(path)
     if digest is not None and fingerprint(path) != digest:
         raise InterfaceError(
-            f"{path.name}: cambió desde la vista previa; nada se importó, revíselo otra vez"
+            f"{shown_name(path)}: cambió desde la vista previa; nada se importó, revíselo otra vez"
         )
     return interface.load(db, rfc, path, progress)

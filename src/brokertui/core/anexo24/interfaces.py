@@ -63,7 +63,7 @@ from brokertui.core.quantities import (
     to_text,
 )
 from brokertui.core.registry import clients
-from brokertui.core.text import FREE_TEXT, check_text, required
+from brokertui.core.text import FREE_TEXT, check_text, required, shown_name
 
 COLUMNS = {
     "materiales": ("numero_parte", "descripcion", "fraccion", "umc", "umt", "factor_umt", "tipo"),
@@ -477,7 +477,7 @@ def import_file(
     path = Path(path)
     digest = fingerprint(path)
     return import_batches(
-        db, kind, file_batches(kind, path, wanted), rfc, path.name, digest, progress=progress
+        db, kind, file_batches(kind, path, wanted), rfc, shown_name(path), digest, progress=progress
     )
 
 

@@ -28,6 +28,7 @@ from xml.parsers import expat
 
 from brokertui.core import limits
 from brokertui.core.errors import BrokerError
+from brokertui.core.text import shown_name
 
 # Limits of one interface file (README, "Anexo 24"). Rows are streamed, so they bound time and
 # the size of one row, not memory: Excel's own limits for a sheet and a cell, and columns far
@@ -161,16 +162,17 @@ def _readable(path: Path, items: Iterator[T]) -> Iterator[T]:
         reason = str(exc)
         if "field limit" in reason:
             reason = f"un campo tiene más de {csv.field_size_limit():,} caracteres"
-        raise InterfaceError(f"{path.name}: no es un CSV legible: {reason}") from None
+        raise InterfaceError(f"{shown_name(path)}: no es un CSV legible: {reason}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         # zipfile's ways to say a package is damaged, encrypted or of an unknown method
         raise InterfaceError(
-            f"{path.name}: no es un XLSX legible: el zip está dañado o cifrado ({limits.clip(exc)})"
+            f"{shown_name(path)}: no es un XLSX legible: el zip está dañado o cifrado "
+            f"({limits.clip(exc)})"
         ) from None
     except (UnicodeError, OSError, ValueError, KeyError, TypeError, ParseError) as exc:
         # a corrupt XLSX (a zip of XML) fails in many ways; none is the user's row
         raise InterfaceError(
-            f"{path.name}: no es un CSV o XLSX legible ({limits.clip(exc)})"
+            f"{shown_name(path)}: no es un CSV o XLSX legible ({limits.clip(exc)})"
         ) from None
 
 
@@ -263,10 +265,10 @@ def _header(name: str, cells: list[str], wanted: tuple[str, ...]) -> list[str]:
 def _csv_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
     encoding = _csv_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
-        for number, values in _csv_records(stream, path.name):
+        for number, values in _csv_records(stream, shown_name(path)):
             cells = list(map(str.strip, values))
             if number == 1:
-                header = _header(path.name, cells, wanted)
+                header = _header(shown_name(path), cells, wanted)
             elif any(cells):
                 yield number, dict(zip(header, cells, strict=False))
 
@@ -276,10 +278,10 @@ def _csv_batches(path: Path, wanted: tuple[str, ...], size: int, chars: int) -> 
     then, from the first record that is not, read again as `read_rows` reads them."""
     encoding = _csv_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
-        first = next(_csv_records(stream, path.name), None)
+        first = next(_csv_records(stream, shown_name(path)), None)
         if first is None:
             return
-        header = _header(path.name, first[1], wanted)
+        header = _header(shown_name(path), first[1], wanted)
         done = yield from _plain_batches(stream, header, size, chars)
     if done is not None:
         rest = ((n, raw) for n, raw in _csv_rows(path, wanted) if n > done)
@@ -391,8 +393,8 @@ def _xlsx_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         if not book.worksheets:
-            raise InterfaceError(f"{path.name}: el libro no tiene hojas de cálculo")
-        header, rows = _data_sheet(book, path.name, wanted)
+            raise InterfaceError(f"{shown_name(path)}: el libro no tiene hojas de cálculo")
+        header, rows = _data_sheet(book, shown_name(path), wanted)
         for number, cells in rows:
             yield number, dict(zip(header, cells, strict=False))
     finally:
@@ -431,25 +433,29 @@ def check_workbook(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InterfaceError(f"{path.name}: no es un XLSX válido (no es un archivo zip)") from None
+        raise InterfaceError(
+            f"{shown_name(path)}: no es un XLSX válido (no es un archivo zip)"
+        ) from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_PARTS:
-            raise InterfaceError(f"{path.name}: tiene {len(infos):,} partes, más de {MAX_PARTS:,}")
+            raise InterfaceError(
+                f"{shown_name(path)}: tiene {len(infos):,} partes, más de {MAX_PARTS:,}"
+            )
         sheets = sum(1 for i in infos if _SHEET.match(i.filename))
         if sheets > MAX_SHEETS:
-            raise InterfaceError(f"{path.name}: tiene {sheets:,} hojas, más de {MAX_SHEETS}")
-        prefix = f"{path.name}: "
+            raise InterfaceError(f"{shown_name(path)}: tiene {sheets:,} hojas, más de {MAX_SHEETS}")
+        prefix = f"{shown_name(path)}: "
         limits.check_directory(
             infos,
-            path.name,
+            shown_name(path),
             InterfaceError,
             member_limit=_part_limit,
             total_limit=MAX_XLSX_BYTES,
             prefix=prefix,
         )
         meter = limits.Meter(path, InterfaceError, MAX_XLSX_BYTES, prefix)
-        scan = _Scan(path.name)
+        scan = _Scan(shown_name(path))
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 with meter.open(archive, info, _part_limit(info)) as stream:

@@ -21,7 +21,7 @@ from typing import IO
 
 from brokertui.core import limits
 from brokertui.core.errors import BrokerError
-from brokertui.core.text import strip_controls
+from brokertui.core.text import shown_name, strip_controls
 
 MEMBER_NAME = re.compile(r"^(\d+)_([0-9A-Za-z]+)\.asc$", re.IGNORECASE)
 # Limits of one delivery (README, "Data Stage"). A real monthly delivery of 12,853 partidas
@@ -264,18 +264,18 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, NotImplementedError):  # e.g. a damaged version field
-        raise DataStageError(f"{path.name}: no es un archivo zip válido") from None
+        raise DataStageError(f"{shown_name(path)}: no es un archivo zip válido") from None
     except OSError as exc:
         raise DataStageError(f"{path}: {_why(exc)}") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
-            raise DataStageError(f"{path.name}: {len(infos)} archivos, más de {MAX_MEMBERS}")
+            raise DataStageError(f"{shown_name(path)}: {len(infos)} archivos, más de {MAX_MEMBERS}")
         for info in infos:
             _check_entry(info)
         limits.check_directory(
             infos,
-            path.name,
+            shown_name(path),
             DataStageError,
             member_limit=lambda info: MAX_MEMBER_BYTES,
             total_limit=MAX_TOTAL_BYTES,
@@ -304,11 +304,11 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
         if not members:
             inner = [i.filename for i in infos if i.filename.lower().endswith(".zip")]
             raise DataStageError(
-                f"{path.name}: no contiene miembros .asc de Data Stage"
+                f"{shown_name(path)}: no contiene miembros .asc de Data Stage"
                 + (f" sino otro zip ({inner[0]}); extráigalo e impórtelo" if inner else "")
             )
         if len(folios) > 1:
-            raise DataStageError(f"{path.name}: mezcla folios {', '.join(sorted(folios))}")
+            raise DataStageError(f"{shown_name(path)}: mezcla folios {', '.join(sorted(folios))}")
         yield Delivery(path, digest, path.stat().st_size, folios.pop(), members, unknown)
 
 

@@ -61,6 +61,7 @@ from brokertui.core.pedimentos.review import is_temporary_entry
 from brokertui.core.plural import counted
 from brokertui.core.quantities import parse_integer
 from brokertui.core.registry.calendar import calendar_for
+from brokertui.core.text import shown_name
 
 Progress = Callable[[int, int, str], None]
 _SIX = itemgetter(slice(0, 6))  # a fracción's first six digits
@@ -205,7 +206,7 @@ def import_zip(
                     return ImportResult(delivery.sha256, already_imported=True)
                 store = _Store(db, delivery, heads, census, result)
                 if store.needed():
-                    audit = {"file": delivery.path.name, "sha256": delivery.sha256}
+                    audit = {"file": shown_name(delivery.path), "sha256": delivery.sha256}
                     with write(db, "datastage.import", "datastage", delivery.folio, audit):
                         store.store()
         finally:
@@ -264,7 +265,7 @@ def _pedimentos(delivery: Delivery, routing, errors: limits.ErrorList):
     zip (other RFCs', or other clients' when filtering), and the census of RFCs."""
     members = delivery.members
     if "501" not in members:
-        raise DataStageError(f"{delivery.path.name}: falta el miembro 501 (datos generales)")
+        raise DataStageError(f"{shown_name(delivery.path)}: falta el miembro 501 (datos generales)")
     census: dict[str, routes.Census] = {}
     heads, skipped = _parse_501(members["501"], errors, routing, census)
     return heads, skipped, census
@@ -818,7 +819,7 @@ class _Store:
                 "VALUES (?, ?, ?, ?, zeroblob(?), ?, ?, 0, ?, ?, ?, ?, ?)",
                 [
                     delivery.sha256,
-                    delivery.path.name,
+                    shown_name(delivery.path),
                     delivery.folio,
                     delivery.size,
                     delivery.size,
@@ -955,4 +956,6 @@ def _copy_zip(db: Database, import_id: int, delivery: Delivery) -> None:
     except ValueError:  # longer than the blob: the file grew
         pass
     if digest.hexdigest() != delivery.sha256:
-        raise DataStageError(f"{delivery.path.name}: el archivo cambió mientras se importaba")
+        raise DataStageError(
+            f"{shown_name(delivery.path)}: el archivo cambió mientras se importaba"
+        )
