@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -964,11 +964,15 @@ class _Writer:
         if self.prepare and "vence" not in values:
             dated = (values["clave"], values["fraccion"], values["fecha_entrada"])
             values["vence"] = self.prepare.column(*dated)
-        batch = list(zip(*(values[c] for c in self.columns), strict=True))
-        self.count += len(batch)
-        self._put(batch)
+        size = len(values[self.columns[0]])
+        numbers = range(self.count + 1, self.count + size + 1)
+        rows = zip(numbers, *(values[c] for c in self.columns), strict=True)
+        per = self.per_insert
+        parts = [list(chain.from_iterable(islice(rows, per))) for _ in range(0, size, per)]
+        self._put((self.count, self.count + size, parts))
+        self.count += size
 
-    def _put(self, item: list | None) -> None:
+    def _put(self, item: tuple | None) -> None:
         while True:
             if self.failure is not None:
                 raise self.failure
@@ -995,47 +999,40 @@ class _Writer:
 
     def _run(self) -> None:
         try:
-            with known_references(self.own):
-                for _ in turns(
-                    self.own,
-                    self._steps(),
-                    self._step,
-                    first=lambda: _renew(self.own, self.import_id, self.holder),
-                    ready=lambda: self.left > 0 or not self.queue.empty(),
-                ):
-                    self.written = self.copied
+            for _ in turns(
+                self.own,
+                self._steps(),
+                self._step,
+                first=lambda: _renew(self.own, self.import_id, self.holder),
+                ready=lambda: self.left > 0 or not self.queue.empty(),
+            ):
+                self.written = self.copied
         except BaseException as exc:  # raised by the checks' side (_put, finish)
             self.failure = exc
 
     def _steps(self) -> Iterator[tuple[int, int]]:
         """The (first, last] row numbers of each statement, each batch loaded when its first
         statement is due."""
-        start = 0
-        for batch in iter(self.queue.get, _END):
+        for start, end, parts in iter(self.queue.get, _END):
             if self.stop.is_set():
                 return
-            self._load(batch, start)
-            end = start + len(batch)
-            self.left = -(-len(batch) // STEP)
+            self._load(parts)
+            self.left = -(-(end - start) // STEP)
             for first in range(start, end, STEP):
                 self.left -= 1
                 yield first, min(first + STEP, end)
-            start = end
 
-    def _load(self, batch: list[tuple], start: int) -> None:
-        """The batch into temp.import_rows, numbered from `start` + 1, many rows per INSERT
-        (sqlite3 binds each row of executemany apart, letting Python run between: it would
-        wait for the checks' thread at every row)."""
+    def _load(self, parts: list[list]) -> None:
+        """A batch into temp.import_rows: each part one INSERT of its rows, numbered in the
+        file's order, their values in one list (`_hand` makes them on the checks' side:
+        sqlite3 binds each row of executemany apart, letting Python run between, and the
+        thread would then wait for the checks' thread at every row)."""
         self.own.execute("DELETE FROM temp.import_rows")
         width = len(self.columns) + 1
         row = f"({', '.join('?' * width)})"
-        for at in range(0, len(batch), self.per_insert):
-            part = batch[at : at + self.per_insert]
-            numbered = chain.from_iterable((start + at + i + 1, *r) for i, r in enumerate(part))
-            self.own.execute(
-                f"INSERT INTO temp.import_rows VALUES {', '.join([row] * len(part))}",
-                list(numbered),
-            )
+        for part in parts:
+            rows = ", ".join([row] * (len(part) // width))
+            self.own.execute(f"INSERT INTO temp.import_rows VALUES {rows}", part)
 
     def _step(self, rows: tuple[int, int]) -> None:
         if self.stop.is_set():
