@@ -10,7 +10,7 @@ import pytest
 
 from brokertui.core import db as store
 from brokertui.core.pedimentos import store as pedimentos
-from brokertui.core.pedimentos.datastage import build
+from brokertui.core.pedimentos.datastage import build, delivery
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
 from brokertui.core.pedimentos.datastage.values import read_date
@@ -122,3 +122,27 @@ def test_a_refused_501_row_is_one_error_not_one_per_row_of_its_pedimento(tmp_pat
         "1875724_501.asc:2: TipoCambio «18,00120» no es un número",
         "1875724_551.asc:4: ValorDolares «1,976.88» no es un número",
     ]
+
+
+def test_a_cr_only_delivery_stored_empty_by_the_old_reader_imports_again(tmp_path, monkeypatch):
+    """The reader before CR-only members were read as lines stored such a delivery with no
+    pedimento and no route (it read each member as one header line): importing the zip again
+    reads it whole, as a first import would, instead of 'ya estaba importado'."""
+    expected = delivered(tmp_path, "crlf")
+    db = pedimentos_db(tmp_path / "old.db")
+    path = tmp_path / "cr.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for tipo, rows in build.members_for(PEDIMENTOS).items():
+            lines = [build.HEADERS[tipo], *("|".join(r) for r in rows)]
+            text = "".join(f"{line}|\r" for line in lines)
+            archive.writestr(f"1875724_{build.file_tipo(tipo)}.asc", text.encode("latin-1"))
+    with monkeypatch.context() as old:
+        old.setattr(delivery, "_cr_only", lambda start: False)
+        assert datastage.import_zip(db, path).pedimentos == 0
+    result = datastage.import_zip(db, path)
+    assert not result.already_imported
+    assert (result.pedimentos, result.nuevos, result.partidas) == (2, 2, 3)
+    assert stored(db) == expected
+    counts = db.execute("SELECT count(*), sum(pedimentos), sum(partidas) FROM datastage_imports")
+    assert counts.fetchone() == (1, 2, 3)
+    assert datastage.import_zip(db, path).already_imported

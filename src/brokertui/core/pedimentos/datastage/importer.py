@@ -811,6 +811,7 @@ class _Store:
         db, delivery, heads = self.db, self.delivery, self.changed
         stamp, user = now(), os_user()
         solicitante, desde, hasta = _period(delivery, self.census.values())
+        count = sum(c.pedimentos for c in self.census.values())
         if self.import_id is None:
             cursor = db.execute(
                 "INSERT INTO datastage_imports (sha256, filename, folio, size, content, "
@@ -824,7 +825,7 @@ class _Store:
                     delivery.size,
                     delivery.size,
                     self.result.encoding,
-                    sum(c.pedimentos for c in self.census.values()),
+                    count,
                     stamp,
                     user,
                     solicitante,
@@ -835,11 +836,14 @@ class _Store:
             assert cursor.lastrowid is not None, "an INSERT has a row id"
             self.import_id, self.first = cursor.lastrowid, True
             _copy_zip(db, self.import_id, delivery)
-        else:  # stored before: its period may not have been recorded then
+        else:  # stored before: its period may not have been recorded then, nor anything of it
+            # by a reader that found no line in it (CR-only members, before they were read as
+            # lines): then it is stored whole now, as the first time
+            self.first = _read_empty(db, self.import_id)
             db.execute(
                 "UPDATE datastage_imports SET solicitante = ?, periodo_desde = ?, "
-                "periodo_hasta = ? WHERE id = ?",
-                [solicitante, desde, hasta, self.import_id],
+                "periodo_hasta = ?, pedimentos = ? WHERE id = ?",
+                [solicitante, desde, hasta, count, self.import_id],
             )
         pid_of = pedimento_store.replace_datastage(
             db,
@@ -917,6 +921,16 @@ class _Store:
             {"id": self.import_id},
         )
         pedimento_store.notify_stored(self.db, {h["client_id"] for h in self.changed.values()})
+
+
+def _read_empty(db: Database, import_id: int) -> bool:
+    """Whether a stored delivery was read without a pedimento or a route: what a reader that
+    took each member for one header line stored."""
+    return db.execute(
+        "SELECT pedimentos = 0 AND NOT EXISTS (SELECT 1 FROM datastage_routes "
+        "WHERE import_id = :id) FROM datastage_imports WHERE id = :id",
+        {"id": import_id},
+    ).fetchone()[0] == 1
 
 
 def _period(delivery: Delivery, census) -> tuple[str, str | None, str | None]:
