@@ -926,11 +926,12 @@ class _Store:
 def _read_empty(db: Database, import_id: int) -> bool:
     """Whether a stored delivery was read without a pedimento or a route: what a reader that
     took each member for one header line stored."""
-    return db.execute(
+    empty = db.execute(
         "SELECT pedimentos = 0 AND NOT EXISTS (SELECT 1 FROM datastage_routes "
         "WHERE import_id = :id) FROM datastage_imports WHERE id = :id",
         {"id": import_id},
-    ).fetchone()[0] == 1
+    ).fetchone()[0]
+    return empty == 1
 
 
 def _period(delivery: Delivery, census) -> tuple[str, str | None, str | None]:
