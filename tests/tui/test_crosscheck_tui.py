@@ -215,3 +215,20 @@ async def test_the_cross_check_stays_on_its_client_when_the_palette_switches(
         await pilot.pause()
     written = [p.name for p in (tmp_path / "brokertui-reportes").iterdir()]
     assert written == [f"{RFC}-cruce-entradas-{TODAY.isoformat()}.xlsx"]
+
+
+async def test_the_conciliacion_stays_on_its_client_when_the_palette_switches(demo_db):
+    """Ctrl+P to another client with the captura/Data Stage conciliación in front, then a
+    colleague's change refreshes it: it reads the client it shows (it read the other one)."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_client(RFC)
+        await pilot.pause()
+        await pilot.press("f4", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, ReconcileScreen)
+        app.switch_client("ASM980127HN4")
+        await pilot.pause()
+        app.screen.refresh_data()  # what Live does after a colleague's write
+        await pilot.pause()
+        assert summary(app).startswith(f"{RFC} ·")

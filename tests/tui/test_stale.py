@@ -296,7 +296,7 @@ async def pedimento_stale(path):
             app.open_client(RFC)
             await pilot.press("f4")
             await pilot.pause()
-            edit_captured(app.screen, NUMERO)
+            edit_captured(app.screen, NUMERO, app.screen.reload)
             await pilot.pause()
             form = app.screen
             assert isinstance(form, PedimentoFormScreen) and form.version == 1
