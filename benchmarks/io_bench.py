@@ -114,7 +114,7 @@ def exports(scale: float, work: Path) -> list[dict]:
         floor = _select_to_csv(path, sql, params, work / f"{name}-floor.csv")
         ours = _cli([*base, "report", name, "--rfc", bigdb.RFC, "--format", "csv"], work / "r.csv")
         figures.append(_figure(f"report {name} --format csv", ours, floor, 1.5))
-    sql = in_force._ALLOC_SELECT + " ORDER BY s.fecha, s.id, a.id"
+    sql = in_force.ALLOC_SELECT + " ORDER BY s.fecha, s.id, a.id"
     floor = _select_to_csv(path, sql, {"client": client_id}, work / "export-floor.csv")
     ours = _cli([*base, "discharge", "export", "--rfc", bigdb.RFC], work / "export.csv")
     figures.append(_figure("discharge export (csv)", ours, floor, 1.5))

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from brokertui.cli import main
 from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces, ledger
-from brokertui.core.anexo24.ledger import checks
+from brokertui.core.anexo24.ledger import columns
 from brokertui.core.errors import Conflict
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.registry import clients
@@ -201,14 +201,14 @@ def test_an_undo_with_nothing_left_says_so(tmp_path):
 def _paused_check(path, paused, resume, results) -> None:
     """`check`, stopped between reading the exits' demands and their allocations while another
     process undoes a run."""
-    original = checks._discharged_demands
+    original = columns.discharged_demands
 
     def demands(*args, **kwargs):
         yield from original(*args, **kwargs)
         paused.set()
         resume.wait(WAIT)
 
-    checks._discharged_demands = demands
+    columns.discharged_demands = demands
     results.put(cli(path, "check", "--rfc", RFC))
 
 

@@ -84,7 +84,7 @@ def test_the_hostile_rows_are_in_the_reports(any_mode):
 def careful_discharge_rows(db) -> list[dict]:
     """The discharge export's rows as computed before (a Python dict per allocation)."""
     columns = discharge.export_columns(db, RFC)
-    sql = f"{in_force._ALLOC_SELECT} ORDER BY {discharge.ALLOCATION_ORDER}"
+    sql = f"{in_force.ALLOC_SELECT} ORDER BY {discharge.ALLOCATION_ORDER}"
     rows = []
     for row in db.query(sql, {"client": 1}):  # by name: the SELECT gains columns
         micro = row["cantidad_micro"]

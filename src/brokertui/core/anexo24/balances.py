@@ -56,7 +56,7 @@ def adding_lots(db: Database, client_id: int) -> Iterator[None]:
 def move(db: Database) -> None:
     """Inside the write transaction that commits or undoes a run: each part number's lots with
     a balance and their sum (temp.part_deltas) and each lot's balance (temp.moved), as the
-    ledger computed them (ledger.balance_deltas._prepare_balances; keyed writes only)."""
+    ledger computed them (ledger.balance_deltas.prepare_balances; keyed writes only)."""
     db.execute(
         "INSERT INTO part_balances (client_id, numero_parte, fraccion, lotes, saldo_micro) "
         "SELECT * FROM temp.part_deltas WHERE true "

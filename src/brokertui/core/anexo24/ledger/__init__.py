@@ -5,20 +5,19 @@ Balances are derived from the ledger: a lot's balance is its quantity minus the 
 force (`active_allocations`: of committed runs, not reversed by a committed run, found by index
 through `allocations.reversed_by`, with no lookup per row among the runs, so that reads cost the
 same however many runs were committed (migration 0036); `allocation_reversals` keeps the
-history). A run writes its
-reversals in turns before its commit, which flips its status with `pending_marks` set: its
-reversals hide their rows until it has written `reversed_by` on them, in turns after (migration
-0031). An undo sets the flag again, clears `reversed_by` in turns, then flips the status, and
-marks the run's own rows reversed_by = their run, out of the index of rows in force. Marks an
-interrupted commit or undo (or one a colleague's run raced) left to write are written by the
-next commit or undo (`_tidy_client`), so the index holds only the rows in force once they are
-done. Each lot's balance is also kept
-(lot_balances: what the allocations in force took from it, and whether that used it up), moved
-by `_balance` in the transaction that commits or undoes a run, so the saldos reports read their
-pages by index; check() compares it with the allocations it sums. A run
-from a date first reverses every allocation in force of exits on or after that date, then
-discharges them again with everything before it, so a late entry or exit ends as if it had come
-in order. A run without a date finds that date itself when late data needs it.
+history). A run writes its reversals in turns before its commit, which flips its status with
+`pending_marks` set: its reversals hide their rows until it has written `reversed_by` on them,
+in turns after (migration 0031). An undo sets the flag again, clears `reversed_by` in turns,
+then flips the status, and marks the run's own rows reversed_by = their run, out of the index of
+rows in force. Marks an interrupted commit or undo (or one a colleague's run raced) left to
+write are written by the next commit or undo (`store.tidy_client`), so the index holds only the
+rows in force once they are done. Each lot's balance is also kept (lot_balances: what the
+allocations in force took from it, and whether that used it up), moved by store's `_balance` in
+the transaction that commits or undoes a run, so the saldos reports read their pages by index;
+check() compares it with the allocations it sums. A run from a date first reverses every
+allocation in force of exits on or after that date, then discharges them again with everything
+before it, so a late entry or exit ends as if it had come in order. A run without a date finds
+that date itself when late data needs it.
 
 A client's ledger is in one of three modes (`Client.ledger_mode`): `cantidad`, the quantity
 per part number, `valor`, the USD value per fracción arancelaria (Anexo 24, Apartado A,
@@ -40,7 +39,6 @@ A run never holds the write lock for long (issue 12): it claims the client (its 
 transaction, writes its rows in turns of short transactions (db.turns; nothing reads a run
 that is not committed), and commits in a last short transaction that checks the client's data
 did not change meanwhile (else the rows are discarded and the run computed again).
-
 
 The package's modules, each named for what it does: modes (a client's ledger mode), columns
 (what the engine reads), compute (what a run computes in its snapshot), balance_deltas (what it

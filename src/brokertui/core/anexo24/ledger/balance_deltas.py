@@ -1,5 +1,5 @@
 """What a run or an undo changes in the kept balances (lot_balances, part_balances, part_use),
-summed outside the write lock in the snapshot it read, for store._balance to write."""
+summed outside the write lock in the snapshot it read, for store's _balance to write."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from brokertui.core.anexo24 import fifo
 from brokertui.core.anexo24.ledger.modes import LOT_AMOUNT
 
 
-def _count_use(
+def count_use(
     db: Database, client_id: int, taken: fifo.Taken, demands: fifo.Demands, names: np.ndarray
 ) -> None:
     """What the engine's rows add to each key's use in the month of their exits (part_use),
@@ -48,9 +48,9 @@ def _count_use(
 
 # The rows a run changes (sign 1: its new allocations; -1: those it reverses), or an undo (the
 # other way round; read before the run's reversals are cleared). Of a run's use per month, the
-# rows it recomputed are counted by the engine (_count_use) and those it had in force (its
+# rows it recomputed are counted by the engine (count_use) and those it had in force (its
 # candidates, replaced or kept alike) here: their difference is the change.
-_RUN_CHANGES = (
+RUN_CHANGES = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, 1 AS sign "
     "FROM temp.new_allocations UNION ALL "
     "SELECT a.salida_id, a.numero_parte, a.entrada_id, a.cantidad_micro, -1 "
@@ -58,12 +58,12 @@ _RUN_CHANGES = (
 )
 
 
-_CANDIDATES_USE = (
+CANDIDATES_USE = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign FROM temp.candidates"
 )
 
 
-_UNDO_CHANGES = (
+UNDO_CHANGES = (
     "SELECT salida_id, numero_parte, entrada_id, cantidad_micro, -1 AS sign "
     "FROM allocations WHERE run_id = :run UNION ALL "
     "SELECT a.salida_id, a.numero_parte, a.entrada_id, a.cantidad_micro, 1 "
@@ -82,7 +82,7 @@ def _lot_deltas(changes: str) -> str:
 
 def _use_deltas(changes: str) -> str:
     """SQL: what `changes` move each key's use in the month of its exits (part_use) by: an
-    exit's rows of a key are replaced whole (_changes), so its exits counted are those it
+    exit's rows of a key are replaced whole (compute's _changes), so its exits counted are those it
     gains less those it loses."""
     return (
         "SELECT s.client_id, substr(s.fecha, 1, 7) AS mes, c.numero_parte, "
@@ -94,11 +94,11 @@ def _use_deltas(changes: str) -> str:
     )
 
 
-def _prepare_balances(
+def prepare_balances(
     db: Database, modo: str, changes: str, params: dict | None = None, *, use: str | None = None
 ) -> None:
     """Outside the write lock, in the snapshot a run or an undo read: what `changes`
-    (_RUN_CHANGES, _UNDO_CHANGES) make of the kept balances, for _balance to write: each key's
+    (RUN_CHANGES, UNDO_CHANGES) make of the kept balances, for _balance to write: each key's
     use per month (temp.use_deltas; a run's engine counted its own rows there, `use` are the
     rows that change it further), each lot's new balance (temp.moved: its balance before,
     still the one in force when written, since a run or undo committed meanwhile makes the

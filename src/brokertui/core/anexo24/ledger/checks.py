@@ -6,7 +6,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24.ledger.columns import BATCH, FIXED_ASSET, _discharged_demands, _priced
+from brokertui.core.anexo24.ledger import columns
 from brokertui.core.anexo24.ledger.modes import LOT_AMOUNT, mode
 from brokertui.core.db import snapshot
 from brokertui.core.plural import counted
@@ -52,7 +52,7 @@ def _check(db: Database, rfc: str | None) -> list[str]:
             for pedimento, partida, parte, count in db.execute(
                 "SELECT e.pedimento, e.partida, e.numero_parte, count(*) FROM entradas e "
                 f"JOIN active_allocations a ON a.entrada_id = e.id WHERE e.client_id = ? "
-                f"AND {FIXED_ASSET} GROUP BY e.id",
+                f"AND {columns.FIXED_ASSET} GROUP BY e.id",
                 [client_id],
             )
         ]
@@ -132,17 +132,18 @@ def _stale_balances(db: Database, client_id: int, modo: str) -> list[str]:
 def _unbalanced_exits(db: Database, client_id: int, modo: str) -> list[str]:
     """Discharged exits whose allocations in force differ from their demand, per key."""
     params = {"client": client_id, "hasta": "9999-12-31"}
+    discharged = columns.discharged_demands(db, params)
     if modo != "cantidad":
         demands = (
             (d.salida_id, key, value)
-            for d, key, value in _priced(db, params, modo, _discharged_demands(db, params))
+            for d, key, value in columns.priced(db, params, modo, discharged)
             if value
         )
     else:
-        demands = ((d.salida_id, d.part, d.quantity) for d in _discharged_demands(db, params))
+        demands = ((d.salida_id, d.part, d.quantity) for d in discharged)
     db.execute("DROP TABLE IF EXISTS temp.expected")
     db.execute("CREATE TEMP TABLE expected (salida_id INTEGER, key TEXT, amount INTEGER)")
-    while batch := list(islice(demands, BATCH)):
+    while batch := list(islice(demands, columns.BATCH)):
         db.conn.executemany("INSERT INTO temp.expected VALUES (?, ?, ?)", batch)
     rows = db.execute(
         """

@@ -9,6 +9,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from brokertui.core.anexo24 import contributions, entries, fifo, interfaces, scope
+from brokertui.core.anexo24.ledger.modes import LOT_AMOUNT
 from brokertui.core.anexo24.ledger.result import RunResult
 from brokertui.core.anexo24.scope import LOT_KEY
 from brokertui.core.quantities import SCALE, times
@@ -40,7 +41,7 @@ ORDER BY lot_key, e.fecha_entrada, e.pedimento, {{within}} e.partida
 
 
 # A nivel pedimento, a pedimento's partidas lowest IGI rate first (an unknown rate last), so
-# what is left of it is the goods with the highest rate (module doc).
+# what is left of it is the goods with the highest rate (the package doc).
 _WITHIN_PEDIMENTO = {"pedimento": f"CAST({contributions.TASA_IGI} AS REAL) NULLS LAST,"}
 
 
@@ -70,13 +71,37 @@ ORDER BY e.numero_parte, e.fecha_entrada
 """
 
 
+def demands(
+    db: Database, params: dict, result: RunResult, keys: Keys
+) -> tuple[np.ndarray, fifo.Demands]:
+    """Each demand's exit id and the dirty keys' demands in the engine's order: by quantity,
+    the materials of the exits pending (exploded through the BOM); by value, priced and summed
+    per fracción or pedimento (_value_demands)."""
+    if result.modo != "cantidad":
+        return _value_demands(db, params, result, keys)
+    return _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), keys)
+
+
+def lots(db: Database, params: dict, modo: str, keys: Keys) -> tuple[np.ndarray, fifo.Lots]:
+    """Each lot's id and the dirty keys' lots, oldest first (_LOTS_SQL)."""
+    sql = _LOTS_SQL.format(
+        key=LOT_KEY[modo],
+        amount=LOT_AMOUNT[modo],
+        source=_LOT_SOURCE[modo],
+        within=_WITHIN_PEDIMENTO.get(modo, ""),
+    )
+    kinds = (_ids, keys, fifo.days, _integers, fifo.days)
+    ids, key, fecha, balance, vence = _columns(db.execute(sql, params), kinds)
+    return ids, fifo.Lots(key, fecha, fifo.exact(balance), vence)
+
+
 def _demands(rows) -> Iterator[fifo.Demand]:
     """Quantity demands from (exit, part, fecha, quantity, BOM factor) rows sorted by part."""
     for sid, part, fecha, qty, factor in rows:
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
 
 
-class _Keys:
+class Keys:
     """Keys (part numbers, fracciones) as small integers shared by a run's lots and demands,
     so that a million rows keep no string each."""
 
@@ -115,7 +140,7 @@ def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
     return [np.concatenate(c) if c else kind(()) for c, kind in zip(parts, kinds, strict=True)]
 
 
-def _demand_columns(cursor, keys: _Keys) -> tuple[np.ndarray, fifo.Demands]:
+def _demand_columns(cursor, keys: Keys) -> tuple[np.ndarray, fifo.Demands]:
     """Each demand's exit id and the demands, from (exit, part, fecha, quantity, BOM factor)
     rows in the engine's order (the quantity times the factor)."""
     kinds = (_ids, keys, fifo.days, _integers, _integers)
@@ -127,13 +152,13 @@ def _demand_columns(cursor, keys: _Keys) -> tuple[np.ndarray, fifo.Demands]:
     return ids, fifo.Demands(part, fecha, fifo.exact(times(quantity, factor)))
 
 
-def _discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
+def discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
     """The materials the discharged exits consume, sorted by part (what the check expects)."""
     sql = _EXIT_DEMANDS_SQL.format(discharged="") + " ORDER BY part, s.fecha, s.id"
     return _demands(db.execute(sql, params))
 
 
-def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand]):
+def priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand]):
     """(demand, key, USD millionths or None) for each material demand by value, its key the
     material's fracción (or, a nivel pedimento, scope.PEDIMENTO_KEY; None: not a material),
     priced with the valued entries of the client by the reference valuation (the check's)."""
@@ -148,13 +173,13 @@ def _priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand
 
 
 def _value_demands(
-    db: Database, params: dict, result: RunResult, keys: _Keys
+    db: Database, params: dict, result: RunResult, keys: Keys
 ) -> tuple[np.ndarray, fifo.Demands]:
     """The demands by value: each exit's material values (of the dirty parts, priced by
     fifo.prices over columns) summed per fracción (or a nivel pedimento), in the engine's order
     (fracción, fecha, exit). Exits with a material that cannot be priced are left out, whole,
     and counted in `result`."""
-    parts = _Keys()
+    parts = Keys()
     demand_ids, material = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), parts)
     entries_sql = _ENTRIES_SQL.format(
         parts="AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"

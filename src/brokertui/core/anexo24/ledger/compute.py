@@ -9,30 +9,18 @@ from sqlite_utils import Database
 
 from brokertui.core import collector
 from brokertui.core.anexo24 import fifo, scope
+from brokertui.core.anexo24.ledger import columns
 from brokertui.core.anexo24.ledger.balance_deltas import (
-    _CANDIDATES_USE,
-    _RUN_CHANGES,
-    _count_use,
-    _prepare_balances,
+    CANDIDATES_USE,
+    RUN_CHANGES,
+    count_use,
+    prepare_balances,
 )
-from brokertui.core.anexo24.ledger.columns import (
-    _LOT_SOURCE,
-    _LOTS_SQL,
-    _WITHIN_PEDIMENTO,
-    BATCH,
-    _columns,
-    _demand_columns,
-    _ids,
-    _integers,
-    _Keys,
-    _value_demands,
-)
-from brokertui.core.anexo24.ledger.modes import LOT_AMOUNT, mode
+from brokertui.core.anexo24.ledger.modes import mode
 from brokertui.core.anexo24.ledger.result import Progress, RunResult
-from brokertui.core.anexo24.scope import LOT_KEY
 
 
-def _compute(db: Database, client_id: int, result: RunResult, report: Progress) -> dict:
+def compute(db: Database, client_id: int, result: RunResult, report: Progress) -> dict:
     """Inside one snapshot: the run's reversals (temp.reversed) and allocations
     (temp.new_allocations), counted in `result`; returns the run's params. Only the keys the
     new data can affect are redone, from their dates (core/anexo24/scope.py), and of what they
@@ -40,7 +28,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     report(0, 1, "Preparando")
     result.modo = mode(db, client_id)
     marks = scope.marks(db, client_id, result.hasta)
-    _drop_scratch(db)
+    drop_scratch(db)
     earliest = scope.mark(db, client_id, result.modo, result.hasta, result.desde)
     result.desde = result.desde or earliest
     params = {"client": client_id, "hasta": result.hasta}
@@ -52,7 +40,7 @@ def _compute(db: Database, client_id: int, result: RunResult, report: Progress) 
     )
     _discharge(db, params, result, report)
     _changes(db, result)
-    _prepare_balances(db, result.modo, _RUN_CHANGES, use=_CANDIDATES_USE)
+    prepare_balances(db, result.modo, RUN_CHANGES, use=CANDIDATES_USE)
     for scratch in ("computed", "changed"):
         db.execute(f"DROP TABLE IF EXISTS temp.{scratch}")
     return marks | {"modo": result.modo}
@@ -62,28 +50,17 @@ def _discharge(db: Database, params: dict, result: RunResult, report: Progress) 
     """The engine over the dirty keys' demands and lots, read as columns; its rows into
     temp.computed."""
     with collector.paused():  # a million rows read hold no cycles
-        keys = _Keys()
-        if result.modo != "cantidad":
-            demand_ids, demands = _value_demands(db, params, result, keys)
-        else:
-            demand_ids, demands = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), keys)
-        lots_sql = _LOTS_SQL.format(
-            key=LOT_KEY[result.modo],
-            amount=LOT_AMOUNT[result.modo],
-            source=_LOT_SOURCE[result.modo],
-            within=_WITHIN_PEDIMENTO.get(result.modo, ""),
-        )
-        kinds = (_ids, keys, fifo.days, _integers, fifo.days)
-        lot_ids, lot_key, lot_fecha, balance, vence = _columns(db.execute(lots_sql, params), kinds)
+        keys = columns.Keys()
+        demand_ids, demands = columns.demands(db, params, result, keys)
+        lot_ids, lots = columns.lots(db, params, result.modo, keys)
         report(0, 1, "Descargando")
-        lots = fifo.Lots(lot_key, lot_fecha, fifo.exact(balance), vence)
         result.demands = len(demand_ids)
         taken = fifo.allocate(lots, demands)
         names, lot_ids = keys.names(), np.append(lot_ids.astype(object), [None])  # None: short
-        _count_use(db, params["client"], taken, demands, names)
+        count_use(db, params["client"], taken, demands, names)
         # In the engine's order, key by key: the order the ledger is written in (_changes).
-        for start in range(0, len(taken.demand), BATCH):
-            rows = slice(start, start + BATCH)
+        for start in range(0, len(taken.demand), columns.BATCH):
+            rows = slice(start, start + columns.BATCH)
             demand = taken.demand[rows]
             db.conn.executemany(
                 "INSERT INTO temp.computed VALUES (?, ?, ?, ?, ?)",
@@ -152,7 +129,7 @@ def _changes(db: Database, result: RunResult) -> None:
     result.shortfall_parts = sorted(shortfall_parts)[:20]
 
 
-def _drop_scratch(db: Database) -> None:
+def drop_scratch(db: Database) -> None:
     for scratch in (
         "reversed",
         "computed",

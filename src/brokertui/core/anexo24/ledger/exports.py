@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-from brokertui.core.anexo24.ledger.in_force import ALLOCATION_ORDER, _alloc_tables
+from brokertui.core.anexo24.ledger.in_force import ALLOCATION_ORDER, alloc_tables
 from brokertui.core.anexo24.ledger.modes import mode
 from brokertui.core.quantities import text_sql
 from brokertui.core.registry import clients
@@ -49,7 +49,7 @@ _AS_OF = """(SELECT a.* FROM allocations a
                     WHERE v.allocation_id = a.id))"""
 
 
-# Each export column as SQL over _ALLOC_SELECT's tables, as the export writes it: a shortfall
+# Each export column as SQL over ALLOC_SELECT's tables, as the export writes it: a shortfall
 # has no pedimento, partida or fecha_entrada (""); the amount as text (exact); by value the
 # part is the fracción (a nivel pedimento there is none) and the amount is USD.
 _EXPORT_VALUES = {
@@ -73,7 +73,7 @@ def export_table(
     `as_text`: every value a str (the partida's digits), as CSV writes it."""
     client = clients.get_client(db, rfc)
     columns = EXPORT_COLUMNS[mode(db, client.id)]
-    tables = _alloc_tables() if as_of_run is None else _alloc_tables(_AS_OF)
+    tables = alloc_tables() if as_of_run is None else alloc_tables(_AS_OF)
     values = [_EXPORT_VALUES[c] for c in columns]
     if as_text:
         values = [f"CAST({value} AS TEXT)" for value in values]

@@ -21,7 +21,7 @@ _ALLOC_COLUMNS = """a.id, s.documento, s.fecha, s.tipo_bien, s.numero_parte AS s
        s.id AS salida_id, s.tipo_salida, e.saldo_inicial, a.entrada_id IS NULL AS faltante"""
 
 
-def _alloc_tables(allocations: str = "active_allocations") -> str:
+def alloc_tables(allocations: str = "active_allocations") -> str:
     """A client's allocations (those in force, or `allocations`) with their exits and lots."""
     return (
         f"\nFROM {allocations} a\nJOIN salidas s ON s.id = a.salida_id\n"
@@ -29,7 +29,7 @@ def _alloc_tables(allocations: str = "active_allocations") -> str:
     )
 
 
-_ALLOC_SELECT = f"SELECT {_ALLOC_COLUMNS}{_alloc_tables()}"
+ALLOC_SELECT = f"SELECT {_ALLOC_COLUMNS}{alloc_tables()}"
 
 
 # The columns a list of allocations sorts by, as the F5 screen names them; the discharge's
@@ -86,14 +86,14 @@ def allocations(
     order = paging.ordering(sort, descending, ALLOCATION_SORTS, ALLOCATION_ORDER)
     page = paging.Page(order, offset, limit, after)
     (seek, seeking), (tail, paged) = page.where(), page.tail()
-    select = f"SELECT {_ALLOC_COLUMNS}{page.columns}{_alloc_tables()}"
+    select = f"SELECT {_ALLOC_COLUMNS}{page.columns}{alloc_tables()}"
     found = db.query(
         f"{select}{where}{seek}{tail}", {"client": client.id, **params} | seeking | paged
     )
-    return page.keyed(_rows(found))
+    return page.keyed(as_dicts(found))
 
 
-def _rows(found) -> list[dict]:
+def as_dicts(found) -> list[dict]:
     rows = []
     for r in found:
         row = dict(r)
@@ -106,5 +106,5 @@ def count_allocations(db: Database, rfc: str, **filters) -> int:
     client = clients.get_client(db, rfc)
     where, params = _alloc_filters(filters)
     return db.execute(
-        f"SELECT count(*) FROM ({_ALLOC_SELECT}{where})", {"client": client.id, **params}
+        f"SELECT count(*) FROM ({ALLOC_SELECT}{where})", {"client": client.id, **params}
     ).fetchone()[0]

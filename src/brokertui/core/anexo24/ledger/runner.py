@@ -11,19 +11,10 @@ from sqlite_utils import Database
 
 from brokertui.core import leases
 from brokertui.core.anexo24 import entries
-from brokertui.core.anexo24.ledger.compute import _compute, _drop_scratch
-from brokertui.core.anexo24.ledger.in_force import _rows
+from brokertui.core.anexo24.ledger import store
+from brokertui.core.anexo24.ledger.compute import compute, drop_scratch
+from brokertui.core.anexo24.ledger.in_force import as_dicts
 from brokertui.core.anexo24.ledger.result import Progress, RunResult
-from brokertui.core.anexo24.ledger.store import (
-    ATTEMPTS,
-    _abandon,
-    _claim,
-    _commit,
-    _inputs,
-    _purge,
-    _tidy_client,
-    _write,
-)
 from brokertui.core.db import snapshot, transaction
 from brokertui.core.errors import Conflict
 from brokertui.core.registry import clients
@@ -78,49 +69,49 @@ def _run(
         result = _new_result(desde, hasta, dry_run=True)
         try:
             with snapshot(db):
-                _compute(db, client.id, result, report)
-                result.preview = _rows(db.query(_PREVIEW_SELECT, [PREVIEW]))
+                compute(db, client.id, result, report)
+                result.preview = as_dicts(db.query(_PREVIEW_SELECT, [PREVIEW]))
         finally:
-            _drop_scratch(db)
+            drop_scratch(db)
         return result
-    claim, taken_over = _claim(db, client, hasta)
+    claim, taken_over = store.claim(db, client, hasta)
     try:
         if taken_over:
-            _purge(db, claim)
+            store.purge(db, claim)
         with transaction(db):
             added = entries.sync_from_pedimentos(db, client.id)
-        for _ in range(ATTEMPTS):
+        for _ in range(store.ATTEMPTS):
             result = _new_result(desde, hasta)
             result.entries_added = added
             with snapshot(db):
-                inputs = _inputs(db, client.id)
-                params = _compute(db, client.id, result, report)
+                inputs = store.fingerprint(db, client.id)
+                params = compute(db, client.id, result, report)
             result.run_id = claim.run_id
-            _write(db, claim, result, report)
-            if _commit(db, client, claim, result, params, inputs):
-                _tidy_client(db, client.id)
+            store.write_rows(db, claim, result, report)
+            if store.commit(db, client, claim, result, params, inputs):
+                store.tidy_client(db, client.id)
                 report(result.demands, result.demands or 1, "Listo")
                 return result
-            _purge(db, claim)
+            store.purge(db, claim)
         raise Conflict(
             "rfc",
-            f"los datos de {client.rfc} cambiaron {ATTEMPTS} veces mientras se calculaba el "
+            f"los datos de {client.rfc} cambiaron {store.ATTEMPTS} veces mientras se calculaba el "
             "descargo (importaciones o ajustes de otros usuarios); nada se guardó, córralo de "
             "nuevo",
         )
     except BaseException:
-        _abandon(db, claim)
+        store.abandon(db, claim)
         raise
     finally:
         leases.drop(claim.holder)
-        _drop_scratch(db)
+        drop_scratch(db)
 
 
 def _new_result(desde: date | None, hasta: date, *, dry_run: bool = False) -> RunResult:
     return RunResult(None, desde.isoformat() if desde else None, hasta.isoformat(), dry_run=dry_run)
 
 
-# What a dry run shows (RunResult.preview): the rows it computed, as _ALLOC_SELECT's, in the
+# What a dry run shows (RunResult.preview): the rows it computed, as ALLOC_SELECT's, in the
 # ledger's order (ALLOCATION_ORDER).
 PREVIEW = 1000
 

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from brokertui.core import leases, log
 from brokertui.core.anexo24 import balances
-from brokertui.core.anexo24.ledger.balance_deltas import _UNDO_CHANGES, _prepare_balances
-from brokertui.core.anexo24.ledger.compute import _drop_scratch
+from brokertui.core.anexo24.ledger.balance_deltas import UNDO_CHANGES, prepare_balances
+from brokertui.core.anexo24.ledger.compute import drop_scratch
 from brokertui.core.anexo24.ledger.modes import mode
 from brokertui.core.anexo24.ledger.result import Progress, RunResult
 from brokertui.core.db import known_references, now, os_user, snapshot, transaction, turns, write
@@ -40,7 +40,7 @@ class _Claim:
     holder: str
 
 
-def _claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, bool]:
+def claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, bool]:
     """The client's discharge, claimed in a short transaction by a new run in 'escribiendo'
     or by taking over one whose process died (True: its rows must be purged). Conflict when a
     live one holds it."""
@@ -92,7 +92,7 @@ def _renew(db: Database, claim: _Claim) -> None:
         )
 
 
-def _inputs(db: Database, client_id: int) -> tuple:
+def fingerprint(db: Database, client_id: int) -> tuple:
     """What a run reads of the client, summed up through where it comes from, so that the
     check holds the lock for milliseconds even on a million rows: entries and exits are only
     ever added, by an interface import when it is done, an ajuste or a pedimento stored
@@ -112,7 +112,7 @@ def _inputs(db: Database, client_id: int) -> tuple:
 
 def _balance(db: Database) -> None:
     """Inside the write transaction that commits or undoes a run: the kept balances as
-    _prepare_balances computed them (keyed writes only): each key's use per month
+    prepare_balances computed them (keyed writes only): each key's use per month
     (part_use), each part number's lots with a balance and their sum (part_balances), each
     lot's balance (lot_balances, part_balances: balances.move). Every run and undo goes
     through here."""
@@ -151,7 +151,7 @@ def _do(db: Database, claim: _Claim, step: tuple[str, int]) -> None:
     db.execute(step[0], [claim.run_id, step[1], step[1] + STEP])
 
 
-def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
+def write_rows(db: Database, claim: _Claim, result: RunResult, report: Progress) -> None:
     """The run's rows in turns of short transactions (db.turns) that first check the claim is
     still ours; none when they are few (SMALL), which its commit writes. They reference the
     run's own claimed row, the allocations in force it reverses and exits and lots of its
@@ -167,7 +167,7 @@ def _write(db: Database, claim: _Claim, result: RunResult, report: Progress) -> 
             report(done, len(steps), "Guardando")
 
 
-def _commit(
+def commit(
     db: Database,
     client: clients.Client,
     claim: _Claim,
@@ -180,9 +180,9 @@ def _commit(
     try:
         with write(db, "discharge.run", "client", client.rfc, {"hasta": result.hasta}):
             _renew(db, claim)
-            if _inputs(db, client.id) != inputs:
+            if fingerprint(db, client.id) != inputs:
                 raise _Changed
-            if len(steps := _steps(result)) <= SMALL:  # a correction's few rows (_write)
+            if len(steps := _steps(result)) <= SMALL:  # a correction's few rows (write_rows)
                 for step in steps:
                     _do(db, claim, step)
             db.execute(
@@ -206,7 +206,7 @@ def _commit(
     return True
 
 
-def _purge(db: Database, claim: _Claim) -> None:
+def purge(db: Database, claim: _Claim) -> None:
     """Delete what the run wrote, STEP rows per statement, in turns (it is still ours)."""
     for table, delete in (
         (
@@ -282,7 +282,7 @@ def _tidy(
             db.execute(last, params)
 
 
-def _tidy_client(db: Database, client_id: int) -> None:
+def tidy_client(db: Database, client_id: int) -> None:
     """After a commit or an undo: the marks every run of the client still owes, written (its
     own, or those of an earlier commit or undo that was interrupted): a committed run's
     reversals (pending_marks 1), an undone run's own rows (1), and a committed run whose undo
@@ -316,11 +316,11 @@ def _tidy_client(db: Database, client_id: int) -> None:
         log.log_trace(exc, "descargo: marcas de corridas quedan por escribir")
 
 
-def _abandon(db: Database, claim: _Claim) -> None:
+def abandon(db: Database, claim: _Claim) -> None:
     """After a failure: the run's rows and row deleted if it is still ours. If that fails too,
     the claim is left to the next run, which finds it dead (leases.alive) and cleans it."""
     try:
-        _purge(db, claim)
+        purge(db, claim)
         with transaction(db):
             db.execute(
                 "DELETE FROM discharge_runs WHERE id = ? AND holder = ?",
@@ -342,16 +342,16 @@ def undo_last(db: Database, rfc: str) -> dict:
     a million rows); the write transaction checks the run is still the last one (else sums
     again for the one that is now), so two undos at once undo two runs."""
     client = clients.get_client(db, rfc)
-    holder = leases.take()  # while it holds a run's flag 2 (_tidy_client)
+    holder = leases.take()  # while it holds a run's flag 2 (tidy_client)
     try:
         for _ in range(ATTEMPTS):
             with snapshot(db):
                 row = db.execute(_LAST_RUN, [client.id]).fetchone()
                 if row is None:
                     raise NotFound(f"rfc: {client.rfc} no tiene descargos que deshacer")
-                _drop_scratch(db)
+                drop_scratch(db)
                 run = {"run": row[0], "holder": holder}
-                _prepare_balances(db, mode(db, client.id), _UNDO_CHANGES, run)
+                prepare_balances(db, mode(db, client.id), UNDO_CHANGES, run)
 
             def alive(run: dict = run) -> None:
                 db.execute(
@@ -378,18 +378,18 @@ def undo_last(db: Database, rfc: str) -> dict:
                         "AND run_id <> :run",
                         run,
                     )
-                    db.execute(  # its own rows are retired (flag 1) by _tidy_client
+                    db.execute(  # its own rows are retired (flag 1) by tidy_client
                         "UPDATE discharge_runs SET status = 'undone', pending_marks = 1, "
                         "holder = NULL, heartbeat = NULL WHERE id = :run",
                         run,
                     )
             leases.drop(holder)
-            _tidy_client(db, client.id)
+            tidy_client(db, client.id)
             return {"run_id": row[0], "started_at": row[1], "allocations": row[2]}
     finally:
         leases.drop(holder)
-        _drop_scratch(db)
-    _tidy_client(db, client.id)
+        drop_scratch(db)
+    tidy_client(db, client.id)
     raise Conflict(
         "rfc",
         f"otros usuarios deshicieron o corrieron descargos de {client.rfc} mientras se "
