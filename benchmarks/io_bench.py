@@ -18,6 +18,7 @@ import argparse
 import csv
 import io
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -54,20 +55,34 @@ def _shell(db: Path, script: str, out: Path | None = None) -> None:
         subprocess.run([SHELL, str(db)], input=script, text=True, check=True, stdout=sink)
 
 
+def _cpu(who: int) -> float:
+    """CPU seconds (user and system) of this process (RUSAGE_SELF: all its threads) or of its
+    children that ended (RUSAGE_CHILDREN)."""
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
+
+
 def import_entradas(scale: float, work: Path) -> dict:
     files = discharge_bench.generate(work, 1, round(500_000 * scale))
     db = store.connect(work / "import.db")
     clients.add_client(db, {"rfc": bigdb.RFC, "razon_social": "Maquiladora Alfa SA"})
     interfaces.import_file(db, "materiales", files["materiales"], bigdb.RFC)
+    began = _cpu(resource.RUSAGE_SELF)
     ours = _timed(lambda: interfaces.import_file(db, "entradas", files["entradas"], bigdb.RFC))
+    cpu = _cpu(resource.RUSAGE_SELF) - began
     db.close()
     bare = work / "bare.db"
+    began = _cpu(resource.RUSAGE_CHILDREN)
     if SHELL:
         floor = _timed(lambda: _shell(bare, f".mode csv\n.import {files['entradas']} entradas\n"))
+        floor_cpu = _cpu(resource.RUSAGE_CHILDREN) - began
     else:
+        began = _cpu(resource.RUSAGE_SELF)
         floor = _timed(lambda: discharge_bench.python_import(bare, {"entradas": files["entradas"]}))
+        floor_cpu = _cpu(resource.RUSAGE_SELF) - began
     rows = sum(1 for _ in files["entradas"].open()) - 1
-    return _figure(f"import entradas, {rows:,} rows (validated)", ours, floor, 5.0)
+    what = f"import entradas, {rows:,} rows (validated; CPU {cpu:.2f} s, floor's {floor_cpu:.2f})"
+    return _figure(what, ours, floor, 5.0)
 
 
 def _select_to_csv(db_path: Path, sql: str, params: dict, out: Path) -> float:
