@@ -219,6 +219,27 @@ async def test_the_form_shows_who_has_the_client_open_elsewhere(demo_db, path):
             await until(pilot, lambda: note(form) == f"También aquí: {me} (Cliente)")
 
 
+async def test_a_colleague_is_here_only_with_the_client_in_front_of_him(demo_db, path):
+    """F1's help covers the whole screen: a colleague reading it has the client's detail in
+    the background, not in front of him, and is not here; the palette is drawn over the detail,
+    which stays in view: he still is."""
+    app = BrokerApp(demo_db, today=TODAY)
+    me = store.os_user()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3", "enter")
+        detail = app.screen
+        async with colleague(path, "f3", "enter") as (_, their):
+            await until(pilot, lambda: note(detail) == f"También aquí: {me} (Cliente)")
+            await their.press("f1")
+            await until(pilot, lambda: note(detail) == "")
+            await their.press("escape")
+            await until(pilot, lambda: note(detail) == f"También aquí: {me} (Cliente)")
+            await their.press("ctrl+p")
+            await their.pause(1.5)
+            await pilot.pause(1.5)
+            assert note(detail) == f"También aquí: {me} (Cliente)"
+
+
 async def test_a_session_that_stopped_beating_is_not_here(demo_db, other):
     now = sessions.utc_now()
     place = sessions.Place("Pedimento 26 24 3953 6000098", ASM, "pedimento:26243953600098")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from brokertui.screens import commands
+from brokertui.screens.live import Here
 from brokertui.screens.widgets import KeyFooter
 
 
@@ -395,6 +396,10 @@ class HelpScreen(ModalScreen):
             yield from _messages(getattr(self.app, "messages", ()))
             yield Static(f"\nMás detalle: README.md § {info.readme}")
         yield KeyFooter()
+
+    def here(self) -> Here:
+        """It covers the screen it helps with: colleagues do not see its user on that one."""
+        return Here(label="Ayuda")
 
     def action_close(self) -> None:
         self.dismiss()

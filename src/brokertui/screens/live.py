@@ -143,9 +143,14 @@ class Live:
             self._failing = True
 
     def _screen(self) -> Screen | None:
-        """The screen the user works on: the top one but dialogs and the palette."""
+        """The screen in front of the user: the top one, but a dialog or the palette (a modal
+        screen without `here()`) stands for the screen it is drawn over, which stays in view;
+        a modal screen that covers it (F1's help) says where it is with its own `here()`."""
         stack = self.app.screen_stack
-        return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
+        return next(
+            (s for s in reversed(stack) if not isinstance(s, ModalScreen) or hasattr(s, "here")),
+            None,
+        )
 
     def _poll(self) -> bool:
         """True when another connection committed; the audit mark moves when the data changed
