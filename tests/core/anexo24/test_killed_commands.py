@@ -1,0 +1,228 @@
+"""kill -9 of a command in the middle of its write, as a broker's SSH session dying would: the
+CLI command runs in a process of its own, which stops for good at a chosen point of its write
+and tells the test, which kills it with SIGKILL. Then, on new connections: the file is sound
+(integrity_check, foreign_key_check), the kept balances equal their recomputation
+(test_balances.assert_kept), readers see the state from before the command (an import being
+written is 'cargando', a run 'escribiendo': both left out), and the same command again
+finishes the job (taking over the dead one's claim and deleting what it wrote) to the state a
+command never killed gives.
+
+The points: after N turns of a long job (db.turns leaves the lock between two turns through
+db._let_others_write; turns are one row each here), or inside the one transaction of a
+short write, just before its COMMIT (db.write records its audit row last)."""
+
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces, ledger, reports
+from brokertui.core.pedimentos.datastage import build
+from tests.builders import cli_runner, partida, pedimento
+from tests.core.anexo24.conftest import RFC, TODAY, write_csv
+from tests.core.anexo24.test_balances import assert_kept
+from tests.core.anexo24.test_long_discharge import LATE_LOT
+from tests.core.pedimentos.test_pedimentos import values as pedimento_values
+
+SPAWN = multiprocessing.get_context("spawn")
+WAIT = 30  # seconds: only a broken test waits this long
+CLI_TODAY = TODAY.isoformat()
+SALIDAS = [[f"RT-{n}", "RT", "2026-02-10", "M", "MAT-A", "20"] for n in range(1, 5)]
+
+
+def _stopped(path: str, args: list[str], hook: str, after: int, reached) -> None:
+    """The child: `brokertui --db path args`, one row per turn, stopped for good at the
+    `after`-th call of db.<hook>."""
+    from brokertui.cli import main
+    from brokertui.core.anexo24 import interfaces
+    from brokertui.core.anexo24.ledger import store as ledger_store
+
+    interfaces.STEP = ledger_store.STEP = 1
+    store.TURN = 0
+    original, calls = getattr(store, hook), []
+
+    def stop(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == after:
+            reached.set()
+            time.sleep(WAIT)
+        return original(*args, **kwargs)
+
+    setattr(store, hook, stop)
+    main(["--db", path, "--today", CLI_TODAY, *args], standalone_mode=False)
+
+
+def killed(path, *args, hook: str, after: int = 1) -> None:
+    """Run `brokertui args` on the database at `path` and kill it with SIGKILL where it
+    stops (`_stopped`)."""
+    reached = SPAWN.Event()
+    child = SPAWN.Process(
+        target=_stopped, args=(str(path), [str(a) for a in args], hook, after, reached)
+    )
+    child.start()
+    try:
+        assert reached.wait(WAIT), "the command never reached the point"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(WAIT)
+    assert child.exitcode == -signal.SIGKILL
+
+
+def sound(path) -> dict:
+    """The file checked on a new connection, and what readers see of the client."""
+    db = store.connect(path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert_kept(db)
+        year = {"desde": TODAY.replace(month=1, day=1), "hasta": TODAY}
+        return {
+            "summary": ledger.summary(db, RFC, TODAY),
+            "entradas": list(reports.records(db, reports.heading(db, "entradas", RFC, **year))),
+            "salidas": list(reports.records(db, reports.heading(db, "salidas", RFC, **year))),
+            "saldos": list(reports.records(db, reports.heading(db, "saldos", RFC, on=TODAY))),
+            "export": [(r["pedimento"], r["cantidad"]) for r in ledger.export_rows(db, RFC)],
+            "pedimentos": db.execute("SELECT count(*) FROM pedimentos").fetchone()[0],
+            "ajustes": db.execute("SELECT count(*) FROM ajustes").fetchone()[0],
+        }
+    finally:
+        db.close()
+
+
+def copy(path, name: str):
+    """A copy of the database at `path` (the test's reference: the command not killed)."""
+    target = path.with_name(name)
+    with sqlite3.connect(path) as source, sqlite3.connect(target) as copied:
+        source.backup(copied)
+    return target
+
+
+@pytest.fixture
+def path(inv_db):
+    return store.file_path(inv_db)
+
+
+@pytest.fixture
+def run(path):
+    return cli_runner(path, CLI_TODAY)
+
+
+@pytest.fixture
+def salidas(tmp_path):
+    return write_csv(
+        tmp_path / "salidas.csv",
+        ["documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"],
+        SALIDAS,
+    )
+
+
+def test_a_killed_import_of_salidas_is_unseen_and_imported_again(path, run, salidas):
+    before = sound(path)
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+    assert sound(path) == before
+    db = store.connect(path)
+    assert db.execute("SELECT count(*) FROM salidas").fetchone()[0] == 2  # its two turns
+    db.close()
+    result = run("import", "salidas", salidas, "--rfc", RFC)
+    assert result.output == "salidas.csv: 4 filas de salidas, 4 nuevas.\n"
+    after = sound(path)
+    assert after["summary"]["salidas"] == len(SALIDAS) and len(after["salidas"]) == len(SALIDAS)
+    db = store.connect(path)
+    assert db.execute(
+        "SELECT estado, count(*) FROM interface_imports WHERE kind = 'salidas' GROUP BY 1"
+    ).fetchall() == [("hecho", 1)]
+    db.close()
+
+
+def test_a_killed_run_is_not_in_force_and_the_next_run_takes_it_over(path, run, salidas):
+    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    clean = copy(path, "clean.db")
+    assert cli_runner(clean, CLI_TODAY)("discharge", "run", "--rfc", RFC).exit_code == 0
+    before = sound(path)
+    killed(path, "discharge", "run", "--rfc", RFC, hook="_let_others_write", after=2)
+    assert sound(path) == before  # its rows are there, in a run 'escribiendo'
+    db = store.connect(path)
+    assert [r["status"] for r in ledger.runs(db, RFC)] == ["escribiendo"]
+    db.close()
+    result = run("discharge", "run", "--rfc", RFC)
+    assert result.output.startswith("Corrida 1: 4 demandas"), result.output
+    assert sound(path) == sound(clean)
+
+
+def test_an_undo_killed_before_its_commit_leaves_the_run_in_force(path, run, salidas, tmp_path):
+    """The undo of a run that reversed allocations (a late lot) clears their marks in turns
+    before it commits: killed there, the run is still in force, and the next undo undoes it."""
+    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    first = sound(path)
+    late = write_csv(tmp_path / "late.csv", interfaces.COLUMNS["entradas"], [[*LATE_LOT, "USA"]])
+    assert run("import", "entradas", late, "--rfc", RFC).exit_code == 0
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    second = sound(path)
+    assert second["export"] != first["export"]
+    killed(path, "discharge", "undo", "--rfc", RFC, hook="_let_others_write", after=1)
+    assert sound(path) == second
+    assert run("discharge", "undo", "--rfc", RFC).output.startswith("Corrida 2 (")
+    undone = sound(path)  # the first run's allocations, the late lot unused
+    assert (undone["export"], undone["summary"]["corridas"]) == (first["export"], 1)
+
+
+def test_an_undo_killed_after_its_commit_is_done_and_its_marks_are_finished_later(
+    path, run, salidas
+):
+    """Killed while it moves the undone run's rows out of the index of rows in force (after
+    its commit): the run is undone; another undo says there is nothing to undo, and the next
+    run finishes the marks."""
+    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    never_run = sound(path)
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    done = sound(path)
+    killed(path, "discharge", "undo", "--rfc", RFC, hook="_let_others_write", after=1)
+    assert sound(path) == never_run
+    again = run("discharge", "undo", "--rfc", RFC)
+    assert again.exit_code == 1
+    assert again.output == f"Error: rfc: {RFC} no tiene descargos que deshacer\n"
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    assert sound(path) == done
+    db = store.connect(path)
+    assert db.execute("SELECT max(pending_marks) FROM discharge_runs").fetchone() == (0,)
+    db.close()
+
+
+def _delivery(folder):
+    ped = pedimento(rfc=RFC, partidas=[partida(), partida(parte="P-2")])
+    return build.write_zip(folder / "1875724_Solicitudes.zip", [ped])
+
+
+def _captured(folder):
+    path = folder / "pedimento.json"
+    path.write_text(json.dumps(pedimento_values()), encoding="utf-8")
+    return path
+
+
+MERMA = ["ajuste", "--rfc", RFC, "--fecha", "2026-03-01", "--tipo", "merma", "--parte",
+         "MAT-A", "--cantidad", "2", "--motivo", "rota"]  # fmt: skip
+SHORT_WRITES = {
+    "datastage": (lambda folder: ["import", "datastage", _delivery(folder)], "pedimentos"),
+    "pedimento": (lambda folder: ["pedimento", "add", _captured(folder)], "pedimentos"),
+    "ajuste": (lambda folder: MERMA, "ajustes"),
+}
+
+
+@pytest.mark.parametrize("kind", SHORT_WRITES)
+def test_a_write_killed_before_its_commit_leaves_nothing_and_is_done_again(
+    path, run, tmp_path, kind
+):
+    arguments, counted = SHORT_WRITES[kind]
+    args = arguments(tmp_path)
+    before = sound(path)
+    killed(path, *args, hook="audit")
+    assert sound(path) == before
+    assert run(*args).exit_code == 0
+    after = sound(path)
+    assert after[counted] > before[counted]
