@@ -302,6 +302,7 @@ def _plain_batches(
     numbers: list[int] = []
     cells: list[str] = []
     pending = 0  # characters of the lines of `cells`
+    whole = False  # read to its end
     while True:
         chunk = stream.read(BLOCK)
         text += chunk
@@ -328,11 +329,11 @@ def _plain_batches(
             pending = pending * max(len(numbers) - size, 0) // len(numbers)  # about
             numbers, cells = numbers[size:], cells[size * width :]
         if not chunk:
-            number = 0
+            whole = True
             break
     if numbers:
         yield Batch(numbers, header=header, cells=cells)
-    return number or None
+    return None if whole else number
 
 
 def _plain_lines(lines: list[str], width: int, number: int) -> tuple[list[int], list[str]] | None:
