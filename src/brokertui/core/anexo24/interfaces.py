@@ -774,14 +774,8 @@ def _check_all(
         values = check.batch(batch) if kind in BATCHED and not errors else None
         if values is not None:
             staged.add_columns(values)
-        for number, raw in batch.rows() if values is None else ():
-            values, problems = check(raw, number)
-            if problems:
-                errors.append(preview.line(number, problems))
-                if errors.full:
-                    break
-            elif not errors:
-                staged.add(values)
+        for good in preview.good_rows(batch.rows(), check, errors) if values is None else ():
+            staged.add(good)
         if errors.full:
             break
         if progress and (done + len(batch)) // preview.REPORT_EVERY > done // preview.REPORT_EVERY:
