@@ -23,7 +23,9 @@ from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
 from textual.widget import Widget
 
-from brokertui.core import config, dates
+from brokertui.core import config, dates, log
+from brokertui.core import db as store
+from brokertui.core.anexo24 import interfaces
 from brokertui.core.errors import NotFound
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.registry import clients
@@ -200,7 +202,29 @@ class BrokerApp(App):
             self.set_interval(30, self._update_sub_title)  # rolls over at midnight
         self.live.start()
         self.idle_collect.start()
+        self._discard_abandoned()
         self.call_after_refresh(self._read_styles)
+
+    def _discard_abandoned(self) -> None:
+        """Imports whose process died while writing them (an SSH link dropped) are deleted now,
+        in a thread on a connection of its own, not at the next import of their kind: while
+        one is there the saldos read slowly (interfaces.discard_abandoned). The next import of
+        their kind deletes one this fails on."""
+        path = store.file_path(self.db)
+        if path is None or not interfaces.abandoned(self.db):
+            return
+
+        def discard() -> None:
+            try:
+                own = store.connect(path)
+                try:
+                    interfaces.discard_abandoned(own)
+                finally:
+                    own.close()
+            except Exception as exc:
+                log.log_trace(exc, "importaciones abandonadas: quedan para la siguiente")
+
+        threading.Thread(target=discard, name="abandoned-imports", daemon=True).start()
 
     def _read_styles(self) -> None:
         """Once the first screen is drawn: the style sheets of the main screens and the default

@@ -240,6 +240,36 @@ async def test_a_colleague_is_here_only_with_the_client_in_front_of_him(demo_db,
             assert note(detail) == f"También aquí: {me} (Cliente)"
 
 
+async def test_the_start_deletes_an_import_whose_process_died(demo_db, other):
+    """An import of salidas killed while being written (an SSH link dropped) is deleted when
+    a TUI starts, in the background, with the rows it had written; the app is usable
+    meanwhile."""
+    import socket
+
+    dead = f"{socket.gethostname()}:{2**22 + 1}:0badc0de"  # no such process here
+    client_id = other.execute("SELECT client_id FROM salidas LIMIT 1").fetchone()[0]
+    import_id = other.execute(
+        "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, imported_at, "
+        "imported_by, estado, holder, heartbeat) VALUES (?, 'salidas', 's.csv', 'x', 1, ?, "
+        "'luis', 'cargando', ?, ?)",
+        [client_id, store.now(), dead, store.now()],
+    ).lastrowid
+    written = other.execute(
+        "INSERT INTO salidas (client_id, documento, clave, fecha, tipo_bien, numero_parte, "
+        "cantidad_micro, import_id) SELECT client_id, 'RT-KILLED', 'RT', '2026-02-01', "
+        "tipo_bien, numero_parte, cantidad_micro, ? FROM salidas "
+        "WHERE client_id = ? LIMIT 1",
+        [import_id, client_id],
+    )
+    assert written.rowcount == 1
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        left = "SELECT count(*) FROM interface_imports WHERE estado = 'cargando'"
+        await until(pilot, lambda: other.execute(left).fetchone() == (0,))
+        killed = "SELECT count(*) FROM salidas WHERE documento = 'RT-KILLED'"
+        assert other.execute(killed).fetchone() == (0,)
+
+
 async def test_a_session_that_stopped_beating_is_not_here(demo_db, other):
     now = sessions.utc_now()
     place = sessions.Place("Pedimento 26 24 3953 6000098", ASM, "pedimento:26243953600098")

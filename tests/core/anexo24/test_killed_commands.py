@@ -21,6 +21,7 @@ import time
 import pytest
 
 from brokertui.core import db as store
+from brokertui.core import leases
 from brokertui.core.anexo24 import interfaces, ledger, reports
 from brokertui.core.pedimentos.datastage import build
 from tests.builders import cli_runner, partida, pedimento
@@ -137,6 +138,31 @@ def test_a_killed_import_of_salidas_is_unseen_and_imported_again(path, run, sali
         "SELECT estado, count(*) FROM interface_imports WHERE kind = 'salidas' GROUP BY 1"
     ).fetchall() == [("hecho", 1)]
     db.close()
+
+
+def test_a_killed_import_is_deleted_at_the_next_start_and_a_live_one_is_not(path, salidas):
+    """What the TUI's start does (interfaces.discard_abandoned): the dead import deleted, its
+    rows with it, without waiting for the next import of salidas; a live one left alone."""
+    before = sound(path)
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+    db = store.connect(path)
+    live = leases.take()  # this process's claim on an import it is writing
+    db.execute(
+        "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, imported_at, "
+        "imported_by, estado, holder, heartbeat) SELECT client_id, 'entradas', 'e.csv', 'x', 1, "
+        "imported_at, imported_by, 'cargando', ?, ? FROM interface_imports LIMIT 1",
+        [live, leases.stamp()],
+    )
+    assert [kind for _, kind, _ in interfaces.abandoned(db)] == ["salidas"]
+    assert interfaces.discard_abandoned(db) == 1
+    left = db.execute("SELECT holder FROM interface_imports WHERE estado <> 'hecho'")
+    assert left.fetchall() == [(live,)]
+    assert db.execute("SELECT count(*) FROM salidas").fetchone() == (0,)
+    assert interfaces.abandoned(db) == [] and interfaces.discard_abandoned(db) == 0
+    db.execute("DELETE FROM interface_imports WHERE holder = ?", [live])
+    leases.drop(live)
+    db.close()
+    assert sound(path) == before
 
 
 def test_a_killed_run_is_not_in_force_and_the_next_run_takes_it_over(path, run, salidas):

@@ -1105,6 +1105,39 @@ def _discard(db: Database, kind: str, import_id: int, holder: str) -> None:
         db.execute("DELETE FROM interface_imports WHERE id = ? AND holder = ?", [import_id, holder])
 
 
+def abandoned(db: Database) -> list[tuple[int, str, str | None]]:
+    """The imports of entradas or salidas whose process died while writing them: (id, kind,
+    holder), 'cargando' with a claim no longer alive (leases.alive)."""
+    rows = db.execute(
+        "SELECT id, kind, holder, heartbeat FROM interface_imports WHERE estado = 'cargando'"
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows if not leases.alive(r[2], r[3])]
+
+
+def discard_abandoned(db: Database) -> int:
+    """Delete the `abandoned` imports as the next import of their kind would (taking their
+    claim, then their rows in turns): readers leave them out, but while one is there the
+    saldos are read past the kept balances (reports._NOT_PRESENT), much slower; so the TUI's
+    start deletes them (BrokerApp.on_mount). One taken meanwhile by a colleague's import is
+    his. Returns how many were deleted."""
+    deleted = 0
+    for import_id, kind, dead in abandoned(db):
+        holder = leases.take()
+        try:
+            with transaction(db):
+                taken = db.execute(
+                    "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ? "
+                    "AND estado = 'cargando' AND holder IS ?",
+                    [holder, leases.stamp(), import_id, dead],
+                ).rowcount
+            if taken:
+                _discard(db, kind, import_id, holder)
+                deleted += 1
+        finally:
+            leases.drop(holder)
+    return deleted
+
+
 def _abandon(db: Database, kind: str, import_id: int, holder: str) -> None:
     """After a failure: the import deleted if it is still ours. If that fails too, the next
     import of its kind finds it dead (leases.alive) and deletes it."""
