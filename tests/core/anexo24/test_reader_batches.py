@@ -1,10 +1,12 @@
 """Issue 14, item 4: reader.read_batches reads a CSV's plain lines by column, a block of text at
 a time, and the rest as read_file does. Property: whatever the bytes (quotes, CR, CRLF and LF
 line ends across the blocks' edges, empty and blank rows, short and long rows, NUL, other line
-separators, three encodings), both give the very same rows in the same order, or refuse the
-file with the very same message; with the limits of a row made tiny, too."""
+separators, three encodings; random text, or rows csv.writer wrote with every cell or some in
+quotes), both give the very same rows in the same order, or refuse the file with the very same
+message; with the limits of a row made tiny, too."""
 
 import csv
+import io
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +15,27 @@ from hypothesis import strategies as st
 from brokertui.core.anexo24 import reader
 from brokertui.core.anexo24.reader import InterfaceError
 
-TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\x00\x85\t\u2028é')), max_size=60)
+CHARS = st.sampled_from(list('ab ,"\r\n\x00\x85\t\u2028é'))
+TEXT = st.text(alphabet=CHARS, max_size=60)
+
+
+@st.composite
+def written(draw) -> str:
+    """Rows as a spreadsheet or an ERP writes them: each cell in quotes, or only those that
+    need them, lines ended alike, three cells each (as many as the first header); cells with
+    commas, quotes and line ends inside now and then."""
+    out = io.StringIO()
+    csv.writer(
+        out,
+        quoting=draw(st.sampled_from([csv.QUOTE_ALL, csv.QUOTE_MINIMAL])),
+        lineterminator=draw(st.sampled_from(["\r\n", "\n", "\r"])),
+    ).writerows(
+        draw(st.lists(st.lists(st.text(alphabet=CHARS, max_size=3), min_size=3, max_size=3)))
+    )
+    return out.getvalue()
+
+
+BODIES = st.one_of(TEXT, written())
 HEADERS = ["a,b,a\n", "a\r\n", 'b,"a"\r', "x\n", "a;b\n"]  # the third has a quote in it
 
 
@@ -42,8 +64,8 @@ def _same(tmp_path, monkeypatch, header, body, block, size, encoding):
 @settings(max_examples=400, deadline=None)
 @given(
     header=st.sampled_from(HEADERS),
-    body=TEXT,
-    block=st.integers(1, 9),
+    body=BODIES,
+    block=st.integers(1, 40),
     size=st.integers(1, 4),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
 )
@@ -55,7 +77,7 @@ def test_batches_read_the_rows_read_file_reads(
 
 
 @settings(max_examples=400, deadline=None)
-@given(header=st.sampled_from(HEADERS), body=TEXT, block=st.integers(1, 9))
+@given(header=st.sampled_from(HEADERS), body=BODIES, block=st.integers(1, 9))
 def test_and_refuse_what_it_refuses_at_the_limits_of_a_row(tmp_path_factory, header, body, block):
     with pytest.MonkeyPatch.context() as monkeypatch:
         for name, tiny in [
@@ -82,3 +104,10 @@ def test_a_plain_file_is_read_by_column_in_batches(tmp_path):
         ([6], ["3", "z"]),
     ]
     assert batches[0].rows() == [(2, {"a": "1", "b": "x"}), (5, {"a": "2", "b": "y"})]
+
+
+def test_a_file_with_every_cell_in_quotes_is_read_by_column_too(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text('"a","b"\r\n"1,5"," x"\r\n"2",""\r\n', newline="")
+    (batch,) = reader.read_batches(path, ["a"], 5, 1 << 20)
+    assert (batch.numbers, batch.cells) == ([2, 3], ["1,5", " x", "2", ""])

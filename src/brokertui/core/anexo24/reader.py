@@ -291,8 +291,9 @@ def _csv_batches(path: Path, wanted: tuple[str, ...], size: int, chars: int) -> 
 def _plain_batches(
     stream, header: list[str], size: int, chars: int
 ) -> Generator[Batch, None, int | None]:
-    """Batches of the records after the header while the text is plain: no quote, every line
-    with the header's number of cells, none longer than a cell may be, and fewer than MAX_ROWS.
+    """Batches of the records after the header while the text is plain: every line with the
+    header's number of cells, separated by commas with no quote or each in quotes with none in
+    it (`_plain_lines`), none longer than a cell may be, and fewer than MAX_ROWS.
     Such lines are the records csv.reader makes of them, and none breaks a limit of
     `_csv_records`. Stops before the first block of text that is not plain, returning the number
     of the last record read (None at the end of the file)."""
@@ -310,14 +311,14 @@ def _plain_batches(
         end = len(text) - 1 if chunk and text.endswith("\r") else len(text)
         cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1 if chunk else end
         piece, text = text[:cut], text[cut:]
-        if len(text) > MAX_ROW_CHARS or '"' in piece:
+        if len(text) > MAX_ROW_CHARS:
             break
         lines = piece.split("\r\n")
         if not piece.count("\r") == piece.count("\n") == len(lines) - 1:  # not all in CRLF
             lines = piece.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if not lines[-1]:
             lines.pop()  # after the last line end
-        read = _plain_lines(lines, width, number)
+        read = _plain_lines(lines, width, number, quoted='"' in piece)
         if read is None:
             break
         number += len(lines)
@@ -336,9 +337,12 @@ def _plain_batches(
     return None if whole else number
 
 
-def _plain_lines(lines: list[str], width: int, number: int) -> tuple[list[int], list[str]] | None:
+def _plain_lines(
+    lines: list[str], width: int, number: int, *, quoted: bool
+) -> tuple[list[int], list[str]] | None:
     """The numbers and cells of the records `lines` (numbered from `number` + 1) but the
-    empty ones, or None when a line is not plain."""
+    empty ones, or None when a line is not plain: its cells separated by commas, with no
+    quote, or when `quoted` (a quote in the block) every cell in quotes, none in it."""
     numbers: Sequence[int] = range(number + 1, number + 1 + len(lines))
     if lines and (numbers[-1] > MAX_ROWS or max(map(len, lines)) > MAX_CELL_CHARS):
         return None
@@ -347,9 +351,17 @@ def _plain_lines(lines: list[str], width: int, number: int) -> tuple[list[int], 
         lines = [line for line in lines if line]
     if not lines:
         return [], []
-    if set(map(str.count, lines, repeat(",", len(lines)))) != {width - 1}:
+    if quoted:  # '"a","b"': its quotes are those around the cells (csv.reader drops them)
+        inner = [line[1:-1] for line in lines if line[0] == '"' == line[-1] and len(line) > 1]
+        if len(inner) < len(lines) or {
+            (cells.count('","'), cells.count('"')) for cells in inner
+        } != {(width - 1, 2 * width - 2)}:
+            return None
+        cells = '","'.join(inner).split('","')
+    elif set(map(str.count, lines, repeat(",", len(lines)))) == {width - 1}:
+        cells = ",".join(lines).split(",")
+    else:
         return None
-    cells = ",".join(lines).split(",")
     if not all(map(str.strip, cells[::width])):  # a row of blanks is skipped
         kept = [i for i in range(len(lines)) if "".join(cells[i * width : (i + 1) * width]).strip()]
         numbers = [numbers[i] for i in kept]
