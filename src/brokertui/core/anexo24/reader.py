@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TypeVar
 from xml.etree.ElementTree import ParseError
@@ -291,9 +291,9 @@ def _csv_batches(path: Path, wanted: tuple[str, ...], size: int, chars: int) -> 
 def _plain_batches(
     stream, header: list[str], size: int, chars: int
 ) -> Generator[Batch, None, int | None]:
-    """Batches of the records after the header while the text is plain: every line with the
-    header's number of cells, separated by commas with no quote or each in quotes with none in
-    it (`_plain_lines`), none longer than a cell may be, and fewer than MAX_ROWS.
+    """Batches of the records after the header while the text is plain: every line a whole
+    record with the header's number of cells (`_plain_lines`), none longer than a cell may be,
+    and fewer than MAX_ROWS.
     Such lines are the records csv.reader makes of them, and none breaks a limit of
     `_csv_records`. Stops before the first block of text that is not plain, returning the number
     of the last record read (None at the end of the file)."""
@@ -341,8 +341,8 @@ def _plain_lines(
     lines: list[str], width: int, number: int, *, quoted: bool
 ) -> tuple[list[int], list[str]] | None:
     """The numbers and cells of the records `lines` (numbered from `number` + 1) but the
-    empty ones, or None when a line is not plain: its cells separated by commas, with no
-    quote, or when `quoted` (a quote in the block) every cell in quotes, none in it."""
+    empty ones, or None when a line is not a whole record of the header's number of cells
+    (`quoted`: the block has a quote, `_quoted_cells`)."""
     numbers: Sequence[int] = range(number + 1, number + 1 + len(lines))
     if lines and (numbers[-1] > MAX_ROWS or max(map(len, lines)) > MAX_CELL_CHARS):
         return None
@@ -351,13 +351,10 @@ def _plain_lines(
         lines = [line for line in lines if line]
     if not lines:
         return [], []
-    if quoted:  # '"a","b"': its quotes are those around the cells (csv.reader drops them)
-        inner = [line[1:-1] for line in lines if line[0] == '"' == line[-1] and len(line) > 1]
-        if len(inner) < len(lines) or {
-            (cells.count('","'), cells.count('"')) for cells in inner
-        } != {(width - 1, 2 * width - 2)}:
+    if quoted:
+        cells = _quoted_cells(lines, width)
+        if cells is None:
             return None
-        cells = '","'.join(inner).split('","')
     elif set(map(str.count, lines, repeat(",", len(lines)))) == {width - 1}:
         cells = ",".join(lines).split(",")
     else:
@@ -367,6 +364,24 @@ def _plain_lines(
         numbers = [numbers[i] for i in kept]
         cells = [c for i in kept for c in cells[i * width : (i + 1) * width]]
     return list(numbers), cells
+
+
+def _quoted_cells(lines: list[str], width: int) -> list[str] | None:
+    """The cells of lines with quotes, each line one record of `width` cells as csv.reader
+    reads it, or None."""
+    inner = [line[1:-1] for line in lines if line[0] == '"' == line[-1] and len(line) > 1]
+    counts = {(cells.count('","'), cells.count('"')) for cells in inner}
+    if len(inner) == len(lines) and counts == {(width - 1, 2 * width - 2)}:
+        return '","'.join(inner).split('","')  # each cell in quotes, none within: at once
+    # A line ending within quotes would take the next as its own ('\n' in a cell).
+    try:
+        records = list(csv.reader([line + "\n" for line in lines]))
+    except csv.Error:  # read again as read_file reads it, which says why
+        return None
+    cells = list(chain.from_iterable(records))
+    if len(records) < len(lines) or set(map(len, records)) != {width} or "\n" in "".join(cells):
+        return None
+    return cells
 
 
 def _other_separator(name: str, header: list[str], wanted: tuple[str, ...]) -> None:
