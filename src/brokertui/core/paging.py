@@ -20,13 +20,13 @@ Order = list[tuple[str, bool]]
 
 def ordering(sort: str | None, descending: bool, sorts: Mapping[str, str], tie: str) -> Order:
     """The order search.order_by writes, as (expression, descending) pairs: the list's column
-    `sort` (None: the first of `sorts`), then the tie columns ("a.x, a.y DESC")."""
+    `sort` (None: the first of `sorts`), then the tie columns ("a.x, a.y DESC") but that one
+    (search.ties)."""
     find.order_by(sort, descending, sorts, tie)  # the same check of `sort`
     first = sorts[sort or next(iter(sorts))]
-    ties = [part.strip() for part in tie.split(",")]
     return [(first, descending)] + [
         (part[: -len(" DESC")], True) if part.upper().endswith(" DESC") else (part, False)
-        for part in ties
+        for part in find.ties(first, tie)
     ]
 
 
