@@ -161,24 +161,8 @@ def discharge_undo(env: Env, rfc: str) -> None:
 @pass_env
 def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     """Las corridas de descargo del cliente, la más reciente primero."""
-    rows = matching(discharge.runs(env.db, rfc), search, "started_at")
-    emit(
-        rows,
-        [
-            "id",
-            "started_at",
-            "os_user",
-            "desde",
-            "hasta",
-            "status",
-            "demands",
-            "allocations",
-            "shortfalls",
-            "reversed",
-        ],
-        fmt,
-        title="Corridas de descargo",
-    )
+    rows = matching(discharge.runs(env.db, rfc), search, "inicio")
+    emit(rows, discharge.RUN_COLUMNS, fmt, title="Corridas de descargo")
 
 
 @discharge_group.command("export")

@@ -390,12 +390,13 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
     else:
         from rich.console import Console  # on use: most commands never print a table
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, header_style="bold")
         for column in columns:
             table.add_column(column)
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        for row in rows:  # stored data: plain text, never Rich markup or terminal control
+            table.add_row(*(Text(text.clean(row.get(c)), end="") for c in columns))
         Console().print(table)
 
 

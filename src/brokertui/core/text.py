@@ -23,6 +23,14 @@ _CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SEPARATED = re.compile(r"(?<=[0-9])[\s./-]+(?=[0-9])")  # between digits
+# What a terminal must never receive from stored data: C0 but tab, DEL, C1, the bidi
+# embeddings, overrides and isolates (they reorder text), and lone surrogates (a file name that
+# is not UTF-8, as Python reads it: no terminal can show one).
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_BUT_NEWLINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+SHOWN_INSTEAD = "\ufffd"  # � where an unsafe character was: one cell, so nothing shifts
 
 
 def check_text(value: str, *, free_text: bool = False) -> str:
@@ -49,6 +57,15 @@ def strip_controls(value: str) -> str:
     if _CONTROL_OR_TAB.search(value) is None:
         return value
     return _CONTROL_OR_TAB.sub(lambda m: " " if m[0].isspace() else "", value)
+
+
+def clean(value: object, *, lines: bool = False) -> str:
+    """`value` as terminal-safe text, for a screen or the CLI's tables: None is "", a tab a
+    space, every other control or bidi character U+FFFD (a newline too, unless `lines`)."""
+    if value is None:
+        return ""
+    unsafe = _UNSAFE_BUT_NEWLINE if lines else _UNSAFE
+    return unsafe.sub(SHOWN_INSTEAD, str(value).replace("\t", " "))
 
 
 def shown_name(name: str | PurePath) -> str:

@@ -8,28 +8,13 @@ itself: titles, toasts, input values) passes it through `clean`.
 
 from __future__ import annotations
 
-import re
-
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
 
-# C0 but tab, DEL, C1, the bidi embeddings, overrides and isolates (they reorder text), and
-# lone surrogates (a file name that is not UTF-8, as Python reads it: no terminal can show one).
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_BUT_NEWLINE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-SHOWN_INSTEAD = "\ufffd"  # � where an unsafe character was: one cell, so nothing shifts
+from brokertui.core.text import clean
 
-
-def clean(value: object, *, lines: bool = False) -> str:
-    """`value` as terminal-safe text: None is "", a tab a space, every other control or bidi
-    character U+FFFD (a newline too, unless `lines`)."""
-    if value is None:
-        return ""
-    unsafe = _UNSAFE_BUT_NEWLINE if lines else _UNSAFE
-    return unsafe.sub(SHOWN_INSTEAD, str(value).replace("\t", " "))
+__all__ = ["SAFE_INPUT", "clean", "markup", "plain"]
 
 
 def plain(value: object, *, lines: bool = False, style: str = "") -> Text:

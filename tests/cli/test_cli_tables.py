@@ -1,0 +1,49 @@
+"""The CLI's tables show stored data as it is: never Rich markup, never terminal control
+(developers' guide: anything stored is data), and name a discharge run's columns and states in
+Spanish."""
+
+import json
+import sqlite3
+
+from brokertui.core.anexo24 import ledger
+from tests.builders import cli_runner
+from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
+
+MARKUP = "[red]Rojo[/red] [link=http://x.example]L[/link] [bold]"
+
+
+def test_a_table_shows_markup_as_typed_and_no_control_character(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # Rich's width: each cell on one line
+    run = cli_runner(tmp_path / "t.db")
+    assert run("--crear", "client", "list").exit_code == 0
+    result = run("client", "add", "--rfc", "AAA010101AAA", "--razon-social", MARKUP, "--force")
+    assert result.exit_code == 0, result.output
+    # a row stored before control characters were refused (or by another program)
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        conn.execute(
+            "UPDATE clients SET entidad_federativa = ? WHERE rfc = 'AAA010101AAA'",
+            ["Jal\x1b[2Jisco\u202e"],
+        )
+    shown = run("client", "list").output
+    assert MARKUP in shown, shown
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "Jal\ufffd[2Jisco\ufffd" in shown
+
+
+def test_discharge_runs_are_named_in_spanish(inv_db, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("COLUMNS", "200")
+    run = cli_runner(tmp_path / "test.db", "2026-06-30")
+    salidas = write_csv(
+        tmp_path / "salidas-cli.csv",
+        ["documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"],
+        [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]],
+    )
+    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    assert run("discharge", "undo", "--rfc", RFC).exit_code == 0
+    rows = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").output)
+    assert [list(r) for r in rows] == [ledger.RUN_COLUMNS] * 2
+    assert [r["estado"] for r in rows] == ["deshecha", "vigente"]
+    table = run("discharge", "runs", "--rfc", RFC).output
+    assert "estado" in table and "vigente" in table and "committed" not in table
