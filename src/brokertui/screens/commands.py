@@ -151,7 +151,7 @@ TABLE = (
     Command(
         "dashboard.prev_year",
         "minus",
-        "Año -",
+        "Año ant.",
         "year(-1)",
         "Tablero del año anterior",
         "Vencimientos del año anterior",
@@ -159,7 +159,7 @@ TABLE = (
     Command(
         "dashboard.next_year",
         "plus",
-        "Año +",
+        "Año sig.",
         "year(1)",
         "Tablero del año siguiente",
         "Vencimientos del año siguiente",
@@ -641,7 +641,7 @@ TABLE = (
     Command(
         "raoce.prev",
         "ctrl+left",
-        "Año -",
+        "Año ant.",
         "year(-1)",
         "RAOCE del año anterior",
         "La hoja del año anterior",
@@ -650,7 +650,7 @@ TABLE = (
     Command(
         "raoce.next",
         "ctrl+right",
-        "Año +",
+        "Año sig.",
         "year(1)",
         "RAOCE del año siguiente",
         "La hoja del año siguiente",

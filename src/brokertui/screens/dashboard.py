@@ -150,9 +150,9 @@ class DashboardScreen(YearScreen):
             self.query_one("#summary", Static).update(GUIDE)
             return
         self.query_one("#summary", Static).update(
-            f"Abiertos [b]{s.open}[/] · suspendidos [b red]{s.suspended}[/] · "
-            f"vencen esta semana [b yellow]{s.due_this_week}[/] · cancelados "
-            f"[magenta]{s.cancelled}[/] · presentados [green]{s.filed}[/]\n"
+            f"Abiertos [b]{s.open}[/] ([b yellow]{s.due_this_week}[/] esta semana) · "
+            f"suspendidos [b red]{s.suspended}[/] · cancelados [magenta]{s.cancelled}[/] · "
+            f"presentados [green]{s.filed}[/]\n"
             f"Temporales: vencidos [b red]{s.expired}[/] · vencen ≤30 d [b red]{s.within_30}[/] · "
             f"≤60 d [b yellow]{s.within_60}[/] · ≤90 d [b]{s.within_90}[/]"
         )
