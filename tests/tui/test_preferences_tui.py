@@ -52,3 +52,20 @@ async def test_a_bad_config_is_told_and_the_app_starts_with_defaults(demo_db):
         assert app.theme == "textual-dark"
         assert any("[teclas] «dashboard.nada»: no existe esa acción" in m for m in told), told
         assert any("no hay un tema «sepia»" in m for m in told), told
+
+
+async def test_a_capture_block_names_its_keys_as_remapped(demo_db):
+    """The line over a block of the pedimento form says its keys as the footer does (it said
+    Ctrl+N whatever the keymap, and was cut at 80 columns)."""
+    config().write_text('[teclas]\n"block.add" = "ctrl+b"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f4", "a")
+        await pilot.pause()
+        await pilot.pause()
+        titles = app.screen.query(".block-title").results()
+        shown = {str(title.render()): title.size for title in titles}
+    assert "Identificadores · 1 de 1  ^b nueva ^r duplicar ^t quitar pgup/pgdn filas" in shown
+    assert all(len(said) <= size.width and size.height == 1 for said, size in shown.items())

@@ -96,9 +96,15 @@ class BlockEditor(Vertical):
         for i, row in enumerate(self.rows, start=1):
             table.add_row(str(i), *(plain(row.get(name)) for name, _, _ in self.grid))
         table.move_cursor(row=self.current)
+        key = {c.id: commands.key_display(self.app, c) for c in commands.of_scopes("block")}
+        keys = (  # as the footer and F1 show them (the user's keymap); fits 80 columns
+            f"{key['block.add']} nueva {key['block.duplicate']} duplicar "
+            f"{key['block.delete']} quitar {key['block.prev']}/{key['block.next']} filas"
+        )
         self.query_one(".block-title", Static).update(
-            f"[b]{self.title}[/] · {self.current + 1} de {len(self.rows)}   "
-            "[dim]Ctrl+N nueva · Ctrl+R duplicar · Ctrl+T quitar · RePág/AvPág[/]"
+            Text.assemble(
+                (self.title, "bold"), f" · {self.current + 1} de {len(self.rows)}  ", (keys, "dim")
+            )
         )
 
     def update_field(self, name: str, value: str) -> None:
