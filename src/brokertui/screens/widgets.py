@@ -440,6 +440,8 @@ class PagedTable(Vertical):
                 f"{start:,}–{end:,} de ≥ {end + self.more:,} {self.noun} · página {self.page + 1:,}"
                 " · contando…"
             )
+        elif not self.total:
+            text = counted(0, singular(self.noun), self.noun)  # "0 pedimentos"
         else:
             total = counted(self.total, singular(self.noun), self.noun)
             text = f"{start:,}–{end:,} de {total} · página {self.page + 1:,} de {self.pages:,}"
