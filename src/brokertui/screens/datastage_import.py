@@ -52,7 +52,7 @@ class DataStageImportScreen(Guarded, Screen):
         yield Header()
         with Vertical():
             yield Static(
-                "Zip de Data Stage entregado por ANAM ({folio}_Solicitudes.zip) o una carpeta"
+                "Zip de Data Stage entregado por ANAM (FOLIO_Solicitudes.zip) o una carpeta"
                 " de zips. Cada zip se importa completo o nada; cada pedimento va al cliente"
                 " de su RFC y los de RFC que no son clientes se apartan hasta registrarlos."
             )
