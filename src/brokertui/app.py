@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from textual import events
 from textual.app import App, SystemCommand
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.notifications import SeverityLevel
@@ -62,23 +62,15 @@ class BrokerProvider(Provider):
 
 
 class ClientSwitcher(BrokerProvider):
-    """Command palette: fuzzy-match a client by RFC or razón social and switch to it."""
+    """Command palette: fuzzy-match a client by RFC or razón social and switch to it. The
+    clients are not listed before the user types (hundreds of them would push the screen's
+    commands out of sight): the placeholder says they can be typed."""
 
     async def startup(self) -> None:
         self.clients = clients.list_clients(self.app.db)
 
     def _label(self, client: clients.Client) -> str:
         return clean(f"{client.rfc}  {client.razon_social}")
-
-    async def discover(self) -> Hits:
-        for client in self.clients:
-            label = self._label(client)
-            yield DiscoveryHit(
-                Content(label),
-                partial(self.app.switch_client, client.rfc),
-                text=label,
-                help="Abrir este cliente",
-            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -310,11 +302,14 @@ class BrokerApp(App):
         return super().switch_mode(mode)
 
     def open_client(self, rfc: str) -> None:
-        """Make `rfc` the current client and show its detail."""
+        """Make `rfc` the current client and show its detail (the one on Clientes, if any)."""
         if self.set_client(rfc):
             if self.current_mode != "clientes":
                 self.switch_mode("clientes")
-            self.push_screen(ClientDetailScreen(rfc))
+            if isinstance(self.screen, ClientDetailScreen):
+                self.screen.follow_client()
+            else:
+                self.push_screen(ClientDetailScreen(rfc))
 
     def switch_client(self, rfc: str) -> None:
         """The palette's choice: make `rfc` the current client and stay on the screen in use,

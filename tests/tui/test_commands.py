@@ -13,7 +13,7 @@ from brokertui.app import BrokerApp
 from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.client_forms import ProgramFormScreen
-from brokertui.screens.clients import ClientDetailScreen
+from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
@@ -86,6 +86,8 @@ async def test_palette_lists_the_commands_of_the_screen_and_of_the_main_screens(
     ]:
         assert title in prompts
     assert not any(p.startswith("Editar cliente") for p in prompts)  # a detail screen's
+    assert not any("Sierra Madre" in p for p in prompts)  # clients only when typed: there
+    assert prompts.index("Sólo urgentes (u)") < 3  # may be hundreds; the screen's come first
 
 
 @pytest.mark.parametrize(
@@ -159,10 +161,17 @@ async def test_palette_client_switch_stays_on_the_screen_in_use(demo_db, key, mo
         if mode == "pedimentos":  # shown again for the new client
             summary = str(screen.query_one("#ped-summary").render())
             assert "Pedimentos de ASM980127HN4" in summary
-        await pilot.press("f3", "ctrl+p")  # on Clientes the choice opens the client's detail
+        await pilot.press("f3")  # the detail opened first follows the client chosen since
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen) and app.screen.rfc == "ASM980127HN4"
+        assert "Autopartes Sierra Madre" in str(app.screen.query_one("#summary").render())
+        await pilot.press("ctrl+p")  # on Clientes the choice opens the client's detail
         await type_text(pilot, "MNB050315K70")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ClientDetailScreen)
         assert "MNB050315K70" in app.sub_title
+        await pilot.press("escape")  # one detail, not one per client chosen: back to the list
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)

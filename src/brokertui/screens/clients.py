@@ -177,6 +177,17 @@ class ClientDetailScreen(Guarded, Screen):
         self.load()
         self.query_one("#programs", DataTable).focus()
 
+    def on_screen_resume(self) -> None:
+        self.follow_client()
+
+    def follow_client(self) -> None:
+        """Show the current client when it changed since this detail was shown (Ctrl+P, Enter
+        on the dashboard): the detail is the one the header names, and Clientes keeps one."""
+        client = self.app.client
+        if client is not None and client.rfc != self.rfc:
+            self.rfc = client.rfc
+            self.load()
+
     def load(self) -> None:
         db = self.app.db
         client = clients.get_client(db, self.rfc)

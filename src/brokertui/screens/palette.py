@@ -18,7 +18,9 @@ class Palette(typeahead.Palette):
     """The command palette (Enter waits for the search: typeahead.Palette) with its
     placeholder and its 'no matches' line in Spanish."""
 
-    def __init__(self, *args, placeholder: str = "Buscar comandos…", **kwargs) -> None:
+    def __init__(
+        self, *args, placeholder: str = "Comando, cliente (RFC o nombre) o pedimento…", **kwargs
+    ) -> None:
         super().__init__(*args, placeholder=placeholder, **kwargs)
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
