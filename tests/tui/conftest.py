@@ -1,13 +1,22 @@
 """TUI test helpers."""
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 
 from brokertui.app import BrokerApp
 from tests.core.anexo24.test_year_scenario import year  # noqa: F401 (issue 15's year, F5)
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+    """Type `text` as a burst, a key event per character as the terminal sends them (a fast
+    typist, a paste over SSH), then wait for the app to take them. Pilot.press waits for the
+    app to go idle after every key (at least 40 ms: most of a capture test's time)."""
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        pilot.app.post_message(events.Key(key, char))
+    await pilot.pause()  # the app hands each key to the focused widget,
+    await pilot.pause()  # which takes them
 
 
 async def settle(pilot) -> None:
