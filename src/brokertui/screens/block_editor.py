@@ -99,7 +99,7 @@ class BlockEditor(Vertical):
         key = {c.id: commands.key_display(self.app, c) for c in commands.of_scopes("block")}
         keys = (  # as the footer and F1 show them (the user's keymap); fits 80 columns
             f"{key['block.add']} nueva {key['block.duplicate']} duplicar "
-            f"{key['block.delete']} quitar {key['block.prev']}/{key['block.next']} filas"
+            f"{key['block.delete']} quitar {key['block.prev']}/{key['block.next']} recorre"
         )
         self.query_one(".block-title", Static).update(
             Text.assemble(
