@@ -394,7 +394,7 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
 
         table = Table(title=title, header_style="bold")
         for column in columns:
-            table.add_column(column)
+            table.add_column(column, overflow="fold")  # all of a value, on more lines
         for row in rows:  # stored data: plain text, never Rich markup or terminal control
             table.add_row(*(Text(text.clean(row.get(c)), end="") for c in columns))
         Console().print(table)
