@@ -5,7 +5,7 @@ Spanish."""
 import json
 import sqlite3
 
-from brokertui.core.anexo24 import ledger
+from brokertui.cli.anexo24 import RUN_NAMES
 from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
 
@@ -43,7 +43,8 @@ def test_discharge_runs_are_named_in_spanish(inv_db, tmp_path, monkeypatch):  # 
     assert run("discharge", "run", "--rfc", RFC).exit_code == 0
     assert run("discharge", "undo", "--rfc", RFC).exit_code == 0
     rows = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").output)
-    assert [list(r) for r in rows] == [ledger.RUN_COLUMNS] * 2
+    assert [list(r) for r in rows] == [list(RUN_NAMES.values())] * 2
+    assert "inicio" in rows[0] and "status" not in rows[0]
     assert [r["estado"] for r in rows] == ["deshecha", "vigente"]
     table = run("discharge", "runs", "--rfc", RFC).output
     assert "estado" in table and "vigente" in table and "committed" not in table

@@ -154,6 +154,23 @@ def discharge_undo(env: Env, rfc: str) -> None:
     click.echo(f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: {left}.")
 
 
+# A run as `discharge runs` names it: its columns, and its state (in force, undone, or still
+# being written: its writer may have died, and the next run takes it over).
+RUN_NAMES = {
+    "id": "id",
+    "started_at": "inicio",
+    "os_user": "usuario",
+    "desde": "desde",
+    "hasta": "hasta",
+    "status": "estado",
+    "demands": "demandas",
+    "allocations": "asignaciones",
+    "shortfalls": "faltantes",
+    "reversed": "revertidas",
+}
+RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en curso"}
+
+
 @discharge_group.command("runs")
 @click.option("--rfc", required=True)
 @search_option
@@ -161,8 +178,12 @@ def discharge_undo(env: Env, rfc: str) -> None:
 @pass_env
 def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     """Las corridas de descargo del cliente, la más reciente primero."""
-    rows = matching(discharge.runs(env.db, rfc), search, "inicio")
-    emit(rows, discharge.RUN_COLUMNS, fmt, title="Corridas de descargo")
+    rows = [
+        {RUN_NAMES[k]: RUN_STATES.get(v, v) if k == "status" else v for k, v in run.items()}
+        for run in discharge.runs(env.db, rfc)
+    ]
+    rows = matching(rows, search, "inicio")
+    emit(rows, list(RUN_NAMES.values()), fmt, title="Corridas de descargo")
 
 
 @discharge_group.command("export")

@@ -64,7 +64,6 @@ from brokertui.core.anexo24.ledger.in_force import (
 from brokertui.core.anexo24.ledger.modes import LOT_AMOUNT, MODES, mode, set_mode
 from brokertui.core.anexo24.ledger.overview import (
     PENDING_SORTS,
-    RUN_COLUMNS,
     count_pending,
     pending,
     runs,
@@ -83,7 +82,6 @@ __all__ = [
     "MODES",
     "PENDING_SORTS",
     "PREVIEW",
-    "RUN_COLUMNS",
     "Progress",
     "RunResult",
     "allocations",

@@ -11,24 +11,14 @@ from brokertui.core.anexo24.ledger.columns import LOADED_E, LOADED_S
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
 
-# A run's status as the CLI shows it: in force, undone, or still being written (or its writer
-# died: the next run takes it over).
-RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en curso"}
-RUN_COLUMNS = [
-    "id", "inicio", "usuario", "desde", "hasta", "estado", "demandas", "asignaciones",
-    "faltantes", "revertidas",
-]  # fmt: skip
-
 
 def runs(db: Database, rfc: str) -> list[dict]:
-    """The client's runs, the newest first, named in Spanish."""
     client = clients.get_client(db, rfc)
     return [
-        {**r, "estado": RUN_STATES.get(r["estado"], r["estado"])}
+        dict(r)
         for r in db.query(
-            "SELECT id, started_at AS inicio, os_user AS usuario, desde, hasta, status AS estado, "
-            "demands AS demandas, allocations AS asignaciones, shortfalls AS faltantes, "
-            "reversed AS revertidas FROM discharge_runs WHERE client_id = ? ORDER BY id DESC",
+            "SELECT id, started_at, os_user, desde, hasta, status, demands, allocations, "
+            "shortfalls, reversed FROM discharge_runs WHERE client_id = ? ORDER BY id DESC",
             [client.id],
         )
     ]
