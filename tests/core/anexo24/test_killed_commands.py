@@ -177,6 +177,8 @@ def test_a_killed_run_is_not_in_force_and_the_next_run_takes_it_over(path, run, 
     db.close()
     result = run("discharge", "run", "--rfc", RFC)
     assert result.output.startswith("Corrida 1: 4 demandas"), result.output
+    # the user hears whose run was taken over (this process's user: the killed one was ours)
+    assert f"Retomó la corrida interrumpida de {store.os_user()} desde " in result.output
     assert sound(path) == sound(clean)
 
 

@@ -252,6 +252,8 @@ def test_a_killed_run_is_invisible_and_the_next_run_cleans_it(late_entry):
     assert state(path) == before  # its first row is there, unseen
     result = ledger.run(db, RFC, hasta=TODAY)
     assert result.run_id == dead["id"]  # taken over, its rows purged and written again
+    assert result.retomada == f"{dead['os_user']} desde {leases.since(dead['started_at'])}"
+    assert result.summary().endswith(f" Retomó la corrida interrumpida de {result.retomada}.")
     assert [r["status"] for r in ledger.runs(db, RFC)] == ["committed", "committed"]
     total = db.execute("SELECT count(*) FROM allocations").fetchone()[0]
     assert total == sum(r["allocations"] for r in ledger.runs(db, RFC)) == 4

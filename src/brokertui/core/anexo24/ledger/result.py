@@ -28,6 +28,9 @@ class RunResult:
     sin_valor_parts: list[str] = field(default_factory=list)
     # A dry run: the first PREVIEW rows it would write, shaped as allocations() rows
     preview: list[dict] = field(default_factory=list)
+    # The run of the client whose process died (who ran it, since when), taken over: its rows
+    # purged, this run did its work
+    retomada: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -42,6 +45,7 @@ class RunResult:
             f"{counted(self.shortfalls, 'faltante')}, "
             f"{counted(self.vencidos, 'de lote vencido', 'de lotes vencidos')}, "
             f"{counted(self.reversed, 'revertida')} (salidas hasta {self.hasta}{since})."
+            + (f" Retomó la corrida interrumpida de {self.retomada}." if self.retomada else "")
         )
 
     def pending(self) -> str:

@@ -83,6 +83,7 @@ def _run(
         for _ in range(store.ATTEMPTS):
             result = _new_result(desde, hasta)
             result.entries_added = added
+            result.retomada = taken_over
             with snapshot(db):
                 inputs = store.fingerprint(db, client.id)
                 params = compute(db, client.id, result, report)

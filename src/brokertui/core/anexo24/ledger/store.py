@@ -40,10 +40,10 @@ class _Claim:
     holder: str
 
 
-def claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, bool]:
+def claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, str | None]:
     """The client's discharge, claimed in a short transaction by a new run in 'escribiendo'
-    or by taking over one whose process died (True: its rows must be purged). Conflict when a
-    live one holds it."""
+    or by taking over one whose process died (then who ran it and since when, as the user
+    reads it: its rows must be purged). Conflict when a live one holds it."""
     holder = leases.take()
     try:
         with transaction(db):
@@ -76,7 +76,7 @@ def claim(db: Database, client: clients.Client, hasta: date) -> tuple[_Claim, bo
     except BaseException:
         leases.drop(holder)
         raise
-    return _Claim(run_id, holder), row is not None
+    return _Claim(run_id, holder), f"{row[1]} desde {leases.since(row[2])}" if row else None
 
 
 def _renew(db: Database, claim: _Claim) -> None:
