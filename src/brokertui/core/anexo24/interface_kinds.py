@@ -79,12 +79,15 @@ def _interface_check(kind: str, db: Database, client_id: int) -> preview.RowChec
 def _load_interface(kind: str):
     def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
         result = interfaces.import_file(db, kind, path, rfc, progress=progress)
+        taken = result["retomada"]
+        retaken = f" Retomó la importación interrumpida de {taken}." if taken else ""
         if kind in _DONE:
-            return f"{shown_name(path)}: " + _DONE[kind](result)
+            return f"{shown_name(path)}: " + _DONE[kind](result) + retaken
         rows, added, skipped = result["rows"], result["added"], result["skipped"]
         existing = f", {counted(skipped, 'ya existía', 'ya existían')}" if skipped else ""
         added_text = counted(added, "nueva")
-        return f"{shown_name(path)}: {counted(rows, 'fila')} de {kind}, {added_text}{existing}."
+        done = f"{counted(rows, 'fila')} de {kind}, {added_text}{existing}."
+        return f"{shown_name(path)}: {done}{retaken}"
 
     return load
 

@@ -540,7 +540,9 @@ def import_batches(
         raise InterfaceError(f"{name}: faltan las columnas {', '.join(missing)}")
     batches = chain([first], batches)
     if kind in CHUNKED:
-        import_id, count, added = _import_chunked(db, kind, client, name, digest, batches, progress)
+        import_id, count, added, retomada = _import_chunked(
+            db, kind, client, name, digest, batches, progress
+        )
     else:
         staged = _Staged(db, kind)
         try:
@@ -555,13 +557,14 @@ def import_batches(
             )
         finally:
             staged.drop()
-        count = staged.count
+        count, retomada = staged.count, None
     return {
         "kind": kind,
         "rows": count,
         "added": added,
         "skipped": count - added,
         "import_id": import_id,
+        "retomada": retomada,  # whose import, whose process died, this one took over
     }
 
 
@@ -844,17 +847,17 @@ def _import_chunked(
     digest: str,
     batches: Iterable[Batch],
     progress: Progress | None,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, str | None]:
     """Entradas or salidas: the import claimed in 'cargando', its rows checked and written as
     they are checked (`_Writer`), then made 'hecho' with its audit row. A bad row or any
-    failure deletes what it wrote. Returns the import's id, how many rows the file had and how
-    many were new."""
+    failure deletes what it wrote. Returns the import's id, how many rows the file had, how
+    many were new and whose dead import it took over (`_claim`)."""
     holder = leases.take()
     try:
         import_id, stale = _claim(db, kind, client, name, digest, 0, holder)
         try:
             if stale:
-                _discard(db, kind, stale, holder)
+                _discard(db, kind, stale[0], holder)
             with _Writer(db, kind, client.id, import_id, holder) as sink:
                 with collector.paused():
                     _check_all(db, kind, client.id, batches, name, sink, progress)
@@ -873,7 +876,7 @@ def _import_chunked(
             raise
     finally:
         leases.drop(holder)
-    return import_id, sink.count, sink.added
+    return import_id, sink.count, sink.added, stale[1] if stale else None
 
 
 _END = None  # what the checks hand the writer after their last batch
@@ -1054,10 +1057,10 @@ def _claim(
     digest: str,
     rows: int,
     holder: str,
-) -> tuple[int, int | None]:
-    """In a short transaction: the new import's id, and the id of the client's import of the
-    same kind whose process died (now `holder`'s, to delete), if any. InterfaceError while a
-    live one is being written."""
+) -> tuple[int, tuple[int, str] | None]:
+    """In a short transaction: the new import's id, and the client's import of the same kind
+    whose process died (now `holder`'s, to delete), if any: its id and who ran it since when,
+    as the user reads it. InterfaceError while a live one is being written."""
     with transaction(db):
         row = db.execute(
             "SELECT id, imported_by, imported_at, holder, heartbeat FROM interface_imports "
@@ -1075,7 +1078,7 @@ def _claim(
                 [holder, leases.stamp(), row[0]],
             )
         import_id = _new_import(db, client.id, kind, name, digest, rows, holder)
-    return import_id, row[0] if row else None
+    return import_id, (row[0], f"{row[1]} desde {leases.since(row[2])}") if row else None
 
 
 def _renew(db: Database, import_id: int, holder: str) -> None:
