@@ -15,21 +15,20 @@ import unicodedata
 from pathlib import PurePath
 
 FREE_TEXT = frozenset({"descripcion", "motivo", "reason"})  # the fields and options of free text
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-# What a file's name may hold that no message can show as it is: C0, DEL, C1, the bidi
-# embeddings, overrides and isolates, and lone surrogates (the bytes of a name that is not UTF-8,
-# as Python reads them).
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Character ranges the patterns below are made of: C0 before the tab, the line feed, C0 after
+# it, DEL and C1, the bidi embeddings, overrides and isolates (they reorder text), and lone
+# surrogates (the bytes of a file name that is not UTF-8, as Python reads them).
+_C0, _TAB, _NEWLINE, _REST = "\x00-\x08", "\x09", "\x0a", "\x0b-\x1f\x7f-\x9f"
+_BIDI, _SURROGATES = "\u202a-\u202e\u2066-\u2069", "\ud800-\udfff"
+_CONTROL = re.compile(f"[{_C0}{_NEWLINE}{_REST}{_SURROGATES}]")
+_CONTROL_OR_TAB = re.compile(f"[{_C0}{_TAB}{_NEWLINE}{_REST}{_SURROGATES}]")
+# What a file's name may hold that no message can show as it is.
+_UNSHOWABLE = re.compile(f"[{_C0}{_TAB}{_NEWLINE}{_REST}{_BIDI}{_SURROGATES}]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SEPARATED = re.compile(r"(?<=[0-9])[\s./-]+(?=[0-9])")  # between digits
-# What a terminal must never receive from stored data: C0 but tab, DEL, C1, the bidi
-# embeddings, overrides and isolates (they reorder text), and lone surrogates (a file name that
-# is not UTF-8, as Python reads it: no terminal can show one).
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_BUT_NEWLINE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# What a terminal must never receive from stored data (a tab is shown as a space).
+_UNSAFE = re.compile(f"[{_C0}{_NEWLINE}{_REST}{_BIDI}{_SURROGATES}]")
+_UNSAFE_BUT_NEWLINE = re.compile(f"[{_C0}{_REST}{_BIDI}{_SURROGATES}]")
 SHOWN_INSTEAD = "\ufffd"  # � where an unsafe character was: one cell, so nothing shifts
 
 
