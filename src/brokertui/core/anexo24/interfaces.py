@@ -854,7 +854,7 @@ def _import_chunked(
     many were new and whose dead import it took over (`_claim`)."""
     holder = leases.take()
     try:
-        import_id, stale = _claim(db, kind, client, name, digest, 0, holder)
+        import_id, stale = _claim(db, kind, client, name, digest, holder)
         try:
             if stale:
                 _discard(db, kind, stale[0], holder)
@@ -896,9 +896,13 @@ class _Writer:
     back on."""
 
     def __init__(self, db: Database, kind: str, client_id: int, import_id: int, holder: str):
-        self.db, self.kind, self.client_id = db, kind, client_id
+        self.db, self.client_id = db, client_id
         self.import_id, self.holder = import_id, holder
-        self.columns = COPY[kind][1]
+        self.copy, self.columns = COPY[kind]
+        self.select = (  # a statement's rows of the scratch table (`_load`), numbered (first, last]
+            f"SELECT {', '.join(self.columns)} FROM temp.import_rows WHERE n > ? AND n <= ? "
+            "ORDER BY n"
+        )
         self.prepare = entries.expiry(db) if kind == "entradas" else None
         self.queue: queue.Queue = queue.Queue(maxsize=QUEUED)
         self.pending: list[dict] = []  # rows handed one by one, not yet queued
@@ -1034,11 +1038,7 @@ class _Writer:
     def _step(self, rows: tuple[int, int]) -> None:
         if self.stop.is_set():
             raise _Stopped
-        copy, columns = COPY[self.kind]
-        select = (
-            f"SELECT {', '.join(columns)} FROM temp.import_rows WHERE n > ? AND n <= ? ORDER BY n"
-        )
-        self.added += copy(self.own, self.client_id, self.import_id, select, list(rows))
+        self.added += self.copy(self.own, self.client_id, self.import_id, self.select, list(rows))
         self.copied = rows[1]
 
 
@@ -1055,7 +1055,6 @@ def _claim(
     client: clients.Client,
     name: str,
     digest: str,
-    rows: int,
     holder: str,
 ) -> tuple[int, tuple[int, str] | None]:
     """In a short transaction: the new import's id, and the client's import of the same kind
@@ -1077,7 +1076,8 @@ def _claim(
                 "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ?",
                 [holder, leases.stamp(), row[0]],
             )
-        import_id = _new_import(db, client.id, kind, name, digest, rows, holder)
+        # its rows counted when it is made 'hecho' (they are checked while written)
+        import_id = _new_import(db, client.id, kind, name, digest, 0, holder)
     return import_id, (row[0], f"{row[1]} desde {leases.since(row[2])}") if row else None
 
 
