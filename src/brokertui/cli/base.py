@@ -50,6 +50,7 @@ class Env:
 
     db_path: Path
     today_fixed: date | None
+    on_anexo24: bool = False  # the command reads or writes Anexo 24 data (ANEXO24_COMMANDS)
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -60,6 +61,8 @@ class Env:
     def db(self) -> Database:
         if self._db is None:
             self._db = db.connect(self.db_path)
+            if self.on_anexo24:
+                _discard_abandoned(self._db, self.db_path)
         return self._db
 
     def close(self) -> None:
@@ -425,7 +428,8 @@ def main(ctx: click.Context, db_path: Path | None, today: date | None, crear: bo
     """brokertui: vencimientos, pedimentos e inventario del Anexo 24 para agencias aduanales."""
     if db_path is not None and not crear and not db_path.exists():
         _missing_database(ctx, db_path)
-    ctx.obj = Env(db_path or db.default_db_path(), today)
+    on_anexo24 = ctx.invoked_subcommand in ANEXO24_COMMANDS
+    ctx.obj = Env(db_path or db.default_db_path(), today, on_anexo24)
     ctx.call_on_close(ctx.obj.close)
     ctx.with_resource(clock.pinned_today(today))  # what it records is stamped on that day
     if ctx.invoked_subcommand != "backup":
@@ -456,6 +460,37 @@ def _missing_database(ctx: click.Context, path: Path) -> None:
             return
         raise click.exceptions.Exit(1)
     raise Failure(f"Error: --db: no existe {path}; repita con --crear para crear una base nueva")
+
+
+# The commands that read or write Anexo 24 data (their modules import core.anexo24 already).
+ANEXO24_COMMANDS = (
+    "activo-fijo",
+    "ajuste",
+    "baja",
+    "check",
+    "dashboard",
+    "discharge",
+    "import",
+    "reconcile",
+    "report",
+)
+
+
+def _discard_abandoned(database: Database, db_path: Path) -> None:
+    """Before a command on Anexo 24 data: the imports of entradas or salidas whose process
+    died while writing them (a kill -9, a dropped SSH link) deleted, each named on standard
+    error, as the TUI's start does (interfaces.discard_abandoned): while one is there the
+    saldos are read much slower, until the next import of its kind. One query when there is
+    none; a colleague's live import is never touched. A failure is a warning: the command
+    goes on (readers leave such an import out)."""
+    from brokertui.core.anexo24 import interfaces
+
+    try:
+        for found in interfaces.discard_abandoned(database):
+            click.echo(f"Se borró {found} (su proceso terminó sin completarla).", err=True)
+    except Exception as exc:
+        problem = log.user_error(exc, db_path)
+        click.echo(f"Aviso: no se borró una importación interrumpida: {problem}", err=True)
 
 
 def _daily_backup(db_path: Path, background: bool) -> None:

@@ -23,7 +23,7 @@ import pytest
 
 from brokertui.core import db as store
 from brokertui.core import leases
-from brokertui.core.anexo24 import interfaces, ledger, reports
+from brokertui.core.anexo24 import interface_kinds, interfaces, ledger, reports
 from brokertui.core.pedimentos.datastage import build
 from tests.builders import cli_runner, partida, pedimento
 from tests.core.anexo24.conftest import RFC, TODAY, write_csv
@@ -123,17 +123,36 @@ def salidas(tmp_path):
     )
 
 
+WHEN = r"(\d{4}-\d\d-\d\d )?\d\d:\d\d"  # leases.since: the date when not today
+
+
+def deleted_line(kind: str) -> str:
+    """What a CLI command on Anexo 24 data says of a killed import it deleted (cli/base.py)."""
+    return (
+        rf"Se borró la importación interrumpida de {kind} de {RFC} de {re.escape(store.os_user())} "
+        rf"desde {WHEN} \(su proceso terminó sin completarla\)\.\n"
+    )
+
+
+def left_behind(path) -> list[tuple]:
+    db = store.connect(path)
+    try:
+        return db.execute(
+            "SELECT kind, (SELECT count(*) FROM salidas s WHERE s.import_id = i.id) "
+            "FROM interface_imports i WHERE estado = 'cargando' ORDER BY kind"
+        ).fetchall()
+    finally:
+        db.close()
+
+
 def test_a_killed_import_of_salidas_is_unseen_and_imported_again(path, run, salidas):
     before = sound(path)
     killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
     assert sound(path) == before
-    db = store.connect(path)
-    assert db.execute("SELECT count(*) FROM salidas").fetchone()[0] == 2  # its two turns
-    db.close()
+    assert left_behind(path) == [("salidas", 2)]  # its two turns
     result = run("import", "salidas", salidas, "--rfc", RFC)
-    said = "salidas.csv: 4 filas de salidas, 4 nuevas. Retomó la importación interrumpida de"
-    when = r"(\d{4}-\d\d-\d\d )?\d\d:\d\d"  # leases.since: the date when not today
-    assert re.fullmatch(rf"{said} {store.os_user()} desde {when}\.\n", result.output)
+    said = r"salidas\.csv: 4 filas de salidas, 4 nuevas\.\n"
+    assert re.fullmatch(deleted_line("salidas") + said, result.output), result.output
     after = sound(path)
     assert after["summary"]["salidas"] == len(SALIDAS) and len(after["salidas"]) == len(SALIDAS)
     db = store.connect(path)
@@ -141,6 +160,45 @@ def test_a_killed_import_of_salidas_is_unseen_and_imported_again(path, run, sali
         "SELECT estado, count(*) FROM interface_imports WHERE kind = 'salidas' GROUP BY 1"
     ).fetchall() == [("hecho", 1)]
     db.close()
+
+
+def test_the_next_import_of_its_kind_takes_a_killed_import_over_and_says_whose(path, salidas):
+    """An import that finds the dead one first (a TUI's, before its start deleted it) deletes
+    it itself and says whose it was."""
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+    db = store.connect(path)
+    said = interface_kinds.get("salidas").load(db, RFC, salidas, None)
+    db.close()
+    retaken = f" Retomó la importación interrumpida de {re.escape(store.os_user())} desde {WHEN}\\."
+    assert re.fullmatch(rf"salidas\.csv: 4 filas de salidas, 4 nuevas\.{retaken}", said), said
+    assert left_behind(path) == []
+
+
+def test_a_killed_import_is_deleted_by_the_next_command_on_anexo24_data(path, run, salidas):
+    """`kill -9` of a CLI import: the next command that reads Anexo 24 data deletes what it
+    wrote before it reads (cli/base.py), naming it on standard error; a command on other data
+    leaves it; a colleague's live import (another machine, fresh heartbeat) is never touched."""
+    before = sound(path)
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+    db = store.connect(path)
+    db.execute(
+        "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, imported_at, "
+        "imported_by, estado, holder, heartbeat) SELECT client_id, 'entradas', 'e.csv', 'x', 0, "
+        "imported_at, 'luis', 'cargando', 'otra-maquina:4242:beef', ? FROM interface_imports "
+        "LIMIT 1",
+        [leases.stamp()],
+    )
+    db.close()
+    assert run("client", "list", "--format", "json").stderr == ""
+    assert left_behind(path) == [("entradas", 0), ("salidas", 2)]
+    saldos = run("report", "saldos", "--rfc", RFC, "--format", "json")
+    assert saldos.exit_code == 0 and re.fullmatch(deleted_line("salidas"), saldos.stderr)
+    assert left_behind(path) == [("entradas", 0)]  # the colleague's
+    assert run("report", "saldos", "--rfc", RFC, "--format", "json").stderr == ""
+    db = store.connect(path)
+    db.execute("DELETE FROM interface_imports WHERE estado = 'cargando'")
+    db.close()
+    assert sound(path) == before
 
 
 def test_a_killed_import_is_deleted_at_the_next_start_and_a_live_one_is_not(path, salidas):
@@ -156,12 +214,14 @@ def test_a_killed_import_is_deleted_at_the_next_start_and_a_live_one_is_not(path
         "imported_at, imported_by, 'cargando', ?, ? FROM interface_imports LIMIT 1",
         [live, leases.stamp()],
     )
-    assert [kind for _, kind, _ in interfaces.abandoned(db)] == ["salidas"]
-    assert interfaces.discard_abandoned(db) == 1
+    [dead] = interfaces.abandoned(db)
+    assert (dead.kind, dead.rfc) == ("salidas", RFC)
+    assert re.fullmatch(f"{re.escape(store.os_user())} desde {WHEN}", dead.by)
+    assert interfaces.discard_abandoned(db) == [dead]
     left = db.execute("SELECT holder FROM interface_imports WHERE estado <> 'hecho'")
     assert left.fetchall() == [(live,)]
     assert db.execute("SELECT count(*) FROM salidas").fetchone() == (0,)
-    assert interfaces.abandoned(db) == [] and interfaces.discard_abandoned(db) == 0
+    assert interfaces.abandoned(db) == interfaces.discard_abandoned(db) == []
     db.execute("DELETE FROM interface_imports WHERE holder = ?", [live])
     leases.drop(live)
     db.close()

@@ -28,7 +28,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlite_utils import Database
 
@@ -1108,34 +1108,53 @@ def _discard(db: Database, kind: str, import_id: int, holder: str) -> None:
         db.execute("DELETE FROM interface_imports WHERE id = ? AND holder = ?", [import_id, holder])
 
 
-def abandoned(db: Database) -> list[tuple[int, str, str | None]]:
-    """The imports of entradas or salidas whose process died while writing them: (id, kind,
-    holder), 'cargando' with a claim no longer alive (leases.alive)."""
+class Abandoned(NamedTuple):
+    """An import of entradas or salidas whose process died while writing it."""
+
+    id: int
+    kind: str
+    holder: str | None
+    rfc: str
+    by: str  # who ran it, since when (leases.since): 'ana desde 10:42'
+
+    def __str__(self) -> str:
+        return f"la importación interrumpida de {self.kind} de {self.rfc} de {self.by}"
+
+
+def abandoned(db: Database) -> list[Abandoned]:
+    """The imports of entradas or salidas whose process died while writing them: 'cargando'
+    with a claim no longer alive (leases.alive)."""
     rows = db.execute(
-        "SELECT id, kind, holder, heartbeat FROM interface_imports WHERE estado = 'cargando'"
+        "SELECT i.id, i.kind, i.holder, i.heartbeat, c.rfc, i.imported_by, i.imported_at "
+        "FROM interface_imports i JOIN clients c ON c.id = i.client_id "
+        "WHERE i.estado = 'cargando'"
     ).fetchall()
-    return [(r[0], r[1], r[2]) for r in rows if not leases.alive(r[2], r[3])]
+    return [
+        Abandoned(r[0], r[1], r[2], r[4], f"{r[5]} desde {leases.since(r[6])}")
+        for r in rows
+        if not leases.alive(r[2], r[3])
+    ]
 
 
-def discard_abandoned(db: Database) -> int:
+def discard_abandoned(db: Database) -> list[Abandoned]:
     """Delete the `abandoned` imports as the next import of their kind would (taking their
     claim, then their rows in turns): readers leave them out, but while one is there the
     saldos are read past the kept balances (reports._NOT_PRESENT), much slower; so the TUI's
-    start deletes them (BrokerApp.on_mount). One taken meanwhile by a colleague's import is
-    his. Returns how many were deleted."""
-    deleted = 0
-    for import_id, kind, dead in abandoned(db):
+    start (BrokerApp.on_mount) and the CLI's commands on Anexo 24 data (cli/base.py) delete
+    them. One taken meanwhile by a colleague's import is his. Returns those deleted."""
+    deleted = []
+    for found in abandoned(db):
         holder = leases.take()
         try:
             with transaction(db):
                 taken = db.execute(
                     "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ? "
                     "AND estado = 'cargando' AND holder IS ?",
-                    [holder, leases.stamp(), import_id, dead],
+                    [holder, leases.stamp(), found.id, found.holder],
                 ).rowcount
             if taken:
-                _discard(db, kind, import_id, holder)
-                deleted += 1
+                _discard(db, found.kind, found.id, holder)
+                deleted.append(found)
         finally:
             leases.drop(holder)
     return deleted
