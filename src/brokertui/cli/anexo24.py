@@ -154,8 +154,9 @@ def discharge_undo(env: Env, rfc: str) -> None:
     click.echo(f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: {left}.")
 
 
-# A run as `discharge runs` names it: its columns, and its state (in force, undone, or still
-# being written: its writer may have died, and the next run takes it over).
+# A run as `discharge runs` names it: its columns, and its state (in force, undone, still
+# being written, or interrupted: its process died while writing it, and the next run takes it
+# over; who ran it and since when are its usuario and inicio).
 RUN_NAMES = {
     "id": "id",
     "started_at": "inicio",
@@ -171,6 +172,11 @@ RUN_NAMES = {
 RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en curso"}
 
 
+def _run_row(run: dict) -> dict:
+    state = "interrumpida" if run["interrupted"] else RUN_STATES.get(run["status"], run["status"])
+    return {name: state if key == "status" else run[key] for key, name in RUN_NAMES.items()}
+
+
 @discharge_group.command("runs")
 @click.option("--rfc", required=True)
 @search_option
@@ -178,11 +184,7 @@ RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en c
 @pass_env
 def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     """Las corridas de descargo del cliente, la más reciente primero."""
-    rows = [
-        {RUN_NAMES[k]: RUN_STATES.get(v, v) if k == "status" else v for k, v in run.items()}
-        for run in discharge.runs(env.db, rfc)
-    ]
-    rows = matching(rows, search, "inicio")
+    rows = matching([_run_row(run) for run in discharge.runs(env.db, rfc)], search, "inicio")
     emit(rows, list(RUN_NAMES.values()), fmt, title="Corridas de descargo")
 
 

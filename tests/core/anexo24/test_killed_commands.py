@@ -238,11 +238,20 @@ def test_a_killed_run_is_not_in_force_and_the_next_run_takes_it_over(path, run, 
     db = store.connect(path)
     assert [r["status"] for r in ledger.runs(db, RFC)] == ["escribiendo"]
     db.close()
+    # `discharge runs` shows it interrupted (not "en curso"), with who and since when
+    [shown] = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").stdout)
+    assert (shown["estado"], shown["usuario"], shown["inicio"] > "") == (
+        "interrumpida",
+        store.os_user(),
+        True,
+    )
     result = run("discharge", "run", "--rfc", RFC)
     assert result.output.startswith("Corrida 1: 4 demandas"), result.output
     # the user hears whose run was taken over (this process's user: the killed one was ours)
     assert f"Retomó la corrida interrumpida de {store.os_user()} desde " in result.output
     assert sound(path) == sound(clean)
+    [done] = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").stdout)
+    assert done["estado"] == "vigente"
 
 
 def test_an_undo_killed_before_its_commit_leaves_the_run_in_force(path, run, salidas, tmp_path):

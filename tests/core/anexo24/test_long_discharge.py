@@ -22,6 +22,7 @@ from brokertui.core import leases
 from brokertui.core.anexo24 import ajustes, ledger, reports
 from brokertui.core.anexo24.ledger import store as ledger_store
 from brokertui.core.errors import Conflict
+from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, TODAY, in_thread, load, timed_write
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -151,6 +152,11 @@ def test_a_second_run_of_the_client_is_refused_with_who_runs_it(late_entry, one_
         [running] = [r for r in ledger.runs(other, RFC) if r["status"] == "escribiendo"]
     finally:
         other.close()
+    assert running["interrupted"] is False  # its process works on it
+    shown = cli_runner(path, TODAY.isoformat())(
+        "discharge", "runs", "--rfc", RFC, "--format", "csv"
+    )
+    assert shown.stdout.splitlines()[1].split(",")[5] == "en curso"
     since = leases.since(running["started_at"])
     assert str(refused.value) == (
         f"rfc: descargo de {RFC} en curso por {store.os_user()} desde {since}; espere a que termine"
@@ -248,13 +254,15 @@ def test_a_killed_run_is_invisible_and_the_next_run_cleans_it(late_entry):
     process.join(WAIT)
     db = store.connect(path)
     [dead] = [r for r in ledger.runs(db, RFC) if r["status"] == "escribiendo"]
+    assert dead["interrupted"] is True
     assert db.execute("SELECT count(*) FROM allocation_reversals").fetchone()[0] == 1
     assert state(path) == before  # its first row is there, unseen
     result = ledger.run(db, RFC, hasta=TODAY)
     assert result.run_id == dead["id"]  # taken over, its rows purged and written again
     assert result.retomada == f"{dead['os_user']} desde {leases.since(dead['started_at'])}"
     assert result.summary().endswith(f" Retomó la corrida interrumpida de {result.retomada}.")
-    assert [r["status"] for r in ledger.runs(db, RFC)] == ["committed", "committed"]
+    runs = ledger.runs(db, RFC)
+    assert [(r["status"], r["interrupted"]) for r in runs] == [("committed", False)] * 2
     total = db.execute("SELECT count(*) FROM allocations").fetchone()[0]
     assert total == sum(r["allocations"] for r in ledger.runs(db, RFC)) == 4
     assert db.execute("SELECT count(*) FROM allocation_reversals").fetchone()[0] == 2

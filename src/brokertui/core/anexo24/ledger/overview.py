@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from brokertui.core import leases
 from brokertui.core import search as find
 from brokertui.core.anexo24.ledger.columns import LOADED_E, LOADED_S
 from brokertui.core.quantities import to_text
@@ -13,12 +14,19 @@ from brokertui.core.registry import clients
 
 
 def runs(db: Database, rfc: str) -> list[dict]:
+    """The client's runs, the latest first. `interrupted`: one still 'escribiendo' whose
+    process died (its claim not alive, core/leases.py), which the next run takes over."""
     client = clients.get_client(db, rfc)
     return [
-        dict(r)
+        {
+            **{k: v for k, v in r.items() if k not in ("holder", "heartbeat")},
+            "interrupted": r["status"] == "escribiendo"
+            and not leases.alive(r["holder"], r["heartbeat"]),
+        }
         for r in db.query(
             "SELECT id, started_at, os_user, desde, hasta, status, demands, allocations, "
-            "shortfalls, reversed FROM discharge_runs WHERE client_id = ? ORDER BY id DESC",
+            "shortfalls, reversed, holder, heartbeat FROM discharge_runs WHERE client_id = ? "
+            "ORDER BY id DESC",
             [client.id],
         )
     ]
