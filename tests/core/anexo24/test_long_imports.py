@@ -122,12 +122,17 @@ def test_a_second_import_of_entradas_for_the_client_is_refused_with_who_runs_it(
     csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
     outcome: dict = {}
     thread = import_in_thread(path, csv_path, outcome)
+    for _ in range(2):  # its third turn written: one row each
+        assert paused.paused.wait(WAIT)
+        paused.next()
     assert paused.paused.wait(WAIT)
     with pytest.raises(InterfaceError) as refused:
         interfaces.import_file(inv_db, "entradas", csv_path, RFC)
     assert f"lots.csv: importación de entradas de {RFC} en curso por {store.os_user()} desde " in (
         str(refused.value)
     )
+    # the rows it went through, as each turn starts: those of the two turns before
+    assert str(refused.value).endswith(" (lleva 2 filas); espere a que termine")
     # Another kind of the same client is not held up.
     load(inv_db, tmp_path, "salidas", [["RT-1", "RT", "2026-03-01", "M", "MAT-A", "5"]])
     while thread.is_alive():

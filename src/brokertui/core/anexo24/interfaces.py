@@ -55,6 +55,7 @@ from brokertui.core.db import (
     write,
 )
 from brokertui.core.pedimentos import numero as pedimento_numero
+from brokertui.core.plural import counted
 from brokertui.core.quantities import (
     factor_micro,
     parse_decimal,
@@ -1004,7 +1005,7 @@ class _Writer:
                 self.own,
                 self._steps(),
                 self._step,
-                first=lambda: _renew(self.own, self.import_id, self.holder),
+                first=lambda: _renew(self.own, self.import_id, self.holder, self.copied),
                 ready=lambda: self.left > 0 or not self.queue.empty(),
             ):
                 self.written = self.copied
@@ -1062,30 +1063,33 @@ def _claim(
     as the user reads it. InterfaceError while a live one is being written."""
     with transaction(db):
         row = db.execute(
-            "SELECT id, imported_by, imported_at, holder, heartbeat FROM interface_imports "
+            "SELECT id, imported_by, imported_at, holder, heartbeat, rows FROM interface_imports "
             "WHERE client_id = ? AND kind = ? AND estado = 'cargando'",
             [client.id, kind],
         ).fetchone()
         if row and leases.alive(row[3], row[4]):
             raise InterfaceError(
                 f"{name}: importación de {kind} de {client.rfc} en curso por {row[1]} desde "
-                f"{leases.since(row[2])}; espere a que termine"
+                f"{leases.since(row[2])} (lleva {counted(row[5], 'fila')}); espere a que termine"
             )
         if row:
             db.execute(
                 "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ?",
                 [holder, leases.stamp(), row[0]],
             )
-        # its rows counted when it is made 'hecho' (they are checked while written)
+        # its rows counted as its turns write them (_renew), all when it is made 'hecho'
         import_id = _new_import(db, client.id, kind, name, digest, 0, holder)
     return import_id, (row[0], f"{row[1]} desde {leases.since(row[2])}") if row else None
 
 
-def _renew(db: Database, import_id: int, holder: str) -> None:
-    """Inside a write transaction: the import's heartbeat, after checking it is still ours."""
+def _renew(db: Database, import_id: int, holder: str, rows: int | None = None) -> None:
+    """Inside a write transaction: the import's heartbeat, after checking it is still ours,
+    and the rows of the file its writer went through so far (`rows`, by the turns before;
+    what a colleague refused is told, `_claim`)."""
     if not db.execute(
-        "UPDATE interface_imports SET heartbeat = ? WHERE id = ? AND holder = ?",
-        [leases.stamp(), import_id, holder],
+        "UPDATE interface_imports SET heartbeat = ?, rows = coalesce(?, rows) "
+        "WHERE id = ? AND holder = ?",
+        [leases.stamp(), rows, import_id, holder],
     ).rowcount:
         raise InterfaceError(
             "otro proceso tomó esta importación por abandonada (no dio señales en "
