@@ -478,16 +478,18 @@ ANEXO24_COMMANDS = (
 
 def _discard_abandoned(database: Database, db_path: Path) -> None:
     """Before a command on Anexo 24 data: the imports of entradas or salidas whose process
-    died while writing them (a kill -9, a dropped SSH link) deleted, each named on standard
-    error, as the TUI's start does (interfaces.discard_abandoned): while one is there the
-    saldos are read much slower, until the next import of its kind. One query when there is
-    none; a colleague's live import is never touched. A failure is a warning: the command
-    goes on (readers leave such an import out)."""
+    died while writing them (a kill -9, a dropped SSH link) deleted, as the TUI's start does
+    (interfaces.discard_abandoned), each named on standard error as its deletion starts
+    (seconds for 200,000 rows): while one is there the saldos are read much slower, until the
+    next import of its kind. One query when there is none; a colleague's live import is never
+    touched. A failure is a warning: the command goes on (readers leave such an import out)."""
     from brokertui.core.anexo24 import interfaces
 
+    def deleting(found: interfaces.Abandoned) -> None:
+        click.echo(f"Borrando {found} (su proceso terminó sin completarla)…", err=True)
+
     try:
-        for found in interfaces.discard_abandoned(database):
-            click.echo(f"Se borró {found} (su proceso terminó sin completarla).", err=True)
+        interfaces.discard_abandoned(database, deleting)
     except Exception as exc:
         problem = log.user_error(exc, db_path)
         click.echo(f"Aviso: no se borró una importación interrumpida: {problem}", err=True)

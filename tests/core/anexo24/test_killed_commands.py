@@ -129,8 +129,8 @@ WHEN = r"(\d{4}-\d\d-\d\d )?\d\d:\d\d"  # leases.since: the date when not today
 def deleted_line(kind: str) -> str:
     """What a CLI command on Anexo 24 data says of a killed import it deleted (cli/base.py)."""
     return (
-        rf"Se borró la importación interrumpida de {kind} de {RFC} de {re.escape(store.os_user())} "
-        rf"desde {WHEN} \(su proceso terminó sin completarla\)\.\n"
+        rf"Borrando la importación interrumpida de {kind} de {RFC} de "
+        rf"{re.escape(store.os_user())} desde {WHEN} \(su proceso terminó sin completarla\)…\n"
     )
 
 
@@ -199,6 +199,24 @@ def test_a_killed_import_is_deleted_by_the_next_command_on_anexo24_data(path, ru
     db.execute("DELETE FROM interface_imports WHERE estado = 'cargando'")
     db.close()
     assert sound(path) == before
+
+
+def test_a_failure_to_delete_a_killed_import_is_a_warning(path, run, salidas, monkeypatch):
+    """The command goes on (readers leave the import out); the next one deletes it."""
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(interfaces, "_discard", full)
+        saldos = run("report", "saldos", "--rfc", RFC, "--format", "json")
+    assert saldos.exit_code == 0 and json.loads(saldos.stdout)
+    warned = "Aviso: no se borró una importación interrumpida: disco lleno: no queda espacio"
+    assert re.fullmatch(deleted_line("salidas") + re.escape(warned) + r".*\n", saldos.stderr)
+    assert left_behind(path) == [("salidas", 2)]
+    assert re.fullmatch(deleted_line("salidas"), run("check", "--rfc", RFC).stderr)
+    assert left_behind(path) == []
 
 
 def test_a_killed_import_is_deleted_at_the_next_start_and_a_live_one_is_not(path, salidas):

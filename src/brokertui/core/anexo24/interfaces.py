@@ -1140,12 +1140,15 @@ def abandoned(db: Database) -> list[Abandoned]:
     ]
 
 
-def discard_abandoned(db: Database) -> list[Abandoned]:
+def discard_abandoned(
+    db: Database, deleting: Callable[[Abandoned], object] = lambda _: None
+) -> list[Abandoned]:
     """Delete the `abandoned` imports as the next import of their kind would (taking their
-    claim, then their rows in turns): readers leave them out, but while one is there the
-    saldos are read past the kept balances (reports._NOT_PRESENT), much slower; so the TUI's
-    start (BrokerApp.on_mount) and the CLI's commands on Anexo 24 data (cli/base.py) delete
-    them. One taken meanwhile by a colleague's import is his. Returns those deleted."""
+    claim, then their rows in turns; `deleting` told of each once taken): readers leave them
+    out, but while one is there the saldos are read past the kept balances
+    (reports._NOT_PRESENT), much slower; so the TUI's start (BrokerApp.on_mount) and the
+    CLI's commands on Anexo 24 data (cli/base.py) delete them. One taken meanwhile by a
+    colleague's import is his. Returns those deleted."""
     deleted = []
     for found in abandoned(db):
         holder = leases.take()
@@ -1157,6 +1160,7 @@ def discard_abandoned(db: Database) -> list[Abandoned]:
                     [holder, leases.stamp(), found.id, found.holder],
                 ).rowcount
             if taken:
+                deleting(found)
                 _discard(db, found.kind, found.id, holder)
                 deleted.append(found)
         finally:
