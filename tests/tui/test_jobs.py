@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from textual.widgets import ProgressBar
 
 from brokertui.app import BrokerApp
 from brokertui.core import preferences
@@ -12,6 +11,7 @@ from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import build as datastage_build
 from brokertui.core.pedimentos.datastage import importer
 from brokertui.screens.datastage_import import DataStageImportScreen
+from brokertui.screens.jobs import JobBar
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.builders import partida, pedimento
 from tests.conftest import TODAY
@@ -63,7 +63,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
         result = screen.query_one("#import-result")
         assert str(result.render()).startswith(shown) and result.has_class("-error")
         assert str(screen.query_one("#import-stage").render()) == "Error"
-        assert screen.query_one(ProgressBar).percentage == 0  # reset, not left at 25 %
+        assert not screen.query_one(JobBar).display  # gone, not left at 25 %
         if isinstance(error, BrokerError):
             assert not log_file.exists()  # the user's own problem: nothing to log
         else:
@@ -77,7 +77,7 @@ async def test_a_failed_import_is_told_and_the_screen_stays_usable(
         assert not result.has_class("-error")
         # only an import that worked keeps its folder among the user's recent ones
         assert preferences.recent(demo_db, "carpetas.datastage") == [str(zip_path.parent.resolve())]
-        assert screen.query_one(ProgressBar).percentage == 1
+        assert not screen.query_one(JobBar).display  # the result is told instead
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PedimentosScreen)
@@ -97,14 +97,15 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_import(app, pilot, zip_path)
-        bar = screen.query_one(ProgressBar)
+        bar = screen.query_one(JobBar)
+        assert not bar.display  # no job yet: no bar at 0 %
         try:
             await pilot.press("enter")
             for _ in range(100):
                 await pilot.pause(0.02)
                 if bar.percentage == 0.5:
                     break
-            assert bar.percentage == 0.5
+            assert bar.percentage == 0.5 and bar.display
             assert str(screen.query_one("#import-stage").render()) == "Validando…"
             await pilot.press("escape")  # refused while the job runs, but answered
             await pilot.pause()
@@ -113,7 +114,7 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
         finally:
             release.set()
         await settle(pilot)
-        assert bar.percentage == 1
+        assert not bar.display
         assert "1 pedimento," in str(screen.query_one("#import-result").render())
 
 
@@ -132,10 +133,14 @@ async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypa
         failure = list(app._notifications)[-1]
         assert failure.message.startswith("Error interno: KeyError: 'numero_parte'")
         assert failure.severity == "error"
+        result = app.screen.query_one("#dis-result")
+        assert str(result.render()) == failure.message and result.has_class("-error")
         monkeypatch.setattr(ledger, "run", real)
         await pilot.press("d")
         await settle(pilot)
-        assert list(app._notifications)[-1].message.startswith("Corrida ")
+        # the run's result on the line where the bar was, the bar gone
+        assert str(result.render()).startswith("Corrida 1: ") and result.display
+        assert not app.screen.query_one(JobBar).display
         assert ledger.count_allocations(demo_db, RFC) > 0
 
 
@@ -155,3 +160,14 @@ async def test_report_export_writes_the_file_in_a_job(demo_db, tmp_path, monkeyp
             0o700,
         )  # private whatever the umask (core/files.py)
         assert str(written) in list(app._notifications)[-1].message
+
+
+async def test_no_bar_is_shown_while_no_job_runs(demo_db):
+    """F5, its interfaces and the Data Stage import show no bar at 0 % before a job starts."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(RFC)
+        for keys in (("f5",), ("f5", "i"), ("escape", "f4", "i")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert not app.screen.query_one(JobBar).display, keys

@@ -69,3 +69,22 @@ async def test_a_capture_block_names_its_keys_as_remapped(demo_db):
         shown = {str(title.render()): title.size for title in titles}
     assert "Identificadores · 1 de 1  ^b nueva ^r duplicar ^t quitar pgup/pgdn recorre" in shown
     assert all(len(said) <= size.width and size.height == 1 for said, size in shown.items())
+
+
+async def test_an_import_path_line_names_its_keys_as_remapped(demo_db):
+    """The line under the Data Stage import's path field says its keys from the command
+    table, as the footer does (it said Tab, Ctrl+R and Intro whatever the keymap)."""
+    config().write_text('[teclas]\n"path.recent" = "ctrl+y"\n"datastage_import.run" = "f9"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f4", "i")
+        await pilot.pause()
+        hint = app.screen.query_one(".path-hint")
+        said = "tab completa la ruta · ^y carpetas recientes · F9 importa"
+        assert str(hint.render()) == said
+        app.screen.query_one("#import-path").value = ""
+        await pilot.press("f9")  # the remapped key runs the import: of nothing yet
+        await pilot.pause()
+        assert "Escriba la ruta" in str(app.screen.query_one("#import-result").render())

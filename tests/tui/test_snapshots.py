@@ -6,6 +6,7 @@ import pytest
 
 from brokertui.app import BrokerApp
 from brokertui.core.demo import clients as demo
+from brokertui.screens.jobs import JobBar
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC as YEAR_RFC
 from tests.tui.test_conciliacion_tui import plant as plant_inventarios
@@ -130,7 +131,9 @@ async def _worksheet(pilot):
 
 async def _half_way(pilot):
     """What a run shows while it works: the progress bar part way (set as the worker does)."""
-    pilot.app.screen.query_one("ProgressBar").update(total=11, progress=5)
+    bar = pilot.app.screen.query_one(JobBar)
+    bar.begin()
+    bar.update(total=11, progress=5)
 
 
 async def _settled(pilot, *keys):

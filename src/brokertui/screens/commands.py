@@ -342,6 +342,15 @@ TABLE = (
         "drafts.delete", "delete", "Borrar", "delete", "Borrar borrador", "El borrador seleccionado"
     ),
     Command(
+        "datastage_import.run",
+        "enter",
+        "Importar",
+        "run",
+        "Importar el zip o la carpeta",
+        "El zip (o cada zip de la carpeta) escrito en Zip/carpeta, completo o nada",
+        show=False,  # the path field's line says it
+    ),
+    Command(
         "datastage_import.back", "escape", "Volver", "leave", "Volver", "Regresar a Pedimentos"
     ),
     Command(

@@ -12,14 +12,14 @@ from sqlite_utils import Database
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, Label, Static
 
 from brokertui.core.pedimentos.datastage import batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.jobs import Jobs, Progress
+from brokertui.screens.jobs import JobBar, Jobs, Progress
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import SAFE_INPUT, plain
 from brokertui.screens.widgets import KeyFooter
@@ -62,7 +62,7 @@ class DataStageImportScreen(Guarded, Screen):
                 suffixes=(".zip",),
                 placeholder="/ruta/al/1875724_Solicitudes.zip o /ruta/a/la/carpeta",
                 input_id="import-path",
-                enter="importa",
+                enter=("datastage_import.run", "importa"),
             )
             with Horizontal():
                 yield Label("Sólo RFC")
@@ -72,7 +72,7 @@ class DataStageImportScreen(Guarded, Screen):
                     compact=True,
                     highlighter=SAFE_INPUT,
                 )
-            yield ProgressBar(total=1, show_eta=False, id="import-progress")
+            yield JobBar(id="import-progress")
             yield Static("", id="import-stage")
             with VerticalScroll():
                 yield Static("", id="import-result")
@@ -83,6 +83,10 @@ class DataStageImportScreen(Guarded, Screen):
         self.query_one("#import-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        """Enter (in either field, or the key the user's keymap gives it): the import."""
         zip_path = self.query_one(PathPicker).path
         if zip_path is None:
             self.show("Escriba la ruta del zip o de la carpeta (Tab la completa).", error=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.notifications import SeverityLevel
-from textual.widgets import DataTable, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from brokertui.core import formatting, identifiers
 from brokertui.core.anexo24 import exit_detail
@@ -18,7 +17,7 @@ from brokertui.core.registry import clients
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
 from brokertui.screens.dialogs import ConfirmScreen
-from brokertui.screens.jobs import Jobs, read_later
+from brokertui.screens.jobs import JobBar, Jobs, read_later
 from brokertui.screens.pedimentos import spaced
 from brokertui.screens.text import SAFE_INPUT, markup, plain
 from brokertui.screens.widgets import Column, KeyFooter, NavBar, PagedTable, View, in_view
@@ -36,6 +35,7 @@ class DischargeScreen(ClientScreen):
         self.simulated: discharge.RunResult | None = None  # `v`: the rows a run would write
         self.page_rows: dict[str, dict] = {}  # the page's rows as read, by row key (the detail)
         self.jobs = Jobs(self, bar="#dis-progress")
+        self.told: tuple[str | None, str, str] | None = None  # rfc, what its last job did, level
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,7 +48,8 @@ class DischargeScreen(ClientScreen):
                 compact=True,
                 highlighter=SAFE_INPUT,
             )
-        yield ProgressBar(total=1, show_eta=False, id="dis-progress")
+        yield JobBar(id="dis-progress")
+        yield Static(id="dis-result")
         yield PagedTable(
             [
                 Column("documento", "Documento", 9),
@@ -188,6 +189,24 @@ class DischargeScreen(ClientScreen):
         table = self.query_one(PagedTable)
         table.reload(first_page=True)
         self.summarize(modo, later=table.total is None)
+        self.show_told()
+
+    def tell(self, text: str, level: str = "") -> None:
+        """Say on the line where the bar was what the last job did (for this client only)."""
+        self.told = (self.rfc, text, level) if text else None
+        self.show_told()
+
+    def show_told(self) -> None:
+        line = self.query_one("#dis-result", Static)
+        told = self.told if self.told and self.told[0] == self.rfc else None
+        line.update(plain(told[1]) if told else "")
+        line.display = told is not None
+        for level in ("warning", "error"):
+            line.set_class(told is not None and told[2] == level, f"-{level}")
+
+    def failed(self, text: str) -> None:
+        self.tell(text, "error")
+        self.notify(text, severity="error", timeout=8)
 
     def summarize(self, modo: str | None, *, later: bool) -> None:
         """The line above the table. Its counts (entradas, salidas, pendientes: a pass over
@@ -275,20 +294,18 @@ class DischargeScreen(ClientScreen):
         if not (rfc := self.chosen_rfc()) or self.jobs.running:
             return
         hasta = self.hasta()
-        if hasta is not None:
-            self.jobs.start(
-                lambda conn, progress: discharge.run(
-                    conn, rfc, hasta=hasta, dry_run=dry_run, progress=progress
-                ),
-                self.ran,
-            )
+        if hasta is not None and self.jobs.start(
+            lambda conn, progress: discharge.run(
+                conn, rfc, hasta=hasta, dry_run=dry_run, progress=progress
+            ),
+            self.ran,
+            failed=self.failed,
+        ):
+            self.tell("")
 
     def ran(self, result: discharge.RunResult) -> None:
         text = " ".join(filter(None, [result.summary(), result.pending()]))
-        severity: SeverityLevel = (
-            "warning" if result.shortfalls or result.sin_valor else "information"
-        )
-        self.notify(text, severity=severity, timeout=8)
+        self.tell(text, "warning" if result.shortfalls or result.sin_valor else "")
         self.simulated = result if result.dry_run else None
         self.reload()
 
@@ -333,8 +350,10 @@ class DischargeScreen(ClientScreen):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.jobs.start(lambda conn, _: discharge.undo_last(conn, rfc), self.undone)
+            if yes and self.jobs.start(
+                lambda conn, _: discharge.undo_last(conn, rfc), self.undone, failed=self.failed
+            ):
+                self.tell("")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -345,7 +364,7 @@ class DischargeScreen(ClientScreen):
         )
 
     def undone(self, run: dict) -> None:
-        self.notify(f"Corrida {run['run_id']} deshecha.")
+        self.tell(f"Corrida {run['run_id']} deshecha.")
         self.simulated = None
         self.reload()
 

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from brokertui.core.anexo24 import interface_kinds
 from brokertui.core.anexo24.preview import Preview
@@ -23,7 +23,7 @@ from brokertui.core.plural import counted
 from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
-from brokertui.screens.jobs import Jobs
+from brokertui.screens.jobs import JobBar, Jobs
 from brokertui.screens.path_picker import PathPicker
 from brokertui.screens.text import clean, plain
 from brokertui.screens.widgets import ChoiceSelect, KeyFooter
@@ -76,8 +76,9 @@ class InterfaceImportScreen(ClientScreen):
                 recent="carpetas.interfaces",
                 suffixes=SUFFIXES,
                 placeholder="/ruta/al/archivo.csv o .xlsx",
+                enter=("interface_import.check", "revisa"),
             )
-            yield ProgressBar(total=1, show_eta=False, id="if-progress")
+            yield JobBar(id="if-progress")
             yield Static("", id="if-status")
             yield DataTable(id="if-rows", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="if-errors", cursor_type="row")

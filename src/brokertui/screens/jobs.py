@@ -4,6 +4,8 @@ A job is a core call given its own connection and a progress callback; it runs i
 worker so the screen keeps answering keys. Progress, the result and any failure come back to
 the UI thread as plain values. Every exception ends as a Spanish message: a BrokerError's own
 text, anything else the line core.log words for it ("Error interno: …" with the trace logged).
+A job's bar (JobBar) is shown only while it runs: an idle bar at 0 % says nothing, and once
+the job ended its screen shows what it did instead.
 """
 
 from __future__ import annotations
@@ -26,17 +28,29 @@ Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
 Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
 
 
-class Jobs:
-    """One long job at a time for `screen`, moving the ProgressBar `bar` (a selector) if given.
+class JobBar(ProgressBar):
+    """A job's progress bar: hidden until a job starts and again once it ended. While no total
+    is known yet it pulses (Textual's indeterminate bar)."""
 
-    A job that reported progress ends with its bar full, or empty if it failed.
-    """
+    def __init__(self, *, id: str) -> None:
+        super().__init__(total=None, show_eta=False, id=id)
+        self.display = False
+
+    def begin(self) -> None:
+        self.update(total=None, progress=0)
+        self.display = True
+
+    def end(self) -> None:
+        self.display = False
+
+
+class Jobs:
+    """One long job at a time for `screen`, moving the JobBar `bar` (a selector) if given."""
 
     def __init__(self, screen: Guarded, bar: str | None = None) -> None:
         self.screen = screen
         self.bar = bar
         self.running = False
-        self._moved = False
 
     def start(
         self,
@@ -54,7 +68,8 @@ class Jobs:
         if self.running:
             return False
         self.running = True
-        self._moved = False
+        if self.bar:
+            self.screen.query_one(self.bar, JobBar).begin()
         db, app = self.screen.app.db, self.screen.app
 
         def report(done_: int, total: int, stage: str) -> None:
@@ -64,9 +79,9 @@ class Jobs:
             try:
                 with worker_connection(db) as conn:
                     result = task(conn, report)
-                app.call_from_thread(self._end, True, done, result)
+                app.call_from_thread(self._end, done, result)
             except Exception as exc:  # the screen stays usable whatever went wrong
-                app.call_from_thread(self._end, False, failed or self._notify, error_text(exc))
+                app.call_from_thread(self._end, failed or self._notify, error_text(exc))
 
         self.screen.run_worker(work, name="job", group="jobs", thread=True, exit_on_error=False)
         return True
@@ -86,16 +101,15 @@ class Jobs:
         return self.start(task, lambda result: self.screen.notify(said(result, path), timeout=8))
 
     def _progressed(self, progress: Progress | None, done: int, total: int, stage: str) -> None:
-        self._moved = True
         if self.bar and total > 0:  # a total of 0 is not known yet: the stage alone is told
-            self.screen.query_one(self.bar, ProgressBar).update(total=total, progress=done)
+            self.screen.query_one(self.bar, JobBar).update(total=total, progress=done)
         if progress:
             progress(done, total, stage)
 
-    def _end(self, ok: bool, callback: Callable[[Any], Any], value: Any) -> None:
+    def _end(self, callback: Callable[[Any], Any], value: Any) -> None:
         self.running = False
-        if self.bar and self._moved:
-            self.screen.query_one(self.bar, ProgressBar).update(total=1, progress=int(ok))
+        if self.bar:
+            self.screen.query_one(self.bar, JobBar).end()
         callback(value)
 
     def _notify(self, text: str) -> None:

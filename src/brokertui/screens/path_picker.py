@@ -88,13 +88,25 @@ class PathPicker(Vertical):
         suffixes: tuple[str, ...] = (),
         placeholder: str = "",
         input_id: str | None = None,
-        enter: str = "revisa",
+        enter: tuple[str, str],
     ) -> None:
+        """`enter`: the id of the screen's command Enter runs and what it does ("revisa")."""
         super().__init__()
         self.label, self.recent, self.suffixes = label, recent, suffixes
-        self.placeholder, self.input_id = placeholder, input_id
+        self.placeholder, self.input_id, self.enter = placeholder, input_id, enter
         self.completed: str | None = None  # the value Tab wrote: its hint stays
-        self.usage = f"Tab completa la ruta · Ctrl+R carpetas recientes · Intro {enter}"
+
+    @property
+    def usage(self) -> str:
+        """The line under the field: its keys as the footer and F1 show them (the user's
+        keymap), from the command table."""
+        command, does = self.enter
+        ids = ("path.complete", "path.recent", command)
+        key = {c: commands.key_display(self.app, commands.BY_ID[c]) for c in ids}
+        return (
+            f"{key['path.complete']} completa la ruta · {key['path.recent']} carpetas recientes"
+            f" · {key[command]} {does}"
+        )
 
     def compose(self) -> ComposeResult:
         with Horizontal():
