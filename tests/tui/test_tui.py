@@ -96,6 +96,9 @@ async def test_edit_and_baja_from_the_detail(demo_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", "enter")  # first row: ASM980127HN4
         assert isinstance(app.screen, ClientDetailScreen)
+        # its domicilio as a Mexican address reads (it said "Monterrey km, 7.5")
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Domicilio fiscal: Carretera Saltillo-Monterrey km 7.5, Derramadero, " in summary
         await pilot.press("e")
         assert app.screen.query_one("#f-rfc").disabled
         await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # to código postal

@@ -75,15 +75,16 @@ class NavBar(Static):
     def on_mount(self) -> None:
         keys = [("F1", "Ayuda", None)] + [(i.key.upper(), i.label, i.mode) for i in self.app.NAV]
         current = self.app.current_mode
-        parts = []
-        for key, label, mode in keys:
-            style = "reverse bold" if mode == current else ""
-            parts.append(
-                f"[b $accent]{key}[/][{style}]{label}[/]"
-                if style
+        # the current screen's label reversed; a space after every key, so that the text read
+        # off the screen (a screen reader, tmux capture-pane) says "F2 Tablero"
+        self.update(
+            " ".join(
+                f"[b $accent]{key}[/] [reverse bold]{label}[/]"
+                if mode == current
                 else f"[b $accent]{key}[/] {label}"
+                for key, label, mode in keys
             )
-        self.update(" ".join(parts))
+        )
 
 
 @dataclass(frozen=True)
