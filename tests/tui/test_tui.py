@@ -6,7 +6,9 @@ from brokertui.app import BrokerApp
 from brokertui.core.registry import clients, programs
 from brokertui.screens.client_forms import ClientFormScreen
 from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
+from brokertui.screens.commands import MAIN_SCREENS
 from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.screens.widgets import NavBar
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC as YEAR_RFC
 from tests.tui.conftest import type_text
@@ -169,6 +171,14 @@ async def test_f_keys_reach_every_main_screen(demo_db):
         ]:
             await pilot.press(key)
             assert app.current_mode == mode
+            # the F-key bar, as read off the screen (tmux capture-pane): each key apart from
+            # its label, the current one too, in 80 columns
+            bar = app.screen.query_one(NavBar)
+            text = str(bar.render())
+            label = next(s.label for s in MAIN_SCREENS if s.mode == mode)
+            assert f"{key.upper()} {label}" in text
+            assert all(f"{k.upper()} " in text for k in ("f1", "f2", "f3", "f4", "f5", "f6", "f7"))
+            assert len(text) <= 80
 
 
 async def test_discharge_mode_switch_by_keyboard(demo_db):

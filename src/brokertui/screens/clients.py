@@ -206,9 +206,11 @@ class ClientDetailScreen(Guarded, Screen):
             markup(
                 "Domicilio fiscal: $address",
                 address=_address(
-                    client.calle,
-                    client.numero_exterior,
-                    client.numero_interior and f"int. {client.numero_interior}",
+                    _street(
+                        client.calle,
+                        client.numero_exterior,
+                        client.numero_interior and f"int. {client.numero_interior}",
+                    ),
                     client.colonia,
                     client.municipio,
                     client.codigo_postal and f"C.P. {client.codigo_postal}",
@@ -238,7 +240,9 @@ class ClientDetailScreen(Guarded, Screen):
         table = self.query_one("#sites", DataTable)
         table.clear()
         for s in clients.list_sites(db, self.rfc):
-            where = _address(s.calle, s.numero, s.colonia, s.codigo_postal, s.entidad_federativa)
+            where = _address(
+                _street(s.calle, s.numero), s.colonia, s.codigo_postal, s.entidad_federativa
+            )
             table.add_row(*map(plain, (s.kind, s.nombre, where, s.baja_date)), key=str(s.id))
 
     def oficio_text(self) -> str:
@@ -339,3 +343,9 @@ class ClientDetailScreen(Guarded, Screen):
 
 def _address(*parts: str) -> str:
     return ", ".join(p for p in parts if p) or "—"
+
+
+def _street(*parts: str) -> str:
+    """Calle, número and interior as a Mexican address writes them: "Av. Juárez 120 int. 4",
+    "Carretera Saltillo-Monterrey km 7.5" (no comma before the number)."""
+    return " ".join(p for p in parts if p)

@@ -49,7 +49,7 @@ CLIENTS: list[tuple[str, str, tuple[str, ...], list[tuple[str, str]], list[Progr
     (
         "ASM980127HN",
         "Autopartes Sierra Madre, S.A. de C.V.",
-        ("Carretera Saltillo-Monterrey km", "7.5", "Derramadero", "Saltillo", "25300", "COA"),
+        ("Carretera Saltillo-Monterrey", "km 7.5", "Derramadero", "Saltillo", "25300", "COA"),
         [("planta", "Planta Derramadero"), ("planta", "Planta Ramos Arizpe")],
         [
             ("IMMEX", "IMMEX 0877-2004", "2004-05-17", "industrial", ""),
