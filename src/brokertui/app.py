@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
 from textual.widget import Widget
 
-from brokertui.core import config, dates, log
+from brokertui.core import clock, config, dates, log
 from brokertui.core import db as store
 from brokertui.core.anexo24 import interfaces
 from brokertui.core.errors import NotFound
@@ -150,7 +150,8 @@ class BrokerApp(App):
         self.stylesheet = ParsedOnce(variables=self.get_css_variables())
         self._db = db
         self._reader = threading.local()  # a background read's own connection (reading)
-        self.fixed_today = today
+        self.fixed_today = today  # pinned (core/clock) while the app runs
+        self._pin = contextlib.ExitStack()
         self.client: clients.Client | None = None
         self.live = Live(self)
         self.typeahead = TypeAhead(self)
@@ -181,7 +182,12 @@ class BrokerApp(App):
 
     @property
     def today(self) -> date:
-        return self.fixed_today or date.today()
+        return clock.today()
+
+    def on_load(self) -> None:
+        """Its `today` pinned before any screen is made, so the checks of dates in core (an
+        import's "no later than today", in a worker thread too) read it, as under `--today`."""
+        self._pin.enter_context(clock.pinned_today(self.fixed_today))
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -250,6 +256,7 @@ class BrokerApp(App):
     def on_unmount(self) -> None:
         self.live.stop()
         self.idle_collect.stop()
+        self._pin.close()
 
     def action_command_palette(self) -> None:
         """Show the command palette (screens/palette.py: in Spanish, Enter waits for the

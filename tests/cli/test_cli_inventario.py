@@ -112,3 +112,14 @@ def test_import_inventarios_and_a_period_not_declared(run, tmp_path):
         ).exit_code
         == 1
     )
+
+
+def test_import_checks_dates_against_the_today_given(run, tmp_path):
+    """`--today` (cli_runner's) is the today of the import's "no later than today" check, not
+    the machine's date (core/clock; tests/core/anexo24/test_future_dates.py for each kind)."""
+    late = csv_file(tmp_path, "salidas", [["RT-9", "RT", "2026-07-01", "M", "MAT-A", "5"]])
+    result = run("import", "salidas", late, "--rfc", RFC)
+    assert result.exit_code == 1
+    assert "fila 2: fecha: no puede ser posterior a hoy (2026-06-30)" in result.output
+    on_the_day = csv_file(tmp_path, "salidas", [["RT-9", "RT", "2026-06-30", "M", "MAT-A", "5"]])
+    assert run("import", "salidas", on_the_day, "--rfc", RFC).exit_code == 0

@@ -29,6 +29,18 @@ def test_pinned_today_moves_stamps_to_that_day_keeping_their_order():
     assert abs(datetime.fromisoformat(store.now()) - datetime.now(UTC)) < timedelta(minutes=1)
 
 
+def test_pins_let_go_in_any_order_leave_the_newest_in_force():
+    """Two apps in one process (each pins its today while it runs) may end in any order."""
+    first, second = clock.pinned_today(date(2026, 4, 15)), clock.pinned_today(date(2026, 5, 20))
+    first.__enter__()
+    second.__enter__()
+    assert clock.today() == date(2026, 5, 20)
+    first.__exit__(None, None, None)  # the first one ends first
+    assert clock.today() == date(2026, 5, 20) and mexico_day(store.now()) == date(2026, 5, 20)
+    second.__exit__(None, None, None)
+    assert abs(clock.moment() - datetime.now(UTC)) < timedelta(minutes=1)  # no pin left
+
+
 def test_at_fixes_the_moment_and_nests():
     noon = datetime(2026, 3, 2, 12, 0, tzinfo=MEXICO)
     with clock.at(noon):

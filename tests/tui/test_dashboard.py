@@ -3,6 +3,7 @@
 from datetime import date
 
 from brokertui.app import BrokerApp
+from brokertui.core import clock
 from brokertui.core.demo import clients as demo
 from brokertui.screens.clients import ClientDetailScreen
 from brokertui.screens.dashboard import DashboardScreen
@@ -76,9 +77,9 @@ async def test_rolls_over_at_midnight(db):
         screen = app.screen
         # Only the PROSEC-alone holder is suspended (due 30 April); IMMEX holders are due today.
         assert "suspendidos 1" in str(screen.query_one("#summary").render())
-        app.fixed_today = date(2026, 5, 30)  # the clock passes midnight
-        screen.check_day()
-        summary = str(screen.query_one("#summary").render())
+        with clock.pinned_today(date(2026, 5, 30)):  # the clock passes midnight
+            screen.check_day()
+            summary = str(screen.query_one("#summary").render())
         assert "suspendidos 4" in summary and "cancelados 2" in summary
 
 

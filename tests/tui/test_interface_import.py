@@ -4,13 +4,14 @@ worker, recent folders kept per user, and hostile names and contents shown as pl
 
 import csv
 import os
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select
 
 from brokertui.app import BrokerApp
-from brokertui.core import preferences
+from brokertui.core import clock, preferences
 from brokertui.core.anexo24 import interface_kinds, interfaces, preview
 from brokertui.screens.dialogs import ChoiceScreen
 from brokertui.screens.discharges import DischargeScreen
@@ -548,3 +549,29 @@ async def test_a_colleagues_write_after_the_import_does_not_turn_it_into_an_erro
         colleague.close()
     assert part(demo_db, "NP-100") == ("Lámina nueva",)
     assert preferences.recent(demo_db, "carpetas.interfaces") == []  # not kept this time
+
+
+async def test_the_apps_today_is_the_one_an_import_is_checked_against(
+    demo_db, tmp_path, monkeypatch
+):
+    """A BrokerApp made with its own today (as these tests make it, without --today) pins it
+    (core/clock) while it runs: the import's "no later than today" check, in a worker thread,
+    reads it, not the machine's date, and the pin is let go when the app ends."""
+    salidas = interfaces.COLUMNS["salidas"]
+    path = write(tmp_path / "s.csv", [["F-9", "RT", "2026-06-16", "M", "INT-4471", "3"]], salidas)
+    monkeypatch.chdir(tmp_path)
+    app = BrokerApp(demo_db, today=date(2026, 6, 15))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(app, pilot)
+        screen.query_one(Select).value = "salidas"
+        await pilot.pause()
+        await check(app, pilot, "s.csv")
+        assert status(screen) == "s.csv: 1 de 1 fila con error; nada se importará (1 error)."
+        errors = cells(screen.query_one("#if-errors", DataTable))
+        assert errors == [["2", "fecha", "no puede ser posterior a hoy (2026-06-15)"]]
+        write(path, [["F-9", "RT", "2026-06-15", "M", "INT-4471", "3"]], salidas)  # fixed
+        await pilot.press("enter")
+        await settle(pilot)
+        await confirm(app, pilot)
+        assert status(screen) == "s.csv: 1 fila de salidas, 1 nueva."
+    assert abs(clock.moment() - datetime.now(UTC)) < timedelta(hours=1)  # let go at its exit

@@ -49,13 +49,12 @@ class Env:
     """What every command shares: where the database is and what day it is."""
 
     db_path: Path
-    today_fixed: date | None
     on_anexo24: bool = False  # the command reads or writes Anexo 24 data (ANEXO24_COMMANDS)
     _db: Database | None = field(default=None, repr=False)
 
     @property
     def today(self) -> date:
-        return self.today_fixed or date.today()
+        return clock.today()  # `--today`, pinned for the whole process
 
     @property
     def db(self) -> Database:
@@ -429,7 +428,7 @@ def main(ctx: click.Context, db_path: Path | None, today: date | None, crear: bo
     if db_path is not None and not crear and not db_path.exists():
         _missing_database(ctx, db_path)
     on_anexo24 = ctx.invoked_subcommand in ANEXO24_COMMANDS
-    ctx.obj = Env(db_path or db.default_db_path(), today, on_anexo24)
+    ctx.obj = Env(db_path or db.default_db_path(), on_anexo24)
     ctx.call_on_close(ctx.obj.close)
     ctx.with_resource(clock.pinned_today(today))  # what it records is stamped on that day
     if ctx.invoked_subcommand != "backup":

@@ -15,6 +15,8 @@ import secrets
 import socket
 from datetime import UTC, datetime, timedelta
 
+from brokertui.core import clock
+
 STALE = timedelta(minutes=10)  # a holder renews its heartbeat far more often than this
 
 _held: set[str] = set()  # the claims this process holds now
@@ -59,8 +61,8 @@ def alive(holder: str | None, heartbeat: str | None) -> bool:
 
 def since(started_at: str) -> str:
     """When a claim was taken, as the user reads it: local 'HH:MM' (the date too if not
-    today)."""
+    today). It was stamped by db.now(), so today is the clock's (a pinned day's too)."""
     local = datetime.fromisoformat(started_at).astimezone()
-    if local.date() == datetime.now().astimezone().date():
+    if local.date() == clock.moment().astimezone().date():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")

@@ -20,7 +20,7 @@ from typing import IO
 
 from sqlite_utils import Database
 
-from brokertui.core import files, formatting, paging
+from brokertui.core import clock, files, formatting, paging
 from brokertui.core import search as find
 from brokertui.core.anexo24 import activo_fijo, contributions, timeliness
 from brokertui.core.anexo24.entries import fixed_asset
@@ -506,7 +506,7 @@ def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=Non
         raise InvalidInput("reporte", f"debe ser uno de {', '.join(NAMES)}")
     client = clients.get_client(db, rfc)
     report = REPORTS_BY_MODE[client.ledger_mode][name]
-    today = on or hasta or date.today()
+    today = on or hasta or clock.today()
     return Heading(
         client.razon_social,
         client.rfc,
