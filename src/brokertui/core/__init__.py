@@ -9,6 +9,8 @@ discharge engine imports numpy itself when it runs (already imported, they are l
 import importlib.abc
 import importlib.machinery
 import sys
+from collections.abc import Sequence
+from types import ModuleType
 
 
 class _Held(importlib.abc.Loader):
@@ -17,10 +19,10 @@ class _Held(importlib.abc.Loader):
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self.loader = loader
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self.loader.create_module(spec)
 
-    def exec_module(self, module) -> None:
+    def exec_module(self, module: ModuleType) -> None:
         held = [name for name in ("numpy", "pandas") if name not in sys.modules]
         for name in held:  # None in sys.modules: an import of it fails
             sys.modules[name] = None  # type: ignore[assignment]
@@ -32,7 +34,9 @@ class _Held(importlib.abc.Loader):
 
 
 class _SqliteUtilsFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if name != "sqlite_utils":
             return None
         sys.meta_path.remove(self)  # once

@@ -38,6 +38,8 @@ from brokertui.core.errors import (
 from brokertui.core.text import fold, joined
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
@@ -59,7 +61,7 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("brokertui", appauthor=False)) / "brokertui.db"
 
 
-def _migrations_root():
+def _migrations_root() -> Traversable | Path:
     """Migrations ship inside the wheel as brokertui/migrations; a source checkout has them at
     the repository root."""
     packaged = resources.files("brokertui") / "migrations"

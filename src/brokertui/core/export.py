@@ -13,9 +13,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from brokertui.core import files
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +35,7 @@ _RARE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f=+@]")
 BLOCK = 2_000  # rows write_rows checks at once
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """A typed value as text: "" for None, a Decimal in fixed point, a date in ISO."""
     if value is None:
         return ""
@@ -49,7 +53,7 @@ def _printable(value: str) -> str:
     return _CONTROL.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """One value as an inert CSV cell (OWASP CSV injection rule).
 
     Who wrote the value decides, by its type. A number the product typed (int, float,
@@ -69,7 +73,7 @@ def csv_row(values: Iterable[Any]) -> list[str]:
     return [csv_cell(value) for value in values]
 
 
-def write_rows(stream, rows: Iterable[Sequence], text_columns: Sequence[bool]) -> int:
+def write_rows(stream: IO[str], rows: Iterable[Sequence], text_columns: Sequence[bool]) -> int:
     """Rows as inert CSV lines on `stream`, the same text as csv.writer writing `csv_row` of
     each row's typed values, at about the cost of joining them; returns how many rows were
     written.
@@ -133,7 +137,7 @@ def _careful(row: Sequence, text_columns: Sequence[bool]) -> list:
     ]
 
 
-def xlsx_row(sheet, values: Sequence[Any]) -> list:
+def xlsx_row(sheet: Worksheet, values: Sequence[Any]) -> list:
     """Append `values` to an openpyxl worksheet as one inert row; returns its cells.
 
     Numbers and dates stay typed cells. Every str is a string cell (data_type "s"), never a
@@ -152,7 +156,7 @@ def xlsx_row(sheet, values: Sequence[Any]) -> list:
     return cells
 
 
-def json_text(value, **kwargs: Any) -> str:
+def json_text(value: object, **kwargs: Any) -> str:
     """`json.dumps(value, ensure_ascii=False, **kwargs)` (other values as `text`) with DEL
     and the C1 controls as \\u escapes too, as JSON already writes the C0 ones: the same data
     once parsed, nothing a terminal acts on when printed."""
@@ -175,13 +179,13 @@ def to_csv(rows: Iterable[dict], columns: list[str]) -> str:
 
 
 def write_xlsx(
-    path,
+    path: Path | str,
     *,
     sheet: str,
     heading: Sequence[tuple[str, str]],
     columns: Sequence[str],
     rows: Iterable[dict],
-    like=None,
+    like: Path | str | None = None,
 ) -> int:
     """A one-sheet workbook: the `heading` lines (label in bold, value), a blank row, the
     column names (bold, frozen) and each row's `columns`, every cell inert (`xlsx_row`); the

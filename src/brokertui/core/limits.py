@@ -14,10 +14,16 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from brokertui.core.errors import BrokerError
 from brokertui.core.plural import counted
 from brokertui.core.text import shown_name
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+T = TypeVar("T")
 
 MIB = 1 << 20
 
@@ -180,12 +186,13 @@ class _Metered(io.RawIOBase):
     def __init__(self, meter: Meter, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
         self.meter, self.info, self.limit = meter, info, limit
         self.inflated = 0
-        self.raw = self._guard(lambda: archive.open(info))
+        opened = self._guard(lambda: archive.open(info))  # a ZipExtFile, typed IO[bytes]
+        self.raw = cast(zipfile.ZipExtFile, opened)
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         size = self._guard(lambda: self.raw.readinto(buffer))
         self.inflated += size
         self.meter.count(self.info, self.inflated, self.limit, size)
@@ -195,7 +202,7 @@ class _Metered(io.RawIOBase):
         self.raw.close()
         super().close()
 
-    def _guard(self, action):
+    def _guard(self, action: Callable[[], T]) -> T:
         try:
             return action()
         except (

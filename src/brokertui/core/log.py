@@ -49,7 +49,7 @@ def user_error(exc: BaseException, db_path: Path | str | None = None) -> BrokerE
     return _internal(exc)
 
 
-def _sqlite_error(exc: sqlite3.Error, db_path) -> BrokerError | None:
+def _sqlite_error(exc: sqlite3.Error, db_path: object) -> BrokerError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if code is not None else None
     where = f": {db_path}" if db_path else ""

@@ -69,7 +69,7 @@ def after(order: Order, key: Sequence) -> tuple[str, dict]:
     return f"({condition})", params
 
 
-def _beyond(expr: str, desc: bool, value, name: str) -> str | None:
+def _beyond(expr: str, desc: bool, value: object, name: str) -> str | None:
     """`expr` placed after `value` in its direction (None: nothing is, NULL being last)."""
     if value is None:
         return None if desc else f"{expr} IS NOT NULL"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     import numpy as np
@@ -125,7 +125,7 @@ def factor_micro(cantidad: str, merma_pct: str) -> int:
 def times(quantity_micro: int, factor: int) -> int: ...
 @overload
 def times(quantity_micro: np.ndarray, factor: np.ndarray) -> np.ndarray: ...
-def times(quantity_micro, factor):
+def times(quantity_micro: Any, factor: Any) -> Any:
     """quantity × factor, both in millionths, rounded half up to a millionth (elementwise on
     arrays of Python integers: the discharge's columns)."""
     return (quantity_micro * factor + SCALE // 2) // SCALE

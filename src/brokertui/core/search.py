@@ -249,7 +249,9 @@ def matches(values: Iterable[object], search: Search, day: date | None = None) -
     )
 
 
-def sort_rows(rows: list[dict], sort: str | None, descending: bool, columns: Sequence[str]):
+def sort_rows(
+    rows: list[dict], sort: str | None, descending: bool, columns: Sequence[str]
+) -> list[dict]:
     """`rows` (in memory) sorted in place by the column `sort` (None: left as they are), in
     their order on ties; InvalidInput naming "orden" for a column not in `columns`."""
     if sort:

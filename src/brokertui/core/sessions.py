@@ -164,7 +164,7 @@ class Keeper:
         finally:
             conn.close()
 
-    def _try(self, write: Callable[..., None], *args, **kwargs) -> None:
+    def _try(self, write: Callable[..., None], *args: object, **kwargs: object) -> None:
         try:
             write(*args, **kwargs)
         except Exception as exc:  # a missed beat is retried; the row expires if all fail

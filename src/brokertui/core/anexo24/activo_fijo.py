@@ -21,7 +21,7 @@ gives that limit, and `expiring` the assets the dashboard counts down to it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -96,7 +96,7 @@ def tipo(value: str) -> str:
     return found
 
 
-def _text_of(check) -> AfterValidator:
+def _text_of(check: Callable[[str], object]) -> AfterValidator:
     return AfterValidator(lambda v: str(check(v)))
 
 

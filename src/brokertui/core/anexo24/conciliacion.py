@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -303,7 +304,15 @@ def heading(db: Database, rfc: str, desde: date, hasta: date) -> list[tuple[str,
     return formatting.heading(client.razon_social, client.rfc, title, when)
 
 
-def write_xlsx(db: Database, rfc: str, desde: date, hasta: date, path, *, like=None) -> int:
+def write_xlsx(
+    db: Database,
+    rfc: str,
+    desde: date,
+    hasta: date,
+    path: Path | str,
+    *,
+    like: Path | str | None = None,
+) -> int:
     """The conciliation as a workbook (export.write_xlsx: inert cells); how many materials."""
     rows = [line.as_dict() for line in conciliate(db, rfc, desde, hasta)]
     return export.write_xlsx(

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -342,7 +343,15 @@ def heading(
     ]
 
 
-def write_xlsx(db: Database, rfc: str, path, *, desde=None, hasta=None, like=None) -> int:
+def write_xlsx(
+    db: Database,
+    rfc: str,
+    path: Path | str,
+    *,
+    desde: date | None = None,
+    hasta: date | None = None,
+    like: Path | str | None = None,
+) -> int:
     """The differences as a workbook (export.write_xlsx: inert cells); how many rows."""
     rows = [d.as_dict() for d in differences(db, rfc, desde=desde, hasta=hasta)]
     return export.write_xlsx(

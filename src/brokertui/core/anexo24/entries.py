@@ -22,7 +22,7 @@ from brokertui.core.pedimentos import rules as pedimento_rules
 from brokertui.core.pedimentos import store as pedimento_store
 from brokertui.core.plural import counted
 from brokertui.core.quantities import to_micro
-from brokertui.core.registry.calendar import calendar_for
+from brokertui.core.registry.calendar import BusinessCalendar, calendar_for
 
 
 def expiry(db: Database) -> Expiry:
@@ -35,7 +35,7 @@ def expiry(db: Database) -> Expiry:
 class Expiry:
     """`expiry`: of one entry (called) or of a column of them (`column`)."""
 
-    def __init__(self, cal):
+    def __init__(self, cal: BusinessCalendar) -> None:
         self.cal = cal
         self.terms: dict[tuple[str, str], int | None] = {}  # the months of a clave, fraccion
         self.alerts: dict[tuple[int, str], str] = {}

@@ -242,7 +242,14 @@ def allocate(lots: Lots, demands: Demands) -> Taken:
 CHUNK = 65_536  # demands whose rows allocate() makes at a time
 
 
-def _stretches(line, lot_code, lot_fecha, demand_code, fecha, wanted):
+def _stretches(
+    line: np.ndarray,
+    lot_code: np.ndarray,
+    lot_fecha: np.ndarray,
+    demand_code: np.ndarray,
+    fecha: np.ndarray,
+    wanted: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Each demand's stretch [since, upto) of the line of lots (module doc: P_j)."""
     # Where its key's lots begin on the line, and where the lots eligible on its date end
     # (lot dates are ordered within a key).
@@ -275,7 +282,14 @@ def _stretches(line, lot_code, lot_fecha, demand_code, fecha, wanted):
     return since, upto
 
 
-def _rows(end, line, lot_end, since, upto, wanted):
+def _rows(
+    end: np.ndarray,
+    line: np.ndarray,
+    lot_end: np.ndarray,
+    since: np.ndarray,
+    upto: np.ndarray,
+    wanted: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows of demands with stretches [since, upto): (demand, lot, quantity) columns, the
     demand an index into these, the lot len(end) for a shortfall."""
     short = wanted - (upto - since)

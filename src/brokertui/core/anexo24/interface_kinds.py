@@ -76,7 +76,7 @@ def _interface_check(kind: str, db: Database, client_id: int) -> preview.RowChec
     return interfaces.row_check(db, kind, client_id)
 
 
-def _load_interface(kind: str):
+def _load_interface(kind: str) -> Callable[[Database, str, Path, Progress | None], str]:
     def load(db: Database, rfc: str, path: Path, progress: Progress | None) -> str:
         result = interfaces.import_file(db, kind, path, rfc, progress=progress)
         taken = result["retomada"]

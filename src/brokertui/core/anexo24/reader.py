@@ -22,13 +22,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, repeat
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
 from brokertui.core import limits
 from brokertui.core.errors import BrokerError
 from brokertui.core.text import shown_name
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.workbook.workbook import _WorksheetLike
 
 # Limits of one interface file (README, "Anexo 24"). Rows are streamed, so they bound time and
 # the size of one row, not memory: Excel's own limits for a sheet and a cell, and columns far
@@ -224,7 +228,7 @@ class _Lines:
     """The lines csv.reader asks for, refusing a record (its lines since `pending` was reset)
     longer than MAX_ROW_CHARS."""
 
-    def __init__(self, stream, name: str):
+    def __init__(self, stream: IO[str], name: str) -> None:
         self.stream, self.name = stream, name
         self.pending = 0
         self.record = 1
@@ -244,7 +248,7 @@ class _Lines:
         return line
 
 
-def _csv_records(stream, name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(stream: IO[str], name: str) -> Iterator[tuple[int, list[str]]]:
     """(record number, cells as read) of every record of the CSV `stream`, each refused past
     the limits of a row."""
     lines = _Lines(stream, name)
@@ -289,7 +293,7 @@ def _csv_batches(path: Path, wanted: tuple[str, ...], size: int, chars: int) -> 
 
 
 def _plain_batches(
-    stream, header: list[str], size: int, chars: int
+    stream: IO[str], header: list[str], size: int, chars: int
 ) -> Generator[Batch, None, int | None]:
     """Batches of the records after the header while the text is plain: every line a whole
     record with the header's number of cells (`_plain_lines`), none longer than a cell may be,
@@ -400,7 +404,7 @@ def _other_separator(name: str, header: list[str], wanted: tuple[str, ...]) -> N
 # -- XLSX -------------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -429,7 +433,9 @@ def _xlsx_rows(path: Path, wanted: tuple[str, ...]) -> Rows:
         book.close()
 
 
-def _data_sheet(book, name: str, wanted: tuple[str, ...]):
+def _data_sheet(
+    book: Workbook, name: str, wanted: tuple[str, ...]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and the remaining (row number, values) of the first sheet whose first
     non-empty row holds every wanted header."""
     tried = []
@@ -448,7 +454,7 @@ def _data_sheet(book, name: str, wanted: tuple[str, ...]):
     )
 
 
-def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+def _sheet_rows(sheet: _WorksheetLike) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text) of the sheet's non-empty rows."""
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = [_cell(v) for v in values]
@@ -505,7 +511,7 @@ class _Scan:
         self.name = name
         self.cells = self.strings = 0
 
-    def part(self, part: str, stream) -> None:
+    def part(self, part: str, stream: IO[bytes]) -> None:
         self.where = part
         self.rows = self.row_cells = self.elements = self.text = 0
         self.in_item = False  # within a cell or a shared string: its text adds up
@@ -532,7 +538,7 @@ class _Scan:
     def refuse(self, reason: str) -> None:
         raise InterfaceError(f"{self.name}: {self.where}: {reason}; archivo rechazado")
 
-    def doctype(self, *args) -> None:
+    def doctype(self, *args: object) -> None:
         self.refuse("declara un DTD, que un XLSX no lleva")
 
     def start(self, tag: str, attributes: dict) -> None:

@@ -11,12 +11,13 @@ or a nivel pedimento with each lot's IGI rate; every report's title names the mo
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlite_utils import Database
 
@@ -499,7 +500,15 @@ def part_numbers(db: Database, rfc: str) -> list[str]:
     return [row[0] for row in db.execute(sql, [rfc.strip().upper()])]
 
 
-def heading(db: Database, name: str, rfc: str, *, desde=None, hasta=None, on=None) -> Heading:
+def heading(
+    db: Database,
+    name: str,
+    rfc: str,
+    *,
+    desde: date | None = None,
+    hasta: date | None = None,
+    on: date | None = None,
+) -> Heading:
     if name not in REPORTS:
         from brokertui.core.errors import InvalidInput
 
@@ -568,7 +577,9 @@ def _lots(report: Report, tipo: str = "1") -> str:
     return report.maintained.replace("{tipo}", tipo).replace("{lots}", lots)
 
 
-def _found(h: Heading, source: str, search: str | None, page: paging.Page | None = None):
+def _found(
+    h: Heading, source: str, search: str | None, page: paging.Page | None = None
+) -> tuple[str, dict]:
     """The report's SELECT (`source`) with `search` applied (and the rows after `page`'s
     key, with its key columns), and its extra parameters."""
     where, params = find.where(find.parse(search), _search_fields(h.report))
@@ -625,7 +636,7 @@ def records(
     sort: str | None = None,
     descending: bool = False,
     after: tuple | None = None,
-):
+) -> Iterator[dict]:
     """Rows as dicts of the report's columns, values typed for export (quantities as
     Decimal, dates as date, counts as int); those matching `search` (core/search.py), in the
     report's order or by the column `sort`. A keyed report's page (`limit`) carries each
@@ -658,12 +669,12 @@ def records(
     yield from _typed_rows(h, _dicts(db.execute(sql, params)))
 
 
-def _dicts(cursor) -> list[dict]:
+def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
-def _typed_rows(h: Heading, rows):
+def _typed_rows(h: Heading, rows: Iterable[dict]) -> Iterator[dict]:
     for row in rows:
         typed = {c.key: _typed(c, row.get(c.key)) for c in h.report.columns}
         yield typed | ({"_after": row["_after"]} if "_after" in row else {})
@@ -719,7 +730,7 @@ def _lot_page(
     return rows
 
 
-def _typed(col: Col, value):
+def _typed(col: Col, value: Any) -> object:
     if value is None or value == "":
         return None
     if col.kind == "qty":  # millionths, or a Decimal already (a sum per fracción in UMT)

@@ -99,7 +99,9 @@ GROUP BY mes, d.tipo, d.origen, d.stamp
 LATE_ORDER = "mes, instr('entrada salida ajuste pedimento', tipo), stamp, origen"
 
 
-def counts(db: Database, rfc: str, desde: date, hasta: date, *, until: datetime | None = None):
+def counts(
+    db: Database, rfc: str, desde: date, hasta: date, *, until: datetime | None = None
+) -> list[dict]:
     """Per month and kind: operations, those late and those whose arrival is unknown, of the
     client's operations dated in [desde, hasta], and the date of the first late one (None
     when none is late); `until` (UTC) leaves out data that arrived at or after it (the

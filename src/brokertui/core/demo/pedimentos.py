@@ -11,7 +11,7 @@ Recepción tardía report and the dashboard show it)."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -308,7 +308,9 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
             _import(db, rfc, "salidas", f"salidas-{day:%Y%m%d}.csv", group)
 
 
-def _import(db: Database, rfc: str, kind: str, filename: str, values) -> None:
+def _import(
+    db: Database, rfc: str, kind: str, filename: str, values: Iterable[Sequence[str]]
+) -> None:
     from brokertui.core.anexo24 import interfaces
 
     named = [

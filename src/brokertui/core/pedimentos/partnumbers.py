@@ -77,7 +77,9 @@ def of_pedimento(db: Database, pedimento_id: int, pattern: re.Pattern[str]) -> d
     return {secuencia: part for (_, secuencia), part in found.items()}
 
 
-def _parts(db: Database, where: str, value: int, pattern: re.Pattern[str]):
+def _parts(
+    db: Database, where: str, value: int, pattern: re.Pattern[str]
+) -> dict[tuple[int, int], str]:
     rows = db.execute(
         f"""
         SELECT o.pedimento_id, o.secuencia, o.texto

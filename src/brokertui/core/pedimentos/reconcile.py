@@ -144,7 +144,9 @@ def count(db: Database, rfc: str, *, search: str | None = None) -> int:
     ).fetchone()[0]
 
 
-def summary(db: Database, rfc: str, *, desde: date | None = None, hasta: date | None = None):
+def summary(
+    db: Database, rfc: str, *, desde: date | None = None, hasta: date | None = None
+) -> dict[str, int]:
     """Counts: pedimentos per side, matched, and differences per kind (one snapshot)."""
     params = _params(db, rfc, desde, hasta)
     with snapshot(db):

@@ -11,7 +11,7 @@ from brokertui.core import catalogs
 from brokertui.core.errors import Location
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.pedimentos import restricted
-from brokertui.core.pedimentos.model import Partida, Pedimento, where
+from brokertui.core.pedimentos.model import Identificador, Partida, Pedimento, where
 from brokertui.core.quantities import parse_decimal
 
 
@@ -125,7 +125,9 @@ def _review_partidas(ped: Pedimento, rules: dict, paid: date, problems: list[Pro
             _review_sensitive(p, gi.get(p.secuencia), rules["garantia"], problems)
 
 
-def _review_sensitive(p: Partida, gi, guarantee_on: bool, problems: list[Problem]) -> None:
+def _review_sensitive(
+    p: Partida, gi: Identificador | None, guarantee_on: bool, problems: list[Problem]
+) -> None:
     found = restricted.sensitive(p.fraccion)
     if found is None:
         return

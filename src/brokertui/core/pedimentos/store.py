@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -385,7 +386,9 @@ def _search_fields() -> find.Fields:
     )
 
 
-def _list_filters(rfc, desde, hasta, search) -> tuple[str, dict]:
+def _list_filters(
+    rfc: str | None, desde: date | None, hasta: date | None, search: str | None
+) -> tuple[str, dict]:
     # One row per number: Data Stage (the authority's record) wins over the captured copy.
     where_, params = find.where(find.parse(search), _search_fields())
     where_.insert(
@@ -432,7 +435,7 @@ def list_pedimentos(
     )
 
 
-def count_pedimentos(db: Database, **filters) -> int:
+def count_pedimentos(db: Database, **filters: Any) -> int:
     where_, params = _list_filters(
         filters.get("rfc"), filters.get("desde"), filters.get("hasta"), filters.get("search")
     )

@@ -52,10 +52,10 @@ class Check:
 
 
 @overload
-def parse_amount(field: str, value, *, required: Literal[True] = True) -> Decimal: ...
+def parse_amount(field: str, value: object, *, required: Literal[True] = True) -> Decimal: ...
 @overload
-def parse_amount(field: str, value, *, required: bool) -> Decimal | None: ...
-def parse_amount(field: str, value, *, required: bool = True) -> Decimal | None:
+def parse_amount(field: str, value: object, *, required: bool) -> Decimal | None: ...
+def parse_amount(field: str, value: object, *, required: bool = True) -> Decimal | None:
     """A worksheet figure in miles de pesos (quantities.parse_decimal, 3 decimals), or None
     when optional and empty; InvalidInput naming `field`."""
     text = str(value if value is not None else "").strip()
@@ -83,10 +83,10 @@ def set_worksheet(
     rfc: str,
     year: int,
     *,
-    ventas,
-    exportaciones,
-    importaciones=None,
-    tipo_cambio=None,
+    ventas: object,
+    exportaciones: object,
+    importaciones: object = None,
+    tipo_cambio: object = None,
     expected_version: int | None = None,
 ) -> dict:
     """Store a client's worksheet of a filing year (saldo and porcentaje are computed); given
@@ -155,7 +155,7 @@ class BienData(Record):
 
     @field_validator("sector", mode="before")
     @classmethod
-    def _sector(cls, value) -> str:
+    def _sector(cls, value: object) -> str:
         text = str(value or "").strip()
         code = catalogs.load("prosec_sectores").lookup(text.upper()) if text else None
         if code is None:
@@ -168,7 +168,7 @@ class BienData(Record):
 
     @field_validator("fraccion", mode="before")
     @classmethod
-    def _fraccion(cls, value) -> str:
+    def _fraccion(cls, value: object) -> str:
         digits = str(value or "").replace(".", "").strip()
         if not re.fullmatch(r"[0-9]{8}", digits):
             raise ValueError("son 8 dígitos (la fracción arancelaria del bien final)")
@@ -176,7 +176,7 @@ class BienData(Record):
 
     @field_validator("unidad", mode="before")
     @classmethod
-    def _unidad(cls, value) -> str:
+    def _unidad(cls, value: object) -> str:
         text = str(value or "").strip()
         unit = catalogs.load("unidades").lookup(text) if text else None
         if unit is None:
@@ -189,7 +189,7 @@ class BienData(Record):
 
     @field_validator("volumen", mode="before")
     @classmethod
-    def _volumen(cls, value) -> str:
+    def _volumen(cls, value: object) -> str:
         amount = parse_decimal(str(value or "").strip(), places=3)
         if amount <= 0:
             raise ValueError("debe ser mayor que cero")
@@ -225,7 +225,7 @@ def _checked_bien(db: Database, rfc: str, values: dict) -> tuple[clients.Client,
     return client, bien.model_dump()
 
 
-def add_bien(db: Database, rfc: str, year: int, **values) -> Bien:
+def add_bien(db: Database, rfc: str, year: int, **values: object) -> Bien:
     """Add a good to the client's relación de bienes producidos of filing year `year`."""
     client, row = _checked_bien(db, rfc, values)
     with write(db, "raoce.bien", "client", client.rfc, {"year": year, **row}):
@@ -237,7 +237,7 @@ def add_bien(db: Database, rfc: str, year: int, **values) -> Bien:
     return Bien(id=bien_id, **row)
 
 
-def update_bien(db: Database, rfc: str, bien_id: int, **values) -> Bien:
+def update_bien(db: Database, rfc: str, bien_id: int, **values: object) -> Bien:
     """Change one good of the client's relación (NotFound when it is not the client's)."""
     client, row = _checked_bien(db, rfc, values)
     with write(db, "raoce.bien_edit", "client", client.rfc, {"id": bien_id, **row}):
@@ -346,7 +346,13 @@ def _out(value: Decimal | None) -> str | None:
     )
 
 
-def checks(types: set[str], b, porcentaje, usd, bienes) -> list[Check]:
+def checks(
+    types: set[str],
+    b: Decimal | None,
+    porcentaje: Decimal | None,
+    usd: Decimal | None,
+    bienes: list[dict],
+) -> list[Check]:
     """Threshold checks of the guide's Consideraciones generales, per program held."""
     result = []
     if b is None:

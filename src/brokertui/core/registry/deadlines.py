@@ -247,7 +247,15 @@ def urgency(ob: Obligation) -> tuple:
     )
 
 
-def _obligation(row, held, filings, by_client_type, year, on, cal) -> Obligation:
+def _obligation(
+    row: dict,
+    held: set[str],
+    filings: dict[int, Filing],
+    by_client_type: dict[tuple[int, str], int],
+    year: int,
+    on: date,
+    cal: BusinessCalendar,
+) -> Obligation:
     program = row["type"]
     sched = schedule(program, year, held - {program}, cal)
     rule = _rule(program, year)
@@ -298,7 +306,14 @@ def _obligation(row, held, filings, by_client_type, year, on, cal) -> Obligation
 
 
 def record_filing(
-    db: Database, rfc: str, program_type: str, year: int, folio: str, filed_on, *, today: date
+    db: Database,
+    rfc: str,
+    program_type: str,
+    year: int,
+    folio: str,
+    filed_on: object,
+    *,
+    today: date,
 ) -> Obligation:
     """Record the VUCEM acuse of a RAOCE; returns the obligation as of `today`."""
     program = find_program(db, rfc, program_type)

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from brokertui.core import catalogs, identifiers
 from brokertui.core.errors import InvalidInput
@@ -31,7 +31,7 @@ class ProgramData(Record):
 
     @field_validator("type", "status", "modalidad", mode="before")
     @classmethod
-    def _case(cls, value, info):
+    def _case(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
             value = value.strip()
             value = value.upper() if info.field_name == "type" else value.lower()
@@ -50,7 +50,7 @@ class ProgramData(Record):
 
     @field_validator("authorized_on", mode="before")
     @classmethod
-    def _date(cls, value):
+    def _date(cls, value: object) -> date:
         return identifiers.parse_date(value)
 
     @field_validator("modalidad")
@@ -65,7 +65,7 @@ class ProgramData(Record):
 
     @field_validator("sectors", mode="before")
     @classmethod
-    def _sectors(cls, value) -> str:
+    def _sectors(cls, value: object) -> str:
         if isinstance(value, list | tuple):
             value = ",".join(value)
         text = "" if value is None else str(value)  # a face may pass a number

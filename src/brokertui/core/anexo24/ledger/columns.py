@@ -3,7 +3,8 @@ quantity or, priced, by value; the discharged exits' demands for the check."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from sqlite_utils import Database
@@ -95,7 +96,7 @@ def lots(db: Database, params: dict, modo: str, keys: Keys) -> tuple[np.ndarray,
     return ids, fifo.Lots(key, fecha, fifo.exact(balance), vence)
 
 
-def _demands(rows) -> Iterator[fifo.Demand]:
+def _demands(rows: Iterable[tuple]) -> Iterator[fifo.Demand]:
     """Quantity demands from (exit, part, fecha, quantity, BOM factor) rows sorted by part."""
     for sid, part, fecha, qty, factor in rows:
         yield fifo.Demand(sid, part, fecha, sid, qty if factor is None else times(qty, factor))
@@ -131,7 +132,7 @@ def _integers(values: tuple) -> np.ndarray:
     return column if column.dtype == np.int64 else _numbers(values)
 
 
-def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
+def _columns(cursor: sqlite3.Cursor, kinds: tuple) -> list[np.ndarray]:
     """The cursor's rows as columns, each made by its kind from BATCH rows at a time."""
     parts: list[list[np.ndarray]] = [[] for _ in kinds]
     while batch := cursor.fetchmany(BATCH):
@@ -140,7 +141,7 @@ def _columns(cursor, kinds: tuple) -> list[np.ndarray]:
     return [np.concatenate(c) if c else kind(()) for c, kind in zip(parts, kinds, strict=True)]
 
 
-def _demand_columns(cursor, keys: Keys) -> tuple[np.ndarray, fifo.Demands]:
+def _demand_columns(cursor: sqlite3.Cursor, keys: Keys) -> tuple[np.ndarray, fifo.Demands]:
     """Each demand's exit id and the demands, from (exit, part, fecha, quantity, BOM factor)
     rows in the engine's order (the quantity times the factor)."""
     kinds = (_ids, keys, fifo.days, _integers, _integers)
@@ -158,7 +159,9 @@ def discharged_demands(db: Database, params: dict) -> Iterator[fifo.Demand]:
     return _demands(db.execute(sql, params))
 
 
-def priced(db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand]):
+def priced(
+    db: Database, params: dict, modo: str, demands: Iterator[fifo.Demand]
+) -> Iterator[tuple[fifo.Demand, str | None, int | None]]:
     """(demand, key, USD millionths or None) for each material demand by value, its key the
     material's fracción (or, a nivel pedimento, scope.PEDIMENTO_KEY; None: not a material),
     priced with the valued entries of the client by the reference valuation (the check's)."""

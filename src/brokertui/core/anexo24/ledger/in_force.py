@@ -3,6 +3,9 @@ paged by key (core/paging.py), and counted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from sqlite_utils import Database
 
 from brokertui.core import paging
@@ -76,7 +79,7 @@ def allocations(
     sort: str | None = None,
     descending: bool = False,
     after: tuple | None = None,
-    **filters,
+    **filters: object,
 ) -> list[dict]:
     """Allocations in force, in discharge order (or by a column of ALLOCATION_SORTS), paged
     from `offset` or after the row whose `_after` is given (core/paging.py); filters: search,
@@ -93,7 +96,7 @@ def allocations(
     return page.keyed(as_dicts(found))
 
 
-def as_dicts(found) -> list[dict]:
+def as_dicts(found: Iterable[Mapping[str, Any]]) -> list[dict]:
     rows = []
     for r in found:
         row = dict(r)
@@ -102,7 +105,7 @@ def as_dicts(found) -> list[dict]:
     return rows
 
 
-def count_allocations(db: Database, rfc: str, **filters) -> int:
+def count_allocations(db: Database, rfc: str, **filters: object) -> int:
     client = clients.get_client(db, rfc)
     where, params = _alloc_filters(filters)
     return db.execute(

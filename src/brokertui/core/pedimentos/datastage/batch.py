@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from brokertui.core.errors import BrokerError
 from brokertui.core.pedimentos.datastage import importer, routes
 from brokertui.core.pedimentos.datastage.delivery import DataStageError
+from brokertui.core.pedimentos.datastage.importer import Progress
 from brokertui.core.plural import counted
 
 MAX_FILES = 5_000  # a folder: 50 clients x 12 months x a few years
@@ -167,7 +168,7 @@ def files_of(folder: Path) -> list[Path]:
     return sorted(found, key=_natural)
 
 
-def import_folder(db: Database, folder: Path | str, *, progress=None) -> Summary:
+def import_folder(db: Database, folder: Path | str, *, progress: Progress | None = None) -> Summary:
     """Import every zip of `folder`, oldest name first, each atomically; other files are
     listed as refused. One progress report for the whole folder, by bytes."""
     folder = Path(folder)
@@ -187,7 +188,16 @@ def import_folder(db: Database, folder: Path | str, *, progress=None) -> Summary
     return summary
 
 
-def _one(db, path: Path, name: str, summary: Summary, report, before, size, total) -> None:
+def _one(
+    db: Database,
+    path: Path,
+    name: str,
+    summary: Summary,
+    report: Progress,
+    before: int,
+    size: int,
+    total: int,
+) -> None:
     def within(done: int, of: int, stage: str) -> None:
         report(before + size * done // max(of, 1), total, f"{name}: {stage}")
 
@@ -197,7 +207,7 @@ def _one(db, path: Path, name: str, summary: Summary, report, before, size, tota
         summary.rechazados.append((name, str(exc)))
 
 
-def import_waiting(db: Database, rfc: str, *, progress=None) -> Summary:
+def import_waiting(db: Database, rfc: str, *, progress: Progress | None = None) -> Summary:
     """Import the pedimentos of `rfc` kept aside or pending in stored deliveries (a client
     registered after its broker's delivery came), each from the zip kept in the database."""
     rfc = rfc.strip().upper()

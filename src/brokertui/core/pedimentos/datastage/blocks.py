@@ -28,7 +28,7 @@ _NONE = "none"  # a constant None
 _FRACCION = "fraccion"  # 8 ASCII digits once zero-filled
 
 
-def _fraccion(column) -> list | None:
+def _fraccion(column: list[str]) -> list | None:
     out = list(map(str.zfill, column, repeat(8)))
     joined = "".join(out)
     if len(joined) == 8 * len(out) and joined.isdigit() and joined.isascii():
@@ -139,7 +139,9 @@ class Plan:
             return None
         return cls(tipo, positions, width)
 
-    def rows(self, lines: list[str], first: int, heads: Heads, skipped: set, counts: Counts):
+    def rows(
+        self, lines: list[str], first: int, heads: Heads, skipped: set, counts: Counts
+    ) -> list[tuple] | None:
         """The parsed rows of a plain block (each with its pedimento's ordinal first), its
         rows' bytes added to their pedimentos' versions; None to read it row by row."""
         split = self._split(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import re
 import stat
 import zipfile
@@ -312,5 +313,7 @@ def read(path: Path | str, sha256: str | None = None) -> Iterator[Delivery]:
         yield Delivery(path, digest, path.stat().st_size, folios.pop(), members, unknown)
 
 
-def _opener(meter: limits.Meter, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+def _opener(
+    meter: limits.Meter, archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Callable[[], io.BufferedReader]:
     return lambda: meter.open(archive, info, MAX_MEMBER_BYTES)

@@ -23,12 +23,13 @@ listed (limits.ErrorList).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -64,6 +65,8 @@ from brokertui.core.registry.calendar import calendar_for
 from brokertui.core.text import shown_name
 
 Progress = Callable[[int, int, str], None]
+Head = dict[str, Any]  # a pedimento of the 501 as read (_parse_501)
+Routing = tuple[str | None, dict[str, int]]  # the RFC wanted (None: all), clients' ids by RFC
 _SIX = itemgetter(slice(0, 6))  # a fracción's first six digits
 # What the importer keeps in memory while it reads a delivery: every pedimento (about 1.5 KB
 # each) and a line number per partida (to name a repeated one). A real monthly delivery holds
@@ -144,11 +147,11 @@ class _Rows:
         self.key = tuple(self.c[name] for name in KEY)
         self.partidas: dict[tuple[int, int], int] = {}  # the 551's, as Heads.partidas
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         for first, lines, _ in self.member.blocks():
             yield from self.lines(first, lines)
 
-    def lines(self, first: int, lines: list[str]):
+    def lines(self, first: int, lines: list[str]) -> Iterator[tuple[int, list[str]]]:
         """(line number, fields) of a block's rows of the header's width, the others
         recorded as errors."""
         width = self.width
@@ -231,7 +234,9 @@ def _key(values: list[str], rows: _Rows) -> tuple[str, str, str]:
     return values[patente].zfill(4), values[pedimento].zfill(7), values[seccion].zfill(3)
 
 
-def _check(db, delivery: Delivery, routing, result: ImportResult, report: Progress):
+def _check(
+    db: Database, delivery: Delivery, routing: Routing, result: ImportResult, report: Progress
+) -> tuple[Heads, dict[str, routes.Census]]:
     """Every row of the delivery checked, outside any write transaction; while none is bad,
     the rows to store are staged (`_Staging`). Returns the pedimentos by key and the census
     of the 501's RFCs."""
@@ -260,7 +265,9 @@ def _check(db, delivery: Delivery, routing, result: ImportResult, report: Progre
     return heads, census
 
 
-def _pedimentos(delivery: Delivery, routing, errors: limits.ErrorList):
+def _pedimentos(
+    delivery: Delivery, routing: Routing, errors: limits.ErrorList
+) -> tuple[Heads, set[tuple[str, str, str]], dict[str, routes.Census]]:
     """The 501 read: the pedimentos to import by key, the keys of those left in the stored
     zip (other RFCs', or other clients' when filtering), and the census of RFCs."""
     members = delivery.members
@@ -301,7 +308,7 @@ def _stream(
 
 def _checked_rows(
     member: Member, heads: Heads, skipped: set, errors: limits.ErrorList, warnings: list[str]
-):
+) -> Iterator[list[tuple]]:
     """The member's rows as parsed (their pedimento's ordinal first), for pedimentos of the
     501, in lists (a block of lines at a time); a bad row is recorded as an error and left
     out. A row of a pedimento not in the 501 is an error in the members the pedimento tables
@@ -313,7 +320,7 @@ def _checked_rows(
     rows.partidas = heads.partidas
     parser = _PARSERS.get(member.tipo) or _Reader(spec, rows)
     if spec.level == "entrega":  # Resumen: one per delivery, no pedimento key
-        parsed = (parser(values, rows, line, None) for line, values in rows)
+        parsed = (parser(values, rows, line, {}) for line, values in rows)  # no pedimento
         yield [(0, *p) for p in parsed if p is not None]
         return
     plan = Plan.of(member.tipo, rows.c.__getitem__, rows.width)
@@ -334,7 +341,7 @@ def _checked_rows(
         )
 
 
-def _row_by_row(reading, first: int, lines: list[str]):
+def _row_by_row(reading: tuple, first: int, lines: list[str]) -> Iterator[tuple]:
     """A block's rows parsed one by one (see _checked_rows)."""
     rows, parser, heads, skipped, counts = reading
     spec = MEMBERS[rows.member.tipo]
@@ -359,7 +366,12 @@ def _row_by_row(reading, first: int, lines: list[str]):
         yield (head["n"], *parsed)
 
 
-def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]):
+def _parse_501(
+    member: Member,
+    errors: limits.ErrorList,
+    routing: Routing,
+    census: dict[str, routes.Census],
+) -> tuple[Heads, set[tuple[str, str, str]]]:
     wanted, clients = routing
     rows = _Rows(member, errors)
     c = rows.c
@@ -429,7 +441,7 @@ def _parse_501(member: Member, errors, routing, census: dict[str, routes.Census]
     return heads, skipped
 
 
-def _version(tipo: str, values: list[str]):
+def _version(tipo: str, values: list[str]) -> hashlib.blake2b:
     """A pedimento's version: a digest of its rows, started with its 501 row and updated with
     each row of the other members read for it (`_checked_rows`)."""
     digest = hashlib.blake2b(digest_size=16)
@@ -461,7 +473,7 @@ def _is_key(patente: str, pedimento: str, seccion: str) -> bool:
     return all(len(part) <= width and DIGITS.match(part) for part, width in parts)
 
 
-def _number(values, rows, line, *names) -> list[str] | None:
+def _number(values: list[str], rows: _Rows, line: int, *names: str) -> list[str] | None:
     """The named numeric columns (empty reads as 0), or None after recording the row's error."""
     c = rows.c
     out = [values[c[name]] or "0" for name in names]
@@ -476,7 +488,7 @@ def _number(values, rows, line, *names) -> list[str] | None:
     return out
 
 
-def _p505(v, rows, line, head):
+def _p505(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     foreign = v[rows.c["valormonedaextranjera"]]  # empty in some years: kept empty
     nums = _number(v, rows, line, "valordolares", *(["valormonedaextranjera"] if foreign else []))
     if nums is None:
@@ -494,7 +506,7 @@ def _p505(v, rows, line, head):
     )
 
 
-def _p506(v, rows, line, head):
+def _p506(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     fecha = _date(v[rows.c["fechaoperacion"]])
     if fecha is None:
         rows.fail(line, f"FechaOperacion «{clip(v[rows.c['fechaoperacion']])}» no es una fecha")
@@ -504,7 +516,7 @@ def _p506(v, rows, line, head):
     return None
 
 
-def _p507(v, rows, line, head):
+def _p507(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     return (
         None,
         v[rows.c["clavecaso"]].upper(),
@@ -514,7 +526,7 @@ def _p507(v, rows, line, head):
     )
 
 
-def _sequence(v, rows, line) -> int | None:
+def _sequence(v: list[str], rows: _Rows, line: int) -> int | None:
     text = v[rows.c["secuenciafraccion"]]
     if len(text) < 10 and DIGITS.match(text):  # the usual case, surely within 64 bits
         return int(text)
@@ -525,7 +537,7 @@ def _sequence(v, rows, line) -> int | None:
         return None
 
 
-def _p551(v, rows, line, head):
+def _p551(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     sec = _sequence(v, rows, line)
     nums = _number(
         v,
@@ -566,7 +578,7 @@ def _p551(v, rows, line, head):
     )
 
 
-def _p554(v, rows, line, head):
+def _p554(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     sec = _sequence(v, rows, line)
     if sec is None:
         return None
@@ -579,7 +591,7 @@ def _p554(v, rows, line, head):
     )
 
 
-def _p557(v, rows, line, head):
+def _p557(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     sec = _sequence(v, rows, line)
     nums = _number(v, rows, line, "importepago")
     if sec is None or nums is None:
@@ -587,7 +599,7 @@ def _p557(v, rows, line, head):
     return (sec, v[rows.c["clavecontribucion"]], v[rows.c["formapago"]], nums[0])
 
 
-def _p701(v, rows, line, head):
+def _p701(v: list[str], rows: _Rows, line: int, head: Head) -> tuple | None:
     anterior = _date(v[rows.c["fechaoperacionanterior"]])
     if anterior is None:
         rows.fail(line, "FechaOperacionAnterior no es una fecha")
@@ -641,7 +653,7 @@ class _Reader:
         self.required = [n for n, col in enumerate(spec.stored) if col.required]
         self.derive = _DERIVED.get(spec.tipo)
 
-    def __call__(self, v, rows, line, head):
+    def __call__(self, v: list[str], rows: _Rows, line: int, head: Head) -> list | None:
         out: list = list(self.pick(v))
         for n in self.required:
             if not out[n]:
@@ -767,7 +779,14 @@ class _Store:
     in, the first time), the pedimentos whose version changed, then the staged rows of the
     other members for them, the routes and the counts."""
 
-    def __init__(self, db, delivery: Delivery, heads: dict, census: dict, result: ImportResult):
+    def __init__(
+        self,
+        db: Database,
+        delivery: Delivery,
+        heads: dict,
+        census: dict[str, routes.Census],
+        result: ImportResult,
+    ) -> None:
         self.db, self.delivery, self.heads, self.result = db, delivery, heads, result
         self.census = census
         self.import_id = _import_id(db, delivery.sha256)
@@ -934,7 +953,9 @@ def _read_empty(db: Database, import_id: int) -> bool:
     return empty == 1
 
 
-def _period(delivery: Delivery, census) -> tuple[str, str | None, str | None]:
+def _period(
+    delivery: Delivery, census: Iterable[routes.Census]
+) -> tuple[str, str | None, str | None]:
     """Who asked for the delivery and the months it covers: its Resumen member's
     RFCoPatenteAduanal, Fecha_Inicial and Fecha_Final (formats.md §1.5) when it has one,
     else the payment dates of its 501."""

@@ -54,7 +54,7 @@ class OficioData(Record):
 
     @field_validator("fecha", "vence", mode="before")
     @classmethod
-    def _date(cls, value):
+    def _date(cls, value: object) -> date:
         return identifiers.parse_date(value)
 
 
