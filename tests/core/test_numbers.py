@@ -25,9 +25,11 @@ from brokertui.core.pedimentos.datastage.delivery import DataStageError
 from brokertui.core.quantities import (
     INT64_MAX,
     MAX_NUMBER,
+    PLAIN_DECIMAL,
     factor_micro,
     parse_decimal,
     parse_integer,
+    plain_decimals,
     to_micro,
 )
 from brokertui.core.registry import clients
@@ -224,6 +226,26 @@ def _decimal_micro(text, *, allow_zero):
 
 def _decimal_text(text, *, allow_zero):
     return format(parse_decimal(text, positive=not allow_zero), "f")
+
+
+_PLAIN_OR_NOT = (
+    st.from_regex(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?", fullmatch=True)
+    | st.sampled_from(
+        ["", "007", "5.", ".5", "1,000", "1e3", " 1", "-1", "1000000000000", "1\x002"]
+    )
+    | st.text(alphabet="0123456789.\x00", max_size=8)
+)
+
+
+@given(st.lists(_PLAIN_OR_NOT, max_size=6))
+def test_a_column_is_plain_decimals_when_each_value_is(values):
+    """quantities.plain_decimals, the import's test of a whole column at once (interfaces:
+    _checked_column and MANY), says what testing each value says, a value holding the NUL
+    that joins them too; and a plain value is one the import stores as read."""
+    each = all(v == "" or PLAIN_DECIMAL.fullmatch(v) for v in values)
+    assert plain_decimals(values) == each
+    if each:
+        assert [interfaces.decimal_text(v, allow_zero=True) if v else v for v in values] == values
 
 
 @given(st.decimals(min_value=0, max_value=MAX_NUMBER, places=6))

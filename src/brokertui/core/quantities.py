@@ -23,6 +23,11 @@ _INTEGER = re.compile(r"[0-9]+", re.ASCII)
 # The usual written form, read without Decimal (to_micro): at most 12 whole digits and 6
 # decimals, so always within MAX_NUMBER.
 _PLAIN = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,6}))?", re.ASCII)
+# A number as plain decimal text stores it (interfaces.decimal_text): no leading zero,
+# separator or sign, at most 12 whole digits and 6 decimals (within MAX_NUMBER).
+_DECIMAL = r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?"
+PLAIN_DECIMAL = re.compile(_DECIMAL, re.ASCII)
+_PLAIN_DECIMALS = re.compile(rf"(?:{_DECIMAL})?(?:\x00(?:{_DECIMAL})?)*", re.ASCII)  # NUL apart
 _SHOWN = 40  # characters of a refused value quoted back in the message
 
 
@@ -73,6 +78,14 @@ def parse_integer(text: object, *, minimum: int = 0, maximum: int = INT64_MAX) -
     if len(raw.lstrip("0")) > len(str(maximum)) or not minimum <= int(raw) <= maximum:
         raise ValueError(f"debe estar entre {minimum} y {maximum}")
     return int(raw)
+
+
+def plain_decimals(values: list[str]) -> bool:
+    """Whether every value is empty or plain decimal text (PLAIN_DECIMAL), tested at once: an
+    import's column of them (mostly distinct, the usual case) is stored as read."""
+    joined = "\x00".join(values)
+    nul_inside = joined.count("\x00") >= max(len(values), 1)  # more than those joining them
+    return not nul_inside and bool(_PLAIN_DECIMALS.fullmatch(joined))
 
 
 def to_micro(text: object, *, allow_zero: bool = False) -> int:

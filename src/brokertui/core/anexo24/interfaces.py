@@ -57,9 +57,11 @@ from brokertui.core.db import (
 from brokertui.core.pedimentos import numero as pedimento_numero
 from brokertui.core.plural import counted
 from brokertui.core.quantities import (
+    PLAIN_DECIMAL,
     factor_micro,
     parse_decimal,
     parse_integer,
+    plain_decimals,
     to_micro,
     to_text,
 )
@@ -176,15 +178,10 @@ def one_of(options: dict[str, str]) -> Callable[[str], str]:
     return check
 
 
-# A number already written as decimal_text stores it: no leading zero, separator or sign, at
-# most 12 whole digits and 6 decimals (within MAX_NUMBER).
-_DECIMAL_TEXT = re.compile(r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?", re.ASCII)
-
-
 def decimal_text(value: str, *, allow_zero: bool = False) -> str:
     """A number checked by the one parser and stored as plain decimal text (no separators or
     exponent: the ledger and the reports read it as an exact number, migration 0009)."""
-    if _DECIMAL_TEXT.fullmatch(value) and (allow_zero or value.strip("0.")):
+    if PLAIN_DECIMAL.fullmatch(value) and (allow_zero or value.strip("0.")):
         return value  # as parse_decimal would give it back, without building a Decimal
     return format(parse_decimal(value, positive=not allow_zero), "f")
 
@@ -279,12 +276,11 @@ CHECKS: dict[str, dict[str, Callable[[str], object]]] = {
 def _plain_decimals(values: list[str]) -> list[str]:
     """`_optional_decimal` of each value when every one is empty or already plain decimal text
     (the usual case, checked at once); else one by one."""
-    if _DECIMAL_TEXTS.fullmatch("\x00".join(values)):
+    if plain_decimals(values):
         return values
     return list(map(_optional_decimal, values))
 
 
-_DECIMAL_TEXTS = re.compile(rf"(?:{_DECIMAL_TEXT.pattern})?(?:\x00(?:{_DECIMAL_TEXT.pattern})?)*")
 # The checks that have a faster form for many values at once (same values, or ValueError).
 MANY: dict[Callable, Callable[[list[str]], list]] = {
     pedimento_number: pedimento_numero.values,
@@ -295,10 +291,8 @@ MANY: dict[Callable, Callable[[list[str]], list]] = {
 def _checked_column(column: list[str], check: Callable, *, free_text: bool) -> list | None:
     """A batch's column checked as `_check_row` checks each value (stripped, no control
     characters, then `check`), each distinct value once; None when a value breaks a rule."""
-    if check is _optional_decimal:  # mostly distinct values: the column as read, at once
-        joined = "\x00".join(column)
-        if joined.count("\x00") == len(column) - 1 and _DECIMAL_TEXTS.fullmatch(joined):
-            return column
+    if check is _optional_decimal and plain_decimals(column):  # mostly distinct: at once
+        return column
     distinct = list(set(column))
     stripped = list(map(str.strip, distinct))
     try:
