@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from stdnum.mx.rfc import calc_check_digit
+from textual.widgets import DataTable
 
 from brokertui.app import BrokerApp
 from brokertui.core import db as store
@@ -34,7 +35,7 @@ def build(path: Path, clients: int = 500) -> None:
             body = f"BEN{date(1990, 1, 1) + timedelta(days=n):%y%m%d}A1"
             rfc = body + calc_check_digit(body)
             client_id = (
-                database["clients"]
+                database.table("clients")
                 .insert(
                     {
                         "rfc": rfc,
@@ -46,7 +47,7 @@ def build(path: Path, clients: int = 500) -> None:
                 .last_pk
             )
             for kind in COMBOS[n % 3]:
-                database["programs"].insert(
+                database.table("programs").insert(
                     {
                         "client_id": client_id,
                         "type": kind,
@@ -60,7 +61,7 @@ def build(path: Path, clients: int = 500) -> None:
                     }
                 )
             if n % 4 == 0:
-                database["raoce_filings"].insert(
+                database.table("raoce_filings").insert(
                     {
                         "program_id": database.execute("SELECT max(id) FROM programs").fetchone()[
                             0
@@ -110,7 +111,7 @@ async def time_dashboard(path: Path) -> tuple[float, int]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         elapsed = time.perf_counter() - start
-        rows = app.screen.query_one("DataTable").row_count
+        rows = app.screen.query_one(DataTable).row_count
     return elapsed, rows
 
 

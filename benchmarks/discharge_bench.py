@@ -190,7 +190,7 @@ def floors(db, client_id: int) -> tuple[float, float, float]:
         zip(
             sids[taken.demand][order].tolist(),
             materials[taken.demand][order].tolist(),
-            np.append(ids, None)[taken.lot][order].tolist(),
+            np.append(ids, [None])[taken.lot][order].tolist(),
             taken.quantity[order].tolist(),
             taken.vencido[order].astype(int).tolist(),
             strict=True,

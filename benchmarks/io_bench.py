@@ -51,6 +51,7 @@ def _timed(fn) -> float:
 
 
 def _shell(db: Path, script: str, out: Path | None = None) -> None:
+    assert SHELL, "only when the sqlite3 shell is there"
     with (out or Path(os.devnull)).open("w") as sink:
         subprocess.run([SHELL, str(db)], input=script, text=True, check=True, stdout=sink)
 

@@ -53,12 +53,12 @@ def _watch() -> None:
     """Record each PagedTable page shown and each frame drawn, with the time."""
     show = PagedTable._show_page
 
-    def shown(table, *args, **kwargs):
-        rows = show(table, *args, **kwargs)
+    def shown(table: PagedTable, rows: list[dict]) -> list[dict]:
+        rows = show(table, rows)
         SHOWN.append((time.perf_counter(), table))
         return rows
 
-    PagedTable._show_page = shown  # type: ignore[method-assign]
+    PagedTable._show_page = shown  # type: ignore[method-assign, assignment]
     for app_class in (BrokerApp, FloorApp):
         _watch_frames(app_class)
 
@@ -89,14 +89,22 @@ async def _idle(app: App) -> None:
     await asyncio.sleep(0.05)
 
 
-async def _key_to_rows(app: App, key: str, shows_page=None) -> tuple[float, float, object]:
+def _press(app: App, key: str) -> None:
+    """`key` sent to the app as the terminal driver sends it."""
+    assert app._driver is not None, "the app runs"
+    app._driver.send_message(events.Key(key, None))
+
+
+async def _key_to_rows(
+    app: App, key: str, shows_page: PagedTable | None = None
+) -> tuple[float, float, PagedTable]:
     """Send `key` and wait until a page is in a table of the screen then in front (or the
     table `shows_page`) and a frame of that screen drawn after it: (seconds, the UI thread's
     CPU seconds meanwhile, table). The app's UI runs on this thread."""
     await _idle(app)
     shown_from, drawn_from = len(SHOWN), len(DRAWN)
     began, cpu = time.perf_counter(), time.thread_time()
-    app._driver.send_message(events.Key(key, None))  # as the terminal driver does
+    _press(app, key)
 
     def page_in():
         return next(
@@ -182,7 +190,7 @@ async def textual_floor(rounds: int) -> dict[str, tuple[float, float]]:
                 found[visit].append((took, cpu))
                 took, cpu, _ = await _key_to_rows(app, "n", shows_page=screen)
                 found["next"].append((took, cpu))
-                app._driver.send_message(events.Key("f2", None))
+                _press(app, "f2")
                 await _idle(app)
     return {kind: _medians(times) for kind, times in found.items()}
 

@@ -23,8 +23,10 @@ import multiprocessing
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -35,6 +37,9 @@ from brokertui.core.anexo24 import ajustes, interfaces
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import DatabaseBusy
 from brokertui.core.registry import clients
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 RFC = discharge_bench.RFC  # the client of the long jobs
 OTHER = "BMA2211187E1"  # the writers' ajustes go to another client
@@ -108,11 +113,11 @@ class Holds:
         self.original = original = store.transaction
 
         @contextlib.contextmanager
-        def timed(conn):
-            outer, began = conn.conn.in_transaction, time.perf_counter()
-            with original(conn) as joined:
+        def timed(db: Database) -> Iterator[Database]:
+            outer, began = db.conn.in_transaction, time.perf_counter()
+            with original(db) as joined:
                 yield joined
-            if conn is self.db and not outer:
+            if db is self.db and not outer:
                 self.longest = max(self.longest, time.perf_counter() - began)
                 self.count += 1
 
