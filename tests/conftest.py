@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import brokertui.core.anexo24  # noqa: F401  (the pedimentos -> entries seam, as in the app)
 from brokertui.core import db as store
@@ -13,6 +14,12 @@ from tests.fuzz.report import (  # noqa: F401  (hooks: fuzz input counts per sur
 )
 
 TODAY = date(2026, 4, 15)
+
+# No property's outcome depends on the machine's speed: Hypothesis's default deadline (200 ms
+# an example) and its too_slow health check fail a test on a loaded CI machine, not on a bug.
+# Loaded here, before any test module builds its own settings (which inherit from it).
+settings.register_profile("brokertui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("brokertui")
 
 
 @pytest.fixture
