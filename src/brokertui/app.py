@@ -206,8 +206,9 @@ class BrokerApp(App):
     def _discard_abandoned(self) -> None:
         """Imports whose process died while writing them (an SSH link dropped) are deleted now,
         in a thread on a connection of its own, not at the next import of their kind: while
-        one is there the saldos read slowly (interfaces.discard_abandoned). The next import of
-        their kind deletes one this fails on."""
+        one is there the saldos read slowly (interfaces.discard_abandoned). Each one deleted is
+        told (its user may have to import it again). The next import of their kind deletes one
+        this fails on."""
         path = store.file_path(self.db)
         if path is None or not interfaces.abandoned(self.db):
             return
@@ -216,11 +217,16 @@ class BrokerApp(App):
             try:
                 own = store.connect(path)
                 try:
-                    interfaces.discard_abandoned(own)
+                    deleted = interfaces.discard_abandoned(own)
                 finally:
                     own.close()
             except Exception as exc:
                 log.log_trace(exc, "importaciones abandonadas: quedan para la siguiente")
+                return
+            with contextlib.suppress(RuntimeError):  # the app ended meanwhile
+                for found in deleted:
+                    told = f"Se borró {found} (su proceso terminó sin completarla)."
+                    self.call_from_thread(self.notify, told, severity="warning")
 
         threading.Thread(target=discard, name="abandoned-imports", daemon=True).start()
 

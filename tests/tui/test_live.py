@@ -5,6 +5,7 @@ its row, a record changed under the user says by whom, and the client detail and
 say who else has the client or record open."""
 
 import asyncio
+import re
 import time
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
@@ -268,6 +269,13 @@ async def test_the_start_deletes_an_import_whose_process_died(demo_db, other):
         await until(pilot, lambda: other.execute(left).fetchone() == (0,))
         killed = "SELECT count(*) FROM salidas WHERE documento = 'RT-KILLED'"
         assert other.execute(killed).fetchone() == (0,)
+        told = "Se borró la importación interrumpida de salidas de "
+        await until(pilot, lambda: any(m.startswith(told) for m in app.messages))
+        [message] = [m for m in app.messages if m.startswith(told)]
+        rfc = other.execute("SELECT rfc FROM clients WHERE id = ?", [client_id]).fetchone()[0]
+        since = r"(\d{4}-\d\d-\d\d )?\d\d:\d\d"  # leases.since: the date when not today
+        why = r"\(su proceso terminó sin completarla\)\."
+        assert re.fullmatch(rf"{told}{rfc} de luis desde {since} {why}", message)
 
 
 async def test_a_session_that_stopped_beating_is_not_here(demo_db, other):
