@@ -225,8 +225,10 @@ _SUMMED = {
     "WHERE s.client_id = :client AND s.fecha <= :hasta AND a.entrada_id IS NOT NULL "
     "GROUP BY a.entrada_id) u ON u.entrada_id = e.id",
 }
+# By the part's lots (entradas_parte): the planner would rather read the client's lots back
+# from :hasta by date until one is of the part.
 _LATEST_LOT = f"""
-SELECT e.pedimento, e.partida FROM entradas e
+SELECT e.pedimento, e.partida FROM entradas e INDEXED BY entradas_parte
 WHERE e.client_id = :client AND e.numero_parte = :part AND e.fecha_entrada <= :hasta
   AND e.source <> 'ajuste' AND NOT {_AF} AND {_LOADED_E}
 ORDER BY e.fecha_entrada DESC, e.pedimento DESC, e.partida DESC LIMIT 1

@@ -853,9 +853,9 @@ def _import_chunked(
         try:
             if stale:
                 _discard(db, kind, stale[0], holder)
-            with _Writer(db, kind, client.id, import_id, holder) as sink:
-                with collector.paused():
-                    _check_all(db, kind, client.id, batches, name, sink, progress)
+            # the collector off until the rows handed to the writer are gone
+            with _Writer(db, kind, client.id, import_id, holder) as sink, collector.paused():
+                _check_all(db, kind, client.id, batches, name, sink, progress)
                 sink.finish(progress)
             with write(db, f"import.{kind}", "client", client.rfc, {"file": name}):
                 _renew(db, import_id, holder)
