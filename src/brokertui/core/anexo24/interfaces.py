@@ -920,6 +920,7 @@ class _Writer:
             stack.callback(self.own.execute, "DROP TABLE IF EXISTS temp.import_rows")
             limit = self.own.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             self.per_insert = max(1, min(LOADED, limit // (len(self.columns) + 1)))
+            stack.enter_context(collector.quick_handover())
             self.thread.start()
             stack.callback(self._stop)
             self.resources = stack.pop_all()
