@@ -9,7 +9,7 @@ feeds it to pyte, a VT100 emulator, so tests read the screen as the user sees it
         term.press("f3")
         term.wait_for("Clientes")
         term.send("ABC010101AB1", keys("tab"), "Razón", keys("tab", "ctrl+s"))
-        term.wait_for(lambda screen: "ABC010101AB1" in screen, timeout=10)
+        term.wait_for(lambda screen: "ABC010101AB1" in screen)
     assert term.returncode == 0
 
 `send` writes everything it is given as ONE write, with no pause: str parts are typed literally,
@@ -83,6 +83,9 @@ FORBIDDEN = ("Traceback", "database is locked", "Error interno")
 _ESCAPES = re.compile(
     r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)"
 )
+# Seconds before a wait for the app (a screen, its exit) gives up: only a broken test waits this
+# long; a loaded CI machine may take seconds to start the app or draw a screen.
+PATIENCE = 60.0
 _TAIL = 64  # characters kept between chunks so a forbidden text split across reads is found
 _RAW_LIMIT = 2_000_000  # raw output kept for diagnostics (the last bytes)
 
@@ -223,7 +226,7 @@ class Terminal:
     def screen_text(self) -> str:
         return "\n".join(self.screen_lines())
 
-    def wait_for(self, expected: str | Callable[[str], bool], timeout: float = 10.0) -> str:
+    def wait_for(self, expected: str | Callable[[str], bool], timeout: float = PATIENCE) -> str:
         """Wait until the screen shows `expected` (a text, or a predicate on the screen's
         text) and return the screen; fail with the screen shown after `timeout` seconds."""
         check = expected if callable(expected) else lambda screen: expected in screen
@@ -263,7 +266,7 @@ class Terminal:
     def returncode(self) -> int | None:
         return self.process.poll()
 
-    def close(self, timeout: float = 10.0) -> int:
+    def close(self, timeout: float = PATIENCE) -> int:
         """Quit with Ctrl+Q; kill the app if it has not ended within `timeout` seconds.
         Returns its exit status (closing twice is harmless)."""
         if self.process.poll() is None:

@@ -9,7 +9,7 @@ from tests.pty.harness import _whole_frames, keys
 
 def test_app_on_a_pty_opens_clientes_and_quits(demo_path, terminal):
     term = terminal(demo_path)
-    term.wait_for("F3 Clientes", timeout=30)
+    term.wait_for("F3 Clientes")
     term.press("f3")
     # The dashboard lists the same RFC: wait for the Clientes table's own row (RFC and name).
     screen = term.wait_for(lambda s: "Clientes —" in s and "Autopartes Sierra Madre" in s)
@@ -20,7 +20,7 @@ def test_app_on_a_pty_opens_clientes_and_quits(demo_path, terminal):
 
 def _client_form(terminal, demo_path):
     term = terminal(demo_path, size=(120, 40))
-    term.wait_for("F3 Clientes", timeout=30)
+    term.wait_for("F3 Clientes")
     term.press("f3")
     term.wait_for("o ordena")
     term.press("a")
@@ -59,7 +59,7 @@ def test_editing_keys_in_a_burst_apply_in_order(demo_path, terminal):
 
 def test_a_traceback_in_the_output_is_a_problem(demo_path, terminal):
     term = terminal(demo_path, forbidden=("Clientes",))
-    term.wait_for("F3 Clientes", timeout=30)
+    term.wait_for("F3 Clientes")
     term.close()
     assert term.problems
     with pytest.raises(AssertionError, match="Clientes"):

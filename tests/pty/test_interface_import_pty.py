@@ -21,7 +21,7 @@ def test_a_file_is_completed_previewed_and_imported_on_a_pty(demo_path, terminal
         with (folder / name).open("w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows([COLUMNS, *GOOD])
     term = terminal(demo_path)
-    term.wait_for("F3 Clientes", timeout=30)
+    term.wait_for("F3 Clientes")
     term.send(keys("ctrl+p"), "MNB050315K70")
     term.wait_for("Manufacturas del Norte")
     term.send(keys("enter"))

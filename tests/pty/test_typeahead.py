@@ -223,7 +223,7 @@ def test_client_program_and_site_forms_typed_in_one_burst(demo_path, terminal):
         expected = build(client_data.ClientData, client).model_dump()
         assert {k: before[k] for k in expected} == expected
         term.press("escape")  # the client's detail, back to the list
-        term.wait_for("o ordena", timeout=30)
+        term.wait_for("o ordena")
 
     typed()
 
@@ -353,7 +353,7 @@ def test_pedimento_capture_typed_in_one_burst(demo_path, terminal):
     from the key that opens the capture: nothing lost, nothing in another field."""
     term = _open_clients(terminal, demo_path)
     term.send(_select_client(IMMEX_CLIENT))
-    term.wait_for(f"RFC {IMMEX_CLIENT} ·", timeout=30)
+    term.wait_for(f"RFC {IMMEX_CLIENT} ·")
 
     @examples(2)
     @given(pedimento())
@@ -411,7 +411,7 @@ def ajuste(draw) -> tuple[dict, bytes]:
 def test_ajuste_form_typed_in_one_burst(demo_path, terminal):
     term = _open_clients(terminal, demo_path)
     term.send(_select_client(IMMEX_CLIENT))
-    term.wait_for(f"RFC {IMMEX_CLIENT} ·", timeout=30)
+    term.wait_for(f"RFC {IMMEX_CLIENT} ·")
     query = "SELECT * FROM ajustes WHERE id > ? ORDER BY id"
 
     @examples(3)
@@ -538,6 +538,6 @@ def test_raoce_filing_typed_in_one_burst(demo_path, terminal):
             )
         term.send(burst)
         assert wait_stored(term, demo_path, lambda db: _stored(db, query, rfc, program)) == expected
-        term.wait_for(lambda screen: "Acuse del RAOCE" not in screen, timeout=30)
+        term.wait_for(lambda screen: "Acuse del RAOCE" not in screen)
 
     typed()
