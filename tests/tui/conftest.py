@@ -1,7 +1,10 @@
 """TUI test helpers."""
 
+import time
+
 import pytest
 from textual import events
+from textual.command import CommandPalette
 from textual.keys import _character_to_key
 
 from brokertui.app import BrokerApp
@@ -22,6 +25,29 @@ async def type_text(pilot, text: str) -> None:
 async def settle(pilot) -> None:
     """Wait for the app's workers to finish, then for the screen to take their answers."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# Seconds before a wait for the app gives up: only a broken test waits this long. A test waits
+# FOR what it checks (until, palette_searched), never a fixed time: on a loaded CI machine a
+# timer, a worker or a repaint may come seconds late.
+PATIENCE = 30.0
+
+
+async def until(pilot, condition, timeout: float = PATIENCE) -> None:
+    """Let the app run until `condition()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not so after {timeout} s"
+        await pilot.pause(0.05)
+
+
+async def palette_searched(pilot) -> None:
+    """Wait until the command palette has searched what was typed into it and listed the hits
+    (each key starts a search in a worker, which lists its hits as it ends)."""
+    await pilot.pause()
+    gather = CommandPalette._GATHER_COMMANDS_GROUP
+    await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers if w.group == gather))
     await pilot.pause()
 
 

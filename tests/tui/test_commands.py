@@ -17,7 +17,7 @@ from brokertui.screens.clients import ClientDetailScreen, ClientsScreen
 from brokertui.screens.discharges import DischargeScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import palette_searched, type_text, until
 
 MODULES = [
     "brokertui.app",
@@ -74,7 +74,7 @@ async def test_palette_lists_the_commands_of_the_screen_and_of_the_main_screens(
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         prompts = palette_prompts(app)
     for title in [
         "Sólo urgentes (u)",  # the dashboard's own
@@ -107,9 +107,9 @@ async def test_palette_runs_a_main_screen_command_from_the_dashboard(demo_db, qu
         app.client = clients.get_client(demo_db, "MNB050315K70")
         await pilot.press("ctrl+p")
         await type_text(pilot, query)
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.current_mode == mode and check(app.screen))
         assert app.current_mode == mode
         assert check(app.screen)
 
@@ -122,11 +122,10 @@ async def test_palette_runs_a_command_of_the_current_screen(demo_db):
         assert isinstance(app.screen, ClientDetailScreen)
         await pilot.press("ctrl+p")
         await type_text(pilot, "agregar programa")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         assert "Agregar programa (g)" in palette_prompts(app)
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ProgramFormScreen)
+        await until(pilot, lambda: isinstance(app.screen, ProgramFormScreen))
 
 
 @pytest.mark.parametrize(("key", "scope"), [("f4", "pedimentos"), ("f3", "clients")])
@@ -152,26 +151,25 @@ async def test_palette_client_switch_stays_on_the_screen_in_use(demo_db, key, mo
         screen = app.screen
         await pilot.press("ctrl+p")
         await type_text(pilot, "ASM980127HN4")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: screen.rfc == "ASM980127HN4")
         assert app.current_mode == mode and app.screen is screen
         assert "ASM980127HN4" in app.sub_title
-        assert screen.rfc == "ASM980127HN4"
         if mode == "pedimentos":  # shown again for the new client
-            summary = str(screen.query_one("#ped-summary").render())
-            assert "Pedimentos de ASM980127HN4" in summary
+            summary = screen.query_one("#ped-summary")
+            await until(pilot, lambda: "Pedimentos de ASM980127HN4" in str(summary.render()))
         await pilot.press("f3")  # the detail opened first follows the client chosen since
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen) and app.screen.rfc == "ASM980127HN4"
         assert "Autopartes Sierra Madre" in str(app.screen.query_one("#summary").render())
         await pilot.press("ctrl+p")  # on Clientes the choice opens the client's detail
         await type_text(pilot, "MNB050315K70")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ClientDetailScreen)
-        assert "MNB050315K70" in app.sub_title
+        await until(pilot, lambda: "MNB050315K70" in app.sub_title)
+        await until(pilot, lambda: isinstance(app.screen, ClientDetailScreen))
+        assert app.screen.rfc == "MNB050315K70"
         await pilot.press("escape")  # one detail, not one per client chosen: back to the list
         await pilot.pause()
         assert isinstance(app.screen, ClientsScreen)

@@ -10,6 +10,7 @@ from brokertui.core import db as store
 from brokertui.core.anexo24 import ledger
 from brokertui.screens.dashboard import GUIDE
 from tests.conftest import TODAY
+from tests.tui.conftest import until
 
 RFC = "MNB050315K70"
 
@@ -61,7 +62,7 @@ async def test_a_long_toast_is_one_line_over_the_header_and_f1_keeps_it_whole(de
         long = "\n".join(f"Entrega {i}: 12 pedimentos importados, 3 apartados" for i in range(12))
         app.notify("Primero")
         app.notify(long, title="Importación")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
         toasts = [t for t in app.screen.query(Toast) if t.region.height]
         assert len(toasts) == 1  # the newest hides the first
         shown = toasts[0].region

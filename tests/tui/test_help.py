@@ -12,7 +12,7 @@ from brokertui.app import BrokerApp
 from brokertui.screens import commands
 from brokertui.screens.help import HELP, HelpScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import palette_searched, type_text, until
 from tests.tui.test_commands import classes_with_bindings, palette_prompts
 
 PALETTE_KEY = 13  # "▏^p Comandos" at the footer's right end
@@ -87,14 +87,14 @@ async def test_the_palette_speaks_spanish(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         assert app.screen.query_one("#--input Input").placeholder.startswith("Comando, cliente")
         prompts = palette_prompts(app)
         assert "Tema" in prompts and "Página siguiente (n)" in prompts
         assert not {"Theme", "Quit", "Keys", "Screenshot", "Maximize"} & set(prompts)
         await type_text(pilot, "zzzzqqq")
-        await pilot.pause(1.0)
-        assert any("Nada coincide" in prompt for prompt in palette_prompts(app))
+        await palette_searched(pilot)  # then, after half a second, the line saying so
+        await until(pilot, lambda: any("Nada coincide" in p for p in palette_prompts(app)))
         await pilot.press("escape")
         await pilot.press("ctrl+c")
         await pilot.pause()

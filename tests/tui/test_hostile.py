@@ -18,6 +18,7 @@ from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.raoce_bienes import BienesScreen
 from tests import hostile
 from tests.conftest import TODAY
+from tests.tui.conftest import palette_searched
 
 # What may never be in the text of a segment: C0 (tab and newline included: the compositor
 # lays out lines itself), DEL, C1, and the bidi embeddings, overrides and isolates.
@@ -63,7 +64,7 @@ def keys(*names: str):
 
 async def palette(pilot) -> None:
     await pilot.press("ctrl+p", *"mnb")
-    await pilot.pause(0.5)  # the palette searches asynchronously
+    await palette_searched(pilot)
 
 
 async def captured_detail(pilot) -> None:

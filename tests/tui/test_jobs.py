@@ -15,7 +15,7 @@ from brokertui.screens.jobs import JobBar
 from brokertui.screens.pedimentos import PedimentosScreen
 from tests.builders import partida, pedimento
 from tests.conftest import TODAY
-from tests.tui.conftest import settle, type_text
+from tests.tui.conftest import PATIENCE, settle, type_text, until
 
 RFC = "MNB050315K70"  # the demo IMMEX client
 
@@ -90,7 +90,7 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
 
     def slow(db, path, *, rfc=None, progress):
         progress(5, 10, "Validando")
-        release.wait(timeout=10)
+        release.wait(timeout=PATIENCE)
         return real(db, path, rfc=rfc, progress=progress)
 
     monkeypatch.setattr(importer, "import_zip", slow)
@@ -101,11 +101,8 @@ async def test_import_progress_reaches_the_bar_while_the_screen_answers_keys(
         assert not bar.display  # no job yet: no bar at 0 %
         try:
             await pilot.press("enter")
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if bar.percentage == 0.5:
-                    break
-            assert bar.percentage == 0.5 and bar.display
+            await until(pilot, lambda: bar.percentage == 0.5)
+            assert bar.display
             assert str(screen.query_one("#import-stage").render()) == "Validando…"
             await pilot.press("escape")  # refused while the job runs, but answered
             await pilot.pause()

@@ -1,12 +1,12 @@
 """Live screens and who is here (issue 12, items 3 and 5), with two app instances on one
 database file or an app and a second connection (another process, as far as SQLite knows):
-what the other commits shows up within ~2 s without leaving the screen, the cursor stays on
-its row, a record changed under the user says by whom, and the client detail and the forms
-say who else has the client or record open."""
+what the other commits shows up without leaving the screen, the cursor stays on its row, a
+record changed under the user says by whom, and the client detail and the forms say who else
+has the client or record open. How soon it shows up (~2 s: a poll a second, then the reload)
+is benchmarks/live_bench.py's, against its floor: a test timing it fails on a loaded machine."""
 
 import asyncio
 import re
-import time
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
@@ -28,11 +28,10 @@ from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.widgets import PagedTable
 from tests.conftest import TODAY
 from tests.core.pedimentos import test_pedimentos as pedimento_data
+from tests.tui.conftest import until
 
 ASM = "ASM980127HN4"  # the demo's first client in RFC order
 NEW = "AAA010101AA1"  # sorts before every demo client
-LIVE_WITHIN = 3.0  # seconds: "within ~2 s" (a poll a second, then the reload) and some slack
-WAIT = 6.0  # seconds before a wait gives up
 
 
 @pytest.fixture
@@ -46,15 +45,6 @@ def other(path):
     database = store.connect(path)
     yield database
     database.close()
-
-
-async def until(pilot, condition, timeout: float = WAIT) -> float:
-    """Wait (letting the app run) until `condition()`; the seconds it took."""
-    start = time.monotonic()
-    while not condition():
-        assert time.monotonic() - start < timeout, "not shown in time"
-        await pilot.pause(0.05)
-    return time.monotonic() - start
 
 
 def cursor_key(screen) -> str:
@@ -81,8 +71,7 @@ async def test_a_client_added_elsewhere_lands_in_the_list_and_the_cursor_stays_o
         table = screen.query_one(PagedTable)
         shown, below = table.total, cursor_key(screen)
         add_client(other)  # its RFC sorts first: one row above the cursor
-        took = await until(pilot, lambda: table.total == shown + 1)
-        assert took < LIVE_WITHIN
+        await until(pilot, lambda: table.total == shown + 1)
         assert table.table.get_row_at(0)[0].plain == NEW
         await pilot.pause()
         assert (cursor_key(screen), table.table.cursor_row) == (below, 3)

@@ -11,7 +11,7 @@ from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.pedimento_form import PedimentoFormScreen
 from brokertui.screens.pedimentos import DraftsScreen, PedimentosScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import type_text
+from tests.tui.conftest import type_text, until
 
 RFC = "MNB050315K70"  # the demo IMMEX client
 HEADER = [
@@ -166,10 +166,12 @@ async def test_draft_survives_a_dropped_session_and_resumes(demo_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_capture(app, pilot)
         await fill(pilot, HEADER[:3])
-        await pilot.pause(1.2)  # the draft is written after a short quiet time
+        numero = "26 07 3953 6000999"  # normalized when the field was left
+        # the draft is written after a short quiet time
+        await until(pilot, lambda: [d["numero"] for d in client_drafts(demo_db)] == [numero])
     # The session ends without saving (e.g. SSH dropped): the draft is in the database.
     (draft,) = client_drafts(demo_db)
-    assert draft["numero"] == "26 07 3953 6000999"  # normalized when the field was left
+    assert draft["numero"] == numero
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client(RFC)
@@ -295,7 +297,7 @@ async def test_leaving_an_untouched_capture_asks_nothing(demo_db):
         assert isinstance(app.screen, PedimentosScreen)
         await pilot.press("a")
         await type_text(pilot, "2")
-        await pilot.pause(1.2)  # its draft is written
+        await until(pilot, lambda: client_drafts(demo_db))  # its draft is written
         await pilot.press("backspace", "escape")  # back as it opened: left, draft dropped
         assert isinstance(app.screen, PedimentosScreen)
         await pilot.press("a")

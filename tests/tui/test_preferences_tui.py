@@ -6,6 +6,7 @@ from pathlib import Path
 from brokertui.app import BrokerApp
 from brokertui.screens.dashboard import DashboardScreen
 from tests.conftest import TODAY
+from tests.tui.conftest import palette_searched
 from tests.tui.test_commands import palette_prompts
 
 
@@ -28,7 +29,7 @@ async def test_a_remapped_key_runs_its_command_and_the_palette_shows_it(demo_db)
         shown = {(k.key, k.description) for k in app.screen.query("FooterKey")}
         assert ("y", "Urgentes") in shown
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         assert "Sólo urgentes (y)" in palette_prompts(app)
 
 

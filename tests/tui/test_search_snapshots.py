@@ -5,6 +5,7 @@ import pytest
 
 from brokertui.app import BrokerApp
 from tests.conftest import TODAY
+from tests.tui.conftest import palette_searched
 from tests.tui.test_snapshots import rfc_keys
 
 SCREENS = {
@@ -25,7 +26,7 @@ def test_search_and_sort(snap_compare, demo_db, screen):
 def test_palette_offers_the_pedimento_typed(snap_compare, demo_db):
     async def jump(pilot):
         await pilot.press("ctrl+p", *rfc_keys("3953 5000685"))
-        await pilot.pause(0.5)  # the palette searches asynchronously
+        await palette_searched(pilot)
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=jump, terminal_size=(80, 24))

@@ -9,7 +9,7 @@ from brokertui.screens.clients import ClientsScreen
 from brokertui.screens.pedimento_detail import PedimentoDetailScreen
 from brokertui.screens.widgets import PagedTable, SortScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import settle, type_text
+from tests.tui.conftest import palette_searched, settle, type_text
 
 PEDIMENTO = "250739535000685"  # a demo pedimento: 25 07 3953 5000685
 
@@ -114,7 +114,7 @@ async def test_palette_jumps_to_a_pedimento_by_part_of_its_number(demo_db):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
         await type_text(pilot, "3953 5000685")
-        await pilot.pause(0.5)  # the palette searches asynchronously
+        await palette_searched(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PedimentoDetailScreen)

@@ -9,6 +9,7 @@ from brokertui.core.demo import clients as demo
 from brokertui.screens.jobs import JobBar
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC as YEAR_RFC
+from tests.tui.conftest import palette_searched
 from tests.tui.test_conciliacion_tui import plant as plant_inventarios
 from tests.tui.test_crosscheck_tui import plant as plant_entradas
 from tests.tui.test_crosscheck_tui import plant_descargo, plant_parts
@@ -80,7 +81,7 @@ def test_dashboard(snap_compare, db, month, today, press, size):
 def test_palette_client_switcher(snap_compare, demo_db):
     async def search(pilot):
         await pilot.press("f3", "ctrl+p", *rfc_keys("norte"))
-        await pilot.pause(0.5)  # the palette searches asynchronously
+        await palette_searched(pilot)
 
     app = BrokerApp(demo_db, today=TODAY)
     assert snap_compare(app, run_before=search, terminal_size=(80, 24))

@@ -11,7 +11,7 @@ from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.widgets import NavBar
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC as YEAR_RFC
-from tests.tui.conftest import type_text
+from tests.tui.conftest import palette_searched, type_text, until
 
 
 def message(screen, field: str) -> str:
@@ -151,7 +151,7 @@ async def test_palette_switches_client_by_fuzzy_name(demo_db):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
         await type_text(pilot, "plastq")
-        await pilot.pause(0.3)
+        await palette_searched(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "tablero"  # the switch stays on the screen in use
@@ -331,5 +331,5 @@ async def test_descargos_say_each_exit_kind_and_the_lot_it_took(year):
         await pilot.pause()
         assert "destrucción de desperdicio MAT-A · acta ACTA-7 del 2026-04-01" in line()
         await pilot.press("slash", *"destruccion", "enter")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: table.row_count == 1)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["DES-1"]

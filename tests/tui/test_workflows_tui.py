@@ -15,7 +15,7 @@ from brokertui.screens.dialogs import ConfirmScreen
 from brokertui.screens.raoce import RaoceScreen
 from brokertui.screens.raoce_bienes import BienesScreen, BienFormScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import cells, type_text
+from tests.tui.conftest import cells, type_text, until
 
 CEB = "CEB110902QW7"  # the demo PROSEC-only client (sectores I, II)
 MNB = "MNB050315K70"  # the demo IMMEX client, with catalogs and pedimentos
@@ -185,7 +185,7 @@ async def test_catalogs_of_a_client_search_and_baja_with_its_date(demo_db):
             "SOP-220",
         ]
         await pilot.press("slash", *"lamina", "enter")
-        await pilot.pause(0.4)
+        await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
         assert [row[0] for row in cells(app.screen.query_one(DataTable))] == ["LAM-3MM"]
         await pilot.press("b")  # its baja, dated the end of March
         await pilot.pause()
