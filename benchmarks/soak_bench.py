@@ -27,6 +27,7 @@ from tests.pty import soak as workload
 
 TODAY = date(2026, 4, 15)
 FLOOR_WORKER = 90  # the floor's RFCs differ from the soak's (workers 0..89)
+ASLEEP_GOAL = 1.0  # seconds a save may spend asleep (a lock, the disk), at most (issue 12)
 
 
 def main() -> int:
@@ -76,6 +77,12 @@ def main() -> int:
             "lost writes": [*workload.lost_writes(path, floor), *workload.lost_writes(path, soak)],
             "tracebacks, lock or internal errors": floor.problems + soak.problems,
             "other failures": floor.failures + soak.failures,
+            f"saves asleep (locks, disk) {ASLEEP_GOAL} s or more": [
+                f"{face}: {seconds:.2f} s"
+                for face, parts in (("app", soak.app_time), ("CLI", soak.cli_time))
+                for seconds in parts[workload.TIME_PARTS[2]]
+                if seconds >= ASLEEP_GOAL
+            ],
         }
 
     typing = f"a burst per field, {args.pace} s apart" if args.pace else "one burst per form"
