@@ -1,11 +1,13 @@
 """TUI test helpers."""
 
+import asyncio
 import time
 
 import pytest
 from textual import events
 from textual.command import CommandPalette
 from textual.keys import _character_to_key
+from textual.pilot import Pilot
 
 from brokertui.app import BrokerApp
 from tests.core.anexo24.test_year_scenario import year  # noqa: F401 (issue 15's year, F5)
@@ -71,3 +73,26 @@ def no_internal_errors(monkeypatch):
     monkeypatch.setattr(BrokerApp, "internal_error", recorded)
     yield seen
     assert not seen, f"the TUI caught an unexpected exception: {seen[0]!r}"
+
+
+@pytest.fixture(autouse=True)
+def keys_taken(monkeypatch):
+    """Pilot.press and Pilot.pause return only once the app has taken every key: the app's
+    type-ahead (screens/typeahead.py) holds a key that arrives while a screen is still
+    settling (the first key of a test among them) and hands it on a moment later, through the
+    app's and the screen's queues; Pilot waited only for what those queues held when it asked,
+    so `await pilot.press("enter")` could return before Enter was handled (the dashboard's
+    Enter under load: still on the dashboard)."""
+    wait_for_screen = Pilot._wait_for_screen
+
+    async def taken(self, timeout: float = 30.0) -> bool:
+        done = await wait_for_screen(self, timeout)
+        typeahead = getattr(self.app, "typeahead", None)
+        deadline = time.monotonic() + PATIENCE
+        while typeahead is not None and typeahead.held is not None:
+            assert time.monotonic() < deadline, f"keys held for {PATIENCE} s"
+            await asyncio.sleep(0.01)
+            done = await wait_for_screen(self, timeout)
+        return done
+
+    monkeypatch.setattr(Pilot, "_wait_for_screen", taken)
