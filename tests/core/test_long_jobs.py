@@ -11,6 +11,7 @@ import contextlib
 import csv
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -147,17 +148,15 @@ class Contention:
         return asking
 
 
-@pytest.fixture
-def contention(monkeypatch):
-    """A new Contention for each job: `contention()`."""
-
-    def new() -> Contention:
-        watched = Contention()
-        monkeypatch.setattr(store, "transaction", watched.job(store.transaction))
-        monkeypatch.setattr(dblock, "waiting", watched.colleague(dblock.waiting))
-        return watched
-
-    return new
+@contextlib.contextmanager
+def contention() -> Iterator[Contention]:
+    """A Contention for the job run inside the block (and none after it: a later import's
+    writer thread must not wait for a colleague who does not write)."""
+    watched = Contention()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "transaction", watched.job(store.transaction))
+        patch.setattr(dblock, "waiting", watched.colleague(dblock.waiting))
+        yield watched
 
 
 def write_during(path, job) -> None:
@@ -193,9 +192,7 @@ def write_during(path, job) -> None:
 MOST_BEGUN = 3
 
 
-def test_a_colleague_is_never_kept_waiting_behind_a_real_import_or_discharge(
-    db, tmp_path, contention
-):
+def test_a_colleague_is_never_kept_waiting_behind_a_real_import_or_discharge(db, tmp_path):
     """Sizes at which the old code held the lock for seconds (40,000 exits discharged, 100,000
     entradas imported): the colleague writes whenever he asks, after the job's turn under way
     (MOST_BEGUN)."""
@@ -209,12 +206,12 @@ def test_a_colleague_is_never_kept_waiting_behind_a_real_import_or_discharge(
         csv.writer(f).writerows([interfaces.COLUMNS["materiales"], *materiales])
     interfaces.import_file(db, "materiales", csv_path, RFC)
     lots = _csv(tmp_path, "entradas", 100_000)
-    importing = contention()
-    write_during(path, lambda own: interfaces.import_file(own, "entradas", lots, RFC))
+    with contention() as importing:
+        write_during(path, lambda own: interfaces.import_file(own, "entradas", lots, RFC))
     assert importing.waited and max(importing.waited) <= MOST_BEGUN, importing.waited
     interfaces.import_file(db, "salidas", _csv(tmp_path, "salidas", 40_000), RFC)
     outcome = {}
-    running = contention()
-    write_during(path, lambda own: outcome.update(run=ledger.run(own, RFC, hasta=TODAY_RUN)))
+    with contention() as running:
+        write_during(path, lambda own: outcome.update(run=ledger.run(own, RFC, hasta=TODAY_RUN)))
     assert running.waited and max(running.waited) <= MOST_BEGUN, running.waited
     assert outcome["run"].allocations >= 40_000 and ledger.check(db, RFC) == []
