@@ -20,6 +20,19 @@ def test_pragmas(db):
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
+def test_a_new_database_has_bigger_pages_and_an_old_one_keeps_its_own(tmp_path):
+    assert store.connect(tmp_path / "new.db").execute("PRAGMA page_size").fetchone() == (
+        store.PAGE_SIZE,
+    )
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as made_before:  # by a version with SQLite's default pages
+        made_before.execute("CREATE TABLE t (x)")
+    database = store.connect(old)
+    assert database.execute("PRAGMA page_size").fetchone() == (4096,) != (store.PAGE_SIZE,)
+    assert database["clients"].exists()  # migrated, pages as they were
+    assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
 def test_new_file_is_private(tmp_path):
     path = tmp_path / "sub" / "new.db"
     store.connect(path).close()
