@@ -333,3 +333,26 @@ async def test_descargos_say_each_exit_kind_and_the_lot_it_took(year):
         await pilot.press("slash", *"destruccion", "enter")
         await until(pilot, lambda: table.row_count == 1)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["DES-1"]
+
+
+async def test_raoce_lines_too_long_for_80_columns_go_on_under_their_text(demo_db):
+    """The worksheet's export line and a check wrap at 80 columns: their second line starts
+    under the text (2 cells in; a check's past its mark), not at column 0."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#f-ventas").focus()
+        await pilot.press(*"250000", "tab", *"98000", "tab", "tab", *"18.2", "ctrl+s")
+        await pilot.pause()
+        shown = {}
+        for selector in ("#raoce-computed", "#raoce-checks"):
+            static = app.screen.query_one(selector)
+            shown[selector] = [static.render_line(y).text for y in range(static.size.height)]
+    computed, checks = shown["#raoce-computed"], shown["#raoce-checks"]
+    assert computed[-2].startswith("  Pedimentos de exportación del ejercicio: directas 837")
+    assert computed[-1].strip() == "de pesos)" and computed[-1].startswith("  de")
+    assert checks[1].startswith("  ✓ IMMEX: exportaciones > USD 500,000")
+    assert checks[2].strip().endswith("% de las ventas") and checks[2].startswith("    5,384,615")

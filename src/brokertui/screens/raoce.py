@@ -8,7 +8,6 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
@@ -28,7 +27,14 @@ from brokertui.screens.raoce_bienes import BienesScreen
 from brokertui.screens.stale import resolve
 from brokertui.screens.text import markup
 from brokertui.screens.typeahead import focus_now
-from brokertui.screens.widgets import FieldRow, FieldSpec, FormStatus, KeyFooter, NavBar
+from brokertui.screens.widgets import (
+    FieldRow,
+    FieldSpec,
+    FormStatus,
+    Hanging,
+    KeyFooter,
+    NavBar,
+)
 
 FIELDS = [
     FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),
@@ -120,42 +126,56 @@ class RaoceScreen(YearScreen):
         self.query_one("#f-ventas", Input).focus()
 
     def show_sheet(self, sheet: dict) -> None:
+        """The computed figures and the checks; a line too long for the screen goes on under
+        its own text (2 cells in, a check's under its rule past the mark)."""
         ped = sheet["exportaciones_pedimentos"]
         lines = [
-            markup("[b]Como se captura en VUCEM[/]"),
+            (0, markup("[b]Como se captura en VUCEM[/]")),
             *(
-                markup(f"  {label:40} [b]$value[/]", value=sheet[key] or "—")
+                (2, markup(f"  {label:40} [b]$value[/]", value=sheet[key] or "—"))
                 for label, key in raoce.VUCEM_FIELDS
             ),
-            markup(
-                "  Pedimentos de exportación del ejercicio: directas $directas, "
-                "indirectas $indirectas (miles de pesos)",
-                **ped,
+            (
+                2,
+                markup(
+                    "  Pedimentos de exportación del ejercicio: directas $directas, "
+                    "indirectas $indirectas (miles de pesos)",
+                    **ped,
+                ),
             ),
         ]
         if "PROSEC" in sheet["programas"]:
             key = commands.key_display(self.app, commands.BY_ID["raoce.bienes"])
             bienes = sheet["bienes_producidos"]
             lines.append(
-                markup(
-                    f"[b]Relación de bienes producidos (PROSEC)[/]: $n · {key} la captura",
-                    n=counted(len(bienes), "bien", "bienes"),
+                (
+                    0,
+                    markup(
+                        f"[b]Relación de bienes producidos (PROSEC)[/]: $n · {key} la captura",
+                        n=counted(len(bienes), "bien", "bienes"),
+                    ),
                 )
             )
             units = catalogs.load("unidades").entries
             lines += [
-                markup(
-                    "  $sector $fraccion $descripcion · $volumen $unidad",
-                    **b | {"volumen": quantity(b["volumen"]), "unidad": units.get(b["unidad"])},
+                (
+                    2,
+                    markup(
+                        "  $sector $fraccion $descripcion · $volumen $unidad",
+                        **b | {"volumen": quantity(b["volumen"]), "unidad": units.get(b["unidad"])},
+                    ),
                 )
                 for b in bienes
             ]
-        self.query_one("#raoce-computed", Static).update(Content("\n").join(lines))
+        self.query_one("#raoce-computed", Static).update(Hanging(lines))
         marks = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
         self.query_one("#raoce-checks", Static).update(
-            Content("\n").join(
-                [markup("[b]Verificaciones[/]")]
-                + [markup(f"  {marks[c['passed']]} $rule: $detail", **c) for c in sheet["checks"]]
+            Hanging(
+                [(0, markup("[b]Verificaciones[/]"))]
+                + [
+                    (4, markup(f"  {marks[c['passed']]} $rule: $detail", **c))
+                    for c in sheet["checks"]
+                ]
             )
         )
 

@@ -11,10 +11,15 @@ from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.style import Style
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
+from textual.visual import RenderOptions, Visual
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets.option_list import Option
@@ -60,6 +65,45 @@ class KeyFooter(Footer):
             return
         self._shown = keys
         await super().recompose()
+
+
+class Hanging(Visual):
+    """Lines of a Static, each wrapped under its own text: a line that does not fit goes on
+    `indent` cells in (Textual starts it at column 0, under the line's leading spaces or mark).
+    `str()` is the lines unwrapped."""
+
+    def __init__(self, lines: Sequence[tuple[int, Content]]) -> None:
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return "\n".join(line.plain for _, line in self.lines)
+
+    def wrapped(self, width: int) -> Content:
+        shown: list[Content] = []
+        for indent, line in self.lines:
+            first, *rest = line.wrap(width) or [line]
+            shown.append(first)
+            if rest:  # the rest, from its first word, wrapped in the room left by the indent
+                plain, at = line.plain, len(first.plain)
+                while at < len(plain) and plain[at] == " ":
+                    at += 1
+                shown += [part.pad_left(indent) for part in line[at:].wrap(max(width - indent, 1))]
+        return Content("\n").join(shown)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.wrapped(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return (
+            Content("\n")
+            .join(line for _, line in self.lines)
+            .get_optimal_width(rules, container_width)
+        )
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.wrapped(width).get_height(rules, width)
 
 
 class NavBar(Static):

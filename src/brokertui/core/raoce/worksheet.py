@@ -356,7 +356,7 @@ def checks(
     """Threshold checks of the guide's Consideraciones generales, per program held."""
     result = []
     if b is None:
-        return [Check("worksheet", None, "sin cifras capturadas")]
+        return [Check("Hoja de trabajo", None, "sin cifras capturadas")]
     usd_text = "sin tipo de cambio promedio" if usd is None else f"USD {usd:,}"
     if "IMMEX" in types:
         by_value = usd is not None and usd > 500_000
