@@ -141,7 +141,7 @@ class BrokerApp(App):
         "raoce": RaoceScreen,
     }
     DEFAULT_MODE = HOME
-    COMMANDS = App.COMMANDS | {ClientSwitcher, PedimentoJump, commands.CommandProvider}
+    COMMANDS = {palette.SystemSearch, ClientSwitcher, PedimentoJump, commands.CommandProvider}
     # F-keys are shown by the NavBar under the header, so the footer keeps room for screen keys.
     BINDINGS = commands.bindings("nav", "app")
 

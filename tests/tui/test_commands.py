@@ -90,6 +90,32 @@ async def test_palette_lists_the_commands_of_the_screen_and_of_the_main_screens(
     assert prompts.index("Sólo urgentes (u)") < 3  # may be hundreds; the screen's come first
 
 
+async def test_the_empty_palette_lists_the_screen_then_the_f_keys_then_the_rest(demo_db):
+    """Ctrl+P with nothing typed, on F5: its commands and its table's first, in the command
+    table's order, as F1 lists them; then the F-keys and the app's, Textual's Tema, then the
+    other main screens'. (Tema and Maximizar came first or among them, as it happened: every
+    provider's lines arrive in no set order.)"""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5", "ctrl+p")
+        await palette_searched(pilot)
+        prompts = palette_prompts(app)
+    own = [f"{c.title} ({commands.key_display(app, c)})" for c in commands.of_scopes("discharge")]
+    table = [
+        f"{c.title} ({commands.key_display(app, c)})"
+        for c in commands.of_scopes("table")
+        if c.title
+    ]
+    general = [
+        f"{c.title} ({commands.key_display(app, c)})"
+        for c in commands.of_scopes("nav", "app")
+        if c.title
+    ]
+    assert prompts[: len(own) + len(table) + len(general)] == own + table + general
+    assert prompts[len(own) + len(table) + len(general)] == "Tema"
+    assert prompts.index("Sólo urgentes (u)") > prompts.index("Tema")
+
+
 @pytest.mark.parametrize(
     ("query", "mode", "check"),
     [

@@ -4,7 +4,7 @@ command palette are built from the one table below."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -806,10 +806,16 @@ def key_display(app: App, command: Command) -> str:
 
 class CommandProvider(Provider):
     """Command palette: the commands of the current screen, the app's, and those of every main
-    screen (run after switching to it); each shown with its key."""
+    screen (run after switching to it); each shown with its key. The empty palette lists them
+    as F1 does, the screen's first, with Textual's own (Tema…) after the app's: this provider
+    yields every line of it (palette.SystemSearch only answers a search), as hits of several
+    providers arrive in no set order."""
 
-    def _offered(self) -> Iterator[tuple[Command, str, Callable]]:
-        """(command, help, what to call) for every command offered, current screen's first."""
+    Offer = tuple[Command, str, Callable]  # a command, its help, what to call
+
+    def _groups(self) -> tuple[list[Offer], list[Offer], list[Offer]]:
+        """What is offered: the screen's (and the focused widget's), the F-keys' and the
+        app's, and the other main screens' (a command without a title is not)."""
         screen = self.screen
         # the screen's own commands, then those of the focused widget and its containers (a
         # table's paging, search and sort; a capture block's rows), each run where it is bound
@@ -818,26 +824,26 @@ class CommandProvider(Provider):
             if node is screen or not isinstance(node, Widget):
                 break
             chain.append(node)
-        mine: dict[str, tuple[Command, str, Callable]] = {}
+        mine: dict[str, CommandProvider.Offer] = {}
         for node in chain:
             for b in getattr(node, "BINDINGS", ()):
                 if isinstance(b, Binding) and b.id in BY_ID and b.id not in mine:
                     command = BY_ID[b.id]
                     mine[b.id] = (command, command.help, partial(node.run_action, command.action))
-        offered = list(mine.values())
-        here = [c for c, _, _ in offered]
-        offered += [
+        here = [c for c, _, _ in mine.values()]
+        general = [
             (c, c.help, partial(self.app.run_action, c.action))
             for c in TABLE
             if c.scope in ("nav", "app")
         ]
-        offered += [
+        elsewhere = [
             (c, f"{main.label} · {c.help}", partial(self._run_in_mode, main.mode, c.action))
             for main in MAIN_SCREENS
             for c in TABLE
             if c.scope == main.scope and c not in here
         ]
-        return ((c, help_text, run) for c, help_text, run in offered if c.title)
+        titled = [[o for o in group if o[0].title] for group in (mine.values(), general, elsewhere)]
+        return titled[0], titled[1], titled[2]
 
     def _run_in_mode(self, mode: str, action: str) -> None:
         """Switch to a main screen and run one of its actions there."""
@@ -848,12 +854,18 @@ class CommandProvider(Provider):
         return f"{command.title} ({key_display(self.app, command)})"
 
     async def discover(self) -> Hits:
-        for command, help_text, run in self._offered():
+        mine, general, elsewhere = self._groups()
+        for command, help_text, run in mine + general:
+            yield DiscoveryHit(self._title(command), run, help=help_text)
+        for name, help_text, callback, listed in self.app.get_system_commands(self.screen):
+            if listed:
+                yield DiscoveryHit(name, callback, help=help_text)
+        for command, help_text, run in elsewhere:
             yield DiscoveryHit(self._title(command), run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command, help_text, run in self._offered():
+        for command, help_text, run in (o for group in self._groups() for o in group):
             title = self._title(command)
             if (score := matcher.match(title)) > 0:
                 yield Hit(score, matcher.highlight(title), run, help=help_text)

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from rich.align import Align
 from rich.text import Text
 from textual.app import SystemCommand
-from textual.command import CommandList
+from textual.command import CommandList, Hits
 from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
 from textual.widgets.option_list import Option
 
 from brokertui.screens import typeahead
@@ -39,6 +40,15 @@ class Palette(typeahead.Palette):
             self._list_visible = bool(search_value)
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+class SystemSearch(SystemCommandsProvider):
+    """Textual's system commands (system_commands below) when the user types: the empty
+    palette lists them in the order of commands.CommandProvider."""
+
+    async def discover(self) -> Hits:
+        return
+        yield  # an async generator, of nothing
 
 
 def system_commands(app, screen: Screen) -> Iterable[SystemCommand]:
