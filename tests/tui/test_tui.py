@@ -356,3 +356,23 @@ async def test_raoce_lines_too_long_for_80_columns_go_on_under_their_text(demo_d
     assert computed[-1].strip() == "de pesos)" and computed[-1].startswith("  de")
     assert checks[1].startswith("  ✓ IMMEX: exportaciones > USD 500,000")
     assert checks[2].strip().endswith("% de las ventas") and checks[2].startswith("    5,384,615")
+
+
+async def test_the_report_and_catalog_pickers_keep_a_space_after_the_key_shown(demo_db):
+    """The line of reports (F6) and of catalogs (m on a client), read off the screen: the
+    report or catalog shown keeps the space after its key ('3 Saldos…', not '3Saldos…')."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        menu = str(app.screen.query_one("#rep-menu").render())
+        assert "2 Salidas 3 Saldos por pedimento 4 Saldos" in menu
+        await pilot.press("f3")
+        await pilot.pause()
+        app.open_client("MNB050315K70")  # its detail
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert str(app.screen.query_one("#rep-menu").render()).startswith("1 Materiales 2 ")

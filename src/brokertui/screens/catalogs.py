@@ -16,8 +16,8 @@ from brokertui.core.anexo24 import bajas, catalog_list
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
 from brokertui.screens.client_forms import BajaFormScreen
-from brokertui.screens.text import markup, plain
-from brokertui.screens.widgets import Column, KeyFooter, PagedTable
+from brokertui.screens.text import plain
+from brokertui.screens.widgets import Column, KeyFooter, PagedTable, key_menu
 
 # The part number stays put while ← → scroll the rest; its baja (if any) beside it.
 PART = (Column("numero_parte", "Número de parte", 16), Column("baja_date", "Baja", 10))
@@ -84,13 +84,8 @@ class CatalogsScreen(Guarded, Screen):
     async def action_show(self, kind: str) -> None:
         self.kind = kind
         self.query_one("#rep-menu", Static).update(
-            markup(
-                " ".join(
-                    f"[b $accent]{key}[/]"
-                    + (f"[reverse]{title}[/reverse]" if name == kind else f" {title}")
-                    for key, name in KEYS.items()
-                    for title in [catalog_list.LISTINGS[name].title]
-                )
+            key_menu(
+                (key, catalog_list.LISTINGS[name].title, name == kind) for key, name in KEYS.items()
             )
         )
         about = {

@@ -15,7 +15,7 @@ from brokertui.screens.base import ClientScreen
 from brokertui.screens.jobs import Jobs
 from brokertui.screens.report_table import report_table
 from brokertui.screens.text import SAFE_INPUT, markup
-from brokertui.screens.widgets import KeyFooter, NavBar, PagedTable
+from brokertui.screens.widgets import KeyFooter, NavBar, PagedTable, key_menu
 
 
 class ReportsScreen(ClientScreen):
@@ -56,10 +56,8 @@ class ReportsScreen(ClientScreen):
 
     def show_menu(self) -> None:
         self.query_one("#rep-menu", Static).update(
-            " ".join(
-                f"[b $accent]{key}[/]{'[reverse]' if name == self.name_shown else ' '}"
-                f"{reports.REPORTS[name].title.split(' (')[0]}"
-                f"{'[/reverse]' if name == self.name_shown else ''}"
+            key_menu(
+                (key, reports.REPORTS[name].title.split(" (")[0], name == self.name_shown)
                 for key, name in commands.REPORT_KEYS.items()
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -117,18 +117,23 @@ class NavBar(Static):
         app = getters.app(BrokerApp)
 
     def on_mount(self) -> None:
-        keys = [("F1", "Ayuda", None)] + [(i.key.upper(), i.label, i.mode) for i in self.app.NAV]
         current = self.app.current_mode
-        # the current screen's label reversed; a space after every key, so that the text read
-        # off the screen (a screen reader, tmux capture-pane) says "F2 Tablero"
         self.update(
-            " ".join(
-                f"[b $accent]{key}[/] [reverse bold]{label}[/]"
-                if mode == current
-                else f"[b $accent]{key}[/] {label}"
-                for key, label, mode in keys
+            key_menu(
+                [("F1", "Ayuda", False)]
+                + [(i.key.upper(), i.label, i.mode == current) for i in self.app.NAV]
             )
         )
+
+
+def key_menu(entries: Iterable[tuple[str, str, bool]]) -> str:
+    """Markup of keys and what each shows (key, label, shown now), the one shown reversed. A
+    space after every key: the text read off the screen (tmux capture-pane, a screen reader)
+    says "F2 Tablero", not "F2Tablero". Labels are the app's own words, not data."""
+    return " ".join(
+        f"[b $accent]{key}[/] [reverse bold]{label}[/]" if now else f"[b $accent]{key}[/] {label}"
+        for key, label, now in entries
+    )
 
 
 @dataclass(frozen=True)
