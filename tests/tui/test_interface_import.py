@@ -143,7 +143,8 @@ async def test_pick_by_typing_preview_then_import(demo_db, tmp_path, monkeypatch
         before = written(demo_db)
         await pilot.press("enter")
         await settle(pilot)
-        assert status(screen).startswith("materiales-abril.csv: 2 filas, sin errores. Ctrl+S")
+        said = "materiales-abril.csv: 2 filas, sin errores. ^s importa; esc vuelve sin importar."
+        assert status(screen) == said  # the keys as the footer names them (the keymap)
         rows = cells(screen.query_one("#if-rows", DataTable))
         assert rows[0][:3] == ["2", "NP-100", "Lámina nueva"] and len(rows) == 2
         assert screen.query_one("#if-errors", DataTable).row_count == 0
@@ -156,7 +157,7 @@ async def test_pick_by_typing_preview_then_import(demo_db, tmp_path, monkeypatch
         assert preferences.recent(demo_db, "carpetas.interfaces") == [folder]
         await pilot.press("ctrl+s")  # the same file again needs a new preview
         await pilot.pause()
-        assert status(screen) == "Primero revise el archivo: Intro en Archivo."
+        assert status(screen) == "Primero revise el archivo: ⏎ en Archivo."
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DischargeScreen)
@@ -219,7 +220,7 @@ async def test_enter_without_a_path_says_what_to_type(demo_db):
         screen = await open_screen(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert status(screen) == "Escriba la ruta del archivo en Archivo (Tab la completa)."
+        assert status(screen) == "Escriba la ruta del archivo en Archivo (tab la completa)."
 
 
 async def test_enter_checks_again_from_anywhere_but_the_interface_list(
@@ -238,7 +239,7 @@ async def test_enter_checks_again_from_anywhere_but_the_interface_list(
         write(path, GOOD)  # fixed in the ERP
         await pilot.press("enter")
         await settle(pilot)
-        assert status(screen).startswith("materiales.csv: 2 filas, sin errores. Ctrl+S")
+        assert status(screen).startswith("materiales.csv: 2 filas, sin errores. ^s importa")
         screen.query_one("#if-rows", DataTable).focus()
         write(path, [*GOOD, *BAD])
         await pilot.press("enter")
@@ -263,10 +264,10 @@ async def test_leaving_after_a_good_preview_imports_nothing(demo_db, tmp_path, m
         await check(app, pilot, "materiales.csv")
         assert "sin errores" in status(screen)
         await type_text(pilot, "x")  # another file: what was checked no longer counts
-        assert status(screen) == "Intro revisa el archivo otra vez."
+        assert status(screen) == "⏎ revisa el archivo otra vez."
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert status(screen) == "Primero revise el archivo: Intro en Archivo."
+        assert status(screen) == "Primero revise el archivo: ⏎ en Archivo."
         await pilot.press("escape")
         await pilot.pause()
         assert written(demo_db) == before
@@ -486,7 +487,7 @@ async def test_the_data_stage_import_shares_the_picker(demo_db, tmp_path, monkey
         await pilot.press("enter")  # nothing typed: it did nothing at all (field trial)
         await pilot.pause()
         said = str(app.screen.query_one("#import-result").render())
-        assert said == "Escriba la ruta del zip o de la carpeta (Tab la completa)."
+        assert said == "Escriba la ruta del zip o de la carpeta (tab la completa)."
 
 
 # -- snapshots ----------------------------------------------------------------------------------

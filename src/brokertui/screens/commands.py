@@ -804,6 +804,11 @@ def key_display(app: App, command: Command) -> str:
     return key.upper() if re.fullmatch("f[0-9]+", key) else key
 
 
+def key_of(app: App, command_id: str) -> str:
+    """The key of the command `command_id` as the user reads it (key_display)."""
+    return key_display(app, BY_ID[command_id])
+
+
 class CommandProvider(Provider):
     """Command palette: the commands of the current screen, the app's, and those of every main
     screen (run after switching to it); each shown with its key. The empty palette lists them

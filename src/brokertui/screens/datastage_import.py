@@ -89,7 +89,8 @@ class DataStageImportScreen(Guarded, Screen):
         """Enter (in either field, or the key the user's keymap gives it): the import."""
         zip_path = self.query_one(PathPicker).path
         if zip_path is None:
-            self.show("Escriba la ruta del zip o de la carpeta (Tab la completa).", error=True)
+            tab = commands.key_of(self.app, "path.complete")
+            self.show(f"Escriba la ruta del zip o de la carpeta ({tab} la completa).", error=True)
             self.query_one("#import-path", Input).focus()
             return
         rfc = self.query_one("#import-rfc", Input).value.strip() or None

@@ -114,7 +114,7 @@ class InterfaceImportScreen(ClientScreen):
         """What was checked no longer matches the kind or the file chosen."""
         if self.checked and not self.jobs.running:
             self.checked = None
-            self.say("Intro revisa el archivo otra vez.")
+            self.say(f"{self.key('interface_import.check')} revisa el archivo otra vez.")
             self.query_one("#if-rows", DataTable).clear(columns=True)
             self.query_one("#if-errors", DataTable).clear(columns=True)
 
@@ -128,17 +128,16 @@ class InterfaceImportScreen(ClientScreen):
             raise SkipAction
         path = self.query_one(PathPicker).path
         if path is None:
-            self.say("Escriba la ruta del archivo en Archivo (Tab la completa).", "error")
+            tab = self.key("path.complete")
+            self.say(f"Escriba la ruta del archivo en Archivo ({tab} la completa).", "error")
             self.query_one(PathPicker).input.focus()
             return
         if not (rfc := self.chosen_rfc()):
             return
         if path.is_dir():
-            self.say(
-                f"{shown_name(str(path))} es una carpeta: elija un archivo (Tab lista los que "
-                "tiene).",
-                "error",
-            )
+            tab = self.key("path.complete")
+            name = shown_name(str(path))
+            self.say(f"{name} es una carpeta: elija un archivo ({tab} lista los suyos).", "error")
             return
         kind = self.kind
         task = partial(_preview, kind, path, rfc)
@@ -160,7 +159,10 @@ class InterfaceImportScreen(ClientScreen):
         _fill(errors, ["Fila", "Campo", "Regla"], listed)
         errors.display = bool(listed)
         if found.ok:
-            self.say(f"{found.summary()}. Ctrl+S importa; Esc vuelve sin importar.")
+            self.say(
+                f"{found.summary()}. {self.key('interface_import.commit')} importa; "
+                f"{self.key('interface_import.back')} vuelve sin importar."
+            )
         elif found.errors:
             kept = len(found.errors)
             shown = f"; se listan los primeros {count(kept)}" if found.problems > kept else ""
@@ -177,7 +179,10 @@ class InterfaceImportScreen(ClientScreen):
         if self.jobs.running:
             return
         if not self.checked:
-            self.say("Primero revise el archivo: Intro en Archivo.", "error")
+            self.say(
+                f"Primero revise el archivo: {self.key('interface_import.check')} en Archivo.",
+                "error",
+            )
             return
         kind, path, rfc, found = self.checked
         if not found.ok:
@@ -210,6 +215,10 @@ class InterfaceImportScreen(ClientScreen):
         status.update(plain(text, lines=True))
         status.set_class(level == "error", "-error")
         status.set_class(level == "done", "-done")
+
+    def key(self, command_id: str) -> str:
+        """A key named in a message, as the footer shows it (the user's keymap)."""
+        return commands.key_of(self.app, command_id)
 
     def action_leave(self) -> None:
         if self.jobs.running:
