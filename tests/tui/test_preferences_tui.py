@@ -89,3 +89,20 @@ async def test_an_import_path_line_names_its_keys_as_remapped(demo_db):
         await pilot.press("f9")  # the remapped key runs the import: of nothing yet
         await pilot.pause()
         assert "Escriba la ruta" in str(app.screen.query_one("#import-result").render())
+
+
+async def test_a_dialog_names_its_keys_as_remapped(demo_db):
+    """A yes/no question and a choice say their keys from the keymap (they said [s], [n] and
+    Esc whatever it was)."""
+    config().write_text('[teclas]\n"confirm.yes" = "y"\n"choice.back" = "ctrl+b"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f5", "m")  # the discharge mode: asks first
+        await pilot.pause()
+        labels = [str(b.label) for b in app.screen.query("Button")]
+        assert labels == ["Sí [y]", "No [n]"]
+        await pilot.press("n", "f7", "ctrl+f")  # which program files: a choice
+        await pilot.pause()
+        assert str(app.screen.query(".choice").last().render()) == "^b  volver"

@@ -232,7 +232,7 @@ async def test_esc_on_a_form_with_changes_asks_and_each_answer_does_what_it_says
             await pilot.press("escape")
             assert isinstance(app.screen, ChoiceScreen)
             choices = [str(c.render()) for c in app.screen.query(".choice")]
-            assert choices == ["s  seguir editando", "d  descartar los cambios", "Esc  volver"]
+            assert choices == ["s  seguir editando", "d  descartar los cambios", "esc  volver"]
             await pilot.press(answer)
             assert app.screen is form and form.focused.id == "f-razon_social"
             assert form.values()["razon_social"].endswith(" Norte")

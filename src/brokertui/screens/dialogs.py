@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -37,8 +38,10 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
             box.border_title = self.title_text
             yield Static(plain(self.question, lines=True), classes="question")
             with Horizontal():
-                yield Button("Sí \\[s]", id="yes", variant="warning")
-                yield Button("No \\[n]", id="no", variant="primary")
+                # each with its key as the footer names it (the user's keymap)
+                yes, no = (commands.key_of(self.app, f"confirm.{k}") for k in ("yes", "no"))
+                yield Button(Content(f"Sí [{yes}]"), id="yes", variant="warning")
+                yield Button(Content(f"No [{no}]"), id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -75,7 +78,8 @@ class ChoiceScreen(Guarded, ModalScreen[str | None]):
             yield Static(plain(self.question, lines=True), classes="question")
             for key, label in self.choices:
                 yield Static(markup("[b]$key[/]  $label", key=key, label=label), classes="choice")
-            yield Static("[b]Esc[/]  volver", classes="choice")
+            back = commands.key_of(self.app, "choice.back")
+            yield Static(markup("[b]$key[/]  volver", key=back), classes="choice")
 
     def on_key(self, event) -> None:
         if event.key in {key for key, _ in self.choices}:
