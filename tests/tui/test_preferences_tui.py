@@ -83,7 +83,7 @@ async def test_an_import_path_line_names_its_keys_as_remapped(demo_db):
         await pilot.press("f4", "i")
         await pilot.pause()
         hint = app.screen.query_one(".path-hint")
-        said = "tab completa la ruta · ^y carpetas recientes · F9 importa"
+        said = "tab completa la ruta · ^y carpeta reciente · F9 importa"
         assert str(hint.render()) == said
         app.screen.query_one("#import-path").value = ""
         await pilot.press("f9")  # the remapped key runs the import: of nothing yet

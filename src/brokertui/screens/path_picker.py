@@ -104,7 +104,7 @@ class PathPicker(Vertical):
         ids = ("path.complete", "path.recent", command)
         key = {c: commands.key_display(self.app, commands.BY_ID[c]) for c in ids}
         return (
-            f"{key['path.complete']} completa la ruta · {key['path.recent']} carpetas recientes"
+            f"{key['path.complete']} completa la ruta · {key['path.recent']} carpeta reciente"
             f" · {key[command]} {does}"
         )
 
