@@ -4,8 +4,10 @@ import multiprocessing
 import sqlite3
 import stat
 import threading
+from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from brokertui.core import db as store
 from brokertui.core.errors import DatabaseBusy, SchemaTooNew
@@ -31,6 +33,23 @@ def test_a_new_database_has_bigger_pages_and_an_old_one_keeps_its_own(tmp_path):
     assert database.execute("PRAGMA page_size").fetchone() == (4096,) != (store.PAGE_SIZE,)
     assert database["clients"].exists()  # migrated, pages as they were
     assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_worker_finds_its_own_connection_with_no_statement_on_the_apps(db, tmp_path):
+    """A statement on the app's connection from a worker thread could deadlock with one the UI
+    thread runs that calls back into Python (fold, joined; a test's trace callback): a TUI test
+    hung so. The file is known from the connection instead."""
+    on_app: list[str] = []
+    db.conn.set_trace_callback(on_app.append)
+    with store.worker_connection(db) as own:
+        assert own is not db and own.execute("SELECT 1").fetchone() == (1,)
+    db.conn.set_trace_callback(None)
+    assert on_app == []
+    told = db.execute("PRAGMA database_list").fetchone()[2]
+    assert store.file_path(db) == Path(told) == tmp_path / "test.db"
+    plain = Database(sqlite3.connect(tmp_path / "other.db"))  # not of store.connect
+    assert store.file_path(plain) == tmp_path / "other.db"
+    assert store.file_path(store.connect(":memory:")) is None
 
 
 def test_new_file_is_private(tmp_path):

@@ -143,7 +143,7 @@ def connect(path: Path | str, *, migrate_to: int | None = None) -> Database:
         dblock.release(lock)
         raise
     conn.open_lock = lock
-    conn.path = path if on_disk else None
+    conn.path = path.absolute() if on_disk else None  # as SQLite names it (PRAGMA database_list)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database's; an old one keeps its own
@@ -585,7 +585,10 @@ def audit_trail(db: Database, entity: str | None = None, key: str | None = None)
 
 def file_path(db: Database) -> Path | None:
     """The file of the open database (None in memory): what files.private_open takes as `like`
-    so that exports next to a shared database follow its group."""
+    so that exports next to a shared database follow its group. A connection of `connect`
+    knows it: nothing runs on it, which a worker thread asking must not do (see below)."""
+    if isinstance(db.conn, LockedConnection):
+        return db.conn.path
     path = db.execute("PRAGMA database_list").fetchone()[2]
     return Path(path) if path else None
 
@@ -593,7 +596,10 @@ def file_path(db: Database) -> Path | None:
 @contextlib.contextmanager
 def worker_connection(db: Database) -> Iterator[Database]:
     """A connection of its own for a worker thread, to the same file (an in-memory database,
-    which only one connection can see, is shared instead)."""
+    which only one connection can see, is shared instead), found with no statement on `db`:
+    sqlite3 runs some calls on a connection holding the GIL, and a statement the UI thread
+    runs on it calls back into Python (fold, joined) holding the connection: the two threads
+    would wait for each other for ever."""
     path = file_path(db)
     if path is None:
         yield db
