@@ -21,10 +21,10 @@ from textual.worker import get_current_worker
 from brokertui.core import files, log
 from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
+from brokertui.core.progress import Progress
 from brokertui.screens.base import Guarded
 
 T = TypeVar("T")
-Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
 Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from brokertui.core import limits
 from brokertui.core.anexo24.reader import Batch
 from brokertui.core.plural import counted
+from brokertui.core.progress import Progress
 
 # One broken rule of a row: (field, rule); the field is "" when the rule is about the whole
 # row ("repetida en el archivo").
@@ -20,7 +21,6 @@ RowCheck = Callable[[dict[str, str], int], tuple[dict, list[Problem]]]
 # After the last row: the rows (number, problems) that break a rule of the whole file (the
 # import's own check of it, e.g. interfaces.RowChecker.finish).
 FileCheck = Callable[[], list[tuple[int, list[Problem]]]]
-Progress = Callable[[int, int, str], None]  # done, total (0: not known), stage
 # A batch of rows as read -> None unless every row is good (the import's batch check).
 BatchCheck = Callable[[Batch], object]
 Rows = Iterable[tuple[int, dict[str, str]]]

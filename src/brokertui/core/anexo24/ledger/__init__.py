@@ -69,9 +69,10 @@ from brokertui.core.anexo24.ledger.overview import (
     runs,
     summary,
 )
-from brokertui.core.anexo24.ledger.result import Progress, RunResult
+from brokertui.core.anexo24.ledger.result import RunResult
 from brokertui.core.anexo24.ledger.runner import PREVIEW, run
 from brokertui.core.anexo24.ledger.store import undo_last
+from brokertui.core.progress import Progress
 
 __all__ = [
     "ALLOCATION_ORDER",

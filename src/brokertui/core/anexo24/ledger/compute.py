@@ -17,7 +17,8 @@ from brokertui.core.anexo24.ledger.balance_deltas import (
     prepare_balances,
 )
 from brokertui.core.anexo24.ledger.modes import mode
-from brokertui.core.anexo24.ledger.result import Progress, RunResult
+from brokertui.core.anexo24.ledger.result import RunResult
+from brokertui.core.progress import Progress
 
 
 def compute(db: Database, client_id: int, result: RunResult, report: Progress) -> dict:

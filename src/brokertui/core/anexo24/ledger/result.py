@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from brokertui.core.plural import counted
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass

@@ -14,9 +14,10 @@ from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.ledger import store
 from brokertui.core.anexo24.ledger.compute import compute, drop_scratch
 from brokertui.core.anexo24.ledger.in_force import as_dicts
-from brokertui.core.anexo24.ledger.result import Progress, RunResult
+from brokertui.core.anexo24.ledger.result import RunResult
 from brokertui.core.db import snapshot, transaction
 from brokertui.core.errors import Conflict
+from brokertui.core.progress import Progress
 from brokertui.core.registry import clients
 
 

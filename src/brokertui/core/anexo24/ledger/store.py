@@ -16,9 +16,10 @@ from brokertui.core.anexo24 import balances
 from brokertui.core.anexo24.ledger.balance_deltas import UNDO_CHANGES, prepare_balances
 from brokertui.core.anexo24.ledger.compute import drop_scratch
 from brokertui.core.anexo24.ledger.modes import mode
-from brokertui.core.anexo24.ledger.result import Progress, RunResult
+from brokertui.core.anexo24.ledger.result import RunResult
 from brokertui.core.db import known_references, now, os_user, snapshot, transaction, turns, write
 from brokertui.core.errors import Conflict, NotFound
+from brokertui.core.progress import Progress
 from brokertui.core.registry import clients
 
 STEP = 1_000  # rows a run writes per statement (as many as fit in a turn, db.turns)

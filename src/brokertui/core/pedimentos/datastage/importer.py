@@ -23,7 +23,7 @@ listed (limits.ErrorList).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -60,11 +60,11 @@ from brokertui.core.pedimentos.datastage.values import number_problem as _number
 from brokertui.core.pedimentos.datastage.values import read_date as _date
 from brokertui.core.pedimentos.review import is_temporary_entry
 from brokertui.core.plural import counted
+from brokertui.core.progress import Progress
 from brokertui.core.quantities import parse_integer
 from brokertui.core.registry.calendar import calendar_for
 from brokertui.core.text import shown_name
 
-Progress = Callable[[int, int, str], None]
 Head = dict[str, Any]  # a pedimento of the 501 as read (_parse_501)
 Routing = tuple[str | None, dict[str, int]]  # the RFC wanted (None: all), clients' ids by RFC
 _SIX = itemgetter(slice(0, 6))  # a fracción's first six digits
