@@ -1,6 +1,6 @@
 """The CLI's tables show stored data as it is: never Rich markup, never terminal control
-(developers' guide: anything stored is data), and name a discharge run's columns and states in
-Spanish."""
+(developers' guide: anything stored is data), and name their columns, a discharge run's states
+and an obligation's in Spanish."""
 
 import json
 import sqlite3
@@ -48,3 +48,25 @@ def test_discharge_runs_are_named_in_spanish(inv_db, tmp_path, monkeypatch):  # 
     assert [r["estado"] for r in rows] == ["deshecha", "vigente"]
     table = run("discharge", "runs", "--rfc", RFC).output
     assert "estado" in table and "vigente" in table and "committed" not in table
+
+
+def test_tables_name_their_columns_and_states_in_spanish_and_json_keeps_its_keys(
+    demo_db, tmp_path, monkeypatch
+):
+    """A table is read by a person (Spanish, as the dashboard says it); JSON by a program (the
+    keys the README documents)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    run = cli_runner(tmp_path / "test.db", "2026-06-15")
+    deadlines = run("deadlines").output
+    header = deadlines.splitlines()[2]
+    for spanish in ("programa", "estado", "vence", "último día", "próximo", "fecha", "días"):
+        assert f" {spanish} " in header, header
+    assert "suspendido" in deadlines and "último día" in deadlines.split("┩")[1]
+    assert "suspended" not in deadlines and "due_date" not in deadlines
+    rows = json.loads(run("deadlines", "--format", "json").output)
+    assert {"status", "next_event", "due_date"} <= set(rows[0])
+    assert "suspended" in {r["status"] for r in rows}
+    programs = run("program", "list").output.splitlines()[2]
+    for spanish in ("razón social", "tipo", "número", "autorizado", "estado", "sectores"):
+        assert f" {spanish} " in programs, programs
+    assert "authorized_on" not in programs

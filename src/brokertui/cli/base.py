@@ -383,6 +383,36 @@ def _day(value) -> date | None:
         return None
 
 
+# A table's headers as the user reads them, in Spanish (JSON and CSV keep the keys, which the
+# README documents): the keys not named here with spaces for their underscores.
+HEADERS = {
+    "razon_social": "razón social",
+    "numero": "número",
+    "tipo_operacion": "tipo de operación",
+    "baja_date": "baja",
+    "type": "tipo",
+    "number": "número",
+    "authorized_on": "autorizado",
+    "status": "estado",
+    "sectors": "sectores",
+    "program": "programa",
+    "due_date": "vence",
+    "final_date": "último día",
+    "next_event": "próximo",
+    "next_event_date": "fecha",
+    "days_left": "días",
+    "day": "día",
+    "authority": "autoridad",
+    "reason": "motivo",
+    "source": "fuente",
+    "name": "nombre",
+    "entries": "registros",
+    "as_of": "al",
+    "origin": "origen",
+    "accion": "acción",
+}
+
+
 def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
     """Print rows as a table, JSON (list of objects) or CSV."""
     if fmt == "json":
@@ -395,8 +425,8 @@ def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = Non
         from rich.text import Text
 
         table = Table(title=title, header_style="bold")
-        for column in columns:
-            table.add_column(column, overflow="fold")  # all of a value, on more lines
+        for column in columns:  # all of a value, on more lines
+            table.add_column(HEADERS.get(column, column.replace("_", " ")), overflow="fold")
         for row in rows:  # stored data: plain text, never Rich markup or terminal control
             table.add_row(*(Text(text.clean(row.get(c)), end="") for c in columns))
         Console().print(table)
