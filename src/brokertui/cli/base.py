@@ -407,7 +407,7 @@ HEADERS = {
     "source": "fuente",
     "name": "nombre",
     "entries": "registros",
-    "as_of": "al",
+    "as_of": "vigente al",
     "origin": "origen",
     "accion": "acción",
 }
