@@ -47,7 +47,7 @@ async def test_toasts_go_with_the_screen_that_made_them(demo_db):
         await pilot.press("f5", "d")  # no client chosen: a warning toast
         await pilot.pause()
         shown = [(n.message, n.severity) for n in app._notifications]
-        assert shown == [("Elija primero el cliente (Ctrl+P o F3).", "warning")]
+        assert shown == [("Elija primero el cliente (^p o F3).", "warning")]
         await pilot.press("f4")
         await pilot.pause()
         assert len(app._notifications) == 0

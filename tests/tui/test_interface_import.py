@@ -465,7 +465,7 @@ async def test_without_a_client_the_screen_does_not_open(demo_db):
         await pilot.pause()
         assert isinstance(app.screen, DischargeScreen)
         shown = [(n.message, n.severity) for n in app._notifications]
-        assert shown == [("Elija primero el cliente (Ctrl+P o F3).", "warning")]
+        assert shown == [("Elija primero el cliente (^p o F3).", "warning")]
 
 
 async def test_the_data_stage_import_shares_the_picker(demo_db, tmp_path, monkeypatch):

@@ -106,3 +106,21 @@ async def test_a_dialog_names_its_keys_as_remapped(demo_db):
         await pilot.press("n", "f7", "ctrl+f")  # which program files: a choice
         await pilot.pause()
         assert str(app.screen.query(".choice").last().render()) == "^b  volver"
+
+
+async def test_a_screen_without_a_client_names_the_keys_to_choose_one_as_remapped(demo_db):
+    """F5, F6 and F7 with no client say how to choose one with the user's keys (they said
+    Ctrl+P o F3 whatever the keymap)."""
+    config().write_text('[teclas]\n"app.palette" = "ctrl+k"\n"nav.clientes" = "f8"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        said = {}
+        for key, where in (("f5", "#dis-summary"), ("f6", "#rep-heading"), ("f7", "#raoce-head")):
+            await pilot.press(key)
+            await pilot.pause()
+            said[key] = str(app.screen.query_one(where).render())
+        await pilot.press("f5", "d")
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+    assert all("Elija un cliente (^k o F8) para " in line for line in said.values()), said
+    assert "Elija primero el cliente (^k o F8)." in told

@@ -9,6 +9,8 @@ from textual import events, getters
 from textual.message import Message
 from textual.screen import Screen
 
+from brokertui.screens import commands
+
 if TYPE_CHECKING:  # app.py imports the screens: BrokerApp is named for mypy only
     from brokertui.app import BrokerApp as BrokerApp  # the widgets' too, through here
 
@@ -60,7 +62,8 @@ class ClientScreen(Guarded, Screen):
         """The current client's RFC; None (after telling the user) when no client is chosen."""
         if self.rfc:
             return self.rfc
-        self.notify("Elija primero el cliente (Ctrl+P o F3).", severity="warning")
+        told = f"Elija primero el cliente ({commands.choose_client(self.app)})."
+        self.notify(told, severity="warning")
         return None
 
     def needs_client(self) -> bool:

@@ -809,6 +809,12 @@ def key_of(app: App, command_id: str) -> str:
     return key_display(app, BY_ID[command_id])
 
 
+def choose_client(app: App) -> str:
+    """How a screen that needs a client says to choose one: the palette's key or Clientes'
+    ('^p o F3'), as the footer names them."""
+    return f"{key_of(app, 'app.palette')} o {key_of(app, 'nav.clientes')}"
+
+
 class CommandProvider(Provider):
     """Command palette: the commands of the current screen, the app's, and those of every main
     screen (run after switching to it); each shown with its key. The empty palette lists them

@@ -214,7 +214,10 @@ class DischargeScreen(ClientScreen):
         background read, shown as … until then."""
         summary = self.query_one("#dis-summary", Static)
         if not self.rfc:
-            summary.update("Elija un cliente (Ctrl+P o F3) para ver y correr sus descargos.")
+            summary.update(
+                f"Elija un cliente ({commands.choose_client(self.app)}) para ver y correr sus "
+                "descargos."
+            )
             return
         rfc, today = self.rfc, self.app.today
         shown = (

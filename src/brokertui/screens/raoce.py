@@ -97,7 +97,8 @@ class RaoceScreen(YearScreen):
         self.year = self.year or self.app.today.year
         head = self.query_one("#raoce-head", Static)
         if client is None:
-            head.update("Elija un cliente (Ctrl+P o F3) para preparar su RAOCE.")
+            choose = commands.choose_client(self.app)
+            head.update(f"Elija un cliente ({choose}) para preparar su RAOCE.")
             return
         sheet = raoce.show(self.app.db, client.rfc, self.year)
         for spec in FIELDS:

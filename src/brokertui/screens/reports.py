@@ -91,7 +91,7 @@ class ReportsScreen(ClientScreen):
         await holder.remove_children()
         if heading is None:
             self.query_one("#rep-heading", Static).update(
-                "Elija un cliente (Ctrl+P o F3) para ver sus reportes."
+                f"Elija un cliente ({commands.choose_client(self.app)}) para ver sus reportes."
             )
             return
         self.query_one("#rep-heading", Static).update(
