@@ -225,7 +225,7 @@ class BrokerApp(App):
                 return
             with contextlib.suppress(RuntimeError):  # the app ended meanwhile
                 for found in deleted:
-                    told = f"Se borró {found} (su proceso terminó sin completarla)."
+                    told = f"Se borró {found} ({found.why})."
                     self.call_from_thread(self.notify, told, severity="warning")
 
         threading.Thread(target=discard, name="abandoned-imports", daemon=True).start()

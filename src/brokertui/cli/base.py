@@ -515,7 +515,7 @@ def _discard_abandoned(database: Database, db_path: Path) -> None:
     from brokertui.core.anexo24 import interfaces
 
     def deleting(found: interfaces.Abandoned) -> None:
-        click.echo(f"Borrando {found} (su proceso terminó sin completarla)…", err=True)
+        click.echo(f"Borrando {found} ({found.why})…", err=True)
 
     try:
         interfaces.discard_abandoned(database, deleting)

@@ -1119,6 +1119,11 @@ class Abandoned(NamedTuple):
     def __str__(self) -> str:
         return f"la importación interrumpida de {self.kind} de {self.rfc} de {self.by}"
 
+    @property
+    def why(self) -> str:
+        """Said after it when it is deleted (the TUI's start, a CLI command)."""
+        return "su proceso terminó sin completarla"
+
 
 def abandoned(db: Database) -> list[Abandoned]:
     """The imports of entradas or salidas whose process died while writing them: 'cargando'
