@@ -27,8 +27,14 @@ def paused() -> Iterator[None]:
 
 
 SWITCH = 0.0005  # seconds a thread runs Python before one waiting for the GIL gets it
-_handing = threading.Lock()
-_handovers = [0, 0.0]  # how many `quick_handover` are under way, the interval before them
+
+
+class _Handovers:
+    """How many `quick_handover` are under way, and the switch interval before the first."""
+
+    lock = threading.Lock()
+    under_way = 0
+    interval = 0.0
 
 
 @contextlib.contextmanager
@@ -37,15 +43,15 @@ def quick_handover() -> Iterator[None]:
     thread that works in SQLite (which lets go of the GIL) needs the GIL back at the end of
     each call, and waits up to the interval while another thread runs Python: an import's
     writer makes hundreds of calls while the rows are checked (issue 14, item 4)."""
-    with _handing:
-        if not _handovers[0]:
-            _handovers[1] = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH, _handovers[1]))
-        _handovers[0] += 1
+    with _Handovers.lock:
+        if not _Handovers.under_way:
+            _Handovers.interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(SWITCH, _Handovers.interval))
+        _Handovers.under_way += 1
     try:
         yield
     finally:
-        with _handing:
-            _handovers[0] -= 1
-            if not _handovers[0]:
-                sys.setswitchinterval(_handovers[1])
+        with _Handovers.lock:
+            _Handovers.under_way -= 1
+            if not _Handovers.under_way:
+                sys.setswitchinterval(_Handovers.interval)
