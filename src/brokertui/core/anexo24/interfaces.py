@@ -1042,7 +1042,10 @@ class _Stopped(Exception):
     """The writer told to stop (the checks failed): its turn rolled back."""
 
 
-LOADED = 2_000  # rows per INSERT into temp.import_rows (within SQLite's limit of variables)
+# Rows per INSERT into temp.import_rows, within SQLite's limit of variables: a batch in two. The
+# writer waits for the GIL after each call while the checks run Python, so fewer, bigger calls:
+# 500,000 entradas took 0.25-0.6 s less than with 2,000 (20 MB more at the peak).
+LOADED = 10_000
 
 
 def _claim(
