@@ -5,7 +5,7 @@ and an obligation's in Spanish."""
 import json
 import sqlite3
 
-from brokertui.cli.anexo24 import RUN_NAMES
+from brokertui.cli.anexo24 import RUN_COLUMNS
 from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
 
@@ -30,7 +30,14 @@ def test_a_table_shows_markup_as_typed_and_no_control_character(tmp_path, monkey
     assert "Jal\ufffd[2Jisco\ufffd" in shown
 
 
-def test_discharge_runs_are_named_in_spanish(inv_db, tmp_path, monkeypatch):  # noqa: F811
+def test_discharge_runs_keep_their_keys_and_say_their_states_in_spanish(
+    inv_db,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """One way to name columns: JSON and CSV keep the ledger's keys and stored states, as every
+    other command does; the table names them in Spanish (base.HEADERS), and --search finds
+    what it shows."""
     monkeypatch.setenv("COLUMNS", "200")
     run = cli_runner(tmp_path / "test.db", "2026-06-30")
     salidas = write_csv(
@@ -43,11 +50,21 @@ def test_discharge_runs_are_named_in_spanish(inv_db, tmp_path, monkeypatch):  # 
     assert run("discharge", "run", "--rfc", RFC).exit_code == 0
     assert run("discharge", "undo", "--rfc", RFC).exit_code == 0
     rows = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").output)
-    assert [list(r) for r in rows] == [list(RUN_NAMES.values())] * 2
-    assert "inicio" in rows[0] and "status" not in rows[0]
-    assert [r["estado"] for r in rows] == ["deshecha", "vigente"]
+    assert [list(r) for r in rows] == [RUN_COLUMNS] * 2
+    assert [(r["status"], r["interrupted"]) for r in rows] == [
+        ("undone", False),
+        ("committed", False),
+    ]
+    csv_lines = run("discharge", "runs", "--rfc", RFC, "--format", "csv").output.splitlines()
+    assert csv_lines[0] == ",".join(RUN_COLUMNS)
     table = run("discharge", "runs", "--rfc", RFC).output
-    assert "estado" in table and "vigente" in table and "committed" not in table
+    header = table.splitlines()[2]
+    for spanish in ("inicio", "usuario", "estado", "demandas", "asignaciones", "revertidas"):
+        assert f" {spanish} " in header, header
+    assert "vigente" in table and "deshecha" in table
+    assert "committed" not in table and "started_at" not in table and "interrupted" not in table
+    found = run("discharge", "runs", "--rfc", RFC, "--search", "vigente").output
+    assert "vigente" in found and "deshecha" not in found
 
 
 def test_tables_name_their_columns_and_states_in_spanish_and_json_keeps_its_keys(
@@ -66,6 +83,8 @@ def test_tables_name_their_columns_and_states_in_spanish_and_json_keeps_its_keys
     rows = json.loads(run("deadlines", "--format", "json").output)
     assert {"status", "next_event", "due_date"} <= set(rows[0])
     assert "suspended" in {r["status"] for r in rows}
+    found = run("deadlines", "--search", "suspendido").output  # what the table says
+    assert "suspendido" in found and "cancelado" in deadlines and "cancelado" not in found
     programs = run("program", "list").output.splitlines()[2]
     for spanish in ("razón social", "tipo", "número", "autorizado", "estado", "sectores"):
         assert f" {spanish} " in programs, programs

@@ -154,27 +154,29 @@ def discharge_undo(env: Env, rfc: str) -> None:
     click.echo(f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: {left}.")
 
 
-# A run as `discharge runs` names it: its columns, and its state (in force, undone, still
-# being written, or interrupted: its process died while writing it, and the next run takes it
-# over; who ran it and since when are its usuario and inicio).
-RUN_NAMES = {
-    "id": "id",
-    "started_at": "inicio",
-    "os_user": "usuario",
-    "desde": "desde",
-    "hasta": "hasta",
-    "status": "estado",
-    "demands": "demandas",
-    "allocations": "asignaciones",
-    "shortfalls": "faltantes",
-    "reversed": "revertidas",
-}
+# A run's columns (ledger.runs' keys; a table names them in Spanish, base.HEADERS) and the
+# state a table shows: in force, undone, still being written, or interrupted (its process died
+# while writing it, and the next run takes it over; who ran it and since when are its os_user
+# and started_at). JSON and CSV keep the stored status and `interrupted`.
+RUN_COLUMNS = [
+    "id",
+    "started_at",
+    "os_user",
+    "desde",
+    "hasta",
+    "status",
+    "demands",
+    "allocations",
+    "shortfalls",
+    "reversed",
+    "interrupted",
+]
 RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en curso"}
 
 
-def _run_row(run: dict) -> dict:
+def _shown_state(run: dict) -> dict:
     state = "interrumpida" if run["interrupted"] else RUN_STATES.get(run["status"], run["status"])
-    return {name: state if key == "status" else run[key] for key, name in RUN_NAMES.items()}
+    return {**run, "status": state}
 
 
 @discharge_group.command("runs")
@@ -184,8 +186,11 @@ def _run_row(run: dict) -> dict:
 @pass_env
 def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     """Las corridas de descargo del cliente, la más reciente primero."""
-    rows = matching([_run_row(run) for run in discharge.runs(env.db, rfc)], search, "inicio")
-    emit(rows, list(RUN_NAMES.values()), fmt, title="Corridas de descargo")
+    rows = discharge.runs(env.db, rfc)
+    if fmt == "table":  # the state in Spanish, what --search finds in the table too
+        rows = [_shown_state(run) for run in rows]
+    columns = [c for c in RUN_COLUMNS if fmt != "table" or c != "interrupted"]
+    emit(matching(rows, search, "started_at"), columns, fmt, title="Corridas de descargo")
 
 
 @discharge_group.command("export")

@@ -283,7 +283,6 @@ def deadlines_cmd(env: Env, year: int | None, rfc: str | None, search, fmt: str)
         o.as_dict()
         for o in deadlines.obligations(env.db, year or env.today.year, env.today, rfc=rfc)
     ]
-    rows = matching(rows, search, "next_event_date")
     if fmt == "table":  # its states and events in Spanish, as the dashboard says them
         from brokertui.core.dashboard import EVENT_ES, STATUS_ES
 
@@ -291,7 +290,7 @@ def deadlines_cmd(env: Env, year: int | None, rfc: str | None, search, fmt: str)
             row["status"] = STATUS_ES.get(row["status"], row["status"])
             row["next_event"] = EVENT_ES.get(row["next_event"], row["next_event"])
     emit(
-        rows,
+        matching(rows, search, "next_event_date"),  # what the user reads: 'suspendido' in a table
         DEADLINE_COLUMNS if fmt != "table" else TABLE_DEADLINE_COLUMNS,
         fmt,
         title=f"RAOCE {year or env.today.year} al {env.today}",
