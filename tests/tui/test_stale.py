@@ -182,7 +182,7 @@ def test_ago():
     assert stale.ago("2026-04-15T10:00:00+00:00", now) == "hace 12 s"
     assert stale.ago("2026-04-15T09:57:00+00:00", now) == "hace 3 min"
     assert stale.ago("2026-04-15T08:00:00+00:00", now) == "hace 2 h"
-    assert stale.ago("2026-04-13T08:00:00+00:00", now) == "el 2026-04-13 08:00 UTC"
+    assert stale.ago("2026-04-13T08:00:00+00:00", now) == "el 2026-04-13 02:00"  # UTC-6
 
 
 def test_dialog_snapshot(snap_compare, path, monkeypatch):

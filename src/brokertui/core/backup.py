@@ -7,9 +7,11 @@ renamed when complete, with a `<archivo>.sha256` beside it (`sha256sum -c` reads
 `verify` catches any changed byte, not only a broken structure.
 
 Backups land by default in `respaldos/` beside the database, named
-`brokertui-AAAAMMDD-HHMMSS.db` (local time); that folder keeps the newest N of them (setting
-`respaldos_a_conservar`). With `respaldo_diario` on, the first command or TUI start of the day
-makes one (`daily`); whoever finds another user making it skips instead of waiting.
+`brokertui-AAAAMMDD-HHMMSS.db` (the office's time, Mexico City's, whatever the server's zone:
+core/dates.py; it has no daylight saving time, so the names sort by time); that folder keeps
+the newest N of them (setting `respaldos_a_conservar`). With `respaldo_diario` on, the first
+command or TUI start of the office's day makes one (`daily`); whoever finds another user making
+it skips instead of waiting. Names and days follow the real clock, not `--today` (clock.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from brokertui.core import db, dblock, files, settings
+from brokertui.core.dates import MEXICO
 from brokertui.core.errors import Conflict, InvalidInput, NotFound
 from brokertui.core.plural import counted
 
@@ -75,6 +78,11 @@ def folder(db_path: Path) -> Path:
     return Path(db_path).parent / FOLDER
 
 
+def _office_now() -> datetime:
+    """The real time now in Mexico City (module doc)."""
+    return datetime.now(MEXICO)
+
+
 def backup_name(when: datetime) -> str:
     return f"brokertui-{when:%Y%m%d-%H%M%S}.db"
 
@@ -101,7 +109,7 @@ def create(db_path: Path, dest: Path | None = None) -> Path:
     """Back up the database at `db_path` to `dest` (a file, or a folder to put the dated name
     in); by default to `respaldos/`, which then keeps the newest N. Returns the backup's path."""
     db_path = _existing_database(db_path)
-    when = datetime.now()
+    when = _office_now()
     if dest is None:
         target = folder(db_path) / backup_name(when)
     else:
@@ -122,7 +130,7 @@ def daily(db_path: Path, when: datetime | None = None) -> Path | None:
     """Today's automatic backup, when the setting is on and nobody made one today (a backup
     in `respaldos/` dated today counts); None when there was nothing to do or another user is
     making it right now."""
-    db_path, when = Path(db_path), when or datetime.now()
+    db_path, when = Path(db_path), when or _office_now()
     where = folder(db_path)
     if not db_path.is_file() or _made_on(where, when):
         return None
@@ -194,7 +202,7 @@ def restore(path: Path, db_path: Path) -> Restored:
             dst.flush()
             os.fsync(dst.fileno())
         aside = _set_aside(
-            db_path, f"{db_path.name}.antes-de-restaurar-{datetime.now():%Y%m%d-%H%M%S}"
+            db_path, f"{db_path.name}.antes-de-restaurar-{_office_now():%Y%m%d-%H%M%S}"
         )
         os.replace(staged, db_path)
         restored = db.connect(db_path)  # covered by the exclusive lock; migrates an old backup

@@ -1,6 +1,11 @@
 """The one "today" (today()) and the moment records are stamped with (db.now()): the real
 ones, unless "today" is pinned.
 
+Today is the office's date, Mexico City's, never the machine's: several users share one
+database over SSH on a server that may run in UTC or any zone, and the dates brokertui decides
+on are Mexican legal dates (core/dates.py). At 19:00 in Mexico City a UTC server is already
+on the next day; today() is not.
+
 `--today D` (cli/base.py) pins the day for the whole process with `pinned_today(D)`, a
 BrokerApp made with `today=D` for its run (app.py): `today()` is D, and every stamp keeps the
 real time of day and moves to day D in Mexico City time, so what a session of the demo or a
@@ -8,7 +13,8 @@ test of a past day records arrived on that day, never after it. The demo builder
 arrival it plants with `at(moment)` (core/demo), so a demo built for a given today has its
 files, captures and deliveries stamped on or before it. Liveness (session heartbeats, leases,
 backups) keeps the real clock: it is compared between processes and with the files' own
-times; so does the trace log, read beside the system's logs.
+times; so does the trace log, read beside the system's logs (both name their times in Mexico
+City's, core/backup.py, core/log.py).
 """
 
 from __future__ import annotations
@@ -70,16 +76,17 @@ def pinned_today(day: date | None) -> Iterator[None]:
 
 
 def today() -> date:
-    """Today as the user sets it (`--today`, BrokerApp's `today`), else the machine's: the one
-    "today" of the CLI, the TUI and the checks of dates typed or imported."""
+    """Today as the user sets it (`--today`, BrokerApp's `today`), else the date of `moment()`
+    in Mexico City (so within `at`, that moment's): the one "today" of the CLI, the TUI and
+    the checks of dates typed or imported, whatever the machine's time zone (module doc)."""
     pin = _pin()
-    return pin.day if pin else date.today()
+    return pin.day if pin else moment().astimezone(MEXICO).date()
 
 
 @contextlib.contextmanager
 def at(when: datetime) -> Iterator[None]:
-    """Within it (this thread or task), `moment()` is `when` (aware): the demo builder dates
-    each arrival it plants."""
+    """Within it (this thread or task), `moment()` is `when` (aware), and today() its day in
+    Mexico City unless pinned: the demo builder dates each arrival it plants."""
     if when.tzinfo is None:
         raise ValueError("clock.at needs an aware datetime")
     token = _fixed.set(when)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from brokertui.core.dates import local_time
 from brokertui.core.plural import counted
 
 # What a message must not carry to the user's terminal: control characters (a quoted hostile
@@ -119,7 +120,7 @@ class StaleRecord(Conflict):
         summary = "; ".join(
             at_most(
                 [
-                    f"{c.os_user} cambió {line} el {c.at.replace('T', ' ')[:19]} UTC"
+                    f"{c.os_user} cambió {line} el {local_time(c.at)}"
                     for c in changes
                     for line in c.field_lines()
                 ],

@@ -15,7 +15,7 @@ import secrets
 import socket
 from datetime import UTC, datetime, timedelta
 
-from brokertui.core import clock
+from brokertui.core import clock, dates
 
 STALE = timedelta(minutes=10)  # a holder renews its heartbeat far more often than this
 
@@ -60,9 +60,10 @@ def alive(holder: str | None, heartbeat: str | None) -> bool:
 
 
 def since(started_at: str) -> str:
-    """When a claim was taken, as the user reads it: local 'HH:MM' (the date too if not
-    today). It was stamped by db.now(), so today is the clock's (a pinned day's too)."""
-    local = datetime.fromisoformat(started_at).astimezone()
-    if local.date() == clock.moment().astimezone().date():
+    """When a claim was taken, as the user reads it: Mexico City's 'HH:MM' (the date too if
+    not today), as every time shown (core/dates.py), whatever the machine's zone. It was
+    stamped by db.now(), so today is the clock's (a pinned day's too)."""
+    local = dates.local(started_at)
+    if local.date() == clock.today():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")

@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from brokertui.core import files
+from brokertui.core.dates import MEXICO
 from brokertui.core.db import busy_error
 from brokertui.core.errors import BrokerError, DiskFull, InternalError, IOFailure
 
@@ -72,8 +73,10 @@ def _internal(exc: BaseException) -> InternalError:
 
 def log_trace(exc: BaseException, headline: str) -> Path | None:
     """Append `headline` and the trace of `exc` to LOG_FILE (0600 in folders 0700 whatever
-    the umask, files.private_open); the log's path, or None when it cannot be written."""
-    entry = f"{datetime.now().isoformat(timespec='seconds')} {headline}\n" + "".join(
+    the umask, files.private_open), stamped with the real time in Mexico City and its offset
+    ('2026-11-29T20:40:00-06:00'; core/dates.py), which reads beside the system's logs in any
+    zone; the log's path, or None when it cannot be written."""
+    entry = f"{datetime.now(MEXICO).isoformat(timespec='seconds')} {headline}\n" + "".join(
         traceback.format_exception(exc)
     )
     try:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from brokertui.core import clock as core_clock
+from brokertui.core import dates
 from brokertui.core.db import merge_fields
 from brokertui.core.errors import StaleRecord, at_most, quoted
 from brokertui.screens import commands
@@ -31,7 +32,7 @@ def clock() -> datetime:
 
 def ago(at: str, now: datetime) -> str:
     """How long ago an audit time (UTC ISO-8601) was: "hace 12 s", "hace 3 min", "hace 2 h",
-    or the date and time after a day."""
+    or its date and time in Mexico City after a day (core/dates.py)."""
     seconds = max(0, int((now - datetime.fromisoformat(at)).total_seconds()))
     if seconds < 60:
         return f"hace {seconds} s"
@@ -39,7 +40,7 @@ def ago(at: str, now: datetime) -> str:
         return f"hace {seconds // 60} min"
     if seconds < 86400:
         return f"hace {seconds // 3600} h"
-    return f"el {at.replace('T', ' ')[:16]} UTC"
+    return f"el {dates.local_time(at)}"
 
 
 def change_lines(stale: StaleRecord, now: datetime) -> list[str]:

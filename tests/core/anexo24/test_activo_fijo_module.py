@@ -261,12 +261,19 @@ def test_without_an_immex_program_there_is_no_term(af_db):
     assert activo_fijo.permanence(af_db, RFC, TODAY).limite is None
 
 
-def test_a_cancelled_program_gives_60_days_and_the_dashboard_counts_them(af_db):
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        "2026-06-10T17:00:00+00:00",
+        "2026-06-11T01:00:00+00:00",  # 19:00 of 10 June in Mexico City, the office's day
+    ],
+)
+def test_a_cancelled_program_gives_60_days_and_the_dashboard_counts_them(af_db, recorded):
     immex(af_db)
     programs.update_program(
         af_db, programs.find_program(af_db, RFC, "IMMEX").id, status="cancelado"
     )
-    af_db.execute("UPDATE programs SET updated_at = '2026-06-10T17:00:00+00:00'")
+    af_db.execute("UPDATE programs SET updated_at = ?", [recorded])
     af_db.conn.commit()
     term = activo_fijo.permanence(af_db, RFC, TODAY)
     # 10 June + 60 calendar days = 9 August (Decreto IMMEX art. 28)

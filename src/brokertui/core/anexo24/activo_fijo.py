@@ -30,7 +30,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 from sqlite_utils import Database
 
-from brokertui.core import limits
+from brokertui.core import dates, limits
 from brokertui.core.anexo24 import exit_kinds, interfaces, preview
 from brokertui.core.anexo24.entries import fixed_asset, fixed_asset_claves
 from brokertui.core.db import now, os_user, write
@@ -474,7 +474,7 @@ def permanence(db: Database, rfc: str, today: date) -> Permanence:
     name = program.number if program.number.startswith("IMMEX") else f"IMMEX {program.number}"
     if program.status == "cancelado":
         row = db.execute("SELECT updated_at FROM programs WHERE id = ?", [program.id]).fetchone()
-        ended = date.fromisoformat(row[0][:10])
+        ended = dates.local(row[0]).date()  # the Mexican day it was recorded on (dates.py)
         return _after(ended, f"{name} cancelado (registrado el {ended})")
     for ob in deadlines.obligations(db, today.year, today, rfc=rfc):
         if ob.program != "IMMEX":

@@ -23,12 +23,12 @@ hundreds of thousands of exits is a few thousand groups.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlite_utils import Database
 
-from brokertui.core.dates import MEXICO
+from brokertui.core import dates
 from brokertui.core.registry import clients
 
 KINDS = ("entrada", "salida", "ajuste", "pedimento")
@@ -37,12 +37,7 @@ CORPORATE = KINDS[:3]  # what the corporate system sends (the dashboard counts t
 
 @lru_cache(maxsize=65536)
 def _local(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    moment = datetime.fromisoformat(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(MEXICO)
+    return dates.local(stamp) if stamp else None
 
 
 def late(fecha: str, stamp: str | None) -> bool | None:
