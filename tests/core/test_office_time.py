@@ -3,6 +3,7 @@
 Mexican legal dates (rules.md §4.1). Each test runs the process in zones far from Mexico's and
 freezes the instant with clock.at, never reading the real time of day."""
 
+import json
 import os
 import time
 from datetime import date, datetime
@@ -14,6 +15,8 @@ from brokertui.cli import main
 from brokertui.core import backup, clock, db, leases, log
 from brokertui.core.dates import MEXICO
 from brokertui.core.errors import Change, StaleRecord
+from tests.builders import cli_runner
+from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
 
 # UTC+14, UTC+9, UTC, UTC-12 (Etc/GMT+12 is UTC-12) and the office's own.
 ZONES = ["Pacific/Kiritimati", "Asia/Tokyo", "UTC", "Etc/GMT+12", "America/Mexico_City"]
@@ -101,3 +104,29 @@ def test_the_trace_log_stamps_office_time_with_its_offset(machine_zone, log_file
     stamped = datetime.fromisoformat(log_file.read_text().split(" ", 1)[0])
     assert stamped.utcoffset() == before.utcoffset()  # not the machine's zone's, nor none
     assert between_now_in_mexico(stamped, before)
+
+
+def test_the_cli_shows_a_discharge_run_started_in_office_time(
+    inv_db,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """Its start in Mexico City in the table, --search's date and undo's message (the JSON
+    keeps the stored UTC stamp)."""
+    monkeypatch.setenv("COLUMNS", "200")  # Rich's width: each cell on one line
+    run = cli_runner(tmp_path / "test.db", "2026-06-30")
+    salidas = write_csv(
+        tmp_path / "salidas.csv",
+        ["documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"],
+        [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]],
+    )
+    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    with clock.at(office(date(2026, 6, 30), 19, 5)):
+        assert run("discharge", "run", "--rfc", RFC).exit_code == 0
+    (stored,) = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").output)
+    assert stored["started_at"] == "2026-07-01T01:05:00+00:00"
+    assert "2026-06-30 19:05" in run("discharge", "runs", "--rfc", RFC).output
+    assert "19:05" in run("discharge", "runs", "--rfc", RFC, "--search", "2026-06-30").output
+    assert "19:05" not in run("discharge", "runs", "--rfc", RFC, "--search", "2026-07-01").output
+    undone = run("discharge", "undo", "--rfc", RFC).output
+    assert undone.startswith(f"Corrida {stored['id']} (2026-06-30 19:05) deshecha")

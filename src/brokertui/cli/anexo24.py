@@ -26,7 +26,7 @@ from brokertui.cli.base import (
     required_period,
     search_option,
 )
-from brokertui.core import export, files
+from brokertui.core import export, files, formatting
 from brokertui.core.anexo24 import (
     ajustes,
     bajas,
@@ -151,7 +151,8 @@ def discharge_undo(env: Env, rfc: str) -> None:
     """Deshace la última corrida de descargo del cliente."""
     undone = discharge.undo_last(env.db, rfc)
     left = counted(undone["allocations"], "asignación ya no cuenta", "asignaciones ya no cuentan")
-    click.echo(f"Corrida {undone['run_id']} ({undone['started_at']}) deshecha: {left}.")
+    started = formatting.moment(undone["started_at"])
+    click.echo(f"Corrida {undone['run_id']} ({started}) deshecha: {left}.")
 
 
 # A run's columns (ledger.runs' keys; a table names them in Spanish, base.HEADERS) and the
@@ -175,8 +176,9 @@ RUN_STATES = {"committed": "vigente", "undone": "deshecha", "escribiendo": "en c
 
 
 def _shown_state(run: dict) -> dict:
+    """The run as a table shows it: its state in Spanish, its start in Mexico City time."""
     state = "interrumpida" if run["interrupted"] else RUN_STATES.get(run["status"], run["status"])
-    return {**run, "status": state}
+    return {**run, "status": state, "started_at": formatting.moment(run["started_at"])}
 
 
 @discharge_group.command("runs")

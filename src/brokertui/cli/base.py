@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from brokertui.cli import spanish
-from brokertui.core import clock, db, export, identifiers, log, quantities, text
+from brokertui.core import clock, dates, db, export, identifiers, log, quantities, text
 from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
@@ -375,10 +375,12 @@ def matching(rows: list[dict], search: str | None, date_key: str | None = None) 
 
 
 def _day(value) -> date | None:
+    """A date's value, or a stored UTC stamp's day in the office (Mexico City, core/dates.py)."""
     if isinstance(value, date) or value is None:
         return value
     try:
-        return date.fromisoformat(str(value)[:10])
+        text = str(value)
+        return dates.local(text).date() if "T" in text else date.fromisoformat(text[:10])
     except ValueError:
         return None
 
