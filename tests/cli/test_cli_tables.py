@@ -3,9 +3,15 @@
 and an obligation's in Spanish."""
 
 import json
+import re
 import sqlite3
 
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
 from brokertui.cli.anexo24 import RUN_COLUMNS
+from brokertui.cli.base import HEADERS, fitted
 from tests.builders import cli_runner
 from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
 
@@ -89,3 +95,101 @@ def test_tables_name_their_columns_and_states_in_spanish_and_json_keeps_its_keys
     for spanish in ("razón social", "tipo", "número", "autorizado", "estado", "sectores"):
         assert f" {spanish} " in programs, programs
     assert "authorized_on" not in programs
+
+
+# Commands whose table is wider than 80 columns on the demo, and the keys of their table whose
+# values are shown as JSON has them (a value with no space is a code, date or number).
+WIDE = [
+    (("deadlines",), ["rfc", "program", "due_date", "final_date", "next_event_date", "days_left"]),
+    (("program", "list"), ["rfc", "type", "number", "authorized_on", "status", "sectors"]),
+    (("client", "list"), ["rfc", "entidad_federativa", "programas"]),
+    (("pedimento", "list"), ["numero", "rfc", "clave", "fecha_pago", "partidas", "origen"]),
+    (("dashboard",), ["rfc", "programa", "estado", "proximo", "fecha", "dias", "dias_habiles"]),
+    (("datastage", "entregas"), ["rfc", "mes", "estado", "limite", "pedimentos", "oficio"]),
+    (("oficio", "list"), ["rfc", "numero", "fecha", "vence", "estado"]),
+    (("catalog", "list"), ["name", "entries", "as_of", "origin"]),
+]
+
+
+def test_at_80_columns_no_header_code_date_or_number_is_broken(demo_db, tmp_path, monkeypatch):
+    """A table as wide as the terminal (ten columns folded into narrow ones broke every date
+    and header: '2026-04-' over '30'): free text wraps between words; a table that cannot fit
+    so is shown a row at a time."""
+    monkeypatch.setenv("COLUMNS", "80")
+    run = cli_runner(tmp_path / "test.db", "2026-06-15")
+    for args, keys in WIDE:
+        shown = run(*args).output
+        assert max(map(cell_len, shown.splitlines())) <= 80, shown
+        for key in keys:
+            header = HEADERS.get(key, key.replace("_", " "))
+            assert all(word in shown for word in header.split()), (args, key)
+        for row in json.loads(run(*args, "--format", "json").output):
+            codes = {str(row[k]) for k in keys if row[k] is not None} - {""}
+            assert {c for c in codes if " " not in c and c not in shown} == set(), (args, row)
+
+
+def test_a_table_that_fits_stays_a_table_and_one_that_cannot_goes_a_row_at_a_time(
+    demo_db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "80")
+    run = cli_runner(tmp_path / "test.db", "2026-06-15")
+    clients = run("client", "list").output  # names wrap between words
+    assert "┃ rfc " in clients and "│ Manufacturas del " in clients
+    deadlines = run("deadlines").output  # 8 columns: 4 dates, an RFC, a state...
+    first = deadlines.split("\n\n")[1].splitlines()
+    assert [line.split("  ")[0] for line in first] == [
+        "rfc",
+        "programa",
+        "estado",
+        "vence",
+        "último día",
+        "próximo",
+        "fecha",
+        "días",
+    ]
+    assert re.fullmatch(r"rfc +[A-Z0-9]{12,13}", first[0])
+    monkeypatch.setenv("COLUMNS", "120")
+    assert "┃ rfc " in run("deadlines").output
+
+
+def test_a_table_narrows_free_text_first_and_never_below_a_word():
+    headers, wraps = ["rfc", "razón social", "vence"], [False, True, False]
+    cells = [["MNB050315K70", "Manufacturas del Norte Bravo, S.A. de C.V.", "2026-06-30"]]
+    assert fitted(headers, cells, wraps, 80) == [12, 42, 10]  # natural widths
+    assert fitted(headers, cells, wraps, 40) == [12, 18, 10]  # only the free text narrower
+    assert fitted(headers, cells, wraps, 34) == [12, 12, 10]  # 'Manufacturas', its longest word
+    assert fitted(headers, cells, wraps, 33) is None
+    assert fitted(headers, cells, [False] * 3, 63) is None  # no wrapping: 64 at least
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text("ab ñ", max_size=12), st.lists(st.text("ab ñ", max_size=12)), st.booleans()
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(0, 40),
+)
+def test_fitted_widths_fit_and_break_no_word(columns, room):
+    """Against a model: None exactly when the columns' least widths (longest header word;
+    longest value, or its longest word where it wraps) exceed the room; else each column
+    between its least and natural width, all natural or filling the room."""
+    rows = max(len(values) for _, values, _ in columns)
+    headers = [header for header, _, _ in columns]
+    wraps = [wrap for _, _, wrap in columns]
+    cells = [[(values + [""] * rows)[r] for _, values, _ in columns] for r in range(rows)]
+    least, natural = [], []
+    for n, header in enumerate(headers):
+        values = [row[n] for row in cells]
+        pieces = [p for v in values for p in (v.split(" ") if wraps[n] else [v])]
+        least.append(max(len(word) for word in [*header.split(" "), *pieces]))
+        natural.append(max(len(value) for value in [header, *values]))
+    widths = fitted(headers, cells, wraps, room)
+    if sum(least) > room:
+        assert widths is None
+    else:
+        assert widths is not None
+        assert all(lo <= w <= hi for lo, w, hi in zip(least, widths, natural, strict=True))
+        assert widths == natural or sum(widths) == room

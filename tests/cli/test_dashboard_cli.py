@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from brokertui.cli.dashboard import SEVERITY_ES
 from brokertui.core import dashboard
 from brokertui.core import db as store
 from tests.builders import cli_runner
@@ -93,8 +94,9 @@ def test_table_shows_the_rows_in_order(run, monkeypatch):
         if line.startswith("│")
     ]
     assert [c[:3] for c in cells] == [
-        [r["severidad"], r["rfc"], r["programa"]] for r in expected(run)
+        [SEVERITY_ES[r["severidad"]], r["rfc"], r["programa"]] for r in expected(run)
     ]
+    assert cells[0][0] == "crítico"  # JSON's 'critical', in Spanish
     assert cells[1][-1] == "24 07 3953 4000137 · insumo · 2 part."
     assert cells[3][3:8] == ["suspendido", "último día", "2026-06-30", "15", "11"]
 

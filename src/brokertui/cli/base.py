@@ -424,6 +424,14 @@ HEADERS = {
     "limite": "límite",
     "ultimo_movimiento": "último movimiento",
     "limite_permanencia": "límite de permanencia",
+    "numero_exterior": "número exterior",
+    "numero_interior": "número interior",
+    "codigo_postal": "código postal",
+    "rfc_check_warning": "dígito no coincide",
+    "descargo_modo": "modo de descargo",
+    "descargo_nivel": "nivel de descargo",
+    "version": "versión",
+    "kind": "tipo",
     "fraccion": "fracción",
     "numero_parte": "número de parte",
     "descripcion": "descripción",
@@ -433,23 +441,130 @@ HEADERS = {
 }
 
 
+# Columns of free text, which a table wraps between words to fit the terminal. Any other
+# value (a code, a date, a number, a state) and every word of a header is never broken: a
+# table that cannot fit so is shown a row at a time ("campo  valor" lines, `_records`).
+FREE_TEXT = frozenset(
+    {
+        "razon_social",
+        "nombre",
+        "detalle",
+        "descripcion",
+        "motivo",
+        "reason",
+        "fuente",
+        "source",
+        "note",
+        "domicilio",
+        "calle",
+        "colonia",
+        "municipio",
+        "accion",
+        "entregas",
+    }
+)
+
+# A table's border and padding: a rule at each side and between columns, a space each side.
+_EDGES, _PER_COLUMN = 1, 3
+
+
 def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
-    """Print rows as a table, JSON (list of objects) or CSV."""
+    """Print rows as a table (or a row at a time where it does not fit the terminal), JSON
+    (list of objects) or CSV."""
     if fmt == "json":
         click.echo(export.to_json(rows))
     elif fmt == "csv":
         click.echo(export.to_csv(rows, columns), nl=False)
     else:
         from rich.console import Console  # on use: most commands never print a table
-        from rich.table import Table
-        from rich.text import Text
 
-        table = Table(title=title, header_style="bold")
-        for column in columns:  # all of a value, on more lines
-            table.add_column(HEADERS.get(column, column.replace("_", " ")), overflow="fold")
-        for row in rows:  # stored data: plain text, never Rich markup or terminal control
-            table.add_row(*(Text(text.clean(row.get(c)), end="") for c in columns))
-        Console().print(table)
+        headers = [HEADERS.get(c, c.replace("_", " ")) for c in columns]
+        cells = [[_shown(row.get(c)) for c in columns] for row in rows]
+        console = Console()
+        room = console.width - _EDGES - _PER_COLUMN * len(columns)
+        widths = fitted(headers, cells, [c in FREE_TEXT for c in columns], room)
+        if widths is None:
+            _records(console, headers, cells, title)
+        else:
+            _table(console, headers, cells, widths, title)
+
+
+def emit_record(record: dict) -> None:
+    """Print one record for a person: each key's header (HEADERS) and its value, a line each."""
+    from rich.console import Console
+
+    headers = [HEADERS.get(c, c.replace("_", " ")) for c in record]
+    _records(Console(), headers, [[_shown(v) for v in record.values()]], None)
+
+
+def _shown(value) -> str:
+    """A value as a person reads it: stored data as plain text (never Rich markup or terminal
+    control, text.clean), a flag as sí/no."""
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    return text.clean(value)
+
+
+def fitted(
+    headers: list[str], cells: list[list[str]], wraps: list[bool], room: int
+) -> list[int] | None:
+    """Each column's width for a table of `room` characters of content: its widest line when
+    all fit, else the widest columns narrowed a character at a time, never below a column's
+    longest word (of its header, and of its values where they wrap; its longest value where
+    they do not). None when even that does not fit."""
+    from rich.cells import cell_len
+
+    natural, least = [], []
+    for n, header in enumerate(headers):
+        values = [row[n] for row in cells]
+        words = [w for v in values for w in (v.split(" ") if wraps[n] else [v])]
+        natural.append(max(map(cell_len, [header, *values])))
+        least.append(max(map(cell_len, [*header.split(" "), *words])))
+    if sum(least) > room:
+        return None
+    widths = natural
+    for _ in range(sum(widths) - room):
+        n = max((n for n in range(len(widths)) if widths[n] > least[n]), key=widths.__getitem__)
+        widths[n] -= 1
+    return widths
+
+
+def _table(console, headers: list[str], cells: list[list[str]], widths: list[int], title) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, header_style="bold")
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(header, width=width, overflow="fold")
+    for row in cells:  # stored data: plain text, never Rich markup or terminal control
+        table.add_row(*(Text(value, end="") for value in row))
+    console.print(table)
+
+
+def _records(console, headers: list[str], cells: list[list[str]], title) -> None:
+    """A table too wide for the terminal, a row at a time: each column's header and value on
+    a line of its own, the value wrapped under itself, a blank line between rows (psql's
+    expanded display)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    indent = max(map(cell_len, headers)) + 2
+    labels = [h + " " * (indent - cell_len(h)) for h in headers]
+    lines: list[Text] = []
+    if title:
+        lines += [Text(title, style="italic"), Text()]
+    if not cells:
+        lines.append(Text("Sin registros."))
+    for n, row in enumerate(cells):
+        if n:
+            lines.append(Text())
+        for label, value in zip(labels, row, strict=True):
+            wrapped = Text(value).wrap(console, max(console.width - indent, 1), overflow="fold")
+            for k, part in enumerate(wrapped or [Text()]):
+                line = Text.assemble((label if k == 0 else " " * indent, "bold"), part)
+                line.rstrip()
+                lines.append(line)
+    console.print(Text("\n").join(lines), soft_wrap=True)
 
 
 @click.group(cls=RootGroup, invoke_without_command=True)

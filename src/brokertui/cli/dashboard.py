@@ -31,6 +31,15 @@ COLUMNS = [
     "detalle",
 ]
 TABLE_COLUMNS = [c for c in COLUMNS if c not in ("razon_social", "pedimento")]
+# A row's severity as a table says it, as --urgent's help does (JSON and CSV keep
+# deadlines.SEVERITY_ORDER's words).
+SEVERITY_ES = {
+    "critical": "crítico",
+    "lost": "cancelado",
+    "warning": "aviso",
+    "info": "info",
+    "ok": "en orden",
+}
 
 
 @main.command("dashboard")
@@ -54,8 +63,12 @@ def dashboard_cmd(env: Env, on, year, rfc, program, urgent, search, fmt) -> None
     board = dashboard.load(
         env.db, today, year=year, rfc=rfc, program=program, urgent_only=urgent, search=search
     )
+    rows = [row.as_dict() for row in board.rows]
+    if fmt == "table":
+        for row in rows:
+            row["severidad"] = SEVERITY_ES.get(row["severidad"], row["severidad"])
     emit(
-        [row.as_dict() for row in board.rows],
+        rows,
         COLUMNS if fmt != "table" else TABLE_COLUMNS,
         fmt,
         title=f"Tablero al {today} · RAOCE {year or today.year}",

@@ -13,6 +13,7 @@ from brokertui.cli.base import (
     Env,
     checked_date,
     emit,
+    emit_record,
     expect_version_option,
     given,
     main,
@@ -118,9 +119,7 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(export.to_json(detail))
         return
-    for key, value in detail.items():
-        if not isinstance(value, list):
-            click.echo(f"{key:>20}: {'' if value is None else value}")
+    emit_record({k: v for k, v in detail.items() if not isinstance(v, list)})
     emit(
         detail["sites"],
         ["kind", "nombre", "entidad_federativa", "baja_date"],
