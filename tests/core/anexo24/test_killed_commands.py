@@ -246,6 +246,31 @@ def test_a_killed_import_is_deleted_at_the_next_start_and_a_live_one_is_not(path
     assert sound(path) == before
 
 
+def test_an_import_while_a_colleague_deletes_the_dead_one_is_told_so(path, run, salidas):
+    """While a colleague's start deletes a dead import (discard_abandoned), a new import of
+    its kind is refused saying so and to import again in a moment; it said the import was
+    'en curso' by whoever was killed, with its rows, as if that one still worked."""
+    killed(path, "import", "salidas", salidas, "--rfc", RFC, hook="_let_others_write", after=2)
+    db = store.connect(path)
+    tried = []
+
+    def colleague_imports(_) -> None:  # the dead import taken, its rows not yet deleted
+        tried.append(run("import", "salidas", salidas, "--rfc", RFC))
+
+    assert len(interfaces.discard_abandoned(db, colleague_imports)) == 1
+    db.close()
+    [refused] = tried
+    user = re.escape(store.os_user())
+    assert refused.exit_code == 1 and re.fullmatch(
+        rf"Error: salidas.csv: {user} está borrando la importación interrumpida de salidas de "
+        rf"{RFC} de {user} desde {WHEN} \(su proceso terminó sin completarla\); importe de "
+        r"nuevo en un momento, cuando termine de borrarla\n",
+        refused.output,
+    ), refused.output
+    done = run("import", "salidas", salidas, "--rfc", RFC)  # once it is deleted
+    assert done.exit_code == 0 and "Retomó" not in done.output, done.output
+
+
 def test_a_killed_run_is_not_in_force_and_the_next_run_takes_it_over(path, run, salidas):
     assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
     clean = copy(path, "clean.db")

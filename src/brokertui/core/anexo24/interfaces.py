@@ -1058,26 +1058,56 @@ def _claim(
 ) -> tuple[int, tuple[int, str] | None]:
     """In a short transaction: the new import's id, and the client's import of the same kind
     whose process died (now `holder`'s, to delete), if any: its id and who ran it since when,
-    as the user reads it. InterfaceError while a live one is being written."""
+    as the user reads it. InterfaceError while a live one is being written, or while a dead
+    one is being deleted by a colleague (his next import, his TUI's start or CLI command,
+    `discard_abandoned`): a moment later this import can go ahead."""
     with transaction(db):
-        row = db.execute(
-            "SELECT id, imported_by, imported_at, holder, heartbeat, rows FROM interface_imports "
-            "WHERE client_id = ? AND kind = ? AND estado = 'cargando'",
+        loading = db.execute(
+            "SELECT id, imported_by, imported_at, holder, heartbeat, rows, discarded_by "
+            "FROM interface_imports WHERE client_id = ? AND kind = ? AND estado = 'cargando' "
+            "ORDER BY id",
             [client.id, kind],
-        ).fetchone()
-        if row and leases.alive(row[3], row[4]):
+        ).fetchall()
+        live = [r for r in loading if leases.alive(r[3], r[4])]
+        writing = next((r for r in live if r[6] is None), None)
+        if writing:
             raise InterfaceError(
-                f"{name}: importación de {kind} de {client.rfc} en curso por {row[1]} desde "
-                f"{leases.since(row[2])} (lleva {counted(row[5], 'fila')}); espere a que termine"
+                f"{name}: importación de {kind} de {client.rfc} en curso por {writing[1]} "
+                f"desde {leases.since(writing[2])} (lleva {counted(writing[5], 'fila')}); "
+                "espere a que termine"
             )
+        if live:  # a dead one, being deleted
+            deleting = live[0]
+            by = _by(deleting[1], deleting[2])
+            dead = Abandoned(deleting[0], kind, deleting[3], client.rfc, by)
+            raise InterfaceError(
+                f"{name}: {deleting[6]} está borrando {dead} ({dead.why}); importe de nuevo en "
+                "un momento, cuando termine de borrarla"
+            )
+        row = next((r for r in loading if r not in live), None)
         if row:
-            db.execute(
-                "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ?",
-                [holder, leases.stamp(), row[0]],
-            )
+            _take_to_discard(db, row[0], holder, was=row[3])
         # its rows counted as its turns write them (_renew), all when it is made 'hecho'
         import_id = _new_import(db, client.id, kind, name, digest, 0, holder)
-    return import_id, (row[0], f"{row[1]} desde {leases.since(row[2])}") if row else None
+    return import_id, (row[0], _by(row[1], row[2])) if row else None
+
+
+def _by(user: str, at: str) -> str:
+    """Who ran an import since when, as the user reads it: 'ana desde 10:42'."""
+    return f"{user} desde {leases.since(at)}"
+
+
+def _take_to_discard(db: Database, import_id: int, holder: str, was: str | None) -> bool:
+    """Inside a write transaction: a dead import's claim, still held by `was`, taken by
+    `holder` to delete it, marked with this process's OS user (`_claim` tells a colleague so).
+    Whether it was taken."""
+    return bool(
+        db.execute(
+            "UPDATE interface_imports SET holder = ?, heartbeat = ?, discarded_by = ? "
+            "WHERE id = ? AND estado = 'cargando' AND holder IS ?",
+            [holder, leases.stamp(), os_user(), import_id, was],
+        ).rowcount
+    )
 
 
 def _renew(db: Database, import_id: int, holder: str, rows: int | None = None) -> None:
@@ -1137,7 +1167,7 @@ def abandoned(db: Database) -> list[Abandoned]:
         "WHERE i.estado = 'cargando'"
     ).fetchall()
     return [
-        Abandoned(r[0], r[1], r[2], r[4], f"{r[5]} desde {leases.since(r[6])}")
+        Abandoned(r[0], r[1], r[2], r[4], _by(r[5], r[6]))
         for r in rows
         if not leases.alive(r[2], r[3])
     ]
@@ -1157,11 +1187,7 @@ def discard_abandoned(
         holder = leases.take()
         try:
             with transaction(db):
-                taken = db.execute(
-                    "UPDATE interface_imports SET holder = ?, heartbeat = ? WHERE id = ? "
-                    "AND estado = 'cargando' AND holder IS ?",
-                    [holder, leases.stamp(), found.id, found.holder],
-                ).rowcount
+                taken = _take_to_discard(db, found.id, holder, was=found.holder)
             if taken:
                 deleting(found)
                 _discard(db, found.kind, found.id, holder)
