@@ -162,6 +162,15 @@ def test_a_table_narrows_free_text_first_and_never_below_a_word():
     assert fitted(headers, cells, [False] * 3, 63) is None  # no wrapping: 64 at least
 
 
+def test_a_header_longer_than_its_values_wraps_before_any_value_does():
+    headers, wraps = ["razón social", "entidad federativa"], [True, False]
+    cells = [["Autopartes Sierra Madre, S.A. de C.V.", "COA"]]
+    # 'entidad federativa' over 'COA' narrows to 'federativa' before the razón social wraps
+    assert fitted(headers, cells, wraps, 50) == [37, 13]
+    assert fitted(headers, cells, wraps, 47) == [37, 10]
+    assert fitted(headers, cells, wraps, 40) == [30, 10]
+
+
 @given(
     st.lists(
         st.tuples(

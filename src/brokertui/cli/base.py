@@ -509,23 +509,27 @@ def fitted(
     headers: list[str], cells: list[list[str]], wraps: list[bool], room: int
 ) -> list[int] | None:
     """Each column's width for a table of `room` characters of content: its widest line when
-    all fit, else the widest columns narrowed a character at a time, never below a column's
-    longest word (of its header, and of its values where they wrap; its longest value where
-    they do not). None when even that does not fit."""
+    all fit, else the widest columns narrowed a character at a time, first down to their
+    values' width (only a header longer than its values then wraps: 'entidad federativa' over
+    'COA'), then never below a column's longest word (of its header, and of its values where
+    they wrap; its longest value where they do not). None when even that does not fit."""
     from rich.cells import cell_len
 
-    natural, least = [], []
+    natural, values_wide, least = [], [], []
     for n, header in enumerate(headers):
         values = [row[n] for row in cells]
         words = [w for v in values for w in (v.split(" ") if wraps[n] else [v])]
         natural.append(max(map(cell_len, [header, *values])))
         least.append(max(map(cell_len, [*header.split(" "), *words])))
+        values_wide.append(max([least[n], *map(cell_len, values)]))
     if sum(least) > room:
         return None
     widths = natural
-    for _ in range(sum(widths) - room):
-        n = max((n for n in range(len(widths)) if widths[n] > least[n]), key=widths.__getitem__)
-        widths[n] -= 1
+    excess = sum(widths) - room
+    for bound in (values_wide, least):
+        while excess > 0 and (wider := [n for n, w in enumerate(widths) if w > bound[n]]):
+            widths[max(wider, key=widths.__getitem__)] -= 1
+            excess -= 1
     return widths
 
 
