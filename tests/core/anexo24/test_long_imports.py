@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pytest
 
 from brokertui.core import db as store
+from brokertui.core import leases
 from brokertui.core.anexo24 import interfaces, preview, reports
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24.interfaces import InterfaceError
@@ -139,6 +140,35 @@ def test_a_second_import_of_entradas_for_the_client_is_refused_with_who_runs_it(
         paused.next()
         paused.paused.wait(0.5)
     assert outcome["result"]["added"] == len(LOTS)
+
+
+def test_a_third_import_is_told_of_the_one_being_written_not_of_the_dead_one_deleted(
+    inv_db, tmp_path
+):
+    """Two imports of entradas 'cargando': luis's, dead, which ana's import took over and is
+    deleting, and ana's, being written. A third is told of ana's, with its rows (it named
+    whichever came first: luis's, as if it still worked)."""
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], LOTS)
+    [(client_id,)] = inv_db.execute("SELECT id FROM clients WHERE rfc = ?", [RFC]).fetchall()
+    claims = [leases.take(), leases.take()]  # ana's process holds both: alive
+    imports = zip(claims, ["luis", "ana"], [40, 7], ["ana", None], strict=True)
+    for holder, by, rows, deleter in imports:
+        inv_db.execute(
+            "INSERT INTO interface_imports (client_id, kind, filename, sha256, rows, "
+            "imported_at, imported_by, estado, holder, heartbeat, discarded_by) VALUES "
+            "(?, 'entradas', 'e.csv', 'x', ?, ?, ?, 'cargando', ?, ?, ?)",
+            [client_id, rows, store.now(), by, holder, leases.stamp(), deleter],
+        )
+    try:
+        with pytest.raises(InterfaceError) as refused:
+            interfaces.import_file(inv_db, "entradas", csv_path, RFC)
+    finally:
+        for holder in claims:
+            leases.drop(holder)
+    assert f"lots.csv: importación de entradas de {RFC} en curso por ana desde " in (
+        str(refused.value)
+    )
+    assert str(refused.value).endswith(" (lleva 7 filas); espere a que termine")
 
 
 def test_a_failure_while_writing_leaves_nothing(inv_db, tmp_path, monkeypatch, one_row_per_turn):
