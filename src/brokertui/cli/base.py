@@ -427,7 +427,7 @@ HEADERS = {
     "numero_exterior": "número exterior",
     "numero_interior": "número interior",
     "codigo_postal": "código postal",
-    "rfc_check_warning": "dígito no coincide",
+    "rfc_check_warning": "aviso de dígito verificador",
     "descargo_modo": "modo de descargo",
     "descargo_nivel": "nivel de descargo",
     "version": "versión",

@@ -120,6 +120,7 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
         click.echo(export.to_json(detail))
         return
     emit_record({k: v for k, v in detail.items() if not isinstance(v, list)})
+    click.echo()
     emit(
         detail["sites"],
         ["kind", "nombre", "entidad_federativa", "baja_date"],
