@@ -84,6 +84,9 @@ async def test_five_partidas_captured_by_keyboard_alone(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PedimentosScreen)
+        # the number as every screen writes it (core/formatting.pedimento), not 15 digits
+        toasts = [str(n.message) for n in app._notifications]
+        assert "Pedimento 26 07 3953 6000999 guardado." in toasts
     saved = pedimentos.get_pedimento(demo_db, "260739536000999", "captura")
     assert [p["secuencia"] for p in saved["partidas"]] == [1, 2, 3, 4, 5]
     assert {p["fraccion"] for p in saved["partidas"]} == {"85389099"}

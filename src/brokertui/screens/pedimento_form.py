@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
-from brokertui.core import catalogs
+from brokertui.core import catalogs, formatting
 from brokertui.core.errors import (
     BrokerError,
     FieldError,
@@ -348,8 +348,9 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         notes = [str(p) for p in problems if p.level == "info"]
+        numero = formatting.pedimento(ped.encabezado.numero)
         self.app.notify(
-            "\n".join([f"Pedimento {ped.encabezado.numero} guardado.", *notes]),
+            "\n".join([f"Pedimento {numero} guardado.", *notes]),
             timeout=8 if notes else 4,
         )
         self.dismiss(ped.encabezado.numero)
