@@ -67,7 +67,7 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form  # more than its balance: refused, the field named
-        assert "cantidad: 6 excede el saldo del activo fijo (5)" in str(
+        assert "Cantidad: 6 excede el saldo del activo fijo (5)" in str(
             form.query_one("#form-status").render()
         )
         form.row("cantidad").input.value = "1.5"

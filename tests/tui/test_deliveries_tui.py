@@ -39,7 +39,7 @@ async def test_oficio_form_then_the_clients_deliveries(demo_db):
         await type_text(pilot, "2026-03-01")  # before the oficio's date
         await pilot.press("ctrl+s")
         status = str(app.screen.query_one("#form-status", Static).render())
-        assert "vence: debe ser posterior a la fecha del oficio" in status
+        assert "Vence: debe ser posterior a la fecha del oficio" in status
         await pilot.press("ctrl+u")
         await type_text(pilot, "2027-03-19")
         await pilot.press("ctrl+s")

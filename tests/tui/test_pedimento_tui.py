@@ -131,7 +131,8 @@ async def test_bad_fields_are_named_beside_them_and_nothing_is_saved(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PedimentoFormScreen)
-        assert "numero" in str(screen.query_one("#form-status").render())
+        status = str(screen.query_one("#form-status").render())  # as labelled, not its id
+        assert status == "Núm. pedimento: la aduana 99 no existe en el Apéndice 1"
     assert pedimentos.count_pedimentos(demo_db, rfc=RFC) == 9  # the demo's, nothing added
 
 
@@ -223,13 +224,15 @@ async def test_import_screen_runs_in_a_worker_with_progress(demo_db, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("row", "name", "typed", "rule"),
+    ("row", "name", "typed", "rule", "label"),
     [
-        (2, "fraccion", "2710.19.99", "petrolífero"),  # found by the review of the whole
-        (3, "pais", "ZZZ", "no está en el catálogo de países"),  # found by the field's rule
+        (2, "fraccion", "2710.19.99", "petrolífero", "Fracción"),  # the review of the whole
+        (3, "pais", "ZZZ", "no está en el catálogo de países", "País origen/destino"),  # field
     ],
 )
-async def test_save_puts_the_cursor_on_the_partida_field_in_error(demo_db, row, name, typed, rule):
+async def test_save_puts_the_cursor_on_the_partida_field_in_error(
+    demo_db, row, name, typed, rule, label
+):
     from brokertui.core.demo import pedimentos as demo_pedimentos
 
     values = demo_pedimentos._capture_values(demo_pedimentos._pedimentos(RFC, TODAY)[3])
@@ -249,7 +252,8 @@ async def test_save_puts_the_cursor_on_the_partida_field_in_error(demo_db, row, 
         assert screen.focused is editor.field(name).input
         assert rule in message(screen, f"partidas-{name}")
         status = str(screen.query_one("#form-status").render())
-        assert status.startswith(f"partida {row}, {name}: ")
+        assert status.startswith(f"Partida {row}, {label}: ")  # as labelled, not 'fraccion'
+        assert rule in status
 
 
 async def test_drafts_list_shows_this_clients_drafts_and_delete_asks_first(demo_db):

@@ -358,6 +358,26 @@ async def test_raoce_lines_too_long_for_80_columns_go_on_under_their_text(demo_d
     assert checks[2].strip().endswith("% de las ventas") and checks[2].startswith("    5,384,615")
 
 
+async def test_a_refused_worksheet_names_the_field_as_labelled(demo_db):
+    """The toast of a refused save says 'Exportaciones (b): …', the label the user reads
+    beside the field, not the field's id ('exportaciones: …', 'tipo_cambio: …')."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#f-ventas").focus()
+        await pilot.press(*"100", "tab", *"200", "ctrl+s")
+        await pilot.pause()
+        told = [str(n.message) for n in app._notifications]
+        assert told[-1] == "Exportaciones (b): no pueden exceder las ventas totales"
+        await pilot.press("ctrl+u", *"50", "tab", "tab", *"0", "ctrl+s")
+        await pilot.pause()
+        told = [str(n.message) for n in app._notifications]
+        assert told[-1] == "T. cambio promedio: debe ser mayor que cero"
+
+
 async def test_the_report_and_catalog_pickers_keep_a_space_after_the_key_shown(demo_db):
     """The line of reports (F6) and of catalogs (m on a client), read off the screen: the
     report or catalog shown keeps the space after its key ('3 Saldos…', not '3Saldos…')."""

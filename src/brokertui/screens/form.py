@@ -136,9 +136,12 @@ class FormScreen(Guarded, Screen[Any]):
             )
             return
         except (InvalidInput, Conflict) as exc:
-            if exc.field in {spec.name for spec in self.fields}:
+            labels = {spec.name: spec.label for spec in self.fields}
+            if exc.field in labels:  # named as the form labels it, not by its field's id
                 self.row(exc.field).show(exc.message)
                 focus_now(self.row(exc.field).input)
+                self.query_one(FormStatus).say(f"{labels[exc.field]}: {exc.message}", error=True)
+                return
             self.query_one(FormStatus).say(str(exc), error=True)
             return
         except BrokerError as exc:

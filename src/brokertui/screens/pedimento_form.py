@@ -339,9 +339,12 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             resolve(self, exc, opened, typed, partial(self.rebase, exc))
             return
         except BrokerError as exc:
+            shown = str(exc)
             if isinstance(exc, FieldError):
                 self.point_at(exc.location, exc.message)
-            self.query_one(FormStatus).say(str(exc), error=True)
+                label = self.label_of(exc.location)
+                shown = f"{label}: {exc.message}" if label else shown
+            self.query_one(FormStatus).say(shown, error=True)
             return
         if self.draft_id is not None:
             drafts.delete_draft(self.app.db, self.draft_id, self.draft_client)
@@ -374,6 +377,19 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
                 f"Se cargó lo guardado (versión {stale.version}); lo que usted escribió se "
                 "descartó."
             )
+
+    def label_of(self, where: Location) -> str | None:
+        """The field as the form labels it ('Partida 2, Fracción'; not its id 'partida 2,
+        fraccion'), None when the form shows no such field."""
+        if where.block in _MODELS and where.row is not None:
+            specs = self.block(where.block).specs
+            prefix = f"{(where.noun or where.block).capitalize()} {where.row}, "
+        elif where.block is None:
+            specs, prefix = HEADER, ""
+        else:
+            return None
+        label = next((spec.label for spec in specs if spec.name == where.field), None)
+        return prefix + label if label else None
 
     def point_at(self, where: Location, message: str) -> None:
         """Show an error beside its field (in its block row) and put the cursor there."""

@@ -209,11 +209,14 @@ class RaoceScreen(YearScreen):
             resolve(self, exc, self.opened, values, partial(self.rebase, exc))
             return
         except InvalidInput as exc:
+            told = str(exc)
             if exc.field in SHEET_KEYS:
                 row = self.query_one(f"#row-{exc.field}", FieldRow)
                 row.show(exc.message)
                 focus_now(row.input)  # typing goes on in the field to correct
-            self.notify(str(exc), severity="error")
+                label = next(spec.label for spec in FIELDS if spec.name == exc.field)
+                told = f"{label}: {exc.message}"  # as labelled, never the field's id
+            self.notify(told, severity="error")
             return
         self.version, self.opened = sheet["version"], self.values()
         self.notify(f"Hoja RAOCE {self.year} guardada.")
