@@ -208,9 +208,9 @@ def _close(term: Terminal, soak: Soak) -> None:
 
 def _open_clients(term: Terminal, soak: Soak) -> bool:
     try:
-        term.wait_for("F3 Clientes", timeout=30)
+        term.wait_for("F3 Clientes")
         term.press("f3")
-        term.wait_for("o ordena", timeout=15)
+        term.wait_for("o ordena")
     except AssertionError as exc:
         soak.fail(f"the app did not show its Clientes screen: {exc}")
         time.sleep(1)  # an app that cannot start is not restarted in a busy loop
@@ -224,7 +224,7 @@ def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> b
     when it did not."""
     term.press("a")
     try:
-        term.wait_for("Cliente nuevo", timeout=15)
+        term.wait_for("Cliente nuevo")
     except AssertionError as exc:
         soak.fail(f"the client form did not open: {exc}")
         return False
@@ -243,7 +243,7 @@ def _create_client(term: Terminal, values: Values, soak: Soak, pace: float) -> b
     saved = f"RFC {client['rfc']} ·"
     try:
         screen = term.wait_for(
-            lambda screen: saved in screen or any(text in screen for text in NOT_SAVED), 30
+            lambda screen: saved in screen or any(text in screen for text in NOT_SAVED)
         )
     except AssertionError as exc:
         screen = str(exc)
