@@ -2,6 +2,7 @@
 
 import io
 import os
+from functools import partial
 
 import pytest
 from rich.console import Console
@@ -55,12 +56,13 @@ async def test_f1_explains_the_screen_in_front(demo_db, screen):
         assert isinstance(app.screen, HelpScreen)
         shown = help_text(app)
         info = HELP[screen.scope]
-        assert f"Ayuda: {info.title}" in shown
+        keys = partial(commands.with_keys, app)
+        assert f"Ayuda: {keys(info.title)}" in shown
         for command in commands.TABLE:
             if command.scope == screen.scope:
                 assert command.title in shown, command.id
         for name, meaning in (*info.legend, *info.columns):
-            assert name in shown and meaning in shown
+            assert keys(name) in shown and keys(meaning) in shown
         assert f"README.md § {info.readme}" in shown
         assert "Cursor" not in shown and "Focus" not in shown  # not Textual's key list
         await pilot.press("f1")
@@ -136,3 +138,19 @@ def test_every_full_screen_has_its_own_help():
         if _scopes(cls.BINDINGS)[0] not in HELP
     ]
     assert missing == []
+
+
+def test_every_key_a_text_names_is_a_command():
+    """F1's texts and the palette's name a remappable key as "{command.id}": each is one of
+    the command table's, and none is left unreplaced."""
+    app = App()
+    texts = [command.help for command in commands.TABLE]
+    for info in HELP.values():
+        texts += [
+            info.title,
+            info.about,
+            *(t for row in (*info.legend, *info.columns) for t in row),
+        ]
+    for text in texts:
+        assert "{" not in commands.with_keys(app, text), text  # KeyError: no such command
+    assert commands.with_keys(app, "{form.save} guarda; {app.help}") == "^s guarda; F1"

@@ -8,6 +8,7 @@ from brokertui.screens.dashboard import DashboardScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import palette_searched
 from tests.tui.test_commands import palette_prompts
+from tests.tui.test_help import help_text
 
 
 def config() -> Path:
@@ -124,3 +125,124 @@ async def test_a_screen_without_a_client_names_the_keys_to_choose_one_as_remappe
         told = [n.message for n in app._notifications]
     assert all("Elija un cliente (^k o F8) para " in line for line in said.values()), said
     assert "Elija primero el cliente (^k o F8)." in told
+
+
+async def test_f1_the_nav_bar_and_the_palette_name_remapped_keys(demo_db):
+    """F1's texts, the bar of main screens and the palette's help say a remapped key as the
+    footer does (they said F5, 'con e', 'Ctrl+S importa' and 'sin Ctrl+S' whatever it was)."""
+    config().write_text(
+        '[teclas]\n"nav.descargos" = "f11"\n"discharge.pending" = "ctrl+e"\n'
+        '"interface_import.commit" = "f10"\n"app.help" = "f12"\n'
+    )
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.open_client("MNB050315K70")
+        await pilot.press("f11")
+        await pilot.pause()
+        bar = str(app.screen.query_one("NavBar").render())
+        assert "F12 Ayuda" in bar and "F11 Descargos" in bar and "F5 " not in bar
+        await pilot.press("f12")
+        await pilot.pause()
+        said = help_text(app)
+        assert "Ayuda: Descargos (F11)" in said and "salida aún no descargada (con ^e)" in said
+        await pilot.press("escape", "i")  # the ERP interfaces' import
+        await pilot.pause()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert "F10 importa ese mismo archivo, todo o nada; esc vuelve" in help_text(app)
+        await pilot.press("escape", "ctrl+p")
+        await palette_searched(pilot)
+        options = app.screen.query_one("CommandList")
+        helps = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Regresar a Descargos; sin F10 nada se importa" in h for h in helps), helps
+
+
+async def test_list_lines_and_warnings_name_remapped_keys(demo_db):
+    """Clientes' line, the catalogs' heading, the sort warning and a key that needs a client
+    say the user's keys (they said (t), o ordena, b da de baja, (o) and Ctrl+P)."""
+    config().write_text(
+        '[teclas]\n"clients.bajas" = "ctrl+b"\n"table.sort" = "ctrl+g"\n'
+        '"catalogs.baja" = "ctrl+d"\n"table.search" = "ctrl+f"\n"app.palette" = "ctrl+k"\n'
+    )
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")  # Tablero's "only the client chosen", with none chosen
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+        await pilot.press("f3")
+        await pilot.pause()
+        line = str(app.screen.query_one("#list-info").render())
+        await pilot.press("O")  # reverse the order, with no column chosen
+        await pilot.pause()
+        told += [n.message for n in app._notifications]
+        await pilot.press("enter", "m")  # the first client's catalogs
+        await pilot.pause()
+        heading = str(app.screen.query_one("#rep-heading").render())
+    assert "Elija primero el cliente (^k o F3)." in told
+    assert (
+        line == "Sin bajas (^b) · ^f busca por RFC, razón social, municipio o entidad · ^g ordena"
+    )
+    assert "Elija primero la columna del orden (^g)." in told
+    assert heading.startswith("^f busca por número de parte, descripción o fracción · ^d da de ")
+
+
+async def test_the_rules_dialog_switches_a_rule_with_the_remapped_key(demo_db):
+    """The pedimento rules say the key that switches a rule, and it is a command the user may
+    remap (it was the list's own Space, written 'Espacio' whatever the keymap)."""
+    from brokertui.core.pedimentos import rules
+    from brokertui.core.registry import clients
+
+    config().write_text('[teclas]\n"rules.toggle" = "ctrl+t"\n')
+    app = BrokerApp(demo_db, today=TODAY)
+    client = clients.get_client(demo_db, "MNB050315K70")
+    before = rules.client_rules(demo_db, client.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(client.rfc)
+        await pilot.pause()
+        await pilot.press("x")  # the client's pedimento rules
+        await pilot.pause()
+        title = str(app.screen.query_one("Vertical").border_title)
+        await pilot.press("ctrl+t")  # the list has the focus: its first rule
+        await pilot.pause()
+    assert title == "Reglas de pedimento · MNB050315K70 (^t cambia)"
+    after = rules.client_rules(demo_db, client.id)
+    assert [name for name in before if before[name] != after[name]] == [next(iter(before))]
+
+
+async def test_an_empty_database_guides_with_remapped_keys(tmp_path):
+    """The guide of an empty database names the user's keys (it said F3, a, F4, i, F5, i and
+    F1 whatever the keymap)."""
+    from brokertui.core import db as store
+
+    config().write_text('[teclas]\n"nav.clientes" = "f8"\n"clients.add" = "ctrl+a"\n')
+    database = store.connect(tmp_path / "vacia.db")
+    app = BrokerApp(database, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = str(app.screen.query_one("#summary").render())
+    database.close()
+    assert "1. F8, ^a: registre un cliente" in summary and "2. F4, i:" in summary
+
+
+async def test_the_discharge_mode_and_the_drafts_name_remapped_keys(demo_db):
+    """Descargos' refusal to change the mode says the undo key, Pedimentos' line the drafts'
+    key, as remapped (they said (z) and (b))."""
+    from brokertui.core.pedimentos import drafts
+    from brokertui.core.registry import clients
+
+    config().write_text('[teclas]\n"discharge.undo" = "ctrl+z"\n"pedimentos.drafts" = "y"\n')
+    client = clients.get_client(demo_db, "MNB050315K70")
+    drafts.save_draft(demo_db, None, client.id, {"encabezado": {"numero": "260739536000001"}})
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_client(client.rfc)
+        await pilot.press("f4")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#ped-summary").render())
+        await pilot.press("f5", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")  # allocations in force: refused, with the key that undoes them
+        told = list(app._notifications)[-1].message
+    assert "1 borrador (y)" in summary
+    assert "deshaga las corridas (^z) antes de descargar" in told

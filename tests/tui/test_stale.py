@@ -361,3 +361,25 @@ def test_the_dialog_lists_at_most_eight_changes():
     )
     assert len(lines) == 9 and lines[-1] == "y 2 cambios más"
     assert lines[0] == "ana cambió colonia: 'C0' → 'C1' hace 0 s"
+
+
+async def test_the_dialog_names_its_keys_as_remapped(path):
+    """The dialog's lines say each key as the footer does (it said 'Esc' whatever the
+    keymap)."""
+    import os
+    from pathlib import Path
+
+    Path(os.environ["BROKERTUI_CONFIG"]).write_text('[teclas]\n"stale.back" = "ctrl+b"\n')
+    async with user(path) as (app, pilot):
+        await pilot.press("e")
+        other = store.connect(path)
+        clients.update_client(other, RFC, {"calle": "Av. Dos"})
+        other.close()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StaleScreen)
+        lines = [str(choice.render()) for choice in app.screen.query(".choice")]
+        assert lines[-1] == "^b  Volver — Al formulario, sin guardar"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientFormScreen)

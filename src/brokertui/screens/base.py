@@ -50,9 +50,14 @@ class Guarded(_Screen):
         except Exception as error:
             self.app.internal_error(error)
 
+    def tell_no_client(self) -> None:
+        """Warn that a key needs a client, and how to choose one with the user's keys."""
+        told = f"Elija primero el cliente ({commands.choose_client(self.app)})."
+        self.notify(told, severity="warning")
+
 
 class ClientScreen(Guarded, Screen):
-    """A main screen that works on the current client (chosen with Ctrl+P or in Clientes)."""
+    """A main screen that works on the current client (chosen in the palette or in Clientes)."""
 
     @property
     def rfc(self) -> str | None:
@@ -62,8 +67,7 @@ class ClientScreen(Guarded, Screen):
         """The current client's RFC; None (after telling the user) when no client is chosen."""
         if self.rfc:
             return self.rfc
-        told = f"Elija primero el cliente ({commands.choose_client(self.app)})."
-        self.notify(told, severity="warning")
+        self.tell_no_client()
         return None
 
     def needs_client(self) -> bool:

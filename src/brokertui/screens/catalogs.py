@@ -89,14 +89,16 @@ class CatalogsScreen(Guarded, Screen):
             )
         )
         about = {
-            "materiales": "/ busca por número de parte, descripción o fracción · b da de baja "
-            "el material elegido, con su fecha (el registro se conserva)",
-            "productos": "/ busca por número de parte, descripción o fracción · b da de baja "
-            "el producto elegido, con su fecha (el registro se conserva)",
-            "bom": "/ busca por producto, material o su descripción · cada material por "
-            "unidad de producto, con su merma",
+            "materiales": "{table.search} busca por número de parte, descripción o fracción · "
+            "{catalogs.baja} da de baja el material elegido, con su fecha (el registro se "
+            "conserva)",
+            "productos": "{table.search} busca por número de parte, descripción o fracción · "
+            "{catalogs.baja} da de baja el producto elegido, con su fecha (el registro se "
+            "conserva)",
+            "bom": "{table.search} busca por producto, material o su descripción · cada material "
+            "por unidad de producto, con su merma",
         }[kind]
-        self.query_one("#rep-heading", Static).update(plain(about))
+        self.query_one("#rep-heading", Static).update(plain(commands.with_keys(self.app, about)))
         holder = self.query_one("#rep-table", Vertical)
         await holder.remove_children()
         listing = catalog_list.LISTINGS[kind]

@@ -19,8 +19,9 @@ from brokertui.screens.widgets import KeyFooter
 
 
 class ClientRulesScreen(Guarded, ModalScreen[None]):
-    """Space switches a rule; the change is saved at once (and audited). Enter in the
-    pattern field saves the pattern (a bad one is refused with the rule, under the field)."""
+    """rules.toggle (Space, the list's own key, or the user's) switches a rule; the change is
+    saved at once (and audited). Enter in the pattern field saves the pattern (a bad one is
+    refused with the rule, under the field)."""
 
     DEFAULT_CSS = """
     ClientRulesScreen { align: center middle; }
@@ -43,8 +44,12 @@ class ClientRulesScreen(Guarded, ModalScreen[None]):
             *((labels[name]["label"], name, state[name]) for name in restricted.RULES)
         )
         with Vertical() as box:
-            box.border_title = markup("Reglas de pedimento · $rfc (Espacio cambia)", rfc=client.rfc)
+            toggle = commands.key_of(self.app, "rules.toggle")
+            box.border_title = markup(
+                "Reglas de pedimento · $rfc ($toggle cambia)", rfc=client.rfc, toggle=toggle
+            )
             yield selection
+            # Intro: the Input's own key (Textual's Input.Submitted), not remappable
             yield Label("Patrón del número de parte en observaciones (558), Intro guarda:")
             yield Input(pedimento_rules.part_pattern(self.app.db, client.rfc), id="pattern")
             yield Static(id="pattern-message")
@@ -68,6 +73,13 @@ class ClientRulesScreen(Guarded, ModalScreen[None]):
             f"{restricted.config()['rules'][name]['label']}: "
             f"{'activada' if enabled else 'desactivada'}"
         )
+
+    def action_switch(self) -> None:
+        """The user's key for rules.toggle (Space is also the list's own): the rule under the
+        cursor, when the list has the focus (in the pattern field a key is typed)."""
+        selection = self.query_one(SelectionList)
+        if selection.has_focus:
+            selection.action_select()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -104,7 +104,11 @@ class ClientsScreen(Guarded, Screen):
     def _describe(self) -> None:
         bajas = "Con bajas" if self.include_baja else "Sin bajas"
         self.query_one("#list-info", Static).update(
-            f"{bajas} (t) · / busca por RFC, razón social, municipio o entidad · o ordena"
+            commands.with_keys(
+                self.app,
+                f"{bajas} ({{clients.bajas}}) · {{table.search}} busca por RFC, razón social, "
+                "municipio o entidad · {table.sort} ordena",
+            )
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -11,9 +11,11 @@ from functools import partial
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.widget import Widget
 
 from brokertui.core.anexo24 import reports
+from brokertui.screens.text import markup
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,14 @@ TABLE = (
         show=False,  # 80 columns: in the summary, F1 and the palette
     ),
     Command("rules.back", "escape", "Volver", "close", "Volver", "Cerrar las reglas"),
+    Command(
+        "rules.toggle",
+        "space",
+        "Cambiar",
+        "switch",
+        "Activar o desactivar la regla",
+        "La regla elegida; el cambio se guarda al momento",
+    ),
     # A client's Anexo 24 catalogs
     Command(
         "catalogs.back", "escape", "Volver", "app.pop_screen", "Volver", "Cerrar los catálogos"
@@ -502,6 +512,7 @@ TABLE = (
         "Revisar",
         "check",
         "Revisar el archivo",
+        # Intro on the interface's list is the Select's own key (Textual's, not remappable)
         "Lo lee entero sin escribir nada, desde cualquier lugar de la pantalla (en Interfaz, "
         "Intro abre la lista)",
         show=False,  # 80 columns: the field's line says it
@@ -513,7 +524,7 @@ TABLE = (
         "Importar",
         "commit",
         "Importar el archivo revisado",
-        "Sólo un archivo sin errores, tal como se revisó (Intro revisa)",
+        "Sólo un archivo sin errores, tal como se revisó ({interface_import.check} revisa)",
         priority=True,
     ),
     Command(
@@ -522,7 +533,7 @@ TABLE = (
         "Volver",
         "leave",
         "Volver",
-        "Regresar a Descargos; sin Ctrl+S nada se importa",
+        "Regresar a Descargos; sin {interface_import.commit} nada se importa",
     ),
     Command(
         "discharge.mode",
@@ -809,6 +820,28 @@ def key_of(app: App, command_id: str) -> str:
     return key_display(app, BY_ID[command_id])
 
 
+KEY_NAME = re.compile(r"\{([a-z_]+\.[a-z_0-9]+)\}")
+
+
+def with_keys(app: App, text: str) -> str:
+    """`text` with each "{command.id}" in it replaced by that command's key as the footer
+    names it (key_of): how a message names a key the user may remap. Plain text: a message
+    that is markup passes its keys as values instead (screens/text.markup)."""
+    return KEY_NAME.sub(lambda found: key_of(app, found[1]), text)
+
+
+def markup_with_keys(app: App, template: str) -> Content:
+    """with_keys for a markup template: each key goes in as a value, never read as markup."""
+    keys: dict[str, str] = {}
+
+    def value(found: re.Match[str]) -> str:
+        name = f"key{len(keys)}"
+        keys[name] = key_of(app, found[1])
+        return f"${name}"
+
+    return markup(KEY_NAME.sub(value, template), **keys)
+
+
 def choose_client(app: App) -> str:
     """How a screen that needs a client says to choose one: the palette's key or Clientes'
     ('^p o F3'), as the footer names them."""
@@ -840,15 +873,20 @@ class CommandProvider(Provider):
             for b in getattr(node, "BINDINGS", ()):
                 if isinstance(b, Binding) and b.id in BY_ID and b.id not in mine:
                     command = BY_ID[b.id]
-                    mine[b.id] = (command, command.help, partial(node.run_action, command.action))
+                    run = partial(node.run_action, command.action)
+                    mine[b.id] = (command, with_keys(self.app, command.help), run)
         here = [c for c, _, _ in mine.values()]
         general = [
-            (c, c.help, partial(self.app.run_action, c.action))
+            (c, with_keys(self.app, c.help), partial(self.app.run_action, c.action))
             for c in TABLE
             if c.scope in ("nav", "app")
         ]
         elsewhere = [
-            (c, f"{main.label} · {c.help}", partial(self._run_in_mode, main.mode, c.action))
+            (
+                c,
+                f"{main.label} · {with_keys(self.app, c.help)}",
+                partial(self._run_in_mode, main.mode, c.action),
+            )
             for main in MAIN_SCREENS
             for c in TABLE
             if c.scope == main.scope and c not in here

@@ -36,14 +36,17 @@ PROGRAM_LABELS = {
 }
 
 
-# What an empty database opens on (issue 16, item 9): the three ways in.
+# What an empty database opens on (issue 16, item 9): the three ways in, with the user's keys
+# (commands.markup_with_keys).
 GUIDE = (
     "[b]La base está vacía.[/] Para empezar:\n"
-    " 1. [b]F3[/], [b]a[/]: registre un cliente (RFC y razón social).\n"
-    " 2. [b]F4[/], [b]i[/]: importe el zip mensual de Data Stage de ANAM.\n"
-    " 3. [b]F5[/], [b]i[/]: importe las interfaces del ERP (materiales, productos, bom, "
-    "entradas, salidas, ajustes), con vista previa de filas y errores.\n"
-    "Los datos de demostración: brokertui demo. F1: ayuda de cada pantalla."
+    " 1. [b]{nav.clientes}[/], [b]{clients.add}[/]: registre un cliente (RFC y razón social).\n"
+    " 2. [b]{nav.pedimentos}[/], [b]{pedimentos.import}[/]: importe el zip mensual de Data Stage "
+    "de ANAM.\n"
+    " 3. [b]{nav.descargos}[/], [b]{discharge.interfaces}[/]: importe las interfaces del ERP "
+    "(materiales, productos, bom, entradas, salidas, ajustes), con vista previa de filas y "
+    "errores.\n"
+    "Los datos de demostración: brokertui demo. {app.help}: ayuda de cada pantalla."
 )
 
 
@@ -147,7 +150,7 @@ class DashboardScreen(YearScreen):
 
     def show_summary(self, s: dashboard.Summary) -> None:
         if not clients.has_clients(self.app.db):
-            self.query_one("#summary", Static).update(GUIDE)
+            self.query_one("#summary", Static).update(commands.markup_with_keys(self.app, GUIDE))
             return
         self.query_one("#summary", Static).update(
             f"Abiertos [b]{s.open}[/] ([b yellow]{s.due_this_week}[/] esta semana) · "
@@ -176,7 +179,7 @@ class DashboardScreen(YearScreen):
 
     def action_toggle_client(self) -> None:
         if not self.app.client:
-            self.notify("Elija un cliente con Ctrl+P o desde Clientes.", severity="warning")
+            self.tell_no_client()
             return
         self.client_only = not self.client_only
         self.load()

@@ -129,6 +129,6 @@ class DeliveriesScreen(Guarded, Screen):
     def action_oficio(self) -> None:
         rfc = self.rfc or (self.app.client.rfc if self.app.client else None)
         if rfc is None:
-            self.notify("Elija un cliente con Ctrl+P o desde Clientes.", severity="warning")
+            self.tell_no_client()
             return
         self.app.push_screen(OficioFormScreen(rfc), lambda saved: self.load() if saved else None)

@@ -322,7 +322,8 @@ class DischargeScreen(ClientScreen):
             self.notify(
                 f"Modo: hay {counted(in_force, 'asignación', 'asignaciones')} por {modo} en "
                 "vigor; deshaga las "
-                f"corridas (z) antes de descargar por {other}.",
+                f"corridas ({commands.key_of(self.app, 'discharge.undo')}) antes de descargar "
+                f"por {other}.",
                 severity="error",
                 timeout=8,
             )

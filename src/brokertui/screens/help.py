@@ -6,6 +6,7 @@ README section that tells more."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +22,10 @@ from brokertui.screens.widgets import KeyFooter
 
 @dataclass(frozen=True)
 class ScreenHelp:
+    """A screen's F1 text. A key the user may remap is named "{command.id}" (shown as the
+    footer names it: commands.with_keys); the keys written out are Textual's own (a table's
+    arrows and Intro, Tab between fields), which no keymap changes."""
+
     title: str
     about: str
     legend: tuple[tuple[str, str], ...] = ()
@@ -28,9 +33,11 @@ class ScreenHelp:
     readme: str = "Using the TUI"
 
 
+# Tab, Mayús+Tab (Textual's focus keys) and the Intro of a table or a list are the widgets'
+# own keys: no keymap changes them, so they are written out.
 FORM = ScreenHelp(
     "Formulario",
-    "Cada campo se revisa al salir de él y el mensaje aparece debajo; Ctrl+S guarda sólo un "
+    "Cada campo se revisa al salir de él y el mensaje aparece debajo; {form.save} guarda sólo un "
     "formulario válido.",
     legend=(
         ("Tab / Mayús+Tab", "campo siguiente / anterior; Tab acepta la sugerencia mostrada"),
@@ -44,7 +51,7 @@ PAGED = (
 OPENS = (("Intro", "abrir el renglón elegido"),)
 HELP = {
     "dashboard": ScreenHelp(
-        "Tablero (F2)",
+        "Tablero ({nav.tablero})",
         "Las obligaciones RAOCE de todos los clientes y los lotes de importación temporal por "
         "vencer, lo más urgente primero.",
         legend=(
@@ -71,13 +78,13 @@ HELP = {
         readme="RAOCE deadlines",
     ),
     "clients": ScreenHelp(
-        "Clientes (F3)",
+        "Clientes ({nav.clientes})",
         "El registro de clientes; Intro abre un cliente y lo hace el cliente elegido.",
         legend=(*PAGED, *OPENS),
         columns=(
             ("Ent.", "entidad federativa del domicilio fiscal"),
             ("Programas", "los programas de comercio exterior del cliente"),
-            ("Baja", "fecha de baja (sólo con t: bajas a la vista)"),
+            ("Baja", "fecha de baja (sólo con {clients.bajas}: bajas a la vista)"),
         ),
     ),
     "client_detail": ScreenHelp(
@@ -88,8 +95,9 @@ HELP = {
     ),
     "catalogs": ScreenHelp(
         "Catálogos Anexo 24",
-        "Los materiales, productos y la BOM del cliente, como los cargó su ERP; 1, 2 y 3 eligen "
-        "el catálogo. Una baja conserva el registro con su fecha.",
+        "Los materiales, productos y la BOM del cliente, como los cargó su ERP; "
+        "{catalogs.materiales}, {catalogs.productos} y {catalogs.bom} eligen el catálogo. Una "
+        "baja conserva el registro con su fecha.",
         legend=PAGED,
         columns=(
             ("Baja", "fecha de baja del material o producto (vacía: activo)"),
@@ -101,12 +109,12 @@ HELP = {
     ),
     "rules": ScreenHelp(
         "Reglas de pedimento",
-        "Las revisiones que se aplican a los pedimentos del cliente; Espacio activa o desactiva "
-        "la elegida.",
+        "Las revisiones que se aplican a los pedimentos del cliente; {rules.toggle} activa o "
+        "desactiva la elegida.",
         readme="Pedimento rules",
     ),
     "pedimentos": ScreenHelp(
-        "Pedimentos (F4)",
+        "Pedimentos ({nav.pedimentos})",
         "Los pedimentos del cliente elegido (de todos si no hay), el más reciente primero.",
         legend=(*PAGED, *OPENS),
         columns=(
@@ -140,13 +148,19 @@ HELP = {
     ),
     "interface_import": ScreenHelp(
         "Importar interfaces del ERP",
-        "Elija la interfaz y el archivo (CSV o XLSX) y pulse Intro: se revisa entero sin "
-        "guardar nada y se muestran sus primeras filas y cada error. Ctrl+S importa ese mismo "
-        "archivo, todo o nada; Esc vuelve sin importar.",
+        "Elija la interfaz y el archivo (CSV o XLSX) y pulse {interface_import.check}: se revisa "
+        "entero sin guardar nada y se muestran sus primeras filas y cada error. "
+        "{interface_import.commit} importa ese mismo archivo, todo o nada; "
+        "{interface_import.back} vuelve sin importar.",
         legend=(
-            ("Tab", "en Archivo: completa la ruta; otra vez lista lo que empieza igual"),
-            ("Ctrl+R", "en Archivo: las últimas carpetas de las que usted importó"),
-            ("Intro", "en Interfaz: elegir otra; en Archivo: revisar el archivo"),
+            (
+                "{path.complete}",
+                "en Archivo: completa la ruta; otra vez lista lo que empieza igual",
+            ),
+            ("{path.recent}", "en Archivo: las últimas carpetas de las que usted importó"),
+            # the list's own Intro (Textual's Select; interface_import.check skips it there)
+            ("Intro", "en Interfaz: abrir la lista para elegir otra"),
+            ("{interface_import.check}", "en Archivo o en las tablas: revisar el archivo"),
         ),
         columns=(
             ("Fila", "el renglón del archivo (el 1 es el de los encabezados)"),
@@ -165,10 +179,11 @@ HELP = {
         readme="Data Stage import",
     ),
     "crosscheck": ScreenHelp(
-        "Cruce Anexo 24 vs Data Stage (k en Pedimentos)",
+        "Cruce Anexo 24 vs Data Stage ({pedimentos.crosscheck} en Pedimentos)",
         "Las entradas del Anexo 24 del cliente contra las partidas de Data Stage (551), por "
-        "pedimento y partida: lo que está de un solo lado o difiere. u muestra los números de "
-        "parte sin catálogo; d, los descargos 512; x escribe el cruce en XLSX.",
+        "pedimento y partida: lo que está de un solo lado o difiere. {crosscheck.parts} muestra "
+        "los números de parte sin catálogo; {crosscheck.descargos}, los descargos 512; "
+        "{crosscheck.export} escribe el cruce en XLSX.",
         legend=(*PAGED, *OPENS),
         columns=(
             ("Número / Part.", "el pedimento y la partida (vacía: el pedimento entero)"),
@@ -178,7 +193,7 @@ HELP = {
         readme="Anexo 24 against Data Stage: part numbers and the cross-check",
     ),
     "parts": ScreenHelp(
-        "Números de parte sin catálogo (u en el cruce)",
+        "Números de parte sin catálogo ({crosscheck.parts} en el cruce)",
         "Las partidas de importación temporal cuyo número de parte no es un material del "
         "catálogo: no entran al Anexo 24 hasta que materiales lo tenga.",
         legend=PAGED,
@@ -189,7 +204,7 @@ HELP = {
         readme="Anexo 24 against Data Stage: part numbers and the cross-check",
     ),
     "descargos_check": ScreenHelp(
-        "Descargos 512 vs brokertui (d en el cruce)",
+        "Descargos 512 vs brokertui ({crosscheck.descargos} en el cruce)",
         "Los descargos que Data Stage (512) registra para cada salida contra los que asignó el "
         "descargo de brokertui a los mismos pedimentos originales.",
         legend=PAGED,
@@ -201,10 +216,10 @@ HELP = {
         readme="Anexo 24 against Data Stage: part numbers and the cross-check",
     ),
     "deliveries": ScreenHelp(
-        "Entregas Data Stage (d en Pedimentos)",
+        "Entregas Data Stage ({pedimentos.deliveries} en Pedimentos)",
         "Los meses de Data Stage de cada cliente (o del elegido), del más reciente: si la "
         "entrega de ANAM llegó, está por llegar o atrasada, o falta el oficio de matriz de "
-        "seguridad sin el cual ninguna llega; o registra el oficio.",
+        "seguridad sin el cual ninguna llega; {deliveries.oficio} registra el oficio.",
         legend=PAGED,
         columns=(
             ("Estado", "recibida, por llegar, atrasada o sin oficio"),
@@ -221,14 +236,18 @@ HELP = {
     ),
     "form": FORM,
     "discharge": ScreenHelp(
-        "Descargos (F5)",
+        "Descargos ({nav.descargos})",
         "El descargo PEPS del cliente elegido: cada salida toma de la importación temporal más "
         "antigua.",
         legend=(
             ("FALTANTE", "rojo: la salida no encontró saldo suficiente"),
             ("vencido", "amarillo: tomó de un lote con la permanencia vencida"),
-            ("pendiente", "azul: salida aún no descargada (con e)"),
-            ("simulado", "lo que escribiría d; nada se guardó (con v: SIMULACIÓN)"),
+            ("pendiente", "azul: salida aún no descargada (con {discharge.pending})"),
+            (
+                "simulado",
+                "lo que escribiría {discharge.run}; nada se guardó "
+                "(con {discharge.preview}: SIMULACIÓN)",
+            ),
             (
                 "línea bajo la lista",
                 "la salida elegida: bien, clave, receptor, CFDI o acta, y su lote",
@@ -251,17 +270,18 @@ HELP = {
         readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
     ),
     "reports": ScreenHelp(
-        "Reportes (F6)",
+        "Reportes ({nav.reportes})",
         "Los reportes del Anexo 24 del cliente elegido, encabezados con razón social, RFC y "
         "periodo.",
         legend=PAGED,
         readme="Reports, ajustes and the RAOCE worksheet",
     ),
     "activo_fijo": ScreenHelp(
-        "Activo fijo (f en Reportes)",
+        "Activo fijo ({reports.activos} en Reportes)",
         "Los activos fijos del cliente (importaciones AF, E2, E4), fuera del PEPS de los "
         "insumos: cada uno se descarga con su propio retorno, transferencia, cambio de "
-        "régimen, donación o destrucción (m), y un cambio de domicilio conserva su pedimento. "
+        "régimen, donación o destrucción ({activo_fijo.movement}), y un cambio de domicilio "
+        "conserva su pedimento. "
         "La línea de arriba dice hasta cuándo pueden permanecer (mientras el IMMEX esté "
         "vigente; cancelado, 60 días).",
         legend=PAGED,
@@ -270,15 +290,19 @@ HELP = {
             ("Domicilio", "la planta o bodega a la que se movió (— sin cambio de domicilio)"),
             ("Último movimiento", "el más reciente y su fecha"),
             ("Importado / Entrada", "la cantidad y la fecha de su importación"),
-            ("Movimiento (v)", "importación AF, saldo inicial AF, retorno, transferencia…"),
+            (
+                "Movimiento ({activo_fijo.view})",
+                "importación AF, saldo inicial AF, retorno, transferencia…",
+            ),
         ),
         readme="Anexo 24 inventory and the FIFO (PEPS) discharge",
     ),
     "conciliacion": ScreenHelp(
-        "Conciliación de inventario (i en Reportes)",
+        "Conciliación de inventario ({reports.conciliacion} en Reportes)",
         "Por material del periodo declarado por el sistema corporativo: inicial + entradas − "
         "salidas − ajustes (calculado) contra el inventario final declarado, y contra el saldo "
-        "de brokertui; a registra las diferencias como ajustes tras confirmar.",
+        "de brokertui; {conciliacion.ajustar} registra las diferencias como ajustes tras "
+        "confirmar.",
         legend=PAGED,
         columns=(
             ("Diferencia", "final declarado − calculado"),
@@ -298,8 +322,9 @@ HELP = {
         readme="Opening balances and the inventory conciliation",
     ),
     "raoce": ScreenHelp(
-        "RAOCE (F7)",
-        "La hoja de trabajo del reporte anual: Ctrl+S calcula saldo, porcentaje y las revisiones.",
+        "RAOCE ({nav.raoce})",
+        "La hoja de trabajo del reporte anual: {raoce.save} calcula saldo, porcentaje y las "
+        "revisiones.",
         legend=(("✓ ✗ ?", "revisión cumplida, no cumplida, sin datos"), *FORM.legend),
         readme="Reports, ajustes and the RAOCE worksheet",
     ),
@@ -389,15 +414,16 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         info = help_for(self.under)
+        keys = partial(commands.with_keys, self.app)
         with VerticalScroll(id="help"):
-            yield Static(Text(f"Ayuda: {info.title}", style="bold"))
+            yield Static(Text(f"Ayuda: {keys(info.title)}", style="bold"))
             if info.about:
-                yield Static(info.about)
+                yield Static(Text(keys(info.about)))
             for heading, found in key_sections(self.under):
-                rows = [(commands.key_display(self.app, c), c.title or c.label) for c in found]
-                yield from _section(heading, rows)
-            yield from _section("Símbolos y colores", info.legend)
-            yield from _section("Columnas", info.columns)
+                keyed = [(commands.key_display(self.app, c), c.title or c.label) for c in found]
+                yield from _section(heading, keyed)
+            for heading, rows in (("Símbolos y colores", info.legend), ("Columnas", info.columns)):
+                yield from _section(heading, [(keys(n), keys(m)) for n, m in rows])
             yield from _messages(getattr(self.app, "messages", ()))
             yield Static(f"\nMás detalle: README.md § {info.readme}")
         yield KeyFooter()

@@ -102,14 +102,18 @@ class PedimentosScreen(ClientScreen):
         client = self.app.client
         who = "[b]$rfc[/] $name" if client else "todos los clientes"
         pending = len(drafts.list_drafts(self.app.db, self.client_id)) if client else 0
+        drafts_key = commands.key_of(self.app, "pedimentos.drafts")
         note = (
-            f" · [b $warning]{counted(pending, 'borrador', 'borradores')}[/] (b)" if pending else ""
+            f" · [b $warning]{counted(pending, 'borrador', 'borradores')}[/] ($drafts)"
+            if pending
+            else ""
         )
         self.query_one("#ped-summary", Static).update(
             markup(
                 f"Pedimentos de {who}{note}",
                 rfc=client and client.rfc,
                 name=client and client.razon_social,
+                drafts=drafts_key,
             )
         )
         self.query_one(PagedTable).reload()
@@ -188,7 +192,8 @@ class DraftsScreen(Guarded, ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(plain(_draft_label(d)), id=str(d["id"])) for d in self.found))
-        options.border_title = "Borradores de captura (Enter continúa)"
+        # Intro: the list's own key (Textual's OptionList), not remappable
+        options.border_title = "Borradores de captura (Intro continúa)"
         yield options
         yield KeyFooter()
 

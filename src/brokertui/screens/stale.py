@@ -84,7 +84,7 @@ class StaleScreen(ModalScreen[str | None]):
             )
             yield Static("Lo que usted escribió aún no se ha guardado.", classes="question")
             for command in commands.of_scopes("stale"):
-                key = "Esc" if command.key == "escape" else command.key
+                key = commands.key_display(self.app, command)
                 yield Static(
                     markup(
                         "[b]$key[/]  $label — $help",

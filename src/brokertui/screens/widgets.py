@@ -120,8 +120,11 @@ class NavBar(Static):
         current = self.app.current_mode
         self.update(
             key_menu(
-                [("F1", "Ayuda", False)]
-                + [(i.key.upper(), i.label, i.mode == current) for i in self.app.NAV]
+                [(commands.key_of(self.app, "app.help"), "Ayuda", False)]
+                + [
+                    (commands.key_of(self.app, f"nav.{i.mode}"), i.label, i.mode == current)
+                    for i in self.app.NAV
+                ]
             )
         )
 
@@ -564,7 +567,8 @@ class PagedTable(Vertical):
 
     def action_reverse(self) -> None:
         if self.view.sort is None:
-            self.notify("Elija primero la columna del orden (o).", severity="warning")
+            key = commands.key_of(self.app, "table.sort")
+            self.notify(f"Elija primero la columna del orden ({key}).", severity="warning")
             return
         self.set_view(replace(self.view, descending=not self.view.descending))
 
@@ -631,8 +635,8 @@ class SortScreen(ModalScreen[View | None]):
         options = [Option("Orden de la lista", id="")]
         for column in self.columns:
             mark = ""
-            if column.key == self.view.sort:
-                mark = "  ▼ (Enter: ▲)" if self.view.descending else "  ▲ (Enter: ▼)"
+            if column.key == self.view.sort:  # Intro: the list's own key (Textual's OptionList)
+                mark = "  ▼ (Intro: ▲)" if self.view.descending else "  ▲ (Intro: ▼)"
             options.append(Option(plain(f"{column.title}{mark}"), id=column.key))
         picker = OptionList(*options)
         picker.border_title = "Ordenar por (Intro)"
