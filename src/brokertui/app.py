@@ -10,18 +10,19 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 from textual import events
 from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme, ThemeProvider
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 
 from brokertui.core import clock, config, dates, log
 from brokertui.core import db as store
@@ -304,7 +305,7 @@ class BrokerApp(App):
         who = f"{self.client.rfc} {self.client.razon_social}" if self.client else "sin cliente"
         self.sub_title = f"Hoy: {dates.corta(self.today)} · {who}"
 
-    def switch_mode(self, mode: str):
+    def switch_mode(self, mode: str) -> AwaitMount:
         """Another main screen: the toasts of the one left go (they spoke of it). Its tables
         are emptied: a main screen reloads them when it comes back, and Textual draws it once
         before that, a whole table of old rows for nothing (issue 14, item 3)."""
@@ -359,7 +360,7 @@ class BrokerApp(App):
         if not await self.typeahead.take(event):  # keys land where they were typed
             await super().on_event(event)
 
-    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
         # Textual 8 runs every action (a key, the palette, a click) here, on the app's message
         # loop: an exception would end that loop, and with it the app.
         try:

@@ -133,7 +133,7 @@ class ActivoFijoScreen(Guarded, Screen):
             }
         sites = [s.nombre for s in clients.list_sites(self.app.db, self.rfc) if not s.baja_date]
 
-        async def done(saved) -> None:
+        async def done(saved: bool | None) -> None:  # None: closed without saving
             if saved:
                 self.notify("Movimiento de activo fijo registrado.")
                 await self.show()

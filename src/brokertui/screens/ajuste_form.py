@@ -3,6 +3,7 @@ client, checked field by field; the next discharge run applies it."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from brokertui.core.anexo24 import ajustes
@@ -13,7 +14,7 @@ from brokertui.screens.widgets import FieldSpec
 class AjusteFormScreen(FormScreen):
     model = ajustes.AjusteData
 
-    def __init__(self, rfc: str, today, parts: list[str]) -> None:
+    def __init__(self, rfc: str, today: date, parts: list[str]) -> None:
         self.rfc = rfc
         self.fields = [
             FieldSpec("fecha", "Fecha", "AAAA-MM-DD"),

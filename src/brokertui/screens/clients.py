@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from functools import partial
 
 from textual.app import ComposeResult
@@ -275,7 +276,7 @@ class ClientDetailScreen(Guarded, Screen):
     def here(self) -> Here:
         return Here(self.rfc, ("client", self.rfc), ("client.", "site."))
 
-    def _reload_after(self, result) -> None:
+    def _reload_after(self, result: object) -> None:  # any form's: None, not saved
         if result:
             self.load()
 
@@ -330,7 +331,7 @@ class ClientDetailScreen(Guarded, Screen):
             self.notify(f"{client.rfc} ya está dado de baja.", severity="warning")
             return
 
-        def baja(on):
+        def baja(on: date) -> clients.Client:
             return clients.baja_client(self.app.db, client.rfc, on)
 
         def done(result: clients.Client | None) -> None:

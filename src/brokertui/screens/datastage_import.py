@@ -141,9 +141,9 @@ class DataStageImportScreen(Guarded, Screen):
         self.dismiss(None)
 
 
-def _zip(path: Path, rfc: str | None, conn, progress) -> datastage.ImportResult:
+def _zip(path: Path, rfc: str | None, conn: Database, progress: Progress) -> datastage.ImportResult:
     return datastage.import_zip(conn, path, rfc=rfc, progress=progress)
 
 
-def _folder(path: Path, conn, progress) -> batch.Summary:
+def _folder(path: Path, conn: Database, progress: Progress) -> batch.Summary:
     return batch.import_folder(conn, path, progress=progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -81,7 +82,7 @@ class ChoiceScreen(Guarded, ModalScreen[str | None]):
             back = commands.key_of(self.app, "choice.back")
             yield Static(markup("[b]$key[/]  volver", key=back), classes="choice")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key in {key for key, _ in self.choices}:
             event.stop()
             self.dismiss(event.key)

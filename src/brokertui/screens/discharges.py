@@ -4,6 +4,8 @@ the ledger's mode (quantity per part number or USD value per fracción)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Static
@@ -259,7 +261,7 @@ class DischargeScreen(ClientScreen):
     def mode(self, rfc: str) -> str:
         return clients.get_client(self.app.db, rfc).ledger_mode
 
-    def hasta(self):
+    def hasta(self) -> date | None:
         """The period's end: the date typed, or today."""
         text = self.query_one("#dis-hasta", Input).value.strip()
         if not text:

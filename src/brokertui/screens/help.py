@@ -5,12 +5,14 @@ README section that tells more."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -357,7 +359,7 @@ def help_for(screen: Screen) -> ScreenHelp:
     return HELP.get(scopes[0], DEFAULT) if scopes else DEFAULT
 
 
-def _scopes(bindings) -> list[str]:
+def _scopes(bindings: Iterable[BindingType]) -> list[str]:
     ids = [getattr(b, "id", None) for b in bindings]
     return list(dict.fromkeys(commands.BY_ID[i].scope for i in ids if i in commands.BY_ID))
 
@@ -377,7 +379,7 @@ def key_sections(screen: Screen) -> list[tuple[str, list[commands.Command]]]:
     return [(heading, found) for heading, found in sections if found]
 
 
-def _section(heading: str, rows) -> ComposeResult:
+def _section(heading: str, rows: Sequence[tuple[str, str]]) -> ComposeResult:
     """A heading and its two columns (a key or symbol, what it means), wrapped at any width."""
     if not rows:
         return
@@ -390,7 +392,7 @@ def _section(heading: str, rows) -> ComposeResult:
     yield Static(table)
 
 
-def _messages(messages) -> ComposeResult:
+def _messages(messages: Sequence[str]) -> ComposeResult:
     """The recent toasts in full (a toast shows one line), newest first."""
     if messages:
         yield Static(Text("\nMensajes recientes", style="bold"))

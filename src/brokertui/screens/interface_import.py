@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from rich.cells import cell_len
+from sqlite_utils import Database
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,6 +21,7 @@ from brokertui.core.anexo24 import interface_kinds
 from brokertui.core.anexo24.preview import Preview
 from brokertui.core.formatting import count
 from brokertui.core.plural import counted
+from brokertui.core.progress import Progress
 from brokertui.core.text import shown_name
 from brokertui.screens import commands
 from brokertui.screens.base import ClientScreen
@@ -241,11 +243,13 @@ def _cut(value: str) -> str:
     return value if len(value) <= CELL_CHARS else value[: CELL_CHARS - 1] + "…"
 
 
-def _preview(kind: str, path: Path, rfc: str, conn, progress) -> Preview:
+def _preview(kind: str, path: Path, rfc: str, conn: Database, progress: Progress) -> Preview:
     return interface_kinds.preview_file(conn, kind, path, rfc, progress=progress)
 
 
-def _load(kind: str, path: Path, rfc: str, digest: str, rows: int, conn, progress) -> str:
+def _load(
+    kind: str, path: Path, rfc: str, digest: str, rows: int, conn: Database, progress: Progress
+) -> str:
     """The import, its progress told against the rows the preview counted."""
 
     def told(done: int, total: int, stage: str) -> None:

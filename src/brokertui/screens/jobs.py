@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlite_utils import Database
+from textual.widget import Widget
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
@@ -23,6 +24,9 @@ from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
 from brokertui.core.progress import Progress
 from brokertui.screens.base import Guarded
+
+if TYPE_CHECKING:
+    from brokertui.screens.base import BrokerApp
 
 T = TypeVar("T")
 Task = Callable[[Database, Progress], T]  # the core call, on the worker's own connection
@@ -117,14 +121,14 @@ class Jobs:
 
 
 def read_later(
-    node, read: Callable[[], T], done: Callable[[T], Any], *, group: str, now: bool = False
+    node: Widget, read: Callable[[], T], done: Callable[[T], Any], *, group: str, now: bool = False
 ) -> None:
     """Run `read` (a query that may take long: an exact count, a summary) in a thread, on a
     connection of its own (app.reading: `app.db` in `read` is that connection), then `done`
     with its result on the UI thread. A newer read of the same `group` of `node` replaces an
     older one, whose result is dropped. A failure is told like a job's. `now`: the data is
     small, read at once (what is shown is then complete when the key's handler ends)."""
-    app = node.app
+    app = cast("BrokerApp", node.app)  # the app of every screen
     if now:
         node.workers.cancel_group(node, group)
         done(read())

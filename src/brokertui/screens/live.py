@@ -180,7 +180,13 @@ class Live:
         except Exception as exc:  # a record gone, the database unreadable: said, not fatal
             self.app.notify(error_text(exc), severity="error", timeout=8)
 
-    def _look(self, screen: Screen, seen: _Seen, record, actions) -> None:
+    def _look(
+        self,
+        screen: Screen,
+        seen: _Seen,
+        record: tuple[str, str] | None,
+        actions: tuple[str, ...],
+    ) -> None:
         """Read who changed the record and who else is here, for a screen with a note."""
         if not screen.query(LiveNote):
             return

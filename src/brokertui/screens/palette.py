@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from rich.align import Align
 from rich.text import Text
-from textual.app import SystemCommand
-from textual.command import CommandList, Hits
+from textual.app import App, SystemCommand
+from textual.command import CommandList, Hits, ProviderSource
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
 from textual.widgets.option_list import Option
@@ -20,9 +20,13 @@ class Palette(typeahead.Palette):
     placeholder and its 'no matches' line in Spanish."""
 
     def __init__(
-        self, *args, placeholder: str = "Comando, cliente (RFC o nombre) o pedimento…", **kwargs
+        self,
+        providers: ProviderSource | None = None,
+        *,
+        placeholder: str = "Comando, cliente (RFC o nombre) o pedimento…",
+        id: str | None = None,
     ) -> None:
-        super().__init__(*args, placeholder=placeholder, **kwargs)
+        super().__init__(providers, placeholder=placeholder, id=id)
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # Textual 8's own, with its one hard-coded English line worded in Spanish.
@@ -51,7 +55,7 @@ class SystemSearch(SystemCommandsProvider):
         yield  # an async generator, of nothing
 
 
-def system_commands(app, screen: Screen) -> Iterable[SystemCommand]:
+def system_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     """Textual's system commands the app keeps, in Spanish (Salir and Ayuda are the command
     table's; a screenshot would be saved on the server, out of an SSH user's reach)."""
     yield SystemCommand(

@@ -22,7 +22,7 @@ from brokertui.core.errors import (
     NeedsConfirmation,
     StaleRecord,
 )
-from brokertui.core.models import check_field
+from brokertui.core.models import Record, check_field
 from brokertui.core.pedimentos import drafts, restricted, review
 from brokertui.core.pedimentos import model as pedimento_model
 from brokertui.core.pedimentos import numero as pedimento_numero
@@ -98,7 +98,7 @@ def partida_specs(fracciones: tuple[str, ...]) -> list[FieldSpec]:
     ]
 
 
-_MODELS = {
+_MODELS: dict[str, type[Record]] = {
     "facturas": pedimento_model.Factura,
     "identificadores": pedimento_model.Identificador,
     "partidas": pedimento_model.Partida,
@@ -267,7 +267,14 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             editor = self.block(block)
             self.check_field(editor.field(name), _MODELS[block], name, event.value, editor)
 
-    def check_field(self, row: FieldRow, model, name: str, left: str, editor=None) -> bool:
+    def check_field(
+        self,
+        row: FieldRow,
+        model: type[Record],
+        name: str,
+        left: str,
+        editor: BlockEditor | None = None,
+    ) -> bool:
         """Check the value a field was left with; normalize it unless the user is back in it
         (FieldRow.normalize)."""
         if row.spec.locked:
@@ -291,10 +298,10 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
         row.show(self.remark(name, value, editor), level="warning")
         return True
 
-    def remark(self, name: str, value, editor) -> str | None:
+    def remark(self, name: str, value: object, editor: BlockEditor | None) -> str | None:
         """A non-blocking note beside a valid field: number warnings, sensitive goods."""
         if name == "numero" and editor is None:
-            warnings = pedimento_numero.parse(value, today=self.app.today).warnings
+            warnings = pedimento_numero.parse(str(value), today=self.app.today).warnings
             return "; ".join(warnings) or None
         if (
             editor is not None

@@ -4,6 +4,8 @@ values left out; stored text always plain (screens/text.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 
 from brokertui.core.pedimentos.datastage.members import OWN_TABLES, Member
@@ -84,7 +86,11 @@ def row_text(member: Member, row: dict) -> str:
     return " · ".join(parts)
 
 
-def _lines(blocks: dict[str, list[dict]], tipos: tuple[str, ...], rows_of) -> list[Content]:
+def _lines(
+    blocks: dict[str, list[dict]],
+    tipos: tuple[str, ...],
+    rows_of: Callable[[list[dict]], list[dict]],
+) -> list[Content]:
     lines = []
     for tipo in tipos:
         member = OWN_TABLES[tipo]

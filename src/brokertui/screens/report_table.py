@@ -3,6 +3,10 @@ screen shows them: Reportes (F6) and Activo fijo show their reports through it."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
 from brokertui.core import formatting
 from brokertui.core.anexo24 import reports
 from brokertui.screens.widgets import Column, PagedTable
@@ -12,7 +16,11 @@ NUMEROS = ("pedimento", "rectifica", "rectificado_por")
 
 
 def report_table(
-    db_of, heading: reports.Heading, *, remember: str | None = None, focus: bool = False
+    db_of: Callable[[], Database],
+    heading: reports.Heading,
+    *,
+    remember: str | None = None,
+    focus: bool = False,
 ) -> PagedTable:
     """The report's rows, paged from SQLite (`db_of()`: the connection to read, that of the
     background read when the page is read there), searched and sorted by the table's view
@@ -57,7 +65,7 @@ def report_table(
     return table
 
 
-def _shown(key: str, kind: str, value) -> str:
+def _shown(key: str, kind: str, value: object) -> str:
     """A report cell as every screen shows it (core/formatting.py); the exports keep the
     plain values."""
     if key in NUMEROS:

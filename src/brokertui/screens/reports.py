@@ -3,6 +3,8 @@ and period, paged from SQLite; `x` writes the report shown to an XLSX file."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, Static
@@ -62,7 +64,7 @@ class ReportsScreen(ClientScreen):
             )
         )
 
-    def _date(self, ident: str):
+    def _date(self, ident: str) -> date | None:
         text = self.query_one(ident, Input).value.strip()
         if not text:
             return None
@@ -136,7 +138,7 @@ class ReportsScreen(ClientScreen):
 
         parts = reports.part_numbers(self.app.db, rfc)
 
-        def done(count) -> None:
+        def done(count: int | None) -> None:  # None: closed without saving
             if count:
                 self.notify("Ajuste registrado; el próximo descargo lo aplica.")
                 # On this screen's queue, as its resume's: the callback runs on the app's, and

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import getters
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -154,7 +154,7 @@ class FieldInput(Input):
     """A field's input: its list completes the text only when asked, by Right or End with the
     cursor at the end (the entry shown in grey), never on its own when the field is left."""
 
-    def __init__(self, choices: Sequence[str], *args, **kwargs) -> None:
+    def __init__(self, choices: Sequence[str], *args: Any, **kwargs: Any) -> None:  # Input's
         super().__init__(*args, **kwargs)
         self.choices = choices
 
@@ -542,7 +542,7 @@ class PagedTable(Vertical):
         self.table.focus()
         self.set_view(replace(self.view, search=event.value))
 
-    def on_descendant_blur(self, event) -> None:
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if event.widget is self.search_bar and not self.search_bar.value:
             self.search_bar.remove_class("-shown")
 
@@ -674,7 +674,7 @@ def _settle(table: DataTable) -> None:
     table._update_dimensions(new_rows)
 
 
-def _cell(value) -> Text:
+def _cell(value: object) -> Text:
     if isinstance(value, Text):  # already styled (and cleaned) by the screen
         return value
     return plain(value)
