@@ -60,7 +60,7 @@ def activo_fijo_group() -> None:
 @click.option("--marca", default="")
 @click.option("--modelo", default="")
 @pass_env
-def movimiento_cmd(env: Env, rfc: str, **values) -> None:
+def movimiento_cmd(env: Env, rfc: str, **values: str) -> None:
     """Registra un movimiento de un activo fijo; descarga su saldo salvo un cambio de
     domicilio, que conserva su pedimento."""
     activo_fijo.add_movement(env.db, rfc, values)

@@ -6,9 +6,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import IO, Any
 
 import click
+from click.decorators import FC
 
 from brokertui.cli.base import (
     FORMATS,
@@ -40,10 +44,11 @@ from brokertui.core.anexo24 import (
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.errors import BrokerError
 from brokertui.core.plural import counted
+from brokertui.core.progress import Progress
 from brokertui.core.registry import clients
 
 
-def _output(env: Env, output: Path | None):
+def _output(env: Env, output: Path | None) -> AbstractContextManager[IO[Any]]:
     """Where a command writes: the -o file, created private (files.py), or standard output."""
     if output is None:
         return contextlib.nullcontext(sys.stdout)
@@ -66,7 +71,7 @@ def _interface_command(interface: interface_kinds.Interface) -> None:
         click.echo(interface_kinds.load(env.db, kind, file, rfc, progress=_told_when_waiting()))
 
 
-def _told_when_waiting():
+def _told_when_waiting() -> Progress:
     """A progress that says once, on standard error, that the import waits for a colleague's
     write (interfaces.WAITING); the CLI shows no other progress."""
     told = False
@@ -84,7 +89,7 @@ for _interface in interface_kinds.INTERFACES.values():
     _interface_command(_interface)
 
 
-def output_option(*, required_for_xlsx: bool = False):
+def output_option(*, required_for_xlsx: bool = False) -> Callable[[FC], FC]:
     """-o FILE: where a command writes instead of standard output."""
     help_text = (
         "Escribe en este archivo (obligatorio para xlsx)."
@@ -108,7 +113,9 @@ def discharge_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Muestra lo que se descargaría; no guarda nada.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
-def discharge_run(env: Env, rfc, hasta, desde, dry_run, fmt) -> None:
+def discharge_run(
+    env: Env, rfc: str, hasta: str | None, desde: str | None, dry_run: bool, fmt: str
+) -> None:
     """Descarga las salidas pendientes, de la importación temporal más antigua primero."""
     result = discharge.run(
         env.db,
@@ -246,7 +253,16 @@ REPORT_NAMES = Names(reports.NAMES)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv")
 @output_option(required_for_xlsx=True)
 @pass_env
-def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
+def report_cmd(
+    env: Env,
+    name: str,
+    rfc: str,
+    desde: str | None,
+    hasta: str | None,
+    on: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
     start, to = period(desde, hasta)
     to = to or env.today
     heading = reports.heading(
@@ -278,7 +294,7 @@ def report_cmd(env: Env, name, rfc, desde, hasta, on, fmt, output) -> None:
 @click.option("--partida", default="", help="Sobrante o desensamble: su partida.")
 @click.option("--motivo", required=True)
 @pass_env
-def ajuste_cmd(env: Env, rfc: str, **values) -> None:
+def ajuste_cmd(env: Env, rfc: str, **values: str) -> None:
     """Registra un ajuste: faltante, merma, sobrante o recuperación por desensamble."""
     ajustes.add_ajustes(env.db, rfc, [(1, values)], "ajuste")
     click.echo(f"Ajuste {values['tipo']} registrado; el próximo descargo lo aplica.")
@@ -305,7 +321,9 @@ def baja_cmd(env: Env, rfc: str, catalogo: str, clave: str, on: str | None) -> N
 )
 @output_option(required_for_xlsx=True)
 @pass_env
-def reconcile_entradas(env: Env, rfc, desde, hasta, fmt, output) -> None:
+def reconcile_entradas(
+    env: Env, rfc: str, desde: str | None, hasta: str | None, fmt: str, output: Path | None
+) -> None:
     """Las entradas del Anexo 24 contra el 551 de Data Stage, por pedimento y partida: lo que
     falta de cada lado y las diferencias de fracción, UMC, cantidades UMC/UMT y valor USD (el
     valor, más allá de la tolerancia: `reconcile tolerancia`)."""
@@ -392,7 +410,9 @@ def reconcile_descargos(env: Env, rfc: str, fmt: str) -> None:
     help="Registra como ajustes (faltante o sobrante) las diferencias propuestas.",
 )
 @pass_env
-def reconcile_inventario(env: Env, rfc, desde, hasta, fmt, output, ajustar) -> None:
+def reconcile_inventario(
+    env: Env, rfc: str, desde: str, hasta: str, fmt: str, output: Path | None, ajustar: bool
+) -> None:
     """Concilia el inventario inicial y final que declaró el sistema corporativo para un
     periodo (interfaz inventarios) con la información aduanera, por material: inicial +
     entradas - salidas - ajustes contra el inventario final declarado y contra el saldo de

@@ -6,10 +6,11 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,11 +20,14 @@ from brokertui.core import search as find
 from brokertui.core.errors import InvalidInput, NeedsConfirmation
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlite_utils import Database
 
 spanish.install()  # before any option below is declared: click words some of them at once
 
 FORMATS = click.Choice(["table", "json", "csv"])
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])  # a command, under an option's decorator
+V = TypeVar("V")
 
 
 class Names(click.Choice):
@@ -35,7 +39,7 @@ class Names(click.Choice):
         self.registry = {name.replace("_", "-"): name for name in names}
         super().__init__(list(self.registry))
 
-    def convert(self, value, param, ctx) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if isinstance(value, str) and value.replace("_", "-") in self.registry:
             return self.registry[value.replace("_", "-")]
         return super().convert(value, param, ctx)  # refused in the user's own spelling
@@ -74,7 +78,7 @@ class Env:
 class Failure(click.ClickException):
     """A failure already worded as the one line the user reads (exit status 1)."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.message, file=file, err=file is None)
 
 
@@ -99,7 +103,7 @@ class BrokerCommand(click.Command):
     """A command whose options' text is checked before it runs (_check_text_params), its help
     in Spanish (cli/spanish.py)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # click.Command's
         kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
         super().__init__(*args, **kwargs)
         spanish.spanish_metavars(self)
@@ -116,7 +120,7 @@ class Whole(click.ParamType):
     def __init__(self, name: str, minimum: int, maximum: int = quantities.INT64_MAX) -> None:
         self.name, self.minimum, self.maximum = name, minimum, maximum
 
-    def convert(self, value, param, ctx) -> int:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
         try:
@@ -129,7 +133,7 @@ class Whole(click.ParamType):
 YEAR = Whole("año", identifiers.DATE_WINDOW[0].year, identifiers.DATE_WINDOW[1].year)
 
 
-def expect_version_option(command):
+def expect_version_option(command: Decorated) -> Decorated:
     """--expect-version N: update the record only if it is still at version N (the one the
     user read, shown by show/list); else refuse with what changed since (StaleRecord)."""
     return click.option(
@@ -149,7 +153,7 @@ class BrokerGroup(BrokerCommand, click.Group):
     command_class = BrokerCommand
     group_class: type[click.Group] | type[type] | None = type  # subgroups are BrokerGroups too
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # click.Group's
         optional = kwargs.get("invoke_without_command", False)
         kwargs.setdefault(
             "subcommand_metavar",
@@ -157,7 +161,7 @@ class BrokerGroup(BrokerCommand, click.Group):
         )
         super().__init__(*args, **kwargs)
 
-    def main(self, *args, **kwargs):
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # click's
         try:
             return super().main(*args, **kwargs)
         except SystemExit as exit:
@@ -174,7 +178,7 @@ class BrokerGroup(BrokerCommand, click.Group):
             Failure(_failure_line(exc, None)).show()
             sys.exit(1)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:  # the command's result, as click's
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
@@ -296,7 +300,7 @@ def _failure_line(exc: Exception, db_path: Path | None) -> str:
     return log.user_error(exc, db_path).line()
 
 
-def parse_date_option(ctx, param, value):
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """Click callback: an optional AAAA-MM-DD option as a date."""
     if value is None:
         return None
@@ -314,7 +318,7 @@ def checked_date(name: str, value: str) -> date:
         raise click.ClickException(f"{name}: {exc}") from None
 
 
-def period_options(command):
+def period_options(command: Decorated) -> Decorated:
     """--from / --to: a range of payment dates."""
     command = click.option("--to", "hasta", help="Fecha de pago hasta (AAAA-MM-DD).")(command)
     return click.option("--from", "desde", help="Fecha de pago desde (AAAA-MM-DD).")(command)
@@ -343,7 +347,7 @@ def ordered(start: date | None, end: date | None) -> tuple[date | None, date | N
     return start, end
 
 
-def given(**values) -> dict:
+def given(**values: V | None) -> dict[str, V]:
     """The options the user gave (not None)."""
     return {k: v for k, v in values.items() if v is not None}
 
@@ -354,7 +358,7 @@ SEARCH_HELP = (
 )
 
 
-def search_option(command):
+def search_option(command: Decorated) -> Decorated:
     """--search TEXT (core/search.py), the same on every command that lists."""
     return click.option("--search", help=SEARCH_HELP)(command)
 
@@ -374,7 +378,7 @@ def matching(rows: list[dict], search: str | None, date_key: str | None = None) 
     ]
 
 
-def _day(value) -> date | None:
+def _day(value: object) -> date | None:
     """A date's value, or a stored UTC stamp's day in the office (Mexico City, core/dates.py)."""
     if isinstance(value, date) or value is None:
         return value
@@ -497,7 +501,7 @@ def emit_record(record: dict) -> None:
     _records(Console(), headers, [[_shown(v) for v in record.values()]], None)
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A value as a person reads it: stored data as plain text (never Rich markup or terminal
     control, text.clean), a flag as sí/no."""
     if isinstance(value, bool):
@@ -533,7 +537,13 @@ def fitted(
     return widths
 
 
-def _table(console, headers: list[str], cells: list[list[str]], widths: list[int], title) -> None:
+def _table(
+    console: Console,
+    headers: list[str],
+    cells: list[list[str]],
+    widths: list[int],
+    title: str | None,
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -545,7 +555,9 @@ def _table(console, headers: list[str], cells: list[list[str]], widths: list[int
     console.print(table)
 
 
-def _records(console, headers: list[str], cells: list[list[str]], title) -> None:
+def _records(
+    console: Console, headers: list[str], cells: list[list[str]], title: str | None
+) -> None:
     """A table too wide for the terminal, a row at a time: each column's header and value on
     a line of its own, the value wrapped under itself, a blank line between rows (psql's
     expanded display)."""
@@ -697,7 +709,9 @@ def import_group() -> None:
 @period_options
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
-def reconcile_group(ctx: click.Context, rfc, desde, hasta, fmt) -> None:
+def reconcile_group(
+    ctx: click.Context, rfc: str | None, desde: str | None, hasta: str | None, fmt: str
+) -> None:
     """Cruces contra Data Stage: los pedimentos capturados, las entradas del Anexo 24.
 
     `reconcile --rfc RFC` a secas es `reconcile pedimentos --rfc RFC`; `entradas` cruza el

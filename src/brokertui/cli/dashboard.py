@@ -3,6 +3,8 @@ lots) as rows, in the same order and with the same filters."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from brokertui.cli.base import (
@@ -57,7 +59,16 @@ SEVERITY_ES = {
 @search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def dashboard_cmd(env: Env, on, year, rfc, program, urgent, search, fmt) -> None:
+def dashboard_cmd(
+    env: Env,
+    on: date | None,
+    year: int | None,
+    rfc: str | None,
+    program: str | None,
+    urgent: bool,
+    search: str | None,
+    fmt: str,
+) -> None:
     """Obligaciones RAOCE e importaciones temporales por vencer, la más urgente primero."""
     today = on or env.today
     board = dashboard.load(

@@ -33,6 +33,7 @@ from brokertui.core.pedimentos.datastage import batch as datastage_batch
 from brokertui.core.pedimentos.datastage import importer as datastage
 from brokertui.core.pedimentos.datastage import member_tables
 from brokertui.core.plural import counted
+from brokertui.core.progress import Progress
 from brokertui.core.registry import clients
 from brokertui.core.text import shown_name
 
@@ -79,7 +80,7 @@ def import_datastage(env: Env, path: Path, rfc: str | None, fmt: str) -> None:
         click.echo(line)
 
 
-def _progress_line():
+def _progress_line() -> Progress | None:
     """The percentage done on one line of a terminal's stderr while a folder imports (none
     when stderr is not a terminal)."""
     if not sys.stderr.isatty():
@@ -106,7 +107,14 @@ def pedimento_group() -> None:
 @search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def pedimento_list(env: Env, rfc, desde, hasta, search, fmt) -> None:
+def pedimento_list(
+    env: Env,
+    rfc: str | None,
+    desde: str | None,
+    hasta: str | None,
+    search: str | None,
+    fmt: str,
+) -> None:
     """Cada pedimento, rectificados incluidos, el más reciente primero."""
     start, end = period(desde, hasta)
     rows = pedimentos.list_pedimentos(env.db, rfc=rfc, desde=start, hasta=end, search=search)
@@ -171,7 +179,9 @@ def _capture_values(path: Path) -> dict:
 @click.option("--replace", is_flag=True, help="Sobrescribe el pedimento capturado con ese número.")
 @expect_version_option
 @pass_env
-def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) -> None:
+def pedimento_add(
+    env: Env, file: Path, force: bool, replace: bool, expected_version: int | None
+) -> None:
     """Captura un pedimento desde JSON: {"encabezado": {...}, "partidas": [...], ...}."""
     ped = pedimento_model.parse(_capture_values(file))
     problems = pedimentos.save(
@@ -195,7 +205,9 @@ def pedimento_add(env: Env, file, force: bool, replace: bool, expected_version) 
 @search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def reconcile_pedimentos(env: Env, rfc, desde, hasta, search, fmt) -> None:
+def reconcile_pedimentos(
+    env: Env, rfc: str, desde: str | None, hasta: str | None, search: str | None, fmt: str
+) -> None:
     """Pedimentos capturados contra Data Stage: lo que falta o difiere (también
     `reconcile --rfc RFC` a secas)."""
     start, end = period(desde, hasta)
@@ -220,7 +232,13 @@ def reconcile_pedimentos(env: Env, rfc, desde, hasta, search, fmt) -> None:
     help="Expresión regular del número de parte en las observaciones de partida (558).",
 )
 @pass_env
-def rules_cmd(env: Env, rfc: str, turn_on, turn_off, pattern) -> None:
+def rules_cmd(
+    env: Env,
+    rfc: str,
+    turn_on: tuple[str, ...],
+    turn_off: tuple[str, ...],
+    pattern: str | None,
+) -> None:
     """Muestra o cambia las reglas de pedimento del cliente (sensibles, garantia,
     petroliferos, textiles) y su patrón de número de parte."""
     state = pedimento_rules.client_rules(env.db, clients.get_client(env.db, rfc).id)

@@ -28,7 +28,7 @@ def raoce_group() -> None:
 @click.option("--folio", required=True, help="El folio de 25 dígitos del acuse de VUCEM.")
 @click.option("--date", "filed_on", required=True, help="Fecha de presentación (AAAA-MM-DD).")
 @pass_env
-def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
+def raoce_file(env: Env, rfc: str, program_type: str, year: int, folio: str, filed_on: str) -> None:
     """Registra un RAOCE presentado."""
     ob = deadlines.record_filing(env.db, rfc, program_type, year, folio, filed_on, today=env.today)
     click.echo(
@@ -53,7 +53,9 @@ def raoce_file(env: Env, rfc, program_type, year, folio, filed_on) -> None:
 @click.option("--tipo-cambio", help="Tipo de cambio promedio (MXN por USD) del ejercicio.")
 @expect_version_option
 @pass_env
-def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
+def raoce_set(
+    env: Env, rfc: str, year: int, expected_version: int | None, **figures: str | None
+) -> None:
     """Registra las cifras de la hoja RAOCE; el saldo y el porcentaje se calculan."""
     sheet = raoce.set_worksheet(env.db, rfc, year, expected_version=expected_version, **figures)
     click.echo(
@@ -71,7 +73,7 @@ def raoce_set(env: Env, rfc, year, expected_version, **figures) -> None:
 @click.option("--unidad", required=True, help="Unidad del Apéndice 7, clave o nombre.")
 @click.option("--volumen", required=True)
 @pass_env
-def raoce_add_bien(env: Env, rfc, year, **bien) -> None:
+def raoce_add_bien(env: Env, rfc: str, year: int, **bien: str) -> None:
     """Agrega un bien a la relación de bienes producidos del PROSEC."""
     raoce.add_bien(env.db, rfc, year, **bien)
     click.echo("Bien producido agregado.")

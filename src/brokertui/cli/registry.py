@@ -10,6 +10,7 @@ import click
 from brokertui.cli.base import (
     FORMATS,
     YEAR,
+    Decorated,
     Env,
     checked_date,
     emit,
@@ -29,7 +30,7 @@ from brokertui.core.registry import calendar, clients, deadlines, programs, stor
 CLIENT_COLUMNS = ["rfc", "razon_social", "entidad_federativa", "programas", "baja_date"]
 
 
-def address_options(command):
+def address_options(command: Decorated) -> Decorated:
     for name in reversed(clients.ADDRESS_FIELDS):
         command = click.option(f"--{name.replace('_', '-')}", name, help=name)(command)
     return command
@@ -46,7 +47,7 @@ def client_group() -> None:
 @address_options
 @click.option("--force", is_flag=True, help="Acepta un RFC cuyo dígito verificador no coincide.")
 @pass_env
-def client_add(env: Env, force: bool, **values) -> None:
+def client_add(env: Env, force: bool, **values: str | None) -> None:
     """Registra un cliente (e importa sus pedimentos apartados en entregas de Data Stage)."""
     from brokertui.core.pedimentos.datastage import batch as datastage_batch
 
@@ -70,7 +71,7 @@ def client_add(env: Env, force: bool, **values) -> None:
 @address_options
 @expect_version_option
 @pass_env
-def client_edit(env: Env, rfc: str, expected_version: int | None, **values) -> None:
+def client_edit(env: Env, rfc: str, expected_version: int | None, **values: str | None) -> None:
     """Cambia la razón social o el domicilio fiscal de un cliente."""
     client = clients.update_client(env.db, rfc, given(**values), expected_version=expected_version)
     click.echo(f"Cliente {client.rfc} actualizado (versión {client.version})")
@@ -140,7 +141,7 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
 @click.option("--codigo-postal")
 @click.option("--entidad-federativa")
 @pass_env
-def client_add_site(env: Env, rfc: str, **values) -> None:
+def client_add_site(env: Env, rfc: str, **values: str | None) -> None:
     """Registra una planta o bodega de un cliente."""
     site = clients.add_site(env.db, rfc, given(**values))
     click.echo(f"{site.kind.capitalize()} «{site.nombre}» registrada para {rfc.upper()}")
@@ -174,7 +175,16 @@ def program_group() -> None:
 @click.option("--sectors", help="Sectores PROSEC, p. ej. 'I,XIX'.")
 @click.option("--status", default="vigente", help=", ".join(programs.STATUSES))
 @pass_env
-def program_add(env: Env, rfc, type_, number, authorized, modalidad, sectors, status) -> None:
+def program_add(
+    env: Env,
+    rfc: str,
+    type_: str,
+    number: str,
+    authorized: str,
+    modalidad: str | None,
+    sectors: str | None,
+    status: str,
+) -> None:
     """Registra un programa de un cliente."""
     data = given(
         type=type_,
@@ -275,7 +285,9 @@ TABLE_DEADLINE_COLUMNS = [
 @search_option
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @pass_env
-def deadlines_cmd(env: Env, year: int | None, rfc: str | None, search, fmt: str) -> None:
+def deadlines_cmd(
+    env: Env, year: int | None, rfc: str | None, search: str | None, fmt: str
+) -> None:
     """Obligaciones RAOCE de cada cliente al día de hoy, la más urgente primero."""
     if rfc:
         clients.get_client(env.db, rfc)  # a clear error for an unknown RFC

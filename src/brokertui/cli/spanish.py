@@ -8,6 +8,7 @@ fails on the English ones a user can meet)."""
 from __future__ import annotations
 
 import re
+from typing import IO, Any
 
 import click
 import click.core
@@ -138,7 +139,13 @@ def spanish_metavars(command: click.Command) -> None:
 _UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def _echo(message=None, file=None, nl: bool = True, err: bool = False, color=None) -> None:
+def _echo(
+    message: object = None,
+    file: IO[Any] | None = None,
+    nl: bool = True,
+    err: bool = False,
+    color: bool | None = None,
+) -> None:
     """click's echo for its own error messages, which quote what the user typed (a bad
     value, an unknown command): a control character there never reaches the terminal."""
     if isinstance(message, str):
