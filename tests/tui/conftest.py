@@ -2,6 +2,8 @@
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from textual import events
@@ -10,6 +12,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from brokertui.app import BrokerApp
+from tests.conftest import TODAY
 from tests.core.anexo24.test_year_scenario import year  # noqa: F401 (issue 15's year, F5)
 
 
@@ -51,6 +54,22 @@ async def palette_searched(pilot) -> None:
     gather = CommandPalette._GATHER_COMMANDS_GROUP
     await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers if w.group == gather))
     await pilot.pause()
+
+
+@asynccontextmanager
+async def client_app(
+    db, *keys: str, size: tuple[int, int] = (80, 24), rfc: str = "MNB050315K70"
+) -> AsyncIterator[tuple[BrokerApp, Pilot]]:
+    """The start of most flows: the app on `db` (today TODAY) with client `rfc` chosen, then
+    `keys` pressed; yields the app and its pilot."""
+    app = BrokerApp(db, today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        app.open_client(rfc)
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+            await pilot.pause()
+        yield app, pilot
 
 
 def cells(table) -> list[list[str]]:

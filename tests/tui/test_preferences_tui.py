@@ -6,7 +6,7 @@ from pathlib import Path
 from brokertui.app import BrokerApp
 from brokertui.screens.dashboard import DashboardScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import palette_searched
+from tests.tui.conftest import client_app, palette_searched
 from tests.tui.test_commands import palette_prompts
 from tests.tui.test_help import help_text
 
@@ -15,8 +15,13 @@ def config() -> Path:
     return Path(os.environ["BROKERTUI_CONFIG"])  # tests/conftest.py: one per test
 
 
+def remap(keymap: dict[str, str]) -> None:
+    """The user's config.toml: `keymap` (command id -> key) as its [teclas] table."""
+    config().write_text("[teclas]\n" + "".join(f'"{i}" = "{k}"\n' for i, k in keymap.items()))
+
+
 async def test_a_remapped_key_runs_its_command_and_the_palette_shows_it(demo_db):
-    config().write_text('[teclas]\n"dashboard.urgent" = "y"\n')
+    remap({"dashboard.urgent": "y"})
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
@@ -59,13 +64,8 @@ async def test_a_bad_config_is_told_and_the_app_starts_with_defaults(demo_db):
 async def test_a_capture_block_names_its_keys_as_remapped(demo_db):
     """The line over a block of the pedimento form says its keys as the footer does (it said
     Ctrl+N whatever the keymap, and was cut at 80 columns)."""
-    config().write_text('[teclas]\n"block.add" = "ctrl+b"\n')
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f4", "a")
-        await pilot.pause()
+    remap({"block.add": "ctrl+b"})
+    async with client_app(demo_db, "f4", "a") as (app, pilot):
         await pilot.pause()
         titles = app.screen.query(".block-title").results()
         shown = {str(title.render()): title.size for title in titles}
@@ -76,13 +76,8 @@ async def test_a_capture_block_names_its_keys_as_remapped(demo_db):
 async def test_an_import_path_line_names_its_keys_as_remapped(demo_db):
     """The line under the Data Stage import's path field says its keys from the command
     table, as the footer does (it said Tab, Ctrl+R and Intro whatever the keymap)."""
-    config().write_text('[teclas]\n"path.recent" = "ctrl+y"\n"datastage_import.run" = "f9"\n')
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f4", "i")
-        await pilot.pause()
+    remap({"path.recent": "ctrl+y", "datastage_import.run": "f9"})
+    async with client_app(demo_db, "f4", "i") as (app, pilot):
         hint = app.screen.query_one(".path-hint")
         said = "tab completa la ruta · ^y carpeta reciente · F9 importa"
         assert str(hint.render()) == said
@@ -95,13 +90,8 @@ async def test_an_import_path_line_names_its_keys_as_remapped(demo_db):
 async def test_a_dialog_names_its_keys_as_remapped(demo_db):
     """A yes/no question and a choice say their keys from the keymap (they said [s], [n] and
     Esc whatever it was)."""
-    config().write_text('[teclas]\n"confirm.yes" = "y"\n"choice.back" = "ctrl+b"\n')
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f5", "m")  # the discharge mode: asks first
-        await pilot.pause()
+    remap({"confirm.yes": "y", "choice.back": "ctrl+b"})
+    async with client_app(demo_db, "f5", "m") as (app, pilot):  # the discharge mode: asks first
         labels = [str(b.label) for b in app.screen.query("Button")]
         assert labels == ["Sí [y]", "No [n]"]
         await pilot.press("n", "f7", "ctrl+f")  # which program files: a choice
@@ -112,7 +102,7 @@ async def test_a_dialog_names_its_keys_as_remapped(demo_db):
 async def test_a_screen_without_a_client_names_the_keys_to_choose_one_as_remapped(demo_db):
     """F5, F6 and F7 with no client say how to choose one with the user's keys (they said
     Ctrl+P o F3 whatever the keymap)."""
-    config().write_text('[teclas]\n"app.palette" = "ctrl+k"\n"nav.clientes" = "f8"\n')
+    remap({"app.palette": "ctrl+k", "nav.clientes": "f8"})
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         said = {}
@@ -130,15 +120,15 @@ async def test_a_screen_without_a_client_names_the_keys_to_choose_one_as_remappe
 async def test_f1_the_nav_bar_and_the_palette_name_remapped_keys(demo_db):
     """F1's texts, the bar of main screens and the palette's help say a remapped key as the
     footer does (they said F5, 'con e', 'Ctrl+S importa' and 'sin Ctrl+S' whatever it was)."""
-    config().write_text(
-        '[teclas]\n"nav.descargos" = "f11"\n"discharge.pending" = "ctrl+e"\n'
-        '"interface_import.commit" = "f10"\n"app.help" = "f12"\n'
+    remap(
+        {
+            "nav.descargos": "f11",
+            "discharge.pending": "ctrl+e",
+            "interface_import.commit": "f10",
+            "app.help": "f12",
+        }
     )
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(100, 40)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.press("f11")
-        await pilot.pause()
+    async with client_app(demo_db, "f11", size=(100, 40)) as (app, pilot):
         bar = str(app.screen.query_one("NavBar").render())
         assert "F12 Ayuda" in bar and "F11 Descargos" in bar and "F5 " not in bar
         await pilot.press("f12")
@@ -160,9 +150,14 @@ async def test_f1_the_nav_bar_and_the_palette_name_remapped_keys(demo_db):
 async def test_list_lines_and_warnings_name_remapped_keys(demo_db):
     """Clientes' line, the catalogs' heading, the sort warning and a key that needs a client
     say the user's keys (they said (t), o ordena, b da de baja, (o) and Ctrl+P)."""
-    config().write_text(
-        '[teclas]\n"clients.bajas" = "ctrl+b"\n"table.sort" = "ctrl+g"\n'
-        '"catalogs.baja" = "ctrl+d"\n"table.search" = "ctrl+f"\n"app.palette" = "ctrl+k"\n'
+    remap(
+        {
+            "clients.bajas": "ctrl+b",
+            "table.sort": "ctrl+g",
+            "catalogs.baja": "ctrl+d",
+            "table.search": "ctrl+f",
+            "app.palette": "ctrl+k",
+        }
     )
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -192,15 +187,10 @@ async def test_the_rules_dialog_switches_a_rule_with_the_remapped_key(demo_db):
     from brokertui.core.pedimentos import rules
     from brokertui.core.registry import clients
 
-    config().write_text('[teclas]\n"rules.toggle" = "ctrl+t"\n')
-    app = BrokerApp(demo_db, today=TODAY)
+    remap({"rules.toggle": "ctrl+t"})
     client = clients.get_client(demo_db, "MNB050315K70")
     before = rules.client_rules(demo_db, client.id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client(client.rfc)
-        await pilot.pause()
-        await pilot.press("x")  # the client's pedimento rules
-        await pilot.pause()
+    async with client_app(demo_db, "x") as (app, pilot):  # the client's pedimento rules
         title = str(app.screen.query_one("Vertical").border_title)
         await pilot.press("ctrl+t")  # the list has the focus: its first rule
         await pilot.pause()
@@ -209,35 +199,16 @@ async def test_the_rules_dialog_switches_a_rule_with_the_remapped_key(demo_db):
     assert [name for name in before if before[name] != after[name]] == [next(iter(before))]
 
 
-async def test_an_empty_database_guides_with_remapped_keys(tmp_path):
-    """The guide of an empty database names the user's keys (it said F3, a, F4, i, F5, i and
-    F1 whatever the keymap)."""
-    from brokertui.core import db as store
-
-    config().write_text('[teclas]\n"nav.clientes" = "f8"\n"clients.add" = "ctrl+a"\n')
-    database = store.connect(tmp_path / "vacia.db")
-    app = BrokerApp(database, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        summary = str(app.screen.query_one("#summary").render())
-    database.close()
-    assert "1. F8, ^a: registre un cliente" in summary and "2. F4, i:" in summary
-
-
 async def test_the_discharge_mode_and_the_drafts_name_remapped_keys(demo_db):
     """Descargos' refusal to change the mode says the undo key, Pedimentos' line the drafts'
     key, as remapped (they said (z) and (b))."""
     from brokertui.core.pedimentos import drafts
     from brokertui.core.registry import clients
 
-    config().write_text('[teclas]\n"discharge.undo" = "ctrl+z"\n"pedimentos.drafts" = "y"\n')
+    remap({"discharge.undo": "ctrl+z", "pedimentos.drafts": "y"})
     client = clients.get_client(demo_db, "MNB050315K70")
     drafts.save_draft(demo_db, None, client.id, {"encabezado": {"numero": "260739536000001"}})
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.open_client(client.rfc)
-        await pilot.press("f4")
-        await pilot.pause()
+    async with client_app(demo_db, "f4", size=(120, 40)) as (app, pilot):
         summary = str(app.screen.query_one("#ped-summary").render())
         await pilot.press("f5", "d")
         await app.workers.wait_for_complete()

@@ -1,6 +1,10 @@
 """Keyboard flows through the TUI, driven by the pilot."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
+
+from textual.pilot import Pilot
 
 from brokertui.app import BrokerApp
 from brokertui.core.registry import clients, programs
@@ -11,7 +15,7 @@ from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from brokertui.screens.widgets import NavBar
 from tests.conftest import TODAY
 from tests.core.anexo24.conftest import RFC as YEAR_RFC
-from tests.tui.conftest import palette_searched, type_text, until
+from tests.tui.conftest import client_app, palette_searched, type_text, until
 
 
 def message(screen, field: str) -> str:
@@ -56,12 +60,19 @@ async def test_new_client_with_two_programs_by_keyboard(db):
     assert held == [("IMMEX", "1204-2006", "2006-08-21"), ("PROSEC", "PS-77", "2010-01-21")]
 
 
-async def test_fields_are_checked_when_left_and_save_is_refused(db):
+@asynccontextmanager
+async def rfc_left(db, rfc: str) -> AsyncIterator[tuple[BrokerApp, Pilot]]:
+    """A new client's form with `rfc` typed in its first field, then left (Tab)."""
     app = BrokerApp(db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", "a")
-        await type_text(pilot, "MAB9313148T4")
+        await type_text(pilot, rfc)
         await pilot.press("tab")
+        yield app, pilot
+
+
+async def test_fields_are_checked_when_left_and_save_is_refused(db):
+    async with rfc_left(db, "MAB9313148T4") as (app, pilot):
         form = app.screen
         assert "la fecha 931314 (AAMMDD) no existe" in message(form, "rfc")
         await pilot.press("ctrl+s")
@@ -74,11 +85,7 @@ async def test_fields_are_checked_when_left_and_save_is_refused(db):
 
 
 async def test_check_digit_warning_asks_for_confirmation(db):
-    app = BrokerApp(db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3", "a")
-        await type_text(pilot, "MAB9307148T5")
-        await pilot.press("tab")
+    async with rfc_left(db, "MAB9307148T5") as (app, pilot):
         assert "se esperaba 4" in message(app.screen, "rfc")
         await type_text(pilot, "Beta")
         await pilot.press("ctrl+s")
@@ -184,10 +191,7 @@ async def test_f_keys_reach_every_main_screen(demo_db):
 async def test_discharge_mode_switch_by_keyboard(demo_db):
     from brokertui.core.anexo24 import ledger as discharge
 
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.press("f5", "d")
+    async with client_app(demo_db, "f5", "d", size=(120, 40)) as (app, pilot):
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("m")  # allocations in force: refused at once, no question asked
@@ -249,12 +253,7 @@ async def test_esc_on_a_form_with_changes_asks_and_each_answer_does_what_it_says
 async def test_a_failed_raoce_filing_leaves_focus_on_the_field_with_the_error(demo_db):
     from brokertui.screens.raoce import FilingScreen
 
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f7", "ctrl+f", "1")  # its first program
-        await pilot.pause()
+    async with client_app(demo_db, "f7", "ctrl+f", "1") as (app, pilot):  # its first program
         screen = app.screen
         assert isinstance(screen, FilingScreen)
         await type_text(pilot, "123")
@@ -271,12 +270,7 @@ async def test_a_failed_raoce_filing_leaves_focus_on_the_field_with_the_error(de
 
 
 async def test_the_raoce_worksheet_steps_its_year_with_ctrl_arrows(demo_db):
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f7")
-        await pilot.pause()
+    async with client_app(demo_db, "f7") as (app, pilot):
         years = []
         for key in ("ctrl+left", "ctrl+right", "ctrl+right"):
             await pilot.press(key)
@@ -290,11 +284,7 @@ async def test_the_raoce_worksheet_steps_its_year_with_ctrl_arrows(demo_db):
 async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):
     """Recepción tardía (issue 15, item 6) on F6: the demo's file of its two oldest exits
     arrived 20 days before today (core/demo/pedimentos.py), the only late delivery."""
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f6", "8")
+    async with client_app(demo_db, "f6", "8", size=(120, 40)) as (app, pilot):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Recepción tardía" in str(app.screen.query_one("#rep-menu").render())
@@ -338,12 +328,7 @@ async def test_descargos_say_each_exit_kind_and_the_lot_it_took(year):
 async def test_raoce_lines_too_long_for_80_columns_go_on_under_their_text(demo_db):
     """The worksheet's export line and a check wrap at 80 columns: their second line starts
     under the text (2 cells in; a check's past its mark), not at column 0."""
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f7")
-        await pilot.pause()
+    async with client_app(demo_db, "f7") as (app, pilot):
         app.screen.query_one("#f-ventas").focus()
         await pilot.press(*"250000", "tab", *"98000", "tab", "tab", *"18.2", "ctrl+s")
         await pilot.pause()
@@ -381,12 +366,7 @@ async def test_a_refused_worksheet_names_the_field_as_labelled(demo_db):
 async def test_the_report_and_catalog_pickers_keep_a_space_after_the_key_shown(demo_db):
     """The line of reports (F6) and of catalogs (m on a client), read off the screen: the
     report or catalog shown keeps the space after its key ('3 Saldos…', not '3Saldos…')."""
-    app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.open_client("MNB050315K70")
-        await pilot.pause()
-        await pilot.press("f6")
-        await pilot.pause()
+    async with client_app(demo_db, "f6") as (app, pilot):
         menu = str(app.screen.query_one("#rep-menu").render())
         assert "2 Salidas 3 Saldos por pedimento 4 Saldos" in menu
         await pilot.press("f3")
