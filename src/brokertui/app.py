@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.dom import DOMNode
@@ -161,6 +162,11 @@ class BrokerApp(App):
         self.preferences = config.load(set(commands.BY_ID), themes=self.available_themes)
         self.keymap = self.preferences.keymap  # command id -> keys, as the user remapped them
         self.messages: deque[str] = deque(maxlen=MESSAGES_KEPT)  # every toast in full, for F1
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer, F1, the palette and every message name it (commands.spanish:
+        'espacio', not Textual's 'space')."""
+        return commands.spanish(super().get_key_display(binding))
 
     @property
     def db(self) -> Database:

@@ -27,8 +27,20 @@ def footer_width(scopes) -> int:
     space between them."""
     app = App()
     shown = [c for c in commands.TABLE if c.scope in scopes and c.show]
-    keys = [app.get_key_display(Binding(c.key.split(",")[0], c.action)) for c in shown]
+    keys = [
+        commands.spanish(app.get_key_display(Binding(c.key.split(",")[0], c.action))) for c in shown
+    ]
     return sum(len(k) + 1 + len(c.label) for k, c in zip(keys, shown, strict=True)) + len(shown)
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [("space", "espacio"), ("delete", "supr"), ("pageup", "repág"), ("pagedown", "avpág"),
+     ("home", "inicio"), ("end", "fin"), ("shift+tab", "mayús+tab"), ("ctrl+s", "^s"),
+     ("escape", "esc"), ("plus", "+"), ("f5", "f5")],
+)  # fmt: skip
+def test_named_keys_are_shown_as_a_spanish_keyboard_labels_them(key, shown):
+    assert commands.spanish(App().get_key_display(Binding(key, "x"))) == shown
 
 
 @pytest.mark.parametrize("cls", classes_with_bindings(), ids=lambda c: c.__name__)

@@ -69,7 +69,7 @@ async def test_a_capture_block_names_its_keys_as_remapped(demo_db):
         await pilot.pause()
         titles = app.screen.query(".block-title").results()
         shown = {str(title.render()): title.size for title in titles}
-    assert "Identificadores · 1 de 1  ^b nueva ^r duplicar ^t quitar pgup/pgdn recorre" in shown
+    assert "Identificadores · 1 de 1  ^b nueva ^r duplicar ^t quitar repág/avpág recorre" in shown
     assert all(len(said) <= size.width and size.height == 1 for said, size in shown.items())
 
 

@@ -808,6 +808,24 @@ def bindings(*scopes: str) -> list[BindingType]:
     return [command.binding() for command in of_scopes(*scopes)]
 
 
+# Textual's names of named keys (English) as a Spanish keyboard labels the keys.
+KEY_NAMES = {
+    "space": "espacio",
+    "del": "supr",
+    "pgup": "repág",
+    "pgdn": "avpág",
+    "home": "inicio",
+    "end": "fin",
+    "shift": "mayús",
+}
+
+
+def spanish(shown: str) -> str:
+    """A key as Textual names it ('space', 'shift+tab'), its named keys as a Spanish keyboard
+    labels them ('espacio', 'mayús+tab'): BrokerApp.get_key_display."""
+    return "+".join(KEY_NAMES.get(part, part) for part in shown.split("+"))
+
+
 def key_display(app: App, command: Command) -> str:
     """`command`'s (first) key as the user reads it, after the user's keymap (config.toml)."""
     keys = getattr(app, "keymap", {}).get(command.id, command.key)
