@@ -99,6 +99,23 @@ WHERE b.client_id = :client AND {LOADED_S}
 ORDER BY 2, 3, 1
 """
 
+# The other materials of the product exits DIRTY_DEMANDS reads: their BOM lines whose material is
+# not a dirty part, or is one only from a later date. By value an exit with a material that
+# cannot be priced is left out whole (ledger/columns.py), so these are priced too, only to tell:
+# a run that redoes some keys leaves out the exits a full rerun leaves out. A full run reads
+# none (every part dirty from one date: an empty range of salidas for each line).
+OTHER_MATERIALS = f"""
+SELECT DISTINCT s.id, o.material, s.fecha, s.cantidad_micro, o.factor_micro
+FROM bom b
+CROSS JOIN temp.dirty_parts d ON d.part = b.material
+CROSS JOIN bom o ON o.client_id = :client AND o.producto = b.producto AND o.material <> b.material
+LEFT JOIN temp.dirty_parts od ON od.part = o.material
+CROSS JOIN salidas s ON s.client_id = :client AND s.numero_parte = b.producto
+                AND s.tipo_bien = 'P' AND s.fecha >= d.desde AND s.fecha <= :hasta
+                AND s.fecha < coalesce(od.desde, '9999-12-31')
+WHERE b.client_id = :client AND {LOADED_S}
+"""
+
 _UPSERT = (
     "INSERT INTO temp.dirty_keys (key, desde) SELECT key, desde FROM ({}) WHERE key IS NOT NULL "
     "ON CONFLICT (key) DO UPDATE SET desde = min(desde, excluded.desde)"

@@ -3,6 +3,7 @@ quantity or, priced, by value; the discharged exits' demands for the check."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
@@ -175,25 +176,37 @@ def priced(
         entry_rows.close()  # entries of parts no exit needs are left unread
 
 
+DEMAND_FIELDS = ("key", "fecha", "quantity")  # fifo.Demands'
+
+
 def _value_demands(
     db: Database, params: dict, result: RunResult, keys: Keys
 ) -> tuple[np.ndarray, fifo.Demands]:
     """The demands by value: each exit's material values (of the dirty parts, priced by
     fifo.prices over columns) summed per fracción (or a nivel pedimento), in the engine's order
     (fracción, fecha, exit). Exits with a material that cannot be priced are left out, whole,
-    and counted in `result`."""
+    and counted in `result`: their other materials (scope.OTHER_MATERIALS) are priced too."""
     parts = Keys()
-    demand_ids, material = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), parts)
+    own_ids, own = _demand_columns(db.execute(scope.DIRTY_DEMANDS, params), parts)
+    other_ids, other = _demand_columns(db.execute(scope.OTHER_MATERIALS, params), parts)
+    demand_ids = np.concatenate((own_ids, other_ids))
+    material = fifo.Demands(
+        *(np.concatenate((getattr(own, f), getattr(other, f))) for f in DEMAND_FIELDS)
+    )
+    names = parts.names()
+    others = json.dumps(sorted(set(names[other.key].tolist())))
     entries_sql = _ENTRIES_SQL.format(
-        parts="AND e.numero_parte IN (SELECT part FROM temp.dirty_parts)"
+        parts="AND e.numero_parte IN (SELECT part FROM temp.dirty_parts "
+        "UNION ALL SELECT value FROM json_each(:others))"
     )
     part, fecha, quantity, value = _columns(
-        db.execute(entries_sql, params), (parts, fifo.days, _numbers, _numbers)
+        db.execute(entries_sql, {**params, "others": others}),
+        (parts, fifo.days, _numbers, _numbers),
     )
     priced = fifo.prices(
         fifo.Entries(part, fecha, fifo.exact(quantity), fifo.exact(value)), material
     )
-    names = parts.names()
+    names = parts.names()  # with the entries' parts no demand names
     fracciones = _fracciones(db, params, result.modo)
     fraccion = np.array([fracciones.get(name) for name in names], dtype=object)[material.key]
     # A value of 0 counts for nothing; a material with no price yet or no fracción leaves its
@@ -204,6 +217,7 @@ def _value_demands(
     result.sin_valor = len(unvalued)
     result.sin_valor_parts = sorted(set(names[material.key[unpriced][first]]))[:20]
     kept = np.flatnonzero(valued & ~np.isin(demand_ids, unvalued))
+    kept = kept[kept < len(own_ids)]  # the other materials' keys are not redone
     text, rank = np.unique(fraccion[kept].astype(str), return_inverse=True)
     ids, day = demand_ids[kept], material.fecha[kept]
     order = np.lexsort((ids, day, rank))
