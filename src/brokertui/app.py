@@ -77,6 +77,8 @@ class ClientSwitcher(BrokerProvider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         folded = self.matcher(fold(query))  # "plast" finds "Plásticos"
+        # what choosing one does (BrokerApp.switch_client)
+        told = "Abrir su ficha" if self.app.current_mode == "clientes" else "Cambiar a este cliente"
         for client in self.clients:
             label = self._label(client)
             score = max(matcher.match(label), folded.match(fold(label)))
@@ -86,7 +88,7 @@ class ClientSwitcher(BrokerProvider):
                     _highlight(matcher, label),
                     partial(self.app.switch_client, client.rfc),
                     text=label,
-                    help="Abrir este cliente",
+                    help=told,
                 )
 
 

@@ -70,6 +70,11 @@ def palette_prompts(app) -> list[str]:
     ]
 
 
+def first_hit(app) -> str:
+    """The palette's first option: its title, then its help."""
+    return str(app.screen.query_one("CommandList").get_option_at_index(0).prompt)
+
+
 async def test_palette_lists_the_commands_of_the_screen_and_of_the_main_screens(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -178,6 +183,7 @@ async def test_palette_client_switch_stays_on_the_screen_in_use(demo_db, key, mo
         await pilot.press("ctrl+p")
         await type_text(pilot, "ASM980127HN4")
         await palette_searched(pilot)
+        assert "Cambiar a este cliente" in first_hit(app)  # what choosing it does here
         await pilot.press("enter")
         await until(pilot, lambda: screen.rfc == "ASM980127HN4")
         assert app.current_mode == mode and app.screen is screen
@@ -192,6 +198,7 @@ async def test_palette_client_switch_stays_on_the_screen_in_use(demo_db, key, mo
         await pilot.press("ctrl+p")  # on Clientes the choice opens the client's detail
         await type_text(pilot, "MNB050315K70")
         await palette_searched(pilot)
+        assert "Abrir su ficha" in first_hit(app)
         await pilot.press("enter")
         await until(pilot, lambda: "MNB050315K70" in app.sub_title)
         await until(pilot, lambda: isinstance(app.screen, ClientDetailScreen))
