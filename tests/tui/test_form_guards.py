@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from brokertui.app import BrokerApp
-from brokertui.screens.dialogs import ChoiceScreen
+from brokertui.screens.dialogs import LeaveScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import type_text
 
@@ -46,11 +46,13 @@ async def test_esc_on_a_form_with_changes_asks(demo_db, form):
         await type_text(pilot, "7")
         typed = field.value
         await pilot.press("escape")
-        assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("escape")  # back: the form as it was, the focus where it was
+        assert isinstance(app.screen, LeaveScreen)
+        choices = [str(c.render()) for c in app.screen.query(".choice")]
+        assert choices == ["d  descartar los cambios", "esc  seguir editando"]  # one key each
+        await pilot.press("s")  # no longer a key of the question (it did what Esc does)
+        assert isinstance(app.screen, LeaveScreen)
+        await pilot.press("escape")  # seguir editando: the form as it was, the focus there
         assert app.screen is screen and screen.focused is field and field.value == typed
-        await pilot.press("escape", "s")  # seguir editando
-        assert app.screen is screen and screen.focused is field
         await pilot.press("escape", "d")  # descartar
         await pilot.pause()
         assert app.screen is before

@@ -710,6 +710,23 @@ TABLE = (
     Command("confirm.yes", "s", "Sí", "answer(True)", "Sí", "Confirmar"),
     Command("confirm.no", "n,escape", "No", "answer(False)", "No", "No confirmar"),
     Command("choice.back", "escape", "Volver", "choose(None)", "Volver", "Cerrar sin elegir"),
+    # Leaving a form with changes not saved (screens/form.py leave): one key per outcome
+    Command(
+        "leave.discard",
+        "d",
+        "Descartar",
+        "leave(True)",
+        "Descartar los cambios",
+        "Cerrar el formulario sin guardar",
+    ),
+    Command(
+        "leave.stay",
+        "escape",
+        "Seguir editando",
+        "leave(False)",
+        "Seguir editando",
+        "Volver al formulario con lo escrito",
+    ),
     Command("error.close", "escape", "Cerrar", "close", "Cerrar", "Cerrar el aviso de error"),
     # Saving a record another user changed since it was opened (screens/stale.py)
     Command(

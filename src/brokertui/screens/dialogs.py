@@ -91,6 +91,35 @@ class ChoiceScreen(Guarded, ModalScreen[str | None]):
         self.dismiss(answer)
 
 
+class LeaveScreen(Guarded, ModalScreen[bool]):
+    """Changes not saved: discard them (True) or keep editing (False), one key each (the
+    table's "leave" commands); Esc keeps editing."""
+
+    DEFAULT_CSS = """
+    LeaveScreen { align: center middle; }
+    LeaveScreen > Vertical {
+        width: 64; height: auto; max-width: 95%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    LeaveScreen .choice { color: $text-muted; }
+    """
+    BINDINGS = commands.bindings("leave")
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Salir del formulario"
+            yield Static("Hay cambios sin guardar.", classes="question")
+            for command in commands.of_scopes("leave"):
+                key = commands.key_display(self.app, command)
+                yield Static(
+                    markup("[b]$key[/]  $label", key=key, label=command.title.lower()),
+                    classes="choice",
+                )
+
+    def action_leave(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
 class ErrorScreen(Guarded, ModalScreen[None]):
     """An error no screen expected (the app's last resort): what happened, and that the
     app goes on."""

@@ -20,7 +20,7 @@ from brokertui.core.errors import (
 from brokertui.core.models import Record, check_field
 from brokertui.screens import commands
 from brokertui.screens.base import Guarded
-from brokertui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from brokertui.screens.dialogs import ConfirmScreen, LeaveScreen
 from brokertui.screens.live import LiveNote
 from brokertui.screens.stale import resolve
 from brokertui.screens.typeahead import focus_now
@@ -166,29 +166,24 @@ class FormScreen(Guarded, Screen[Any]):
             )
 
     def action_cancel(self) -> None:
-        """Close; with values changed since the form opened, ask first (keep editing or
-        discard them; Esc in the question goes back to the form)."""
+        """Close; with values changed since the form opened, ask first (discard them or keep
+        editing)."""
         opened = {spec.name: _text(self.initial.get(spec.name)) for spec in self.fields}
         leave(self, self.values() != opened)
 
 
 def leave(screen: Screen, changed: bool) -> None:
-    """Close `screen` (dismissing None); when `changed`, ask first: keep editing or discard
-    the changes (Esc in the question goes back to the form, the focus where it was)."""
+    """Close `screen` (dismissing None); when `changed`, ask first: discard the changes or
+    keep editing (also Esc: back to the form, the focus where it was)."""
     if not changed:
         screen.dismiss(None)
         return
 
-    async def chosen(choice: str | None) -> None:
-        if choice == "d":
+    async def chosen(discard: bool | None) -> None:
+        if discard:
             await screen.dismiss(None)
 
-    screen.app.push_screen(
-        ChoiceScreen("Hay cambios sin guardar.", "Salir del formulario", LEAVE_CHOICES), chosen
-    )
-
-
-LEAVE_CHOICES = [("s", "seguir editando"), ("d", "descartar los cambios")]
+    screen.app.push_screen(LeaveScreen(), chosen)
 
 
 def _text(value: Any) -> str:
