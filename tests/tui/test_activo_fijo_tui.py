@@ -110,6 +110,8 @@ async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(
         await pilot.press("t")  # back to the assets, every one of them
         await pilot.pause()
         assert len(rows(app)) == 2
+        heading = str(app.screen.query_one("#af-heading").render())
+        assert heading.startswith("Todos los activos al 2026-04-15")  # was 'Activos todos al'
 
 
 @pytest.mark.parametrize("keys", [(), ("v",), ("m",)], ids=["activos", "reporte", "movimiento"])

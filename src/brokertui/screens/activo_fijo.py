@@ -83,7 +83,7 @@ class ActivoFijoScreen(Guarded, Screen):
         view = (
             f"{heading.report.title} {heading.period}"
             if self.showing_report
-            else f"Activos {'todos' if self.every_asset else 'con saldo'} al {today}"
+            else f"{'Todos los activos' if self.every_asset else 'Activos con saldo'} al {today}"
         )
         self.query_one("#af-heading", Static).update(
             markup("[b]$view[/]\nPermanencia: $nota", view=view, nota=term.nota)
