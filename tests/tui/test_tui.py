@@ -4,7 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from brokertui.app import BrokerApp
 from brokertui.core.registry import clients, programs
@@ -279,6 +281,24 @@ async def test_the_raoce_worksheet_steps_its_year_with_ctrl_arrows(demo_db):
         head = str(app.screen.query_one("#raoce-head").render())
     assert years == [TODAY.year - 1, TODAY.year, TODAY.year + 1]
     assert f"RAOCE {TODAY.year + 1} (ejercicio {TODAY.year})" in head
+
+
+@pytest.mark.parametrize(
+    ("rfc", "hint"),
+    [
+        ("MNB050315K70", "miles de pesos (opcional)"),  # IMMEX only: it said PROSEC sin IMMEX
+        ("CEB110902QW7", "miles de pesos (obligatorio con PROSEC)"),
+        ("ASM980127HN4", "no se captura con IMMEX y PROSEC, ECEX o ALTEX"),
+    ],
+    ids=["IMMEX", "PROSEC", "IMMEX+PROSEC"],
+)
+async def test_the_raoce_importaciones_hint_follows_the_clients_programs(demo_db, rfc, hint):
+    """Guía RAOCE 2026, Datos de reporte anual: PROSEC alone captures importaciones, IMMEX
+    with PROSEC, ECEX or ALTEX ligados does not; the hint said '(PROSEC sin IMMEX)' to all."""
+    async with client_app(demo_db, "f7", rfc=rfc) as (app, _pilot):
+        field = app.screen.query_one("#f-importaciones", Input)
+        assert field.placeholder == hint
+        assert field.region.width >= len(hint) + 2  # read in full at 80 columns
 
 
 async def test_the_late_data_report_opens_with_8_on_reportes(demo_db):

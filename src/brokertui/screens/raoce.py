@@ -39,7 +39,7 @@ from brokertui.screens.widgets import (
 FIELDS = [
     FieldSpec("ventas", "Ventas totales (a)", "miles de pesos"),
     FieldSpec("exportaciones", "Exportaciones (b)", "miles de pesos"),
-    FieldSpec("importaciones", "Importaciones (c)", "miles de pesos (PROSEC sin IMMEX)"),
+    FieldSpec("importaciones", "Importaciones (c)", "miles de pesos"),
     FieldSpec("tipo_cambio", "T. cambio promedio", "MXN por USD del ejercicio"),
 ]
 SHEET_KEYS = {
@@ -48,6 +48,18 @@ SHEET_KEYS = {
     "importaciones": "importaciones",
     "tipo_cambio": "tipo_cambio_promedio",
 }
+
+
+def importaciones_hint(types: set[str]) -> str:
+    """The Importaciones field's hint for a client's programs (`types`), after the Guía RAOCE
+    2026, "Datos de reporte anual" (raoce-2026-guide.txt, the IMMEX and PROSEC notes): IMMEX
+    with PROSEC, ECEX or ALTEX ligados does not capture it (VUCEM disables it); PROSEC alone
+    captures it too; otherwise the worksheet takes it if given."""
+    if not raoce.importaciones_enabled(types):
+        return "no se captura con IMMEX y PROSEC, ECEX o ALTEX"
+    if "PROSEC" in types:
+        return "miles de pesos (obligatorio con PROSEC)"
+    return "miles de pesos (opcional)"
 
 
 class RaoceScreen(YearScreen):
@@ -108,6 +120,9 @@ class RaoceScreen(YearScreen):
         self.opened = self.values()
         importaciones = self.query_one("#row-importaciones", FieldRow)
         importaciones.input.disabled = not sheet["importaciones_habilitado"]
+        importaciones.input.placeholder = importaciones_hint(
+            raoce.held_types(self.app.db, client.rfc)
+        )
         importaciones.show(
             None
             if sheet["importaciones_habilitado"]
