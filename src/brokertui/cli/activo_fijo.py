@@ -16,6 +16,23 @@ from brokertui.core.registry import clients
 from brokertui.core.text import shown_name
 
 COLUMNS = ",".join(activo_fijo.COLUMNS)
+# `activo-fijo list`'s columns, in its rows' order
+ASSET_COLUMNS = [
+    "pedimento",
+    "partida",
+    "clave",
+    "numero_parte",
+    "fecha_entrada",
+    "cantidad",
+    "descargado",
+    "saldo",
+    "domicilio",
+    "ultimo_movimiento",
+    "serie",
+    "marca",
+    "modelo",
+    "limite_permanencia",
+]
 
 
 @import_group.command("movimientos-activo-fijo")
@@ -98,6 +115,8 @@ def list_cmd(env: Env, rfc: str, on: str | None, todos: bool, fmt: str) -> None:
         }
         for a in activo_fijo.assets(env.db, client.id, when, with_balance=not todos)
     ]
-    emit(rows, list(rows[0]) if rows else ["pedimento"], fmt, "Activo fijo")
+    held = "registrados" if todos else "con saldo"
+    empty = f"{client.rfc} no tiene activos fijos {held} al {when}"
+    emit(rows, ASSET_COLUMNS, fmt, "Activo fijo", empty=empty)
     if fmt == "table":
         click.echo(f"Permanencia: {term.nota}")

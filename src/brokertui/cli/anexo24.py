@@ -19,10 +19,12 @@ from brokertui.cli.base import (
     Env,
     Names,
     checked_date,
+    during,
     emit,
     import_group,
     main,
     matching,
+    of_client,
     pass_env,
     period,
     period_options,
@@ -199,7 +201,14 @@ def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
     if fmt == "table":  # the state in Spanish, what --search finds in the table too
         rows = [_shown_state(run) for run in rows]
     columns = [c for c in RUN_COLUMNS if fmt != "table" or c != "interrupted"]
-    emit(matching(rows, search, "started_at"), columns, fmt, title="Corridas de descargo")
+    emit(
+        matching(rows, search, "started_at"),
+        columns,
+        fmt,
+        title="Corridas de descargo",
+        empty=f"{rfc.strip().upper()} no tiene corridas de descargo",
+        search=search,
+    )
 
 
 @discharge_group.command("export")
@@ -344,7 +353,14 @@ def reconcile_entradas(
                 else export.to_csv(rows, [*crosscheck.COLUMNS, "descripcion"])
             )
         return
-    emit(rows, crosscheck.COLUMNS, "table", title="Cruce Anexo 24 (entradas) vs Data Stage")
+    emit(
+        rows,
+        crosscheck.COLUMNS,
+        "table",
+        title="Cruce Anexo 24 (entradas) vs Data Stage",
+        empty=f"Sin diferencias entre las entradas del Anexo 24{of_client(rfc)} y Data Stage"
+        + during(start, end),
+    )
     s = crosscheck.summary(found)
     click.echo(
         f"Diferencias {s['diferencias']}: sólo en el Anexo 24 {s['solo_anexo24']}, sólo en "
@@ -374,7 +390,14 @@ def reconcile_parts(env: Env, rfc: str, fmt: str) -> None:
     """Las partidas temporales cuyo número de parte (del 551 o de las observaciones 558) no
     está en los materiales del cliente: no se vuelven entradas y se listan aquí."""
     listed, counts = crosscheck.unknown_parts(env.db, rfc)
-    emit(listed, crosscheck.PART_COLUMNS, fmt, title="Números de parte sin catálogo")
+    emit(
+        listed,
+        crosscheck.PART_COLUMNS,
+        fmt,
+        title="Números de parte sin catálogo",
+        empty=f"{rfc.strip().upper()} no tiene partidas temporales con número de parte sin "
+        "catálogo",
+    )
     if fmt == "table":
         click.echo(
             f"Partidas con número de parte del 551 {counts['551']}, de observaciones "
@@ -391,7 +414,13 @@ def reconcile_descargos(env: Env, rfc: str, fmt: str) -> None:
     """Los descargos 512 de Data Stage (donde vienen) contra el descargo PEPS de brokertui de
     las mismas salidas: lo que sólo está de un lado, la unidad y la cantidad."""
     rows = descargos_check.differences(env.db, rfc)
-    emit(rows, descargos_check.COLUMNS, fmt, title="Descargos 512 vs descargo de brokertui")
+    emit(
+        rows,
+        descargos_check.COLUMNS,
+        fmt,
+        title="Descargos 512 vs descargo de brokertui",
+        empty=f"Sin diferencias entre los descargos 512{of_client(rfc)} y los de brokertui",
+    )
     if fmt == "table":
         click.echo(f"Diferencias {len(rows)}.")
 
@@ -460,7 +489,13 @@ def reconcile_inventario(
         "propuesta",
         "estado",
     ]
-    emit(rows, shown, "table", title="Conciliación de inventario (sistema corporativo)")
+    emit(
+        rows,
+        shown,
+        "table",
+        title="Conciliación de inventario (sistema corporativo)",
+        empty=f"{rfc.strip().upper()} no tiene materiales que conciliar{during(start, end)}",
+    )
     proposed = conciliacion.proposals(lines, start, end)
     undeclared = sum(1 for x in lines if not x.declarado)
     click.echo(

@@ -43,7 +43,7 @@ def verify_cmd(archivo: Path, fmt: str) -> None:
         click.echo(f"Esquema: {report.schema} (esta versión de brokertui: {report.newest})")
         click.echo(f"SHA-256: {report.checksum}")
         rows = [{"tabla": name, "filas": count} for name, count in report.counts.items()]
-        emit(rows, ["tabla", "filas"], "table")
+        emit(rows, ["tabla", "filas"], "table", empty="El respaldo no tiene tablas")
         for problem in report.problems:
             click.echo(f"Problema: {problem}")
     if not report.ok:

@@ -347,6 +347,19 @@ def ordered(start: date | None, end: date | None) -> tuple[date | None, date | N
     return start, end
 
 
+def during(start: date | None, end: date | None) -> str:
+    """A period as a sentence ends with it: ' del 2026-01-01 al 2026-03-31', ' desde …',
+    ' hasta …', or '' for no period."""
+    if start and end:
+        return f" del {start} al {end}"
+    return f" desde {start}" if start else f" hasta {end}" if end else ""
+
+
+def of_client(rfc: str | None) -> str:
+    """' de RFC' for an --rfc given (as the registry writes it: upper case), else ''."""
+    return f" de {rfc.strip().upper()}" if rfc else ""
+
+
 def given(**values: V | None) -> dict[str, V]:
     """The options the user gave (not None)."""
     return {k: v for k, v in values.items() if v is not None}
@@ -472,13 +485,25 @@ FREE_TEXT = frozenset(
 _EDGES, _PER_COLUMN = 1, 3
 
 
-def emit(rows: list[dict], columns: list[str], fmt: str, title: str | None = None) -> None:
+def emit(
+    rows: list[dict],
+    columns: list[str],
+    fmt: str,
+    title: str | None = None,
+    *,
+    empty: str,
+    search: str | None = None,
+) -> None:
     """Print rows as a table (or a row at a time where it does not fit the terminal), JSON
-    (list of objects) or CSV."""
+    (list of objects) or CSV. No row is said in a table as the one line `empty` (what there
+    is none of, for whom and when: 'MNB050315K70 no tiene activos fijos registrados', and the
+    --search text the rows had to contain); JSON is then `[]`, CSV the header line."""
     if fmt == "json":
         click.echo(export.to_json(rows))
     elif fmt == "csv":
         click.echo(export.to_csv(rows, columns), nl=False)
+    elif not rows:
+        click.echo(f"{empty} que contengan «{search}»." if search else f"{empty}.")
     else:
         from rich.console import Console  # on use: most commands never print a table
 
@@ -569,8 +594,6 @@ def _records(
     lines: list[Text] = []
     if title:
         lines += [Text(title, style="italic"), Text()]
-    if not cells:
-        lines.append(Text("Sin registros."))
     for n, row in enumerate(cells):
         if n:
             lines.append(Text())

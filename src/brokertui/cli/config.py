@@ -39,4 +39,5 @@ def config_cmd() -> None:
         ["id", "tecla", "accion", "cambiada"],
         "table",
         title="Teclas (en la sección teclas: id = tecla)",
+        empty="No hay comandos con tecla",
     )

@@ -13,6 +13,7 @@ from brokertui.cli.base import (
     Env,
     emit,
     main,
+    of_client,
     parse_date_option,
     pass_env,
     search_option,
@@ -83,4 +84,9 @@ def dashboard_cmd(
         COLUMNS if fmt != "table" else TABLE_COLUMNS,
         fmt,
         title=f"Tablero al {today} · RAOCE {year or today.year}",
+        empty=f"El tablero al {today} (RAOCE {year or today.year}) no tiene renglones"
+        + (" urgentes" if urgent else "")
+        + of_client(rfc)
+        + (f" con --program {program}" if program else ""),
+        search=search,
     )

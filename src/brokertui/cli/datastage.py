@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, emit, main, pass_env
+from brokertui.cli.base import FORMATS, Env, emit, main, of_client, pass_env
 from brokertui.core.pedimentos.datastage import oficios, routes, schedule
 from brokertui.core.registry import clients
 
@@ -41,7 +41,8 @@ def entregas(env: Env, rfc: str | None, fmt: str) -> None:
                 }
             )
     columns = ["rfc", "mes", "estado", "limite", "pedimentos", "entregas", "oficio"]
-    emit(rows, columns, fmt, title="Entregas de Data Stage")
+    empty = f"No hay entregas de Data Stage esperadas ni recibidas{of_client(rfc)}"
+    emit(rows, columns, fmt, title="Entregas de Data Stage", empty=empty)
 
 
 @datastage_group.command("apartados")
@@ -50,7 +51,13 @@ def entregas(env: Env, rfc: str | None, fmt: str) -> None:
 def apartados(env: Env, fmt: str) -> None:
     """RFC de entregas guardadas que no son clientes: al registrarlos se importan."""
     rows = routes.kept_aside(env.db)
-    emit(rows, ["rfc", "razon_social", "pedimentos", "entregas"], fmt, title="RFC apartados")
+    emit(
+        rows,
+        ["rfc", "razon_social", "pedimentos", "entregas"],
+        fmt,
+        title="RFC apartados",
+        empty="No hay RFC apartados: cada entrega guardada es de un cliente registrado",
+    )
 
 
 @main.group("oficio")
@@ -86,4 +93,10 @@ def oficio_list(env: Env, rfc: str | None, fmt: str) -> None:
             if o.fecha > env.today:
                 state = "futuro"
             rows.append({"rfc": c.rfc, **o.as_dict(), "estado": state})
-    emit(rows, ["rfc", "numero", "fecha", "vence", "estado"], fmt, title="Oficios")
+    emit(
+        rows,
+        ["rfc", "numero", "fecha", "vence", "estado"],
+        fmt,
+        title="Oficios",
+        empty=f"No hay oficios de matriz de seguridad{of_client(rfc)} registrados",
+    )

@@ -12,11 +12,13 @@ import click
 from brokertui.cli.base import (
     FORMATS,
     Env,
+    during,
     emit,
     expect_version_option,
     import_group,
     main,
     matching,
+    of_client,
     pass_env,
     period,
     period_options,
@@ -123,6 +125,8 @@ def pedimento_list(
         PEDIMENTO_COLUMNS,
         fmt,
         title="Pedimentos",
+        empty=f"No hay pedimentos{of_client(rfc)}{during(start, end)}",
+        search=search,
     )
 
 
@@ -213,7 +217,15 @@ def reconcile_pedimentos(
     start, end = period(desde, hasta)
     rows = reconcile.differences(env.db, rfc, desde=start, hasta=end, search=search)
     columns = ["numero", "tipo", "partida", "campo", "captura", "datastage"]
-    emit(rows, columns, fmt, title="Conciliación captura vs Data Stage")
+    emit(
+        rows,
+        columns,
+        fmt,
+        title="Conciliación captura vs Data Stage",
+        empty=f"Sin diferencias entre los pedimentos capturados{of_client(rfc)} y Data Stage"
+        + during(start, end),
+        search=search,
+    )
     if fmt == "table":
         s = reconcile.summary(env.db, rfc, desde=start, hasta=end)
         click.echo(
@@ -276,6 +288,13 @@ def catalog_list(search: str | None, fmt: str) -> None:
             }
         )
     rows = matching(rows, search, "as_of")
-    emit(rows, ["name", "entries", "as_of", "origin", "source"], fmt, title="Catálogos")
+    emit(
+        rows,
+        ["name", "entries", "as_of", "origin", "source"],
+        fmt,
+        title="Catálogos",
+        empty="No hay catálogos",
+        search=search,
+    )
     if fmt == "table":
         click.echo(f"Reemplazos del usuario: {catalogs.user_dir()}/NOMBRE.json")

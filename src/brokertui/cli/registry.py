@@ -19,6 +19,7 @@ from brokertui.cli.base import (
     given,
     main,
     matching,
+    of_client,
     pass_env,
     search_option,
 )
@@ -100,7 +101,9 @@ def client_list(env: Env, search: str | None, include_baja: bool, fmt: str) -> N
         stored.as_json(c)
         for c in clients.list_clients(env.db, search=search, include_baja=include_baja)
     ]
-    emit(rows, CLIENT_COLUMNS, fmt, title="Clientes")
+    registered = "registrados" if include_baja else "vigentes"
+    empty = f"No hay clientes {registered}"
+    emit(rows, CLIENT_COLUMNS, fmt, title="Clientes", empty=empty, search=search)
 
 
 @client_group.command("show")
@@ -127,8 +130,15 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
         ["kind", "nombre", "entidad_federativa", "baja_date"],
         "table",
         "Plantas y bodegas",
+        empty=f"{client.rfc} no tiene plantas ni bodegas registradas",
     )
-    emit(detail["programs"], PROGRAM_COLUMNS[2:], "table", "Programas")
+    emit(
+        detail["programs"],
+        PROGRAM_COLUMNS[2:],
+        "table",
+        "Programas",
+        empty=f"{client.rfc} no tiene programas registrados",
+    )
 
 
 @client_group.command("add-site")
@@ -237,7 +247,14 @@ def program_status(
 def program_list(env: Env, rfc: str | None, search: str | None, fmt: str) -> None:
     """Lista los programas."""
     rows = [stored.as_json(p, exclude={"id"}) for p in programs.list_programs(env.db, rfc=rfc)]
-    emit(matching(rows, search, "authorized_on"), PROGRAM_COLUMNS, fmt, title="Programas")
+    emit(
+        matching(rows, search, "authorized_on"),
+        PROGRAM_COLUMNS,
+        fmt,
+        title="Programas",
+        empty=f"No hay programas{of_client(rfc)} registrados",
+        search=search,
+    )
 
 
 # --- deadlines -------------------------------------------------------------------------------
@@ -306,6 +323,8 @@ def deadlines_cmd(
         DEADLINE_COLUMNS if fmt != "table" else TABLE_DEADLINE_COLUMNS,
         fmt,
         title=f"RAOCE {year or env.today.year} al {env.today}",
+        empty=f"No hay obligaciones RAOCE {year or env.today.year}{of_client(rfc)}",
+        search=search,
     )
 
 
@@ -333,4 +352,12 @@ def calendar_add(env: Env, day: str, reason: str, authority: str) -> None:
 def calendar_list(env: Env, year: int | None, search: str | None, fmt: str) -> None:
     """Lista los días inhábiles adicionales (y los festivos de ley de un año)."""
     rows = matching(calendar.list_inhabiles(env.db, year), search, "day")
-    emit(rows, ["day", "authority", "reason", "source"], fmt, title="Días inhábiles")
+    holidays = f" ni festivos de ley de {year}" if year else ""
+    emit(
+        rows,
+        ["day", "authority", "reason", "source"],
+        fmt,
+        title="Días inhábiles",
+        empty=f"No hay días inhábiles adicionales registrados{holidays}",
+        search=search,
+    )
