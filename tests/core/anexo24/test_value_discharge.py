@@ -261,3 +261,26 @@ def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
     ]
     assert discharge.mode(new, 1) == "cantidad"
     new.close()
+
+
+def test_a_run_finds_the_pending_exits_a_new_entry_prices_from_the_new_entries(value_db, tmp_path):
+    """By value, a run looks for the exits left pending that a new entry can price from the new
+    entries (few; each of their filters by its own index), not by searching every pending
+    exit's material among all the client's lots by date: 1.7 s of a run with nothing new at
+    50,000 lots, 0.07 s since. The statements of a run, traced, planned again."""
+    load(value_db, tmp_path, "salidas", [["EXP-1", "RT", "2026-02-01", "M", "MAT-A", "4"]])
+    discharge.run(value_db, RFC, hasta=TODAY)
+    statements: list[str] = []
+    value_db.conn.set_trace_callback(statements.append)
+    try:
+        discharge.run(value_db, RFC, hasta=TODAY)
+    finally:
+        value_db.conn.set_trace_callback(None)
+    pending = [s for s in statements if "x AS MATERIALIZED" in s]  # the pending exits
+    assert len(pending) == 1
+    # the run's scratch table it fills (scope.mark), gone with the run
+    value_db.execute("CREATE TEMP TABLE IF NOT EXISTS dirty_keys (key TEXT PRIMARY KEY, desde)")
+    plan = [r[3] for r in value_db.execute(f"EXPLAIN QUERY PLAN {pending[0]}")]
+    lots = [step for step in plan if step.startswith(("SCAN e", "SEARCH e "))]
+    assert lots and not any(step.startswith("SCAN") for step in lots), plan  # each by an index
+    assert not any("entradas_fecha" in step for step in lots), plan

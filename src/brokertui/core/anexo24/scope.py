@@ -243,14 +243,17 @@ def _pending(db: Database, modo: str, params: dict) -> None:
             "SELECT id FROM salidas WHERE import_id IN (SELECT value FROM json_each(:cargando))"
         )
     if modo != "cantidad" and params["hasta_last"]:  # before a first run all exits are new
-        priceable = " OR ".join(f"({new})" for new in _new_entry_filters(params))
-        news.append(  # the pending exits first (a few), then their materials' entries
-            "SELECT id FROM (WITH x AS MATERIALIZED "
-            f"({EXPLODED.format(source='salidas s', where=where)}) "
-            "SELECT x.id FROM x WHERE EXISTS (SELECT 1 FROM entradas e "
-            "WHERE e.client_id = :client AND e.numero_parte = x.part "
-            f"AND e.fecha_entrada <= x.fecha AND e.valor_micro IS NOT NULL AND {LOADED_E} "
-            f"AND ({priceable})))"
+        priced = " UNION ALL ".join(
+            f"SELECT e.numero_parte, e.fecha_entrada FROM entradas e WHERE {new} "
+            f"AND e.valor_micro IS NOT NULL AND {LOADED_E}"
+            for new in _new_entry_filters(params)
+        )
+        news.append(  # the few new valued entries first (each filter by its index), then the
+            # pending exits of their materials from their dates: none read when there are none
+            "SELECT id FROM (WITH n AS MATERIALIZED (SELECT numero_parte, min(fecha_entrada) "
+            f"AS fecha FROM ({priced}) GROUP BY 1), "
+            f"x AS MATERIALIZED ({EXPLODED.format(source='salidas s', where=where)}) "
+            "SELECT x.id FROM n CROSS JOIN x ON x.part = n.numero_parte AND x.fecha >= n.fecha)"
         )
     source = f"({' UNION '.join(news)}) x CROSS JOIN salidas s ON s.id = x.id"
     _upsert(db, _demand_keys(modo, where, source), params)
