@@ -73,9 +73,9 @@ EMPTY = [
         "contengan «zz».",
     ),
     (
-        ["dashboard", "--urgent", "--rfc", R, "--program", "IMMEX"],
+        ["dashboard", "--urgent", "--rfc", R, "--program", "temporal"],
         f"El tablero al 2026-04-15 (RAOCE 2026) no tiene renglones urgentes de {RFC} con "
-        "--program IMMEX.",
+        "--program temporal.",
     ),
     (["catalog", "list", "--search", "zzzz"], "No hay catálogos que contengan «zzzz»."),
 ]

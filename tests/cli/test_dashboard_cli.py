@@ -3,11 +3,12 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
 
-from brokertui.cli.dashboard import SEVERITY_ES
+from brokertui.cli.dashboard import PROGRAMS, SEVERITY_ES, dashboard_cmd
 from brokertui.core import dashboard
 from brokertui.core import db as store
 from tests.builders import cli_runner
@@ -125,3 +126,43 @@ def test_today_option_and_errors(run):
     assert "no hay un cliente con el RFC XAXX010101000" in unknown.output
     assert run("dashboard", "--today", "2026-13-01").exit_code == 1
     assert run("dashboard", "--program", "OTRO").exit_code == 1
+
+
+def test_program_words_cover_every_dashboard_program():
+    assert sorted(PROGRAMS.values()) == sorted(dashboard.PROGRAMS)
+    assert all(word.replace("-", "").isalnum() for word in PROGRAMS)  # no 'temp.'
+
+
+def test_program_help_lists_its_words(run):
+    (program,) = [p for p in dashboard_cmd.params if p.name == "program"]
+    for word in PROGRAMS:
+        assert re.search(rf"(^|[ (]){re.escape(word)}[,;)]", program.help), word
+    output = run("dashboard", "--help").output
+    assert "temporal|oficio|datastage" in output
+    assert "Temp." not in output
+
+
+@pytest.mark.parametrize("spelling", ["temporal", "TEMPORAL", "Temp.", "temp."])
+def test_program_takes_the_word_and_the_old_spelling(run, spelling):
+    rows = json.loads(run("dashboard", "--program", spelling, "--format", "json").output)
+    assert [r["programa"] for r in rows] == [dashboard.TEMPORARY] * 6
+
+
+def test_program_words_filter_as_their_labels(run):
+    for word, label in PROGRAMS.items():
+        result = run("dashboard", "--program", word, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert {r["programa"] for r in json.loads(result.output)} <= {label}
+    refused = run("dashboard", "--program", "otro")
+    assert refused.exit_code == 1
+    assert "activo-fijo" in refused.output  # the choices offered are the words
+
+
+def test_dashboard_today_is_hidden_but_still_works(run):
+    # the same as the group's --today, kept for scripts that pass it after the command
+    assert "--today" not in run("dashboard", "--help").output
+    late = run("dashboard", "--today", "2026-07-15", "--program", "temporal", "--format", "json")
+    early = run("--today", "2026-07-15", "dashboard", "--program", "temporal", "--format", "json")
+    assert late.exit_code == early.exit_code == 0
+    assert json.loads(late.output) == json.loads(early.output)
+    assert [r["dias"] for r in json.loads(late.output)][:2] == [-42, -21]

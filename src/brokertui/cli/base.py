@@ -48,6 +48,21 @@ class Names(click.Choice):
         return ", ".join(self.registry)
 
 
+class Words(click.Choice):
+    """A choice among plain words a user types ('temporal', 'activo-fijo'), any case, each
+    passed on as the value it stands for (a core label such as 'Temp.'); that value itself
+    is accepted too, the spelling of older scripts. Help and completion offer the words."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.values = {**{v.lower(): v for v in words.values()}, **words}
+        super().__init__(list(words))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if isinstance(value, str) and value.strip().lower() in self.values:
+            return self.values[value.strip().lower()]
+        return super().convert(value, param, ctx)  # refused in the user's own spelling
+
+
 @dataclass
 class Env:
     """What every command shares: where the database is and what day it is."""

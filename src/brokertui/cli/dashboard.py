@@ -11,6 +11,7 @@ from brokertui.cli.base import (
     FORMATS,
     YEAR,
     Env,
+    Words,
     emit,
     main,
     of_client,
@@ -19,6 +20,7 @@ from brokertui.cli.base import (
     search_option,
 )
 from brokertui.core import dashboard
+from brokertui.core.registry.programs import PROGRAM_TYPES
 
 COLUMNS = [
     "severidad",
@@ -45,16 +47,34 @@ SEVERITY_ES = {
 }
 
 
+# The --program words, each for its rows' label in the dashboard (what a table and the TUI
+# show: 'Temp.'); the label itself is accepted too, the spelling of older scripts.
+PROGRAMS = {
+    **{kind.lower(): kind for kind in PROGRAM_TYPES},
+    "temporal": dashboard.TEMPORARY,
+    "oficio": dashboard.OFICIO,
+    "datastage": dashboard.DATASTAGE,
+    "activo-fijo": dashboard.ACTIVO_FIJO,
+    "24h": dashboard.LATE_DATA,
+}
+WORDS = {label: word for word, label in PROGRAMS.items()}
+
+
 @main.command("dashboard")
-@click.option(
-    "--today", "on", callback=parse_date_option, help="Toma esta fecha (AAAA-MM-DD) como hoy."
-)
+# The same as the group's `brokertui --today D dashboard` (which also pins the day for the
+# whole process; the dashboard only reads): kept for the scripts that pass it after the
+# command, hidden so that help offers one --today.
+@click.option("--today", "on", callback=parse_date_option, hidden=True)
 @click.option("--year", type=YEAR, help="Año de presentación del RAOCE (por omisión, el de hoy).")
 @click.option("--rfc", help="Sólo este cliente.")
 @click.option(
     "--program",
-    type=click.Choice(dashboard.PROGRAMS, case_sensitive=False),
-    help=f"Sólo los renglones de este programa ({dashboard.TEMPORARY}: lotes temporales).",
+    type=Words(PROGRAMS),
+    help="Sólo los renglones de: un programa (immex, prosec, altex, ecex); temporal, las "
+    "importaciones temporales por vencer; oficio, los oficios de matriz de seguridad; "
+    "datastage, las entregas de Data Stage atrasadas; activo-fijo, los activos fijos por "
+    "vencer su permanencia; 24h, las operaciones cuya información del sistema "
+    "corporativo llegó más de 24 horas después.",
 )
 @click.option("--urgent", is_flag=True, help="Sólo los renglones urgentes (críticos y de aviso).")
 @search_option
@@ -87,6 +107,6 @@ def dashboard_cmd(
         empty=f"El tablero al {today} (RAOCE {year or today.year}) no tiene renglones"
         + (" urgentes" if urgent else "")
         + of_client(rfc)
-        + (f" con --program {program}" if program else ""),
+        + (f" con --program {WORDS[program]}" if program else ""),
         search=search,
     )
