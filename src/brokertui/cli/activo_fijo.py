@@ -60,22 +60,27 @@ def activo_fijo_group() -> None:
 
 @activo_fijo_group.command("movimiento")
 @click.option("--rfc", required=True)
-@click.option("--fecha", required=True)
+@click.option("--fecha", required=True, help="Fecha del movimiento (AAAA-MM-DD).")
 @click.option(
     "--tipo",
     required=True,
     help="retorno, transferencia, cambio_regimen, donacion, destruccion o cambio_domicilio.",
 )
 @click.option("--pedimento", required=True, help="El pedimento de importación del activo.")
-@click.option("--partida", required=True)
-@click.option("--parte", "numero_parte", default="", help="Si la partida tiene varios activos.")
+@click.option("--partida", required=True, help="La partida del activo en ese pedimento.")
+@click.option(
+    "--parte",
+    "numero_parte",
+    default="",
+    help="Número de parte, si la partida tiene varios activos.",
+)
 @click.option("--cantidad", default="", help="Lo que descarga (vacía en un cambio de domicilio).")
 @click.option("--documento", default="", help="Pedimento de salida, o acta o acuse.")
 @click.option("--domicilio", default="", help="Cambio de domicilio: la planta o bodega destino.")
-@click.option("--motivo", default="")
+@click.option("--motivo", default="", help="Por qué se hace el movimiento.")
 @click.option("--serie", default="", help="Número de serie del bien (maquinaria y equipo).")
-@click.option("--marca", default="")
-@click.option("--modelo", default="")
+@click.option("--marca", default="", help="Marca del bien.")
+@click.option("--modelo", default="", help="Modelo del bien.")
 @pass_env
 def movimiento_cmd(env: Env, rfc: str, **values: str) -> None:
     """Registra un movimiento de un activo fijo; descarga su saldo salvo un cambio de

@@ -295,13 +295,15 @@ def report_cmd(
 
 @main.command("ajuste")
 @click.option("--rfc", required=True)
-@click.option("--fecha", required=True)
-@click.option("--tipo", required=True, type=click.Choice(ajustes.AJUSTE_TIPOS))
-@click.option("--parte", "numero_parte", required=True)
-@click.option("--cantidad", required=True)
+@click.option("--fecha", required=True, help="Fecha del ajuste (AAAA-MM-DD).")
+@click.option(
+    "--tipo", required=True, type=click.Choice(ajustes.AJUSTE_TIPOS), help="Tipo de ajuste."
+)
+@click.option("--parte", "numero_parte", required=True, help="Número de parte del material.")
+@click.option("--cantidad", required=True, help="Cantidad ajustada, en la unidad del material.")
 @click.option("--pedimento", default="", help="Sobrante o desensamble: el pedimento.")
 @click.option("--partida", default="", help="Sobrante o desensamble: su partida.")
-@click.option("--motivo", required=True)
+@click.option("--motivo", required=True, help="Por qué se ajusta (p. ej. el acta de merma).")
 @pass_env
 def ajuste_cmd(env: Env, rfc: str, **values: str) -> None:
     """Registra un ajuste: faltante, merma, sobrante o recuperación por desensamble."""
@@ -311,7 +313,12 @@ def ajuste_cmd(env: Env, rfc: str, **values: str) -> None:
 
 @main.command("baja")
 @click.option("--rfc", required=True)
-@click.option("--catalogo", required=True, type=Names(bajas.BAJA_TABLES))
+@click.option(
+    "--catalogo",
+    required=True,
+    type=Names(bajas.BAJA_TABLES),
+    help="El catálogo del Anexo 24 del registro.",
+)
 @click.option("--clave", required=True, help="Número de parte o clave del catálogo.")
 @click.option("--date", "on", help="Fecha de baja (por omisión, hoy).")
 @pass_env

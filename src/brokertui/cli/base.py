@@ -114,14 +114,30 @@ def _check_text_params(command: click.Command, ctx: click.Context) -> None:
                 raise InvalidInput(name, str(exc)) from None
 
 
+# The help of an option most commands share, where a command gives it none.
+COMMON_HELP = {"rfc": "RFC del cliente."}
+
+
+def _common_help(param: click.Option) -> str | None:
+    """The help an option has without its own: --rfc's, or --format's choices."""
+    if param.name == "fmt" and isinstance(param.type, click.Choice):
+        *first, last = param.type.choices
+        named = f"{', '.join(map(str, first))} o {last}"
+        return f"Formato de salida: {named} (por omisión, {param.default})."
+    return COMMON_HELP.get(param.name or "")
+
+
 class BrokerCommand(click.Command):
     """A command whose options' text is checked before it runs (_check_text_params), its help
-    in Spanish (cli/spanish.py)."""
+    in Spanish (cli/spanish.py), --rfc and --format explained where it does not say more."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # click.Command's
         kwargs.setdefault("options_metavar", spanish.OPTIONS_METAVAR)
         super().__init__(*args, **kwargs)
         spanish.spanish_metavars(self)
+        for param in self.params:
+            if isinstance(param, click.Option) and not param.help:
+                param.help = _common_help(param)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)

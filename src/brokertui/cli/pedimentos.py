@@ -132,7 +132,11 @@ def pedimento_list(
 
 @pedimento_group.command("show")
 @click.argument("numero", metavar="NÚMERO")
-@click.option("--source", type=click.Choice(["captura", "datastage"]))
+@click.option(
+    "--source",
+    type=click.Choice(["captura", "datastage"]),
+    help="El capturado o el de Data Stage (por omisión, el de Data Stage si lo hay).",
+)
 @pass_env
 def pedimento_show(env: Env, numero: str, source: str | None) -> None:
     """Un pedimento con sus facturas, identificadores y partidas, y los demás miembros de Data

@@ -66,12 +66,12 @@ def raoce_set(
 
 @raoce_group.command("add-bien")
 @click.option("--rfc", required=True)
-@click.option("--year", type=YEAR, required=True)
+@click.option("--year", type=YEAR, required=True, help="Año de presentación del RAOCE.")
 @click.option("--sector", required=True, help="Sector PROSEC, p. ej. XIX.")
-@click.option("--fraccion", required=True)
-@click.option("--descripcion", required=True)
+@click.option("--fraccion", required=True, help="Fracción arancelaria del bien.")
+@click.option("--descripcion", required=True, help="Descripción del bien.")
 @click.option("--unidad", required=True, help="Unidad del Apéndice 7, clave o nombre.")
-@click.option("--volumen", required=True)
+@click.option("--volumen", required=True, help="Volumen producido, en esa unidad.")
 @pass_env
 def raoce_add_bien(env: Env, rfc: str, year: int, **bien: str) -> None:
     """Agrega un bien a la relación de bienes producidos del PROSEC."""
@@ -81,7 +81,7 @@ def raoce_add_bien(env: Env, rfc: str, year: int, **bien: str) -> None:
 
 @raoce_group.command("show")
 @click.option("--rfc", required=True)
-@click.option("--year", type=YEAR, required=True)
+@click.option("--year", type=YEAR, required=True, help="Año de presentación del RAOCE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_env
 def raoce_show(env: Env, rfc: str, year: int, fmt: str) -> None:

@@ -9,6 +9,7 @@ import click
 
 from brokertui.cli.base import (
     FORMATS,
+    HEADERS,
     YEAR,
     Decorated,
     Env,
@@ -33,7 +34,10 @@ CLIENT_COLUMNS = ["rfc", "razon_social", "entidad_federativa", "programas", "baj
 
 def address_options(command: Decorated) -> Decorated:
     for name in reversed(clients.ADDRESS_FIELDS):
-        command = click.option(f"--{name.replace('_', '-')}", name, help=name)(command)
+        words = HEADERS.get(name, name.replace("_", " "))
+        command = click.option(
+            f"--{name.replace('_', '-')}", name, help=f"Domicilio fiscal: {words}."
+        )(command)
     return command
 
 
@@ -44,7 +48,7 @@ def client_group() -> None:
 
 @client_group.command("add")
 @click.option("--rfc", required=True)
-@click.option("--razon-social", required=True)
+@click.option("--razon-social", required=True, help="Razón social del cliente.")
 @address_options
 @click.option("--force", is_flag=True, help="Acepta un RFC cuyo dígito verificador no coincide.")
 @pass_env
@@ -68,7 +72,7 @@ def client_add(env: Env, force: bool, **values: str | None) -> None:
 
 @client_group.command("edit")
 @click.option("--rfc", required=True)
-@click.option("--razon-social")
+@click.option("--razon-social", help="La nueva razón social.")
 @address_options
 @expect_version_option
 @pass_env
@@ -143,13 +147,15 @@ def client_show(env: Env, rfc: str, fmt: str) -> None:
 
 @client_group.command("add-site")
 @click.option("--rfc", required=True)
-@click.option("--kind", type=click.Choice(["planta", "bodega"]), required=True)
-@click.option("--nombre", required=True)
-@click.option("--calle")
-@click.option("--numero")
-@click.option("--colonia")
-@click.option("--codigo-postal")
-@click.option("--entidad-federativa")
+@click.option(
+    "--kind", type=click.Choice(["planta", "bodega"]), required=True, help="Planta o bodega."
+)
+@click.option("--nombre", required=True, help="Nombre de la planta o bodega.")
+@click.option("--calle", help="Domicilio: calle.")
+@click.option("--numero", help="Domicilio: número.")
+@click.option("--colonia", help="Domicilio: colonia.")
+@click.option("--codigo-postal", help="Domicilio: código postal.")
+@click.option("--entidad-federativa", help="Domicilio: entidad federativa.")
 @pass_env
 def client_add_site(env: Env, rfc: str, **values: str | None) -> None:
     """Registra una planta o bodega de un cliente."""
@@ -179,7 +185,7 @@ def program_group() -> None:
 @program_group.command("add")
 @click.option("--rfc", required=True)
 @click.option("--type", "type_", required=True, help="IMMEX, PROSEC, ALTEX o ECEX.")
-@click.option("--number", required=True)
+@click.option("--number", required=True, help="Número del programa (el de su autorización).")
 @click.option("--authorized", required=True, help="Fecha de autorización (AAAA-MM-DD).")
 @click.option("--modalidad", help="IMMEX: " + ", ".join(programs.MODALIDADES))
 @click.option("--sectors", help="Sectores PROSEC, p. ej. 'I,XIX'.")
@@ -210,7 +216,7 @@ def program_add(
 
 @program_group.command("status")
 @click.option("--rfc", required=True)
-@click.option("--type", "type_", required=True)
+@click.option("--type", "type_", required=True, help="IMMEX, PROSEC, ALTEX o ECEX.")
 @click.option("--status", required=True, help=", ".join(programs.STATUSES))
 @click.option("--authorized", help="Corrige la fecha de autorización (AAAA-MM-DD).")
 @expect_version_option
