@@ -65,7 +65,7 @@ EMPTY = [
         f"No hay pedimentos de {RFC} desde 2026-01-01.",
     ),
     (["client", "list", "--search", "zz"], "No hay clientes vigentes que contengan «zz»."),
-    (["program", "list", "--rfc", R], f"No hay programas de {RFC} registrados."),
+    (["program", "list", "--rfc", R], f"No hay programas registrados de {RFC}."),
     (["deadlines", "--year", "2025"], "No hay obligaciones RAOCE 2025."),
     (
         ["calendar", "list", "--year", "2026", "--search", "zz"],
@@ -74,7 +74,7 @@ EMPTY = [
     ),
     (
         ["dashboard", "--urgent", "--rfc", R, "--program", "temporal"],
-        f"El tablero al 2026-04-15 (RAOCE 2026) no tiene renglones urgentes de {RFC} con "
+        f"Tablero al 2026-04-15 · RAOCE 2026: no hay renglones urgentes de {RFC} con "
         "--program temporal.",
     ),
     (["catalog", "list", "--search", "zzzz"], "No hay catálogos que contengan «zzzz»."),

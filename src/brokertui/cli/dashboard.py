@@ -104,7 +104,7 @@ def dashboard_cmd(
         COLUMNS if fmt != "table" else TABLE_COLUMNS,
         fmt,
         title=f"Tablero al {today} · RAOCE {year or today.year}",
-        empty=f"El tablero al {today} (RAOCE {year or today.year}) no tiene renglones"
+        empty=f"Tablero al {today} · RAOCE {year or today.year}: no hay renglones"
         + (" urgentes" if urgent else "")
         + of_client(rfc)
         + (f" con --program {WORDS[program]}" if program else ""),

@@ -98,5 +98,5 @@ def oficio_list(env: Env, rfc: str | None, fmt: str) -> None:
         ["rfc", "numero", "fecha", "vence", "estado"],
         fmt,
         title="Oficios",
-        empty=f"No hay oficios de matriz de seguridad{of_client(rfc)} registrados",
+        empty=f"No hay oficios de matriz de seguridad registrados{of_client(rfc)}",
     )

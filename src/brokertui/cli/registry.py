@@ -258,7 +258,7 @@ def program_list(env: Env, rfc: str | None, search: str | None, fmt: str) -> Non
         PROGRAM_COLUMNS,
         fmt,
         title="Programas",
-        empty=f"No hay programas{of_client(rfc)} registrados",
+        empty=f"No hay programas registrados{of_client(rfc)}",
         search=search,
     )
 
