@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from brokertui.cli.activo_fijo import ASSET_COLUMNS
 from tests.builders import cli_runner
 from tests.core.anexo24.conftest import AF1, RFC, af_db, inv_db, write_csv  # noqa: F401
 
@@ -35,6 +36,7 @@ def test_a_movement_discharges_and_the_list_shows_it(run):
                  "--documento", RT)  # fmt: skip
     assert result.exit_code == 0, result.output
     first = assets(run)[0]
+    assert list(first) == ASSET_COLUMNS  # the columns an empty list's CSV header names
     assert (first["saldo"], first["domicilio"], first["ultimo_movimiento"]) == (
         "0.75",
         "Planta Sur",
