@@ -294,14 +294,16 @@ class BrokerApp(App):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        full: str = "",
     ) -> None:
         """Every toast (a screen's too) is plain text: its messages carry user data. It is ONE
         line over the header, clipped with an ellipsis, never over a table (issue 16, item 9):
-        the newest hides the ones before, and F1 lists the recent ones in full."""
+        the newest hides the ones before, and F1 lists the recent ones in full (`full`, when
+        the toast says less: a file's name, F1 its whole path)."""
         heading, text = clean(title), clean(message, lines=True)
         if heading:
             text = f"{heading}{'' if heading[-1] in '?!.:' else ':'} {text}"
-        self.messages.append(text)
+        self.messages.append(clean(full, lines=True) if full else text)
         super().notify(
             " · ".join(line.strip() for line in text.splitlines() if line.strip()),
             severity=severity,

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from textual.widgets._toast import Toast
 
 from brokertui.app import BrokerApp
 from brokertui.core import preferences
@@ -142,21 +143,30 @@ async def test_a_failed_discharge_is_notified_and_d_runs_again(demo_db, monkeypa
 
 
 async def test_report_export_writes_the_file_in_a_job(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
+    """The toast names the file, read whole at 80 columns; F1 keeps the whole path (the toast
+    said it, cut: found by a new user's trial)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "a-home-folder-with-a-rather-long-name"))
     app = BrokerApp(demo_db, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.open_client(RFC)
         await pilot.press("f6")
         await pilot.pause()
         await pilot.press("x")
         await settle(pilot)
-        (written,) = (tmp_path / "brokertui-reportes").iterdir()
+        (written,) = (
+            tmp_path / "a-home-folder-with-a-rather-long-name" / "brokertui-reportes"
+        ).iterdir()
         assert written.name == f"{RFC}-saldos-{TODAY.isoformat()}.xlsx"
         assert (written.stat().st_mode & 0o777, written.parent.stat().st_mode & 0o777) == (
             0o600,
             0o700,
         )  # private whatever the umask (core/files.py)
-        assert str(written) in list(app._notifications)[-1].message
+        told = f"Guardado: {written.name}"
+        assert list(app._notifications)[-1].message == told
+        await until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
+        (toast,) = (t for t in app.screen.query(Toast) if t.region.height)
+        assert toast.content_region.width >= len(told)  # not cut
+        assert app.messages[-1] == f"Saldos por pedimento (lote): {written}"  # F1's
 
 
 async def test_no_bar_is_shown_while_no_job_runs(demo_db):

@@ -23,6 +23,7 @@ from brokertui.core import files, log
 from brokertui.core.db import worker_connection
 from brokertui.core.errors import BrokerError
 from brokertui.core.progress import Progress
+from brokertui.core.text import shown_name
 from brokertui.screens.base import Guarded
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ class Jobs:
         self, name: str, write: Callable[[Database, Path], T], said: Callable[[T, Path], str]
     ) -> bool:
         """Write the file `name` into ~/brokertui-reportes (made private) in a job, by
-        `write(conn, path)`; then `said(result, path)` is notified."""
+        `write(conn, path)`; then the toast names the file (a whole path is cut at 80
+        columns) and F1's messages keep `said(result, path)`."""
         folder = Path.home() / "brokertui-reportes"
         path = folder / name
 
@@ -102,7 +104,11 @@ class Jobs:
             files.ensure_private_dir(folder)
             return write(conn, path)
 
-        return self.start(task, lambda result: self.screen.notify(said(result, path), timeout=8))
+        def done(result: T) -> None:
+            told = f"Guardado: {shown_name(name)}"
+            self.screen.app.notify(told, timeout=8, full=said(result, path))
+
+        return self.start(task, done)
 
     def _progressed(self, progress: Progress | None, done: int, total: int, stage: str) -> None:
         if self.bar and total > 0:  # a total of 0 is not known yet: the stage alone is told
