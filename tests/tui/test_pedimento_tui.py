@@ -136,6 +136,20 @@ async def test_bad_fields_are_named_beside_them_and_nothing_is_saved(demo_db):
     assert pedimentos.count_pedimentos(demo_db, rfc=RFC) == 9  # the demo's, nothing added
 
 
+async def test_a_fecha_de_pago_after_today_is_named_when_the_field_is_left(demo_db):
+    """As every field (README, Forms): told on leaving it, not only at save (a new user's
+    trial); today itself is fine."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_capture(app, pilot)
+        await fill(pilot, [*HEADER[:8], "2026-04-16"])  # TODAY is 2026-04-15
+        screen = app.screen
+        assert message(screen, "encabezado-fecha_pago") == "no puede ser posterior a hoy"
+        await pilot.press("shift+tab", "ctrl+u")
+        await fill(pilot, [TODAY.isoformat()])
+        assert message(screen, "encabezado-fecha_pago") == ""
+
+
 async def test_block_keys_add_duplicate_delete_and_move(demo_db):
     app = BrokerApp(demo_db, today=TODAY)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -288,6 +288,9 @@ class PedimentoFormScreen(Guarded, Screen[str | None]):
             return True
         try:
             value = check_field(model, name, left)
+            # ISO dates compare as text
+            if editor is None and name == "fecha_pago" and str(value) > str(self.app.today):
+                raise InvalidInput(name, review.FUTURE_PAYMENT)
         except InvalidInput as exc:
             row.show(exc.message)
             return False

@@ -34,6 +34,10 @@ def is_temporary_entry(clave: str, tipo_operacion: str) -> bool:
     return tipo_operacion == "1" and effect in ("entrada", "entrada_activo")
 
 
+# A fecha de pago after today: refused at save (review) and named when the field is left.
+FUTURE_PAYMENT = "no puede ser posterior a hoy"
+
+
 def review(ped: Pedimento, rules: dict[str, bool], today: date) -> list[Problem]:
     """Every cross-field check and restricted-goods rule on a parsed pedimento."""
     head = ped.encabezado
@@ -46,7 +50,7 @@ def review(ped: Pedimento, rules: dict[str, bool], today: date) -> list[Problem]
     if head.clave in ("IN", "AF") and head.regimen != "ITE":
         add(Problem("regimen", f"la clave {head.clave} es del régimen ITE (temporal IMMEX)"))
     if head.fecha_pago > today:
-        add(Problem("fecha_pago", "no puede ser posterior a hoy"))
+        add(Problem("fecha_pago", FUTURE_PAYMENT))
     numero = pedimento_numero.parse(head.numero, today=today)
     for warning in numero.warnings:
         add(Problem("numero", warning, "warning"))
