@@ -54,17 +54,23 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
         self.dismiss(answer)
 
 
+def question_css(screen: str) -> str:
+    """The look of a question asked in a box (ChoiceScreen, LeaveScreen): centred, a warning
+    border, its answers muted."""
+    return f"""
+    {screen} {{ align: center middle; }}
+    {screen} > Vertical {{
+        width: 64; height: auto; max-width: 95%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }}
+    {screen} .choice {{ color: $text-muted; }}
+    """
+
+
 class ChoiceScreen(Guarded, ModalScreen[str | None]):
     """Pick one of a few answers by its key; Esc dismisses with None (changed my mind)."""
 
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical {
-        width: 64; height: auto; max-width: 95%;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
-    ChoiceScreen .choice { color: $text-muted; }
-    """
+    DEFAULT_CSS = question_css("ChoiceScreen")
     BINDINGS = commands.bindings("choice")
 
     def __init__(self, question: str, title: str, choices: list[tuple[str, str]]) -> None:
@@ -95,14 +101,7 @@ class LeaveScreen(Guarded, ModalScreen[bool]):
     """Changes not saved: discard them (True) or keep editing (False), one key each (the
     table's "leave" commands); Esc keeps editing."""
 
-    DEFAULT_CSS = """
-    LeaveScreen { align: center middle; }
-    LeaveScreen > Vertical {
-        width: 64; height: auto; max-width: 95%;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
-    LeaveScreen .choice { color: $text-muted; }
-    """
+    DEFAULT_CSS = question_css("LeaveScreen")
     BINDINGS = commands.bindings("leave")
 
     def compose(self) -> ComposeResult:
