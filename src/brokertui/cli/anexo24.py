@@ -30,6 +30,7 @@ from brokertui.cli.base import (
     period_options,
     reconcile_group,
     required_period,
+    rfc_shown,
     search_option,
 )
 from brokertui.core import export, files, formatting
@@ -206,7 +207,7 @@ def discharge_runs(env: Env, rfc: str, search: str | None, fmt: str) -> None:
         columns,
         fmt,
         title="Corridas de descargo",
-        empty=f"{rfc.strip().upper()} no tiene corridas de descargo",
+        empty=f"{rfc_shown(rfc)} no tiene corridas de descargo",
         search=search,
     )
 
@@ -385,7 +386,7 @@ def reconcile_tolerance(env: Env, valor: str | None, rfc: str | None) -> None:
     """Muestra o cambia la tolerancia en valor USD del cruce de entradas."""
     if valor is not None:
         crosscheck.set_tolerance(env.db, valor, rfc)
-    who = f"de {rfc.strip().upper()}" if rfc else "de la oficina"
+    who = f"de {rfc_shown(rfc)}" if rfc else "de la oficina"
     click.echo(f"Tolerancia en valor USD {who}: {crosscheck.tolerance(env.db, rfc)}")
 
 
@@ -402,8 +403,7 @@ def reconcile_parts(env: Env, rfc: str, fmt: str) -> None:
         crosscheck.PART_COLUMNS,
         fmt,
         title="Números de parte sin catálogo",
-        empty=f"{rfc.strip().upper()} no tiene partidas temporales con número de parte sin "
-        "catálogo",
+        empty=f"{rfc_shown(rfc)} no tiene partidas temporales con número de parte sin catálogo",
     )
     if fmt == "table":
         click.echo(
@@ -501,7 +501,7 @@ def reconcile_inventario(
         shown,
         "table",
         title="Conciliación de inventario (sistema corporativo)",
-        empty=f"{rfc.strip().upper()} no tiene materiales que conciliar{during(start, end)}",
+        empty=f"{rfc_shown(rfc)} no tiene materiales que conciliar{during(start, end)}",
     )
     proposed = conciliacion.proposals(lines, start, end)
     undeclared = sum(1 for x in lines if not x.declarado)

@@ -386,9 +386,14 @@ def during(start: date | None, end: date | None) -> str:
     return f" desde {start}" if start else f" hasta {end}" if end else ""
 
 
+def rfc_shown(rfc: str) -> str:
+    """An --rfc as the registry writes it (upper case, no spaces around), for a message."""
+    return rfc.strip().upper()
+
+
 def of_client(rfc: str | None) -> str:
-    """' de RFC' for an --rfc given (as the registry writes it: upper case), else ''."""
-    return f" de {rfc.strip().upper()}" if rfc else ""
+    """' de RFC' for an --rfc given (rfc_shown), else ''."""
+    return f" de {rfc_shown(rfc)}" if rfc else ""
 
 
 def given(**values: V | None) -> dict[str, V]:
@@ -489,6 +494,11 @@ HEADERS = {
 }
 
 
+def header(column: str) -> str:
+    """A column's header in a table (HEADERS, else its key with spaces for underscores)."""
+    return HEADERS.get(column, column.replace("_", " "))
+
+
 # Columns of free text, which a table wraps between words to fit the terminal. Any other
 # value (a code, a date, a number, a state) and every word of a header is never broken: a
 # table that cannot fit so is shown a row at a time ("campo  valor" lines, `_records`).
@@ -538,7 +548,7 @@ def emit(
     else:
         from rich.console import Console  # on use: most commands never print a table
 
-        headers = [HEADERS.get(c, c.replace("_", " ")) for c in columns]
+        headers = list(map(header, columns))
         cells = [[_shown(row.get(c)) for c in columns] for row in rows]
         console = Console()
         room = console.width - _EDGES - _PER_COLUMN * len(columns)
@@ -553,7 +563,7 @@ def emit_record(record: dict) -> None:
     """Print one record for a person: each key's header (HEADERS) and its value, a line each."""
     from rich.console import Console
 
-    headers = [HEADERS.get(c, c.replace("_", " ")) for c in record]
+    headers = list(map(header, record))
     _records(Console(), headers, [[_shown(v) for v in record.values()]], None)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from brokertui.cli.base import FORMATS, Env, emit, main, of_client, pass_env
+from brokertui.cli.base import FORMATS, Env, emit, main, of_client, pass_env, rfc_shown
 from brokertui.core.pedimentos.datastage import oficios, routes, schedule
 from brokertui.core.registry import clients
 
@@ -75,7 +75,7 @@ def oficio_add(env: Env, rfc: str, numero: str, fecha: str, vence: str) -> None:
     """Registra el oficio de un cliente (una renovación es un oficio nuevo)."""
     oficio = oficios.record(env.db, rfc, numero, fecha, vence)
     click.echo(
-        f"Oficio {oficio.numero} registrado para {rfc.strip().upper()}: vence el "
+        f"Oficio {oficio.numero} registrado para {rfc_shown(rfc)}: vence el "
         f"{oficio.vence.isoformat()} ({oficio.countdown(env.today)})."
     )
 

@@ -9,7 +9,6 @@ import click
 
 from brokertui.cli.base import (
     FORMATS,
-    HEADERS,
     YEAR,
     Decorated,
     Env,
@@ -18,6 +17,7 @@ from brokertui.cli.base import (
     emit_record,
     expect_version_option,
     given,
+    header,
     main,
     matching,
     of_client,
@@ -34,7 +34,7 @@ CLIENT_COLUMNS = ["rfc", "razon_social", "entidad_federativa", "programas", "baj
 
 def address_options(command: Decorated) -> Decorated:
     for name in reversed(clients.ADDRESS_FIELDS):
-        words = HEADERS.get(name, name.replace("_", " "))
+        words = header(name)
         command = click.option(
             f"--{name.replace('_', '-')}", name, help=f"Domicilio fiscal: {words}."
         )(command)
