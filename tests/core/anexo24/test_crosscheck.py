@@ -122,6 +122,72 @@ def test_a_tolerance_is_the_clients_else_the_offices_and_refuses_bad_input(plant
             crosscheck.set_tolerance(planted, bad, RFC)
 
 
+# -- fixed assets -------------------------------------------------------------------------------
+# A fixed asset (clave AF, or E2/E4 out of a depósito fiscal or an exhibition) is a temporary
+# import (rules.md §2.1: LA art. 108 fr. III; formats.md §3.1: an entry) that Anexo 24 records
+# by pedimento, clave and date in its módulo de activo fijo (anexo24-rgce-2024.txt, Apartado A,
+# fracción II, "Módulo de Activo Fijo"): the cross-check compares it like an insumo, on both
+# sides.
+
+PRESS = ["AF-1", "Prensa", "84623999", "6", "6", "1", "directo"]
+
+
+def press(**changes) -> dict:
+    """A 551 partida of one press (12 pieces, UMT 12 pieces, USD 1976.88), no part number."""
+    return partida(**({"parte": "", "fraccion": "84623999", "umt_qty": "12", "umt": "6"} | changes))
+
+
+def asset(n: int, sec: int, clave="AF", cantidad="12") -> list[str]:
+    row = entrada(n, sec, parte="AF-1", cantidad=cantidad, fr="84623999")
+    row[2] = clave
+    return row
+
+
+@pytest.fixture
+def fixed_assets(db, tmp_path):
+    clients.add_client(db, {"rfc": RFC, "razon_social": "Bajío Máquinas SA"})
+    import_rows(db, "materiales", [PRESS])
+    ds = [
+        # 11: its part number in 551: the pedimento itself makes the lot (source 'pedimento')
+        pedimento(number(11), clave="AF", partidas=[press(parte="AF-1")]),
+        # 12: the ERP's entradas interface brings its lot
+        pedimento(number(12), clave="AF", partidas=[press()]),
+        # 13: only in Data Stage
+        pedimento(number(13), clave="AF", partidas=[press()]),
+        # 14: partida 1's quantity differs (UMC, UMT); 2 only in Data Stage (the ERP has a 3)
+        pedimento(number(14), clave="AF", partidas=[press(), press()]),
+        # 16: a fixed asset out of a depósito fiscal (E2), on both sides
+        pedimento(number(16), clave="E2", partidas=[press()]),
+    ]
+    datastage.import_zip(db, datastage_build.write_zip(tmp_path / "1_Solicitudes.zip", ds))
+    rows = [
+        asset(12, 1),
+        asset(14, 1, cantidad="11"),
+        asset(14, 3),
+        asset(15, 1),
+        asset(16, 1, "E2"),
+    ]
+    import_rows(db, "entradas", rows)
+    return db
+
+
+def test_a_fixed_asset_is_compared_on_both_sides_like_an_insumo(fixed_assets):
+    lots = fixed_assets.execute(
+        "SELECT pedimento, clave, source FROM entradas ORDER BY pedimento, partida"
+    ).fetchall()
+    assert (number(11), "AF", "pedimento") in lots and (number(16), "E2", "interfaz") in lots
+    categories = fixed_assets.execute("SELECT DISTINCT categoria FROM partidas").fetchall()
+    assert categories == [("activo_fijo",)]  # Data Stage files them as fixed assets
+    assert crosscheck.differences(fixed_assets, RFC) == [
+        Difference(number(13), "solo_datastage"),
+        Difference(number(14), "partida", 1, "cantidad_umc", "11", "12"),
+        Difference(number(14), "partida", 1, "cantidad_umt", "11", "12"),
+        Difference(number(14), "partida_solo_datastage", 2),
+        Difference(number(14), "partida_solo_anexo24", 3),
+        Difference(number(15), "solo_anexo24"),
+    ]
+
+
 # -- properties of `compare` ----------------------------------------------------------------
 
 TOLERANCE = Decimal("1.00")

@@ -4,9 +4,11 @@ client's inventory must pass (issue 13, item 6).
 One side is the client's Anexo 24 lots (`entradas`, from the ERP interface or from pedimentos;
 ajustes left out), summed per pedimento and partida: a partida split over several part numbers
 is one line. The other is the 551 partidas of the client's Data Stage temporary imports
-(`formats.md` §1.5, 551), the latest of each rectification chain (§1.8); fixed assets have
-their own module (anexo24-rgce-2024.txt, Apartado A, 4. Módulo de activo fijo) and are left
-out. A difference is one
+(`formats.md` §1.5, 551), the latest of each rectification chain (§1.8). Fixed assets (claves
+AF, E2, E4) are on both sides like insumos: they are temporary imports too (rules.md §2.1: LA
+art. 108 fr. III; formats.md §3.1) whose pedimento the Anexo 24 records in its módulo de activo
+fijo (anexo24-rgce-2024.txt, Apartado A, fracción II, "Módulo de Activo Fijo"), so the same
+quantities must be on both. A difference is one
 row: a pedimento or a partida on one side only, or a field that differs: fracción, UMC,
 cantidad UMC, cantidad UMT (the entries' UMC quantity times the material's factor_umt, rounded
 to the decimals Data Stage writes, at least 3) and valor USD (beyond the client's tolerance,
@@ -168,11 +170,13 @@ def set_tolerance(db: Database, value: str, rfc: str | None = None) -> Decimal:
 
 # -- reading both sides -----------------------------------------------------------------------
 
+# Every partida of a temporary import: categoria insumo, contenedor or activo_fijo (the Anexo 24
+# side keeps fixed-asset lots too: module docstring).
 _DATASTAGE = """
 SELECT p.numero, p.fecha_pago, x.secuencia, x.fraccion, x.umc, x.cantidad_umc, x.cantidad_umt,
        x.valor_usd
 FROM partidas x JOIN pedimentos p ON p.id = x.pedimento_id
-WHERE p.client_id = ? AND p.source = 'datastage' AND x.categoria IN ('insumo', 'contenedor')
+WHERE p.client_id = ? AND p.source = 'datastage' AND x.categoria IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM pedimentos r WHERE r.rectifica = p.numero)
 """
 _ANEXO24 = f"""
