@@ -11,6 +11,8 @@ MAT-B.
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brokertui.core.anexo24 import ledger as discharge
 from brokertui.core.anexo24 import reports
@@ -260,6 +262,85 @@ def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
         None,
     ]
     assert discharge.mode(new, 1) == "cantidad"
+    new.close()
+
+
+def _valor_micro_0009() -> str:
+    """The expression migration 0009 gave valor_micro, read from the migration itself."""
+    from brokertui.core import db as store
+
+    (text,) = [m.sql for m in store.available_migrations() if m.version == 9]
+    return text.split("GENERATED ALWAYS AS (", 1)[1].rsplit(") VIRTUAL", 1)[0]
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.,-+ e\t", max_size=16),
+        st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,8})?\Z"),
+        st.text(max_size=12),
+    )
+)
+@settings(max_examples=300)
+def test_valor_micro_reads_any_text_as_migration_0009_did(text):
+    """Migration 0039 reads an entrada's valor_usd with fewer string functions (SQLite computes
+    a generated column for every row inserted): for any text, stored or odd, the same number
+    as 0009's expression, its reference."""
+    from brokertui.core import db as store
+
+    db = store.connect(":memory:")
+    db.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) VALUES (?, 'A', '', '')",
+        [RFC],
+    )
+    db.execute(
+        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+        "numero_parte, cantidad_micro, umc, valor_usd, source) "
+        "VALUES (1, '260739536000010', 1, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
+        [text],
+    )
+    stored = db.execute("SELECT valor_micro FROM entradas").fetchone()[0]
+    reference = db.execute(f"SELECT {_valor_micro_0009()} FROM (SELECT ? AS valor_usd)", [text])
+    assert stored == reference.fetchone()[0]
+    db.close()
+
+
+def test_migration_0039_keeps_every_value_and_the_triggers_that_read_it(tmp_path):
+    """A database of version 38 keeps its entries' values through 0039, and deleting an
+    entrada still takes its value off its part's kept balance (the triggers of 0024, put back)."""
+    from brokertui.core import db as store
+
+    path = tmp_path / "old.db"
+    old = store.connect(path, migrate_to=38)
+    old.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at, descargo_modo) "
+        "VALUES (?, 'Alfa', '', '', 'valor')",
+        [RFC],
+    )
+    for n, text in enumerate(["1,234.56", "82", "0.000001", "", "7.1234567"], start=1):
+        old.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, source) VALUES "
+            "(1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
+            [n, text],
+        )
+    old.execute(
+        "INSERT INTO lot_balances (entrada_id, client_id, fecha_entrada, pedimento, partida) "
+        "SELECT id, client_id, fecha_entrada, pedimento, partida FROM entradas"
+    )
+    old.execute(
+        "INSERT INTO part_balances VALUES (1, 'MAT-A', '', 4, "
+        "(SELECT sum(valor_micro) FROM entradas))"
+    )
+    before = [r[0] for r in old.execute("SELECT valor_micro FROM entradas ORDER BY id")]
+    old.close()
+    new = store.connect(path)
+    assert [r[0] for r in new.execute("SELECT valor_micro FROM entradas ORDER BY id")] == before
+    assert before == [1_234_560_000, 82_000_000, 1, None, 7_123_456]
+    new.execute("DELETE FROM entradas WHERE partida = 2")
+    assert new.execute("SELECT lotes, saldo_micro FROM part_balances").fetchone() == (
+        3,
+        1_234_560_000 + 1 + 7_123_456,
+    )
     new.close()
 
 
