@@ -52,6 +52,23 @@ def test_a_worker_finds_its_own_connection_with_no_statement_on_the_apps(db, tmp
     assert store.file_path(store.connect(":memory:")) is None
 
 
+def test_checked_rows_leaves_out_only_the_check_constraints_and_only_meanwhile(db):
+    """A job that writes rows it checked before (an import's writer) leaves SQLite's CHECK
+    constraints out; NOT NULL stays, and the connection checks again after, a failure too."""
+    insert = (
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at, descargo_modo) "
+        "VALUES (?, 'Alfa', '', '', ?)"
+    )
+    with store.checked_rows(db):
+        db.execute(insert, ["AAA010101AAA", "x"])  # descargo_modo IN ('cantidad', 'valor')
+        with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
+            db.execute(insert, [None, "valor"])
+    with pytest.raises(RuntimeError), store.checked_rows(db):
+        raise RuntimeError
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute(insert, ["BBB010101BBB", "x"])
+
+
 def test_new_file_is_private(tmp_path):
     path = tmp_path / "sub" / "new.db"
     store.connect(path).close()

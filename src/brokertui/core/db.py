@@ -406,6 +406,19 @@ def known_references(db: Database) -> Iterator[None]:
         db.execute("PRAGMA foreign_keys = ON")
 
 
+@contextlib.contextmanager
+def checked_rows(db: Database) -> Iterator[None]:
+    """The connection's CHECK constraints off meanwhile, for a job that writes only rows it
+    checked by the same rules before (an import's writer: every row passed its file's checks,
+    and what it adds itself is constant): the three of entradas took 0.18 s of an import of
+    500,000 rows, the NOT NULL and UNIQUE constraints stay."""
+    db.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA ignore_check_constraints = OFF")
+
+
 def _turn_over(db: Database, elapsed: float) -> bool:
     """Whether a turn that lasted `elapsed` seconds ends: after TURN when a colleague waits,
     else after ALONE turns' time."""

@@ -10,6 +10,7 @@ the pause a long job makes there (db.pause): a colleague's write on another conn
 finishes at once there, and every reader shows the state before the import.
 """
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -315,11 +316,45 @@ def test_a_failed_write_stops_the_checks_and_leaves_nothing(
     assert_kept(inv_db)
 
 
+def test_the_writers_commits_are_checkpointed_by_the_checks_side_meanwhile(
+    inv_db, tmp_path, monkeypatch, small_batches
+):
+    """The writer's own commits never checkpoint (one that does holds the writer while it
+    copies the WAL into the database file and syncs it): its connection's wal_autocheckpoint
+    is 0, and the checks' side checkpoints what it committed while rows are still handed
+    (batches of 4, two turns each: by the fourth batch handed the first is committed)."""
+    handed: list[tuple[int, int]] = []  # (rows committed, rows handed) at each checkpoint
+    checkpoint = interfaces._Writer._checkpoint
+
+    def watched(self):
+        if self.written > self.checkpointed:
+            handed.append((self.written, self.count))
+        checkpoint(self)
+
+    settings = []
+    worker_connection = interfaces.worker_connection
+
+    @contextlib.contextmanager
+    def watched_connection(db):
+        with worker_connection(db) as own:
+            yield own
+            settings.append(own.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+    monkeypatch.setattr(interfaces._Writer, "_checkpoint", watched)
+    monkeypatch.setattr(interfaces, "worker_connection", watched_connection)
+    csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], MANY)
+    assert interfaces.import_file(inv_db, "entradas", csv_path, RFC)["added"] == 40
+    assert settings == [0]
+    assert inv_db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    assert any(0 < written < count < 40 for written, count in handed)
+    assert_kept(inv_db)
+
+
 def test_an_import_into_a_database_in_memory_shares_its_connection_and_gives_it_back_whole(
     tmp_path, small_batches
 ):
     """In memory there is no second connection: the writer's thread uses the caller's, and
-    gives it back with its foreign key checks on, after a failure too."""
+    gives it back with its foreign key and CHECK constraints on, after a failure too."""
     db = store.connect(":memory:")
     inventory(db, tmp_path)
     entradas = db["entradas"].count
@@ -328,10 +363,12 @@ def test_an_import_into_a_database_in_memory_shares_its_connection_and_gives_it_
         interfaces.import_file(db, "entradas", bad, RFC)
     assert db["entradas"].count == entradas and db.execute(CARGANDO).fetchone() == (0,)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert db.execute("PRAGMA ignore_check_constraints").fetchone() == (0,)
     assert_kept(db)
     csv_path = write_csv(tmp_path / "lots.csv", interfaces.COLUMNS["entradas"], MANY)
     assert interfaces.import_file(db, "entradas", csv_path, RFC)["added"] == 40
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert db.execute("PRAGMA ignore_check_constraints").fetchone() == (0,)
     assert_kept(db)
 
 
