@@ -1,8 +1,8 @@
 """Benchmark: imports and exports against the sqlite3 shell (issue 14, item 4).
 
 - `import entradas` of 500,000 lines x scale (validation included, through the product's
-  interfaces.import_file) against the shell's `.import` of the same CSV into a bare table.
-  Goal: <= 5x.
+  interfaces.import_file) against the shell's `.import` of the same CSV into a bare table,
+  each three times into new databases, alternately: the medians compared. Goal: <= 5x.
 - `report descargos --format csv`, `discharge export` and `report saldos` on the big database
   (benchmarks/bigdb.py), through the CLI in-process, against the shell writing the same SELECT
   (the product's own query) as CSV. Goal: <= 1.5x.

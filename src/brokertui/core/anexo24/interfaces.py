@@ -887,9 +887,10 @@ class _Writer:
     numbered in the file's order), then copies it STEP rows per statement (COPY) in turns of
     short transactions (db.turns), each of which first checks the claim is still ours; their
     references (the client, the import) are known, so SQLite's lookups of them are left out
-    (db.known_references). Within `with`: a failure, or leaving before `finish`, stops the
-    thread and waits for it, leaving the connection to the caller, the foreign key checks
-    back on. The thread's commits leave the WAL as it grows (wal_autocheckpoint 0): the checks'
+    (db.known_references), and every row passed the checks, so its CHECK constraints are too
+    (db.checked_rows). Within `with`: a failure, or leaving before `finish`, stops the
+    thread and waits for it, leaving the connection to the caller, its constraints checked
+    again. The thread's commits leave the WAL as it grows (wal_autocheckpoint 0): the checks'
     side copies what it committed into the database file meanwhile (`_checkpoint`)."""
 
     def __init__(self, db: Database, kind: str, client_id: int, import_id: int, holder: str):
