@@ -233,6 +233,25 @@ def test_lots_discharged_to_zero_by_value_leave_the_dashboard(db):
     assert after == before - {"240739534000137", "240739534000274"}
 
 
+def _raw_entries(db, texts: list[str], *, modo: str = "cantidad") -> None:
+    """Alfa (client 1, in `modo`) and an entrada of MAT-A per valor_usd text in `texts`
+    (partidas 1, 2, ...), written straight into a database of any version."""
+    db.execute(
+        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) "
+        "VALUES (?, 'Alfa', '', '')",
+        [RFC],
+    )
+    if modo != "cantidad":
+        db.execute("UPDATE clients SET descargo_modo = ?", [modo])
+    for n, text in enumerate(texts, start=1):
+        db.execute(
+            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
+            "numero_parte, cantidad_micro, umc, valor_usd, source) "
+            "VALUES (1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
+            [n, text],
+        )
+
+
 def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
     """Migration 0009 on a database of the previous version: entries keep their valor_usd text
     (commas included, as it used to be stored) and gain its exact value; clients start by
@@ -241,18 +260,7 @@ def test_upgrading_a_database_reads_stored_values_exactly(tmp_path):
 
     path = tmp_path / "old.db"
     old = store.connect(path, migrate_to=8)
-    old.execute(
-        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) "
-        "VALUES (?, 'Alfa', '', '')",
-        [RFC],
-    )
-    for n, text in enumerate(["1,234.56", "82", "0.000001", ""], start=1):
-        old.execute(
-            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-            "numero_parte, cantidad_micro, umc, valor_usd, source) "
-            "VALUES (1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
-            [n, text],
-        )
+    _raw_entries(old, ["1,234.56", "82", "0.000001", ""])
     old.close()
     new = store.connect(path)
     assert [r[0] for r in new.execute("SELECT valor_micro FROM entradas ORDER BY partida")] == [
@@ -288,16 +296,7 @@ def test_valor_micro_reads_any_text_as_migration_0009_did(text):
     from brokertui.core import db as store
 
     db = store.connect(":memory:")
-    db.execute(
-        "INSERT INTO clients (rfc, razon_social, created_at, updated_at) VALUES (?, 'A', '', '')",
-        [RFC],
-    )
-    db.execute(
-        "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-        "numero_parte, cantidad_micro, umc, valor_usd, source) "
-        "VALUES (1, '260739536000010', 1, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
-        [text],
-    )
+    _raw_entries(db, [text])
     stored = db.execute("SELECT valor_micro FROM entradas").fetchone()[0]
     reference = db.execute(f"SELECT {_valor_micro_0009()} FROM (SELECT ? AS valor_usd)", [text])
     assert stored == reference.fetchone()[0]
@@ -311,18 +310,7 @@ def test_migration_0039_keeps_every_value_and_the_triggers_that_read_it(tmp_path
 
     path = tmp_path / "old.db"
     old = store.connect(path, migrate_to=38)
-    old.execute(
-        "INSERT INTO clients (rfc, razon_social, created_at, updated_at, descargo_modo) "
-        "VALUES (?, 'Alfa', '', '', 'valor')",
-        [RFC],
-    )
-    for n, text in enumerate(["1,234.56", "82", "0.000001", "", "7.1234567"], start=1):
-        old.execute(
-            "INSERT INTO entradas (client_id, pedimento, partida, clave, fecha_entrada, "
-            "numero_parte, cantidad_micro, umc, valor_usd, source) VALUES "
-            "(1, '260739536000010', ?, 'IN', '2026-01-05', 'MAT-A', 1, '1', ?, 'interfaz')",
-            [n, text],
-        )
+    _raw_entries(old, ["1,234.56", "82", "0.000001", "", "7.1234567"], modo="valor")
     old.execute(
         "INSERT INTO lot_balances (entrada_id, client_id, fecha_entrada, pedimento, partida) "
         "SELECT id, client_id, fecha_entrada, pedimento, partida FROM entradas"
