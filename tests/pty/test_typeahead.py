@@ -379,7 +379,10 @@ def test_pedimento_capture_typed_in_one_burst(demo_path, terminal):
 
 # Ajuste ---------------------------------------------------------------------------------------
 
-_PARTS = ("ALU-5052", "CNT-40", "INT-4471", "LAM-3MM", "SOP-220")  # the demo client's materiales
+# The demo client's materiales, as the part number field completes them; the ajustes are of its
+# insumos (not of AF-PR200, the press its AF pedimento imported).
+_MATERIALES = ("AF-PR200", "ALU-5052", "CNT-40", "INT-4471", "LAM-3MM", "SOP-220")
+_PARTS = _MATERIALES[1:]
 
 
 @st.composite
@@ -398,7 +401,7 @@ def ajuste(draw) -> tuple[dict, bytes]:
     typed = [
         field_keys(draw, values["fecha"]),
         completed(draw, values["tipo"], ajustes.AJUSTE_TIPOS),
-        completed(draw, values["numero_parte"], _PARTS),
+        completed(draw, values["numero_parte"], _MATERIALES),
         *(
             field_keys(draw, values[name])
             for name in ("cantidad", "pedimento", "partida", "motivo")

@@ -30,6 +30,8 @@ def plant(db) -> None:
 
 
 EMPTY = ["", "", ""]  # serie, marca, modelo
+# The demo's AF import (core/demo/pedimentos.py): part, saldo, domicilio, último, cantidad, fecha
+PRESS = ["AF-PR200", "1", "—", "importación", "1", "2025-11-26"]
 
 
 def rows(app) -> list[list[str]]:
@@ -53,10 +55,11 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
         heading = str(app.screen.query_one("#af-heading").render())
         assert "Permanencia: mientras el IMMEX" in heading and "art. 108 fr. III" in heading
         assert [r[2:] for r in rows(app)] == [
+            [*PRESS, *EMPTY],
             ["LAM-3MM", "2", "Bodega Ojinaga", "cambio de domicilio", "2", "2026-01-12", *EMPTY],
             ["SOP-220", "5", "—", "importación", "5", "2026-02-03", *EMPTY],
         ]  # no serie, marca or modelo known yet
-        await pilot.press("down", "m")  # the SOP-220 asset: its pedimento and partida filled
+        await pilot.press("down", "down", "m")  # the SOP-220 asset: pedimento, partida filled
         await pilot.pause()
         form = app.screen
         assert isinstance(form, MovimientoFormScreen)
@@ -76,8 +79,18 @@ async def test_f_lists_the_assets_and_m_discharges_the_one_selected(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ActivoFijoScreen)
-        assert rows(app)[1][3:6] == ["3.5", "—", "retorno"]
-        assert rows(app)[1][8:] == ["SN-7", "[b]Haas[/b]", ""]  # the latest known, on the list
+        assert rows(app)[2][3:6] == ["3.5", "—", "retorno"]
+        assert rows(app)[2][8:] == ["SN-7", "[b]Haas[/b]", ""]  # the latest known, on the list
+
+
+async def test_the_demos_af_pedimento_is_an_asset_of_its_immex_client(demo_db):
+    """The demo's AF pedimento (the press, AF-PR200) is in its materiales and activo fijo
+    catalogs, so F6 → f lists it; it listed no asset (found by a new user's trial)."""
+    app = BrokerApp(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot)
+        assert [r[2:8] for r in rows(app)] == [PRESS]
+        assert rows(app)[0][0] == "25 07 3953 5000959"
 
 
 async def opened(pilot, *keys):
@@ -109,7 +122,7 @@ async def test_v_shows_the_report_t_every_asset_and_x_writes_the_xlsx(
         assert sheet.cell(7, 2).value == "importación AF"
         await pilot.press("t")  # back to the assets, every one of them
         await pilot.pause()
-        assert len(rows(app)) == 2
+        assert len(rows(app)) == 3  # the demo's press too
         heading = str(app.screen.query_one("#af-heading").render())
         assert heading.startswith("Todos los activos al 2026-04-15")  # was 'Activos todos al'
 

@@ -169,7 +169,7 @@ async def test_catalogs_of_a_client_search_and_baja_with_its_date(demo_db):
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client(MNB)
         await pilot.pause()
-        assert "Catálogos Anexo 24: 5 materiales, 1 producto, 3 renglones de BOM (m los" in (
+        assert "Catálogos Anexo 24: 6 materiales, 1 producto, 3 renglones de BOM (m los" in (
             text(app, "#summary")
         )
         await pilot.press("m")
@@ -177,6 +177,7 @@ async def test_catalogs_of_a_client_search_and_baja_with_its_date(demo_db):
         assert isinstance(app.screen, CatalogsScreen)
         table = app.screen.query_one(DataTable)
         assert [row[0] for row in cells(table)] == [
+            "AF-PR200",  # the press of its AF pedimento: a fixed asset
             "ALU-5052",
             "CNT-40",
             "INT-4471",

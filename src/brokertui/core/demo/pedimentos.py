@@ -260,7 +260,11 @@ def load_oficios(db: Database, rfc: str, other_rfc: str, today: date) -> None:
 
 def load_inventory(db: Database, rfc: str, today: date) -> None:
     """The client's Anexo 24 catalogs and recent exits (entries come from its pedimentos);
-    left undischarged so the Descargos screen has work to show."""
+    left undischarged so the Descargos screen has work to show. The AF pedimento's press is
+    in the materiales catalog too (a pedimento's partida becomes an entry only as a material,
+    entries.sync_from_pedimentos) and in the activo fijo catalog (Anexo 24 Apartado A,
+    fracción II, Módulo de Activo Fijo): so Activo fijo (F6 → f) lists it, and the Cruce
+    (F4 → k), which compares fixed assets on both sides, finds it in both."""
     materiales = [
         (
             PARTS[k]["parte"],
@@ -271,9 +275,10 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
             "1",
             "directo",
         )
-        for k in ("INT", "SOP", "LAM", "ALU", "CON")
+        for k in ("INT", "SOP", "LAM", "ALU", "CON", "PRE")
     ]
-    tablero = PARTS["TAB"]
+    tablero, prensa = PARTS["TAB"], PARTS["PRE"]
+    af = next(p for p in _pedimentos(rfc, today) if p["clave"] == "AF")
     rows: dict[str, Sequence[tuple[str, ...]]] = {
         "materiales": materiales,
         "productos": [(tablero["parte"], tablero["descripcion"], tablero["fraccion"], "6", "6")],
@@ -281,6 +286,16 @@ def load_inventory(db: Database, rfc: str, today: date) -> None:
             ("TC-900", "INT-4471", "4", "0"),
             ("TC-900", "SOP-220", "2", "1.5"),
             ("TC-900", "LAM-3MM", "0.8", "3"),
+        ],
+        "activo_fijo": [
+            (
+                prensa["parte"],
+                prensa["descripcion"],
+                prensa["fraccion"],
+                af["numero"],
+                af["entrada"],
+                "Planta Chihuahua 1",
+            )
         ],
     }
     with clock.at(arrived(today - timedelta(days=45))):  # before the first exit
