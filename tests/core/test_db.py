@@ -69,6 +69,37 @@ def test_checked_rows_leaves_out_only_the_check_constraints_and_only_meanwhile(d
         db.execute(insert, ["BBB010101BBB", "x"])
 
 
+def test_a_checkpoint_copies_what_others_committed_and_skips_within_a_read(tmp_path):
+    """db.checkpoint copies the WAL into the file; on a connection still reading a statement
+    (SQLite refuses it as locked) it does nothing, and raises nothing."""
+    path = tmp_path / "x.db"
+    db, other = store.connect(path), store.connect(path)
+
+    def in_the_file() -> int | None:
+        """The rows of t the database file holds, its WAL left unread (None: no table t)."""
+        alone = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            return alone.execute("SELECT count(*) FROM t").fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
+        finally:
+            alone.close()
+
+    db.execute("CREATE TABLE t (x)")
+    other.execute("INSERT INTO t VALUES (1), (2)")
+    reading = db.conn.execute("SELECT x FROM t")
+    assert reading.fetchone() == (1,)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    store.checkpoint(db)  # within the read: skipped
+    assert in_the_file() is None
+    reading.fetchall()
+    store.checkpoint(db)
+    assert in_the_file() == 2
+    db.close()
+    other.close()
+
+
 def test_new_file_is_private(tmp_path):
     path = tmp_path / "sub" / "new.db"
     store.connect(path).close()

@@ -406,6 +406,17 @@ def known_references(db: Database) -> Iterator[None]:
         db.execute("PRAGMA foreign_keys = ON")
 
 
+def checkpoint(db: Database) -> None:
+    """What other connections committed, copied from the WAL into the database file as far as
+    no reader needs it (PASSIVE: it waits for nobody); nothing when this connection is within
+    a read itself (a statement not yet read to its end: SQLite refuses it as locked)."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.OperationalError as exc:
+        if not _busy(exc):
+            raise
+
+
 @contextlib.contextmanager
 def checked_rows(db: Database) -> Iterator[None]:
     """The connection's CHECK constraints off meanwhile, for a job that writes only rows it
