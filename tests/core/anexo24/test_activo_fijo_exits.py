@@ -55,7 +55,15 @@ def test_a_retorno_of_a_fixed_asset_discharges_it_and_no_insumo(af_db, tmp_path)
               for r in discharge.export_rows(af_db, RFC)]  # fmt: skip
     assert ledger == [("RT-1", "6000010", "50")]
     assert balances(af_db) == {"7000001": 1_000_000, "7000002": 0}
-    assert discharge.summary(af_db, RFC, TODAY)["pendientes"] == 0  # nothing left pending
+    # nothing left pending; the counts are of what the material discharge reads: inv_db's
+    # three insumo lots and RT-1, not the AF lots or their exits
+    assert af_db["entradas"].count == 5
+    assert discharge.summary(af_db, RFC, TODAY) == {
+        "pendientes": 0,
+        "entradas": 3,
+        "salidas": 1,
+        "corridas": 1,
+    }
     assert discharge.check(af_db, RFC) == []
     heading = reports.heading(af_db, "activo_fijo", RFC, desde=date(2026, 1, 1), hasta=TODAY)
     assert [

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from brokertui.core import leases
 from brokertui.core import search as find
+from brokertui.core.anexo24 import entries
 from brokertui.core.anexo24.ledger.columns import LOADED_E, LOADED_S
 from brokertui.core.quantities import to_text
 from brokertui.core.registry import clients
@@ -101,10 +102,13 @@ def count_pending(db: Database, rfc: str, hasta: date, *, search: str | None = N
 
 
 def summary(db: Database, rfc: str, hasta: date) -> dict:
-    """Pending exits, entries, exits and runs in force, counted in one snapshot."""
+    """Pending exits, entries, exits and runs in force, counted in one snapshot; the entries
+    and exits the material discharge reads (fixed assets have their own module:
+    entries.fixed_asset, scope.LOADED_S)."""
     client = clients.get_client(db, rfc)
     counts = db.execute(
-        f"SELECT (SELECT count(*) FROM entradas e WHERE e.client_id = :c AND {LOADED_E}), "
+        "SELECT (SELECT count(*) FROM entradas e WHERE e.client_id = :c AND "
+        f"{LOADED_E} AND NOT {entries.fixed_asset('e')}), "
         f"(SELECT count(*) FROM salidas s WHERE s.client_id = :c AND {LOADED_S}), "
         "(SELECT count(*) FROM discharge_runs WHERE client_id = :c AND status = 'committed'), "
         "(SELECT count(*) FROM salidas s WHERE s.client_id = :c AND s.fecha <= :hasta AND "
