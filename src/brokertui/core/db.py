@@ -407,8 +407,8 @@ def known_references(db: Database) -> Iterator[None]:
 
 
 def checkpoint(db: Database) -> None:
-    """What other connections committed, copied from the WAL into the database file as far as
-    no reader needs it (PASSIVE: it waits for nobody); nothing when this connection is within
+    """What was committed, copied from the WAL into the database file as far as no reader
+    needs it otherwise (PASSIVE: it waits for nobody); nothing when this connection is within
     a read itself (a statement not yet read to its end: SQLite refuses it as locked)."""
     try:
         db.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -980,9 +980,9 @@ class _Writer:
 
     def _checkpoint(self) -> None:
         """What the thread committed since the last time, copied into the database file
-        (db.checkpoint) while the thread writes on: a commit that
-        checkpoints, as SQLite's do past 1,000 pages of WAL, holds the writer meanwhile, and
-        each such copy and fsync took 0.15-0.2 s of a 500,000-row import."""
+        (db.checkpoint) while the thread writes on: a commit that checkpoints, as SQLite's do
+        past 1,000 pages of WAL, holds the writer meanwhile, and each such copy and fsync
+        took 0.15-0.2 s of a 500,000-row import."""
         if self.own is not self.db and self.written > self.checkpointed:
             self.checkpointed = self.written
             checkpoint(self.db)
