@@ -12,8 +12,8 @@ from rich.cells import cell_len
 
 from brokertui.cli.anexo24 import RUN_COLUMNS
 from brokertui.cli.base import HEADERS, fitted
-from tests.builders import cli_runner
-from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
+from tests.builders import cli_runner, import_rows
+from tests.core.anexo24.conftest import RFC, inv_db  # noqa: F401 (the fixture)
 
 MARKUP = "[red]Rojo[/red] [link=http://x.example]L[/link] [bold]"
 
@@ -46,12 +46,7 @@ def test_discharge_runs_keep_their_keys_and_say_their_states_in_spanish(
     what it shows."""
     monkeypatch.setenv("COLUMNS", "200")
     run = cli_runner(tmp_path / "test.db", "2026-06-30")
-    salidas = write_csv(
-        tmp_path / "salidas-cli.csv",
-        ["documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"],
-        [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]],
-    )
-    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    import_rows(inv_db, "salidas", [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]], RFC)
     assert run("discharge", "run", "--rfc", RFC).exit_code == 0
     assert run("discharge", "run", "--rfc", RFC).exit_code == 0
     assert run("discharge", "undo", "--rfc", RFC).exit_code == 0

@@ -15,8 +15,8 @@ from brokertui.cli import main
 from brokertui.core import backup, clock, db, leases, log
 from brokertui.core.dates import MEXICO
 from brokertui.core.errors import Change, StaleRecord
-from tests.builders import cli_runner
-from tests.core.anexo24.conftest import RFC, inv_db, write_csv  # noqa: F401 (the fixture)
+from tests.builders import cli_runner, import_rows
+from tests.core.anexo24.conftest import RFC, inv_db  # noqa: F401 (the fixture)
 
 # UTC+14, UTC+9, UTC, UTC-12 (Etc/GMT+12 is UTC-12) and the office's own.
 ZONES = ["Pacific/Kiritimati", "Asia/Tokyo", "UTC", "Etc/GMT+12", "America/Mexico_City"]
@@ -115,12 +115,7 @@ def test_the_cli_shows_a_discharge_run_started_in_office_time(
     keeps the stored UTC stamp)."""
     monkeypatch.setenv("COLUMNS", "200")  # Rich's width: each cell on one line
     run = cli_runner(tmp_path / "test.db", "2026-06-30")
-    salidas = write_csv(
-        tmp_path / "salidas.csv",
-        ["documento", "clave", "fecha", "tipo_bien", "numero_parte", "cantidad"],
-        [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]],
-    )
-    assert run("import", "salidas", salidas, "--rfc", RFC).exit_code == 0
+    import_rows(inv_db, "salidas", [["RT-1", "RT", "2026-02-01", "M", "MAT-A", "5"]], RFC)
     with clock.at(office(date(2026, 6, 30), 19, 5)):
         assert run("discharge", "run", "--rfc", RFC).exit_code == 0
     (stored,) = json.loads(run("discharge", "runs", "--rfc", RFC, "--format", "json").output)
